@@ -1,0 +1,112 @@
+/**
+ * One error hierarchy for trt-node. Every error thrown by the library is a TrtNodeError with a stable `code`
+ * (safe to switch on; the message is for people and may change). Wrong types and out-of-range values use the
+ * subclasses below, whose `name` reads TypeError / RangeError as sharp and onnxruntime do.
+ */
+export type ErrorCode =
+  | 'ERR_TRT_NODE_INVALID_TYPE'
+  | 'ERR_TRT_NODE_INVALID_VALUE'
+  | 'ERR_TRT_NODE_FILE'
+  | 'ERR_TRT_NODE_ONNX_FORMAT'
+  | 'ERR_TRT_NODE_NPY_FORMAT'
+  | 'ERR_TRT_NODE_SHAPE'
+  | 'ERR_TRT_NODE_ORT'
+  | 'ERR_TRT_NODE_ADDON_LOAD'
+  | 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE'
+  | 'ERR_TRT_NODE_CUDA'
+  | 'ERR_TRT_NODE_PARSE'
+  | 'ERR_TRT_NODE_BUILD'
+  | 'ERR_TRT_NODE_UNSUPPORTED_OPTION'
+  | 'ERR_TRT_NODE_ENGINE'
+  | 'ERR_TRT_NODE_DISPOSED'
+  | 'ERR_TRT_NODE_ABORTED'
+  | 'ERR_TRT_NODE_USAGE';
+
+export class TrtNodeError extends Error {
+  readonly code: ErrorCode;
+  /** Extra, JSON-able facts about the failure (file, tensor, axis, native log lines...). */
+  readonly details: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TrtNodeError';
+    this.code = code;
+    this.details = details;
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, ...this.details };
+  }
+}
+
+/** An argument or option of the wrong type: names the parameter and what was received. */
+export class InvalidTypeError extends TrtNodeError {
+  constructor(parameter: string, expected: string, received: unknown) {
+    super('ERR_TRT_NODE_INVALID_TYPE', `Expected ${expected} for ${parameter} but received ${describe(received)}`, {
+      parameter,
+    });
+    this.name = 'TypeError';
+  }
+}
+
+/** An argument or option with a value out of range or otherwise unacceptable. */
+export class InvalidValueError extends TrtNodeError {
+  constructor(parameter: string, expected: string, received: unknown, hint?: string) {
+    super(
+      'ERR_TRT_NODE_INVALID_VALUE',
+      `Expected ${expected} for ${parameter} but received ${describe(received)}${hint ? `. ${hint}` : ''}`,
+      { parameter },
+    );
+    this.name = 'RangeError';
+  }
+}
+
+/** A file that cannot be read or written (missing, unreadable, not the expected kind). */
+export class FileError extends TrtNodeError {
+  constructor(file: string, what: string, options?: { cause?: unknown }) {
+    super('ERR_TRT_NODE_FILE', `${file}: ${what}`, { file }, options);
+    this.name = 'FileError';
+  }
+}
+
+/** An ONNX model that is not well-formed protobuf or breaks the ONNX format's rules. */
+export class OnnxFormatError extends TrtNodeError {
+  constructor(file: string, what: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_ONNX_FORMAT', `${file}: ${what}`, { file, ...details });
+    this.name = 'OnnxFormatError';
+  }
+}
+
+/** A .npy/.npz file that is malformed or holds what trt-node cannot read (Fortran order, objects, ...). */
+export class NpyFormatError extends TrtNodeError {
+  constructor(file: string, what: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_NPY_FORMAT', `${file}: ${what}`, { file, ...details });
+    this.name = 'NpyFormatError';
+  }
+}
+
+/** A tensor shape that does not fit what the model, profile or engine accepts. */
+export class ShapeError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_SHAPE', message, details);
+    this.name = 'ShapeError';
+  }
+}
+
+/** The operation was cancelled through its AbortSignal. */
+export class AbortError extends TrtNodeError {
+  constructor(what: string) {
+    super('ERR_TRT_NODE_ABORTED', `${what} was aborted`);
+    this.name = 'AbortError';
+  }
+}
+
+/** A short, safe description of a received value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength}`;
+  if (typeof value === 'function') return 'a function';
+  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+}
