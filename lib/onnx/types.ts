@@ -31,8 +31,26 @@ export type AttributeValue =
   | { type: 'ints'; value: number[] }
   | { type: 'strings'; value: string[] }
   | { type: 'tensor'; value: TensorSummary }
-  | { type: 'graph'; value: { nodeCount: number } }
+  | { type: 'graph'; value: SubgraphSummary }
+  | { type: 'tensors'; value: TensorSummary[] }
+  | { type: 'graphs'; value: SubgraphSummary[] }
+  | { type: 'sparse_tensor'; value: TensorSummary }
+  /** Type protos, sparse tensor lists, references to a function's attributes (ref_attr_name), undefined types. */
   | { type: 'other'; value: null };
+
+/** A subgraph held by an attribute (If branches, Loop/Scan bodies). */
+export interface SubgraphSummary {
+  nodeCount: number;
+  /** Op counts of the subgraph's own nodes (deeper subgraphs are in their nodes' attributes). */
+  nodeCounts: NodeCount[];
+}
+
+export interface NodeCount {
+  /** '' for the default ONNX domain. */
+  domain: string;
+  opType: string;
+  count: number;
+}
 
 export interface NodeSummary {
   /** Position in graph.node (the index TensorRT's parser reports). */
@@ -55,6 +73,8 @@ export interface TensorSummary {
   dataLocation: 'internal' | 'external';
   /** For small tensors (≤ 64 elements), the values (bigint-free: int64 as number). */
   values?: number[];
+  /** Set for sparse initializers (SparseTensorProto): dims are the dense shape, byteLength counts values + indices. */
+  sparse?: true;
 }
 
 export interface ExternalDataRef {
@@ -66,6 +86,8 @@ export interface ExternalDataRef {
   offset: number;
   /** null when the model does not give a length (the rest of the file). */
   length: number | null;
+  /** Size of the external file; absent when the file was not checked (bytes read without a baseDir). */
+  fileBytes?: number;
 }
 
 export interface OpsetImport {
@@ -83,12 +105,16 @@ export interface ModelSummary {
   producerVersion: string;
   opsets: OpsetImport[];
   graphName: string;
+  /** ModelProto.domain and model_version as written ('' and 0 when absent). */
+  modelDomain: string;
+  modelVersion: number;
   /** Every graph input, initializer-backed or not, in graph order. */
   inputs: InputSummary[];
   outputs: ValueSummary[];
   valueInfo: ValueSummary[];
   nodes: NodeSummary[];
-  nodeCounts: { domain: string; opType: string; count: number }[];
+  /** Op counts of the main graph's nodes, in order of first appearance (subgraphs: see their 'graph' attributes). */
+  nodeCounts: NodeCount[];
   initializers: {
     count: number;
     totalBytes: number;
@@ -96,5 +122,6 @@ export interface ModelSummary {
     dtypes: Record<string, number>;
     list: TensorSummary[];
   };
+  /** Every tensor (initializers, Constant values, subgraphs) whose data lives in another file. */
   externalData: ExternalDataRef[];
 }

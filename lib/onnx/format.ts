@@ -1,0 +1,40 @@
+/** Human-readable renderings of summary pieces, shared by `inspect` and the diagnostics' messages. */
+import type { Dim } from './types';
+
+/** '1x1x[height]x[width]': fixed sizes as numbers, symbolic ones in brackets, unknown as '?'. */
+export function formatDims(dims: readonly Dim[] | null): string {
+  if (dims === null) return '(unknown rank)';
+  if (dims.length === 0) return 'scalar';
+  return dims.map((d) => (d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? `[${d.name}]` : '?')).join('x');
+}
+
+/** 1536 → '1.5 KiB'. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The default domain ('') reads as 'ai.onnx'. */
+export function domainLabel(domain: string): string {
+  return domain === '' ? 'ai.onnx' : domain;
+}
+
+/** 'Conv', or 'com.example::FastGelu' outside the default domain. */
+export function opLabel(domain: string, opType: string): string {
+  return domain === '' ? opType : `${domain}::${opType}`;
+}
+
+/** Left-aligned columns separated by two spaces (the last column is not padded). */
+export function formatTable(rows: readonly (readonly string[])[], indent = '  '): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd())
+    .join('\n');
+}

@@ -1,0 +1,491 @@
+/**
+ * The ONNX-specific walk: ModelProto → GraphProto → NodeProto / AttributeProto / TensorProto, built on the lazy
+ * field walker in ./protowire.ts. Weight payloads (raw_data, packed *_data, string_data) are skipped by seeking;
+ * only their lengths are recorded, and small tensors' payloads are kept to decode their values.
+ */
+import { ATTRIBUTE_TYPE, DATA_TYPE_BITS, dataTypeName, onnxType } from './schema';
+import {
+  FieldHandlers,
+  FieldRef,
+  Walk,
+  WalkContext,
+  bytesAt,
+  WIRE_FIXED32,
+  WIRE_FIXED64,
+  WIRE_LEN,
+  WIRE_VARINT,
+  formatError,
+  requireLen,
+  walkMessage,
+} from './protowire';
+import { MAX_DECODED_ELEMENTS, MAX_DECODED_PAYLOAD_BYTES, decodeTensorValues, shortestFloat32 } from './tensor-values';
+import type { AttributeValue, Dim, NodeCount, NodeSummary, SubgraphSummary, TensorSummary, ValueSummary } from './types';
+import { looksLikeText, sniffNonOnnx } from './sniff';
+import { OnnxFormatError } from '../errors';
+
+/** An external-data reference as written in the model, before it is resolved against a folder. */
+export interface RawExternalRef {
+  tensor: string;
+  location: string;
+  offset: number;
+  length: number | null;
+  /** The summary to complete (byteLength) once the file is known. */
+  summary: TensorSummary;
+}
+
+export interface GraphWalk {
+  name: string;
+  nodes: NodeSummary[];
+  initializers: TensorSummary[];
+  inputs: ValueSummary[];
+  outputs: ValueSummary[];
+  valueInfo: ValueSummary[];
+}
+
+export interface ModelWalk {
+  irVersion: number;
+  producerName: string;
+  producerVersion: string;
+  modelDomain: string;
+  modelVersion: number;
+  opsets: { domain: string; version: number }[];
+  graph: GraphWalk;
+  externals: RawExternalRef[];
+}
+
+interface State {
+  ctx: WalkContext;
+  externals: RawExternalRef[];
+}
+
+/** The schema types (onnxType caches its lookups). */
+const T = {
+  get model() {
+    return onnxType('ModelProto');
+  },
+  get graph() {
+    return onnxType('GraphProto');
+  },
+  get node() {
+    return onnxType('NodeProto');
+  },
+  get attribute() {
+    return onnxType('AttributeProto');
+  },
+  get tensor() {
+    return onnxType('TensorProto');
+  },
+  get sparse() {
+    return onnxType('SparseTensorProto');
+  },
+};
+
+/** '' for the default ONNX domain, however it is spelled. */
+export function normaliseDomain(domain: unknown): string {
+  return typeof domain === 'string' && domain !== 'ai.onnx' ? domain : '';
+}
+
+const utf8 = new TextDecoder('utf-8');
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value instanceof Uint8Array ? utf8.decode(value) : '';
+}
+
+function num(value: unknown, fallback = 0): number {
+  return typeof value === 'number' ? value : fallback;
+}
+
+function objects(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+}
+
+/** Payload fields of TensorProto and the wire types each may use (packed, or one element per field). */
+const PAYLOAD_WIRE: Record<number, number[]> = {
+  4: [WIRE_LEN, WIRE_FIXED32], // float_data
+  5: [WIRE_LEN, WIRE_VARINT], // int32_data
+  6: [WIRE_LEN], // string_data
+  7: [WIRE_LEN, WIRE_VARINT], // int64_data
+  9: [WIRE_LEN], // raw_data
+  10: [WIRE_LEN, WIRE_FIXED64], // double_data
+  11: [WIRE_LEN, WIRE_VARINT], // uint64_data
+};
+
+interface TensorState {
+  st: State;
+  what: string;
+  rawBytes: number | null;
+  typedPresent: boolean;
+  stringBytes: number;
+  /** Payload bytes still allowed to be kept for decoding values; -1 once a payload was skipped. */
+  budget: number;
+}
+
+function onTensorPayload(s: TensorState, g: FieldRef): boolean {
+  if (!PAYLOAD_WIRE[g.no].includes(g.wire)) {
+    throw formatError(s.st.ctx, `corrupt at byte ${g.start}: ${s.what} data field ${g.no} has wire type ${g.wire}`, g.start);
+  }
+  const len = g.end - g.valueStart;
+  if (g.no === 9) s.rawBytes = (s.rawBytes ?? 0) + len;
+  else if (g.no === 6) s.stringBytes += len;
+  else s.typedPresent = true;
+  // Keep the payload only while it is small: enough to decode a small tensor's values, never a weight.
+  const size = g.end - g.start;
+  if (size > s.budget) {
+    s.budget = -1;
+    return false;
+  }
+  s.budget -= size;
+  return true;
+}
+
+const TENSOR_HANDLERS: FieldHandlers<TensorState> = Object.fromEntries(
+  Object.keys(PAYLOAD_WIRE).map((no) => [Number(no), onTensorPayload]),
+);
+
+function* walkTensor(st: State, f: FieldRef, depth: number, what: string): Walk<TensorSummary> {
+  requireLen(st.ctx, f, what);
+  const s: TensorState = { st, what, rawBytes: null, typedPresent: false, stringBytes: 0, budget: MAX_DECODED_PAYLOAD_BYTES };
+  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.tensor, what, TENSOR_HANDLERS, s);
+
+  const name = text(h.name);
+  const dataType = num(h.data_type);
+  const dims = (h.dims as number[]) ?? [];
+  for (const d of dims) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw formatError(st.ctx, `${what} "${name}" has an invalid dimension ${d} in its shape [${dims.join(', ')}]`, f.start);
+    }
+  }
+  const count = dims.reduce((a, b) => a * b, 1);
+  const summary: TensorSummary = {
+    name,
+    elemType: dataTypeName(dataType),
+    dims,
+    byteLength: 0,
+    dataLocation: num(h.data_location) === 1 ? 'external' : 'internal',
+  };
+  if (summary.dataLocation === 'external') {
+    const entries = new Map(objects(h.external_data).map((e) => [text(e.key), text(e.value)]));
+    const location = entries.get('location') ?? '';
+    if (location === '') {
+      throw new OnnxFormatError(st.ctx.label, `tensor "${name}": stored as external data but no location is given`, { tensor: name });
+    }
+    const length = externalCount(st, entries, 'length', name, location);
+    st.externals.push({ tensor: name, location, offset: externalCount(st, entries, 'offset', name, location) ?? 0, length, summary });
+    summary.byteLength = length ?? 0;
+  } else {
+    const bits = DATA_TYPE_BITS[dataType];
+    if (s.rawBytes !== null) summary.byteLength = s.rawBytes;
+    else if (s.stringBytes > 0) summary.byteLength = s.stringBytes;
+    else if (s.typedPresent && bits) summary.byteLength = Math.ceil((count * bits) / 8);
+    if (count <= MAX_DECODED_ELEMENTS && s.budget >= 0) {
+      const values = decodeTensorValues(dataType, h, count);
+      if (values) summary.values = values;
+    }
+  }
+  return summary;
+}
+
+/** external_data's offset or length: a decimal string, or null when absent. */
+function externalCount(st: State, entries: Map<string, string>, key: string, tensor: string, location: string): number | null {
+  const value = entries.get(key);
+  if (value === undefined || value === '') return null;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new OnnxFormatError(st.ctx.label, `tensor "${tensor}": external data ${key} "${value}" is not a non-negative integer`, {
+      tensor,
+      location,
+    });
+  }
+  return Number(value);
+}
+
+interface SparseState {
+  st: State;
+  depth: number;
+  what: string;
+  values?: TensorSummary;
+  indices?: TensorSummary;
+}
+
+const SPARSE_HANDLERS: FieldHandlers<SparseState> = {
+  1: function* (s, g) {
+    s.values = yield* walkTensor(s.st, g, s.depth + 1, `${s.what}.values`);
+    return false;
+  },
+  2: function* (s, g) {
+    s.indices = yield* walkTensor(s.st, g, s.depth + 1, `${s.what}.indices`);
+    return false;
+  },
+};
+
+function* walkSparseTensor(st: State, f: FieldRef, depth: number, what: string): Walk<TensorSummary> {
+  requireLen(st.ctx, f, what);
+  const s: SparseState = { st, depth, what };
+  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.sparse, what, SPARSE_HANDLERS, s);
+  const { values, indices } = s;
+  const external = values?.dataLocation === 'external' || indices?.dataLocation === 'external';
+  return {
+    name: values?.name ?? '',
+    elemType: values?.elemType ?? 'undefined',
+    dims: (h.dims as number[]) ?? [],
+    byteLength: (values?.byteLength ?? 0) + (indices?.byteLength ?? 0),
+    dataLocation: external ? 'external' : 'internal',
+    sparse: true,
+  };
+}
+
+function toDims(shape: Record<string, unknown> | undefined): Dim[] | null {
+  if (!shape) return null;
+  return objects(shape.dim).map((d): Dim => {
+    if (typeof d.dim_value === 'number' && d.dim_value >= 0) return { kind: 'fixed', value: d.dim_value };
+    if (typeof d.dim_param === 'string' && d.dim_param !== '') return { kind: 'symbolic', name: d.dim_param };
+    return { kind: 'unknown' };
+  });
+}
+
+export function toValueSummary(v: Record<string, unknown>): ValueSummary {
+  const type = (v.type ?? {}) as Record<string, unknown>;
+  const tensor = (type.tensor_type ?? type.sparse_tensor_type) as Record<string, unknown> | undefined;
+  return {
+    name: text(v.name),
+    elemType: tensor ? dataTypeName(num(tensor.elem_type)) : 'undefined',
+    dims: tensor ? toDims(tensor.shape as Record<string, unknown> | undefined) : null,
+  };
+}
+
+export function countNodes(nodes: NodeSummary[]): NodeCount[] {
+  const counts = new Map<string, NodeCount>();
+  for (const n of nodes) {
+    const key = `${n.domain}\u0000${n.opType}`;
+    const c = counts.get(key);
+    if (c) c.count++;
+    else counts.set(key, { domain: n.domain, opType: n.opType, count: 1 });
+  }
+  return [...counts.values()];
+}
+
+function* walkSubgraph(st: State, f: FieldRef, depth: number, what: string): Walk<SubgraphSummary> {
+  requireLen(st.ctx, f, what);
+  const g = yield* walkGraph(st, f.valueStart, f.end, depth, what);
+  return { nodeCount: g.nodes.length, nodeCounts: countNodes(g.nodes) };
+}
+
+interface AttributeState {
+  st: State;
+  depth: number;
+  what: string;
+  t?: TensorSummary;
+  g?: SubgraphSummary;
+  sparse?: TensorSummary;
+  tensors: TensorSummary[];
+  graphs: SubgraphSummary[];
+}
+
+const ATTRIBUTE_HANDLERS: FieldHandlers<AttributeState> = {
+  5: function* (s, x) {
+    s.t = yield* walkTensor(s.st, x, s.depth + 1, `${s.what}.t`);
+    return false;
+  },
+  6: function* (s, x) {
+    s.g = yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.g`);
+    return false;
+  },
+  10: function* (s, x) {
+    s.tensors.push(yield* walkTensor(s.st, x, s.depth + 1, `${s.what}.tensors[${s.tensors.length}]`));
+    return false;
+  },
+  11: function* (s, x) {
+    s.graphs.push(yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.graphs[${s.graphs.length}]`));
+    return false;
+  },
+  22: function* (s, x) {
+    s.sparse = yield* walkSparseTensor(s.st, x, s.depth + 1, `${s.what}.sparse_tensor`);
+    return false;
+  },
+  23: () => false,
+};
+
+function* walkAttribute(st: State, f: FieldRef, depth: number, what: string): Walk<[string, AttributeValue]> {
+  requireLen(st.ctx, f, what);
+  const s: AttributeState = { st, depth, what, tensors: [], graphs: [] };
+  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.attribute, what, ATTRIBUTE_HANDLERS, s);
+  const { t, g, sparse, tensors, graphs } = s;
+  const name = text(h.name);
+  let type = num(h.type);
+  if (type === ATTRIBUTE_TYPE.UNDEFINED) {
+    // IR version 1 had no type field: infer it from the field that is set.
+    if (h.f !== undefined) type = ATTRIBUTE_TYPE.FLOAT;
+    else if (h.i !== undefined) type = ATTRIBUTE_TYPE.INT;
+    else if (h.s !== undefined) type = ATTRIBUTE_TYPE.STRING;
+    else if (t) type = ATTRIBUTE_TYPE.TENSOR;
+    else if (g) type = ATTRIBUTE_TYPE.GRAPH;
+    else if ((h.floats as unknown[]).length) type = ATTRIBUTE_TYPE.FLOATS;
+    else if ((h.ints as unknown[]).length) type = ATTRIBUTE_TYPE.INTS;
+    else if ((h.strings as unknown[]).length) type = ATTRIBUTE_TYPE.STRINGS;
+  }
+  let value: AttributeValue = { type: 'other', value: null };
+  if (h.ref_attr_name === undefined || h.ref_attr_name === '') {
+    switch (type) {
+      case ATTRIBUTE_TYPE.FLOAT:
+        value = { type: 'float', value: shortestFloat32(num(h.f)) };
+        break;
+      case ATTRIBUTE_TYPE.INT:
+        value = { type: 'int', value: num(h.i) };
+        break;
+      case ATTRIBUTE_TYPE.STRING:
+        value = { type: 'string', value: text(h.s) };
+        break;
+      case ATTRIBUTE_TYPE.FLOATS:
+        value = { type: 'floats', value: (h.floats as number[]).map((x) => shortestFloat32(Number(x))) };
+        break;
+      case ATTRIBUTE_TYPE.INTS:
+        value = { type: 'ints', value: (h.ints as number[]).map(Number) };
+        break;
+      case ATTRIBUTE_TYPE.STRINGS:
+        value = { type: 'strings', value: (h.strings as unknown[]).map(text) };
+        break;
+      case ATTRIBUTE_TYPE.TENSOR:
+        if (t) value = { type: 'tensor', value: t };
+        break;
+      case ATTRIBUTE_TYPE.GRAPH:
+        if (g) value = { type: 'graph', value: g };
+        break;
+      case ATTRIBUTE_TYPE.TENSORS:
+        value = { type: 'tensors', value: tensors };
+        break;
+      case ATTRIBUTE_TYPE.GRAPHS:
+        value = { type: 'graphs', value: graphs };
+        break;
+      case ATTRIBUTE_TYPE.SPARSE_TENSOR:
+        if (sparse) value = { type: 'sparse_tensor', value: sparse };
+        break;
+    }
+  }
+  return [name, value];
+}
+
+interface NodeState {
+  st: State;
+  depth: number;
+  what: string;
+  attributes: Record<string, AttributeValue>;
+  attrIndex: number;
+}
+
+const NODE_HANDLERS: FieldHandlers<NodeState> = {
+  5: function* (s, x) {
+    const [name, value] = yield* walkAttribute(s.st, x, s.depth + 1, `${s.what}.attribute[${s.attrIndex++}]`);
+    s.attributes[name] = value;
+    return false;
+  },
+};
+
+function* walkNode(st: State, f: FieldRef, depth: number, what: string, index: number): Walk<NodeSummary> {
+  requireLen(st.ctx, f, what);
+  // A null-prototype record: attribute names come from the file ("__proto__" must stay a plain key).
+  const s: NodeState = { st, depth, what, attributes: Object.create(null), attrIndex: 0 };
+  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.node, what, NODE_HANDLERS, s);
+  return {
+    index,
+    name: text(h.name),
+    opType: text(h.op_type),
+    domain: normaliseDomain(h.domain),
+    inputs: (h.input as unknown[]).map(text),
+    outputs: (h.output as unknown[]).map(text),
+    attributes: s.attributes,
+  };
+}
+
+interface GraphState {
+  st: State;
+  depth: number;
+  what: string;
+  nodes: NodeSummary[];
+  initializers: TensorSummary[];
+}
+
+const GRAPH_HANDLERS: FieldHandlers<GraphState> = {
+  1: function* (s, x) {
+    const i = s.nodes.length;
+    s.nodes.push(yield* walkNode(s.st, x, s.depth + 1, `${s.what}.node[${i}]`, i));
+    return false;
+  },
+  5: function* (s, x) {
+    s.initializers.push(yield* walkTensor(s.st, x, s.depth + 1, `${s.what}.initializer[${s.initializers.length}]`));
+    return false;
+  },
+  15: function* (s, x) {
+    s.initializers.push(yield* walkSparseTensor(s.st, x, s.depth + 1, `${s.what}.sparse_initializer`));
+    return false;
+  },
+};
+
+function* walkGraph(st: State, start: number, end: number, depth: number, what: string): Walk<GraphWalk> {
+  const s: GraphState = { st, depth, what, nodes: [], initializers: [] };
+  const h = yield* walkMessage(st.ctx, start, end, depth, T.graph, what, GRAPH_HANDLERS, s);
+  return {
+    name: text(h.name),
+    nodes: s.nodes,
+    initializers: s.initializers,
+    inputs: objects(h.input).map(toValueSummary),
+    outputs: objects(h.output).map(toValueSummary),
+    valueInfo: objects(h.value_info).map(toValueSummary),
+  };
+}
+
+interface ModelState {
+  st: State;
+  graph?: GraphWalk;
+}
+
+const MODEL_HANDLERS: FieldHandlers<ModelState> = {
+  7: function* (s, x) {
+    requireLen(s.st.ctx, x, 'model.graph');
+    s.graph = yield* walkGraph(s.st, x.valueStart, x.end, 1, 'graph');
+    return false;
+  },
+};
+
+/** Walks a whole model. Throws OnnxFormatError for anything that is not a well-formed ONNX ModelProto. */
+export function* walkModel(ctx: WalkContext): Walk<ModelWalk> {
+  if (ctx.size === 0) throw formatError(ctx, 'empty file (0 bytes): not an ONNX model');
+  const head = yield* bytesAt(ctx, 0, Math.min(512, ctx.size));
+  const kind = sniffNonOnnx(head);
+  if (kind) throw formatError(ctx, `not an ONNX model: this is ${kind}`);
+  const headText = looksLikeText(head);
+
+  const st: State = { ctx, externals: [] };
+  const ms: ModelState = { st };
+  let h: Record<string, unknown>;
+  try {
+    h = yield* walkMessage(ctx, 0, ctx.size, 0, T.model, 'model', MODEL_HANDLERS, ms);
+  } catch (err) {
+    if (err instanceof OnnxFormatError && headText) {
+      throw formatError(ctx, `not an ONNX model (the file looks like text: ${JSON.stringify(headText)}); ${err.message.slice(ctx.label.length + 2)}`);
+    }
+    throw err;
+  }
+  const graph = ms.graph;
+  if (!graph) {
+    throw formatError(
+      ctx,
+      `not an ONNX model: no graph (ModelProto field 7) in ${ctx.size} bytes${headText ? ` (the file looks like text: ${JSON.stringify(headText)})` : ''}`,
+    );
+  }
+  if (h.ir_version === undefined) {
+    throw formatError(ctx, 'not an ONNX model: ir_version (ModelProto field 1) is missing');
+  }
+  const opsets = objects(h.opset_import).map((o) => ({ domain: normaliseDomain(o.domain), version: num(o.version) }));
+  if (opsets.length === 0 && num(h.ir_version) >= 3) {
+    throw formatError(ctx, 'not a complete ONNX model: no opset_import (required since IR version 3); the file may be truncated');
+  }
+  return {
+    irVersion: num(h.ir_version),
+    producerName: text(h.producer_name),
+    producerVersion: text(h.producer_version),
+    modelDomain: text(h.domain),
+    modelVersion: num(h.model_version),
+    opsets,
+    graph,
+    externals: st.externals,
+  };
+}

@@ -1,0 +1,137 @@
+/** `trt-node inspect`: in-process through main(), plus one real spawn of the bin. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../lib/cli/main';
+import { DEFAULT_MODEL, DEFAULT_SAMPLES, PACKAGE_ROOT } from '../../lib/cli/defaults';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'trt-node', 'inspect', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+beforeEach(() => {
+  process.exitCode = undefined;
+});
+afterAll(() => {
+  process.exitCode = undefined;
+});
+
+test('the defaults point at the bundled example and its samples', () => {
+  expect(fs.existsSync(DEFAULT_MODEL)).toBe(true);
+  expect(path.relative(PACKAGE_ROOT, DEFAULT_MODEL)).toBe(path.join('test', 'fixtures', 'super_resolution', 'model.onnx'));
+  for (const s of DEFAULT_SAMPLES) {
+    expect(fs.existsSync(s.inputs)).toBe(true);
+    expect(fs.existsSync(s.reference)).toBe(true);
+  }
+});
+
+test('no argument: a readable report of the bundled super-resolution model', async () => {
+  const { code, stdout, stderr } = await run();
+  expect(code).toBe(0);
+  expect(stderr).toBe('');
+  expect(stdout).toMatch(/^Model\s+(\S*\/)?test\/fixtures\/super_resolution\/model\.onnx \(234\.4 KiB\)$/m);
+  expect(stdout).toMatch(/^Opsets\s+ai\.onnx 11$/m);
+  expect(stdout).toMatch(/^Producer\s+pytorch /m);
+  expect(stdout).toMatch(/^ {2}input\s+float32\s+\[batch\]x1x\[height\]x\[width\]$/m);
+  expect(stdout).toMatch(/^ {2}output\s+float32\s+\[batch\]x1x\[height\]x\[width\]$/m);
+  expect(stdout).toMatch(/^ {2}Conv\s+4$/m);
+  expect(stdout).toMatch(/^ {2}Relu\s+3$/m);
+  expect(stdout).toMatch(/^Initializers\s+8 tensors, 233\.0 KiB \(float32: 8\)$/m);
+  expect(stdout).toMatch(/^External data\s+none$/m);
+  expect(stdout).not.toMatch(/^Nodes$/m);
+});
+
+test('static export shows fixed dims; export_params=False shows weights as plain inputs', async () => {
+  const fixed = await run(path.join(FIXTURES, 'super_resolution_static', 'model.onnx'));
+  expect(fixed.stdout).toMatch(/^ {2}input\s+float32\s+1x1x96x64$/m);
+  const noParams = await run(path.join(FIXTURES, 'super_resolution_no_params', 'model.onnx'));
+  expect(noParams.stdout).toMatch(/^ {2}conv1\.weight\s+float32\s+64x1x5x5$/m);
+  expect(noParams.stdout).toMatch(/^Initializers\s+none$/m);
+});
+
+test('--nodes lists every node, custom domains qualified', async () => {
+  const { code, stdout } = await run(path.join(FIXTURES, 'custom_op', 'model.onnx'), '--nodes');
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^ {2}com\.example::FastGelu\s+1$/m);
+  expect(stdout).toMatch(/^Nodes$/m);
+  expect(stdout).toMatch(/^ {2}1\s+com\.example::FastGelu\s+\/FastGelu\s+\/conv\/Conv_output_0 -> output$/m);
+});
+
+test('--json prints one document: the summary without nodes (unless --nodes)', async () => {
+  const { code, stdout } = await run('--json');
+  expect(code).toBe(0);
+  const doc = JSON.parse(stdout);
+  expect(doc).toMatchObject({
+    file: DEFAULT_MODEL,
+    irVersion: expect.any(Number),
+    producerName: 'pytorch',
+    opsets: [{ domain: '', version: 11 }],
+    nodeCount: 8,
+    inputs: [
+      {
+        name: 'input',
+        elemType: 'float32',
+        isInitializer: false,
+        dims: [{ kind: 'symbolic', name: 'batch' }, { kind: 'fixed', value: 1 }, { kind: 'symbolic', name: 'height' }, { kind: 'symbolic', name: 'width' }],
+      },
+    ],
+    outputs: [{ name: 'output', elemType: 'float32' }],
+    initializers: { count: 8, dtypes: { float32: 8 } },
+    externalData: [],
+  });
+  expect(doc.nodeCounts).toEqual([
+    { domain: '', opType: 'Conv', count: 4 },
+    { domain: '', opType: 'Relu', count: 3 },
+    { domain: '', opType: 'DepthToSpace', count: 1 },
+  ]);
+  expect(doc.initializers.totalBytes).toBe(doc.initializers.list.reduce((a: number, t: { byteLength: number }) => a + t.byteLength, 0));
+  expect(doc).not.toHaveProperty('nodes');
+
+  const withNodes = JSON.parse((await run('--json', '--nodes')).stdout);
+  expect(withNodes.nodes).toHaveLength(8);
+  expect(withNodes.nodes[0]).toMatchObject({ index: 0, opType: 'Conv', attributes: { kernel_shape: { type: 'ints', value: [5, 5] } } });
+});
+
+test('bad input exits 2 with the error on stderr and nothing on stdout', async () => {
+  const missing = await run(path.join(os.tmpdir(), 'trt-node-no-such-model.onnx'), '--json');
+  expect(missing.code).toBe(2);
+  expect(missing.stdout).toBe('');
+  expect(missing.stderr).toMatch(/ERR_TRT_NODE_FILE.*trt-node-no-such-model\.onnx: no such file/);
+
+  const npz = await run(path.join(FIXTURES, 'super_resolution', 'inputs_1x1x64x64.npz'));
+  expect(npz.code).toBe(2);
+  expect(npz.stderr).toMatch(/ERR_TRT_NODE_ONNX_FORMAT.*not an ONNX model: this is a ZIP archive/);
+});
+
+test('the bin works from any directory: `node bin/trt-node.js inspect --json`', () => {
+  const result = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'trt-node.js'), 'inspect', '--json'], {
+    cwd: os.tmpdir(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  const doc = JSON.parse(result.stdout);
+  expect(doc.file).toBe(DEFAULT_MODEL);
+  expect(doc.inputs.map((i: { name: string }) => i.name)).toEqual(['input']);
+  expect(doc.nodeCount).toBe(8);
+});
