@@ -110,3 +110,90 @@ export function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Native addon and TensorRT errors (lib/native, lib/trt). Errors raised in C++ carry the same codes; lib/native/
+// native-error.ts turns them into these classes with the JS call site's stack.
+
+/** The native addon could not be loaded: names every file tried and what to do. */
+export class AddonLoadError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super('ERR_TRT_NODE_ADDON_LOAD', message, details, options);
+    this.name = 'AddonLoadError';
+  }
+}
+
+/** The addon was built without TensorRT (or without CUDA): says what the build searched and how to point it at TensorRT. */
+export class TensorRTUnavailableError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_TENSORRT_UNAVAILABLE', message, details);
+    this.name = 'TensorRTUnavailableError';
+  }
+}
+
+/** A CUDA runtime call failed (no driver, no GPU, out of memory...): the message names the call. */
+export class CudaError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_CUDA', message, details);
+    this.name = 'CudaError';
+  }
+}
+
+/** One error of TensorRT's ONNX parser (nvonnxparser::IParserError). */
+export interface ParserErrorInfo {
+  /** nvonnxparser::ErrorCode value and name, e.g. 8 / 'kUNSUPPORTED_NODE'. */
+  code: number;
+  codeName: string;
+  description: string;
+  /** Index of the failing node in graph.node (-1 when not about a node). */
+  node: number;
+  nodeName: string;
+  /** The node's op type, e.g. 'NonMaxSuppression'. */
+  nodeOperator: string;
+  /** Where in the parser's sources the error was raised. */
+  file: string;
+  line: number;
+  function: string;
+}
+
+/** TensorRT's ONNX parser rejected the model; `parserErrors` lists every error, not just the first. */
+export class ParseError extends TrtNodeError {
+  readonly parserErrors: ParserErrorInfo[];
+  constructor(message: string, parserErrors: ParserErrorInfo[], details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_PARSE', message, { parserErrors, ...details });
+    this.name = 'ParseError';
+    this.parserErrors = parserErrors;
+  }
+}
+
+/** TensorRT failed to build the engine (after parsing): the TensorRT log's errors ride in `details.log`. */
+export class BuildError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_BUILD', message, details);
+    this.name = 'BuildError';
+  }
+}
+
+/** Loading or running an engine failed. */
+export class EngineError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_ENGINE', message, details);
+    this.name = 'EngineError';
+  }
+}
+
+/** An option the linked TensorRT version cannot honour (e.g. fp16 flags with TensorRT 11). */
+export class UnsupportedOptionError extends TrtNodeError {
+  constructor(option: string, message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_UNSUPPORTED_OPTION', message, { option, ...details });
+    this.name = 'UnsupportedOptionError';
+  }
+}
+
+/** A disposed object (e.g. an Engine after dispose()) was used. */
+export class DisposedError extends TrtNodeError {
+  constructor(what: string) {
+    super('ERR_TRT_NODE_DISPOSED', `${what} was disposed; create or load it again to use it`);
+    this.name = 'DisposedError';
+  }
+}

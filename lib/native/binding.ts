@@ -1,0 +1,279 @@
+/**
+ * The ONE place that loads the native addon (build/Release/trt_node.node) and types its raw surface. Everything else
+ * in lib/ talks to `loadAddon()`; nothing else requires a .node file. The addon is tried once per process; a failure
+ * is remembered and rethrown as an AddonLoadError naming every file tried and the fixes matched to the cause.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { AddonLoadError } from '../errors';
+
+// ---------------------------------------------------------------------------------------------- raw addon types
+
+/** What the addon was compiled with (CMakeLists.txt / binding.gyp record it in a generated header). */
+export interface NativeBuildInfo {
+  addonVersion: string;
+  napiVersion: number;
+  buildSystem: 'cmake-js' | 'node-gyp' | string;
+  compiler: string;
+  tensorrt: {
+    available: boolean;
+    /** NV_TENSORRT_MAJOR.MINOR.PATCH of the headers compiled against, or null. */
+    headerVersion: string | null;
+    headerMajor: number | null;
+    includeDir: string | null;
+    libraries: string[];
+    /** Every setting and folder the build looked at, in order. */
+    searched: string[];
+    /** Why TensorRT was not used, or null. */
+    reason: string | null;
+  };
+  cuda: {
+    available: boolean;
+    version: string | null;
+    includeDir: string | null;
+    library: string | null;
+    reason: string | null;
+  };
+}
+
+/** The loaded libnvinfer's version (getInferLib*Version), or null in a build without TensorRT. */
+export interface NativeTensorRTVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  build: number;
+  encoded: number;
+}
+
+export interface NativeCudaDevice {
+  index: number;
+  name?: string;
+  computeCapability?: string;
+  totalMemoryBytes?: number;
+  multiProcessorCount?: number;
+  error?: string;
+}
+
+/** What the CUDA runtime says right now (cudaRuntimeGetVersion, cudaDriverGetVersion, cudaGetDeviceCount). */
+export interface NativeCudaInfo {
+  compiled: boolean;
+  /** e.g. 13000 for 13.0; null when unknown. */
+  runtimeVersion: number | null;
+  /** null when no CUDA driver is installed. */
+  driverVersion: number | null;
+  deviceCount: number;
+  devices: NativeCudaDevice[];
+  /** The failing call and CUDA's error, e.g. "cudaGetDeviceCount failed: cudaErrorNoDevice (...)". */
+  error: string | null;
+}
+
+/** Severity as TensorRT numbers it: 0 internal error, 1 error, 2 warning, 3 info, 4 verbose. */
+export type NativeSeverity = 0 | 1 | 2 | 3 | 4;
+
+export interface NativeLogRecord {
+  severity: NativeSeverity;
+  message: string;
+}
+
+export interface NativeProgressEvent {
+  kind: 'start' | 'step' | 'finish';
+  phase: string;
+  parent: string | null;
+  step: number;
+  steps: number;
+}
+
+export interface NativeProfileInput {
+  name: string;
+  min: number[];
+  opt: number[];
+  max: number[];
+}
+
+/** Validated and defaulted by lib/trt/build-options.ts; C++ trusts it. */
+export interface NativeBuildOptions {
+  modelPath?: string;
+  modelBytes?: Uint8Array;
+  profiles: NativeProfileInput[][];
+  workspaceBytes?: number;
+  optimizationLevel?: number;
+  useTimingCache: boolean;
+  timingCache?: Uint8Array | null;
+  fp16: boolean;
+  bf16: boolean;
+  int8: boolean;
+  stronglyTyped: boolean;
+  /** Forward TensorRT messages up to this severity to the log callback; -1 for none. */
+  logLevel: number;
+}
+
+export interface NativeBuildResult {
+  plan: Buffer;
+  timingCache: Buffer | null;
+  buildMs: number;
+  warnings: NativeLogRecord[];
+}
+
+export interface NativeBuildJob {
+  promise: Promise<NativeBuildResult>;
+  /** Sets the flag that IProgressMonitor::stepComplete polls; the promise then rejects with ERR_TRT_NODE_ABORTED. */
+  cancel(): void;
+}
+
+export interface NativeProfileShape {
+  min: number[];
+  opt: number[];
+  max: number[];
+}
+
+export interface NativeTensorInfo {
+  name: string;
+  mode: 'input' | 'output';
+  /** 'float32', 'float16', 'bfloat16', 'int8', 'int32', 'int64', 'uint8', 'bool', 'float8e4m3', 'int4', 'unsupported'. */
+  type: string;
+  /** -1 for a dynamic axis. */
+  dims: number[];
+  location: 'device' | 'host';
+  /** Inputs: one entry per optimization profile. */
+  profiles: NativeProfileShape[];
+}
+
+export interface NativeEngineInfo {
+  profileCount: number;
+  device: number;
+  deviceMemoryBytes: number;
+  tensors: NativeTensorInfo[];
+}
+
+export interface NativeFeed {
+  name: string;
+  dims: number[];
+  data: ArrayBufferView;
+}
+
+export interface NativeRunOutput {
+  name: string;
+  type: string;
+  dims: number[];
+  data: ArrayBuffer;
+}
+
+export interface NativeRunTimings {
+  /** CUDA-event times on the run's stream. */
+  h2dMs: number;
+  computeMs: number;
+  d2hMs: number;
+  /** Wall time of the worker's whole run (staging copies, shape setting, synchronisation included). */
+  wallMs: number;
+}
+
+export interface NativeRunResult {
+  outputs: NativeRunOutput[];
+  timings: NativeRunTimings;
+}
+
+export interface NativeEngine {
+  info(): NativeEngineInfo;
+  run(profile: number, feeds: NativeFeed[]): Promise<NativeRunResult>;
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export interface NativeAddon {
+  buildInfo(): NativeBuildInfo;
+  tensorrtVersion(): NativeTensorRTVersion | null;
+  cudaInfo(): NativeCudaInfo;
+  buildEngine(
+    options: NativeBuildOptions,
+    onLog?: (severity: NativeSeverity, message: string) => void,
+    onProgress?: (event: NativeProgressEvent) => void,
+  ): NativeBuildJob;
+  loadEngine(
+    plan: Uint8Array,
+    options?: { logLevel: number },
+    onLog?: (severity: NativeSeverity, message: string) => void,
+  ): Promise<NativeEngine>;
+}
+
+// ------------------------------------------------------------------------------------------------------- loading
+
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Where the addon is looked for, in order. TRT_NODE_ADDON (a file path) overrides the search. */
+export function addonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.TRT_NODE_ADDON) return [path.resolve(env.TRT_NODE_ADDON)];
+  return [
+    path.join(PACKAGE_ROOT, 'build', 'Release', 'trt_node.node'),
+    path.join(PACKAGE_ROOT, 'build', 'Debug', 'trt_node.node'),
+  ];
+}
+
+type LoadState = { addon: NativeAddon; path: string } | { error: AddonLoadError };
+let state: LoadState | undefined;
+
+/** Matches the fixes to the cause, sharp-style. */
+function loadFailure(tried: { file: string; problem: string }[], cause?: unknown): AddonLoadError {
+  const lines = tried.map((t) => `  ${t.file}: ${t.problem}`);
+  const solutions: string[] = [];
+  const text = tried.map((t) => t.problem).join('\n');
+  if (tried.every((t) => t.problem === 'not found')) {
+    solutions.push('Build it: npm run rebuild:native (needs cmake and a C++17 compiler; TensorRT and CUDA are optional)');
+  }
+  if (/libnvinfer|libnvonnxparser/.test(text)) {
+    solutions.push(
+      'TensorRT was found when the addon was built but its libraries cannot be loaded now: put their folder on ' +
+        'LD_LIBRARY_PATH, or rebuild against the TensorRT you have: TENSORRT_ROOT=/path/to/TensorRT npm run rebuild:native',
+    );
+  }
+  if (/libcuda|libcudart/.test(text)) {
+    solutions.push('The CUDA libraries the addon was linked against are missing: install the NVIDIA driver / CUDA runtime, or rebuild: npm run rebuild:native');
+  }
+  if (/NODE_MODULE_VERSION|invalid ELF|wrong ELF class|undefined symbol/.test(text)) {
+    solutions.push(`The addon was built for another Node.js, platform or library version: rebuild it with this Node.js (${process.version}): npm run rebuild:native`);
+  }
+  solutions.push('Or point TRT_NODE_ADDON at a trt_node.node built for this machine');
+  return new AddonLoadError(
+    `Could not load the trt-node native addon.\nTried:\n${lines.join('\n')}\nPossible solutions:\n${solutions
+      .map((s) => `- ${s}`)
+      .join('\n')}`,
+    { tried },
+    { cause },
+  );
+}
+
+function tryLoad(): LoadState {
+  const tried: { file: string; problem: string }[] = [];
+  let lastError: unknown;
+  for (const file of addonCandidates()) {
+    if (!fs.existsSync(file)) {
+      tried.push({ file, problem: 'not found' });
+      continue;
+    }
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const addon = require(file) as NativeAddon;
+      if (typeof addon.buildInfo !== 'function' || typeof addon.buildEngine !== 'function') {
+        tried.push({ file, problem: 'loaded, but it is not the trt-node addon (no buildInfo/buildEngine)' });
+        continue;
+      }
+      return { addon, path: file };
+    } catch (err) {
+      lastError = err;
+      tried.push({ file, problem: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+    }
+  }
+  return { error: loadFailure(tried, lastError) };
+}
+
+/** The addon, loaded once. Throws AddonLoadError (the same one each time) when it cannot be loaded. */
+export function loadAddon(): NativeAddon {
+  state ??= tryLoad();
+  if ('error' in state) throw state.error;
+  return state.addon;
+}
+
+/** Like loadAddon() but never throws: for `doctor`, which reports either outcome. */
+export function addonStatus(): { loaded: true; addon: NativeAddon; path: string } | { loaded: false; error: AddonLoadError } {
+  state ??= tryLoad();
+  return 'error' in state ? { loaded: false, error: state.error } : { loaded: true, addon: state.addon, path: state.path };
+}

@@ -1,0 +1,15 @@
+export { buildEngine } from './build';
+export type { BuildEngineResult } from './build';
+export type { BuildEngineOptions, BuildProgressEvent } from './build-options';
+export { Engine } from './engine';
+export type { EngineInputInfo, EngineLoadOptions, EngineRunOptions, EngineTensorInfo, RunResult, RunTimings } from './engine';
+export type { Feed, Feeds } from './feeds';
+export { LOG_LEVELS } from './log';
+export type { LogEntry, LogLevel } from './log';
+export { profileFromSamples, validateProfiles } from './profiles';
+export type { InputRange, OptimizationProfile, Shape } from './profiles';
+export { combineMinOptMax, formatProfile, parseFixedShapes, parseShapesSpec } from './shapes-spec';
+export { requireTensorRT, tensorrtAvailable } from './tensorrt';
+export type { TensorRTVersion } from './tensorrt';
+export { doctorReport, formatDoctorReport } from './doctor';
+export type { DoctorReport } from './doctor';

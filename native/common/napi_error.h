@@ -1,0 +1,41 @@
+// Turning C++ failures into JS errors. Only called on the JS thread (OnOK of a worker, or a synchronous binding).
+#pragma once
+
+#include <napi.h>
+
+#include <exception>
+#include <new>
+#include <string>
+#include <utility>
+
+#include "native_error.h"
+
+namespace trt_node {
+
+// Runs `fn` and records any C++ exception into `failure` (for AsyncWorker::Execute: nothing may escape it).
+template <class Fn>
+void captureFailure(Failure& failure, char const* defaultCode, Fn&& fn) noexcept {
+  try {
+    std::forward<Fn>(fn)();
+  } catch (NativeError const& e) {
+    failure.set(e.code(), e.what());
+    failure.parserErrors = e.parserErrors;
+  } catch (std::bad_alloc const&) {
+    failure.set(defaultCode, "out of host memory");
+  } catch (std::exception const& e) {
+    failure.set(defaultCode, std::string("unexpected C++ exception: ") + e.what());
+  } catch (...) {
+    failure.set(defaultCode, "unexpected non-standard C++ exception");
+  }
+}
+
+// A JS Error with `code`, and the collected diagnostics as `parserErrors`, `log` and `recordedErrors` arrays.
+Napi::Error makeJsError(Napi::Env env, Failure const& failure);
+
+// Same for a bare code + message (synchronous bindings).
+Napi::Error makeJsError(Napi::Env env, char const* code, std::string const& message);
+
+// A settled promise, for entry points that fail before any work is queued.
+Napi::Promise rejectedPromise(Napi::Env env, Napi::Error const& error);
+
+}  // namespace trt_node

@@ -1,0 +1,49 @@
+// The build options as C++ receives them: already validated and defaulted by lib/trt/build-options.ts, so reading
+// them only checks types as a backstop (Napi::TypeError on a malformed object from a direct caller of the addon).
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../common/held_bytes.h"
+
+namespace trt_node {
+
+struct ProfileInput {
+  std::string name;
+  std::vector<int64_t> min;
+  std::vector<int64_t> opt;
+  std::vector<int64_t> max;
+};
+
+struct BuildOptions {
+  // Exactly one of modelPath / modelBytes is set. With bytes, modelPath may still name the model's file so that
+  // external data files are found next to it.
+  std::string modelPath;
+  bool fromBytes = false;
+  HeldBytes modelBytes;
+
+  std::vector<std::vector<ProfileInput>> profiles;
+  bool hasWorkspaceBytes = false;
+  uint64_t workspaceBytes = 0;
+  bool hasOptimizationLevel = false;
+  int32_t optimizationLevel = 3;
+
+  bool useTimingCache = false;
+  HeldBytes timingCache;  // may be empty: start a new cache
+
+  bool fp16 = false;
+  bool bf16 = false;
+  bool int8 = false;
+  bool stronglyTyped = false;
+
+  int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
+};
+
+// JS thread.
+BuildOptions readBuildOptions(Napi::Object options);
+
+}  // namespace trt_node

@@ -1,0 +1,324 @@
+#include "build_worker.h"
+
+#include <NvInfer.h>
+#include <NvInferVersion.h>
+#include <NvOnnxParser.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../common/napi_error.h"
+#include "build_options.h"
+#include "check.h"
+#include "diagnostics.h"
+#include "logger.h"
+#include "progress_monitor.h"
+#include "trt_ptr.h"
+
+// The precision flags are deprecated from TensorRT 10.12 on (superseded by strong typing) and gone in 11.
+#if defined(__GNUC__)
+#define TRT_NODE_ALLOW_DEPRECATED_BEGIN \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+#define TRT_NODE_ALLOW_DEPRECATED_END _Pragma("GCC diagnostic pop")
+#elif defined(_MSC_VER)
+#define TRT_NODE_ALLOW_DEPRECATED_BEGIN __pragma(warning(push)) __pragma(warning(disable : 4996))
+#define TRT_NODE_ALLOW_DEPRECATED_END __pragma(warning(pop))
+#else
+#define TRT_NODE_ALLOW_DEPRECATED_BEGIN
+#define TRT_NODE_ALLOW_DEPRECATED_END
+#endif
+
+namespace trt_node {
+namespace {
+
+char const* parserErrorCodeName(nvonnxparser::ErrorCode code) noexcept {
+  switch (code) {
+    case nvonnxparser::ErrorCode::kSUCCESS: return "kSUCCESS";
+    case nvonnxparser::ErrorCode::kINTERNAL_ERROR: return "kINTERNAL_ERROR";
+    case nvonnxparser::ErrorCode::kMEM_ALLOC_FAILED: return "kMEM_ALLOC_FAILED";
+    case nvonnxparser::ErrorCode::kMODEL_DESERIALIZE_FAILED: return "kMODEL_DESERIALIZE_FAILED";
+    case nvonnxparser::ErrorCode::kINVALID_VALUE: return "kINVALID_VALUE";
+    case nvonnxparser::ErrorCode::kINVALID_GRAPH: return "kINVALID_GRAPH";
+    case nvonnxparser::ErrorCode::kINVALID_NODE: return "kINVALID_NODE";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_GRAPH: return "kUNSUPPORTED_GRAPH";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_NODE: return "kUNSUPPORTED_NODE";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_NODE_ATTR: return "kUNSUPPORTED_NODE_ATTR";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_NODE_INPUT: return "kUNSUPPORTED_NODE_INPUT";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_NODE_DATATYPE: return "kUNSUPPORTED_NODE_DATATYPE";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_NODE_DYNAMIC: return "kUNSUPPORTED_NODE_DYNAMIC";
+    case nvonnxparser::ErrorCode::kUNSUPPORTED_NODE_SHAPE: return "kUNSUPPORTED_NODE_SHAPE";
+    case nvonnxparser::ErrorCode::kREFIT_FAILED: return "kREFIT_FAILED";
+  }
+  return "kUNKNOWN";
+}
+
+std::string text(char const* s) { return s != nullptr ? s : ""; }
+
+// Every parser error, not just the first (a model often has several unsupported nodes).
+std::vector<ParserErrorInfo> collectParserErrors(nvonnxparser::IParser const& parser) {
+  std::vector<ParserErrorInfo> out;
+  int32_t count = parser.getNbErrors();
+  for (int32_t i = 0; i < count; ++i) {
+    nvonnxparser::IParserError const* e = parser.getError(i);
+    if (e == nullptr) continue;
+    ParserErrorInfo info;
+    info.code = static_cast<int32_t>(e->code());
+    info.codeName = parserErrorCodeName(e->code());
+    info.description = text(e->desc());
+    info.node = e->node();
+    info.nodeName = text(e->nodeName());
+    info.nodeOperator = text(e->nodeOperator());
+    info.file = text(e->file());
+    info.line = e->line();
+    info.function = text(e->func());
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+nvinfer1::Dims toDims(std::vector<int64_t> const& dims, std::string const& what) {
+  if (dims.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) {
+    throw NativeError(codes::kInvalidValue, what + " has " + std::to_string(dims.size()) +
+                                                " dimensions; TensorRT supports at most " +
+                                                std::to_string(nvinfer1::Dims::MAX_DIMS));
+  }
+  nvinfer1::Dims out{};
+  out.nbDims = static_cast<int32_t>(dims.size());
+  for (size_t i = 0; i < dims.size(); ++i) out.d[i] = dims[i];
+  return out;
+}
+
+std::string dimsText(std::vector<int64_t> const& dims) {
+  std::string s;
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "x" : "") + std::to_string(dims[i]);
+  return s;
+}
+
+nvinfer1::NetworkDefinitionCreationFlags networkFlags(BuildOptions const& options) {
+  nvinfer1::NetworkDefinitionCreationFlags flags = 0;
+#if NV_TENSORRT_MAJOR < 11
+  if (options.stronglyTyped) {
+    flags |= 1U << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kSTRONGLY_TYPED);
+  }
+#else
+  (void)options;  // TensorRT 11 networks are always strongly typed.
+#endif
+  return flags;
+}
+
+void applyPrecision(BuildOptions const& options, nvinfer1::IBuilderConfig& config) {
+#if NV_TENSORRT_MAJOR < 11
+  TRT_NODE_ALLOW_DEPRECATED_BEGIN
+  if (options.fp16) config.setFlag(nvinfer1::BuilderFlag::kFP16);
+  if (options.bf16) config.setFlag(nvinfer1::BuilderFlag::kBF16);
+  if (options.int8) config.setFlag(nvinfer1::BuilderFlag::kINT8);
+  TRT_NODE_ALLOW_DEPRECATED_END
+#else
+  (void)config;
+  if (options.fp16 || options.bf16 || options.int8) {
+    // lib/trt/build-options.ts rejects these first; this is the backstop for direct callers of the addon.
+    throw NativeError(codes::kUnsupportedOption,
+                      "fp16/bf16/int8 builder flags do not exist in TensorRT " + std::to_string(NV_TENSORRT_MAJOR) +
+                          ": networks are strongly typed; export the model in the precision you want");
+  }
+#endif
+}
+
+class BuildWorker final : public Napi::AsyncWorker {
+ public:
+  BuildWorker(Napi::Env env, BuildOptions options, std::shared_ptr<JsChannel> logChannel,
+              std::shared_ptr<JsChannel> progressChannel, std::shared_ptr<std::atomic<bool>> cancelled)
+      : Napi::AsyncWorker(env, "trt-node:buildEngine"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        options_(std::move(options)),
+        logChannel_(std::move(logChannel)),
+        progressChannel_(std::move(progressChannel)),
+        cancelled_(std::move(cancelled)),
+        diagnostics_(options_.logLevel, logChannel_) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    auto started = std::chrono::steady_clock::now();
+    {
+      LogHub::Scope scope(diagnostics_.sink);
+      captureFailure(failure_, codes::kBuild, [this] { build(); });
+    }
+    buildMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (failure_.failed) diagnostics_.enrich(failure_);
+    // Release the channels now: events already queued are still delivered, and the loop may then exit.
+    if (logChannel_) logChannel_->close();
+    if (progressChannel_) progressChannel_->close();
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (failure_.failed) {
+      deferred_.Reject(makeJsError(env, failure_).Value());
+      return;
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("plan", Napi::Buffer<uint8_t>::Copy(env, static_cast<uint8_t const*>(plan_->data()), plan_->size()));
+    if (timingCache_) {
+      result.Set("timingCache", Napi::Buffer<uint8_t>::Copy(env, static_cast<uint8_t const*>(timingCache_->data()),
+                                                            timingCache_->size()));
+    } else {
+      result.Set("timingCache", env.Null());
+    }
+    result.Set("buildMs", Napi::Number::New(env, buildMs_));
+    Napi::Array log = Napi::Array::New(env);
+    std::vector<LogRecord> records = diagnostics_.sink.records();
+    for (size_t i = 0; i < records.size(); ++i) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("severity", Napi::Number::New(env, records[i].severity));
+      o.Set("message", Napi::String::New(env, records[i].message));
+      log.Set(static_cast<uint32_t>(i), o);
+    }
+    result.Set("warnings", log);
+    deferred_.Resolve(result);
+  }
+
+  void OnError(Napi::Error const& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  void throwIfCancelled() const {
+    if (cancelled_->load()) throw NativeError(codes::kAborted, "the build was cancelled");
+  }
+
+  void build() {
+    throwIfCancelled();
+    nvinfer1::ILogger& logger = LogHub::instance();
+    ProgressMonitor monitor(progressChannel_, cancelled_);
+    // Declared before the builder: TensorRT requires the cache to outlive every builder that uses it.
+    TimingCachePtr cache;
+
+    BuilderPtr builder(checkTrtPtr(nvinfer1::createInferBuilder(logger), codes::kBuild, "nvinfer1::createInferBuilder"));
+    builder->setErrorRecorder(&diagnostics_.recorder);
+    NetworkPtr network(checkTrtPtr(builder->createNetworkV2(networkFlags(options_)), codes::kBuild,
+                                   "IBuilder::createNetworkV2"));
+    BuilderConfigPtr config(
+        checkTrtPtr(builder->createBuilderConfig(), codes::kBuild, "IBuilder::createBuilderConfig"));
+    ParserPtr parser(
+        checkTrtPtr(nvonnxparser::createParser(*network, logger), codes::kParse, "nvonnxparser::createParser"));
+
+    parse(*parser);
+    throwIfCancelled();
+    addProfiles(*builder, *config);
+
+    if (options_.hasWorkspaceBytes) {
+      config->setMemoryPoolLimit(nvinfer1::MemoryPoolType::kWORKSPACE, static_cast<size_t>(options_.workspaceBytes));
+    }
+    if (options_.hasOptimizationLevel) config->setBuilderOptimizationLevel(options_.optimizationLevel);
+    applyPrecision(options_, *config);
+
+    if (options_.useTimingCache) {
+      cache.reset(checkTrtPtr(config->createTimingCache(options_.timingCache.data(), options_.timingCache.size()),
+                              codes::kBuild, "IBuilderConfig::createTimingCache"));
+      checkTrt(config->setTimingCache(*cache, false), codes::kBuild,
+               "IBuilderConfig::setTimingCache (a cache made on another GPU or TensorRT version is refused)");
+    }
+    config->setProgressMonitor(&monitor);
+
+    plan_.reset(builder->buildSerializedNetwork(*network, *config));
+    config->setProgressMonitor(nullptr);
+    if (plan_ == nullptr || plan_->size() == 0) {
+      plan_.reset();
+      throwIfCancelled();
+      throw NativeError(codes::kBuild, "IBuilder::buildSerializedNetwork failed");
+    }
+    if (options_.useTimingCache) {
+      nvinfer1::ITimingCache const* used = config->getTimingCache();
+      if (used != nullptr) {
+        timingCache_.reset(checkTrtPtr(used->serialize(), codes::kBuild, "ITimingCache::serialize"));
+      }
+    }
+  }
+
+  void parse(nvonnxparser::IParser& parser) {
+    bool ok = false;
+    std::string call;
+    auto verbosity = static_cast<int>(nvinfer1::ILogger::Severity::kWARNING);
+    if (options_.fromBytes) {
+      call = "nvonnxparser::IParser::parse (" + std::to_string(options_.modelBytes.size()) + " bytes)";
+      ok = parser.parse(options_.modelBytes.data(), options_.modelBytes.size(),
+                        options_.modelPath.empty() ? nullptr : options_.modelPath.c_str());
+    } else {
+      call = "nvonnxparser::IParser::parseFromFile(\"" + options_.modelPath + "\")";
+      ok = parser.parseFromFile(options_.modelPath.c_str(), verbosity);
+    }
+    std::vector<ParserErrorInfo> errors = collectParserErrors(parser);
+    if (ok && errors.empty()) return;
+    std::string message = call + " failed";
+    if (!errors.empty()) {
+      message += " with " + std::to_string(errors.size()) + " error" + (errors.size() == 1 ? "" : "s") +
+                 "; first: " + errors.front().codeName + " at node " + std::to_string(errors.front().node) + " (" +
+                 errors.front().nodeOperator + " '" + errors.front().nodeName + "'): " + errors.front().description;
+    }
+    NativeError error(codes::kParse, message);
+    error.parserErrors = std::move(errors);
+    throw error;
+  }
+
+  void addProfiles(nvinfer1::IBuilder& builder, nvinfer1::IBuilderConfig& config) {
+    for (size_t p = 0; p < options_.profiles.size(); ++p) {
+      // Owned by the builder.
+      nvinfer1::IOptimizationProfile* profile = checkTrtPtr(builder.createOptimizationProfile(), codes::kBuild,
+                                                            "IBuilder::createOptimizationProfile");
+      for (ProfileInput const& input : options_.profiles[p]) {
+        std::string where = "profile " + std::to_string(p) + " input \"" + input.name + "\"";
+        char const* name = input.name.c_str();
+        checkTrt(profile->setDimensions(name, nvinfer1::OptProfileSelector::kMIN, toDims(input.min, where)),
+                 codes::kBuild, "IOptimizationProfile::setDimensions(kMIN " + dimsText(input.min) + ") for " + where);
+        checkTrt(profile->setDimensions(name, nvinfer1::OptProfileSelector::kOPT, toDims(input.opt, where)),
+                 codes::kBuild, "IOptimizationProfile::setDimensions(kOPT " + dimsText(input.opt) + ") for " + where);
+        checkTrt(profile->setDimensions(name, nvinfer1::OptProfileSelector::kMAX, toDims(input.max, where)),
+                 codes::kBuild, "IOptimizationProfile::setDimensions(kMAX " + dimsText(input.max) + ") for " + where);
+      }
+      checkTrt(profile->isValid(), codes::kBuild, "IOptimizationProfile::isValid for profile " + std::to_string(p));
+      checkTrt(config.addOptimizationProfile(profile) >= 0, codes::kBuild,
+               "IBuilderConfig::addOptimizationProfile for profile " + std::to_string(p));
+    }
+  }
+
+  Napi::Promise::Deferred deferred_;
+  BuildOptions options_;
+  std::shared_ptr<JsChannel> logChannel_;
+  std::shared_ptr<JsChannel> progressChannel_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+  Diagnostics diagnostics_;
+  Failure failure_;
+  HostMemoryPtr plan_;
+  HostMemoryPtr timingCache_;
+  double buildMs_ = 0;
+};
+
+}  // namespace
+
+Napi::Value BuildEngine(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "Expected an options object");
+  BuildOptions options = readBuildOptions(info[0].As<Napi::Object>());
+  std::shared_ptr<JsChannel> logChannel;
+  std::shared_ptr<JsChannel> progressChannel;
+  if (info.Length() > 1 && info[1].IsFunction()) {
+    logChannel = JsChannel::open(env, info[1].As<Napi::Function>(), "trt-node:build-log");
+  }
+  if (info.Length() > 2 && info[2].IsFunction()) {
+    progressChannel = JsChannel::open(env, info[2].As<Napi::Function>(), "trt-node:build-progress");
+  }
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+
+  auto* worker = new BuildWorker(env, std::move(options), logChannel, progressChannel, cancelled);
+  Napi::Object job = Napi::Object::New(env);
+  job.Set("promise", worker->promise());
+  job.Set("cancel", Napi::Function::New(
+                        env, [cancelled](Napi::CallbackInfo const&) { cancelled->store(true); }, "cancel"));
+  worker->Queue();
+  return job;
+}
+
+}  // namespace trt_node

@@ -1,0 +1,80 @@
+#include "cuda_resources.h"
+
+#include "check.h"
+
+namespace trt_node {
+namespace {
+
+// Rounds growth up so that slowly growing shapes do not reallocate on every call.
+size_t grownCapacity(size_t current, size_t wanted) {
+  size_t next = current + current / 2;
+  return next > wanted ? next : wanted;
+}
+
+void clearIfFailed(cudaError_t status) noexcept {
+  if (status != cudaSuccess) cudaGetLastError();
+}
+
+}  // namespace
+
+CudaStream::CudaStream() { TRT_NODE_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking)); }
+
+CudaStream::~CudaStream() {
+  if (stream_ != nullptr) clearIfFailed(cudaStreamDestroy(stream_));
+}
+
+void CudaStream::synchronize() const { TRT_NODE_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
+
+CudaEvent::CudaEvent() { TRT_NODE_CUDA_CHECK(cudaEventCreateWithFlags(&event_, cudaEventDefault)); }
+
+CudaEvent::~CudaEvent() {
+  if (event_ != nullptr) clearIfFailed(cudaEventDestroy(event_));
+}
+
+void CudaEvent::record(cudaStream_t stream) const { TRT_NODE_CUDA_CHECK(cudaEventRecord(event_, stream)); }
+
+float CudaEvent::elapsedSince(CudaEvent const& start) const {
+  float ms = 0.0F;
+  TRT_NODE_CUDA_CHECK(cudaEventElapsedTime(&ms, start.event_, event_));
+  return ms;
+}
+
+DeviceBuffer::~DeviceBuffer() { release(); }
+
+void* DeviceBuffer::reserve(size_t bytes) {
+  if (bytes <= capacity_ && data_ != nullptr) return data_;
+  size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
+  release();
+  void* fresh = nullptr;
+  TRT_NODE_CUDA_CHECK(cudaMalloc(&fresh, capacity));
+  data_ = fresh;
+  capacity_ = capacity;
+  return data_;
+}
+
+void DeviceBuffer::release() noexcept {
+  if (data_ != nullptr) clearIfFailed(cudaFree(data_));
+  data_ = nullptr;
+  capacity_ = 0;
+}
+
+PinnedBuffer::~PinnedBuffer() { release(); }
+
+void* PinnedBuffer::reserve(size_t bytes) {
+  if (bytes <= capacity_ && data_ != nullptr) return data_;
+  size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
+  release();
+  void* fresh = nullptr;
+  TRT_NODE_CUDA_CHECK(cudaMallocHost(&fresh, capacity));
+  data_ = fresh;
+  capacity_ = capacity;
+  return data_;
+}
+
+void PinnedBuffer::release() noexcept {
+  if (data_ != nullptr) clearIfFailed(cudaFreeHost(data_));
+  data_ = nullptr;
+  capacity_ = 0;
+}
+
+}  // namespace trt_node

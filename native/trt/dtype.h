@@ -1,0 +1,42 @@
+// TensorRT data types as trt-node names them (onnxruntime's spelling where one exists).
+#pragma once
+
+#include <NvInfer.h>
+
+#include <cstddef>
+
+namespace trt_node {
+
+inline char const* dataTypeName(nvinfer1::DataType type) noexcept {
+  switch (type) {
+    case nvinfer1::DataType::kFLOAT: return "float32";
+    case nvinfer1::DataType::kHALF: return "float16";
+    case nvinfer1::DataType::kINT8: return "int8";
+    case nvinfer1::DataType::kINT32: return "int32";
+    case nvinfer1::DataType::kBOOL: return "bool";
+    case nvinfer1::DataType::kUINT8: return "uint8";
+    case nvinfer1::DataType::kFP8: return "float8e4m3";
+    case nvinfer1::DataType::kBF16: return "bfloat16";
+    case nvinfer1::DataType::kINT64: return "int64";
+    case nvinfer1::DataType::kINT4: return "int4";
+    default: return "unsupported";  // kFP4, kE8M0 and types of later releases
+  }
+}
+
+// Bytes per element; 0 for packed sub-byte types that cannot be exchanged element by element.
+inline size_t dataTypeSize(nvinfer1::DataType type) noexcept {
+  switch (type) {
+    case nvinfer1::DataType::kINT64: return 8;
+    case nvinfer1::DataType::kFLOAT:
+    case nvinfer1::DataType::kINT32: return 4;
+    case nvinfer1::DataType::kHALF:
+    case nvinfer1::DataType::kBF16: return 2;
+    case nvinfer1::DataType::kINT8:
+    case nvinfer1::DataType::kBOOL:
+    case nvinfer1::DataType::kUINT8:
+    case nvinfer1::DataType::kFP8: return 1;
+    default: return 0;
+  }
+}
+
+}  // namespace trt_node

@@ -1,0 +1,115 @@
+// A deserialized engine and its execution slots, in plain C++ (no Napi): loaded and run on worker threads.
+//
+// Concurrency: one execution slot per optimization profile, created on first use. A slot owns an
+// IExecutionContext bound to its profile, a CUDA stream, timing events, and device/pinned buffers that are reused
+// and grown. Runs on different profiles proceed in parallel; runs on the same profile are serialised by the slot's
+// mutex (the TS Engine also queues them per profile, so no libuv thread waits on the mutex in practice).
+#pragma once
+
+#include <NvInfer.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "../common/held_bytes.h"
+#include "cuda_resources.h"
+#include "error_recorder.h"
+#include "output_allocator.h"
+#include "trt_ptr.h"
+
+namespace trt_node {
+
+struct ProfileShape {
+  std::vector<int64_t> min;
+  std::vector<int64_t> opt;
+  std::vector<int64_t> max;
+};
+
+struct TensorInfo {
+  std::string name;
+  bool isInput = false;
+  nvinfer1::DataType type = nvinfer1::DataType::kFLOAT;
+  std::vector<int64_t> dims;  // -1 for dynamic
+  bool onHost = false;        // shape tensors live in host memory
+  std::vector<ProfileShape> profiles;  // inputs only, one per optimization profile
+};
+
+struct RunFeed {
+  std::string name;
+  std::vector<int64_t> dims;
+  HeldBytes data;
+};
+
+struct RunOutput {
+  std::string name;
+  nvinfer1::DataType type = nvinfer1::DataType::kFLOAT;
+  std::vector<int64_t> dims;
+  std::unique_ptr<uint8_t[]> bytes;
+  size_t size = 0;
+};
+
+struct RunTimings {
+  double h2dMs = 0;
+  double computeMs = 0;
+  double d2hMs = 0;
+};
+
+class EngineCore;
+
+class ExecutionSlot {
+ public:
+  ExecutionSlot(EngineCore& core, int32_t profile) : core_(core), profile_(profile) {}
+  // Worker thread. Throws NativeError.
+  void run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
+  std::vector<RecordedError> recordedErrors() const { return recorder_.snapshot(); }
+  std::string lastRecordedError() const { return recorder_.lastError(); }
+
+ private:
+  void ensureContext();
+
+  EngineCore& core_;
+  int32_t profile_;
+  std::mutex mutex_;
+  // Declaration order = reverse destruction order: the context goes first, then what it points at.
+  ErrorRecorder recorder_;
+  std::unique_ptr<CudaStream> stream_;
+  std::array<std::unique_ptr<CudaEvent>, 4> events_;
+  std::vector<DeviceBuffer> inputDevice_;
+  std::vector<PinnedBuffer> inputStaging_;
+  std::vector<PinnedBuffer> outputStaging_;
+  std::vector<std::unique_ptr<OutputAllocator>> allocators_;
+  ContextPtr context_;
+};
+
+class EngineCore {
+ public:
+  // Worker thread. Deserializes `plan` on the current CUDA device. Throws NativeError.
+  static std::unique_ptr<EngineCore> load(HeldBytes const& plan);
+  ~EngineCore();
+
+  std::vector<TensorInfo> const& tensors() const noexcept { return tensors_; }
+  int32_t profileCount() const noexcept { return profileCount_; }
+  int32_t device() const noexcept { return device_; }
+  int64_t deviceMemoryBytes() const noexcept { return deviceMemoryBytes_; }
+  nvinfer1::ICudaEngine& engine() noexcept { return *engine_; }
+  // Worker thread; the slot for `profile`, created on first use.
+  ExecutionSlot& slot(int32_t profile);
+
+ private:
+  EngineCore() = default;
+  int32_t device_ = 0;
+  int32_t profileCount_ = 0;
+  int64_t deviceMemoryBytes_ = 0;
+  std::vector<TensorInfo> tensors_;
+  ErrorRecorder recorder_;  // outlives the runtime and engine it is attached to
+  RuntimePtr runtime_;
+  EnginePtr engine_;
+  std::mutex slotsMutex_;
+  std::vector<std::unique_ptr<ExecutionSlot>> slots_;
+};
+
+}  // namespace trt_node

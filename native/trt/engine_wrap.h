@@ -1,0 +1,32 @@
+// The JS face of an engine: loadEngine(plan, options, onLog?) -> Promise<Engine>, and the Engine class
+// (info(), run(profile, feeds) -> Promise, dispose(), disposed). GPU work happens in AsyncWorkers that hold a
+// reference to the Engine object and share ownership of the EngineCore, so dispose() during a run frees the GPU
+// memory once that run has finished.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "engine_core.h"
+
+namespace trt_node {
+
+class EngineWrap final : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function define(Napi::Env env);
+  explicit EngineWrap(Napi::CallbackInfo const& info);
+
+ private:
+  Napi::Value Info(Napi::CallbackInfo const& info);
+  Napi::Value Run(Napi::CallbackInfo const& info);
+  Napi::Value Dispose(Napi::CallbackInfo const& info);
+  Napi::Value Disposed(Napi::CallbackInfo const& info);
+  std::shared_ptr<EngineCore> requireCore(Napi::Env env) const;
+
+  std::shared_ptr<EngineCore> core_;
+};
+
+Napi::Value LoadEngine(Napi::CallbackInfo const& info);
+
+}  // namespace trt_node

@@ -1,0 +1,34 @@
+#include "output_allocator.h"
+
+#include <exception>
+
+namespace trt_node {
+
+void* OutputAllocator::reallocateOutputAsync(char const* /*tensorName*/, void* /*currentMemory*/, uint64_t size,
+                                             uint64_t alignment, cudaStream_t /*stream*/) noexcept {
+  try {
+    // cudaMalloc returns 256-byte aligned memory; TensorRT asks for far less in practice.
+    if (alignment > 256) {
+      error_ = "TensorRT asked for an output alignment of " + std::to_string(alignment) + " bytes";
+      return nullptr;
+    }
+    return buffer_.reserve(static_cast<size_t>(size));
+  } catch (std::exception const& e) {
+    error_ = e.what();
+  } catch (...) {
+    error_ = "unknown failure while allocating an output";
+  }
+  return nullptr;  // TensorRT then fails enqueueV3, and the run reports error_
+}
+
+void OutputAllocator::notifyShape(char const* /*tensorName*/, nvinfer1::Dims const& dims) noexcept {
+  dims_ = dims;
+  shapeKnown_ = true;
+}
+
+void OutputAllocator::reset() noexcept {
+  shapeKnown_ = false;
+  error_.clear();
+}
+
+}  // namespace trt_node

@@ -1,0 +1,37 @@
+// Output memory handed to TensorRT on demand (IOutputAllocator). Used for every output, so outputs whose shape is
+// only known after execution (data-dependent, e.g. NonZero) and ordinary ones take the same path; the buffer is kept
+// and only grows across runs.
+#pragma once
+
+#include <NvInfer.h>
+
+#include <mutex>
+#include <string>
+
+#include "cuda_resources.h"
+
+namespace trt_node {
+
+class OutputAllocator final : public nvinfer1::IOutputAllocator {
+ public:
+  void* reallocateOutputAsync(char const* tensorName, void* currentMemory, uint64_t size, uint64_t alignment,
+                              cudaStream_t stream) noexcept override;
+  void notifyShape(char const* tensorName, nvinfer1::Dims const& dims) noexcept override;
+
+  // Before each run: forget the last shape.
+  void reset() noexcept;
+  bool shapeKnown() const noexcept { return shapeKnown_; }
+  nvinfer1::Dims const& dims() const noexcept { return dims_; }
+  void* data() const noexcept { return buffer_.data(); }
+  // The CUDA error of a failed reallocation, or "" (reallocateOutputAsync may not throw).
+  std::string const& error() const noexcept { return error_; }
+  void release() noexcept { buffer_.release(); }
+
+ private:
+  DeviceBuffer buffer_;
+  nvinfer1::Dims dims_{};
+  bool shapeKnown_ = false;
+  std::string error_;
+};
+
+}  // namespace trt_node

@@ -1,0 +1,192 @@
+/**
+ * TensorRT + GPU: build the fixtures' engines with profiles, run them at each profile's min/opt/max and compare with
+ * onnxruntime-node (CPU), then concurrency, a 10k-run leak check, cancellation, dispose. Skipped, with the reason
+ * printed, where the addon has no TensorRT or the CUDA runtime sees no GPU.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ort from 'onnxruntime-node';
+import { AbortError, DisposedError, EngineError, ParseError, ShapeError, UnsupportedOptionError } from '../../lib/errors';
+import { buildEngine } from '../../lib/trt/build';
+import type { BuildProgressEvent } from '../../lib/trt/build-options';
+import { Engine } from '../../lib/trt/engine';
+import type { LogEntry } from '../../lib/trt/log';
+import { requireTensorRT } from '../../lib/trt/tensorrt';
+import { describeWithGpu } from './gpu-gate';
+
+const fixtures = path.join(__dirname, '..', 'fixtures');
+const superRes = path.join(fixtures, 'super_resolution', 'model.onnx');
+const profiles = [
+  { input: { min: [1, 1, 16, 16], opt: [1, 1, 32, 32], max: [1, 1, 64, 64] } },
+  { input: { min: [1, 1, 65, 65], opt: [2, 1, 96, 80], max: [2, 1, 128, 128] } },
+];
+
+function randomInput(dims: number[], seed: number): ort.Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    data[i] = s / 2 ** 32;
+  }
+  return new ort.Tensor('float32', data, dims);
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describeWithGpu('TensorRT engines on the GPU', () => {
+  jest.setTimeout(600_000);
+  let plan: Buffer;
+  let engine: Engine;
+  let session: ort.InferenceSession;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-gpu-'));
+  const cacheFile = path.join(dir, 'timing.cache');
+
+  beforeAll(async () => {
+    const progress: BuildProgressEvent[] = [];
+    const log: LogEntry[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const result = await buildEngine(superRes, {
+      profiles,
+      timingCache: cacheFile,
+      workspaceBytes: 1 << 30,
+      onProgress: (e) => progress.push(e),
+      onLog: (e) => log.push(e),
+      logLevel: 'info',
+    });
+    clearInterval(timer);
+    plan = result.plan;
+    // the build ran off the JS thread: the event loop kept ticking
+    expect(ticks).toBeGreaterThan(5);
+    expect(progress.some((e) => e.kind === 'start' && e.parent === null)).toBe(true);
+    expect(log.length).toBeGreaterThan(0);
+    expect(fs.statSync(cacheFile).size).toBeGreaterThan(0);
+    expect(result.tensorrtVersion).toBe(requireTensorRT().version.text);
+    engine = await Engine.load(plan);
+    session = await ort.InferenceSession.create(superRes);
+  });
+
+  afterAll(() => {
+    engine?.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports IO tensors with -1 for dynamic axes and per-profile ranges', () => {
+    expect(engine.profileCount).toBe(2);
+    expect(engine.inputs).toEqual([
+      { name: 'input', type: 'float32', dims: [-1, 1, -1, -1], profiles: profiles.map((p) => p.input) },
+    ]);
+    expect(engine.outputs).toEqual([{ name: 'output', type: 'float32', dims: [-1, 1, -1, -1] }]);
+  });
+
+  for (const [p, profile] of profiles.entries()) {
+    for (const which of ['min', 'opt', 'max'] as const) {
+      it(`profile ${p} at ${which} ${profile.input[which].join('x')} matches onnxruntime-node`, async () => {
+        const dims = profile.input[which];
+        const input = randomInput(dims, p * 10 + dims[2]);
+        const result = await engine.runWithTimings({ input }, { profile: p });
+        const expected = (await session.run({ input })).output;
+        const out = result.outputs.output;
+        expect(result.profile).toBe(p);
+        expect(out.dims).toEqual([...expected.dims]);
+        expect(maxAbsDiff(out.data as Float32Array, expected.data as Float32Array)).toBeLessThan(1e-2); // TF32 is on by default
+        expect(result.timings.computeMs).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('chooses the profile that fits when none is given, and rejects shapes no profile accepts', async () => {
+    const r = await engine.runWithTimings({ input: randomInput([2, 1, 100, 70], 1) });
+    expect(r.profile).toBe(1);
+    await expect(engine.run({ input: randomInput([1, 1, 200, 64], 1) })).rejects.toBeInstanceOf(ShapeError);
+  });
+
+  it('loads from a plan file as well', async () => {
+    const file = path.join(dir, 'sr.plan');
+    fs.writeFileSync(file, plan);
+    const again = await Engine.load(file);
+    const input = randomInput([1, 1, 32, 32], 3);
+    const [a, b] = await Promise.all([again.run({ input }), engine.run({ input })]);
+    expect(maxAbsDiff(a.output.data as Float32Array, b.output.data as Float32Array)).toBe(0);
+    again.dispose();
+  });
+
+  it('concurrent runs on both profiles give the same results as sequential ones', async () => {
+    const inputs = Array.from({ length: 12 }, (_, i) => randomInput(i % 2 ? [2, 1, 80, 96] : [1, 1, 40, 24], i));
+    const sequential: Float32Array[] = [];
+    for (const input of inputs) sequential.push((await engine.run({ input })).output.data as Float32Array);
+    const parallel = await Promise.all(inputs.map((input) => engine.run({ input })));
+    parallel.forEach((r, i) => expect(maxAbsDiff(r.output.data as Float32Array, sequential[i])).toBe(0));
+  });
+
+  it('10k runs keep host memory flat (buffers are reused)', async () => {
+    const input = randomInput([1, 1, 16, 16], 7);
+    for (let i = 0; i < 200; i++) await engine.run({ input });
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 10_000; i++) await engine.run({ input });
+    global.gc?.();
+    const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
+    // eslint-disable-next-line no-console
+    console.log(`rss growth over 10k runs: ${grownMiB.toFixed(1)} MiB`);
+    expect(grownMiB).toBeLessThan(64);
+  });
+
+  it('dispose: runs in flight finish, later runs reject with DisposedError', async () => {
+    const e = await Engine.load(plan);
+    const inFlight = e.run({ input: randomInput([1, 1, 64, 64], 9) });
+    e.dispose();
+    expect(e.disposed).toBe(true);
+    await expect(inFlight).resolves.toHaveProperty('output');
+    await expect(e.run({ input: randomInput([1, 1, 16, 16], 9) })).rejects.toBeInstanceOf(DisposedError);
+    e.dispose(); // twice is harmless
+  });
+
+  it('BAD CALL - a corrupt plan is an EngineError with TensorRT\'s reason', async () => {
+    await expect(Engine.load(Buffer.from('not a plan'))).rejects.toBeInstanceOf(EngineError);
+  });
+
+  it('BAD CALL - a model with unsupported ops: one ParseError listing every parser error', async () => {
+    const e = (await buildEngine(path.join(fixtures, 'custom_op', 'model.onnx'), {
+      profiles: { input: { min: [1, 3, 8, 8], opt: [1, 3, 16, 16], max: [1, 3, 32, 32] } },
+    }).catch((err: unknown) => err)) as ParseError;
+    expect(e).toBeInstanceOf(ParseError);
+    expect(e.parserErrors.length).toBeGreaterThanOrEqual(1);
+    expect(e.parserErrors.map((p) => p.nodeOperator)).toContain('FastGelu');
+    expect(e.message).toMatch(/TensorRT's ONNX parser rejected .*custom_op.*model\.onnx with \d+ errors?:\n {2}- node \d+ /);
+  });
+
+  it('builds a static model without profiles, and runs it with a bare typed array', async () => {
+    const result = await buildEngine(path.join(fixtures, 'super_resolution_static', 'model.onnx'));
+    const e = await Engine.load(result.plan);
+    const input = randomInput([1, 1, 96, 64], 11);
+    const out = await e.run({ input: input.data as Float32Array });
+    expect(out.output.dims).toEqual([1, 1, 288, 192]);
+    e.dispose();
+  });
+
+  it('an AbortSignal cancels the build through IProgressMonitor', async () => {
+    const controller = new AbortController();
+    const built = buildEngine(superRes, {
+      profiles: [{ input: { min: [1, 1, 8, 8], opt: [1, 1, 100, 100], max: [1, 1, 512, 512] } }],
+      optimizationLevel: 5,
+      onProgress: () => controller.abort(),
+      signal: controller.signal,
+    });
+    await expect(built).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('precision flags follow the linked TensorRT major version', async () => {
+    const { version } = requireTensorRT();
+    const build = buildEngine(superRes, { profiles: profiles[0], fp16: true });
+    if (version.major >= 11) await expect(build).rejects.toBeInstanceOf(UnsupportedOptionError);
+    else await expect(build).resolves.toHaveProperty('plan');
+  });
+});
