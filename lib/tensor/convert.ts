@@ -1,0 +1,122 @@
+/**
+ * Turns whatever a caller hands us as a tensor — an onnxruntime `Tensor`, a TensorLike, or a plain
+ * `{type, dims, data}` with a number array — into a validated TensorLike, so runners can trust type, dims and data.
+ */
+import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
+import { TENSOR_TYPES, TensorData, TensorLike, TensorType } from './types';
+
+/**
+ * The typed array each type needs, by its toStringTag rather than `instanceof`: arrays made in another realm (a vm
+ * context, jest's sandbox, onnxruntime's native outputs seen from there) carry the same tag but another constructor.
+ */
+const EXPECTED_ARRAY: Readonly<Record<TensorType, string>> = {
+  float32: 'Float32Array',
+  float16: 'Uint16Array',
+  float64: 'Float64Array',
+  int64: 'BigInt64Array',
+  int32: 'Int32Array',
+  int8: 'Int8Array',
+  uint8: 'Uint8Array',
+  bool: 'Uint8Array',
+};
+
+/** 'Float32Array' etc. for a typed array of any realm (Buffer gives 'Uint8Array'), undefined for anything else. */
+function typedArrayTag(value: unknown): string | undefined {
+  if (!ArrayBuffer.isView(value)) return undefined;
+  const tag = (value as unknown as Record<symbol, unknown>)[Symbol.toStringTag];
+  return typeof tag === 'string' && tag !== 'DataView' ? tag : undefined;
+}
+
+/** Integer ranges for converting plain number arrays. */
+const INT_RANGE: Partial<Record<TensorType, [number, number]>> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int8: [-128, 127],
+  uint8: [0, 255],
+};
+
+function fromPlainArray(type: TensorType, values: readonly unknown[], name: string): TensorData {
+  const bad = (i: number, expected: string): never => {
+    throw new InvalidValueError(`${name}.data[${i}]`, expected, values[i]);
+  };
+  switch (type) {
+    case 'float32':
+    case 'float64': {
+      const out = type === 'float32' ? new Float32Array(values.length) : new Float64Array(values.length);
+      values.forEach((v, i) => (typeof v === 'number' ? (out[i] = v) : bad(i, 'a number')));
+      return out;
+    }
+    case 'int64': {
+      const out = new BigInt64Array(values.length);
+      values.forEach((v, i) => {
+        if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) out[i] = v;
+        else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
+        else bad(i, 'a safe integer or a bigint within int64');
+      });
+      return out;
+    }
+    case 'bool': {
+      const out = new Uint8Array(values.length);
+      values.forEach((v, i) => (typeof v === 'boolean' || v === 0 || v === 1 ? (out[i] = Number(v)) : bad(i, 'a boolean (or 0/1)')));
+      return out;
+    }
+    case 'float16':
+      throw new InvalidTypeError(`${name}.data`, 'a Uint16Array of IEEE-754 half bits for a float16 tensor', values);
+    default: {
+      const [lo, hi] = INT_RANGE[type]!;
+      const n = values.length;
+      const out = type === 'int32' ? new Int32Array(n) : type === 'int8' ? new Int8Array(n) : new Uint8Array(n);
+      values.forEach((v, i) =>
+        typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? (out[i] = v) : bad(i, `an integer in [${lo}, ${hi}]`),
+      );
+      return out;
+    }
+  }
+}
+
+/**
+ * Validates `value` as a tensor and returns it as a TensorLike (sharing its data; number arrays are converted).
+ * Accepts onnxruntime-node `Tensor`s as they are (float16 as Uint16Array raw bits, or a Float16Array where the
+ * platform has one, reinterpreted as bits), bool as Uint8Array, int64 as BigInt64Array.
+ * @param name names the tensor in error messages.
+ * @throws InvalidTypeError (not a tensor, data of the wrong array type), InvalidValueError (unsupported type, tensor
+ *   not on the CPU, bad dims), ShapeError (dims do not match the data length).
+ */
+export function toTensorLike(value: unknown, name: string): TensorLike {
+  if (value === null || typeof value !== 'object') throw new InvalidTypeError(name, 'a tensor {type, dims, data}', value);
+  const v = value as { type?: unknown; dims?: unknown; data?: unknown; location?: unknown };
+  // onnxruntime tensors living on a GPU throw when `.data` is read: say what to do instead.
+  if (v.location !== undefined && v.location !== 'cpu' && v.location !== 'cpu-pinned') {
+    throw new InvalidValueError(`${name}.location`, "'cpu'", v.location, 'Download the tensor first: await tensor.getData(true)');
+  }
+  const type = v.type;
+  if (typeof type !== 'string' || !(TENSOR_TYPES as readonly string[]).includes(type)) {
+    throw new InvalidValueError(`${name}.type`, `one of ${TENSOR_TYPES.join(', ')}`, type);
+  }
+  const t = type as TensorType;
+  if (!Array.isArray(v.dims)) throw new InvalidTypeError(`${name}.dims`, 'an array of non-negative integers', v.dims);
+  const dims = [...(v.dims as unknown[])].map((d, i) => {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new InvalidValueError(`${name}.dims[${i}]`, 'a non-negative integer', d);
+    }
+    return d;
+  });
+  let data = v.data;
+  if (t === 'float16' && typedArrayTag(data) === 'Float16Array') {
+    const d = data as ArrayBufferView;
+    data = new Uint16Array(d.buffer, d.byteOffset, d.byteLength / 2); // same bits, the form onnxruntime-node uses
+  }
+  if (Array.isArray(data)) data = fromPlainArray(t, data, name);
+  if (typedArrayTag(data) !== EXPECTED_ARRAY[t]) {
+    throw new InvalidTypeError(`${name}.data`, `a ${EXPECTED_ARRAY[t]} (the data of a ${t} tensor)`, data);
+  }
+  const typed = data as TensorData;
+  let count = 1;
+  for (const d of dims) count *= d;
+  if (typed.length !== count) {
+    throw new ShapeError(
+      `Tensor '${name}': dims [${dims.join(', ')}] hold ${count} elements but its data has ${typed.length}`,
+      { tensor: name, dims, dataLength: typed.length },
+    );
+  }
+  return { type: t, dims, data: typed };
+}
