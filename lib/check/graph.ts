@@ -1,0 +1,122 @@
+/**
+ * Small lookups over a ModelSummary that several rules share: who produces / consumes a value, the constant
+ * value of a tensor (initializer or Constant node), the ai.onnx opset, and Python-literal formatting for fixes.
+ */
+import type { Dim, ModelSummary, NodeSummary } from '../onnx/types';
+import type { FindingNode } from './types';
+
+export interface GraphIndex {
+  model: ModelSummary;
+  /** ai.onnx opset of the model (0 when the model imports none). */
+  opset: number;
+  producer: Map<string, NodeSummary>;
+  consumers: Map<string, { node: NodeSummary; slot: number }[]>;
+  initializerNames: Set<string>;
+}
+
+export function indexGraph(model: ModelSummary): GraphIndex {
+  const producer = new Map<string, NodeSummary>();
+  const consumers = new Map<string, { node: NodeSummary; slot: number }[]>();
+  for (const node of model.nodes) {
+    for (const out of node.outputs) if (out) producer.set(out, node);
+    node.inputs.forEach((name, slot) => {
+      if (!name) return;
+      let list = consumers.get(name);
+      if (!list) consumers.set(name, (list = []));
+      list.push({ node, slot });
+    });
+  }
+  return {
+    model,
+    opset: defaultOpset(model),
+    producer,
+    consumers,
+    initializerNames: new Set(model.initializers.list.map((t) => t.name)),
+  };
+}
+
+export function defaultOpset(model: ModelSummary): number {
+  const entry = model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  return entry ? entry.version : 0;
+}
+
+export function nodeRef(node: NodeSummary): FindingNode {
+  return { index: node.index, name: node.name, opType: node.opType, domain: node.domain };
+}
+
+/** "'/Reshape' (Reshape, node 2)" — how messages name a node. */
+export function describeNode(node: NodeSummary): string {
+  const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
+  return node.name ? `'${node.name}' (${op}, node ${node.index})` : `${op} node ${node.index}`;
+}
+
+/**
+ * The values of a constant tensor: an initializer or a Constant node's `value`, when small enough for the
+ * reader to have decoded them; undefined otherwise (unknown, not constant, or too large).
+ */
+export function constantValues(g: GraphIndex, name: string): number[] | undefined {
+  const init = g.model.initializers.list.find((t) => t.name === name);
+  if (init) return init.values;
+  const node = g.producer.get(name);
+  if (node && node.opType === 'Constant' && node.domain === '') {
+    const v = node.attributes.value;
+    if (v && v.type === 'tensor') return v.value.values;
+    const single = node.attributes.value_int ?? node.attributes.value_float;
+    if (single && (single.type === 'int' || single.type === 'float')) return [single.value];
+    const many = node.attributes.value_ints ?? node.attributes.value_floats;
+    if (many && (many.type === 'ints' || many.type === 'floats')) return many.value;
+  }
+  return undefined;
+}
+
+/** True when `name` is an initializer or a Constant node's output (TensorRT sees it as weights). */
+export function isConstant(g: GraphIndex, name: string): boolean {
+  if (g.initializerNames.has(name)) return true;
+  const node = g.producer.get(name);
+  return !!node && node.opType === 'Constant' && node.domain === '';
+}
+
+export function stringAttribute(node: NodeSummary, name: string): string | undefined {
+  const a = node.attributes[name];
+  return a && a.type === 'string' ? a.value : undefined;
+}
+
+export function intAttribute(node: NodeSummary, name: string): number | undefined {
+  const a = node.attributes[name];
+  return a && a.type === 'int' ? a.value : undefined;
+}
+
+export function formatDims(dims: readonly Dim[] | null): string {
+  if (!dims) return '(unknown rank)';
+  return `[${dims.map((d) => (d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? d.name : '?')).join(', ')}]`;
+}
+
+export function shapeTag(dims: readonly number[]): string {
+  return dims.length ? dims.join('x') : 'scalar';
+}
+
+/** A Python string literal (single quotes, as PyTorch docs write them). */
+export function pyStr(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** `{'input': {0: 'batch', 2: 'height'}}` from ordered entries. */
+export function pyDynamicAxes(entries: { name: string; axes: { axis: number; label: string }[] }[]): string {
+  const body = entries
+    .map((e) => `${pyStr(e.name)}: {${e.axes.map((a) => `${a.axis}: ${pyStr(a.label)}`).join(', ')}}`)
+    .join(', ');
+  return `{${body}}`;
+}
+
+/** Conventional names for axes, used when suggesting dynamic_axes (NCHW images, (N, T, C) sequences). */
+export function axisLabel(rank: number, axis: number): string {
+  if (axis === 0) return 'batch';
+  if (rank === 4) return (['batch', 'channels', 'height', 'width'] as const)[axis];
+  if (rank === 5) return (['batch', 'channels', 'depth', 'height', 'width'] as const)[axis];
+  if (rank === 3) return (['batch', 'sequence', 'features'] as const)[axis];
+  return `dim_${axis}`;
+}
+
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}

@@ -1,0 +1,194 @@
+/**
+ * UNSUPPORTED_OP: every node TensorRT's ONNX parser cannot import, all listed at once (the parser itself stops at the
+ * first). Sources of truth: onnx-tensorrt's operator support matrix (../data/onnx-tensorrt-operators.ts) and how its
+ * importer dispatches: by op_type only, falling back to a TensorRT plugin of the same name — so a custom-domain op
+ * imports only if such a plugin is registered, and ATen fallbacks never do.
+ */
+import type { NodeSummary } from '../../onnx/types';
+import { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE, RESTRICTIONS } from '../data/onnx-tensorrt-operators';
+import { describeNode, intAttribute, nodeRef, stringAttribute } from '../graph';
+import type { Finding } from '../types';
+import type { RuleContext } from './context';
+
+const TRT = `TensorRT ${OPERATOR_SUPPORT_SOURCE.tensorrtVersion}`;
+const ATEN_DOMAINS = new Set(['org.pytorch.aten', 'aten']);
+
+/** Ways out for unsupported standard ops that PyTorch users commonly hit. */
+const OP_HINTS: Readonly<Record<string, string>> = {
+  Unique: 'torch.unique has no TensorRT layer: compute it outside the engine (post-process the output in JavaScript) or write a plugin',
+  NonZero: 'avoid data-dependent shapes (torch.nonzero / boolean-mask indexing): use torch.where with a fixed-size result',
+  Bernoulli: 'random sampling at inference usually means training-mode code: call model.eval() before export',
+  SequenceConstruct: 'lists of tensors export as ONNX sequences: return a tuple or torch.stack/torch.cat the list',
+  SequenceAt: 'lists of tensors export as ONNX sequences: index a stacked tensor instead of a Python list',
+  SequenceInsert: 'lists of tensors export as ONNX sequences: preallocate a tensor instead of appending to a list',
+  SplitToSequence: 'torch.split/chunk kept as a list exports as a sequence: unpack it into a fixed number of tensors',
+  ConcatFromSequence: 'concatenating a Python list built in a loop exports as a sequence: build a fixed number of tensors',
+  Optional: 'Optional values are not importable: give the argument a tensor default instead of None',
+  MaxUnpool: 'max_unpool2d has no TensorRT layer: use an upsampling (F.interpolate) or ConvTranspose2d instead',
+  Det: 'torch.det has no TensorRT layer: compute it outside the engine or write a plugin',
+  Col2Im: 'nn.Fold exports as Col2Im, which TensorRT does not import: rewrite it with reshape/permute or a ConvTranspose2d',
+  AffineGrid: 'F.affine_grid exports as AffineGrid (opset 20): build the grid with arange/matmul ops instead',
+  ConvInteger: 'integer convolution: quantize with QuantizeLinear/DequantizeLinear (QDQ) instead of integer ops',
+  MatMulInteger: 'integer matmul: quantize with QuantizeLinear/DequantizeLinear (QDQ) instead of integer ops',
+  QLinearConv: 'QOperator quantization: export QDQ (QuantizeLinear/DequantizeLinear) around float ops instead',
+  QLinearMatMul: 'QOperator quantization: export QDQ (QuantizeLinear/DequantizeLinear) around float ops instead',
+};
+
+const GENERIC_WAY_OUT =
+  'rewrite that part of the model with ops TensorRT imports (or compute it outside the engine), try another ' +
+  'opset_version in torch.onnx.export, or register a TensorRT plugin implementing it';
+
+interface Problem {
+  node: NodeSummary;
+  /** The op as written (domain::opType), or the op of a subgraph node under `node`. */
+  op: string;
+  reason: string;
+  wayOut: string;
+  severity: 'error' | 'warning';
+  inSubgraph?: boolean;
+}
+
+function opName(domain: string, opType: string): string {
+  return domain ? `${domain}::${opType}` : opType;
+}
+
+/** Why (domain, opType) cannot be imported, or undefined when it can. */
+function classifyOp(domain: string, opType: string): Omit<Problem, 'node' | 'op'> | undefined {
+  if (opType === 'ATen' || ATEN_DOMAINS.has(domain)) {
+    return {
+      reason: 'an ATen fallback (PyTorch found no ONNX symbolic for this op, or operator_export_type=ONNX_ATEN_FALLBACK was used)',
+      wayOut: 'export with the default operator_export_type, a newer opset_version that has a symbolic for the op, a custom symbolic (torch.onnx.register_custom_op_symbolic) producing standard ops, or rewrite the op in PyTorch',
+      severity: 'error',
+    };
+  }
+  if (domain !== '') {
+    const builtin = OPERATOR_SUPPORT[opType];
+    if (builtin?.supported) {
+      return {
+        reason: `not an ONNX op; TensorRT's parser ignores the domain '${domain}' and would import it as the standard ${opType}, whose semantics may differ`,
+        wayOut: `make sure '${domain}::${opType}' computes exactly what ONNX ${opType} does, or export the standard op instead`,
+        severity: 'warning',
+      };
+    }
+    return {
+      reason: `a custom op (domain '${domain}'): TensorRT's parser has no importer for it and tries a TensorRT plugin named '${opType}', which fails unless you register one`,
+      wayOut: `implement it with standard ops in PyTorch (drop the custom symbolic / autograd.Function.symbolic), or provide a TensorRT plugin named '${opType}' (IPluginCreator, loaded before parsing)`,
+      severity: 'error',
+    };
+  }
+  const support = OPERATOR_SUPPORT[opType];
+  if (!support) {
+    return {
+      reason: `not in onnx-tensorrt's operator support matrix for ${TRT}; the parser would try a plugin named '${opType}'`,
+      wayOut: GENERIC_WAY_OUT,
+      severity: 'warning',
+    };
+  }
+  if (!support.supported) {
+    return {
+      reason: `marked unsupported in onnx-tensorrt's operator support matrix for ${TRT}`,
+      wayOut: OP_HINTS[opType] ?? GENERIC_WAY_OUT,
+      severity: 'error',
+    };
+  }
+  return undefined;
+}
+
+/** Attribute-level limits of supported ops that make the import fail. */
+function attributeProblem(node: NodeSummary): Omit<Problem, 'node' | 'op'> | undefined {
+  if (node.domain !== '') return undefined;
+  if (node.opType === 'Resize' || node.opType === 'Upsample') {
+    const mode = stringAttribute(node, 'mode') ?? 'nearest';
+    if (!(RESTRICTIONS.Resize.modes as readonly string[]).includes(mode)) {
+      return {
+        reason: `${node.opType} mode '${mode}' is not supported by ${TRT} (only ${RESTRICTIONS.Resize.modes.join(', ')})`,
+        wayOut: "use F.interpolate(mode='bilinear' or 'nearest'), or a plugin for bicubic",
+        severity: 'error',
+      };
+    }
+    const ctm = stringAttribute(node, 'coordinate_transformation_mode');
+    if (ctm && !(RESTRICTIONS.Resize.coordinateTransformationModes as readonly string[]).includes(ctm)) {
+      return {
+        reason: `Resize coordinate_transformation_mode '${ctm}' is not supported by ${TRT}`,
+        wayOut: `use one of ${RESTRICTIONS.Resize.coordinateTransformationModes.join(', ')} (F.interpolate/nn.Upsample export these)`,
+        severity: 'error',
+      };
+    }
+    if (intAttribute(node, 'antialias') === 1) {
+      return {
+        reason: `Resize with antialias=1 is not supported by ${TRT}`,
+        wayOut: 'export F.interpolate(..., antialias=False), or blur explicitly with a convolution before resizing',
+        severity: 'error',
+      };
+    }
+  }
+  if (node.opType === 'MaxPool' && node.outputs.filter(Boolean).length > 1) {
+    return {
+      reason: `MaxPool's Indices output (return_indices=True) is not supported by ${TRT}`,
+      wayOut: 'use nn.MaxPool2d(return_indices=False); replace MaxUnpool with interpolation or ConvTranspose2d',
+      severity: 'error',
+    };
+  }
+  return undefined;
+}
+
+function collectProblems(nodes: readonly NodeSummary[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const node of nodes) {
+    const own = classifyOp(node.domain, node.opType) ?? attributeProblem(node);
+    if (own) problems.push({ node, op: opName(node.domain, node.opType), ...own });
+    // Subgraphs (If/Loop/Scan bodies): the summary keeps their op counts.
+    for (const attr of Object.values(node.attributes)) {
+      const graphs = attr.type === 'graph' ? [attr.value] : attr.type === 'graphs' ? attr.value : [];
+      for (const sub of graphs) {
+        for (const c of sub.nodeCounts) {
+          const p = classifyOp(c.domain, c.opType);
+          if (p) problems.push({ node, op: opName(c.domain, c.opType), ...p, inSubgraph: true });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+export function checkUnsupportedOps(ctx: RuleContext): Finding[] {
+  const { g } = ctx;
+  const findings: Finding[] = [];
+  const problems = collectProblems(g.model.nodes);
+  const total = problems.filter((p) => p.severity === 'error').length;
+  for (const p of problems) {
+    const where = p.inSubgraph ? `${p.op} inside a subgraph of ${describeNode(p.node)}` : describeNode(p.node);
+    findings.push({
+      code: 'UNSUPPORTED_OP',
+      severity: p.severity,
+      message:
+        `${where} cannot be imported by TensorRT's ONNX parser: it is ${p.reason}.` +
+        (p.severity === 'error' && total > 1 ? ` (${total} such nodes in this model, all listed.)` : '') +
+        ` Way out: ${p.wayOut}.`,
+      fix: p.wayOut,
+      node: nodeRef(p.node),
+      details: {
+        op: p.op,
+        ...(p.inSubgraph ? { inSubgraph: true } : {}),
+        tensorrt: OPERATOR_SUPPORT_SOURCE.tensorrtVersion,
+        table: `${OPERATOR_SUPPORT_SOURCE.repository}/blob/${OPERATOR_SUPPORT_SOURCE.commit}/${OPERATOR_SUPPORT_SOURCE.path}`,
+      },
+    });
+  }
+  const { min, max } = OPERATOR_SUPPORT_SOURCE.opsetRange;
+  if (g.opset && (g.opset < min || g.opset > max)) {
+    // Below the range, 11 is the first opset whose Resize matches PyTorch's interpolation.
+    const fix = `torch.onnx.export(..., opset_version=${g.opset < min ? Math.max(min, 11) : max})`;
+    findings.push({
+      code: 'UNSUPPORTED_OP',
+      severity: 'warning',
+      message:
+        `The model uses ai.onnx opset ${g.opset}; onnx-tensorrt documents ${TRT} as accepting opsets ${min} to ${max}. ` +
+        `Ops whose definition changed outside that range may fail to import or import with other semantics. ` +
+        `Re-export with ${fix}.`,
+      fix,
+      details: { opset: g.opset, supportedRange: [min, max], tensorrt: OPERATOR_SUPPORT_SOURCE.tensorrtVersion },
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,156 @@
+/**
+ * Do the outputs' dims follow the dynamic axes? Across the probes a runner ran, each output axis is checked
+ * against the model's declared dims: a fixed dim must stay at its value; a dim named after an input's symbol
+ * (torch.onnx.export's dynamic_axes give outputs the same names) must change with it, e.g. super-resolution's
+ * output height = 3 × input height. An output dim that stays put while the symbol changes means a size traced as a
+ * constant (SHAPE_NOT_DYNAMIC): the engine would return wrong-sized results at every other size.
+ */
+import type { Finding } from '../check/types';
+import type { ModelSummary } from '../onnx/types';
+import type { AxisSymbol } from './probes';
+import type { DimCheck, DimIssue, ProbeReport } from './types';
+
+/** How far a probe's output dim may sit from the fitted line (strided convs floor/ceil: at most ½). */
+const FIT_SLACK = 1;
+
+function fitLine(points: readonly { value: number; dim: number }[]): { scale: number; offset: number; residual: number } {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.value, 0) / n;
+  const my = points.reduce((s, p) => s + p.dim, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.value - mx) ** 2;
+    sxy += (p.value - mx) * (p.dim - my);
+  }
+  const scale = sxx ? sxy / sxx : 0;
+  const offset = my - scale * mx;
+  const residual = Math.max(...points.map((p) => Math.abs(p.dim - (scale * p.value + offset))));
+  return { scale, offset, residual };
+}
+
+function round(x: number): number {
+  return Math.abs(x) < 1e-9 ? 0 : Number(x.toPrecision(4));
+}
+
+function relationText(symbol: string, scale: number, offset: number): string {
+  const s = round(scale);
+  const o = round(offset);
+  const head = s === 1 ? symbol : `${s} × ${symbol}`;
+  return o === 0 ? head : `${head} ${o > 0 ? '+' : '−'} ${Math.abs(o)}`;
+}
+
+export interface DimAnalysis {
+  checks: DimCheck[];
+  issues: (DimIssue & { probe: number })[];
+  findings: Finding[];
+}
+
+/** Checks every output axis of every model runner over the probes it ran. */
+export function checkOutputDims(model: ModelSummary, symbols: readonly AxisSymbol[], probes: readonly ProbeReport[], runners: readonly string[]): DimAnalysis {
+  const checks: DimCheck[] = [];
+  const issues: (DimIssue & { probe: number })[] = [];
+  const findings: Finding[] = [];
+  const symbolNames = new Set(symbols.map((s) => s.symbol));
+  for (const runner of runners) {
+    const ran = probes.flatMap((p) => {
+      const r = p.runs.find((x) => x.runner === runner && x.status === 'ran' && x.outputDims);
+      return r ? [{ probe: p, dims: r.outputDims! }] : [];
+    });
+    if (ran.length === 0) continue;
+    for (const out of model.outputs) {
+      if (!out.dims) {
+        checks.push({ runner, output: out.name, axis: -1, declared: '?', verdict: 'unchecked', message: `'${out.name}' has no declared shape` });
+        continue;
+      }
+      const rankIssues = ran.filter((r) => r.dims[out.name] && r.dims[out.name].length !== out.dims!.length);
+      for (const r of rankIssues) {
+        issues.push({ probe: r.probe.index, runner, output: out.name, axis: -1, expected: `rank ${out.dims.length}`, got: r.dims[out.name].length });
+      }
+      out.dims.forEach((d, axis) => {
+        const points = ran
+          .filter((r) => r.dims[out.name]?.length === out.dims!.length)
+          .map((r) => ({ probe: r.probe.index, values: r.probe.values, dim: r.dims[out.name][axis] }));
+        if (points.length === 0) return;
+        if (d.kind === 'fixed') {
+          const bad = points.filter((p) => p.dim !== d.value);
+          for (const p of bad) issues.push({ probe: p.probe, runner, output: out.name, axis, expected: String(d.value), got: p.dim });
+          checks.push({
+            runner,
+            output: out.name,
+            axis,
+            declared: String(d.value),
+            verdict: bad.length ? 'mismatch' : 'fixed',
+            message: bad.length
+              ? `axis ${axis} is declared ${d.value} but is ${[...new Set(bad.map((p) => p.dim))].join(', ')} at ${bad.length} probe(s)`
+              : `axis ${axis} stays ${d.value} as declared`,
+          });
+          return;
+        }
+        const declared = d.kind === 'symbolic' ? d.name : '?';
+        if (d.kind !== 'symbolic' || !symbolNames.has(d.name)) {
+          checks.push({
+            runner,
+            output: out.name,
+            axis,
+            declared,
+            verdict: 'unchecked',
+            message: `axis ${axis} (${declared}) is not named after an input dim: data-dependent or derived, not checked`,
+          });
+          return;
+        }
+        const symbol = d.name;
+        const withValue = points.map((p) => ({ probe: p.probe, value: p.values[symbol], dim: p.dim })).filter((p) => p.value !== undefined);
+        const distinct = new Set(withValue.map((p) => p.value));
+        if (distinct.size < 2) {
+          checks.push({ runner, output: out.name, axis, declared, verdict: 'unchecked', points: withValue, message: `'${symbol}' took one value only in the probes that ran` });
+          return;
+        }
+        const first = withValue[0];
+        if (withValue.every((p) => p.dim === first.dim)) {
+          const moved = withValue.filter((p) => p.value !== first.value);
+          for (const p of moved) issues.push({ probe: p.probe, runner, output: out.name, axis, expected: `to change with '${symbol}' (${first.value} → ${p.value})`, got: p.dim });
+          const use = symbols.find((s) => s.symbol === symbol)!.uses[0];
+          const message =
+            `Output '${out.name}' declares axis ${axis} as '${symbol}', like input '${use.input}' axis ${use.axis}, but it stays ${first.dim} ` +
+            `while '${symbol}' takes ${[...distinct].sort((x, y) => x - y).join(', ')} (${runner}): the graph holds the export-time size ` +
+            '(a size traced as a Python int).';
+          checks.push({ runner, output: out.name, axis, declared, verdict: 'constant', points: withValue, message });
+          if (!findings.some((f) => f.details?.output === out.name && f.details?.outputAxis === axis)) {
+            findings.push({
+              code: 'SHAPE_NOT_DYNAMIC',
+              severity: 'warning',
+              message:
+                `${message} Fix: compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ` +
+                'instead of Python ints, then re-export; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes.',
+              fix:
+                'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
+                'instead of Python ints, then re-export; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes',
+              input: use.input,
+              axis: use.axis,
+              details: { output: out.name, outputAxis: axis, symbol, outputSize: first.dim, values: [...distinct], source: 'cross-check sweep' },
+            });
+          }
+          return;
+        }
+        const fit = fitLine(withValue);
+        const relation = { symbol, scale: round(fit.scale), offset: round(fit.offset) };
+        if (fit.residual <= FIT_SLACK && fit.scale > 0) {
+          checks.push({ runner, output: out.name, axis, declared, verdict: 'follows', relation, points: withValue, message: `axis ${axis} = ${relationText(symbol, fit.scale, fit.offset)}` });
+        } else {
+          checks.push({
+            runner,
+            output: out.name,
+            axis,
+            declared,
+            verdict: 'irregular',
+            relation,
+            points: withValue,
+            message: `axis ${axis} changes with '${symbol}' but not linearly (${withValue.map((p) => `${p.value}→${p.dim}`).join(', ')}): it may depend on other dims too`,
+          });
+        }
+      });
+    }
+  }
+  return { checks, issues, findings };
+}

@@ -1,0 +1,171 @@
+/**
+ * The cross-check result: JSON-able data first (JSON.stringify(result) is the `--json` form and what the HTML
+ * report reads), text second (lib/report). Probes are referred to by index.
+ */
+import type { Finding } from '../check/types';
+import type { OptimizationProfile } from '../trt/profiles';
+import type { Probe, ProfileSource, SkippedProbe } from './probes';
+import type { RunnerKind } from './runners';
+
+/** A log-binned histogram of |actual − expected|: counts[i] elements fell in [edges[i], edges[i+1]). */
+export interface ErrorHistogram {
+  edges: number[];
+  counts: number[];
+  /** Elements whose error is exactly 0 (below the first edge). */
+  zeros: number;
+  /** Elements where one side is NaN/Inf and the other is not. */
+  nonFinite: number;
+}
+
+/** One output of one runner against the expected runner's output at one probe. */
+export interface OutputComparison {
+  output: string;
+  dtype: string | null;
+  dims: number[] | null;
+  /** Within tolerance (dims and dtype agree, no element outside atol + rtol·|expected|). */
+  pass: boolean;
+  /** What is wrong beyond values: a dims or dtype mismatch, an output missing on one side. */
+  problem?: string;
+  atol: number;
+  rtol: number;
+  maxAbsError: number | null;
+  maxRelError: number | null;
+  meanAbsError: number | null;
+  rmsError: number | null;
+  /** Fraction (0..1) of elements outside tolerance. */
+  failingFraction: number | null;
+  /** Flat index and coordinates of the largest absolute error. */
+  worst?: { index: number; coords: number[]; actual: number; expected: number };
+  histogram?: ErrorHistogram;
+  /** Everything else the comparator reported (cosine similarity, ...), as it reported it. */
+  stats?: Record<string, unknown>;
+}
+
+/** `actual` runner against `expected` runner at one probe. */
+export interface PairComparison {
+  actual: string;
+  expected: string;
+  pass: boolean;
+  outputs: OutputComparison[];
+}
+
+/** One runner at one probe. */
+export interface RunRecord {
+  runner: string;
+  /** 'ran', 'failed' (threw), or 'skipped' (does not support the probe, or could not be created). */
+  status: 'ran' | 'failed' | 'skipped';
+  ms?: number;
+  outputDims?: Record<string, number[]>;
+  /** Why it failed or was skipped. */
+  reason?: string;
+  /** For failures: the node the runtime names, when it does. */
+  node?: string;
+}
+
+/** An output dim that does not follow the model's declared dims at a probe (see DimCheck). */
+export interface DimIssue {
+  runner: string;
+  output: string;
+  axis: number;
+  expected: string;
+  got: number;
+}
+
+export interface ProbeReport extends Probe {
+  /** Where the inputs came from: an .npz path, or 'generated (seed N)'. */
+  inputs: string;
+  runs: RunRecord[];
+  comparisons: PairComparison[];
+  dimIssues: DimIssue[];
+  /** Every supporting runner ran, every comparison passed, no dim issue. */
+  pass: boolean;
+}
+
+/**
+ * How one output axis relates to the declared dims across the sweep, per runner: a fixed dim must stay fixed; a
+ * dim declared with an input's symbol must change with it (found: out = scale × symbol + offset).
+ */
+export interface DimCheck {
+  runner: string;
+  output: string;
+  axis: number;
+  /** The declared dim: a number, a symbol name, or '?'. */
+  declared: string;
+  verdict: 'follows' | 'fixed' | 'constant' | 'irregular' | 'mismatch' | 'unchecked';
+  /** For 'follows': out ≈ scale × value(symbol) + offset. */
+  relation?: { symbol: string; scale: number; offset: number };
+  /** The (symbol value, output dim) pairs seen, by probe index. */
+  points?: { probe: number; value: number; dim: number }[];
+  message: string;
+}
+
+export interface RunnerInfo {
+  name: string;
+  kind: RunnerKind;
+  /** e.g. 'onnxruntime-node 1.30 CPU, graph optimizations all', 'engine model.plan (2 profiles)'. */
+  description: string;
+  /** Set when the runner could not be created (e.g. onnxruntime cannot load a custom op). */
+  error?: string;
+}
+
+export interface FailureRef {
+  probe: number;
+  label: string;
+  shapes: Record<string, number[]>;
+  /** 'run' (a runner threw), 'compare' (values or dims differ), 'dims' (an output dim ignores a dynamic axis), 'runner' (could not be created). */
+  kind: 'run' | 'compare' | 'dims' | 'runner';
+  runner?: string;
+  expected?: string;
+  output?: string;
+  message: string;
+}
+
+export interface CrossCheckResult {
+  model: string | null;
+  runners: RunnerInfo[];
+  profiles: OptimizationProfile[];
+  profileSource: ProfileSource | 'none';
+  seed: number;
+  probes: ProbeReport[];
+  skippedProbes: SkippedProbe[];
+  dimChecks: DimCheck[];
+  /** SHAPE_NOT_DYNAMIC found by the sweep (run failures at probes, output dims that ignore a dynamic axis). */
+  findings: Finding[];
+  /** The first failure in probe order; null when everything passed. */
+  firstFailure: FailureRef | null;
+  pass: boolean;
+  summary: {
+    probes: number;
+    failedProbes: number;
+    comparisons: number;
+    failedComparisons: number;
+    runs: number;
+    failedRuns: number;
+    skippedRuns: number;
+  };
+  /**
+   * For image-like outputs (N×C×H×W): the error map at the probe with the largest error, per runner pair and
+   * output, when `errorMaps` was asked for. Typed arrays: each map's toJSON() leaves the pixels out.
+   */
+  errorMaps?: ErrorMap[];
+  durationMs: number;
+}
+
+/** |actual − expected| reduced over N and C by max, max-pooled to at most `maxSide` pixels a side. */
+export interface ErrorMap {
+  probe: number;
+  actual: string;
+  expected: string;
+  output: string;
+  /** The output's dims. */
+  dims: number[];
+  width: number;
+  height: number;
+  /** Source pixels per map pixel, along each side. */
+  scale: number;
+  min: number;
+  max: number;
+  /** Row-major height × width. */
+  values: Float32Array;
+  toJSON(): Omit<ErrorMap, 'values' | 'toJSON'>;
+}

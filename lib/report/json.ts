@@ -1,0 +1,14 @@
+/**
+ * The JSON form of a cross-check: the result itself (error maps serialise as their size and range only; their
+ * pixels are for the HTML report).
+ */
+import type { CrossCheckResult } from '../crosscheck/types';
+import { writeFileAtomic } from '../util/atomic-write';
+
+export function crossCheckJson(result: CrossCheckResult, indent = 2): string {
+  return JSON.stringify(result, null, indent);
+}
+
+export async function writeJsonReport(file: string, result: CrossCheckResult): Promise<void> {
+  await writeFileAtomic(file, `${crossCheckJson(result)}\n`);
+}

@@ -1,0 +1,85 @@
+/**
+ * @jest-environment ./test/check/ort-environment.js
+ */
+/**
+ * `trt-node check` with the cross-check options (--sweep, --probes, --report, --engine, --shapes min..opt..max),
+ * in-process through main(): exit codes, one JSON document, the report file.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runCli } from '../native/cli-helper';
+import { gpuSkipReason } from '../native/gpu-gate';
+import { fixture, modelOf } from './manifest';
+
+const superRes = modelOf(fixture('super_resolution'));
+const traced = modelOf(fixture('traced_reshape'));
+let dir: string;
+
+beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-cc-cli-'))));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('--sweep --report: check passes, the cross-check table follows it, the HTML report is written', async () => {
+  const report = path.join(dir, 'super.html');
+  const r = await runCli(['check', superRes, '--sweep', '--report', report]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^trt-node check: /);
+  expect(r.stdout).toMatch(/onnxruntime-noopt +onnxruntime +max abs err +verdict/);
+  expect(r.stdout).toMatch(/'output' axis 2 = 3 × height/);
+  expect(r.stdout).toMatch(/Cross-check: PASS/);
+  expect(r.stdout).toContain(`Cross-check report written to ${report}`);
+  const html = fs.readFileSync(report, 'utf8');
+  expect(html).toContain('data-chart="histogram"');
+  expect(html).toContain('data:image/png;base64,');
+});
+
+test('--json: one document, check report with the cross-check in it; traced_reshape fails (exit 1)', async () => {
+  const r = await runCli(['check', traced, '--sweep', '--json']);
+  expect(r.code).toBe(1);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.crossCheck.pass).toBe(false);
+  expect(doc.pass).toBe(false);
+  expect(doc.crossCheck.firstFailure).toMatchObject({ kind: 'run' });
+  expect(doc.crossCheck.findings.map((f: { code: string }) => f.code)).toContain('SHAPE_NOT_DYNAMIC');
+});
+
+test('--probes: bare shapes for the one dynamic input; named shapes separated by ";"', async () => {
+  const a = JSON.parse((await runCli(['check', traced, '--probes', '1x3x24x24,1x3x31x24', '--json', '--no-probe'])).stdout);
+  expect(a.crossCheck.probes.map((p: { shapes: { input: number[] }; pass: boolean }) => [p.shapes.input.join('x'), p.pass])).toEqual([
+    ['1x3x24x24', true],
+    ['1x3x31x24', false],
+  ]);
+  const b = JSON.parse((await runCli(['check', superRes, '--probes', 'input:1x1x17x19;input:2x1x23x29', '--json'])).stdout);
+  expect(b.crossCheck.probes.map((p: { label: string }) => p.label)).toEqual(['input:1x1x17x19', 'input:2x1x23x29']);
+  expect(b.crossCheck.pass).toBe(true);
+});
+
+test('usage errors exit 2, naming the option', async () => {
+  const rank = await runCli(['check', superRes, '--probes', '1x1x64']);
+  expect(rank.code).toBe(2);
+  expect(rank.stderr).toMatch(/--probes\[0\]: input 'input' has rank 4/);
+  const ext = await runCli(['check', superRes, '--sweep', '--report', path.join(dir, 'r.pdf')]);
+  expect(ext.code).toBe(2);
+  expect(ext.stderr).toMatch(/--report/);
+});
+
+test('--report out.json writes the JSON result', async () => {
+  const file = path.join(dir, 'cc.json');
+  const r = await runCli(['check', superRes, '--probes', '1x1x33x35', '--report', file]);
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(doc.probes[0].shapes.input).toEqual([1, 1, 33, 35]);
+});
+
+const noTensorRT = gpuSkipReason();
+(noTensorRT ? describe : describe.skip)('without TensorRT', () => {
+  test.each([
+    ['--engine', ['--engine', path.join(os.tmpdir(), 'missing.plan')]],
+    ['--shapes min..opt..max', ['--shapes', 'input:1x1x32x32..1x1x64x64..1x1x128x128']],
+  ])('%s gives the TensorRTUnavailableError message, exit 2', async (_name, args) => {
+    const r = await runCli(['check', superRes, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ERR_TRT_NODE_TENSORRT_UNAVAILABLE.*TensorRT is not available/);
+    expect(r.stdout).toBe('');
+  });
+});
