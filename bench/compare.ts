@@ -1,0 +1,41 @@
+/**
+ * Comparator throughput: compares two float32 tensors (the second a perturbed copy of the first) and prints MB/s,
+ * counting the bytes of both inputs. Run: npm run bench:compare [-- elementsInMillions]
+ */
+import { compareTensors } from '../lib/compare';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function run(elements: number, repeats: number): void {
+  const expected = new Float32Array(elements);
+  const actual = new Float32Array(elements);
+  let s = 12345;
+  for (let i = 0; i < elements; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    expected[i] = s / 4294967296 - 0.5;
+    actual[i] = expected[i] + ((s & 1023) - 512) * 1e-9;
+  }
+  const dims = [elements];
+  const times: number[] = [];
+  let pass = false;
+  for (let r = 0; r < repeats + 1; r++) {
+    const t0 = process.hrtime.bigint();
+    pass = compareTensors('y', { type: 'float32', dims, data: actual }, { type: 'float32', dims, data: expected }).pass;
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r > 0) times.push(ms); // the first pass warms up the JIT
+  }
+  const mb = (2 * elements * 4) / 1e6;
+  const ms = median(times);
+  console.log(
+    `${(elements / 1e6).toFixed(1).padStart(6)} M elements  ${mb.toFixed(0).padStart(5)} MB read  ` +
+      `median ${ms.toFixed(1).padStart(7)} ms  ${((mb / ms) * 1000).toFixed(0).padStart(6)} MB/s  (pass=${pass}, ${repeats} runs)`,
+  );
+}
+
+const big = Number(process.argv[2] ?? 64);
+console.log('trt-node comparator throughput (float32 vs float32, every statistic in one pass)');
+run(1e6, 9);
+run(big * 1e6, 5);

@@ -1,0 +1,217 @@
+/**
+ * The comparator: numpy.allclose semantics per element (|actual − expected| ≤ atol + rtol·|expected|) and every
+ * statistic in one pass over the data, with no allocation per element (large outputs are compared at memory speed;
+ * `npm run bench:compare` prints the figure).
+ */
+import type { TensorLike } from '../tensor/types';
+import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceFor } from './tolerances';
+import type { ErrorHistogram, OutputComparison } from './types';
+
+/** Decade bins from 1e-10 to 1e3; smaller non-zero errors land in the first bin, larger in the last. */
+export const HISTOGRAM_EDGES: readonly number[] = Array.from({ length: 14 }, (_, i) => Number(`1e${i - 10}`));
+const EDGES = Float64Array.from(HISTOGRAM_EDGES);
+const LAST_BIN = EDGES.length - 2;
+
+/** The decade bin of a non-zero error, by comparison (Math.log10 per element would halve the throughput). */
+function binOf(diff: number): number {
+  let lo = 0;
+  let hi = LAST_BIN;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (diff >= EDGES[mid]) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export interface CompareOptions {
+  /** Tolerance overrides (global and per output); defaults depend on the dtype (see tolerances.ts). */
+  tolerance?: ToleranceOverrides;
+  /**
+   * NaN in both tensors at the same element counts as equal. Defaults to true: a reference that is NaN where the
+   * engine is NaN agrees (numpy's allclose needs equal_nan=True for that). NaN or ±Inf in `actual` where `expected`
+   * is finite always fails.
+   */
+  equalNan?: boolean;
+}
+
+let halfTable: Float32Array | undefined;
+/** float16 bits → value, for all 65536 patterns (built once, 256 KB). */
+function halfToFloatTable(): Float32Array {
+  if (halfTable) return halfTable;
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const f = h & 0x3ff;
+    t[h] = e === 0 ? s * 2 ** -14 * (f / 1024) : e === 31 ? (f ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + f / 1024);
+  }
+  halfTable = t;
+  return t;
+}
+
+/** Element values as numbers: float arrays as they are, float16 decoded, int64 as the nearest number. */
+export function numericValues(t: TensorLike): ArrayLike<number> {
+  if (t.type === 'float16') {
+    const table = halfToFloatTable();
+    const bits = t.data as Uint16Array;
+    const out = new Float32Array(bits.length);
+    for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]];
+    return out;
+  }
+  if (t.data instanceof BigInt64Array) return Float64Array.from(t.data, Number);
+  return t.data as ArrayLike<number>;
+}
+
+/** Row-major coordinates of a flat index. */
+export function coordsOf(index: number, dims: readonly number[]): number[] {
+  const coords = new Array<number>(dims.length).fill(0);
+  let rest = index;
+  for (let a = dims.length - 1; a >= 0; a--) {
+    const d = dims[a] || 1;
+    coords[a] = rest % d;
+    rest = Math.floor(rest / d);
+  }
+  return coords;
+}
+
+function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string): OutputComparison {
+  return {
+    output,
+    dtype: actual?.type ?? null,
+    dims: actual ? [...actual.dims] : null,
+    pass: false,
+    problem,
+    atol: tol.atol,
+    rtol: tol.rtol,
+    maxAbsError: null,
+    maxRelError: null,
+    meanAbsError: null,
+    rmsError: null,
+    cosineSimilarity: null,
+    failingCount: null,
+    failingFraction: null,
+  };
+}
+
+const isFloat = (type: string) => type in DEFAULT_TOLERANCES;
+
+/** Integers and bool: exact, element by element (int64 compared as bigint, no rounding). */
+function exactMismatches(a: TensorLike, e: TensorLike): { failing: number; worst: number } {
+  const x = a.data as ArrayLike<number | bigint>;
+  const y = e.data as ArrayLike<number | bigint>;
+  let failing = 0;
+  let worst = -1;
+  for (let i = 0; i < y.length; i++) {
+    if (x[i] !== y[i]) {
+      failing++;
+      if (worst < 0) worst = i;
+    }
+  }
+  return { failing, worst };
+}
+
+/** Compares one output with its expected value. Never throws: mismatched dims or dtypes are a failed result. */
+export function compareTensors(
+  output: string,
+  actual: TensorLike | undefined,
+  expected: TensorLike | undefined,
+  options: CompareOptions = {},
+): OutputComparison {
+  const dtype = expected?.type ?? actual?.type ?? '';
+  const tol = toleranceFor(output, dtype, options.tolerance);
+  if (!actual) return failed(output, actual, tol, 'missing from the outputs');
+  if (!expected) return failed(output, actual, tol, 'missing from the expected outputs');
+  if (actual.dims.length !== expected.dims.length || actual.dims.some((d, i) => d !== expected.dims[i])) {
+    return failed(output, actual, tol, `dims ${actual.dims.join('x')} differ from the expected ${expected.dims.join('x')}`);
+  }
+  // float32 against a float64 or float16 reference is a precision question, not a type error; anything else is.
+  if (actual.type !== expected.type && !(isFloat(actual.type) && isFloat(expected.type))) {
+    return failed(output, actual, tol, `dtype ${actual.type} differs from the expected ${expected.type}`);
+  }
+  const a = numericValues(actual);
+  const e = numericValues(expected);
+  const n = e.length;
+  const equalNan = options.equalNan ?? true;
+  const counts = new Array<number>(HISTOGRAM_EDGES.length - 1).fill(0);
+  let zeros = 0;
+  let nonFinite = 0;
+  let failing = 0;
+  let maxAbs = 0;
+  let maxRel = 0;
+  let worst = -1;
+  let sumAbs = 0;
+  let sumSq = 0;
+  let dot = 0;
+  let normA = 0;
+  let normE = 0;
+  const { atol, rtol } = tol;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = e[i];
+    const diff = Math.abs(x - y);
+    if (!(diff < Infinity)) {
+      // NaN or Inf on at least one side: equal only when both are the same infinity, or both NaN with equalNan.
+      const same = x === y || (equalNan && x !== x && y !== y);
+      if (!same) {
+        nonFinite++;
+        failing++;
+        if (maxAbs !== Infinity) {
+          maxAbs = Infinity;
+          worst = i;
+        }
+      }
+      continue;
+    }
+    if (diff > atol + rtol * Math.abs(y)) failing++;
+    if (diff > maxAbs || worst < 0) {
+      maxAbs = diff;
+      worst = i;
+    }
+    if (y !== 0) {
+      const rel = diff / Math.abs(y);
+      if (rel > maxRel) maxRel = rel;
+    }
+    sumAbs += diff;
+    sumSq += diff * diff;
+    dot += x * y;
+    normA += x * x;
+    normE += y * y;
+    if (diff === 0) zeros++;
+    else counts[binOf(diff)]++;
+  }
+  if (!isFloat(dtype)) {
+    // Exact types: the verdict comes from exact equality, the statistics from the numeric pass above.
+    const exact = exactMismatches(actual, expected);
+    failing = exact.failing;
+    if (failing > 0 && maxAbs === 0) worst = exact.worst;
+  }
+  const finite = n - nonFinite;
+  const histogram: ErrorHistogram = { edges: [...HISTOGRAM_EDGES], counts, zeros, nonFinite };
+  return {
+    output,
+    dtype: actual.type,
+    dims: [...actual.dims],
+    pass: failing === 0,
+    atol,
+    rtol,
+    maxAbsError: n ? maxAbs : 0,
+    maxRelError: n ? maxRel : 0,
+    meanAbsError: finite ? sumAbs / finite : 0,
+    rmsError: finite ? Math.sqrt(sumSq / finite) : 0,
+    cosineSimilarity: normA > 0 && normE > 0 ? dot / Math.sqrt(normA * normE) : null,
+    failingCount: failing,
+    failingFraction: n ? failing / n : 0,
+    ...(worst >= 0 ? { worst: { index: worst, coords: coordsOf(worst, actual.dims), actual: a[worst], expected: e[worst] } } : {}),
+    histogram,
+  };
+}
+
+/** Compares every expected output (and reports outputs the run lacks). */
+export function compareOutputs(
+  actual: Record<string, TensorLike>,
+  expected: Record<string, TensorLike>,
+  options: CompareOptions = {},
+): OutputComparison[] {
+  return Object.keys(expected).map((name) => compareTensors(name, actual[name], expected[name], options));
+}

@@ -1,0 +1,3 @@
+export * from './compare';
+export * from './tolerances';
+export * from './types';

@@ -1,0 +1,83 @@
+/**
+ * Default tolerances by dtype, and the `--atol 1e-4,output:1e-3` syntax that overrides them globally and per output.
+ *
+ * | dtype             | atol  | rtol  | why                                                                    |
+ * |-------------------|-------|-------|------------------------------------------------------------------------|
+ * | float64           | 1e-7  | 1e-6  | double precision; differences come from summation order only           |
+ * | float32           | 1e-4  | 1e-3  | fp32 kernels differ in summation order and fused ops (~1e-6 relative   |
+ * |                   |       |       | per op, growing with depth); TensorRT's TF32 (default on Ampere+) may  |
+ * |                   |       |       | need `--atol 1e-3` — a wrong resize or training-mode export is ~1e-1   |
+ * | float16, bfloat16 | 1e-2  | 1e-2  | 10 (7) mantissa bits: ~1e-3 (~8e-3) relative per rounding              |
+ * | integers, bool    | 0     | 0     | compared exactly                                                       |
+ */
+import { InvalidValueError } from '../errors';
+
+export interface Tolerance {
+  atol: number;
+  rtol: number;
+}
+
+export const DEFAULT_TOLERANCES: Readonly<Record<string, Tolerance>> = {
+  float64: { atol: 1e-7, rtol: 1e-6 },
+  float32: { atol: 1e-4, rtol: 1e-3 },
+  float16: { atol: 1e-2, rtol: 1e-2 },
+  bfloat16: { atol: 1e-2, rtol: 1e-2 },
+};
+
+const EXACT: Tolerance = { atol: 0, rtol: 0 };
+
+/** Tolerances given by the user: a global value and per-output values, for atol and rtol separately. */
+export interface ToleranceOverrides {
+  atol?: number;
+  rtol?: number;
+  perOutput?: Record<string, { atol?: number; rtol?: number }>;
+}
+
+/** The tolerance for one output: per-output override, else global override, else the dtype's default. */
+export function toleranceFor(output: string, dtype: string, overrides: ToleranceOverrides = {}): Tolerance {
+  const base = DEFAULT_TOLERANCES[dtype] ?? EXACT;
+  if (!(dtype in DEFAULT_TOLERANCES)) return EXACT; // integers and bool compare exactly, whatever was asked
+  const own = overrides.perOutput?.[output] ?? {};
+  return {
+    atol: own.atol ?? overrides.atol ?? base.atol,
+    rtol: own.rtol ?? overrides.rtol ?? base.rtol,
+  };
+}
+
+/**
+ * Parses a CLI tolerance: '1e-4' (every output), 'output:1e-3' (one output), or both comma-separated
+ * ('1e-4,output:1e-3'). Output names may contain ':' (the value is after the last one).
+ */
+export function parseTolerance(option: '--atol' | '--rtol', text: string): { global?: number; perOutput: Record<string, number> } {
+  const result: { global?: number; perOutput: Record<string, number> } = { perOutput: {} };
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidValueError(option, "a number like 1e-4, or 'output:1e-3'", text);
+  for (const item of items) {
+    const colon = item.lastIndexOf(':');
+    const name = colon >= 0 ? item.slice(0, colon).trim() : undefined;
+    const valueText = colon >= 0 ? item.slice(colon + 1).trim() : item;
+    const value = valueText === '' ? NaN : Number(valueText);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new InvalidValueError(option, `a finite number ≥ 0${name ? ` for output '${name}'` : ''}`, valueText);
+    }
+    if (name === undefined) {
+      if (result.global !== undefined) throw new InvalidValueError(option, 'one global value', text);
+      result.global = value;
+    } else {
+      if (!name) throw new InvalidValueError(option, "'output:value' with an output name", item);
+      result.perOutput[name] = value;
+    }
+  }
+  return result;
+}
+
+/** Merges parsed --atol and --rtol into ToleranceOverrides. */
+export function toleranceOverrides(
+  atol?: { global?: number; perOutput: Record<string, number> },
+  rtol?: { global?: number; perOutput: Record<string, number> },
+): ToleranceOverrides {
+  const perOutput: Record<string, { atol?: number; rtol?: number }> = {};
+  for (const [n, v] of Object.entries(atol?.perOutput ?? {})) perOutput[n] = { ...perOutput[n], atol: v };
+  for (const [n, v] of Object.entries(rtol?.perOutput ?? {})) perOutput[n] = { ...perOutput[n], rtol: v };
+  return { atol: atol?.global, rtol: rtol?.global, perOutput };
+}
