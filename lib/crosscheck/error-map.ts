@@ -3,7 +3,7 @@
  * max-pooled so neither side exceeds `maxSide` (a max keeps a single bad pixel visible at any scale).
  */
 import type { TensorLike } from '../tensor/types';
-import { numericValues } from './compare';
+import { numericValues } from '../compare';
 import type { ErrorMap } from './types';
 
 export const DEFAULT_MAP_SIDE = 512;

@@ -15,7 +15,7 @@ import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import type { NamedTensors } from '../tensor/types';
 import type { OptimizationProfile } from '../trt/profiles';
-import type { Tolerance } from './compare';
+import type { ToleranceOverrides } from '../compare';
 import { checkOutputDims } from './dims';
 import { generateProbeFeeds } from './feeds';
 import { axisSymbols, feedInputs, givenProbes, profileProbes, resolveSweepProfiles, shapesKey, type Probe, type ProfileSource, type SkippedProbe } from './probes';
@@ -69,7 +69,7 @@ export interface CrossCheckOptions {
   /** Relative tolerance for every output. Default: per dtype (float32 1e-3, float16 1e-2). */
   rtol?: number;
   /** Per-output tolerances, over atol/rtol. Default none. */
-  outputTolerances?: Record<string, Tolerance>;
+  outputTolerances?: ToleranceOverrides['perOutput'];
   /** Skip probes whose inputs exceed this many elements. Default 2**24. */
   maxElements?: number;
   /** Keep the error map of image-like outputs at their worst probe (for the HTML report). Default false. */

@@ -11,7 +11,7 @@ import type { BuildEngineOptions } from '../trt/build-options';
 import type { NamedTensors } from '../tensor/types';
 import { readNpz } from '../tensor/npz';
 import { fitsProfile, type Probe } from './probes';
-import { createOrtSession, type GraphOptimizationLevel } from './ort-session';
+import { OrtRunner, type GraphOptimizationLevel } from '../runners/ort-runner';
 
 export type RunnerKind = 'tensorrt' | 'onnxruntime' | 'reference';
 
@@ -51,11 +51,11 @@ export function onnxRuntimeRunnerName(level: GraphOptimizationLevel): string {
 /** onnxruntime-node on CPU. Creating it throws when onnxruntime cannot load the model (custom ops, for one). */
 export async function createOnnxRuntimeRunner(model: string, options: OnnxRuntimeRunnerOptions = {}): Promise<Runner> {
   const level = options.graphOptimization ?? 'all';
-  const session = await createOrtSession(model, level);
+  const session = await OrtRunner.create(model, { graphOptimization: level });
   return {
     name: options.name ?? onnxRuntimeRunnerName(level),
     kind: 'onnxruntime',
-    description: `${session.description}, graph optimizations ${level}`,
+    description: session.description,
     supports: () => true,
     run: (feeds) => session.run(feeds),
     dispose: () => session.dispose(),

@@ -3,43 +3,13 @@
  * report reads), text second (lib/report). Probes are referred to by index.
  */
 import type { Finding } from '../check/types';
+import type { OutputComparison } from '../compare/types';
 import type { OptimizationProfile } from '../trt/profiles';
 import type { Probe, ProfileSource, SkippedProbe } from './probes';
 import type { RunnerKind } from './runners';
 
-/** A log-binned histogram of |actual − expected|: counts[i] elements fell in [edges[i], edges[i+1]). */
-export interface ErrorHistogram {
-  edges: number[];
-  counts: number[];
-  /** Elements whose error is exactly 0 (below the first edge). */
-  zeros: number;
-  /** Elements where one side is NaN/Inf and the other is not. */
-  nonFinite: number;
-}
-
-/** One output of one runner against the expected runner's output at one probe. */
-export interface OutputComparison {
-  output: string;
-  dtype: string | null;
-  dims: number[] | null;
-  /** Within tolerance (dims and dtype agree, no element outside atol + rtol·|expected|). */
-  pass: boolean;
-  /** What is wrong beyond values: a dims or dtype mismatch, an output missing on one side. */
-  problem?: string;
-  atol: number;
-  rtol: number;
-  maxAbsError: number | null;
-  maxRelError: number | null;
-  meanAbsError: number | null;
-  rmsError: number | null;
-  /** Fraction (0..1) of elements outside tolerance. */
-  failingFraction: number | null;
-  /** Flat index and coordinates of the largest absolute error. */
-  worst?: { index: number; coords: number[]; actual: number; expected: number };
-  histogram?: ErrorHistogram;
-  /** Everything else the comparator reported (cosine similarity, ...), as it reported it. */
-  stats?: Record<string, unknown>;
-}
+// The comparator's result types are shared with check and the reports (lib/compare).
+export type { ErrorHistogram, OutputComparison } from '../compare/types';
 
 /** `actual` runner against `expected` runner at one probe. */
 export interface PairComparison {

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../check/types';
 import type { NamedTensors } from '../tensor/types';
-import { compareOutput, type Tolerance } from './compare';
+import { compareTensors, type ToleranceOverrides } from '../compare';
 import { DEFAULT_MAP_SIDE, errorMap } from './error-map';
 import type { Probe } from './probes';
 import type { RunnerKind } from './runners';
@@ -14,7 +14,7 @@ import type { ErrorMap, FailureRef, OutputComparison, PairComparison, ProbeRepor
 export interface CompareSettings {
   atol?: number;
   rtol?: number;
-  outputTolerances?: Record<string, Tolerance>;
+  outputTolerances?: ToleranceOverrides['perOutput'];
   errorMaps?: boolean | { maxSide?: number };
 }
 
@@ -28,9 +28,8 @@ export function compareRunners(
   // A reference may hold only some outputs: compare those. Between two model runners every output must agree.
   const names = expected.kind === 'reference' ? Object.keys(expected.outputs) : [...new Set([...Object.keys(expected.outputs), ...Object.keys(actual.outputs)])];
   const outputs = names.map((name) => {
-    const per = options.outputTolerances?.[name];
-    const tol: Tolerance = { atol: per?.atol ?? options.atol, rtol: per?.rtol ?? options.rtol };
-    const c = compareOutput(name, actual.outputs[name], expected.outputs[name], tol);
+    const tolerance: ToleranceOverrides = { atol: options.atol, rtol: options.rtol, perOutput: options.outputTolerances };
+    const c = compareTensors(name, actual.outputs[name], expected.outputs[name], { tolerance });
     if (keepMap && actual.outputs[name] && expected.outputs[name]) {
       keepMap(() => errorMap(actual.outputs[name], expected.outputs[name], { probe: probe.index, actual: actual.name, expected: expected.name, output: name }, typeof options.errorMaps === 'object' ? options.errorMaps.maxSide ?? DEFAULT_MAP_SIDE : DEFAULT_MAP_SIDE), c);
     }

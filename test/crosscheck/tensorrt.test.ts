@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { crossCheck, tensorRTRunnerFromEngine, type EngineLike } from '../../lib/crosscheck';
-import { createOrtSession } from '../../lib/crosscheck/ort-session';
+import { OrtRunner } from '../../lib/runners/ort-runner';
 import { TensorRTUnavailableError } from '../../lib/errors';
 import type { NamedTensors } from '../../lib/tensor/types';
 import { gpuSkipReason } from '../native/gpu-gate';
@@ -20,7 +20,7 @@ const skipReason = gpuSkipReason();
 
 describe('the TensorRT runner over a stand-in engine (onnxruntime behind the engine interface)', () => {
   test('runs each probe with its own profile, picks one that fits otherwise, and skips shapes outside all profiles', async () => {
-    const session = await createOrtSession(modelOf(fixture('super_resolution')), 'all');
+    const session = await OrtRunner.create(modelOf(fixture('super_resolution')));
     const calls: { profile: number | undefined; dims: number[] }[] = [];
     const engine: EngineLike = {
       inputs: [
