@@ -17,7 +17,7 @@ import type { NamedTensors } from '../tensor/types';
 import type { OptimizationProfile } from '../trt/profiles';
 import type { ToleranceOverrides } from '../compare';
 import { checkOutputDims } from './dims';
-import { generateProbeFeeds } from './feeds';
+import { generateProbeFeeds } from '../runners/feeds';
 import { axisSymbols, feedInputs, givenProbes, profileProbes, resolveSweepProfiles, shapesKey, type Probe, type ProfileSource, type SkippedProbe } from './probes';
 import { loadSamples, type Runner, type RunnerKind, type Sample, type TensorRTRunnerOptions } from './runners';
 import { createRunners, sampleProbes, type RunnerSpec } from './setup';

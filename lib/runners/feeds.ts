@@ -1,6 +1,6 @@
 /**
- * The inputs of a generated probe: seeded, so a failing probe can be re-run with the same values. Interim
- * generator until lib/runners/feeds.ts lands; crossCheck() only depends on generateProbeFeeds()'s shape.
+ * Generated model inputs, one tensor per graph input at the requested shapes: seeded, so a failing probe or a
+ * benchmark can be re-run with the same values (used by check, the cross-check and the benchmark).
  */
 import { InvalidValueError } from '../errors';
 import type { InputSummary } from '../onnx/types';
