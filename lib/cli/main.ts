@@ -4,6 +4,7 @@ import { registerInspect } from './commands/inspect';
 import { registerDoctor } from './commands/doctor';
 import { registerBuild } from './commands/build';
 import { registerCheck } from './commands/check';
+import { registerBench } from './commands/bench';
 
 /** Exit codes shared by every command: 0 success, 1 a check or comparison failed, 2 usage or input error. */
 export const EXIT_OK = 0;
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerDoctor(program);
   registerBuild(program);
   registerCheck(program);
+  registerBench(program);
   return program;
 }
 

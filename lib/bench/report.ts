@@ -1,0 +1,88 @@
+/** The benchmark's report: a text table, the JSON document, and an SVG chart of the latency distributions. */
+import { renderSvg, type VegaLiteSpec } from '../report/charts';
+import type { BackendRun, BenchReport } from './run-bench';
+import type { LatencyStats } from './stats';
+
+const NAMES: Record<string, string> = { trt: 'TensorRT', ort: 'onnxruntime' };
+
+export function shapeLabel(shapes: Record<string, number[]>): string {
+  return Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
+}
+
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+function statCells(s: LatencyStats): string[] {
+  return [s.min, s.mean, s.median, s.p90, s.p95, s.p99, s.max, s.iqr].map(ms);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+export function formatBenchReport(report: BenchReport): string {
+  const m = report.machine;
+  const lines = [
+    `trt-node bench: ${report.model}`,
+    `machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}`,
+    `runs: ${report.settings.warmup} warm-up (excluded), ${report.settings.iterations !== null ? `${report.settings.iterations} timed` : `${report.settings.durationS} s timed`} per backend and shape; latency in ms, end to end from JavaScript`,
+    '',
+  ];
+  const rows = [['backend', 'shapes', 'min', 'mean', 'median', 'p90', 'p95', 'p99', 'max', 'IQR', 'inf/s', 'lag p99']];
+  for (const r of report.runs) {
+    if (!r.latency) continue;
+    rows.push([NAMES[r.backend], shapeLabel(r.shapes), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
+  }
+  if (rows.length > 1) lines.push(table(rows));
+  for (const r of report.runs.filter((x) => x.gpu)) {
+    const g = r.gpu!;
+    lines.push(
+      `TensorRT ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); Node overhead ${ms(g.nodeOverheadMedianMs)} ms`,
+    );
+    if (r.trtexec && 'error' in r.trtexec) lines.push(`  trtexec: ${r.trtexec.error}`);
+    else if (r.trtexec) {
+      const t = r.trtexec;
+      lines.push(`  trtexec on the same plan: latency median ${t.latency ? ms(t.latency.median) : '?'} ms, GPU compute median ${t.gpuCompute ? ms(t.gpuCompute.median) : '?'} ms → trt-node / trtexec = ${t.latency ? (r.latency!.median / t.latency.median).toFixed(2) : '?'}`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const r of report.runs) {
+    if (r.available || seen.has(r.backend)) continue;
+    seen.add(r.backend);
+    lines.push(`${NAMES[r.backend]}: not run — ${r.reason ?? 'unavailable'}`);
+  }
+  for (const r of report.runs.filter((x) => x.settings && x.backend === 'ort').slice(0, 1)) {
+    const s = r.settings!;
+    lines.push(`onnxruntime settings: ${r.description}; intra-op threads ${s.intraOpNumThreads}, inter-op threads ${s.interOpNumThreads || 'auto'}`);
+  }
+  for (const q of report.ratios) lines.push(`median TensorRT / onnxruntime at ${shapeLabel(q.shapes)}: ${q.trtOverOrtMedian.toFixed(3)}`);
+  lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
+  return lines.join('\n');
+}
+
+/** A box plot of every timed run's latency, per backend, faceted by shape set. */
+export function latencyChartSpec(report: BenchReport): VegaLiteSpec {
+  const values = report.runs.flatMap((r: BackendRun) =>
+    (r.samplesMs ?? []).map((v) => ({ backend: NAMES[r.backend], shapes: shapeLabel(r.shapes), ms: v })),
+  );
+  return {
+    title: `Latency per run (ms), ${report.machine.cpuModel}`,
+    data: { values },
+    facet: { row: { field: 'shapes', type: 'nominal', title: null } },
+    spec: {
+      width: 520,
+      height: 90,
+      mark: { type: 'boxplot', extent: 'min-max' },
+      encoding: {
+        x: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { zero: false } },
+        y: { field: 'backend', type: 'nominal', title: null },
+        color: { field: 'backend', type: 'nominal', legend: null },
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  };
+}
+
+export function renderLatencyChart(report: BenchReport): Promise<string> {
+  return renderSvg(latencyChartSpec(report));
+}

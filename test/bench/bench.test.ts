@@ -1,0 +1,121 @@
+/**
+ * @jest-environment ./test/check/ort-environment.js
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { coveringProfile, formatBenchReport, latencyChartSpec, parseTrtexecSummary, percentile, resolveShapes, runBench, summarize, validateBenchOptions } from '../../lib/bench';
+import { main } from '../../lib/cli/main';
+import { DEFAULT_MODEL } from '../../lib/cli/defaults';
+import { TrtNodeError } from '../../lib/errors';
+import { readModel } from '../../lib/onnx/reader';
+import { tensorrtAvailable } from '../../lib/trt';
+
+describe('latency statistics', () => {
+  it('matches numpy percentiles (linear interpolation) on a known array', () => {
+    const xs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    // numpy.percentile(range(1, 11), [50, 90, 99]) = 5.5, 9.1, 9.91
+    expect(percentile(xs, 50)).toBeCloseTo(5.5);
+    expect(percentile(xs, 90)).toBeCloseTo(9.1);
+    expect(percentile(xs, 99)).toBeCloseTo(9.91);
+    const s = summarize([10, 1, 9, 2, 8, 3, 7, 4, 6, 5]);
+    expect([s.count, s.min, s.max, s.mean, s.median]).toEqual([10, 1, 10, 5.5, 5.5]);
+    expect(s.iqr).toBeCloseTo(7.75 - 3.25);
+    expect(s.stdev).toBeCloseTo(3.02765, 4);
+  });
+});
+
+describe('trtexec summary parser', () => {
+  it('reads latency, GPU compute, copies and throughput from trtexec output', () => {
+    const t = parseTrtexecSummary(fs.readFileSync(path.join(__dirname, 'trtexec-summary.txt'), 'utf8'));
+    expect(t.throughputQps).toBe(1234.5);
+    expect(t.latency).toMatchObject({ min: 0.751, max: 1.203, mean: 0.802, median: 0.798 });
+    expect(t.latency?.percentiles).toEqual({ p90: 0.83, p95: 0.851, p99: 0.97 });
+    expect(t.gpuCompute?.median).toBe(0.555);
+    expect(t.h2d?.median).toBe(0.069);
+    expect(t.d2h?.median).toBe(0.171);
+    expect(parseTrtexecSummary('no summary here').latency).toBeNull();
+  });
+});
+
+describe('BAD CALL: bench options', () => {
+  it.each([
+    [{ iterations: 0 }, /iterations/],
+    [{ warmup: -1 }, /warmup/],
+    [{ backends: ['tpu'] }, /backends/],
+    [{ backends: [] }, /backends/],
+    [{ durationS: 0 }, /duration/],
+  ])('%j is rejected naming the option', (bad, re) => {
+    expect(() => validateBenchOptions({ model: DEFAULT_MODEL, shapes: [], ...(bad as object) })).toThrow(re);
+  });
+
+  it('names the dynamic input that needs a shape, and a fixed axis that conflicts', async () => {
+    const inputs = (await readModel(DEFAULT_MODEL)).inputs;
+    expect(() => resolveShapes(inputs, {})).toThrow(/dynamic input 'input'/);
+    expect(() => resolveShapes(inputs, { input: [1, 3, 8, 8] })).toThrow(/axis 1 of input 'input'/);
+    expect(() => resolveShapes(inputs, { image: [1, 1, 8, 8] })).toThrow(TrtNodeError);
+  });
+
+  it('covers every shape set with one profile', () => {
+    expect(coveringProfile([{ x: [1, 1, 64, 32] }, { x: [2, 1, 16, 128] }])).toEqual({ x: { min: [1, 1, 16, 32], opt: [1, 1, 64, 32], max: [2, 1, 64, 128] } });
+  });
+});
+
+describe('a real run of the bundled model', () => {
+  it('measures onnxruntime and reports TensorRT with its reason when absent', async () => {
+    const report = await runBench({ model: DEFAULT_MODEL, shapes: [{ input: [1, 1, 32, 32] }, { input: [2, 1, 24, 40] }], warmup: 1, iterations: 4 });
+    const ort = report.runs.filter((r) => r.backend === 'ort');
+    expect(ort).toHaveLength(2);
+    for (const r of ort) {
+      expect(r.available).toBe(true);
+      expect(r.samplesMs).toHaveLength(4);
+      expect(r.latency!.min).toBeLessThanOrEqual(r.latency!.median);
+      expect(r.latency!.median).toBeLessThanOrEqual(r.latency!.max);
+      expect(r.settings).toHaveProperty('intraOpNumThreads');
+      expect(r.eventLoopLag).toHaveProperty('p99Ms');
+    }
+    expect(ort[1].batch).toBe(2);
+    const trt = report.runs.filter((r) => r.backend === 'trt');
+    if (!tensorrtAvailable()) {
+      expect(trt.every((r) => !r.available && /TensorRT/.test(r.reason ?? ''))).toBe(true);
+      expect(report.ratios).toEqual([]);
+    } else {
+      expect(report.ratios).toHaveLength(2);
+    }
+    expect(formatBenchReport(report)).toMatch(/onnxruntime\s+input:1x1x32x32/);
+    const spec = latencyChartSpec(report) as { data: { values: unknown[] } };
+    expect(spec.data.values).toHaveLength(8);
+    expect(JSON.parse(JSON.stringify(report)).runs).toHaveLength(4);
+  });
+
+  it('the CLI writes the JSON report and the SVG chart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-bench-'));
+    const json = path.join(dir, 'b.json');
+    const chart = path.join(dir, 'b.svg');
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await main(['node', 'trt-node', 'bench', '--shapes', 'input:1x1x16x16', '--backends', 'ort', '--warmup', '0', '--iterations', '2', '--json', json, '--chart', chart]);
+      expect(code).toBe(0);
+      expect(JSON.parse(fs.readFileSync(json, 'utf8')).runs[0].samplesMs).toHaveLength(2);
+      expect(fs.readFileSync(chart, 'utf8')).toMatch(/^<svg/);
+      expect(await main(['node', 'trt-node', 'bench', '--iterations', 'ten', '--backends', 'ort'])).toBe(2);
+    } finally {
+      write.mockRestore();
+      err.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const gpuSkip = tensorrtAvailable() ? undefined : 'TensorRT is not available in this build of the addon';
+(gpuSkip ? describe.skip : describe)('TensorRT bench (needs TensorRT and a GPU)', () => {
+  it('reports H2D, compute and D2H from CUDA events and the Node overhead', async () => {
+    const report = await runBench({ model: DEFAULT_MODEL, shapes: [{ input: [1, 1, 64, 64] }], backends: ['trt'], warmup: 2, iterations: 10 });
+    const r = report.runs[0];
+    expect(r.available).toBe(true);
+    expect(r.gpu!.compute.median).toBeGreaterThan(0);
+    expect(r.gpu!.nodeOverheadMedianMs).toBeGreaterThanOrEqual(-0.05);
+  });
+});
+if (gpuSkip) console.log(`skipping TensorRT bench tests: ${gpuSkip}`);
