@@ -8,22 +8,10 @@ import { FileError } from '../errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { toTensorLike } from './convert';
 import { NpyLocation, formatNpyHeader, npyError, parseNpyHeader, shapeText } from './npy-header';
-import { ELEMENT_SIZE, TensorData, TensorLike, TensorType } from './types';
+import { ARRAY_CLASS, ELEMENT_SIZE, TensorData, TensorLike } from './types';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-type TypedArrayClass = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TensorData };
-
-export const ARRAY_CLASS: Readonly<Record<TensorType, TypedArrayClass>> = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  float64: Float64Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-};
 
 /** Reverses the bytes of each `size`-byte element in place. */
 function swapBytes(bytes: Uint8Array, size: number): void {

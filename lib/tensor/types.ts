@@ -39,3 +39,15 @@ export const ELEMENT_SIZE: Readonly<Record<TensorType, number>> = {
 export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
+
+/** The typed array each tensor type is carried in (float16 as raw bits in Uint16Array, bool in Uint8Array). */
+export const ARRAY_CLASS: Readonly<Record<TensorType, { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TensorData; readonly name: string }>> = {
+  float32: Float32Array,
+  float16: Uint16Array,
+  float64: Float64Array,
+  int64: BigInt64Array,
+  int32: Int32Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+};

@@ -5,23 +5,12 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { NativeFeed, NativeTensorInfo } from '../native/binding';
-import { ELEMENT_SIZE, TENSOR_TYPES, TensorData, TensorLike, TensorType, elementCount } from '../tensor/types';
+import { ARRAY_CLASS, ELEMENT_SIZE, TENSOR_TYPES, TensorData, TensorLike, TensorType, elementCount } from '../tensor/types';
 
 /** One feed: a tensor-like object (an ort.Tensor qualifies) or a typed array for an input whose shape is fixed. */
 export type Feed = TensorLike | TensorData;
 export type Feeds = Record<string, Feed>;
 
-/** The typed array each trt-node tensor type is carried in (float16 as raw bits in Uint16Array, bool in Uint8Array). */
-export const ARRAY_TYPE: Readonly<Record<TensorType, new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => TensorData>> = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  float64: Float64Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-};
 
 export function isTensorType(type: string): type is TensorType {
   return (TENSOR_TYPES as readonly string[]).includes(type);
@@ -101,7 +90,7 @@ export function normalizeFeed(name: string, feed: unknown, t: NativeTensorInfo):
   if (type !== t.type) {
     throw new InvalidValueError(`${where}.type`, `'${t.type}' (the engine input's type)`, type, 'Convert the data first; trt-node does not cast');
   }
-  const Expected = ARRAY_TYPE[t.type];
+  const Expected = ARRAY_CLASS[t.type];
   if (!(data instanceof Expected)) {
     throw new InvalidTypeError(`${where}.data`, `a ${Expected.name} for ${t.type}`, data);
   }
@@ -161,7 +150,7 @@ export function toTensor(name: string, type: string, dims: number[], data: Array
   if (!isTensorType(type)) {
     throw new InvalidValueError(`output "${name}"`, 'a type trt-node can return', type);
   }
-  const Ctor = ARRAY_TYPE[type];
+  const Ctor = ARRAY_CLASS[type];
   return { type, dims, data: new Ctor(data, 0, data.byteLength / ELEMENT_SIZE[type]) };
 }
 
