@@ -81,3 +81,19 @@ export function toleranceOverrides(
   for (const [n, v] of Object.entries(rtol?.perOutput ?? {})) perOutput[n] = { ...perOutput[n], rtol: v };
   return { atol: atol?.global, rtol: rtol?.global, perOutput };
 }
+
+/** Checks tolerance overrides given through the API (the CLI's come through parseTolerance). */
+export function validateToleranceOverrides(t: ToleranceOverrides | undefined, parameter = 'tolerance'): void {
+  if (t === undefined) return;
+  const check = (name: string, v: unknown) => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+      throw new InvalidValueError(name, 'a finite number ≥ 0', v);
+    }
+  };
+  check(`${parameter}.atol`, t.atol);
+  check(`${parameter}.rtol`, t.rtol);
+  for (const [output, o] of Object.entries(t.perOutput ?? {})) {
+    check(`${parameter}.perOutput["${output}"].atol`, o.atol);
+    check(`${parameter}.perOutput["${output}"].rtol`, o.rtol);
+  }
+}

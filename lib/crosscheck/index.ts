@@ -15,7 +15,7 @@ import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import type { NamedTensors } from '../tensor/types';
 import type { OptimizationProfile } from '../trt/profiles';
-import type { ToleranceOverrides } from '../compare';
+import { validateToleranceOverrides, type ToleranceOverrides } from '../compare';
 import { checkOutputDims } from './dims';
 import { generateProbeFeeds } from '../runners/feeds';
 import { axisSymbols, feedInputs, givenProbes, profileProbes, resolveSweepProfiles, shapesKey, type Probe, type ProfileSource, type SkippedProbe } from './probes';
@@ -64,12 +64,8 @@ export interface CrossCheckOptions {
   seed?: number;
   /** Range of generated float inputs [low, high). Default [0, 1]. */
   valueRange?: [number, number];
-  /** Absolute tolerance for every output. Default: per dtype (float32 1e-4, float16 1e-2). */
-  atol?: number;
-  /** Relative tolerance for every output. Default: per dtype (float32 1e-3, float16 1e-2). */
-  rtol?: number;
-  /** Per-output tolerances, over atol/rtol. Default none. */
-  outputTolerances?: ToleranceOverrides['perOutput'];
+  /** atol/rtol for every output and per output. Default: per dtype (lib/compare/tolerances.ts: float32 1e-4/1e-3). */
+  tolerance?: ToleranceOverrides;
   /** Skip probes whose inputs exceed this many elements. Default 2**24. */
   maxElements?: number;
   /** Keep the error map of image-like outputs at their worst probe (for the HTML report). Default false. */
@@ -96,6 +92,7 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
   const modelPath = typeof model === 'string' ? model : summary.file;
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidValueError('options.seed', 'a non-negative integer', seed);
+  validateToleranceOverrides(options.tolerance, 'options.tolerance');
   const samples = await loadSamples(options.samples ?? [], 'options.samples');
   const symbols = axisSymbols(summary);
   const inputs = feedInputs(summary);

@@ -12,9 +12,7 @@ import type { ErrorMap, FailureRef, OutputComparison, PairComparison, ProbeRepor
 
 /** Tolerances and error-map size, as crossCheck's options give them. */
 export interface CompareSettings {
-  atol?: number;
-  rtol?: number;
-  outputTolerances?: ToleranceOverrides['perOutput'];
+  tolerance?: ToleranceOverrides;
   errorMaps?: boolean | { maxSide?: number };
 }
 
@@ -28,8 +26,7 @@ export function compareRunners(
   // A reference may hold only some outputs: compare those. Between two model runners every output must agree.
   const names = expected.kind === 'reference' ? Object.keys(expected.outputs) : [...new Set([...Object.keys(expected.outputs), ...Object.keys(actual.outputs)])];
   const outputs = names.map((name) => {
-    const tolerance: ToleranceOverrides = { atol: options.atol, rtol: options.rtol, perOutput: options.outputTolerances };
-    const c = compareTensors(name, actual.outputs[name], expected.outputs[name], { tolerance });
+    const c = compareTensors(name, actual.outputs[name], expected.outputs[name], { tolerance: options.tolerance });
     if (keepMap && actual.outputs[name] && expected.outputs[name]) {
       keepMap(() => errorMap(actual.outputs[name], expected.outputs[name], { probe: probe.index, actual: actual.name, expected: expected.name, output: name }, typeof options.errorMaps === 'object' ? options.errorMaps.maxSide ?? DEFAULT_MAP_SIDE : DEFAULT_MAP_SIDE), c);
     }

@@ -155,9 +155,7 @@ export const crossCheckExtension: CheckCommandExtension = {
       ...(plan.profiles.length ? { profiles: plan.profiles } : {}),
       ...(probes ? { probes } : {}),
       seed: options.seed ?? 0,
-      ...(options.atol !== undefined ? { atol: options.atol } : {}),
-      ...(options.rtol !== undefined ? { rtol: options.rtol } : {}),
-      ...(options.outputTolerances ? { outputTolerances: options.outputTolerances } : {}),
+      ...(options.tolerance ? { tolerance: options.tolerance } : {}),
       errorMaps: Boolean(cli.report && /\.html?$/i.test(cli.report)),
     };
     const result: CrossCheckResult = await crossCheck(summary.file ?? model, ccOptions);
