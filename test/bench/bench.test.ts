@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { coveringProfile, formatBenchReport, latencyChartSpec, parseTrtexecSummary, percentile, resolveShapes, runBench, summarize, validateBenchOptions } from '../../lib/bench';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 import { DEFAULT_MODEL } from '../../lib/cli/defaults';
 import { TrtNodeError } from '../../lib/errors';
 import { readModel } from '../../lib/onnx/reader';
@@ -92,17 +92,16 @@ describe('a real run of the bundled model', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-bench-'));
     const json = path.join(dir, 'b.json');
     const chart = path.join(dir, 'b.svg');
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const code = await main(['node', 'trt-node', 'bench', '--shapes', 'input:1x1x16x16', '--backends', 'ort', '--warmup', '0', '--iterations', '2', '--json', json, '--chart', chart]);
-      expect(code).toBe(0);
+      const ok = await runCli(['bench', '--shapes', 'input:1x1x16x16', '--backends', 'ort', '--warmup', '0', '--iterations', '2', '--json', json, '--chart', chart]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/onnxruntime\s+input:1x1x16x16/);
       expect(JSON.parse(fs.readFileSync(json, 'utf8')).runs[0].samplesMs).toHaveLength(2);
       expect(fs.readFileSync(chart, 'utf8')).toMatch(/^<svg/);
-      expect(await main(['node', 'trt-node', 'bench', '--iterations', 'ten', '--backends', 'ort'])).toBe(2);
+      const bad = await runCli(['bench', '--iterations', 'ten', '--backends', 'ort']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--iterations/);
     } finally {
-      write.mockRestore();
-      err.mockRestore();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../native/cli-helper';
+import { runCli } from '../helpers/cli';
 import { gpuSkipReason } from '../native/gpu-gate';
 import { fixture, modelOf } from './manifest';
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { InvalidValueError } from '../../lib/errors';
 import { parseSize, profilesFromFlags } from '../../lib/cli/commands/build';
-import { runCli } from './cli-helper';
+import { runCli } from '../helpers/cli';
 import { gpuSkipReason } from './gpu-gate';
 
 describe('build command flags', () => {

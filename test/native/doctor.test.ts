@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { loadAddon } from '../../lib/native/binding';
-import { runCli } from './cli-helper';
+import { runCli } from '../helpers/cli';
 import { DoctorReport, cudaVersionText, doctorReport, formatDoctorReport } from '../../lib/trt/doctor';
 
 const root = path.join(__dirname, '..', '..');
