@@ -39,42 +39,36 @@ float CudaEvent::elapsedSince(CudaEvent const& start) const {
   return ms;
 }
 
-DeviceBuffer::~DeviceBuffer() { release(); }
-
-void* DeviceBuffer::reserve(size_t bytes) {
+template <MemoryKind Kind>
+void* GrowableBuffer<Kind>::reserve(size_t bytes) {
   if (bytes <= capacity_ && data_ != nullptr) return data_;
   size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
   release();
   void* fresh = nullptr;
-  TRT_NODE_CUDA_CHECK(cudaMalloc(&fresh, capacity));
+  if constexpr (Kind == MemoryKind::kDevice) {
+    TRT_NODE_CUDA_CHECK(cudaMalloc(&fresh, capacity));
+  } else {
+    TRT_NODE_CUDA_CHECK(cudaMallocHost(&fresh, capacity));
+  }
   data_ = fresh;
   capacity_ = capacity;
   return data_;
 }
 
-void DeviceBuffer::release() noexcept {
-  if (data_ != nullptr) clearIfFailed(cudaFree(data_));
+template <MemoryKind Kind>
+void GrowableBuffer<Kind>::release() noexcept {
+  if (data_ != nullptr) {
+    if constexpr (Kind == MemoryKind::kDevice) {
+      clearIfFailed(cudaFree(data_));
+    } else {
+      clearIfFailed(cudaFreeHost(data_));
+    }
+  }
   data_ = nullptr;
   capacity_ = 0;
 }
 
-PinnedBuffer::~PinnedBuffer() { release(); }
-
-void* PinnedBuffer::reserve(size_t bytes) {
-  if (bytes <= capacity_ && data_ != nullptr) return data_;
-  size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
-  release();
-  void* fresh = nullptr;
-  TRT_NODE_CUDA_CHECK(cudaMallocHost(&fresh, capacity));
-  data_ = fresh;
-  capacity_ = capacity;
-  return data_;
-}
-
-void PinnedBuffer::release() noexcept {
-  if (data_ != nullptr) clearIfFailed(cudaFreeHost(data_));
-  data_ = nullptr;
-  capacity_ = 0;
-}
+template class GrowableBuffer<MemoryKind::kDevice>;
+template class GrowableBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace trt_node

@@ -36,13 +36,17 @@ class CudaEvent {
   cudaEvent_t event_ = nullptr;
 };
 
-// Device memory that is reused across calls and only grows.
-class DeviceBuffer {
+enum class MemoryKind { kDevice, kPinnedHost };
+
+// CUDA memory that is reused across calls and only grows: device memory for engine IO, page-locked host memory
+// for staging copies. One class for both, so growth and release follow the same rules.
+template <MemoryKind Kind>
+class GrowableBuffer {
  public:
-  DeviceBuffer() = default;
-  ~DeviceBuffer();
-  DeviceBuffer(DeviceBuffer const&) = delete;
-  DeviceBuffer& operator=(DeviceBuffer const&) = delete;
+  GrowableBuffer() = default;
+  ~GrowableBuffer() { release(); }
+  GrowableBuffer(GrowableBuffer const&) = delete;
+  GrowableBuffer& operator=(GrowableBuffer const&) = delete;
   // Makes room for at least `bytes` (contents are not kept). Returns the (possibly new) address.
   void* reserve(size_t bytes);
   void* data() const noexcept { return data_; }
@@ -54,21 +58,7 @@ class DeviceBuffer {
   size_t capacity_ = 0;
 };
 
-// Page-locked host memory for staging copies, reused across calls and only grows.
-class PinnedBuffer {
- public:
-  PinnedBuffer() = default;
-  ~PinnedBuffer();
-  PinnedBuffer(PinnedBuffer const&) = delete;
-  PinnedBuffer& operator=(PinnedBuffer const&) = delete;
-  void* reserve(size_t bytes);
-  void* data() const noexcept { return data_; }
-  size_t capacity() const noexcept { return capacity_; }
-  void release() noexcept;
-
- private:
-  void* data_ = nullptr;
-  size_t capacity_ = 0;
-};
+using DeviceBuffer = GrowableBuffer<MemoryKind::kDevice>;
+using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace trt_node
