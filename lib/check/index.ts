@@ -1,70 +1,16 @@
 /**
  * Diagnostics for PyTorch-exported ONNX models: the export pitfalls that break TensorRT or silently change results,
- * each a Finding with a stable code and the fix in torch.onnx.export terms. Static rules read the ModelSummary only;
- * SHAPE_NOT_DYNAMIC also runs the model (give it a session).
+ * each a Finding with a stable code and the fix in torch.onnx.export terms (diagnose), and `check`, which adds
+ * onnxruntime-node runs and comparisons with PyTorch references (run-check).
  */
-import type { ModelSummary } from '../onnx/types';
-import { indexGraph } from './graph';
-import type { RuleContext, StaticRule } from './rules/context';
-import { checkFixedDims } from './rules/fixed-dim';
-import { checkResizeSemantics } from './rules/resize-semantics';
-import { ProbeOptions, ProbeResult, ProbeSession, probeDynamicAxes } from './rules/shape-not-dynamic';
-import { checkTrainingMode } from './rules/training-mode';
-import { checkUnsupportedOps } from './rules/unsupported-op';
-import { checkWeightsAsInputs } from './rules/weights-as-inputs';
-import type { Finding, ShapeRequest } from './types';
-import { sortFindings } from './types';
-
 export * from './types';
+export { STATIC_RULES, blocksRun, diagnose, diagnoseStatic } from './diagnose';
+export type { DiagnoseOptions, Diagnosis } from './diagnose';
 export { probeDynamicAxes } from './rules/shape-not-dynamic';
 export type { ProbeOptions, ProbeResult, ProbeSession, ProbeAttempt, ProbeFailure } from './rules/shape-not-dynamic';
+export { translateOrtError } from './ort-translate';
 export { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from './data/onnx-tensorrt-operators';
-
-/** The static rules, in report order. */
-export const STATIC_RULES: readonly StaticRule[] = [
-  checkWeightsAsInputs,
-  checkFixedDims,
-  checkUnsupportedOps,
-  checkResizeSemantics,
-  checkTrainingMode,
-];
-
-export interface DiagnoseOptions {
-  /** Shapes asked for (--shapes, --inputs dims, profile bounds), checked against the model's fixed dims. Default none. */
-  requests?: readonly ShapeRequest[];
-  /**
-   * A session to probe declared dynamic axes with (SHAPE_NOT_DYNAMIC). Default none: the probe is skipped.
-   * It is also skipped when a static error means the model cannot run as is (weights as inputs).
-   */
-  session?: ProbeSession;
-  /** Options for the probe (baseline sizes, profile bounds, size cap). */
-  probe?: ProbeOptions;
-}
-
-/** The static findings (no model run), errors first. */
-export function diagnoseStatic(model: ModelSummary, options: Pick<DiagnoseOptions, 'requests'> = {}): Finding[] {
-  const ctx: RuleContext = { g: indexGraph(model), requests: options.requests ?? [] };
-  return sortFindings(STATIC_RULES.flatMap((rule) => rule(ctx)));
-}
-
-/**
- * Whether the static findings say the model cannot be run with data inputs alone (its weights are inputs).
- * Custom ops do not block: onnxruntime implements some domains TensorRT does not (com.microsoft), so it is asked.
- */
-export function blocksRun(findings: readonly Finding[]): boolean {
-  return findings.some((f) => f.severity === 'error' && f.code === 'WEIGHTS_AS_INPUTS');
-}
-
-export interface Diagnosis {
-  findings: Finding[];
-  /** The dynamic-axes probe, when one ran. */
-  probe?: ProbeResult;
-}
-
-/** Static findings, plus SHAPE_NOT_DYNAMIC from probing when a session is given. */
-export async function diagnose(model: ModelSummary, options: DiagnoseOptions = {}): Promise<Diagnosis> {
-  const findings = diagnoseStatic(model, options);
-  if (!options.session || blocksRun(findings)) return { findings };
-  const probe = await probeDynamicAxes(model, options.session, options.probe);
-  return { findings: sortFindings([...findings, ...probe.findings]), probe };
-}
+export { check } from './run-check';
+export type { CheckOptions, CheckReport, CheckSample, OutputReport, RunReport } from './run-check';
+export { formatCheckReport } from './format';
+export type { BackendFactory, RunBackend } from './backends';

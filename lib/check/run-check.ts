@@ -3,16 +3,18 @@
  * the given inputs → compare with the PyTorch reference when given → probe the declared dynamic axes → one
  * JSON-able report. formatCheckReport() renders it for people.
  */
+import * as fs from 'fs';
 import * as path from 'path';
-import { InvalidValueError, ShapeError, TrtNodeError } from '../errors';
+import { FileError, InvalidValueError, ShapeError, TrtNodeError } from '../errors';
 import { readModel } from '../onnx/reader';
 import type { InputSummary, ModelSummary } from '../onnx/types';
 import { readNpz, writeNpz } from '../tensor/npz';
 import type { NamedTensors, TensorLike } from '../tensor/types';
 import type { BackendFactory, RunBackend } from './backends';
-import { compareOutput, CompareStats, Tolerances } from './compare-adapter';
+import { compareTensors } from '../compare';
+import type { OutputComparison, ToleranceOverrides } from '../compare';
 import { formatDims, indexGraph, shapeTag } from './graph';
-import { blocksRun, diagnoseStatic } from './index';
+import { blocksRun, diagnoseStatic } from './diagnose';
 import { createOrtBackend, generateFeeds } from './ort-backend';
 import { cleanOrtMessage, translateOrtError } from './ort-translate';
 import { dataInputs, dimConflicts } from './rules/fixed-dim';
@@ -35,12 +37,8 @@ export interface CheckOptions {
   shapes?: Record<string, number[]>[];
   /** Runs on given inputs, each optionally compared with a reference. Default none. */
   samples?: CheckSample[];
-  /** Absolute tolerance for every output; default: the comparator's per-dtype default. */
-  atol?: number;
-  /** Relative tolerance for every output; default: the comparator's per-dtype default. */
-  rtol?: number;
-  /** Per-output tolerances (`name` -> {atol, rtol}), over the global ones. Default none. */
-  outputTolerances?: Record<string, { atol?: number; rtol?: number }>;
+  /** atol/rtol overrides, global and per output. Default: per dtype (lib/compare/tolerances.ts). */
+  tolerance?: ToleranceOverrides;
   /** Write the outputs of the runs to this .npz (atomically). With several runs keys are `<output>@<shape tag>`. */
   saveOutputs?: string;
   /** Probe the declared dynamic axes (SHAPE_NOT_DYNAMIC). Default true. */
@@ -53,23 +51,22 @@ export interface CheckOptions {
   backends?: BackendFactory[];
 }
 
-export interface OutputReport {
-  name: string;
-  dtype: string | null;
-  dims: number[] | null;
-  /** Whether a reference value was compared; false when there is no reference for this output. */
-  compared: boolean;
-  /** null when not compared. */
-  pass: boolean | null;
-  maxAbsError: number | null;
-  maxRelError: number | null;
-  /** Fraction (0..1) of elements outside atol + rtol·|expected|. */
-  failingFraction: number | null;
-  /** What went wrong beyond tolerance: shape or dtype mismatch, absent from outputs or reference. */
-  problem?: string;
-  /** Everything else the comparator reports (mean/RMS error, cosine similarity, where the max is, tolerances...). */
-  stats?: CompareStats;
-}
+/**
+ * One output of a run. Compared with a reference, it carries the comparator's whole result (lib/compare:
+ * maxAbsError, maxRelError, failingFraction, meanAbsError, rmsError, cosineSimilarity, worst element, atol/rtol...).
+ */
+export type OutputReport = { name: string; dtype: string | null; dims: number[] | null } & (
+  | ({ compared: true } & Omit<OutputComparison, 'output' | 'dtype' | 'dims'>)
+  | {
+      /** No reference for this output. */
+      compared: false;
+      pass: null;
+      maxAbsError: null;
+      maxRelError: null;
+      failingFraction: null;
+      problem?: string;
+    }
+);
 
 export interface RunReport {
   backend: string;
@@ -221,9 +218,14 @@ function addFinding(findings: Finding[], f: Finding | undefined): Finding | unde
   return f;
 }
 
-function tolerancesFor(name: string, options: CheckOptions): Tolerances {
-  const per = options.outputTolerances?.[name];
-  return { atol: per?.atol ?? options.atol, rtol: per?.rtol ?? options.rtol };
+function notCompared(name: string, t: TensorLike, problem?: string): OutputReport {
+  const base = { name, dtype: t.type, dims: [...t.dims], compared: false as const, pass: null, maxAbsError: null, maxRelError: null, failingFraction: null };
+  return problem ? { ...base, problem } : base;
+}
+
+function compared(c: OutputComparison): OutputReport {
+  const { output, dtype, dims, ...rest } = c;
+  return { name: output, dtype, dims, compared: true, ...rest };
 }
 
 function compareRun(outputs: NamedTensors, reference: NamedTensors | undefined, model: ModelSummary, options: CheckOptions): OutputReport[] {
@@ -231,141 +233,141 @@ function compareRun(outputs: NamedTensors, reference: NamedTensors | undefined, 
   const inputNames = new Set(model.inputs.map((i) => i.name));
   for (const [name, actual] of Object.entries(outputs)) {
     const expected = reference?.[name];
-    if (!expected) {
-      reports.push({ name, dtype: actual.type, dims: [...actual.dims], compared: false, pass: null, maxAbsError: null, maxRelError: null, failingFraction: null, ...(reference ? { problem: 'not in the reference' } : {}) });
-      continue;
-    }
-    reports.push(compareOne(name, actual, expected, tolerancesFor(name, options)));
+    if (!expected) reports.push(notCompared(name, actual, reference ? 'not in the reference' : undefined));
+    else reports.push(compared(compareTensors(name, actual, expected, { tolerance: options.tolerance })));
   }
-  for (const name of Object.keys(reference ?? {})) {
+  for (const [name, expected] of Object.entries(reference ?? {})) {
     if (outputs[name] || inputNames.has(name)) continue;
-    reports.push({
-      name,
-      dtype: null,
-      dims: null,
-      compared: true,
-      pass: false,
-      maxAbsError: null,
-      maxRelError: null,
-      failingFraction: null,
-      problem: `the reference has '${name}', which the model does not output (outputs: ${Object.keys(outputs).join(', ')}); check output_names in torch.onnx.export`,
-    });
+    const c = compareTensors(name, undefined, expected, { tolerance: options.tolerance });
+    c.problem = `the reference has '${name}', which the model does not output (outputs: ${Object.keys(outputs).join(', ')}); check output_names in torch.onnx.export`;
+    reports.push(compared(c));
   }
   return reports;
 }
 
-function compareOne(name: string, actual: TensorLike, expected: TensorLike, tol: Tolerances): OutputReport {
-  const r = compareOutput(actual, expected, tol);
-  return {
-    name,
-    dtype: actual.type,
-    dims: [...actual.dims],
-    compared: true,
-    pass: r.pass,
-    maxAbsError: r.maxAbsError,
-    maxRelError: r.maxRelError,
-    failingFraction: r.failingFraction,
-    ...(r.problem ? { problem: r.problem } : {}),
-    stats: r.stats,
-  };
+interface BackendResult {
+  runs: RunReport[];
+  /** Shapes and output dims of the first run that worked (the probe starts there). */
+  baseline?: { shapes: Record<string, number[]>; outputDims: Record<string, number[]> };
+  outputs: NamedTensors;
+}
+
+/** Loads the model on one backend; a failure is reported on each run (translated to a finding when it is one). */
+async function loadBackend(factory: BackendFactory, modelPath: string | null, summary: ModelSummary, findings: Finding[]): Promise<{ backend?: RunBackend; error?: RunReport['error'] }> {
+  if (blocksRun(findings)) return { error: { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' } };
+  if (!modelPath) return { error: { message: 'not run: the model was given as a summary without a file' } };
+  try {
+    return { backend: await factory(modelPath) };
+  } catch (err) {
+    const f = addFinding(findings, translateOrtError(summary, err));
+    return { error: f ? { message: `cannot load the model (see ${f.code})`, code: f.code } : { message: `cannot load the model: ${cleanOrtMessage(err)}` } };
+  }
+}
+
+/** Every planned run on one backend, compared with its reference. */
+async function runAll(
+  backend: RunBackend | undefined,
+  loadError: RunReport['error'],
+  planned: readonly PlannedRun[],
+  summary: ModelSummary,
+  inputs: readonly InputSummary[],
+  findings: Finding[],
+  options: CheckOptions,
+): Promise<BackendResult> {
+  const result: BackendResult = { runs: [], outputs: {} };
+  for (const plan of planned) {
+    const run: RunReport = {
+      backend: backend?.name ?? 'onnxruntime',
+      label: plan.label,
+      inputs: plan.inputsLabel,
+      reference: plan.referenceLabel,
+      shapes: plan.shapes,
+      ok: false,
+      outputs: [],
+      pass: false,
+    };
+    result.runs.push(run);
+    if (!backend) {
+      run.error = loadError;
+      continue;
+    }
+    const conflicting = inputs.find((i) => plan.shapes[i.name] && dimConflicts(i, plan.shapes[i.name], plan.source).length);
+    if (conflicting) {
+      run.error = { message: `not run: the shape conflicts with the fixed dims ${formatDims(conflicting.dims)} of input '${conflicting.name}' (see FIXED_DIM)`, code: 'FIXED_DIM' };
+      continue;
+    }
+    try {
+      const outputs = await backend.run(plan.feeds ?? generateFeeds(inputs, plan.shapes, options.seed ?? 0));
+      run.ok = true;
+      run.outputs = compareRun(outputs, plan.reference, summary, options);
+      run.pass = run.outputs.every((o) => o.pass !== false);
+      result.baseline ??= { shapes: plan.shapes, outputDims: Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, [...t.dims]])) };
+      // Several runs: keys '<output>@<shape of the first input>' ('#2'... if shapes repeat).
+      const tag = shapeTag(plan.shapes[inputs[0]?.name] ?? []);
+      for (const [k, t] of Object.entries(outputs)) {
+        let key = planned.length > 1 ? `${k}@${tag}` : k;
+        for (let i = 2; result.outputs[key]; i++) key = `${k}@${tag}#${i}`;
+        result.outputs[key] = t;
+      }
+    } catch (err) {
+      const f = addFinding(findings, translateOrtError(summary, err, { source: plan.source, shapes: plan.shapes }));
+      run.error = f ? { message: `failed (see ${f.code}): ${cleanOrtMessage(err)}`, code: f.code } : { message: cleanOrtMessage(err) };
+    }
+  }
+  return result;
+}
+
+async function checkWritable(file: string): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  const st = await fs.promises.stat(dir).catch(() => null);
+  if (!st?.isDirectory()) throw new FileError(file, `cannot be written: the folder ${dir} does not exist`);
 }
 
 /**
- * Checks a model: diagnostics, runs, comparisons, probe. Throws TrtNodeError for usage and input errors (missing
- * or malformed files, unknown input names, wrong ranks); everything about the model itself goes in the report.
+ * Checks a model: diagnostics, runs on each backend (onnxruntime-node by default), comparisons with references,
+ * the dynamic-axes probe (on the first backend). Throws TrtNodeError for usage and input errors (missing or
+ * malformed files, unknown input names, wrong ranks); everything about the model itself goes in the report.
  */
 export async function check(model: string | ModelSummary, options: CheckOptions = {}): Promise<CheckReport> {
   const summary = typeof model === 'string' ? await readModel(model) : model;
   const modelPath = typeof model === 'string' ? model : summary.file;
+  if (options.saveOutputs) await checkWritable(options.saveOutputs);
   const g = indexGraph(summary);
   const inputs = dataInputs(g);
   const planned = await planRuns(summary, inputs, options);
-
+  for (const b of options.bounds ?? []) validateShapes(inputs, b.shapes, b.label, false);
   const requests: ShapeRequest[] = [
     ...planned.map((p) => ({ source: p.source, shapes: p.shapes })),
     ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
   ];
-  for (const b of options.bounds ?? []) validateShapes(inputs, b.shapes, b.label, false);
-  const findings: Finding[] = diagnoseStatic(summary, { requests: requests.filter((r) => r.source !== 'default shapes') });
+  const findings: Finding[] = diagnoseStatic(summary, { requests });
   const runs: RunReport[] = [];
   let probeReport: CheckReport['probe'];
+  let savedOutputs: string | undefined;
 
   const factories = options.backends ?? [createOrtBackend];
-  const blocked = blocksRun(findings);
-  for (const factory of factories) {
-    let backend: RunBackend | undefined;
-    let loadError: RunReport['error'] | undefined;
-    if (blocked) {
-      loadError = { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' };
-    } else if (!modelPath) {
-      loadError = { message: 'not run: the model was given as a summary without a file' };
-    } else {
-      try {
-        backend = await factory(modelPath);
-      } catch (err) {
-        const f = addFinding(findings, translateOrtError(summary, err));
-        loadError = { message: f ? `cannot load the model (see ${f.code})` : `cannot load the model: ${cleanOrtMessage(err)}`, ...(f ? { code: f.code } : {}) };
-      }
-    }
-    const backendName = backend?.name ?? 'onnxruntime';
+  for (const [index, factory] of factories.entries()) {
+    const { backend, error } = await loadBackend(factory, modelPath, summary, findings);
     try {
-      let baseline: { shapes: Record<string, number[]>; outputDims: Record<string, number[]> } | undefined;
-      const saved: NamedTensors = {};
-      for (const plan of planned) {
-        const run: RunReport = {
-          backend: backendName,
-          label: plan.label,
-          inputs: plan.inputsLabel,
-          reference: plan.referenceLabel,
-          shapes: plan.shapes,
-          ok: false,
-          outputs: [],
-          pass: false,
-        };
-        runs.push(run);
-        if (!backend) {
-          run.error = loadError;
-          continue;
-        }
-        const conflicting = inputs.find((i) => plan.shapes[i.name] && dimConflicts(i, plan.shapes[i.name], plan.source).length);
-        if (conflicting) {
-          run.error = { message: `not run: the shape conflicts with the fixed dims ${formatDims(conflicting.dims)} of input '${conflicting.name}' (see FIXED_DIM)`, code: 'FIXED_DIM' };
-          continue;
-        }
-        const feeds = plan.feeds ?? generateFeeds(inputs, plan.shapes, options.seed ?? 0);
-        try {
-          const outputs = await backend.run(feeds);
-          run.ok = true;
-          run.outputs = compareRun(outputs, plan.reference, summary, options);
-          run.pass = run.outputs.every((o) => o.pass !== false);
-          baseline ??= { shapes: plan.shapes, outputDims: Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, [...t.dims]])) };
-          if (options.saveOutputs) {
-            for (const [k, t] of Object.entries(outputs)) {
-              let key = planned.length > 1 ? `${k}@${shapeTag(plan.shapes[inputs[0]?.name] ?? [])}` : k;
-              for (let i = 2; saved[key]; i++) key = `${k}@${shapeTag(plan.shapes[inputs[0]?.name] ?? [])}#${i}`;
-              saved[key] = t;
-            }
-          }
-        } catch (err) {
-          const f = addFinding(findings, translateOrtError(summary, err, { source: plan.source, shapes: plan.shapes }));
-          run.error = f ? { message: `failed (see ${f.code}): ${cleanOrtMessage(err)}`, code: f.code } : { message: cleanOrtMessage(err) };
-        }
-      }
-
-      // Skip the probe when every run failed in a baked-in Reshape already reported: it would only repeat that.
-      const alreadyPinned = !baseline && findings.some((f) => f.code === 'SHAPE_NOT_DYNAMIC');
-      if (backend && options.probe !== false && factory === factories[0] && !alreadyPinned) {
+      const result = await runAll(backend, error, planned, summary, inputs, findings, options);
+      runs.push(...result.runs);
+      if (!backend || index > 0) continue;
+      // The first backend also probes and saves. The probe is skipped when every run already failed in a
+      // baked-in Reshape (it would only repeat that).
+      const alreadyPinned = !result.baseline && findings.some((f) => f.code === 'SHAPE_NOT_DYNAMIC');
+      if (options.probe !== false && !alreadyPinned) {
         const probe = await probeDynamicAxes(summary, backend, {
           // From a run that worked; else the probe's own defaults (a failed request may conflict with fixed dims).
-          baseline: baseline?.shapes,
-          baselineOutputDims: baseline?.outputDims,
+          baseline: result.baseline?.shapes,
+          baselineOutputDims: result.baseline?.outputDims,
           bounds: options.bounds,
         });
         for (const f of probe.findings) addFinding(findings, f);
         probeReport = { attempts: probe.attempts.map(attemptSummary) };
       }
-      if (options.saveOutputs && backend && Object.keys(saved).length) {
-        await writeNpz(options.saveOutputs, saved);
+      if (options.saveOutputs && Object.keys(result.outputs).length) {
+        await writeNpz(options.saveOutputs, result.outputs);
+        savedOutputs = options.saveOutputs;
       }
     } finally {
       await backend?.dispose();
@@ -374,13 +376,13 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
 
   const sorted = sortFindings(findings);
   const compared = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
-  const report: CheckReport = {
+  return {
     model: modelPath ? label(modelPath) : null,
     opset: g.opset,
     findings: sorted,
     runs,
     ...(probeReport ? { probe: probeReport } : {}),
-    ...(options.saveOutputs && runs.some((r) => r.ok) ? { savedOutputs: options.saveOutputs } : {}),
+    ...(savedOutputs ? { savedOutputs } : {}),
     pass: !hasErrors(sorted) && runs.every((r) => r.pass),
     summary: {
       errors: sorted.filter((f) => f.severity === 'error').length,
@@ -392,7 +394,6 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
       failedOutputs: compared.filter((o) => o.pass === false).length,
     },
   };
-  return report;
 }
 
 function attemptSummary(a: ProbeAttempt): { label: string; shapes: Record<string, number[]>; ok: boolean; error?: string } {

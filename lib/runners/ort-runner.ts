@@ -1,21 +1,30 @@
 /**
  * onnxruntime-node behind one small class: one InferenceSession per model and settings, created once and reused for
  * every run (session creation costs far more than a run). Used by `check`, the cross-check and the benchmark.
+ * onnxruntime's errors come out as TrtNodeError 'ERR_TRT_NODE_ORT' with the raw text in `details.ortMessage` and
+ * its classification (./ort-errors.ts) in `details.ortError`.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as ort from 'onnxruntime-node';
-import { InvalidValueError, TrtNodeError } from '../errors';
+import { DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
 import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
+import { FeedsInput, toFeeds } from './feeds';
+import { OrtErrorInfo, classifyOrtError, ortErrorText } from './ort-errors';
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 export interface OrtRunnerOptions {
-  /** Execution provider. Defaults to 'cpu'; others only where this onnxruntime-node build has them. */
+  /**
+   * Execution provider: 'cpu' (default), or another this onnxruntime-node has (`executionProviders()`): 'cuda' and
+   * 'tensorrt' need onnxruntime-node's CUDA binaries (installed with `--onnxruntime-node-install=cuda12`).
+   */
   executionProvider?: string;
-  /** Graph optimization level. Defaults to 'all' (onnxruntime's own default). */
+  /** Graph optimization level. Default 'all' (onnxruntime's own default). */
   graphOptimization?: GraphOptimizationLevel;
-  /** Threads inside one operator. Defaults to onnxruntime's choice (0: one per physical core). */
+  /** Threads inside one operator. Default 0: onnxruntime's choice (one per physical core). */
   intraOpNumThreads?: number;
-  /** Threads across operators. Defaults to onnxruntime's choice (0). */
+  /** Threads across operators. Default 0: onnxruntime's choice. */
   interOpNumThreads?: number;
 }
 
@@ -28,19 +37,79 @@ export interface OrtRunnerSettings {
   version: string;
 }
 
-const LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
-
-/** The execution providers this onnxruntime-node can use now (bundled ones, plus installed non-bundled ones). */
-export function availableExecutionProviders(): string[] {
-  return ort.listSupportedBackends().map((b) => b.name);
+/** A model input or output as the session sees it: type and dims (symbolic dims as their names). */
+export interface OrtValueInfo {
+  name: string;
+  /** e.g. 'float32'; null for non-tensor values (sequences, maps). */
+  type: string | null;
+  dims: (number | string)[];
 }
 
-function validate(options: OrtRunnerOptions): Required<Omit<OrtRunnerOptions, 'executionProvider'>> & { executionProvider: string } {
-  const ep = options.executionProvider ?? 'cpu';
-  const available = availableExecutionProviders();
-  if (!available.includes(ep)) {
-    throw new InvalidValueError('executionProvider', `one of ${available.join(', ')}`, ep);
+const LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+export interface ExecutionProviderInfo {
+  name: string;
+  /** Shipped inside the onnxruntime-node package. */
+  bundled: boolean;
+  /**
+   * Its libraries are present (bundled, or installed by onnxruntime-node's install script); null where that
+   * cannot be told. Present libraries can still fail to start (no GPU, wrong CUDA): `OrtRunner.create` says so.
+   */
+  installed: boolean | null;
+}
+
+/** The folder onnxruntime-node loads its native libraries from (bin/napi-v6/<platform>/<arch>). */
+function bindingFolder(): string | undefined {
+  try {
+    const root = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    const dir = path.join(root, 'bin', 'napi-v6', process.platform, process.arch);
+    return fs.existsSync(dir) ? dir : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+function providerLibraryPresent(dir: string, name: string): boolean {
+  const file = process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : process.platform === 'darwin' ? `libonnxruntime_providers_${name}.dylib` : `libonnxruntime_providers_${name}.so`;
+  return fs.existsSync(path.join(dir, file));
+}
+
+/** Every execution provider onnxruntime-node lists, with whether it can be used here. */
+export function executionProviders(): ExecutionProviderInfo[] {
+  const dir = bindingFolder();
+  return ort.listSupportedBackends().map((b) => ({
+    name: b.name,
+    bundled: b.bundled,
+    installed: b.bundled ? true : dir ? providerLibraryPresent(dir, b.name) && providerLibraryPresent(dir, 'shared') : null,
+  }));
+}
+
+/** Names of the execution providers that can be tried here (bundled, or installed; unknown counts as maybe). */
+export function availableExecutionProviders(): string[] {
+  return executionProviders()
+    .filter((p) => p.installed !== false)
+    .map((p) => p.name);
+}
+
+function providerError(ep: string, reason: string, extra: Record<string, unknown> = {}): UnsupportedOptionError {
+  const all = executionProviders();
+  const usable = all.filter((p) => p.installed !== false).map((p) => p.name);
+  const missing = all.filter((p) => p.installed === false).map((p) => p.name);
+  return new UnsupportedOptionError(
+    'executionProvider',
+    `onnxruntime-node cannot use execution provider '${ep}': ${reason}. Available here: ${usable.join(', ') || 'none'}` +
+      (missing.length ? ` (listed but not installed: ${missing.join(', ')}; onnxruntime-node installs them with --onnxruntime-node-install=cuda12 on Linux x64)` : ''),
+    { provider: ep, available: usable, notInstalled: missing, ...extra },
+  );
+}
+
+function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'> {
+  if (options === null || typeof options !== 'object') throw new InvalidTypeError('options', 'an object', options);
+  const ep = options.executionProvider ?? 'cpu';
+  if (typeof ep !== 'string') throw new InvalidTypeError('executionProvider', 'a string', ep);
+  const listed = executionProviders().find((p) => p.name === ep);
+  if (!listed) throw providerError(ep, 'this onnxruntime-node does not know it');
+  if (listed.installed === false) throw providerError(ep, 'its libraries are not installed');
   const graphOptimization = options.graphOptimization ?? 'all';
   if (!LEVELS.includes(graphOptimization)) {
     throw new InvalidValueError('graphOptimization', `one of ${LEVELS.join(', ')}`, graphOptimization);
@@ -62,14 +131,20 @@ function toOrt(t: TensorLike): ort.Tensor {
 }
 
 /** The raw onnxruntime message of an error (its cause's too, where it wraps one). */
-export function ortMessage(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as Error & { cause?: unknown }).cause;
-    return cause instanceof Error && cause.message && !err.message.includes(cause.message)
-      ? `${err.message}\n${cause.message}`
-      : err.message;
-  }
-  return String(err);
+export const ortMessage = ortErrorText;
+
+/** A TrtNodeError 'ERR_TRT_NODE_ORT' for a raw onnxruntime error: raw text and classification in details. */
+export function ortError(model: string, what: string, err: unknown): TrtNodeError {
+  const raw = ortErrorText(err);
+  const { raw: _raw, ...info } = classifyOrtError(raw);
+  return new TrtNodeError('ERR_TRT_NODE_ORT', `${model}: ${what}: ${info.message}`, { file: model, ortMessage: raw, ortError: info, kind: info.kind }, { cause: err });
+}
+
+/** The classification carried by an error from OrtRunner (or computed from any onnxruntime error). */
+export function ortErrorInfo(err: unknown): OrtErrorInfo {
+  const d = (err as { details?: { ortError?: Omit<OrtErrorInfo, 'raw'>; ortMessage?: string } } | null)?.details;
+  if (d?.ortError && typeof d.ortMessage === 'string') return { ...d.ortError, raw: d.ortMessage } as OrtErrorInfo;
+  return classifyOrtError(err);
 }
 
 export class OrtRunner {
@@ -77,13 +152,17 @@ export class OrtRunner {
     readonly model: string,
     readonly settings: OrtRunnerSettings,
     private session: ort.InferenceSession | null,
+    private readonly inputTypes: Readonly<Record<string, string>>,
   ) {}
 
   /**
-   * Loads the model. Errors from onnxruntime (unknown ops, malformed model) become TrtNodeError
-   * 'ERR_TRT_NODE_ORT' with onnxruntime's text in `details.ortMessage`.
+   * Loads the model once for all later runs. An unknown or not installed execution provider is an
+   * UnsupportedOptionError listing the available ones; onnxruntime's load errors (unknown ops, malformed model)
+   * are TrtNodeError 'ERR_TRT_NODE_ORT' with onnxruntime's text in `details.ortMessage` and its classification in
+   * `details.ortError`.
    */
   static async create(model: string, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
+    if (typeof model !== 'string' || model === '') throw new InvalidTypeError('model', 'the path of an .onnx file', model);
     const o = validate(options);
     let session: ort.InferenceSession;
     try {
@@ -97,13 +176,14 @@ export class OrtRunner {
         logSeverityLevel: 4,
       });
     } catch (err) {
-      throw new TrtNodeError('ERR_TRT_NODE_ORT', `${model}: onnxruntime-node cannot load the model: ${ortMessage(err)}`, {
-        file: model,
-        ortMessage: ortMessage(err),
-      });
+      const info = classifyOrtError(err);
+      if (info.kind === 'provider-unavailable') throw providerError(o.executionProvider, info.message, { ortMessage: info.raw });
+      throw ortError(model, 'onnxruntime-node cannot load the model', err);
     }
+    const inputTypes: Record<string, string> = {};
+    for (const m of session.inputMetadata ?? []) if (m.isTensor) inputTypes[m.name] = m.type;
     const version = (ort.env as { versions?: { node?: string } }).versions?.node ?? '';
-    return new OrtRunner(model, { ...o, version }, session);
+    return new OrtRunner(model, { ...o, version }, session, inputTypes);
   }
 
   /** e.g. "onnxruntime-node 1.30.0 (cpu, graph optimization all)". */
@@ -120,19 +200,30 @@ export class OrtRunner {
     return this.live().outputNames;
   }
 
-  /** Runs once; outputs come back as {type, dims, data} (onnxruntime Tensors satisfy TensorLike). */
-  async run(feeds: NamedTensors): Promise<NamedTensors> {
+  /** The model's inputs as the session sees them (initializer-backed inputs included only where ORT lists them). */
+  get inputs(): OrtValueInfo[] {
+    return this.live().inputMetadata.map(valueInfo);
+  }
+
+  get outputs(): OrtValueInfo[] {
+    return this.live().outputMetadata.map(valueInfo);
+  }
+
+  /**
+   * Runs once. Feeds: TensorLike / onnxruntime Tensors, or typed arrays with dims (`{ data, dims }`, type from the
+   * array: see toFeeds). Outputs come back as {type, dims, data}, all of them or those named in `outputNames`.
+   * @throws InvalidTypeError / InvalidValueError / ShapeError for malformed feeds (naming the feed);
+   *   TrtNodeError 'ERR_TRT_NODE_ORT' when onnxruntime fails (see `ortErrorInfo(err)` for what it means).
+   */
+  async run(feeds: FeedsInput, outputNames?: readonly string[]): Promise<NamedTensors> {
     const session = this.live();
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+    for (const [name, t] of Object.entries(toFeeds(feeds, this.inputTypes))) ortFeeds[name] = toOrt(t);
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
-      out = await session.run(ortFeeds);
+      out = outputNames ? await session.run(ortFeeds, [...outputNames]) : await session.run(ortFeeds);
     } catch (err) {
-      throw new TrtNodeError('ERR_TRT_NODE_ORT', `${this.model}: onnxruntime-node run failed: ${ortMessage(err)}`, {
-        file: this.model,
-        ortMessage: ortMessage(err),
-      });
+      throw ortError(this.model, 'onnxruntime-node run failed', err);
     }
     const result: NamedTensors = {};
     for (const [name, t] of Object.entries(out)) {
@@ -142,6 +233,7 @@ export class OrtRunner {
     return result;
   }
 
+  /** Releases the session; later calls throw DisposedError. Safe to call twice. */
   async dispose(): Promise<void> {
     const s = this.session;
     this.session = null;
@@ -149,7 +241,11 @@ export class OrtRunner {
   }
 
   private live(): ort.InferenceSession {
-    if (!this.session) throw new TrtNodeError('ERR_TRT_NODE_DISPOSED', `${this.model}: the onnxruntime session was disposed`);
+    if (!this.session) throw new DisposedError(`The onnxruntime session of ${this.model}`);
     return this.session;
   }
+}
+
+function valueInfo(m: ort.InferenceSession.ValueMetadata): OrtValueInfo {
+  return m.isTensor ? { name: m.name, type: m.type, dims: [...m.shape] } : { name: m.name, type: null, dims: [] };
 }

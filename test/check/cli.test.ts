@@ -4,32 +4,12 @@
 /** `trt-node check`: exit codes, JSON shape, stdout hygiene — in-process through main(), and once as a process. */
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 import { fixtureFile, modelPath } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'trt-node', 'check', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = (...args: string[]) => runCli(['check', ...args]);
 
 test('no model: the bundled example against its three PyTorch references, exit 0', async () => {
   const r = await cli('--json');

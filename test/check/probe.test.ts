@@ -166,3 +166,21 @@ test('a failure only when several axes vary together is blamed on the joint prob
   expect((res.findings[0].details!.axes as { symbol: string }[]).map((a) => a.symbol)).toEqual(['batch', 'height', 'width']);
   expect((res.findings[0].details!.tried as { label: string }[])[0].label).toBe('aligned');
 });
+
+test('diagnose(): static findings plus the probe through an OrtRunner session; no probe when weights are inputs', async () => {
+  const { diagnose } = await import('../../lib/check');
+  const { OrtRunner } = await import('../../lib/runners/ort-runner');
+  const runner = await OrtRunner.create(modelPath('traced_reshape'));
+  try {
+    const d = await diagnose(await readModel(modelPath('traced_reshape')), { session: runner, probe: { baseline: { input: [1, 3, 24, 24] } } });
+    expect(d.findings.map((f) => [f.code, f.severity])).toEqual([['SHAPE_NOT_DYNAMIC', 'error']]);
+    expect(d.probe!.attempts[0].ok).toBe(true);
+  } finally {
+    await runner.dispose();
+  }
+  const never = scripted((dims) => [...dims]);
+  const d2 = await diagnose(await readModel(modelPath('super_resolution_no_params')), { session: never });
+  expect(d2.findings.map((f) => f.code)).toEqual(['WEIGHTS_AS_INPUTS']);
+  expect(d2.probe).toBeUndefined();
+  expect(never.calls).toEqual([]);
+});

@@ -10,8 +10,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { check } from '../../lib/check/run-check';
+import { createOrtBackend } from '../../lib/check/ort-backend';
+import type { BackendFactory } from '../../lib/check/backends';
 import type { CheckReport } from '../../lib/check/run-check';
-import { translateOrtError, parseInvalidDimensions } from '../../lib/check/ort-translate';
+import { translateOrtError } from '../../lib/check/ort-translate';
 import { formatCheckReport } from '../../lib/check/format';
 import { readModel } from '../../lib/onnx/reader';
 import { readNpz } from '../../lib/tensor/npz';
@@ -134,7 +136,6 @@ describe("onnxruntime's own errors are translated", () => {
     } finally {
       await s.release();
     }
-    expect(parseInvalidDimensions((err as Error).message)).toEqual({ input: 'input', dims: [{ axis: 3, got: 80, expected: 64 }] });
     const f = translateOrtError(await readModel(modelPath('super_resolution_static')), err)!;
     expect(f).toMatchObject({ code: 'FIXED_DIM', severity: 'error', input: 'input', axis: 3 });
     expect(f.details!.conflicts).toEqual([{ axis: 3, fixed: 64, requested: 80, source: 'onnxruntime' }]);
@@ -196,4 +197,31 @@ describe('outputs, text, usage errors', () => {
     await expect(check('/nonexistent/model.onnx')).rejects.toBeInstanceOf(TrtNodeError);
     await expect(check(modelPath('super_resolution'), { samples: [{ inputs: '/nonexistent/in.npz' }] })).rejects.toBeInstanceOf(TrtNodeError);
   });
+
+  test('--save-outputs into a missing folder is a usage error before anything runs', async () => {
+    await expect(check(modelPath('super_resolution'), { saveOutputs: '/nonexistent-dir/out.npz' })).rejects.toThrow(/nonexistent-dir/);
+  });
+});
+
+test('backends are pluggable: each runs every sample and is compared with the reference', async () => {
+  // A stand-in for another runtime that is off by 0.5 everywhere.
+  const offByHalf: BackendFactory = async (file) => {
+    const ortBackend = await createOrtBackend(file);
+    return {
+      name: 'shifted',
+      async run(feeds) {
+        const out = await ortBackend.run(feeds);
+        const t = out.output;
+        return { output: { type: t.type, dims: t.dims, data: (t.data as Float32Array).map((v) => v + 0.5) } };
+      },
+      dispose: () => ortBackend.dispose(),
+    };
+  };
+  const r = await check(modelPath('super_resolution'), { samples: samplesOf('super_resolution').slice(0, 1), backends: [createOrtBackend, offByHalf] });
+  expect(r.runs.map((x) => [x.backend, x.pass])).toEqual([
+    ['onnxruntime', true],
+    ['shifted', false],
+  ]);
+  expect(r.runs[1].outputs[0].maxAbsError).toBeCloseTo(0.5, 5);
+  expect(r.pass).toBe(false);
 });

@@ -8,7 +8,9 @@
  * `probeDynamicAxes` is exported for reuse (the TensorRT cross-check probes the same sizes).
  */
 import type { Dim, InputSummary, ModelSummary } from '../../onnx/types';
-import type { NamedTensors, TensorLike, TensorType } from '../../tensor/types';
+import { classifyOrtError } from '../../runners/ort-errors';
+import { generateProbeFeeds } from '../../runners/feeds';
+import type { NamedTensors } from '../../tensor/types';
 import { elementCount } from '../../tensor/types';
 import { describeNode, indexGraph, nodeRef, shapeTag } from '../graph';
 import type { Finding, Severity } from '../types';
@@ -19,9 +21,9 @@ export interface ProbeSession {
   run(feeds: NamedTensors): Promise<NamedTensors>;
 }
 
-/** Error details a run failure is reduced to (see ./ort-error-translation.ts for onnxruntime's messages). */
+/** Error details a run failure is reduced to. */
 export interface ProbeFailure {
-  /** e.g. 'reshape', 'fixed-dim', 'runtime' (classifyOrtError's kind where available). */
+  /** classifyOrtError's kind: 'reshape', 'fixed-dim', 'other'... */
   kind: string;
   /** The message, first line(s), without onnxruntime's source-file noise. */
   message: string;
@@ -134,60 +136,21 @@ function shapesFor(inputs: readonly InputSummary[], values: Map<string, number>,
   return out;
 }
 
-/** Deterministic feed values (probes test shapes, not numerics): floats in [0, 1), integers 0, bools false. */
-function probeTensor(elemType: string, dims: number[]): TensorLike {
-  const n = elementCount(dims);
-  const type = elemType as TensorType;
-  switch (type) {
-    case 'float32':
-    case 'float64': {
-      const data = type === 'float32' ? new Float32Array(n) : new Float64Array(n);
-      let s = 0x9e3779b9;
-      for (let i = 0; i < n; i++) {
-        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-        data[i] = s / 4294967296;
-      }
-      return { type, dims, data };
-    }
-    case 'float16':
-      return { type, dims, data: new Uint16Array(n).fill(0x3800) }; // 0.5
-    case 'int64':
-      return { type, dims, data: new BigInt64Array(n) };
-    case 'int32':
-      return { type, dims, data: new Int32Array(n) };
-    case 'int8':
-      return { type, dims, data: new Int8Array(n) };
-    case 'uint8':
-    case 'bool':
-      return { type, dims, data: new Uint8Array(n) };
-    default:
-      throw new Error(`cannot make a probe tensor of type ${elemType}`);
-  }
-}
-
+/** Probes test shapes, not numerics: seeded values, the same at every size (integers 0/1 stay valid indices). */
 function probeFeeds(inputs: readonly InputSummary[], shapes: Record<string, number[]>): NamedTensors {
-  const feeds: NamedTensors = {};
-  for (const input of inputs) feeds[input.name] = probeTensor(input.elemType, shapes[input.name]);
-  return feeds;
+  return generateProbeFeeds(inputs, shapes, 0);
 }
 
-/** Parses onnxruntime's node failure ("...running Reshape node. Name:'/Reshape' ... Input shape:{1,4,32,32}, requested shape:{1,4,576}"). */
+/** Reduces a run error to a ProbeFailure with onnxruntime's classifier (lib/runners/ort-errors.ts). */
 export function defaultFailureClassifier(err: unknown): ProbeFailure {
-  const raw = err instanceof Error ? err.message : String(err);
-  const node = /running (\S+) node\. Name:'([^']*)'/.exec(raw);
-  const reshape = /Input shape:\{([\d,\s-]*)\},\s*requested shape:\{([\d,\s-]*)\}/.exec(raw);
-  const parse = (s: string) => s.split(',').filter((x) => x.trim() !== '').map(Number);
-  // Drop onnxruntime's "/onnxruntime_src/...cc:91 fn(...) cond was false." prefix: the rest is the useful part.
-  const message = raw
-    .replace(/\/onnxruntime_src\/\S+:\d+ [^\n]*? was false\. /, '')
-    .replace(/^Non-zero status code returned while running \S+ node\. Name:'[^']*' Status Message: /, '')
-    .split('\n')[0]
-    .trim();
+  const info = classifyOrtError(err);
   return {
-    kind: reshape ? 'reshape' : /invalid dimensions/i.test(raw) ? 'fixed-dim' : 'runtime',
-    message,
-    ...(node ? { opType: node[1], nodeName: node[2] } : {}),
-    ...(reshape ? { inputShape: parse(reshape[1]), requestedShape: parse(reshape[2]) } : {}),
+    kind: info.kind,
+    message: info.message,
+    ...(info.nodeName !== undefined ? { nodeName: info.nodeName } : {}),
+    ...(info.opType !== undefined ? { opType: info.opType } : {}),
+    ...(info.kind === 'reshape' && info.inputShape ? { inputShape: info.inputShape } : {}),
+    ...(info.kind === 'reshape' && info.requestedShape ? { requestedShape: info.requestedShape } : {}),
   };
 }
 

@@ -9,10 +9,11 @@
  */
 import { Command, Option } from 'commander';
 import { InvalidValueError } from '../../errors';
+import { parseTolerance, toleranceOverrides } from '../../compare';
 import { check, CheckOptions, CheckReport, CheckSample } from '../../check/run-check';
 import { formatCheckReport } from '../../check/format';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
-import { parseShapeSpec } from '../../check/shape-spec';
+import { parseShapeList } from '../../shapes/spec';
 import { crossCheckExtension, profileSpecs } from './crosscheck-options';
 
 /** The options commander parses for `check`. */
@@ -44,28 +45,15 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/**
- * `--atol 1e-4` (every output) or `--atol output:1e-3,other:1e-5` (per output), repeatable; per-output values win.
- */
-export function parseTolerances(option: string, values: readonly string[] | undefined): { global?: number; perOutput: Record<string, number> } {
-  const perOutput: Record<string, number> = {};
-  let global: number | undefined;
-  for (const value of values ?? []) {
-    for (const part of value.split(',')) {
-      const item = part.trim();
-      if (!item) continue;
-      const colon = item.lastIndexOf(':');
-      const name = colon >= 0 ? item.slice(0, colon) : undefined;
-      const text = colon >= 0 ? item.slice(colon + 1) : item;
-      const n = Number(text);
-      if (text === '' || !Number.isFinite(n) || n < 0) {
-        throw new InvalidValueError(option, 'a non-negative number, or name:number pairs separated by commas', item);
-      }
-      if (name) perOutput[name] = n;
-      else global = n;
-    }
+/** Repeated --atol/--rtol values, each '1e-4', 'output:1e-3' or both comma-separated; later values win. */
+function mergeTolerances(option: '--atol' | '--rtol', values: readonly string[] | undefined): { global?: number; perOutput: Record<string, number> } {
+  const merged: { global?: number; perOutput: Record<string, number> } = { perOutput: {} };
+  for (const v of values ?? []) {
+    const p = parseTolerance(option, v);
+    if (p.global !== undefined) merged.global = p.global;
+    Object.assign(merged.perOutput, p.perOutput);
   }
-  return { global, perOutput };
+  return merged;
 }
 
 function parseSeed(value: string | undefined): number {
@@ -77,14 +65,10 @@ function parseSeed(value: string | undefined): number {
 
 /** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). */
 export function checkOptionsFrom(model: string | undefined, cli: CheckCliOptions): { model: string; options: CheckOptions } {
-  const atol = parseTolerances('--atol', cli.atol);
-  const rtol = parseTolerances('--rtol', cli.rtol);
-  const outputTolerances: NonNullable<CheckOptions['outputTolerances']> = {};
-  for (const [name, v] of Object.entries(atol.perOutput)) outputTolerances[name] = { ...outputTolerances[name], atol: v };
-  for (const [name, v] of Object.entries(rtol.perOutput)) outputTolerances[name] = { ...outputTolerances[name], rtol: v };
+  const tolerance = toleranceOverrides(mergeTolerances('--atol', cli.atol), mergeTolerances('--rtol', cli.rtol));
   // `--shapes min..opt..max` entries are TensorRT profiles, handled by the cross-check extension.
   const ranges = new Set(profileSpecs(cli.shapes));
-  const shapes = (cli.shapes ?? []).filter((s) => !ranges.has(s)).map((s) => parseShapeSpec(s, '--shapes'));
+  const shapes = (cli.shapes ?? []).filter((s) => !ranges.has(s)).map((s) => parseShapeList(s, { option: '--shapes' }));
 
   let samples: CheckSample[] = [];
   if (cli.inputs) samples.push({ inputs: cli.inputs, ...(cli.reference ? { reference: cli.reference } : {}) });
@@ -100,9 +84,7 @@ export function checkOptionsFrom(model: string | undefined, cli: CheckCliOptions
     options: {
       ...(shapes.length ? { shapes } : {}),
       ...(samples.length ? { samples } : {}),
-      ...(atol.global !== undefined ? { atol: atol.global } : {}),
-      ...(rtol.global !== undefined ? { rtol: rtol.global } : {}),
-      ...(Object.keys(outputTolerances).length ? { outputTolerances } : {}),
+      tolerance,
       ...(cli.saveOutputs ? { saveOutputs: cli.saveOutputs } : {}),
       probe: cli.probe !== false,
       seed: parseSeed(cli.seed),
@@ -121,8 +103,8 @@ export function registerCheck(program: Command): void {
     .option('--shapes <spec>', "input shapes, trtexec syntax: 'input:1x1x256x256,other:2x3'; repeat for several runs", collect)
     .option('--inputs <npz>', '.npz with the model inputs by name (e.g. saved with numpy.savez)')
     .option('--reference <npz>', '.npz with the expected outputs by name (e.g. PyTorch outputs of the same inputs)')
-    .option('--atol <tol>', "absolute tolerance: a number, or 'output:1e-3,...' per output (default: per dtype)", collect)
-    .option('--rtol <tol>', "relative tolerance: a number, or 'output:1e-2,...' per output (default: per dtype)", collect)
+    .option('--atol <tol>', "absolute tolerance: '1e-4' for every output and/or 'output:1e-3' per output (default: by dtype, float32 1e-4)", collect)
+    .option('--rtol <tol>', "relative tolerance: '1e-3' for every output and/or 'output:1e-2' per output (default: by dtype, float32 1e-3)", collect)
     .option('--save-outputs <npz>', 'save the onnxruntime outputs to this .npz (written atomically)')
     .option('--no-probe', 'do not run the model at other sizes of its dynamic axes')
     .addOption(new Option('--seed <n>', 'seed of generated inputs').default(undefined))

@@ -1,0 +1,299 @@
+/**
+ * onnxruntime's error texts, recognised. onnxruntime reports the export pitfalls trt-node diagnoses in its own terms
+ * ("Got invalid dimensions for input: ... index: 2 Got: 3680 Expected: 960", "input 'conv1.weight' is missing in
+ * 'feeds'."); `classifyOrtError` turns such a text into data that lib/check maps to findings (FIXED_DIM,
+ * WEIGHTS_AS_INPUTS, UNSUPPORTED_OP, SHAPE_NOT_DYNAMIC). The patterns were taken from onnxruntime-node 1.30 running
+ * the PyTorch fixtures (test/runners/ort-errors.test.ts produces each message live), plus the Python and older C++
+ * wordings users paste from elsewhere ("Model requires 552 inputs. Input Feed contains 1").
+ */
+
+export interface DimMismatch {
+  axis: number;
+  got: number;
+  expected: number;
+}
+
+interface Common {
+  /** onnxruntime's message made readable: one line, without its source-file prefixes. */
+  message: string;
+  /** onnxruntime's text as thrown. */
+  raw: string;
+  /** The node onnxruntime names, where it names one. */
+  nodeName?: string;
+  opType?: string;
+}
+
+/** A dim fixed in the model differs from the fed one. `axis/got/expected` are the first mismatch, `dims` all. */
+export interface FixedDimError extends Common {
+  kind: 'fixed-dim';
+  input: string;
+  axis: number;
+  got: number;
+  expected: number;
+  dims: DimMismatch[];
+}
+
+/** A fed tensor has another rank than the model's input. */
+export interface InvalidRankError extends Common {
+  kind: 'invalid-rank';
+  input: string;
+  got: number;
+  expected: number;
+}
+
+/** Graph inputs without a feed (in practice: weights exported as inputs with export_params=False). */
+export interface MissingInputsError extends Common {
+  kind: 'missing-inputs';
+  /** The inputs named as missing (onnxruntime-node names the first only). */
+  missing: string[];
+  /** "Model requires N inputs. Input Feed contains M" (older onnxruntime builds) gives the counts. */
+  required?: number;
+  given?: number;
+}
+
+/** A fed tensor has another element type than the model's input. Types in trt-node's names ('float32'). */
+export interface WrongTypeError extends Common {
+  kind: 'wrong-type';
+  actual: string;
+  expected: string;
+}
+
+/**
+ * An op onnxruntime cannot run: not registered in its domain (custom domains, ATen fallbacks, unknown names), no
+ * kernel for its opset/types, or a domain the model does not import.
+ */
+export interface UnsupportedOpError extends Common {
+  kind: 'unsupported-op';
+  op: string;
+  /** '' for the default ONNX domain (onnxruntime writes it 'ai.onnx'). */
+  domain: string;
+  /** The opset version onnxruntime names (-1 or absent when it names none). */
+  opset?: number;
+  reason: 'not-registered' | 'no-kernel' | 'no-opset-import';
+}
+
+/** A Reshape whose target shape (typically a size traced at export) does not fit its input. */
+export interface ReshapeError extends Common {
+  kind: 'reshape';
+  inputShape?: number[];
+  requestedShape?: number[];
+}
+
+/** The model is malformed or beyond this onnxruntime (type errors, IR/opset too new, not protobuf). */
+export interface InvalidModelError extends Common {
+  kind: 'invalid-model';
+  /** For "Unsupported model IR version" and "Opset N is under development". */
+  irVersion?: number;
+  opset?: number;
+}
+
+/** The execution provider's libraries could not be loaded or initialised. */
+export interface ProviderUnavailableError extends Common {
+  kind: 'provider-unavailable';
+  provider?: string;
+}
+
+/** The model file does not exist. */
+export interface FileMissingError extends Common {
+  kind: 'file-missing';
+}
+
+/** Any other failure (a kernel failing at run time, out of memory...). */
+export interface OtherOrtError extends Common {
+  kind: 'other';
+}
+
+export type OrtErrorInfo =
+  | FixedDimError
+  | InvalidRankError
+  | MissingInputsError
+  | WrongTypeError
+  | UnsupportedOpError
+  | ReshapeError
+  | InvalidModelError
+  | ProviderUnavailableError
+  | FileMissingError
+  | OtherOrtError;
+
+export type OrtErrorKind = OrtErrorInfo['kind'];
+
+/**
+ * onnxruntime's own text of an error: OrtRunner's TrtNodeError carries it in `details.ortMessage`; an error
+ * straight from onnxruntime carries it as its message (plus its cause's, where it wraps one).
+ */
+export function ortErrorText(err: unknown): string {
+  const details = (err as { details?: { ortMessage?: unknown } } | null | undefined)?.details;
+  if (details && typeof details.ortMessage === 'string') return details.ortMessage;
+  if (err instanceof Error) {
+    const cause = (err as Error & { cause?: unknown }).cause;
+    return cause instanceof Error && cause.message && !err.message.includes(cause.message) ? `${err.message}\n${cause.message}` : err.message;
+  }
+  return String(err);
+}
+
+/** tensor(float) -> float32 etc.: onnxruntime's type names as trt-node (and onnxruntime-node's Tensor) spell them. */
+const ORT_TYPE_NAMES: Readonly<Record<string, string>> = {
+  float: 'float32',
+  double: 'float64',
+  float16: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  int32: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint64: 'uint64',
+  uint32: 'uint32',
+  uint16: 'uint16',
+  uint8: 'uint8',
+  bool: 'bool',
+  string: 'string',
+};
+
+function typeName(ortType: string): string {
+  const inner = /^tensor\((\w+)\)$/.exec(ortType.trim())?.[1] ?? ortType.trim();
+  return ORT_TYPE_NAMES[inner] ?? inner;
+}
+
+function parseShape(text: string): number[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
+}
+
+/** The readable part of a raw message: source-file prefixes and the "running X node" preamble dropped, one line. */
+export function cleanOrtMessage(raw: string): string {
+  let m = raw
+    // "/onnxruntime_src/.../reshape_helper.h:91 onnxruntime::ReshapeHelper::ReshapeHelper(...) cond was false. "
+    .replace(/\/onnxruntime_src\/\S+:\d+ .*? was false\. /s, '')
+    // "/onnxruntime_src/.../model.cc:202 onnxruntime::Model::Model(...) Unsupported model IR version"
+    .replace(/\/onnxruntime_src\/\S+:\d+ (?:[\w:~<>*&]+ )*[\w:~<>]+\((?:[^()]|\([^()]*\))*\) /s, '')
+    .replace(/^Non-zero status code returned while running \S+ node\. Name:'[^']*' Status Message: /, '')
+    .replace(/^Load model from .+? failed:\s*/, '');
+  m = m.replace(/\s*\n\s*/g, ' ').trim();
+  return m.length > 400 ? `${m.slice(0, 397)}...` : m;
+}
+
+/**
+ * Recognises onnxruntime's error text (a raw message, or an error whose text `ortErrorText` finds). Never throws;
+ * what it does not recognise comes back as kind 'other' with the cleaned message.
+ */
+export function classifyOrtError(errOrMessage: unknown): OrtErrorInfo {
+  const raw = typeof errOrMessage === 'string' ? errOrMessage : ortErrorText(errOrMessage);
+  const common: Common = { message: cleanOrtMessage(raw), raw };
+  const node = /running (\S+) node\. Name:'([^']*)'/.exec(raw);
+  if (node) {
+    common.opType = node[1];
+    common.nodeName = node[2];
+  }
+
+  // "Got invalid dimensions for input: input for the following indices\n index: 2 Got: 128 Expected: 96\n ..."
+  const fixed = /Got invalid dimensions for input: (.+?) for the following indices/s.exec(raw);
+  if (fixed) {
+    const dims = [...raw.matchAll(/index: (\d+) Got: (-?\d+) Expected: (-?\d+)/g)].map((m) => ({
+      axis: Number(m[1]),
+      got: Number(m[2]),
+      expected: Number(m[3]),
+    }));
+    const first = dims[0] ?? { axis: -1, got: -1, expected: -1 };
+    return { ...common, kind: 'fixed-dim', input: fixed[1], ...first, dims };
+  }
+
+  // "Invalid rank for input: input Got: 3 Expected: 4 Please fix either the inputs/outputs or the model."
+  const rank = /Invalid rank for input: (.+?) Got: (\d+) Expected: (\d+)/s.exec(raw);
+  if (rank) return { ...common, kind: 'invalid-rank', input: rank[1], got: Number(rank[2]), expected: Number(rank[3]) };
+
+  // onnxruntime-node: "input 'conv1.weight' is missing in 'feeds'."; C++: "Missing Input: conv1.weight";
+  // older C++: "Model requires 552 inputs. Input Feed contains 1"; Python: "Required inputs (['a', 'b']) are missing".
+  const counts = /Model requires (\d+) inputs?\. Input Feed contains (\d+)/.exec(raw);
+  const missing = [
+    ...[...raw.matchAll(/input '([^']+)' is missing in 'feeds'/g)].map((m) => m[1]),
+    ...[...raw.matchAll(/Missing Input: (\S+)/g)].map((m) => m[1]),
+    ...[...(/Required inputs \(\[([^\]]*)\]\) are missing/.exec(raw)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]),
+  ];
+  if (counts || missing.length) {
+    return {
+      ...common,
+      kind: 'missing-inputs',
+      missing: [...new Set(missing)],
+      ...(counts ? { required: Number(counts[1]), given: Number(counts[2]) } : {}),
+    };
+  }
+
+  // "Unexpected input data type. Actual: (tensor(double)) , expected: (tensor(float))"
+  const type = /Unexpected input data type\. Actual: \((tensor\(\w+\))\)\s*,\s*expected: \((tensor\(\w+\))\)/.exec(raw);
+  if (type) return { ...common, kind: 'wrong-type', actual: typeName(type[1]), expected: typeName(type[2]) };
+
+  // "Fatal error: com.example:FastGelu(-1) is not a registered function/op" (ai.onnx for the default domain)
+  const unregistered = /(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/.exec(raw);
+  if (unregistered) {
+    const domain = unregistered[1] === 'ai.onnx' ? '' : (unregistered[1] ?? '');
+    return { ...common, kind: 'unsupported-op', op: unregistered[2], domain, opset: Number(unregistered[3]), reason: 'not-registered' };
+  }
+  // "In Node, ("FooBar_y", FooBar, "", -1) : ... , Error No Op registered for FooBar with domain_version of 13"
+  const noOp = /In Node, \("([^"]*)", (\w+), "([^"]*)", (-?\d+)\)/.exec(raw);
+  if (noOp && /No Op registered for|No opset import for domain/.test(raw)) {
+    const version = /with domain_version of (\d+)/.exec(raw);
+    return {
+      ...common,
+      kind: 'unsupported-op',
+      nodeName: noOp[1],
+      opType: noOp[2],
+      op: noOp[2],
+      domain: noOp[3] === 'ai.onnx' ? '' : noOp[3],
+      ...(version ? { opset: Number(version[1]) } : {}),
+      reason: /No opset import for domain/.test(raw) ? 'no-opset-import' : 'not-registered',
+    };
+  }
+  // "Could not find an implementation for Abs(13) node with name 'Abs_y'"
+  const noKernel = /Could not find an implementation for (?:([\w.-]+):)?(\w+)\((\d+)\) node with name '([^']*)'/.exec(raw);
+  if (noKernel) {
+    return {
+      ...common,
+      kind: 'unsupported-op',
+      op: noKernel[2],
+      opType: noKernel[2],
+      domain: noKernel[1] === 'ai.onnx' ? '' : (noKernel[1] ?? ''),
+      opset: Number(noKernel[3]),
+      nodeName: noKernel[4],
+      reason: 'no-kernel',
+    };
+  }
+
+  // "... running Reshape node. Name:'/Reshape' ... The input tensor cannot be reshaped to the requested shape.
+  //  Input shape:{1,4,32,32}, requested shape:{1,4,576}"
+  if (/cannot be reshaped to the requested shape/.test(raw) || (common.opType === 'Reshape' && /requested shape/.test(raw))) {
+    const shapes = /Input shape:\{([\d,\s-]*)\},\s*requested shape:\{([\d,\s-]*)\}/.exec(raw);
+    return {
+      ...common,
+      kind: 'reshape',
+      ...(shapes ? { inputShape: parseShape(shapes[1]), requestedShape: parseShape(shapes[2]) } : {}),
+    };
+  }
+
+  // "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library", "Failed to get a WebGPU adapter"
+  const provider = /AppendExecutionProvider_(\w+)/.exec(raw) ?? /libonnxruntime_providers_(\w+)\.so/.exec(raw);
+  if (provider || /Failed to get a WebGPU adapter|backend not found/.test(raw)) {
+    const name = provider?.[1].toLowerCase() ?? (/WebGPU/.test(raw) ? 'webgpu' : /\[(\w+)\] backend not found/.exec(raw)?.[1]);
+    return { ...common, kind: 'provider-unavailable', ...(name && name !== 'shared' ? { provider: name } : {}) };
+  }
+
+  if (/File doesn't exist|No such file or directory/.test(raw)) return { ...common, kind: 'file-missing' };
+
+  const ir = /Unsupported model IR version: (\d+)/.exec(raw);
+  const opset = /Opset (\d+) is under development/.exec(raw);
+  if (ir || opset || /This is an invalid model|protobuf parsing failed|Failed to load model/.test(raw)) {
+    return {
+      ...common,
+      kind: 'invalid-model',
+      ...(ir ? { irVersion: Number(ir[1]) } : {}),
+      ...(opset ? { opset: Number(opset[1]) } : {}),
+      // "Type Error: Type 'tensor(int32)' of input parameter (x) of operator (Tanh) in node (Tanh_y) is invalid."
+      ...(/of operator \((\w+)\) in node \(([^)]*)\)/.test(raw)
+        ? { opType: /of operator \((\w+)\)/.exec(raw)![1], nodeName: /in node \(([^)]*)\)/.exec(raw)![1] }
+        : {}),
+    };
+  }
+  return { ...common, kind: 'other' };
+}
