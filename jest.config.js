@@ -1,6 +1,7 @@
 /** Tests run from TypeScript sources; `npm test` type-checks first (tsc --noEmit), so ts-jest only transpiles. */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, sharing the main realm's typed arrays so onnxruntime-node works inside jest's sandbox.
+  testEnvironment: '<rootDir>/test/helpers/ort-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/check/ort-environment.js
- */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/check/ort-environment.js
- */
 /** `trt-node check`: exit codes, JSON shape, stdout hygiene — in-process through main(), and once as a process. */
 import { execFile } from 'child_process';
 import * as path from 'path';

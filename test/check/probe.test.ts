@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * SHAPE_NOT_DYNAMIC probing: on the traced_reshape fixture through onnxruntime-node (the real failure), and with
  * scripted sessions for the severities (odd-only failures, outputs that do not follow, unknown baseline).
  */

@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * check() end to end on the PyTorch fixtures: onnxruntime-node runs compared with PyTorch's saved outputs, findings
  * from static rules, translated onnxruntime errors and the dynamic-axes probe.
  */

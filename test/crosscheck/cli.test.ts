@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * `trt-node check` with the cross-check options (--sweep, --probes, --report, --engine, --shapes min..opt..max),
  * in-process through main(): exit codes, one JSON document, the report file.
  */

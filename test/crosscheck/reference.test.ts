@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * onnxruntime-node against PyTorch's saved outputs, for every fixture of test/fixtures/manifest.json, at the
  * shapes PyTorch ran (the samples). Three exports compute something else than PyTorch did (opset 9/10 bilinear
  * resize, BatchNorm exported in training mode): those must FAIL, which is the silent disagreement the tool exists

@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * Reports of a real cross-check (super_resolution: PyTorch references, onnxruntime with graph optimizations off
  * and on): the HTML is one self-contained file with the error histogram (vega SVG) and the heatmap (PNG data URI),
  * escapes what it shows, and is written atomically; the terminal table and the JSON say the same.

@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * The sweep without TensorRT: onnxruntime-node at every probe of the dynamic range, with output dims checked
  * against the dynamic axes. super_resolution follows its axes (output h = 3 × input h); traced_reshape only runs
  * at its export size (SHAPE_NOT_DYNAMIC). For every fixture, SHAPE_NOT_DYNAMIC is found exactly where the

@@ -1,7 +1,4 @@
 /**
- * @jest-environment ./test/check/ort-environment.js
- */
-/**
  * TensorRT against onnxruntime-node at every probe (GPU + TensorRT only; skipped with the reason printed
  * otherwise), plus what runs everywhere: the TensorRT runner's profile handling over a stand-in engine, and the
  * TensorRTUnavailableError a TensorRT-less install gives.

@@ -2,7 +2,7 @@
  * Jest environment for tests that run onnxruntime-node: its native binding creates output typed arrays in Node's
  * main realm, while jest's sandbox has its own Float32Array etc., so onnxruntime-common's `instanceof` checks fail
  * ("A float32 tensor's data must be type of function Float32Array()"). Sharing the main realm's typed-array
- * constructors with the sandbox fixes that. Use with a `@jest-environment ./test/check/ort-environment.js` docblock.
+ * constructors with the sandbox fixes that. jest.config.js makes it every test file's environment.
  */
 const { TestEnvironment } = require('jest-environment-node');
 
