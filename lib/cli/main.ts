@@ -43,6 +43,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** Runs the CLI; resolves to the process exit code instead of calling process.exit (testable in-process). */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
+  process.exitCode = undefined; // commands report through it; start clean when main() runs more than once in a process
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
