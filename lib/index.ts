@@ -9,3 +9,21 @@ export * from './trt';
 export { crossCheck, createOnnxRuntimeRunner, createReferenceRunner, createTensorRTRunner, tensorRTRunnerFromEngine } from './crosscheck';
 export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runner, RunnerKind, RunnerSpec, Sample } from './crosscheck';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
+// The ONNX model reader (lib/onnx): a typed summary without reading the weights.
+export { readModel, readModelSync } from './onnx';
+export type { Dim, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
+// Tensors from and to numpy files (lib/tensor).
+export { encodeNpy, parseNpy, readNpy, writeNpy } from './tensor/npy';
+export { encodeNpz, parseNpz, readNpz, writeNpz } from './tensor/npz';
+export { toTensorLike } from './tensor/convert';
+// onnxruntime-node runner and the comparator (lib/runners, lib/compare).
+export { OrtRunner } from './runners/ort-runner';
+export type { OrtRunnerOptions } from './runners/ort-runner';
+export { compareOutputs, compareTensors, DEFAULT_TOLERANCES } from './compare';
+export type { CompareOptions, OutputComparison, ToleranceOverrides } from './compare';
+// Pre-flight diagnostics and `check` (lib/check).
+export { check, diagnose, formatCheckReport } from './check';
+export type { CheckOptions, CheckReport, Finding } from './check';
+// The benchmark (lib/bench).
+export { formatBenchReport, runBench } from './bench';
+export type { BenchOptions, BenchReport } from './bench';
