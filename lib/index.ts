@@ -19,6 +19,10 @@ export { toTensorLike } from './tensor/convert';
 // onnxruntime-node runner and the comparator (lib/runners, lib/compare).
 export { OrtRunner } from './runners/ort-runner';
 export type { OrtRunnerOptions } from './runners/ort-runner';
+export { buildFeeds, generateFeeds, parseValueRanges } from './runners/feeds';
+export { classifyOrtError } from './runners/ort-errors';
+export type { OrtErrorInfo } from './runners/ort-errors';
+export { parseDims, parseShapeList } from './shapes/spec';
 export { compareOutputs, compareTensors, DEFAULT_TOLERANCES } from './compare';
 export type { CompareOptions, OutputComparison, ToleranceOverrides } from './compare';
 // Pre-flight diagnostics and `check` (lib/check).

@@ -4,7 +4,7 @@
  * input) at shapes from the model's summary with dynamic dims given by a trtexec-style shapes spec. Used by check,
  * the cross-check and the benchmark, so a failing run can be repeated with the same values.
  */
-import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
+import { InvalidTypeError, InvalidValueError, ShapeError, TrtNodeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
 import { splitNamedList } from '../shapes/spec';
 import { toTensorLike } from '../tensor/convert';
@@ -319,7 +319,7 @@ export function parseValueRanges(spec: string, option = '--range'): { global?: V
  * Reads feeds from an .npz file (numpy.savez(file, input=x)). Positional archives (numpy.savez(file, x), keys
  * arr_0, arr_1, ...) are mapped to the model's feedable inputs in order. With `inputs`, arrays must name model
  * inputs and carry their element type.
- * @throws FileError / NpyFormatError (from readNpz), InvalidValueError naming the file and array.
+ * @throws FileError / NpyFormatError (from readNpz); TrtNodeError 'ERR_TRT_NODE_INVALID_VALUE' naming the file and array.
  */
 export async function feedsFromNpz(file: string, inputs?: readonly InputSummary[]): Promise<NamedTensors> {
   const arrays = await readNpz(file);
@@ -333,20 +333,21 @@ export async function feedsFromNpz(file: string, inputs?: readonly InputSummary[
     const input = positional ? feedable[i] : byName.get(key);
     if (!input) {
       const names = (positional ? feedable : inputs).map((x) => `'${x.name}'`).join(', ');
-      throw new InvalidValueError(
-        `${file}: array '${key}'`,
-        `an array named after a model input (${names})`,
-        key,
-        positional ? `The file holds ${keys.length} positional arrays but the model has ${feedable.length} inputs to feed` : 'Save it with numpy.savez(file, <input name>=array)',
+      throw new TrtNodeError(
+        'ERR_TRT_NODE_INVALID_VALUE',
+        positional
+          ? `${file}: array '${key}' has no input to feed: the file holds ${keys.length} positional arrays but the model has ${feedable.length} inputs to feed (${names})`
+          : `${file}: array '${key}' is not an input of the model (its inputs: ${names}). Save arrays by input name: numpy.savez(file, ${inputs[0]?.name ?? 'input'}=array)`,
+        { file, array: key },
       );
     }
     const t = arrays[key];
     if (input.elemType !== t.type) {
-      throw new InvalidValueError(
-        `${file}: array '${key}'`,
-        `${input.elemType} (the type of the model's input '${input.name}')`,
-        t.type,
-        `Convert it before saving, e.g. array.astype(numpy.${input.elemType === 'bool' ? 'bool_' : input.elemType})`,
+      throw new TrtNodeError(
+        'ERR_TRT_NODE_INVALID_VALUE',
+        `${file}: array '${key}' is ${t.type} but the model's input '${input.name}' takes ${input.elemType}. ` +
+          `Convert it before saving: array.astype(numpy.${input.elemType === 'bool' ? 'bool_' : input.elemType})`,
+        { file, array: key, dtype: t.type, expected: input.elemType },
       );
     }
     out[input.name] = t;

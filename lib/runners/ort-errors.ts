@@ -124,11 +124,16 @@ export type OrtErrorKind = OrtErrorInfo['kind'];
 export function ortErrorText(err: unknown): string {
   const details = (err as { details?: { ortMessage?: unknown } } | null | undefined)?.details;
   if (details && typeof details.ortMessage === 'string') return details.ortMessage;
-  if (err instanceof Error) {
-    const cause = (err as Error & { cause?: unknown }).cause;
-    return cause instanceof Error && cause.message && !err.message.includes(cause.message) ? `${err.message}\n${cause.message}` : err.message;
+  // Duck-typed, not `instanceof Error`: onnxruntime's errors may come from another realm (jest's sandbox, vm).
+  if (isErrorLike(err)) {
+    const cause = (err as { cause?: unknown }).cause;
+    return isErrorLike(cause) && cause.message && !err.message.includes(cause.message) ? `${err.message}\n${cause.message}` : err.message;
   }
   return String(err);
+}
+
+function isErrorLike(v: unknown): v is { message: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string';
 }
 
 /** tensor(float) -> float32 etc.: onnxruntime's type names as trt-node (and onnxruntime-node's Tensor) spell them. */

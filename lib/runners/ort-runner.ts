@@ -149,6 +149,7 @@ export function ortErrorInfo(err: unknown): OrtErrorInfo {
 
 export class OrtRunner {
   private constructor(
+    /** The model file, or '<N-byte model>' for one created from bytes. */
     readonly model: string,
     readonly settings: OrtRunnerSettings,
     private session: ort.InferenceSession | null,
@@ -161,12 +162,16 @@ export class OrtRunner {
    * are TrtNodeError 'ERR_TRT_NODE_ORT' with onnxruntime's text in `details.ortMessage` and its classification in
    * `details.ortError`.
    */
-  static async create(model: string, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
-    if (typeof model !== 'string' || model === '') throw new InvalidTypeError('model', 'the path of an .onnx file', model);
+  static async create(model: string | Uint8Array, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
+    const isBytes = ArrayBuffer.isView(model) && (model as unknown as Record<symbol, unknown>)[Symbol.toStringTag] === 'Uint8Array';
+    if (!(typeof model === 'string' && model !== '') && !isBytes) {
+      throw new InvalidTypeError('model', 'the path of an .onnx file, or its bytes', model);
+    }
+    const label = typeof model === 'string' ? model : `<${model.byteLength}-byte model>`;
     const o = validate(options);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(model, {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: [o.executionProvider],
         graphOptimizationLevel: o.graphOptimization,
         intraOpNumThreads: o.intraOpNumThreads,
@@ -174,16 +179,17 @@ export class OrtRunner {
         // Severity 4 (fatal only): at 3 onnxruntime prints every kernel error to stderr, which would break
         // `--json` output and repeat what trt-node reports as findings.
         logSeverityLevel: 4,
-      });
+      };
+      session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
     } catch (err) {
       const info = classifyOrtError(err);
       if (info.kind === 'provider-unavailable') throw providerError(o.executionProvider, info.message, { ortMessage: info.raw });
-      throw ortError(model, 'onnxruntime-node cannot load the model', err);
+      throw ortError(label, 'onnxruntime-node cannot load the model', err);
     }
     const inputTypes: Record<string, string> = {};
     for (const m of session.inputMetadata ?? []) if (m.isTensor) inputTypes[m.name] = m.type;
     const version = (ort.env as { versions?: { node?: string } }).versions?.node ?? '';
-    return new OrtRunner(model, { ...o, version }, session, inputTypes);
+    return new OrtRunner(label, { ...o, version }, session, inputTypes);
   }
 
   /** e.g. "onnxruntime-node 1.30.0 (cpu, graph optimization all)". */
