@@ -5,17 +5,15 @@
 #include <NvOnnxParser.h>
 
 #include <atomic>
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "../common/napi_error.h"
 #include "build_options.h"
 #include "check.h"
-#include "diagnostics.h"
 #include "logger.h"
 #include "progress_monitor.h"
+#include "promise_worker.h"
 #include "trt_ptr.h"
 
 // The precision flags are deprecated from TensorRT 10.12 on (superseded by strong typing) and gone in 11.
@@ -127,40 +125,23 @@ void applyPrecision(BuildOptions const& options, nvinfer1::IBuilderConfig& confi
 #endif
 }
 
-class BuildWorker final : public Napi::AsyncWorker {
+class BuildWorker final : public PromiseWorker {
  public:
   BuildWorker(Napi::Env env, BuildOptions options, std::shared_ptr<JsChannel> logChannel,
               std::shared_ptr<JsChannel> progressChannel, std::shared_ptr<std::atomic<bool>> cancelled)
-      : Napi::AsyncWorker(env, "trt-node:buildEngine"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+      : PromiseWorker(env, "trt-node:buildEngine", codes::kBuild, options.logLevel, std::move(logChannel)),
         options_(std::move(options)),
-        logChannel_(std::move(logChannel)),
         progressChannel_(std::move(progressChannel)),
-        cancelled_(std::move(cancelled)),
-        diagnostics_(options_.logLevel, logChannel_) {}
+        cancelled_(std::move(cancelled)) {}
 
-  Napi::Promise promise() const { return deferred_.Promise(); }
+ private:
+  void work() override { build(); }
 
-  void Execute() override {
-    auto started = std::chrono::steady_clock::now();
-    {
-      LogHub::Scope scope(diagnostics_.sink);
-      captureFailure(failure_, codes::kBuild, [this] { build(); });
-    }
-    buildMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    if (failure_.failed) diagnostics_.enrich(failure_);
-    // Release the channels now: events already queued are still delivered, and the loop may then exit.
-    if (logChannel_) logChannel_->close();
+  void finish() override {
     if (progressChannel_) progressChannel_->close();
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (failure_.failed) {
-      deferred_.Reject(makeJsError(env, failure_).Value());
-      return;
-    }
+  Napi::Value result(Napi::Env env) override {
     Napi::Object result = Napi::Object::New(env);
     result.Set("plan", Napi::Buffer<uint8_t>::Copy(env, static_cast<uint8_t const*>(plan_->data()), plan_->size()));
     if (timingCache_) {
@@ -169,7 +150,7 @@ class BuildWorker final : public Napi::AsyncWorker {
     } else {
       result.Set("timingCache", env.Null());
     }
-    result.Set("buildMs", Napi::Number::New(env, buildMs_));
+    result.Set("buildMs", Napi::Number::New(env, workMs_));
     Napi::Array log = Napi::Array::New(env);
     std::vector<LogRecord> records = diagnostics_.sink.records();
     for (size_t i = 0; i < records.size(); ++i) {
@@ -179,12 +160,9 @@ class BuildWorker final : public Napi::AsyncWorker {
       log.Set(static_cast<uint32_t>(i), o);
     }
     result.Set("warnings", log);
-    deferred_.Resolve(result);
+    return result;
   }
 
-  void OnError(Napi::Error const& error) override { deferred_.Reject(error.Value()); }
-
- private:
   void throwIfCancelled() const {
     if (cancelled_->load()) throw NativeError(codes::kAborted, "the build was cancelled");
   }
@@ -284,16 +262,11 @@ class BuildWorker final : public Napi::AsyncWorker {
     }
   }
 
-  Napi::Promise::Deferred deferred_;
   BuildOptions options_;
-  std::shared_ptr<JsChannel> logChannel_;
   std::shared_ptr<JsChannel> progressChannel_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
-  Diagnostics diagnostics_;
-  Failure failure_;
   HostMemoryPtr plan_;
   HostMemoryPtr timingCache_;
-  double buildMs_ = 0;
 };
 
 }  // namespace

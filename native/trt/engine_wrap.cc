@@ -1,13 +1,11 @@
 #include "engine_wrap.h"
 
-#include <chrono>
 #include <string>
 #include <vector>
 
 #include "../common/napi_error.h"
-#include "diagnostics.h"
 #include "dtype.h"
-#include "logger.h"
+#include "promise_worker.h"
 
 namespace trt_node {
 namespace {
@@ -23,96 +21,50 @@ Napi::Array dimsArray(Napi::Env env, std::vector<int64_t> const& dims) {
   return out;
 }
 
-class LoadWorker final : public Napi::AsyncWorker {
+class LoadWorker final : public PromiseWorker {
  public:
   LoadWorker(Napi::Env env, HeldBytes plan, int32_t logLevel, std::shared_ptr<JsChannel> logChannel)
-      : Napi::AsyncWorker(env, "trt-node:loadEngine"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        plan_(std::move(plan)),
-        logChannel_(logChannel),
-        diagnostics_(logLevel, std::move(logChannel)) {}
-
-  Napi::Promise promise() const { return deferred_.Promise(); }
-
-  void Execute() override {
-    {
-      LogHub::Scope scope(diagnostics_.sink);
-      captureFailure(failure_, codes::kEngine, [this] { core_ = EngineCore::load(plan_); });
-    }
-    if (failure_.failed) diagnostics_.enrich(failure_);
-    if (logChannel_) logChannel_->close();
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (failure_.failed) {
-      deferred_.Reject(makeJsError(env, failure_).Value());
-      return;
-    }
-    try {
-      EngineClassData* data = env.GetInstanceData<EngineClassData>();
-      Napi::External<EngineCore> handle = Napi::External<EngineCore>::New(env, core_.get());
-      Napi::Object engine = data->constructor.New({handle});
-      core_.release();  // now owned by the EngineWrap
-      deferred_.Resolve(engine);
-    } catch (Napi::Error const& e) {
-      deferred_.Reject(e.Value());
-    }
-  }
-
-  void OnError(Napi::Error const& error) override { deferred_.Reject(error.Value()); }
+      : PromiseWorker(env, "trt-node:loadEngine", codes::kEngine, logLevel, std::move(logChannel)),
+        plan_(std::move(plan)) {}
 
  private:
-  Napi::Promise::Deferred deferred_;
+  void work() override { core_ = EngineCore::load(plan_); }
+
+  Napi::Value result(Napi::Env env) override {
+    EngineClassData* data = env.GetInstanceData<EngineClassData>();
+    Napi::External<EngineCore> handle = Napi::External<EngineCore>::New(env, core_.get());
+    Napi::Object engine = data->constructor.New({handle});
+    core_.release();  // now owned by the EngineWrap
+    return engine;
+  }
+
   HeldBytes plan_;
-  std::shared_ptr<JsChannel> logChannel_;
-  Diagnostics diagnostics_;
-  Failure failure_;
   std::unique_ptr<EngineCore> core_;
 };
 
-class RunWorker final : public Napi::AsyncWorker {
+class RunWorker final : public PromiseWorker {
  public:
   RunWorker(Napi::Env env, Napi::Object engine, std::shared_ptr<EngineCore> core, int32_t profile,
             std::vector<RunFeed> feeds)
-      : Napi::AsyncWorker(env, "trt-node:run"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+      : PromiseWorker(env, "trt-node:run", codes::kEngine, -1, nullptr),
         engineRef_(Napi::Persistent(engine)),  // keeps the Engine alive while the run is in flight
         core_(std::move(core)),
         profile_(profile),
-        feeds_(std::move(feeds)),
-        diagnostics_(-1, nullptr) {}
+        feeds_(std::move(feeds)) {}
 
-  Napi::Promise promise() const { return deferred_.Promise(); }
-
-  void Execute() override {
-    auto started = std::chrono::steady_clock::now();
-    ExecutionSlot* slot = nullptr;
-    {
-      LogHub::Scope scope(diagnostics_.sink);
-      captureFailure(failure_, codes::kEngine, [this, &slot] {
-        slot = &core_->slot(profile_);
-        slot->run(feeds_, outputs_, timings_);
-      });
-    }
-    wallMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    if (failure_.failed) {
-      diagnostics_.enrich(failure_);
-      if (slot != nullptr) {
-        std::vector<RecordedError> recorded = slot->recordedErrors();
-        failure_.recorded.insert(failure_.recorded.end(), recorded.begin(), recorded.end());
-      }
-    }
+ private:
+  void work() override {
+    slot_ = &core_->slot(profile_);
+    slot_->run(feeds_, outputs_, timings_);
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (failure_.failed) {
-      deferred_.Reject(makeJsError(env, failure_).Value());
-      return;
-    }
+  void finish() override {
+    if (!failure_.failed || slot_ == nullptr) return;
+    std::vector<RecordedError> recorded = slot_->recordedErrors();
+    failure_.recorded.insert(failure_.recorded.end(), recorded.begin(), recorded.end());
+  }
+
+  Napi::Value result(Napi::Env env) override {
     Napi::Array outputs = Napi::Array::New(env, outputs_.size());
     for (size_t i = 0; i < outputs_.size(); ++i) {
       RunOutput& out = outputs_[i];
@@ -131,26 +83,20 @@ class RunWorker final : public Napi::AsyncWorker {
     timings.Set("h2dMs", Napi::Number::New(env, timings_.h2dMs));
     timings.Set("computeMs", Napi::Number::New(env, timings_.computeMs));
     timings.Set("d2hMs", Napi::Number::New(env, timings_.d2hMs));
-    timings.Set("wallMs", Napi::Number::New(env, wallMs_));
+    timings.Set("wallMs", Napi::Number::New(env, workMs_));
     Napi::Object result = Napi::Object::New(env);
     result.Set("outputs", outputs);
     result.Set("timings", timings);
-    deferred_.Resolve(result);
+    return result;
   }
 
-  void OnError(Napi::Error const& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
   Napi::ObjectReference engineRef_;
   std::shared_ptr<EngineCore> core_;
   int32_t profile_;
   std::vector<RunFeed> feeds_;
-  Diagnostics diagnostics_;
-  Failure failure_;
+  ExecutionSlot* slot_ = nullptr;
   std::vector<RunOutput> outputs_;
   RunTimings timings_;
-  double wallMs_ = 0;
 };
 
 }  // namespace
