@@ -5,24 +5,15 @@ import {
   InvalidValueError,
   ShapeError,
   TensorRTUnavailableError,
-  TrtNodeError,
   UnsupportedOptionError,
 } from '../../lib/errors';
 import { buildEngine } from '../../lib/trt/build';
 import { checkForTensorRTVersion, validateBuildOptions } from '../../lib/trt/build-options';
 import { gpuSkipReason } from './gpu-gate';
+import { caught } from '../helpers/errors';
 
 const model = path.join(__dirname, '..', 'fixtures', 'super_resolution', 'model.onnx');
 const profile = { input: { min: [1, 1, 64, 64], opt: [1, 1, 128, 128], max: [1, 1, 256, 256] } };
-
-function thrown(fn: () => unknown): TrtNodeError {
-  try {
-    fn();
-  } catch (e) {
-    return e as TrtNodeError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('validateBuildOptions', () => {
   it('applies the documented defaults', () => {
@@ -45,7 +36,7 @@ describe('validateBuildOptions', () => {
     [{ workspace: 1 }, InvalidValueError, /Unknown option "workspace"/],
     [{ fp16: true, stronglyTyped: true }, InvalidValueError, /strongly typed network takes its precision from the model/],
   ])('BAD CALL - %j', (options, cls, message) => {
-    const e = thrown(() => validateBuildOptions(options));
+    const e = caught(() => validateBuildOptions(options));
     expect(e).toBeInstanceOf(cls);
     if (typeof message === 'string') expect(e.message).toBe(message);
     else expect(e.message).toMatch(message);
@@ -66,7 +57,7 @@ describe('options against the linked TensorRT version', () => {
   });
 
   it.each(['fp16', 'bf16', 'int8'])('BAD CALL - TensorRT 11 rejects %s with the reason and the fix', (flag) => {
-    const e = thrown(() => checkForTensorRTVersion(validateBuildOptions({ [flag]: true }), v11));
+    const e = caught(() => checkForTensorRTVersion(validateBuildOptions({ [flag]: true }), v11));
     expect(e).toBeInstanceOf(UnsupportedOptionError);
     expect(e.code).toBe('ERR_TRT_NODE_UNSUPPORTED_OPTION');
     expect(e.message).toMatch(new RegExp(`^${flag} is not supported by TensorRT 11.1.0: TensorRT 11 builds strongly typed networks only`));

@@ -1,6 +1,7 @@
-import { InvalidTypeError, InvalidValueError, ShapeError, TrtNodeError } from '../../lib/errors';
+import { InvalidTypeError, InvalidValueError, ShapeError } from '../../lib/errors';
 import type { NativeTensorInfo } from '../../lib/native/binding';
 import { chooseProfile, prepareFeeds, toTensor } from '../../lib/trt/feeds';
+import { caught } from '../helpers/errors';
 
 // What NativeEngine.info() reports for super_resolution built with two profiles (the shape of the native data).
 const tensors: NativeTensorInfo[] = [
@@ -23,15 +24,6 @@ const staticTensors: NativeTensorInfo[] = [
 
 const tensor = (dims: number[]) => ({ type: 'float32' as const, dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });
 
-function thrown(fn: () => unknown): TrtNodeError {
-  try {
-    fn();
-  } catch (e) {
-    return e as TrtNodeError;
-  }
-  throw new Error('expected a throw');
-}
-
 describe('prepareFeeds', () => {
   it('picks the first profile whose ranges contain the shapes', () => {
     expect(prepareFeeds({ input: tensor([1, 1, 64, 64]) }, tensors, 2, undefined).profile).toBe(0);
@@ -52,7 +44,7 @@ describe('prepareFeeds', () => {
   });
 
   it('BAD CALL - outside the chosen profile: names input, axis, range and the fix', () => {
-    const e = thrown(() => prepareFeeds({ input: tensor([1, 1, 200, 64]) }, tensors, 2, 0));
+    const e = caught(() => prepareFeeds({ input: tensor([1, 1, 200, 64]) }, tensors, 2, 0));
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toBe(
       'feeds["input"] axis 2 is 200, outside profile 0\'s range 32..128 (min [1, 1, 32, 32], max [1, 1, 128, 128]). ' +
@@ -79,7 +71,7 @@ describe('prepareFeeds', () => {
     [{}, InvalidValueError, /a tensor for input "input"/],
     [{ input: tensor([1, 1, 64, 64]), extra: tensor([1]) }, InvalidValueError, /"extra" is not an input of this engine/],
   ])('BAD CALL - %#', (feeds, cls, message) => {
-    const e = thrown(() => prepareFeeds(feeds, tensors, 2, undefined));
+    const e = caught(() => prepareFeeds(feeds, tensors, 2, undefined));
     expect(e).toBeInstanceOf(cls);
     expect(e.message).toMatch(message);
   });

@@ -1,8 +1,9 @@
 import * as path from 'path';
-import { InvalidTypeError, InvalidValueError, ShapeError, TrtNodeError } from '../../lib/errors';
+import { InvalidTypeError, InvalidValueError, ShapeError } from '../../lib/errors';
 import { readModel } from '../../lib/onnx/reader';
 import type { ModelSummary } from '../../lib/onnx/types';
 import { profileFromSamples, validateProfiles } from '../../lib/trt/profiles';
+import { caught } from '../helpers/errors';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 let dynamic: ModelSummary; // super_resolution: input [batch, 1, height, width]
@@ -12,15 +13,6 @@ beforeAll(async () => {
   dynamic = await readModel(path.join(fixtures, 'super_resolution', 'model.onnx'));
   fixed = await readModel(path.join(fixtures, 'super_resolution_static', 'model.onnx'));
 });
-
-function thrown(fn: () => unknown): TrtNodeError {
-  try {
-    fn();
-  } catch (e) {
-    return e as TrtNodeError;
-  }
-  throw new Error('expected a throw');
-}
 
 const good = { input: { min: [1, 1, 64, 64], opt: [1, 1, 256, 256], max: [4, 1, 960, 640] } };
 
@@ -37,44 +29,44 @@ describe('validateProfiles against the model', () => {
   });
 
   it('BAD CALL - a dynamic model without profiles: names the input and its dims', () => {
-    const e = thrown(() => validateProfiles([], dynamic));
+    const e = caught(() => validateProfiles([], dynamic));
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.code).toBe('ERR_TRT_NODE_SHAPE');
     expect(e.message).toMatch(/dynamic inputs \(input \[batch, 1, height, width\]\)/);
   });
 
   it('BAD CALL - a fixed axis that does not match: names input, axis and selector', () => {
-    const e = thrown(() => validateProfiles({ input: { min: [1, 3, 64, 64], opt: [1, 1, 64, 64], max: [1, 1, 64, 64] } }, dynamic));
+    const e = caught(() => validateProfiles({ input: { min: [1, 3, 64, 64], opt: [1, 1, 64, 64], max: [1, 1, 64, 64] } }, dynamic));
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toBe('profiles[0]["input"]: axis 1 of input "input" is fixed at 1 in the model, but min is 3');
     expect(e.details).toMatchObject({ input: 'input', axis: 1, selector: 'min' });
   });
 
   it('BAD CALL - min > opt on a symbolic axis: names the axis by its dim_param', () => {
-    const e = thrown(() => validateProfiles({ input: { min: [1, 1, 300, 64], opt: [1, 1, 256, 64], max: [1, 1, 960, 64] } }, dynamic));
+    const e = caught(() => validateProfiles({ input: { min: [1, 1, 300, 64], opt: [1, 1, 256, 64], max: [1, 1, 960, 64] } }, dynamic));
     expect(e.message).toBe('profiles[0]["input"]: axis 2 (height) of input "input" needs min ≤ opt ≤ max, got 300, 256, 960');
   });
 
   it('BAD CALL - wrong rank', () => {
-    const e = thrown(() => validateProfiles({ input: { min: [1, 64, 64], opt: [1, 64, 64], max: [1, 64, 64] } }, dynamic));
+    const e = caught(() => validateProfiles({ input: { min: [1, 64, 64], opt: [1, 64, 64], max: [1, 64, 64] } }, dynamic));
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toMatch(/min has 3 dimensions but input "input" has 4 \[batch, 1, height, width\]/);
   });
 
   it('BAD CALL - a profile that misses a dynamic input', () => {
-    const e = thrown(() => validateProfiles([good, {}], dynamic));
+    const e = caught(() => validateProfiles([good, {}], dynamic));
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toMatch(/profiles\[1\] does not cover dynamic input "input"/);
   });
 
   it('BAD CALL - an unknown input name lists the real ones', () => {
-    const e = thrown(() => validateProfiles({ ...good, image: good.input }, dynamic));
+    const e = caught(() => validateProfiles({ ...good, image: good.input }, dynamic));
     expect(e).toBeInstanceOf(InvalidValueError);
     expect(e.message).toMatch(/Expected an input of the model \("input"\) for profiles\[0\] but received "image"/);
   });
 
   it('BAD CALL - a static model: its fixed dims must be met exactly', () => {
-    const e = thrown(() => validateProfiles({ input: { min: [1, 1, 96, 64], opt: [1, 1, 96, 64], max: [1, 1, 192, 64] } }, fixed));
+    const e = caught(() => validateProfiles({ input: { min: [1, 1, 96, 64], opt: [1, 1, 96, 64], max: [1, 1, 192, 64] } }, fixed));
     expect(e.message).toMatch(/axis 2 of input "input" is fixed at 96 in the model, but max is 192/);
   });
 
@@ -85,7 +77,7 @@ describe('validateProfiles against the model', () => {
     [{ input: [1, 1, 64, 64] }, InvalidTypeError, /an object \{min, opt, max\}/],
     ['input:1x1', InvalidTypeError, /Expected an object mapping input names/],
   ])('BAD CALL - malformed %j', (profile, cls, message) => {
-    const e = thrown(() => validateProfiles(profile, dynamic));
+    const e = caught(() => validateProfiles(profile, dynamic));
     expect(e).toBeInstanceOf(cls);
     expect(e.message).toMatch(message);
   });

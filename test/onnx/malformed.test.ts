@@ -8,24 +8,12 @@ import * as protobuf from 'protobufjs';
 import { FileError, OnnxFormatError, TrtNodeError } from '../../lib/errors';
 import { readModel, readModelSync } from '../../lib/onnx/reader';
 import { MAX_DEPTH } from '../../lib/onnx/protowire';
+import { mulberry32 as prng } from '../../lib/runners/feeds';
 import { encode, encodeModel, makeTemp, node, removeTemp, valueInfo } from './build-model';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const MODEL = path.join(FIXTURES, 'super_resolution', 'model.onnx');
 const modelBytes = fs.readFileSync(MODEL);
-
-/** Deterministic pseudo-random bytes (xorshift32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 function formatErrorOf(fn: () => unknown): OnnxFormatError {
   try {

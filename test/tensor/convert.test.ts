@@ -6,19 +6,9 @@ import * as vm from 'vm';
 import * as ort from 'onnxruntime-node';
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../../lib/errors';
 import { toTensorLike } from '../../lib/tensor/convert';
-import { TENSOR_TYPES, TensorData, TensorType } from '../../lib/tensor/types';
-import { caught } from './helpers';
+import { TENSOR_TYPES } from '../../lib/tensor/types';
+import { ARRAY_OF, caught } from './helpers';
 
-const ARRAY_OF: Record<TensorType, new (n: number) => TensorData> = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  float64: Float64Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-};
 
 describe('toTensorLike', () => {
   it.each(TENSOR_TYPES)('accepts an onnxruntime-node %s Tensor as is (same data, no copy)', (type) => {

@@ -6,7 +6,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TrtNodeError } from '../../lib/errors';
 import { ELEMENT_SIZE, TensorData, TensorType } from '../../lib/tensor/types';
 
 export const NUMPY_DIR = path.join(__dirname, '..', 'fixtures', 'numpy');
@@ -34,6 +33,18 @@ export const NUMPY_ARRAYS: Record<string, { type: TensorType; dims: number[] }> 
   bigendian_float32: { type: 'float32', dims: [2, 3] },
 };
 
+/** A typed array of `type`, test-side (independent of lib's table): float16 as raw bits, bool as bytes. */
+export const ARRAY_OF = {
+  float32: Float32Array,
+  float16: Uint16Array,
+  float64: Float64Array,
+  int64: BigInt64Array,
+  int32: Int32Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+} as const;
+
 export function byteLength(type: TensorType, dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1) * ELEMENT_SIZE[type];
 }
@@ -46,38 +57,9 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-tensor-'));
 }
 
-/** Runs `fn`, expecting a TrtNodeError; returns it for further assertions. */
-export function caught(fn: () => unknown): TrtNodeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TrtNodeError);
-    return err as TrtNodeError;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
-export async function caughtAsync(fn: () => Promise<unknown>): Promise<TrtNodeError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TrtNodeError);
-    return err as TrtNodeError;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
-/** A small deterministic PRNG (mulberry32) for random bytes and values. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG for random bytes and values (the one the input generator uses). */
+export { mulberry32 as prng } from '../../lib/runners/feeds';
+export { caught, caughtAsync } from '../helpers/errors';
 
 /** Why numpy cannot be used at test time, or undefined when `python3 -c "import numpy"` works. */
 export function numpyUnavailableReason(): string | undefined {

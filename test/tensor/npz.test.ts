@@ -10,18 +10,7 @@ import { NpyFormatError } from '../../lib/errors';
 import { encodeNpy, parseNpy } from '../../lib/tensor/npy';
 import { encodeNpz, parseNpz, readNpz, writeNpz } from '../../lib/tensor/npz';
 import { NamedTensors, TENSOR_TYPES, TensorLike } from '../../lib/tensor/types';
-import { bytesOf, caught, caughtAsync, fixture, fixtureBytes, prng, tempDir } from './helpers';
-
-const ARRAY_OF = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  float64: Float64Array,
-  int64: BigInt64Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-} as const;
+import { ARRAY_OF, bytesOf, caught, caughtAsync, fixture, fixtureBytes, prng, tempDir } from './helpers';
 
 const SAVEZ_KEYS = ['float32', 'int64', 'uint8', 'bool']; // the order export_fixtures.py passes them to savez
 
