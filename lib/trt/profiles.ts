@@ -31,6 +31,17 @@ export function dimsText(dims: Dim[] | null): string {
   return dims === null ? '(unknown rank)' : `[${dims.map(dimText).join(', ')}]`;
 }
 
+/**
+ * A placeholder min/opt/max for the "give a profile" message: fixed dims kept, a dynamic leading (batch) axis
+ * 1..1..8, other dynamic axes 64..256..1024 (image-sized); an input of unknown rank is shown as rank 4.
+ */
+function exampleRange(input: InputSummary): [number[], number[], number[]] {
+  const dims: Dim[] = input.dims ?? Array.from({ length: 4 }, (): Dim => ({ kind: 'unknown' }));
+  const pick = (d: Dim, axis: number, k: number) =>
+    d.kind === 'fixed' ? d.value : axis === 0 ? [1, 1, 8][k] : [64, 256, 1024][k];
+  return [0, 1, 2].map((k) => dims.map((d, axis) => pick(d, axis, k))) as [number[], number[], number[]];
+}
+
 /** An input needs a profile entry when its rank is unknown or any axis is not fixed. */
 export function isDynamicInput(input: InputSummary): boolean {
   return input.dims === null || input.dims.some((d) => d.kind !== 'fixed');
@@ -109,10 +120,16 @@ export function validateProfiles(
   const byName = new Map(inputs.map((i) => [i.name, i]));
   const dynamic = inputs.filter(isDynamicInput);
   if (list.length === 0 && dynamic.length > 0) {
-    const example = dynamic.map((i) => `${i.name} ${dimsText(i.dims)}`).join(', ');
+    const listed = dynamic.map((i) => `${i.name} ${dimsText(i.dims)}`).join(', ');
+    const example = parameter.startsWith('--')
+      ? `${parameter} ${dynamic.map((i) => `${i.name}:${exampleRange(i).map((d) => d.join('x')).join('..')}`).join(',')}`
+      : JSON.stringify(Object.fromEntries(dynamic.map((i) => {
+          const [min, opt, max] = exampleRange(i);
+          return [i.name, { min, opt, max }];
+        })));
     throw new ShapeError(
-      `The model has dynamic inputs (${example}); give at least one optimization profile in ${parameter}, ` +
-        `e.g. {"${dynamic[0].name}": {min: [...], opt: [...], max: [...]}} or --shapes ${dynamic[0].name}:<min>..<opt>..<max>`,
+      `The model has dynamic inputs (${listed}); give at least one optimization profile in ${parameter} with the ` +
+        `smallest, most common and largest shapes you will run, e.g. ${example}`,
       { inputs: dynamic.map((i) => i.name) },
     );
   }

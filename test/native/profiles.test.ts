@@ -33,6 +33,10 @@ describe('validateProfiles against the model', () => {
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.code).toBe('ERR_TRT_NODE_SHAPE');
     expect(e.message).toMatch(/dynamic inputs \(input \[batch, 1, height, width\]\)/);
+    // The example it suggests is itself a valid profile for the model.
+    const example = JSON.parse(e.message.slice(e.message.indexOf('e.g. ') + 5));
+    expect(validateProfiles(example, dynamic)).toEqual([example]);
+    expect(example.input.min).toEqual([1, 1, 64, 64]);
   });
 
   it('BAD CALL - a fixed axis that does not match: names input, axis and selector', () => {
