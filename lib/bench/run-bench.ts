@@ -222,6 +222,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const sets = (o.shapes.length ? o.shapes : [{}]).map((s) => resolveShapes(inputs, s));
   const runs: BackendRun[] = [];
   const trtexec = findTrtexec();
+  const unprepared: unknown[] = [];
   for (const name of o.backends) {
     let backend: Backend | undefined;
     let unavailable: string | undefined;
@@ -231,6 +232,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     } catch (err) {
       if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
       unavailable = reasonOf(err);
+      unprepared.push(err);
     }
     for (const shapes of sets) {
       const batch = Object.values(shapes)[0]?.[0] ?? 1;
@@ -270,6 +272,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
     await backend?.dispose();
   }
+  // Not one backend could start (e.g. `--backends trt` without TensorRT): a report of nothing measured would pass
+  // for a benchmark; the reason (TensorRTUnavailableError...) is the answer.
+  if (unprepared.length === o.backends.length) throw unprepared[0];
   const ratios = sets.flatMap((shapes) => {
     const find = (b: BackendName) => runs.find((r) => r.backend === b && r.shapes === shapes && r.latency);
     const trt = find('trt');

@@ -268,7 +268,17 @@ export function generateFeeds(
     if (own) checkRange(own, `ranges["${input.name}"]`);
     // Mix seed (also beyond 32 bits) and name into the stream's state.
     const state = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.floor(seed / 2 ** 32) ^ hashName(input.name)) >>> 0;
-    feeds[input.name] = generateTensor(input, [...dims], mulberry32(state), own ?? global, !own);
+    try {
+      feeds[input.name] = generateTensor(input, [...dims], mulberry32(state), own ?? global, !own);
+    } catch (err) {
+      // A typed array too large to allocate throws a bare RangeError ("Invalid typed array length: 10000000000").
+      // (By name: the typed array, and so the error, may come from another realm; InvalidValueError is named so too.)
+      if ((err as Error | null)?.name !== 'RangeError' || err instanceof TrtNodeError) throw err;
+      throw new ShapeError(
+        `Input '${input.name}' at shape ${dims.join('x')} has ${elementCount(dims)} elements, more than can be allocated here: use smaller sizes`,
+        { input: input.name, dims: [...dims] },
+      );
+    }
   }
   return feeds;
 }

@@ -104,6 +104,57 @@ describe('a real run of the bundled model', () => {
   });
 });
 
+describe('BAD CALL: the bench CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-bench-bad-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const quick = ['bench', '--shapes', 'input:1x1x16x16', '--backends', 'ort', '--warmup', '0', '--iterations', '2'];
+
+  it('an unwritable --json or --chart is refused before measuring (it used to crash with a stack trace after the runs)', async () => {
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    const r = await runCli([...quick, '--json', path.join(dir, 'afile', 'b.json'), '--chart', path.join(dir, 'b.svg')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[ERR_TRT_NODE_FILE\]: .*b\.json: cannot be written \(--json\): part of the path .*afile is a file/);
+    expect(r.stderr).not.toMatch(/preparing|unexpected error|\n\s+at /);
+    const folder = await runCli([...quick, '--json', path.join(dir, 'b.json'), '--chart', dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/\(--chart\): it is a folder/);
+    const same = await runCli([...quick, '--json', path.join(dir, 'b.json'), '--chart', path.join(dir, 'b.json')]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/--chart .* is the same file as --json/);
+    expect(fs.readdirSync(dir)).toEqual(['afile']);
+  });
+
+  it('creates a missing --json folder, as for the default bench/out', async () => {
+    const json = path.join(dir, 'new', 'b.json');
+    const r = await runCli([...quick, '--json', json, '--chart', path.join(dir, 'new', 'b.svg')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(json, 'utf8')).runs).toHaveLength(1);
+  });
+
+  it.each([
+    [['--iterations', '0'], /a whole number ≥ 1 for --iterations/],
+    [['--warmup', '-1'], /for --warmup/],
+    [['--threads', '100000'], /a whole number in 1\.\.1024 for --threads/], // onnxruntime would start 100000 threads
+    [['--duration', '5000'], /seconds in \(0, 3600\] for --duration/],
+    [['--backends', 'ort,foo'], /for --backends but received "ort,foo"/],
+  ])('%j exits 2 naming the flag', async (args, re) => {
+    const r = await runCli(['bench', '--shapes', 'input:1x1x16x16', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(re);
+  });
+
+  (tensorrtAvailable() ? it.skip : it)('--backends trt without TensorRT exits 2 with TensorRTUnavailableError, writing nothing', async () => {
+    const json = path.join(dir, 'b.json');
+    const r = await runCli(['bench', '--shapes', 'input:1x1x16x16', '--backends', 'trt', '--json', json, '--chart', path.join(dir, 'b.svg')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[ERR_TRT_NODE_TENSORRT_UNAVAILABLE\]/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
 const gpuSkip = tensorrtAvailable() ? undefined : 'TensorRT is not available in this build of the addon';
 (gpuSkip ? describe.skip : describe)('TensorRT bench (needs TensorRT and a GPU)', () => {
   it('reports H2D, compute and D2H from CUDA events and the Node overhead', async () => {

@@ -119,6 +119,19 @@ describe('generateFeeds', () => {
     expect(() => generateFeeds([input('x', 'float32')], { x: [2] }, { ranges: { x: [0, NaN] } })).toThrow(/ranges\["x"\]/);
     expect(() => generateFeeds([input('x', 'float32')], { x: [2] }, { seed: 1.5 })).toThrow(/seed/);
   });
+
+  it('BAD CALL a shape too large to allocate: ShapeError naming the input and shape, not a bare RangeError', () => {
+    const err = (() => {
+      try {
+        generateFeeds([input('image', 'float32', fixed(1, 1, 100000, 100000))], { image: [1, 1, 100000, 100000] });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ShapeError);
+    expect((err as ShapeError).message).toMatch(/Input 'image' at shape 1x1x100000x100000 has 10000000000 elements.*smaller/);
+    expect((err as ShapeError).details).toMatchObject({ input: 'image', dims: [1, 1, 100000, 100000] });
+  });
 });
 
 describe('mulberry32 and float16 rounding', () => {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FileError } from '../../lib/errors';
-import { writeFileAtomic, writeFileAtomicSync } from '../../lib/util/atomic-write';
+import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/util/atomic-write';
 
 let dir: string;
 beforeEach(() => {
@@ -48,6 +48,8 @@ describe.each(variants)('%s', (_name, write) => {
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'keep'), 'k');
     await expect(write(target, 'data')).rejects.toMatchObject({ code: 'ERR_TRT_NODE_FILE', details: { file: target } });
+    // Says what is wrong in words, not Node's text about the hidden temporary file ("EISDIR ... rename '.out.npz.123.tmp'").
+    await expect(write(target, 'data')).rejects.toThrow(/out\.npz: cannot be written: it is a folder; give the path of a file$/);
     expect(fs.readdirSync(dir)).toEqual(['out.npz']);
     expect(fs.readdirSync(target)).toEqual(['keep']);
   });
@@ -61,4 +63,46 @@ it('concurrent writers: the file ends up holding one complete payload', async ()
   expect(got.length).toBe(1 << 16);
   expect(got.every((b) => b === got[0])).toBe(true);
   expect(fs.readdirSync(dir)).toEqual(['cache.bin']);
+});
+
+describe('checkOutputFile: before a command runs, its output can be written and is not one of its inputs', () => {
+  it('accepts a new or existing file in an existing folder, and writes nothing', async () => {
+    await checkOutputFile(path.join(dir, 'new.npz'), '--save-outputs');
+    fs.writeFileSync(path.join(dir, 'old.npz'), 'old');
+    await checkOutputFile(path.join(dir, 'old.npz'), '--save-outputs');
+    expect(fs.readdirSync(dir)).toEqual(['old.npz']);
+    expect(fs.readFileSync(path.join(dir, 'old.npz'), 'utf8')).toBe('old');
+  });
+
+  it('a missing folder, a file in the path, a folder as target: FileError naming the file and the option', async () => {
+    const missing = path.join(dir, 'no', 'out.json');
+    await expect(checkOutputFile(missing, '--json')).rejects.toMatchObject({ code: 'ERR_TRT_NODE_FILE', details: { file: missing } });
+    await expect(checkOutputFile(missing, '--json')).rejects.toThrow(/cannot be written \(--json\): the folder .*no does not exist/);
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    const through = path.join(dir, 'afile', 'out.json');
+    await expect(checkOutputFile(through, '--json')).rejects.toThrow(/\(--json\): part of the path .*afile is a file, not a folder/);
+    await expect(checkOutputFile(through, '--json', { createFolder: true })).rejects.toThrow(/part of the path .* is a file, not a folder/);
+    fs.mkdirSync(path.join(dir, 'folder'));
+    await expect(checkOutputFile(path.join(dir, 'folder'), '--report')).rejects.toThrow(/\(--report\): it is a folder/);
+  });
+
+  it('createFolder makes the missing folders', async () => {
+    const file = path.join(dir, 'a', 'b', 'bench.json');
+    await checkOutputFile(file, '--json', { createFolder: true });
+    expect(fs.statSync(path.dirname(file)).isDirectory()).toBe(true);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('an output that is one of the inputs (also through a symbolic link) is a usage error', async () => {
+    const reference = path.join(dir, 'reference.npz');
+    fs.writeFileSync(reference, 'ref');
+    fs.symlinkSync(reference, path.join(dir, 'link.npz'));
+    const inputs = [{ file: undefined, option: '--inputs' }, { file: reference, option: '--reference' }];
+    for (const out of [reference, path.join(dir, '.', 'reference.npz'), path.join(dir, 'link.npz')]) {
+      await expect(checkOutputFile(out, '--save-outputs', { inputs })).rejects.toMatchObject({ code: 'ERR_TRT_NODE_USAGE' });
+    }
+    await expect(checkOutputFile(reference, '--save-outputs', { inputs })).rejects.toThrow(/--save-outputs .* is the same file as --reference/);
+    await checkOutputFile(path.join(dir, 'outputs.npz'), '--save-outputs', { inputs });
+    expect(fs.readFileSync(reference, 'utf8')).toBe('ref');
+  });
 });

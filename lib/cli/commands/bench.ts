@@ -7,7 +7,7 @@ import * as path from 'path';
 import { BACKENDS, formatBenchReport, renderLatencyChart, runBench, type BackendName } from '../../bench';
 import { InvalidValueError } from '../../errors';
 import { parseFixedShapes } from '../../trt/shapes-spec';
-import { writeFileAtomic } from '../../util/atomic-write';
+import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write';
 import { DEFAULT_MODEL, PACKAGE_ROOT } from '../defaults';
 
 interface BenchCliOptions {
@@ -25,11 +25,18 @@ interface BenchCliOptions {
 /** The default shapes for the bundled example: small and medium images, one run under ~30 s on 2 cores. */
 const DEFAULT_SHAPES = ['input:1x1x224x224', 'input:1x1x512x512'];
 
-function integer(option: string, text: string | undefined): number | undefined {
+/** Checked here, not only in runBench, so that messages name the flag (--iterations, not 'iterations'). */
+function integer(option: string, text: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new InvalidValueError(option, 'a whole number', text);
-  return Number(text);
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
+    throw new InvalidValueError(option, `a whole number ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}..${max}`}`, text);
+  }
+  return n;
 }
+
+/** onnxruntime starts every thread asked for: --threads 100000 hung for minutes before measuring anything. */
+const MAX_THREADS = 1024;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(';').filter(Boolean)];
@@ -53,29 +60,44 @@ export function registerBench(program: Command): void {
       const modelPath = model ?? DEFAULT_MODEL;
       const specs = cli.shapes.length ? cli.shapes : model ? [] : DEFAULT_SHAPES;
       const backends = cli.backends?.split(',').map((b) => b.trim()) as BackendName[] | undefined;
+      for (const b of backends ?? []) {
+        if (!BACKENDS.includes(b)) throw new InvalidValueError('--backends', `a comma-separated list of ${BACKENDS.join(', ')}`, cli.backends);
+      }
       if (cli.iterations !== undefined && cli.duration !== undefined) {
         throw new InvalidValueError('--iterations', 'either --iterations or --duration, not both', cli.iterations);
       }
       const duration = cli.duration === undefined ? undefined : Number(cli.duration);
-      if (cli.duration !== undefined && !(Number.isFinite(duration) && duration! > 0)) throw new InvalidValueError('--duration', 'seconds > 0', cli.duration);
-      const report = await runBench({
-        model: modelPath,
-        engine: cli.engine,
-        shapes: specs.map((s) => parseFixedShapes(s, '--shapes')),
-        backends,
-        warmup: integer('--warmup', cli.warmup),
-        iterations: integer('--iterations', cli.iterations),
-        durationS: duration,
-        threads: integer('--threads', cli.threads),
-        onProgress: (m) => process.stderr.write(`bench: ${m}\n`),
-      });
+      if (cli.duration !== undefined && !(Number.isFinite(duration) && duration! > 0 && duration! <= 3600)) {
+        throw new InvalidValueError('--duration', 'seconds in (0, 3600]', cli.duration);
+      }
+      const warmup = integer('--warmup', cli.warmup, 0);
+      const iterations = integer('--iterations', cli.iterations, 1);
+      const threads = integer('--threads', cli.threads, 1, MAX_THREADS);
+      const shapes = specs.map((s) => parseFixedShapes(s, '--shapes'));
       const outDir = path.join(PACKAGE_ROOT, 'bench', 'out');
       const jsonFile = cli.json ?? path.join(outDir, 'bench.json');
       const chartFile = cli.chart ?? path.join(outDir, 'bench.svg');
-      await import('fs').then((fs) => fs.promises.mkdir(path.dirname(jsonFile), { recursive: true }));
-      await import('fs').then((fs) => fs.promises.mkdir(path.dirname(chartFile), { recursive: true }));
+      // Before the runs: a report that cannot be written would otherwise be lost after minutes of measuring.
+      const reads = [
+        { file: modelPath, option: 'the model' },
+        { file: cli.engine, option: '--engine' },
+      ];
+      await checkOutputFile(jsonFile, '--json', { createFolder: true, inputs: reads });
+      await checkOutputFile(chartFile, '--chart', { createFolder: true, inputs: [...reads, { file: jsonFile, option: '--json' }] });
+      const report = await runBench({
+        model: modelPath,
+        engine: cli.engine,
+        shapes,
+        backends,
+        warmup,
+        iterations,
+        durationS: duration,
+        threads,
+        onProgress: (m) => process.stderr.write(`bench: ${m}\n`),
+      });
+      const chart = await renderLatencyChart(report); // rendered first: a failure leaves neither file half-updated
       await writeFileAtomic(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-      await writeFileAtomic(chartFile, await renderLatencyChart(report));
+      await writeFileAtomic(chartFile, chart);
       process.stdout.write(`${formatBenchReport(report)}\n\nwrote ${jsonFile}\nwrote ${chartFile}\n`);
     });
 }

@@ -15,7 +15,7 @@ import { LogLevel, validateLogLevel } from '../../trt/log';
 import { readModel } from '../../onnx/reader';
 import { OptimizationProfile, validateProfiles } from '../../trt/profiles';
 import { combineMinOptMax, formatProfile, parseShapesSpec } from '../../trt/shapes-spec';
-import { writeFileAtomic } from '../../util/atomic-write';
+import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write';
 import { DEFAULT_MODEL } from '../defaults';
 
 export interface BuildCommandOptions {
@@ -147,6 +147,14 @@ export function registerBuild(program: Command): void {
       if (o.bf16) options.bf16 = true;
       if (o.int8) options.int8 = true;
       if (o.stronglyTyped) options.stronglyTyped = true;
+      const output = o.output ?? defaultOutput(model);
+      // Before the build (minutes, with TensorRT): an unwritable -o used to lose the engine just built.
+      await checkOutputFile(output, '--output', {
+        inputs: [
+          { file: model, option: 'the model' },
+          { file: o.timingCache, option: '--timing-cache' },
+        ],
+      });
       const showBar = o.progress !== false && !o.json && process.stderr.isTTY === true;
       const bar = showBar ? progressBar() : null;
       if (bar) options.onProgress = bar.onProgress;
@@ -161,7 +169,6 @@ export function registerBuild(program: Command): void {
         bar?.stop();
         process.removeListener('SIGINT', onSigint);
       }
-      const output = o.output ?? defaultOutput(model);
       await writeFileAtomic(output, result.plan);
       const summary = {
         model: path.resolve(model),

@@ -14,6 +14,7 @@ import { check, CheckOptions, CheckReport, CheckSample } from '../../check/run-c
 import { formatCheckReport } from '../../check/format';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
 import { parseShapeList } from '../../shapes/spec';
+import { checkOutputFile } from '../../util/atomic-write';
 import { crossCheckExtension, profileSpecs } from './crosscheck-options';
 
 /** The options commander parses for `check`. */
@@ -54,6 +55,18 @@ function mergeTolerances(option: '--atol' | '--rtol', values: readonly string[] 
     Object.assign(merged.perOutput, p.perOutput);
   }
   return merged;
+}
+
+/** The files a check reads, so that none of them is chosen as an output (and silently replaced). */
+function filesRead(model: string, options: CheckOptions): { file: string | undefined; option: string }[] {
+  const fileOf = (v: unknown) => (typeof v === 'string' ? v : undefined); // samples may hold tensors, not paths
+  return [
+    { file: model, option: 'the model' },
+    ...(options.samples ?? []).flatMap((s) => [
+      { file: fileOf(s.inputs), option: '--inputs' },
+      { file: fileOf(s.reference), option: '--reference' },
+    ]),
+  ];
 }
 
 function parseSeed(value: string | undefined): number {
@@ -112,6 +125,8 @@ export function registerCheck(program: Command): void {
   for (const ext of checkExtensions) ext.addOptions(command);
   command.action(async (model: string | undefined, cli: CheckCliOptions) => {
     const { model: file, options } = checkOptionsFrom(model, cli);
+    // `--save-outputs` onto `--reference` would replace the reference with what it is meant to check.
+    if (options.saveOutputs) await checkOutputFile(options.saveOutputs, '--save-outputs', { inputs: filesRead(file, options) });
     for (const ext of checkExtensions) await ext.apply(cli, options);
     const report = await check(file, options);
     const extra: string[] = [];

@@ -22,6 +22,7 @@ import { readModel } from '../../onnx/reader';
 import { formatCrossCheckTable, writeHtmlReport, writeJsonReport } from '../../report';
 import { Engine, buildEngine, parseFixedShapes, parseShapesSpec, requireTensorRT } from '../../trt';
 import type { OptimizationProfile } from '../../trt/profiles';
+import { checkOutputFile } from '../../util/atomic-write';
 import type { CheckCliOptions, CheckCommandExtension } from './check';
 
 /** The options this extension adds (commander's camelCase names). */
@@ -103,6 +104,16 @@ export const crossCheckExtension: CheckCommandExtension = {
     if (!wantsCrossCheck(cli)) return;
     if (cli.report !== undefined && !/\.(html?|json)$/i.test(cli.report)) {
       throw new InvalidValueError('--report', 'a file ending in .html or .json', cli.report);
+    }
+    // Now, not after the cross-check: an unwritable --report used to throw away the whole run's results.
+    if (cli.report !== undefined) {
+      await checkOutputFile(cli.report, '--report', {
+        inputs: [
+          { file: cli.engine, option: '--engine' },
+          { file: options.saveOutputs, option: '--save-outputs' },
+          ...(options.samples ?? []).flatMap((s) => [s.inputs, s.reference]).map((f) => ({ file: typeof f === 'string' ? f : undefined, option: '--inputs/--reference' })),
+        ],
+      });
     }
     const ranges = profileSpecs(cli.shapes);
     if (cli.engine && ranges.length) {
