@@ -4,7 +4,7 @@
  * `npm run bench:compare` prints the figure).
  */
 import type { TensorLike } from '../tensor/types';
-import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceFor } from './tolerances';
+import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceDtype, toleranceFor } from './tolerances';
 import type { ErrorHistogram, OutputComparison } from './types';
 
 /** Decade bins from 1e-10 to 1e3; smaller non-zero errors land in the first bin, larger in the last. */
@@ -166,6 +166,8 @@ function accumulate(a: ArrayLike<number>, e: ArrayLike<number>, atol: number, rt
           maxAbs = Infinity;
           worst = i;
         }
+      } else {
+        zeros++; // agreeing values, error 0: the histogram's bins must add up to the element count
       }
       continue;
     }
@@ -204,7 +206,7 @@ export function compareTensors(
   expected: TensorLike | undefined,
   options: CompareOptions = {},
 ): OutputComparison {
-  const dtype = expected?.type ?? actual?.type ?? '';
+  const dtype = toleranceDtype(actual?.type, expected?.type);
   const tol = toleranceFor(output, dtype, options.tolerance);
   if (!actual) return failed(output, actual, tol, 'missing from the outputs');
   if (!expected) return failed(output, actual, tol, 'missing from the expected outputs');

@@ -33,6 +33,17 @@ export interface ToleranceOverrides {
   perOutput?: Record<string, { atol?: number; rtol?: number }>;
 }
 
+/**
+ * The dtype whose defaults apply when comparing `actual` with `expected`: for two float types the less precise one
+ * (a float32 output cannot meet a float64 reference's 1e-7, nor float16 float32's 1e-4), else the expected type.
+ */
+export function toleranceDtype(actual: string | undefined, expected: string | undefined): string {
+  const a = actual !== undefined ? DEFAULT_TOLERANCES[actual] : undefined;
+  const e = expected !== undefined ? DEFAULT_TOLERANCES[expected] : undefined;
+  if (a && e) return a.atol > e.atol ? actual! : expected!;
+  return expected ?? actual ?? '';
+}
+
 /** The tolerance for one output: per-output override, else global override, else the dtype's default. */
 export function toleranceFor(output: string, dtype: string, overrides: ToleranceOverrides = {}): Tolerance {
   const base = DEFAULT_TOLERANCES[dtype] ?? EXACT;

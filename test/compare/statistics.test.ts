@@ -48,6 +48,15 @@ describe('non-finite values', () => {
     expect(same.histogram!.nonFinite).toBe(0);
   });
 
+  it('counts agreeing NaN and infinities as zero errors: the histogram adds up to the element count', () => {
+    const r = compareTensors('y', f32([NaN, Infinity, -Infinity, 1, 2, NaN]), f32([NaN, Infinity, -Infinity, 1, 2.5, 0]));
+    const h = r.histogram!;
+    expect(h.zeros).toBe(4);
+    expect(h.nonFinite).toBe(1);
+    expect(h.zeros + h.nonFinite + h.counts.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(r.meanAbsError).toBeCloseTo(0.5 / 5); // over the 5 elements that are not a non-finite failure
+  });
+
   it('fails a finite value where the reference is NaN or infinite', () => {
     expect(compareTensors('y', f32([1]), f32([NaN])).pass).toBe(false);
     expect(compareTensors('y', f32([1e30]), f32([Infinity])).pass).toBe(false);
@@ -89,13 +98,25 @@ describe('tolerances in compareOutputs', () => {
     expect(compareOutputs(actual, expected).every((x) => !x.pass)).toBe(true);
   });
 
-  it("compares float32 against a float64 reference with the reference's tolerance", () => {
+  it("compares float32 against a float64 reference with float32's tolerance (the less precise side's)", () => {
     const r = compareTensors('y', f32([0.1]), f64([0.1]));
     expect(r.pass).toBe(true);
     expect(r.maxAbsError).toBeGreaterThan(0); // float32(0.1) differs from float64 0.1
     expect(r.maxAbsError).toBeLessThan(1e-8);
-    expect([r.atol, r.rtol]).toEqual([1e-7, 1e-6]);
+    expect([r.atol, r.rtol]).toEqual([1e-4, 1e-3]);
     expect(r.dtype).toBe('float32');
+    // 1e-5 off: within float32's defaults, far outside float64's (1e-7 + 1e-6·|x|).
+    expect(compareTensors('y', f32([1.00001]), f64([1])).pass).toBe(true);
+    expect(compareTensors('y', f64([1.00001]), f64([1])).pass).toBe(false);
+    // An explicit override still wins.
+    expect(compareTensors('y', f32([1.00001]), f64([1]), { tolerance: { atol: 1e-7, rtol: 1e-6 } }).pass).toBe(false);
+  });
+
+  it('float16 against a float32 reference uses float16 defaults', () => {
+    const half: TensorLike = { type: 'float16', dims: [1], data: Uint16Array.of(0x3c00) }; // 1.0
+    const r = compareTensors('y', half, f32([1.005]));
+    expect([r.atol, r.rtol]).toEqual([1e-2, 1e-2]);
+    expect(r.pass).toBe(true);
   });
 });
 
