@@ -122,7 +122,8 @@ export function prepareFeeds(
     }
   }
   const normalized = inputs.map((t) => {
-    if (!(t.name in feeds)) throw new InvalidValueError('feeds', `a tensor for input "${t.name}"`, undefined, 'Every engine input needs a feed');
+    // Own keys only: `in` would take an inherited member (an input named "constructor") for a feed.
+    if (!Object.prototype.hasOwnProperty.call(feeds, t.name)) throw new InvalidValueError('feeds', `a tensor for input "${t.name}"`, undefined, 'Every engine input needs a feed');
     return { t, ...normalizeFeed(t.name, (feeds as Record<string, unknown>)[t.name], t) };
   });
   let chosen: number;

@@ -148,7 +148,8 @@ export function validateProfiles(
       out[name] = checkRange(range, input, `${where}["${name}"]`);
     }
     for (const input of dynamic) {
-      if (!(input.name in out)) {
+      // Own keys only: `in` would count an inherited member (an input named "toString") as covered.
+      if (!Object.prototype.hasOwnProperty.call(out, input.name)) {
         throw new ShapeError(
           `${where} does not cover dynamic input "${input.name}" ${dimsText(input.dims)}: every profile needs a min/opt/max for it`,
           { input: input.name, profile: p },

@@ -28,6 +28,24 @@ size_t volume(std::vector<int64_t> const& dims) {
   return n;
 }
 
+// Checked for every IO tensor before any GPU work: trt-node exchanges dense, linear device tensors only.
+void requireExchangeable(TensorInfo const& tensor) {
+  std::string what = std::string(tensor.isInput ? "input \"" : "output \"") + tensor.name + "\"";
+  if (tensor.onHost) {
+    throw NativeError(codes::kEngine, what + " is a shape tensor in host memory, which trt-node does not " +
+                                          (tensor.isInput ? "feed" : "return") + " yet");
+  }
+  if (!tensor.linear) {
+    // A vectorized format pads its buffer: reading/writing it as a dense array would give wrong data or overrun it.
+    throw NativeError(codes::kEngine, what + " has a vectorized tensor format (an engine built with IO formats other "
+                                             "than linear, e.g. trtexec --inputIOFormats=fp16:hwc8); trt-node "
+                                             "exchanges linear tensors only");
+  }
+  if (dataTypeSize(tensor.type) == 0) {
+    throw NativeError(codes::kEngine, what + " has type " + dataTypeName(tensor.type) + ", which trt-node cannot exchange");
+  }
+}
+
 std::string withRecorded(std::string message, ErrorRecorder const& recorder) {
   std::string last = recorder.lastError();
   return last.empty() ? message : message + ". TensorRT said: " + last;
@@ -62,6 +80,9 @@ std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan) {
     info.type = engine.getTensorDataType(name);
     info.dims = toVector(engine.getTensorShape(name));
     info.onHost = engine.getTensorLocation(name) == nvinfer1::TensorLocation::kHOST;
+    for (int32_t p = 0; p < core->profileCount_; ++p) {
+      if (engine.getTensorFormat(name, p) != nvinfer1::TensorFormat::kLINEAR) info.linear = false;
+    }
     if (info.isInput) {
       for (int32_t p = 0; p < core->profileCount_; ++p) {
         ProfileShape shape;
@@ -125,10 +146,11 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
   std::lock_guard<std::mutex> lock(mutex_);
   TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
   recorder_.clear();
+  std::vector<TensorInfo> const& tensors = core_.tensors();
+  for (TensorInfo const& tensor : tensors) requireExchangeable(tensor);
   ensureContext();
   nvinfer1::IExecutionContext& context = *context_;
   cudaStream_t stream = stream_->get();
-  std::vector<TensorInfo> const& tensors = core_.tensors();
 
   // Shapes and addresses first, then the host->device copies, all on the slot's stream.
   std::vector<RunFeed const*> feedOf(tensors.size(), nullptr);
@@ -140,15 +162,12 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     }
     RunFeed const* feed = feedOf[i];
     if (feed == nullptr) throw NativeError(codes::kInvalidValue, "missing feed for input \"" + tensor.name + "\"");
-    if (tensor.onHost) {
-      throw NativeError(codes::kEngine, "input \"" + tensor.name +
-                                            "\" is a shape tensor in host memory, which trt-node does not feed yet");
+    if (feed->dims.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) {
+      throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->dims.size()) +
+                                           " dimensions; TensorRT supports at most " +
+                                           std::to_string(nvinfer1::Dims::MAX_DIMS));
     }
     size_t elementSize = dataTypeSize(tensor.type);
-    if (elementSize == 0) {
-      throw NativeError(codes::kEngine, std::string("input \"") + tensor.name + "\" has type " +
-                                            dataTypeName(tensor.type) + ", which trt-node cannot exchange");
-    }
     size_t bytes = volume(feed->dims) * elementSize;
     if (bytes != feed->data.size()) {
       throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->data.size()) +
@@ -157,9 +176,7 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     }
     nvinfer1::Dims dims{};
     dims.nbDims = static_cast<int32_t>(feed->dims.size());
-    for (size_t d = 0; d < feed->dims.size() && d < static_cast<size_t>(nvinfer1::Dims::MAX_DIMS); ++d) {
-      dims.d[d] = feed->dims[d];
-    }
+    for (size_t d = 0; d < feed->dims.size(); ++d) dims.d[d] = feed->dims[d];
     checkTrt(context.setInputShape(tensor.name.c_str(), dims), codes::kShape,
              "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
     void* device = inputDevice_[i].reserve(bytes);
@@ -170,6 +187,17 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     throw NativeError(codes::kShape, "IExecutionContext::allInputDimensionsSpecified is false after setting every input");
   }
   for (auto& allocator : allocators_) allocator->reset();
+
+  // From here on work is queued on the stream. If anything throws, wait for that work before leaving: TensorRT forbids
+  // modifying or freeing memory registered for the tensors (a later run's buffer growth, dispose()) before the stream
+  // has been synchronized.
+  struct DrainOnFailure {
+    cudaStream_t stream;
+    bool armed = true;
+    ~DrainOnFailure() {
+      if (armed && cudaStreamSynchronize(stream) != cudaSuccess) cudaGetLastError();
+    }
+  } drain{stream};
 
   events_[0]->record(stream);
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -202,10 +230,6 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     out.type = tensor.type;
     out.dims = allocator.shapeKnown() ? toVector(allocator.dims()) : toVector(context.getTensorShape(tensor.name.c_str()));
     size_t elementSize = dataTypeSize(tensor.type);
-    if (elementSize == 0) {
-      throw NativeError(codes::kEngine, std::string("output \"") + tensor.name + "\" has type " +
-                                            dataTypeName(tensor.type) + ", which trt-node cannot exchange");
-    }
     for (int64_t d : out.dims) {
       if (d < 0) throw NativeError(codes::kEngine, "output \"" + tensor.name + "\" still has an unknown dimension after enqueueV3");
     }
@@ -221,6 +245,7 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
   }
   events_[3]->record(stream);
   stream_->synchronize();
+  drain.armed = false;
 
   size_t o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {

@@ -35,6 +35,7 @@ struct TensorInfo {
   nvinfer1::DataType type = nvinfer1::DataType::kFLOAT;
   std::vector<int64_t> dims;  // -1 for dynamic
   bool onHost = false;        // shape tensors live in host memory
+  bool linear = true;         // kLINEAR in every profile; vectorized formats (kHWC8, kCHW32...) pad the buffer
   std::vector<ProfileShape> profiles;  // inputs only, one per optimization profile
 };
 

@@ -26,14 +26,16 @@ int32_t ErrorRecorder::getNbErrors() const noexcept {
 
 nvinfer1::ErrorCode ErrorRecorder::getErrorCode(int32_t errorIdx) const noexcept {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (errorIdx < 0 || static_cast<size_t>(errorIdx) >= errors_.size()) return nvinfer1::ErrorCode::kINVALID_ARGUMENT;
+  // The interface requires kUNSPECIFIED_ERROR for an index out of range.
+  if (errorIdx < 0 || static_cast<size_t>(errorIdx) >= errors_.size()) return nvinfer1::ErrorCode::kUNSPECIFIED_ERROR;
   return static_cast<nvinfer1::ErrorCode>(errors_[static_cast<size_t>(errorIdx)].code);
 }
 
 nvinfer1::IErrorRecorder::ErrorDesc ErrorRecorder::getErrorDesc(int32_t errorIdx) const noexcept {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (errorIdx < 0 || static_cast<size_t>(errorIdx) >= errors_.size()) return "error index out of range";
-  // The string lives until clear(), as the interface requires.
+  if (errorIdx < 0 || static_cast<size_t>(errorIdx) >= errors_.size()) return "";  // as the interface requires
+  // The string lives until clear(), as the interface requires: errors_ never reallocates (see reportError), so a
+  // short (SSO) string is never moved.
   return errors_[static_cast<size_t>(errorIdx)].description.c_str();
 }
 
@@ -54,9 +56,12 @@ bool ErrorRecorder::reportError(nvinfer1::ErrorCode val, ErrorDesc desc) noexcep
     if (errors_.size() >= kMaxErrors) {
       overflowed_ = true;
     } else {
+      // Room for every error up front: a reallocation would move the strings getErrorDesc() handed out.
+      if (errors_.capacity() < kMaxErrors) errors_.reserve(kMaxErrors);
       errors_.push_back(RecordedError{static_cast<int32_t>(val), trtErrorCodeName(val), desc != nullptr ? desc : ""});
     }
   } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);  // the first lock was released when the exception left its scope
     overflowed_ = true;
   }
   // false: the error is not fatal to the process; TensorRT reports the failure through the API's return value.

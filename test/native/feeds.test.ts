@@ -76,6 +76,13 @@ describe('prepareFeeds', () => {
     expect(e.message).toMatch(message);
   });
 
+  it('BAD CALL - a missing feed for an input named like an Object.prototype member', () => {
+    const named = [{ ...staticTensors[0], name: 'constructor' }];
+    const e = caught(() => prepareFeeds({}, named, 1, undefined));
+    expect(e).toBeInstanceOf(InvalidValueError);
+    expect(e.message).toMatch(/a tensor for input "constructor"/);
+  });
+
   it('BAD CALL - a profile index that does not exist', () => {
     expect(() => prepareFeeds({ input: tensor([1, 1, 64, 64]) }, tensors, 2, 2)).toThrow(
       "Expected an integer 0..1 (this engine's profiles) for options.profile but received 2",

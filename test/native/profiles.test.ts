@@ -28,6 +28,13 @@ describe('validateProfiles against the model', () => {
     expect(validateProfiles(undefined, fixed)).toEqual([]);
   });
 
+  it('BAD CALL - a profile that leaves out a dynamic input named like an Object.prototype member', () => {
+    const model = { ...dynamic, inputs: dynamic.inputs.map((i) => ({ ...i, name: 'toString' })) };
+    const e = caught(() => validateProfiles({}, model));
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toMatch(/does not cover dynamic input "toString"/);
+  });
+
   it('BAD CALL - a dynamic model without profiles: names the input and its dims', () => {
     const e = caught(() => validateProfiles([], dynamic));
     expect(e).toBeInstanceOf(ShapeError);
