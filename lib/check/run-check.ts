@@ -180,8 +180,25 @@ async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], op
         { option: '--inputs' },
       );
     }
+    // A reference with none of the model's outputs would compare nothing and pass ("0/0 compared").
+    if (reference && !model.outputs.some((o) => reference[o.name] !== undefined)) {
+      throw new InvalidValueError(
+        typeof sample.reference === 'string' ? `--reference ${referenceLabel}` : 'reference',
+        `arrays named like the model's outputs (${model.outputs.map((o) => o.name).join(', ')})`,
+        Object.keys(reference).join(', ') || '(no arrays)',
+        'Save the PyTorch outputs under the names given in output_names (numpy.savez(f, **{name: array}))',
+      );
+    }
     if (Object.keys(feeds).length === 0) {
       throw new InvalidValueError(option, `arrays named like the model's inputs (${inputs.map((i) => i.name).join(', ')})`, Object.keys(all).join(', ') || '(no arrays)');
+    }
+    // A dtype the model does not take is the file's fault (numpy saves float64 by default), not the model's: a
+    // usage error (exit 2), as the cross-check has it, rather than a failed run (exit 1).
+    for (const input of inputs) {
+      const t = feeds[input.name];
+      if (t && input.elemType !== 'undefined' && t.type !== input.elemType) {
+        throw new InvalidValueError(`${option} '${input.name}'`, `${input.elemType} (the model input's type)`, t.type, `Save the array as ${input.elemType} (numpy: arr.astype('${input.elemType}'))`);
+      }
     }
     const shapes: Record<string, number[]> = {};
     for (const [name, t] of Object.entries(feeds)) shapes[name] = [...t.dims];
@@ -195,7 +212,16 @@ async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], op
     runs.push({ label: `--shapes ${tag}`, inputsLabel: `generated (seed ${options.seed ?? 0})`, referenceLabel: null, shapes, source: '--shapes' });
   }
   if (runs.length === 0) {
-    // Nothing asked: one run at the model's fixed dims, with defaults for dynamic ones (batch 1, h/w 64).
+    // Nothing asked: one run at the model's fixed dims, with defaults for dynamic ones (batch 1, h/w 64). An input
+    // of unknown rank has no default (a scalar made the run fail, exit 1, for a model that may be fine): usage error.
+    const unranked = inputs.find((i) => i.dims === null);
+    if (unranked) {
+      throw new ShapeError(
+        `input '${unranked.name}' has no shape in the model (unknown rank), so check cannot make up inputs for it: ` +
+          `give its shape with --shapes ${unranked.name}:<dims> (e.g. 1x3x224x224), or --inputs in.npz`,
+        { option: '--shapes', input: unranked.name },
+      );
+    }
     const shapes = completeShapes(model, inputs, {});
     const guessed = inputs.some((i) => i.dims?.some((d) => d.kind !== 'fixed'));
     runs.push({

@@ -172,6 +172,15 @@ export function profileProbes(model: ModelSummary, profiles: readonly Optimizati
     seen.set(key, probe);
     probes.push(probe);
   };
+  // Nothing tells an unknown-rank input's shape (no sample, no profile rank): say so rather than feed a scalar.
+  const unranked = inputs.find((i) => i.dims === null && !profiles.some((p) => p[i.name]?.opt.length));
+  if (unranked) {
+    throw new ShapeError(
+      `input '${unranked.name}' has no shape in the model (unknown rank), so the sweep cannot make up its inputs: ` +
+        `give a sample of its inputs (--inputs in.npz, options.samples), a profile (options.profiles), or the probes (--probes)`,
+      { input: unranked.name },
+    );
+  }
   if (profiles.length === 0 || symbols.length === 0) {
     add('model shapes', 'fixed', profiles.length ? 0 : undefined, {});
     return { probes, skipped };
@@ -280,7 +289,9 @@ export function resolveSweepProfiles(
     return { profiles: validateProfiles(list, model, 'options.profiles'), source: 'given' };
   }
   const symbols = axisSymbols(model);
-  if (symbols.length === 0) return { profiles: [], source: 'model' };
+  // An input of unknown rank has no symbol but still needs a range (from the samples): without one the probes fed
+  // it a scalar and failed.
+  if (symbols.length === 0 && !inputs.some((i) => i.dims === null)) return { profiles: [], source: 'model' };
   let base: OptimizationProfile;
   let source: ProfileSource;
   if (sampleShapes.length) {
@@ -288,9 +299,20 @@ export function resolveSweepProfiles(
     source = 'samples';
   } else {
     base = {};
+    // One default per symbol, from its first use: a symbol shared at different axes ('k' in a[n, k] @ b[k, m])
+    // would otherwise get disjoint ranges and never be varied.
+    const defaultFor = (input: InputSummary, axis: number) => (axis === 0 ? 1 : (input.dims?.length ?? 0) >= 4 && axis >= 2 ? 64 : 8);
+    const symbolDefault = new Map<string, number>();
+    for (const s of symbols) {
+      const first = inputs.find((i) => i.name === s.uses[0].input)!;
+      symbolDefault.set(s.symbol, defaultFor(first, s.uses[0].axis));
+    }
     for (const input of inputs) {
-      const rank = input.dims?.length ?? 0;
-      const opt = (input.dims ?? []).map((d, axis) => (d.kind === 'fixed' ? d.value : axis === 0 ? 1 : rank >= 4 && axis >= 2 ? 64 : 8));
+      const opt = (input.dims ?? []).map((d, axis) => {
+        if (d.kind === 'fixed') return d.value;
+        const s = symbols.find((x) => x.uses.some((u) => u.input === input.name && u.axis === axis));
+        return (s && symbolDefault.get(s.symbol)) ?? defaultFor(input, axis);
+      });
       base[input.name] = { min: opt, opt, max: opt };
     }
     source = 'model';

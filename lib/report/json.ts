@@ -4,9 +4,10 @@
  */
 import type { CrossCheckResult } from '../crosscheck/types';
 import { writeFileAtomic } from '../util/atomic-write';
+import { toJson } from '../util/json';
 
 export function crossCheckJson(result: CrossCheckResult, indent = 2): string {
-  return JSON.stringify(result, null, indent);
+  return toJson(result, indent);
 }
 
 export async function writeJsonReport(file: string, result: CrossCheckResult): Promise<void> {

@@ -181,3 +181,25 @@ test('diagnose(): static findings plus the probe through an OrtRunner session; n
   expect(d2.probe).toBeUndefined();
   expect(never.calls).toEqual([]);
 });
+
+test('an input of unknown rank keeps the caller-given shape at every probe (not a scalar: no false alarm)', async () => {
+  const model = await readModel(
+    encodeModel({
+      nodes: [node('MatMul', ['a', 'b'], ['y'])],
+      inputs: [valueInfo('a', ['n', 4]), valueInfo('b', null)],
+      outputs: [valueInfo('y', ['n', 4])],
+    }),
+  );
+  const fed: Record<string, number[]>[] = [];
+  const session: ProbeSession = {
+    async run(feeds: NamedTensors) {
+      fed.push(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, [...t.dims]])));
+      if (feeds.b.dims.length !== 2) throw new Error("Non-zero status code returned while running MatMul node. Name:'m' Status Message: right_num_dims must be >= 1");
+      return { y: { type: 'float32', dims: [feeds.a.dims[0], 4], data: new Float32Array(feeds.a.dims[0] * 4) } };
+    },
+  };
+  const res = await probeDynamicAxes(model, session, { baseline: { a: [1, 4], b: [4, 4] } });
+  expect(res.findings).toEqual([]);
+  expect(fed.length).toBeGreaterThan(1);
+  for (const f of fed) expect(f.b).toEqual([4, 4]);
+});

@@ -15,6 +15,7 @@ import { formatCheckReport } from '../../lib/check/format';
 import { readModel } from '../../lib/onnx/reader';
 import { readNpz } from '../../lib/tensor/npz';
 import { TrtNodeError } from '../../lib/errors';
+import { encodeModel, floatTensor, node, valueInfo } from '../onnx/build-model';
 import { MODELS, fixture, fixtureFile, modelPath } from './fixtures';
 
 const codes = (r: CheckReport, severities = ['error', 'warning']) =>
@@ -193,6 +194,51 @@ describe('outputs, text, usage errors', () => {
     await expect(check(modelPath('super_resolution'), { shapes: [{ input: [1, 8, 8] }] })).rejects.toThrow(/rank 4/);
     await expect(check('/nonexistent/model.onnx')).rejects.toBeInstanceOf(TrtNodeError);
     await expect(check(modelPath('super_resolution'), { samples: [{ inputs: '/nonexistent/in.npz' }] })).rejects.toBeInstanceOf(TrtNodeError);
+  });
+
+  test('an input of unknown rank with nothing asked is a usage error (no scalar guess); with --shapes it runs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-check-'));
+    try {
+      const file = path.join(dir, 'unranked.onnx');
+      fs.writeFileSync(
+        file,
+        encodeModel({
+          nodes: [node('Conv', ['x', 'W'], ['y'], { attribute: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }] })],
+          initializers: [floatTensor('W', [2, 3, 3, 3])],
+          inputs: [valueInfo('x', null)],
+          outputs: [valueInfo('y', null)],
+        }),
+      );
+      await expect(check(file)).rejects.toThrow(/input 'x' has no shape in the model \(unknown rank\).*--shapes x:/);
+      await expect(check(file)).rejects.toMatchObject({ code: 'ERR_TRT_NODE_SHAPE' });
+      const r = await check(file, { shapes: [{ x: [1, 3, 8, 8] }] });
+      expect(r.runs.map((x) => [x.ok, x.outputs[0]?.dims])).toEqual([[true, [1, 2, 6, 6]]]);
+      expect(r.pass).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('inputs of another dtype than the model takes (numpy float64) are a usage error naming the fix', async () => {
+    const input = { type: 'float64', dims: [1, 1, 8, 8], data: new Float64Array(64) } as const;
+    const err = await check(modelPath('super_resolution'), { samples: [{ inputs: { input } }], probe: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TrtNodeError);
+    expect((err as TrtNodeError).code).toBe('ERR_TRT_NODE_INVALID_VALUE');
+    expect((err as Error).message).toMatch(/Expected float32 \(the model input's type\).*float64.*astype\('float32'\)/);
+  });
+
+  test('a reference holding none of the model outputs is a usage error, not a pass with nothing compared', async () => {
+    const inputs = fixtureFile('super_resolution/inputs_1x1x64x64.npz');
+    const err = await check(modelPath('super_resolution'), { samples: [{ inputs, reference: inputs }], probe: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TrtNodeError);
+    expect((err as TrtNodeError).code).toBe('ERR_TRT_NODE_INVALID_VALUE');
+    expect((err as Error).message).toMatch(/arrays named like the model's outputs \(output\) for --reference .*inputs_1x1x64x64\.npz but received "input".*output_names/);
   });
 
   test('--save-outputs into a missing folder is a usage error before anything runs', async () => {

@@ -80,6 +80,40 @@ describe('FIXED_DIM', () => {
     expect(f.message).toContain('does not match input_names');
   });
 
+  test('static scalar inputs: no advice to make axes dynamic that do not exist; a scalar first input is skipped', async () => {
+    const scalarOnly = await readModel(
+      encodeModel({ nodes: [node('Relu', ['x'], ['y'])], inputs: [valueInfo('x', [])], outputs: [valueInfo('y', [])] }),
+    );
+    expect(diagnoseStatic(scalarOnly)).toEqual([]);
+    const scalarFirst = await readModel(
+      encodeModel({
+        nodes: [node('Mul', ['x', 's'], ['y'])],
+        inputs: [valueInfo('s', []), valueInfo('x', [1, 3, 8, 8])],
+        outputs: [valueInfo('y', [1, 3, 8, 8])],
+      }),
+    );
+    const f = diagnoseStatic(scalarFirst).find((x) => x.code === 'FIXED_DIM')!;
+    expect(f).toMatchObject({ severity: 'info', input: 'x' });
+    expect(f.fix).toContain("'x': {0: 'batch', 2: 'height', 3: 'width'}");
+    expect(f.fix).not.toContain("'s': {}");
+  });
+
+  test('a channel-count conflict (RGB into a 1-channel net) says feed 1 channel, never to make channels dynamic', () => {
+    const only = diagnoseStatic(models.get('super_resolution')!, {
+      requests: [{ source: '--inputs rgb.npz', shapes: { input: [1, 3, 24, 24] } }],
+    }).find((x) => x.code === 'FIXED_DIM')!;
+    expect(only).toMatchObject({ severity: 'error', input: 'input', axis: 1 });
+    expect(only.message).toContain('channel count');
+    expect(only.fix).toContain('1 channel(s)');
+    expect(only.message).not.toContain('dynamic_axes={');
+    const mixed = diagnoseStatic(models.get('super_resolution_static')!, {
+      requests: [{ source: '--shapes', shapes: { input: [1, 3, 128, 128] } }],
+    }).find((x) => x.code === 'FIXED_DIM')!;
+    expect(mixed.fix).toContain("dynamic_axes={'input': {0: 'batch', 2: 'height', 3: 'width'}");
+    expect(mixed.fix).not.toContain('channels');
+    expect(mixed.message).toContain('channel count');
+  });
+
   test('dynamic model with any requested h/w: nothing', () => {
     const findings = diagnoseStatic(models.get('super_resolution')!, {
       requests: [{ source: '--shapes', shapes: { input: [3, 1, 17, 999] } }],
@@ -153,6 +187,25 @@ describe('UNSUPPORTED_OP', () => {
   });
 });
 
+test("UNSUPPORTED_OP: Upsample mode 'bilinear' imports (onnx-tensorrt's Upsample takes it); Resize 'cubic' does not", async () => {
+  const upsample = (mode: string) =>
+    readModel(
+      encodeModel({
+        opsets: [{ domain: '', version: 9 }],
+        nodes: [node('Upsample', ['x', 'sc'], ['y'], { attribute: [{ name: 'mode', type: 3, s: Buffer.from(mode) }] })],
+        initializers: [floatTensor('sc', [4], [1, 1, 2, 2])],
+        inputs: [valueInfo('x', ['n', 3, 8, 8])],
+        outputs: [valueInfo('y', ['n', 3, 16, 16])],
+      }),
+    );
+  const bilinear = diagnoseStatic(await upsample('bilinear'));
+  expect(bilinear.filter((f) => f.code === 'UNSUPPORTED_OP')).toEqual([]);
+  // It still interpolates with asymmetric coordinates: the PyTorch mismatch remains.
+  expect(bilinear.map((f) => f.code)).toEqual(['RESIZE_SEMANTICS']);
+  const cubic = diagnoseStatic(await upsample('cubic')).filter((f) => f.code === 'UNSUPPORTED_OP');
+  expect(cubic.map((f) => f.severity)).toEqual(['error']);
+});
+
 describe('RESIZE_SEMANTICS', () => {
   test('opset 10 Resize and opset 9 Upsample in linear mode; opset 11 half_pixel is clean', () => {
     for (const name of ['bilinear_upsample_opset10', 'bilinear_upsample_opset9']) {
@@ -186,6 +239,19 @@ describe('TRAINING_MODE', () => {
       ['Dropout', 'error'],
     ]);
     expect(findings[0].fix).toContain('model.eval()');
+  });
+
+  test('Dropout whose training_mode is a graph input: a warning that names it as such, not as computed', async () => {
+    const m = await readModel(
+      encodeModel({
+        nodes: [node('Dropout', ['x', '', 't'], ['y'])],
+        inputs: [valueInfo('x', ['n', 4]), valueInfo('t', [], 9)],
+        outputs: [valueInfo('y', ['n', 4])],
+      }),
+    );
+    const f = diagnoseStatic(m).filter((x) => x.code === 'TRAINING_MODE');
+    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f[0].message).toContain("from the graph input 't'");
   });
 
   test('Dropout with training_mode false, or absent: clean', async () => {

@@ -5,6 +5,7 @@
 import { ShapeError, InvalidValueError } from '../../lib/errors';
 import { axisSymbols, givenProbes, oddSize, profileProbes, resolveSweepProfiles } from '../../lib/crosscheck';
 import { readModel } from '../../lib/onnx/reader';
+import { encodeModel, floatTensor, node, valueInfo } from '../onnx/build-model';
 import { fixture, modelOf } from './manifest';
 
 describe('oddSize', () => {
@@ -96,6 +97,39 @@ describe('resolveSweepProfiles', () => {
     const { profiles, source } = resolveSweepProfiles(model, undefined, []);
     expect(source).toBe('model');
     expect(profiles[0].input).toEqual({ min: [1, 3, 32, 32], opt: [1, 3, 64, 64], max: [2, 3, 128, 128] });
+  });
+  test('without samples: a symbol shared at different axes gets one default, so it is actually swept', async () => {
+    // a[n, k] @ b[k, m]: 'k' is axis 1 of a but axis 0 of b; a per-axis default (8 vs 1) gave disjoint ranges.
+    const model = await readModel(
+      encodeModel({
+        nodes: [node('MatMul', ['a', 'b'], ['y'])],
+        inputs: [valueInfo('a', ['n', 'k']), valueInfo('b', ['k', 'm'])],
+        outputs: [valueInfo('y', ['n', 'm'])],
+      }),
+    );
+    const { profiles } = resolveSweepProfiles(model, undefined, []);
+    expect(profiles[0].a).toEqual({ min: [1, 4], opt: [1, 8], max: [2, 16] });
+    expect(profiles[0].b).toEqual({ min: [4, 4], opt: [8, 8], max: [16, 16] });
+    const { probes } = profileProbes(model, profiles);
+    expect(new Set(probes.map((p) => p.values.k)).size).toBeGreaterThan(2);
+    for (const p of probes) expect(p.shapes.a[1]).toBe(p.shapes.b[0]);
+  });
+  test('an input of unknown rank: its range comes from the samples; without any, a usage error instead of a scalar', async () => {
+    const model = await readModel(
+      encodeModel({
+        nodes: [node('Conv', ['x', 'W'], ['y'], { attribute: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }] })],
+        initializers: [floatTensor('W', [2, 3, 3, 3])],
+        inputs: [valueInfo('x', null)],
+        outputs: [valueInfo('y', null)],
+      }),
+    );
+    const fromSamples = resolveSweepProfiles(model, undefined, [{ x: [1, 3, 8, 8] }]);
+    expect(fromSamples.profiles[0].x.opt).toEqual([1, 3, 8, 8]);
+    const { probes } = profileProbes(model, fromSamples.profiles);
+    expect(probes.map((p) => p.shapes.x)).toEqual([[1, 3, 8, 8]]);
+    const none = resolveSweepProfiles(model, undefined, []);
+    expect(() => profileProbes(model, none.profiles)).toThrow(ShapeError);
+    expect(() => profileProbes(model, none.profiles)).toThrow(/input 'x' has no shape in the model \(unknown rank\)/);
   });
   test('given profiles are validated against the model', async () => {
     const model = await readModel(modelOf(fixture('super_resolution')));

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { PNG } from 'pngjs';
 import { crossCheck, type CrossCheckResult, type Runner } from '../../lib/crosscheck';
 import { crossCheckJson, escapeHtml, formatCrossCheckTable, renderHtmlReport, writeHtmlReport } from '../../lib/report';
+import { encodeModel, node, valueInfo } from '../onnx/build-model';
 import { fixture, modelOf, samplesOf } from './manifest';
 
 let result: CrossCheckResult;
@@ -124,6 +125,23 @@ describe('terminal table and JSON', () => {
     const text = formatCrossCheckTable(r);
     expect(text).toMatch(/FAIL <- first failure/);
     expect(text).toMatch(/First failure: probe 0 \(min, input 1x3x32x32\)/);
+  });
+  test('JSON: NaN/Inf errors are written as strings, not as null (null means "not compared")', async () => {
+    const file = path.join(dir, 'identity.onnx');
+    fs.writeFileSync(
+      file,
+      encodeModel({ nodes: [node('Identity', ['x'], ['y'])], inputs: [valueInfo('x', [1, 4])], outputs: [valueInfo('y', [1, 4])] }),
+    );
+    const x = { type: 'float32', dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) } as const;
+    const y = { type: 'float32', dims: [1, 4], data: new Float32Array([1, NaN, 3, 4]) } as const;
+    const r = await crossCheck(file, { samples: [{ inputs: { x }, reference: { y } }], sweep: false });
+    const o = r.probes[0].comparisons[0].outputs[0];
+    expect(o.maxAbsError).toBe(Infinity);
+    const back = JSON.parse(crossCheckJson(r));
+    const b = back.probes[0].comparisons[0].outputs[0];
+    expect(b.maxAbsError).toBe('Infinity');
+    expect(b.worst.expected).toBe('NaN');
+    expect(b.pass).toBe(false);
   });
   test('JSON: the result, error maps without pixels', () => {
     const back = JSON.parse(crossCheckJson(result));

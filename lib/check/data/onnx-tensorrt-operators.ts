@@ -251,6 +251,13 @@ export const RESTRICTIONS = {
     /** Antialiasing (opset 18 `antialias=1`) is not supported. */
     antialias: false,
   },
+  /**
+   * The table lists no restriction for Upsample; onnx-tensorrt's Upsample importer (and its op checker) accept
+   * 'nearest', 'linear' and 'bilinear' (old exports), the last two as linear.
+   */
+  Upsample: {
+    modes: ['nearest', 'linear', 'bilinear'],
+  },
   /** MaxPool's second output (`Indices`) is not supported. */
   MaxPool: { indicesOutput: false },
   /** Dropout imports only when its training_mode input is an initializer that is false. */

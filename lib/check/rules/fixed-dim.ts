@@ -109,11 +109,34 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
   const data = dataInputs(g);
   const rank = input.dims?.length ?? 0;
   const axes = [...new Set(conflicts.map((c) => c.axis))].sort((a, b) => a - b);
-  // Batch usually has to vary too when h/w do; suggest it unless already dynamic.
-  const suggestAxes = rank >= 2 && !axes.includes(0) && input.dims?.[0]?.kind === 'fixed' ? [0, ...axes] : axes;
-  const suggestion = suggestDynamicAxes(g.model, data, input.name, suggestAxes);
-  const sources = [...new Set(conflicts.map((c) => c.source))];
   const parts = conflicts.map((c) => `axis ${c.axis} is fixed at ${c.fixed} but ${c.source} asks for ${c.requested}`);
+  const sources = [...new Set(conflicts.map((c) => c.source))];
+  // Axis 1 of an NCHW/NCDHW input is the channel count, set by the first layer's weights: making it dynamic would
+  // not help (the Conv still needs its in_channels), so such a conflict is a wrong input, not an export problem.
+  const channel = rank === 4 || rank === 5 ? conflicts.find((c) => c.axis === 1) : undefined;
+  const channelText = channel
+    ? ` Axis 1 is the channel count: the model takes ${channel.fixed}, which its first layer's weights usually fix ` +
+      `(nn.Conv2d(in_channels=${channel.fixed})) and dynamic_axes cannot change: feed ${channel.fixed}-channel inputs ` +
+      `(e.g. convert between RGB and grayscale).`
+    : '';
+  const exportAxes = axes.filter((a) => !channel || a !== 1);
+  if (exportAxes.length === 0) {
+    const fix = `feed inputs with ${channel!.fixed} channel(s) on axis 1 of '${input.name}' (the model's in_channels)`;
+    return {
+      code: 'FIXED_DIM',
+      severity: 'error',
+      message:
+        `Input '${input.name}' has fixed dims ${formatDims(input.dims)}: ${[...new Set(parts)].join('; ')}, so onnxruntime ` +
+        `rejects the shape ("Got invalid dimensions for input: ${input.name}") and a TensorRT profile cannot include it.${channelText}`,
+      fix,
+      input: input.name,
+      axis: axes[0],
+      details: { conflicts, modelDims: input.dims, sources },
+    };
+  }
+  // Batch usually has to vary too when h/w do; suggest it unless already dynamic.
+  const suggestAxes = rank >= 2 && !exportAxes.includes(0) && input.dims?.[0]?.kind === 'fixed' ? [0, ...exportAxes] : exportAxes;
+  const suggestion = suggestDynamicAxes(g.model, data, input.name, suggestAxes);
   const fix = `torch.onnx.export(model, args, f, ${suggestion}, ...)`;
   const dynOutputs = misnamedEvidence(g.model, input);
   const misnamed = dynOutputs.length
@@ -127,7 +150,7 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
       `torch.onnx.export fixes every dim not named in dynamic_axes (and silently ignores dynamic_axes keys that are ` +
       `not in input_names), so onnxruntime rejects the shape ("Got invalid dimensions for input: ${input.name}") and a ` +
       `TensorRT profile cannot include it.${misnamed} Re-export with ${suggestion} — keyed by the input's actual name ` +
-      `'${input.name}' — or feed the shape the model was exported with.`,
+      `'${input.name}' — or feed the shape the model was exported with.${channelText}`,
     fix,
     input: input.name,
     axis: axes[0],
@@ -159,8 +182,10 @@ export function checkFixedDims(ctx: RuleContext): Finding[] {
   }
   if (findings.length || data.length === 0 || !data.every(isFullyFixed)) return findings;
 
-  // Every data input is static and nothing asked for another shape.
-  const first = data[0];
+  // Every data input is static and nothing asked for another shape. Scalars have no axis to make dynamic: name
+  // the first input that has one, and say nothing when none has (the fix would be an empty dynamic_axes).
+  const first = data.find((i) => (i.dims?.length ?? 0) > 0);
+  if (!first) return findings;
   const dynamicOutputs = misnamedEvidence(g.model, first);
   const suggestion = suggestDynamicAxes(g.model, data, first.name, defaultDynamicAxes(first.dims?.length ?? 0));
   const fix = `torch.onnx.export(model, args, f, ${suggestion}, ...)`;

@@ -127,7 +127,12 @@ export function declaredSymbols(model: ModelSummary, baseline?: Record<string, r
 function shapesFor(inputs: readonly InputSummary[], values: Map<string, number>, baseline?: Record<string, readonly number[]>): Record<string, number[]> {
   const out: Record<string, number[]> = {};
   for (const input of inputs) {
-    out[input.name] = (input.dims ?? []).map((d: Dim, axis) => {
+    // Unknown rank: only the caller's shape is valid (a scalar made the probes fail, a false SHAPE_NOT_DYNAMIC).
+    if (!input.dims) {
+      out[input.name] = [...(baseline?.[input.name] ?? [])];
+      continue;
+    }
+    out[input.name] = input.dims.map((d: Dim, axis) => {
       if (d.kind === 'fixed') return d.value;
       const symbol = d.kind === 'symbolic' ? d.name : `${input.name}[${axis}]`;
       return values.get(symbol) ?? baseline?.[input.name]?.[axis] ?? 1;

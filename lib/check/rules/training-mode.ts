@@ -39,8 +39,10 @@ export function checkTrainingMode(ctx: RuleContext): Finding[] {
           }),
         );
       } else if (!isConstant(g, flag)) {
+        // A graph input is fed at run time, not computed: say which it is.
+        const source = g.model.inputs.some((i) => i.name === flag) ? 'the graph input' : 'a computed tensor';
         findings.push(
-          finding(node, 'warning', `takes training_mode from a computed tensor '${flag}'; TensorRT requires it to be a false initializer`, {
+          finding(node, 'warning', `takes training_mode from ${source} '${flag}'; TensorRT requires it to be a false initializer`, {
             trainingMode: flag,
           }),
         );

@@ -99,9 +99,11 @@ function attributeProblem(node: NodeSummary): Omit<Problem, 'node' | 'op'> | und
   if (node.domain !== '') return undefined;
   if (node.opType === 'Resize' || node.opType === 'Upsample') {
     const mode = stringAttribute(node, 'mode') ?? 'nearest';
-    if (!(RESTRICTIONS.Resize.modes as readonly string[]).includes(mode)) {
+    // Upsample's importer also takes 'bilinear' (as linear): Resize's list would flag a model TensorRT imports.
+    const modes: readonly string[] = node.opType === 'Upsample' ? RESTRICTIONS.Upsample.modes : RESTRICTIONS.Resize.modes;
+    if (!modes.includes(mode)) {
       return {
-        reason: `${node.opType} mode '${mode}' is not supported by ${TRT} (only ${RESTRICTIONS.Resize.modes.join(', ')})`,
+        reason: `${node.opType} mode '${mode}' is not supported by ${TRT} (only ${modes.join(', ')})`,
         wayOut: "use F.interpolate(mode='bilinear' or 'nearest'), or a plugin for bicubic",
         severity: 'error',
       };
