@@ -9,6 +9,7 @@ import { InvalidValueError } from '../../errors';
 import { parseFixedShapes } from '../../trt/shapes-spec';
 import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write';
 import { DEFAULT_MODEL, PACKAGE_ROOT } from '../defaults';
+import { toJson } from '../../util/json';
 
 interface BenchCliOptions {
   engine?: string;
@@ -96,7 +97,7 @@ export function registerBench(program: Command): void {
         onProgress: (m) => process.stderr.write(`bench: ${m}\n`),
       });
       const chart = await renderLatencyChart(report); // rendered first: a failure leaves neither file half-updated
-      await writeFileAtomic(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+      await writeFileAtomic(jsonFile, `${toJson(report)}\n`);
       await writeFileAtomic(chartFile, chart);
       process.stdout.write(`${formatBenchReport(report)}\n\nwrote ${jsonFile}\nwrote ${chartFile}\n`);
     });

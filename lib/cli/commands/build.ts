@@ -17,6 +17,7 @@ import { OptimizationProfile, validateProfiles } from '../../trt/profiles';
 import { combineMinOptMax, formatProfile, parseShapesSpec } from '../../trt/shapes-spec';
 import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write';
 import { DEFAULT_MODEL } from '../defaults';
+import { toJson } from '../../util/json';
 
 export interface BuildCommandOptions {
   shapes?: string;
@@ -182,7 +183,7 @@ export function registerBuild(program: Command): void {
         warnings: result.warnings,
       };
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        process.stdout.write(`${toJson(summary)}\n`);
       } else {
         process.stdout.write(
           `wrote ${output} (${(result.plan.byteLength / 2 ** 20).toFixed(1)} MiB) in ${(result.buildMs / 1000).toFixed(1)} s with TensorRT ${result.tensorrtVersion}\n` +

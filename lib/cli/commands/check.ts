@@ -16,6 +16,7 @@ import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
 import { parseShapeList } from '../../shapes/spec';
 import { checkOutputFile } from '../../util/atomic-write';
 import { crossCheckExtension, profileSpecs } from './crosscheck-options';
+import { toJson } from '../../util/json';
 
 /** The options commander parses for `check`. */
 export interface CheckCliOptions {
@@ -134,7 +135,7 @@ export function registerCheck(program: Command): void {
       const text = await ext.after?.(cli, options, report, file);
       if (text) extra.push(text);
     }
-    process.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : `${[formatCheckReport(report), ...extra].join('\n\n')}\n`);
+    process.stdout.write(cli.json ? `${toJson(report)}\n` : `${[formatCheckReport(report), ...extra].join('\n\n')}\n`);
     process.exitCode = report.pass ? 0 : 1;
   });
 }

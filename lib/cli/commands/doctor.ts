@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { doctorReport, formatDoctorReport } from '../../trt/doctor';
+import { toJson } from '../../util/json';
 
 export function registerDoctor(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print one JSON document instead of text')
     .action((options: { json?: boolean }) => {
       const report = doctorReport();
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+      process.stdout.write(options.json ? `${toJson(report)}\n` : formatDoctorReport(report));
       process.exitCode = report.ready ? 0 : 1;
     });
 }

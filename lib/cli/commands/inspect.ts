@@ -12,6 +12,7 @@ import { readModel } from '../../onnx/reader';
 import type { ModelSummary } from '../../onnx/types';
 import { domainLabel, formatBytes, formatDims, formatTable, opLabel } from '../../onnx/format';
 import { DEFAULT_MODEL } from '../defaults';
+import { toJson } from '../../util/json';
 
 export interface InspectOptions {
   /** Print JSON instead of tables. Default false. */
@@ -132,7 +133,7 @@ export function registerInspect(program: Command): void {
     .action(async (model: string | undefined, options: InspectOptions) => {
       const summary = await readModel(model ?? DEFAULT_MODEL);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(inspectDocument(summary, options), null, 2)}\n`);
+        process.stdout.write(`${toJson(inspectDocument(summary, options))}\n`);
       } else {
         process.stdout.write(formatInspect(summary, options));
       }
