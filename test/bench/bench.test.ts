@@ -7,6 +7,7 @@ import { DEFAULT_MODEL } from '../../lib/cli/defaults';
 import { TrtNodeError } from '../../lib/errors';
 import { readModel } from '../../lib/onnx/reader';
 import { tensorrtAvailable } from '../../lib/trt';
+import { describeWithGpu } from '../native/gpu-gate';
 
 describe('latency statistics', () => {
   it('matches numpy percentiles (linear interpolation) on a known array', () => {
@@ -155,8 +156,7 @@ describe('BAD CALL: the bench CLI', () => {
   });
 });
 
-const gpuSkip = tensorrtAvailable() ? undefined : 'TensorRT is not available in this build of the addon';
-(gpuSkip ? describe.skip : describe)('TensorRT bench (needs TensorRT and a GPU)', () => {
+describeWithGpu('TensorRT bench (needs TensorRT and a GPU)', () => {
   it('reports H2D, compute and D2H from CUDA events and the Node overhead', async () => {
     const report = await runBench({ model: DEFAULT_MODEL, shapes: [{ input: [1, 1, 64, 64] }], backends: ['trt'], warmup: 2, iterations: 10 });
     const r = report.runs[0];
@@ -165,4 +165,3 @@ const gpuSkip = tensorrtAvailable() ? undefined : 'TensorRT is not available in 
     expect(r.gpu!.nodeOverheadMedianMs).toBeGreaterThanOrEqual(-0.05);
   });
 });
-if (gpuSkip) console.log(`skipping TensorRT bench tests: ${gpuSkip}`);

@@ -10,7 +10,7 @@ import { crossCheck, tensorRTRunnerFromEngine, type EngineLike } from '../../lib
 import { OrtRunner } from '../../lib/runners/ort-runner';
 import { TensorRTUnavailableError } from '../../lib/errors';
 import type { NamedTensors } from '../../lib/tensor/types';
-import { gpuSkipReason } from '../native/gpu-gate';
+import { describeWithGpu, gpuSkipReason } from '../native/gpu-gate';
 import { MODELS, NOT_RUNNABLE, fixture, modelOf, samplesOf } from './manifest';
 
 const skipReason = gpuSkipReason();
@@ -72,17 +72,7 @@ if (skipReason) {
   });
 }
 
-function describeWithTensorRT(name: string, body: () => void): void {
-  if (skipReason) {
-    // eslint-disable-next-line no-console
-    console.log(`skipping "${name}": ${skipReason}`);
-    describe.skip(name, body);
-  } else {
-    describe(name, body);
-  }
-}
-
-describeWithTensorRT('TensorRT vs onnxruntime-node at every probe (GPU)', () => {
+describeWithGpu('TensorRT vs onnxruntime-node at every probe (GPU)', () => {
   const runnable = MODELS.filter((f) => !NOT_RUNNABLE.has(f.name) && !f.expect_findings.includes('WEIGHTS_AS_INPUTS'));
 
   test.each(runnable.map((f) => [f.name, f] as const))('%s: engine built from the sweep profile', async (_name, f) => {

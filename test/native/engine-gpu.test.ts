@@ -13,6 +13,7 @@ import type { BuildProgressEvent } from '../../lib/trt/build-options';
 import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
+import { mulberry32 } from '../../lib/runners/feeds';
 import { describeWithGpu } from './gpu-gate';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
@@ -23,13 +24,8 @@ const profiles = [
 ];
 
 function randomInput(dims: number[], seed: number): ort.Tensor {
-  const n = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    data[i] = s / 2 ** 32;
-  }
+  const next = mulberry32(seed);
+  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, next);
   return new ort.Tensor('float32', data, dims);
 }
 

@@ -14,12 +14,19 @@ export function gpuSkipReason(): string | null {
   return null;
 }
 
+/**
+ * Prints why tests are skipped. Straight to stderr, not console.log: jest drops the console output of a file whose
+ * tests are all skipped, which would hide the reason exactly where it matters.
+ */
+export function printSkip(what: string, reason: string): void {
+  process.stderr.write(`skipping ${what}: ${reason}\n`);
+}
+
 /** `describe` when TensorRT and a GPU are present, else `describe.skip` after printing why. */
 export function describeWithGpu(name: string, body: () => void): void {
   const reason = gpuSkipReason();
   if (reason) {
-    // eslint-disable-next-line no-console
-    console.log(`skipping "${name}": ${reason}`);
+    printSkip(`"${name}"`, reason);
     describe.skip(name, body);
   } else {
     describe(name, body);
