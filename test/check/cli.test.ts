@@ -35,30 +35,24 @@ test('static export with another h/w: exit 1 with FIXED_DIM', async () => {
   expect(doc.findings[0].fix).toContain("dynamic_axes={'input'");
 });
 
+/** The opset-10 bilinear upsample model with its saved inputs and PyTorch reference. */
+const opset10Sample = [
+  modelPath('bilinear_upsample_opset10'),
+  '--inputs',
+  fixtureFile('bilinear_upsample_opset10/inputs_1x3x32x32.npz'),
+  '--reference',
+  fixtureFile('bilinear_upsample_opset10/reference_1x3x32x32.npz'),
+];
+
 test('opset-10 upsample against its PyTorch reference: exit 1, the comparison fails', async () => {
-  const r = await cli(
-    modelPath('bilinear_upsample_opset10'),
-    '--inputs',
-    fixtureFile('bilinear_upsample_opset10/inputs_1x3x32x32.npz'),
-    '--reference',
-    fixtureFile('bilinear_upsample_opset10/reference_1x3x32x32.npz'),
-  );
+  const r = await cli(...opset10Sample);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('RESIZE_SEMANTICS');
   expect(r.stdout).toMatch(/FAIL\s+output/);
 });
 
 test('tolerances large enough make the opset-10 comparison pass (the finding still fails the check)', async () => {
-  const r = await cli(
-    modelPath('bilinear_upsample_opset10'),
-    '--inputs',
-    fixtureFile('bilinear_upsample_opset10/inputs_1x3x32x32.npz'),
-    '--reference',
-    fixtureFile('bilinear_upsample_opset10/reference_1x3x32x32.npz'),
-    '--atol',
-    'output:1',
-    '--json',
-  );
+  const r = await cli(...opset10Sample, '--atol', 'output:1', '--json');
   const doc = JSON.parse(r.stdout);
   expect(doc.runs[0].outputs[0].pass).toBe(true);
   expect(r.code).toBe(1);
