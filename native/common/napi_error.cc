@@ -8,6 +8,17 @@ Napi::Error makeJsError(Napi::Env env, char const* code, std::string const& mess
   return error;
 }
 
+Napi::Array logArray(Napi::Env env, std::vector<LogRecord> const& records) {
+  Napi::Array log = Napi::Array::New(env, records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("severity", Napi::Number::New(env, records[i].severity));
+    o.Set("message", Napi::String::New(env, records[i].message));
+    log.Set(static_cast<uint32_t>(i), o);
+  }
+  return log;
+}
+
 Napi::Error makeJsError(Napi::Env env, Failure const& failure) {
   Napi::Error error = makeJsError(env, failure.code, failure.message);
   if (!failure.parserErrors.empty()) {
@@ -28,14 +39,7 @@ Napi::Error makeJsError(Napi::Env env, Failure const& failure) {
     }
     error.Set("parserErrors", list);
   }
-  Napi::Array log = Napi::Array::New(env, failure.log.size());
-  for (size_t i = 0; i < failure.log.size(); ++i) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("severity", Napi::Number::New(env, failure.log[i].severity));
-    o.Set("message", Napi::String::New(env, failure.log[i].message));
-    log.Set(static_cast<uint32_t>(i), o);
-  }
-  error.Set("log", log);
+  error.Set("log", logArray(env, failure.log));
   Napi::Array recorded = Napi::Array::New(env, failure.recorded.size());
   for (size_t i = 0; i < failure.recorded.size(); ++i) {
     Napi::Object o = Napi::Object::New(env);

@@ -7,6 +7,7 @@
 #include <new>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "native_error.h"
 
@@ -28,6 +29,9 @@ void captureFailure(Failure& failure, char const* defaultCode, Fn&& fn) noexcept
     failure.set(defaultCode, "unexpected non-standard C++ exception");
   }
 }
+
+// TensorRT log records as a JS array of {severity, message}.
+Napi::Array logArray(Napi::Env env, std::vector<LogRecord> const& records);
 
 // A JS Error with `code`, and the collected diagnostics as `parserErrors`, `log` and `recordedErrors` arrays.
 Napi::Error makeJsError(Napi::Env env, Failure const& failure);

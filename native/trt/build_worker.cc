@@ -151,15 +151,7 @@ class BuildWorker final : public PromiseWorker {
       result.Set("timingCache", env.Null());
     }
     result.Set("buildMs", Napi::Number::New(env, workMs_));
-    Napi::Array log = Napi::Array::New(env);
-    std::vector<LogRecord> records = diagnostics_.sink.records();
-    for (size_t i = 0; i < records.size(); ++i) {
-      Napi::Object o = Napi::Object::New(env);
-      o.Set("severity", Napi::Number::New(env, records[i].severity));
-      o.Set("message", Napi::String::New(env, records[i].message));
-      log.Set(static_cast<uint32_t>(i), o);
-    }
-    result.Set("warnings", log);
+    result.Set("warnings", logArray(env, diagnostics_.sink.records()));
     return result;
   }
 
