@@ -34,10 +34,14 @@ export function formatBenchReport(report: BenchReport): string {
     rows.push([NAMES[r.backend], shapeLabel(r.shapes), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
   }
   if (rows.length > 1) lines.push(table(rows));
+  for (const r of report.runs.filter((x) => x.engine && !x.gpu)) {
+    lines.push(`${NAMES[r.backend]} ${shapeLabel(r.shapes)}: median inside the runtime ${ms(r.engine!.median)} ms; binding overhead (end-to-end − runtime) median ${ms(r.overheadMedianMs!)} ms`);
+  }
   for (const r of report.runs.filter((x) => x.gpu)) {
     const g = r.gpu!;
     lines.push(
-      `TensorRT ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); Node overhead ${ms(g.nodeOverheadMedianMs)} ms`,
+      `TensorRT ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); ` +
+        `binding overhead per run (end-to-end − GPU) median ${r.overheadMedianMs !== undefined ? `${(r.overheadMedianMs * 1000).toFixed(1)} µs` : `${ms(g.nodeOverheadMedianMs)} ms`}`,
     );
     if (r.trtexec && 'error' in r.trtexec) lines.push(`  trtexec: ${r.trtexec.error}`);
     else if (r.trtexec) {
@@ -56,6 +60,9 @@ export function formatBenchReport(report: BenchReport): string {
     lines.push(`onnxruntime settings: ${r.description}; intra-op threads ${s.intraOpNumThreads}, inter-op threads ${s.interOpNumThreads || 'auto'}`);
   }
   for (const q of report.ratios) lines.push(`median TensorRT / onnxruntime at ${shapeLabel(q.shapes)}: ${q.trtOverOrtMedian.toFixed(3)}`);
+  const how = new Map<string, string>();
+  for (const r of report.runs) if (r.measuredAs) how.set(NAMES[r.backend], r.measuredAs);
+  for (const [name, text] of how) lines.push(`${name}: ${text}`);
   lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
   return lines.join('\n');
 }
@@ -65,8 +72,12 @@ export function latencyChartSpec(report: BenchReport): VegaLiteSpec {
   const values = report.runs.flatMap((r: BackendRun) =>
     (r.samplesMs ?? []).map((v) => ({ backend: NAMES[r.backend], shapes: shapeLabel(r.shapes), ms: v })),
   );
+  const missing = [...new Set(report.runs.filter((r) => !r.available).map((r) => `${NAMES[r.backend]} not run${r.reason ? `: ${r.reason}` : ''}`))];
   return {
-    title: `Latency per run (ms), ${report.machine.cpuModel}`,
+    title: {
+      text: `Latency per run (ms): ${report.model.split(/[\\/]/).pop()}`,
+      subtitle: [`${report.machine.cpuModel}, Node ${report.machine.node}`, ...missing.map((m) => (m.length > 110 ? `${m.slice(0, 107)}...` : m))],
+    },
     data: { values },
     facet: { row: { field: 'shapes', type: 'nominal', title: null } },
     spec: {

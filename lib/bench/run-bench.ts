@@ -1,16 +1,23 @@
 /**
  * The benchmark: each backend at each shape, warm-up excluded, the same generated inputs every iteration, with the
- * spread and the event-loop lag. TensorRT that cannot run here is reported as unavailable with the reason, and the
- * same call needs no change where TensorRT exists.
+ * spread and the event-loop lag. Backends are the Runners check and the cross-check use (lib/runners): onnxruntime-
+ * node in its worker thread, a TensorRT engine. Each run is timed end to end as JavaScript sees it, and inside the
+ * runtime as the runner measures it (onnxruntime: InferenceSession.run on its thread, which is what a direct caller
+ * of onnxruntime-node waits for; TensorRT: the GPU copies and compute from CUDA events); the difference is what the
+ * binding costs. TensorRT that cannot run here is reported as unavailable with the reason, and the same call needs
+ * no change where TensorRT exists.
  */
 import * as os from 'os';
-import { InvalidValueError, TrtNodeError } from '../errors';
+import { AbortError, InvalidValueError, TrtNodeError } from '../errors';
 import { readModel } from '../onnx/reader';
 import type { InputSummary } from '../onnx/types';
 import { generateProbeFeeds } from '../runners/feeds';
-import { OrtRunner } from '../runners/ort-runner';
+import { createOnnxRuntimeRunner } from '../runners/onnxruntime';
+import type { SessionThread } from '../runners/ort-session';
+import type { Runner, RunTimings } from '../runners/runner';
+import { createTensorRTRunner } from '../runners/tensorrt';
 import type { NamedTensors } from '../tensor/types';
-import { buildEngine, Engine } from '../trt';
+import type { BuildEngineOptions } from '../trt/build-options';
 import type { OptimizationProfile } from '../trt/profiles';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
 import { LatencyStats, summarize } from './stats';
@@ -38,8 +45,28 @@ export interface BenchOptions {
   threads?: number;
   /** Seed of the generated inputs. Default 0. */
   seed?: number;
-  /** Progress lines (backend, shape) for the CLI. */
-  onProgress?: (message: string) => void;
+  /**
+   * Where onnxruntime-node runs: 'worker' (default; the event loop stays free) or 'main' (the calling thread, as a
+   * direct caller of onnxruntime-node runs it: its lag shows how much it blocks).
+   */
+  ortThread?: SessionThread;
+  /** Profile of the engine built when no `engine` is given. Default: one covering every shape set. */
+  profile?: OptimizationProfile;
+  /** Other settings of that build (workspace, timing cache, fp16, tf32...). Default none. */
+  build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes' | 'signal' | 'onProgress'>;
+  /** Progress (backend, shape, runs done) for the CLI. */
+  onProgress?: (event: BenchProgress) => void;
+  /** Stops between runs; runBench rejects with AbortError whose `partial` is the report so far. */
+  signal?: AbortSignal;
+}
+
+export interface BenchProgress {
+  backend: BackendName;
+  shapes?: Record<string, number[]>;
+  phase: 'preparing' | 'warmup' | 'timed';
+  done: number;
+  /** null for --duration runs (time-bound). */
+  total: number | null;
 }
 
 export interface BackendRun {
@@ -57,6 +84,15 @@ export interface BackendRun {
   latency?: LatencyStats;
   samplesMs?: number[];
   throughput?: { inferencesPerSec: number; itemsPerSec: number };
+  /**
+   * How the figures were taken: 'end-to-end' is one run() as JavaScript sees it; 'engine' is the time inside the
+   * runtime (onnxruntime: InferenceSession.run on its thread; TensorRT: CUDA events around the copies and compute).
+   */
+  measuredAs?: string;
+  /** Time inside the runtime per run, ms (see measuredAs). */
+  engine?: LatencyStats;
+  /** The binding's own cost per run: median over runs of (end-to-end − engine), ms. */
+  overheadMedianMs?: number;
   /** TensorRT only, from CUDA events: copies and compute, and what Node adds on top (end-to-end − GPU time). */
   gpu?: { h2d: LatencyStats; compute: LatencyStats; d2h: LatencyStats; nodeOverheadMedianMs: number };
   eventLoopLag?: EventLoopLag;
@@ -73,11 +109,12 @@ export interface BenchReport {
   ratios: { shapes: Record<string, number[]>; trtOverOrtMedian: number }[];
 }
 
+/** A runner to time, with what the report says about it. */
 interface Backend {
+  runner: Runner;
   description: string;
   settings: Record<string, unknown>;
-  run(feeds: NamedTensors): Promise<{ ms: number; gpu?: { h2d: number; compute: number; d2h: number } }>;
-  dispose(): Promise<void>;
+  measuredAs: string;
 }
 
 function positiveInt(name: string, v: number | undefined, fallback: number, min: number): number {
@@ -87,8 +124,8 @@ function positiveInt(name: string, v: number | undefined, fallback: number, min:
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, 'engine' | 'durationS' | 'threads' | 'onProgress'>> &
-  Pick<BenchOptions, 'engine' | 'durationS' | 'threads' | 'onProgress'> {
+type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal';
+export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   if (typeof options.model !== 'string' || !options.model) throw new InvalidValueError('model', 'a path to an .onnx file', options.model);
   const backends = options.backends ?? [...BACKENDS];
   if (!Array.isArray(backends) || backends.length === 0) throw new InvalidValueError('backends', `a non-empty list of ${BACKENDS.join(', ')}`, backends);
@@ -97,6 +134,7 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     throw new InvalidValueError('duration', 'seconds in (0, 3600]', options.durationS);
   }
   if (!Array.isArray(options.shapes)) throw new InvalidValueError('shapes', 'a list of shape sets', options.shapes);
+  if (options.ortThread !== undefined && options.ortThread !== 'worker' && options.ortThread !== 'main') throw new InvalidValueError('ortThread', "'worker' or 'main'", options.ortThread);
   return {
     model: options.model,
     engine: options.engine,
@@ -107,7 +145,11 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     durationS: options.durationS,
     threads: options.threads === undefined ? undefined : positiveInt('threads', options.threads, 0, 1),
     seed: positiveInt('seed', options.seed, 0, 0),
+    ortThread: options.ortThread ?? 'worker',
+    profile: options.profile,
+    build: options.build,
     onProgress: options.onProgress,
+    signal: options.signal,
   };
 }
 
@@ -154,61 +196,74 @@ export function coveringProfile(sets: Record<string, number[]>[]): OptimizationP
   return profile;
 }
 
-async function ortBackend(model: string, threads: number | undefined): Promise<Backend> {
-  const runner = await OrtRunner.create(model, { intraOpNumThreads: threads });
+async function ortBackend(model: string, threads: number | undefined, thread: SessionThread): Promise<Backend> {
+  const runner = await createOnnxRuntimeRunner(model, { ...(threads !== undefined ? { intraOpNumThreads: threads } : {}), thread });
+  const settings = runner.session.settings;
   return {
+    runner,
     description: runner.description,
-    settings: { ...runner.settings, intraOpNumThreads: runner.settings.intraOpNumThreads || `auto (${os.cpus().length} cores)` },
-    async run(feeds) {
-      const t0 = process.hrtime.bigint();
-      await runner.run(feeds);
-      return { ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-    },
-    dispose: () => runner.dispose(),
+    settings: { ...settings, intraOpNumThreads: settings.intraOpNumThreads || `auto (${os.cpus().length} cores)` },
+    measuredAs:
+      thread === 'worker'
+        ? 'onnxruntime-node in a worker thread; engine = InferenceSession.run on that thread (what a direct caller of onnxruntime-node waits for, blocking its thread); end-to-end adds the thread hop'
+        : 'onnxruntime-node on the calling thread (as a direct caller uses it: the event loop is blocked during each run); engine = InferenceSession.run',
   };
 }
 
-async function trtBackend(model: string, plan: string | undefined, sets: Record<string, number[]>[]): Promise<Backend> {
-  let source: string | Buffer;
-  let how: string;
-  if (plan) {
-    source = plan;
-    how = `plan ${plan}`;
-  } else {
-    const built = await buildEngine(model, { profiles: [coveringProfile(sets)] });
-    source = built.plan;
-    how = `built from the model (TensorRT ${built.tensorrtVersion})`;
-  }
-  const engine = await Engine.load(source);
+async function trtBackend(model: string, plan: string | undefined, sets: Record<string, number[]>[], o: ReturnType<typeof validateBenchOptions>): Promise<Backend> {
+  const runner = plan
+    ? await createTensorRTRunner(model, { engine: plan })
+    : await createTensorRTRunner(model, { profiles: [o.profile ?? coveringProfile(sets)], ...(o.build ? { build: o.build } : {}) });
   return {
-    description: `TensorRT engine, ${how}`,
-    settings: { profiles: engine.profileCount },
-    async run(feeds) {
-      const t0 = process.hrtime.bigint();
-      const r = await engine.runWithTimings(feeds);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      return { ms, gpu: { h2d: r.timings.h2dMs, compute: r.timings.computeMs, d2h: r.timings.d2hMs } };
-    },
-    dispose: async () => engine.dispose(),
+    runner,
+    description: runner.description,
+    settings: { profiles: runner.profiles?.length ?? 0 },
+    measuredAs: 'TensorRT engine through the trt-node addon (runs on a libuv worker thread); engine = H2D + compute + D2H from CUDA events on the run\'s stream',
   };
 }
 
-async function measure(backend: Backend, feeds: NamedTensors, o: ReturnType<typeof validateBenchOptions>) {
-  for (let i = 0; i < o.warmup; i++) await backend.run(feeds);
+interface Measured {
+  samples: number[];
+  engine: number[];
+  gpu?: { h2d: number[]; compute: number[]; d2h: number[] };
+  lag: EventLoopLag;
+}
+
+async function measure(backend: Backend, feeds: NamedTensors, shapes: Record<string, number[]>, name: BackendName, o: ReturnType<typeof validateBenchOptions>): Promise<Measured> {
+  const probe = { shapes, label: 'bench' };
+  const runOnce = async (): Promise<{ ms: number; timings: RunTimings }> => {
+    const t0 = process.hrtime.bigint();
+    const r = backend.runner.runTimed ? await backend.runner.runTimed(feeds, probe) : { outputs: await backend.runner.run(feeds, probe), timings: {} };
+    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, timings: r.timings };
+  };
+  for (let i = 0; i < o.warmup; i++) {
+    if (o.signal?.aborted) throw new AbortError('runBench');
+    await runOnce();
+    o.onProgress?.({ backend: name, shapes, phase: 'warmup', done: i + 1, total: o.warmup });
+  }
   const samples: number[] = [];
+  const engine: number[] = [];
   const gpu = { h2d: [] as number[], compute: [] as number[], d2h: [] as number[] };
   const stopLag = measureEventLoopLag();
   const deadline = o.durationS !== undefined ? performance.now() + o.durationS * 1000 : Infinity;
-  for (let i = 0; o.durationS !== undefined ? performance.now() < deadline : i < o.iterations; i++) {
-    const r = await backend.run(feeds);
-    samples.push(r.ms);
-    if (r.gpu) {
-      gpu.h2d.push(r.gpu.h2d);
-      gpu.compute.push(r.gpu.compute);
-      gpu.d2h.push(r.gpu.d2h);
+  try {
+    for (let i = 0; o.durationS !== undefined ? performance.now() < deadline : i < o.iterations; i++) {
+      if (o.signal?.aborted) throw new AbortError('runBench');
+      const r = await runOnce();
+      samples.push(r.ms);
+      if (r.timings.engineMs !== undefined) engine.push(r.timings.engineMs);
+      if (r.timings.computeMs !== undefined) {
+        gpu.h2d.push(r.timings.h2dMs ?? 0);
+        gpu.compute.push(r.timings.computeMs);
+        gpu.d2h.push(r.timings.d2hMs ?? 0);
+      }
+      if (i % 5 === 4) o.onProgress?.({ backend: name, shapes, phase: 'timed', done: i + 1, total: o.durationS === undefined ? o.iterations : null });
     }
+  } catch (err) {
+    stopLag(); // the lag sampler's timer must not outlive an aborted or failed run
+    throw err;
   }
-  return { samples, gpu: gpu.compute.length ? gpu : undefined, lag: stopLag() };
+  return { samples, engine, gpu: gpu.compute.length ? gpu : undefined, lag: stopLag() };
 }
 
 function reasonOf(err: unknown): string {
@@ -223,65 +278,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const runs: BackendRun[] = [];
   const trtexec = findTrtexec();
   const unprepared: unknown[] = [];
-  for (const name of o.backends) {
-    let backend: Backend | undefined;
-    let unavailable: string | undefined;
-    try {
-      o.onProgress?.(`${name}: preparing`);
-      backend = name === 'ort' ? await ortBackend(o.model, o.threads) : await trtBackend(o.model, o.engine, sets);
-    } catch (err) {
-      if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
-      unavailable = reasonOf(err);
-      unprepared.push(err);
-    }
-    for (const shapes of sets) {
-      const batch = Object.values(shapes)[0]?.[0] ?? 1;
-      if (!backend) {
-        runs.push({ backend: name, shapes, batch, available: false, reason: unavailable });
-        continue;
-      }
-      o.onProgress?.(`${name}: ${Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',')}`);
-      const feeds = generateProbeFeeds(inputs, shapes, o.seed);
-      try {
-        const m = await measure(backend, feeds, o);
-        const latency = summarize(m.samples);
-        const run: BackendRun = {
-          backend: name,
-          shapes,
-          batch,
-          available: true,
-          description: backend.description,
-          settings: backend.settings,
-          latency,
-          samplesMs: m.samples,
-          throughput: { inferencesPerSec: 1000 / latency.mean, itemsPerSec: (1000 * batch) / latency.mean },
-          eventLoopLag: m.lag,
-        };
-        if (m.gpu) {
-          const gpuMedian = summarize(m.gpu.h2d.map((h, i) => h + m.gpu!.compute[i] + m.gpu!.d2h[i])).median;
-          run.gpu = { h2d: summarize(m.gpu.h2d), compute: summarize(m.gpu.compute), d2h: summarize(m.gpu.d2h), nodeOverheadMedianMs: latency.median - gpuMedian };
-          if (trtexec && o.engine) {
-            const spec = Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
-            run.trtexec = await runTrtexec(trtexec, o.engine, spec, o.iterations, 200).catch((e: Error) => ({ error: reasonOf(e) }));
-          }
-        }
-        runs.push(run);
-      } catch (err) {
-        runs.push({ backend: name, shapes, batch, available: false, description: backend.description, reason: reasonOf(err) });
-      }
-    }
-    await backend?.dispose();
-  }
-  // Not one backend could start (e.g. `--backends trt` without TensorRT): a report of nothing measured would pass
-  // for a benchmark; the reason (TensorRTUnavailableError...) is the answer.
-  if (unprepared.length === o.backends.length) throw unprepared[0];
-  const ratios = sets.flatMap((shapes) => {
-    const find = (b: BackendName) => runs.find((r) => r.backend === b && r.shapes === shapes && r.latency);
-    const trt = find('trt');
-    const ort = find('ort');
-    return trt?.latency && ort?.latency ? [{ shapes, trtOverOrtMedian: trt.latency.median / ort.latency.median }] : [];
-  });
-  return {
+  const report = (): BenchReport => ({
     model: o.model,
     machine: {
       cpus: os.cpus().length,
@@ -292,6 +289,88 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     },
     settings: { warmup: o.warmup, iterations: o.durationS === undefined ? o.iterations : null, durationS: o.durationS ?? null, seed: o.seed },
     runs,
-    ratios,
+    ratios: ratiosOf(runs, sets),
+  });
+  for (const name of o.backends) {
+    let backend: Backend | undefined;
+    let unavailable: string | undefined;
+    try {
+      o.onProgress?.({ backend: name, phase: 'preparing', done: 0, total: null });
+      backend = name === 'ort' ? await ortBackend(o.model, o.threads, o.ortThread) : await trtBackend(o.model, o.engine, sets, o);
+    } catch (err) {
+      if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
+      unavailable = reasonOf(err);
+      unprepared.push(err);
+    }
+    try {
+      for (const shapes of sets) {
+        const batch = Object.values(shapes)[0]?.[0] ?? 1;
+        if (!backend) {
+          runs.push({ backend: name, shapes, batch, available: false, reason: unavailable });
+          continue;
+        }
+        const feeds = generateProbeFeeds(inputs, shapes, o.seed);
+        try {
+          const m = await measure(backend, feeds, shapes, name, o);
+          runs.push(await runOf(name, shapes, batch, backend, m, o, trtexec));
+        } catch (err) {
+          if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') throw new AbortError('runBench', report());
+          runs.push({ backend: name, shapes, batch, available: false, description: backend.description, reason: reasonOf(err) });
+        }
+      }
+    } finally {
+      await backend?.runner.dispose();
+    }
+  }
+  // Not one backend could start (e.g. `--backends trt` without TensorRT): a report of nothing measured would pass
+  // for a benchmark; the reason (TensorRTUnavailableError...) is the answer.
+  if (unprepared.length === o.backends.length) throw unprepared[0];
+  return report();
+}
+
+async function runOf(
+  name: BackendName,
+  shapes: Record<string, number[]>,
+  batch: number,
+  backend: Backend,
+  m: Measured,
+  o: ReturnType<typeof validateBenchOptions>,
+  trtexec: string | null,
+): Promise<BackendRun> {
+  const latency = summarize(m.samples);
+  const run: BackendRun = {
+    backend: name,
+    shapes,
+    batch,
+    available: true,
+    description: backend.description,
+    settings: backend.settings,
+    measuredAs: backend.measuredAs,
+    latency,
+    samplesMs: m.samples,
+    throughput: { inferencesPerSec: 1000 / latency.mean, itemsPerSec: (1000 * batch) / latency.mean },
+    eventLoopLag: m.lag,
   };
+  if (m.engine.length === m.samples.length && m.engine.length) {
+    run.engine = summarize(m.engine);
+    run.overheadMedianMs = summarize(m.samples.map((x, i) => x - m.engine[i])).median;
+  }
+  if (m.gpu) {
+    const gpuMedian = summarize(m.gpu.h2d.map((h, i) => h + m.gpu!.compute[i] + m.gpu!.d2h[i])).median;
+    run.gpu = { h2d: summarize(m.gpu.h2d), compute: summarize(m.gpu.compute), d2h: summarize(m.gpu.d2h), nodeOverheadMedianMs: latency.median - gpuMedian };
+    if (trtexec && o.engine) {
+      const spec = Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
+      run.trtexec = await runTrtexec(trtexec, o.engine, spec, o.iterations, 200).catch((e: Error) => ({ error: reasonOf(e) }));
+    }
+  }
+  return run;
+}
+
+function ratiosOf(runs: readonly BackendRun[], sets: readonly Record<string, number[]>[]): BenchReport['ratios'] {
+  return sets.flatMap((shapes) => {
+    const find = (b: BackendName) => runs.find((r) => r.backend === b && r.shapes === shapes && r.latency);
+    const trt = find('trt');
+    const ort = find('ort');
+    return trt?.latency && ort?.latency ? [{ shapes, trtOverOrtMedian: trt.latency.median / ort.latency.median }] : [];
+  });
 }

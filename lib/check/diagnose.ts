@@ -7,7 +7,7 @@ import { indexGraph } from './graph';
 import type { RuleContext, StaticRule } from './rules/context';
 import { checkFixedDims } from './rules/fixed-dim';
 import { checkResizeSemantics } from './rules/resize-semantics';
-import { ProbeOptions, ProbeResult, ProbeSession, probeDynamicAxes } from './rules/shape-not-dynamic';
+import { probeDynamicAxes, type ProbeOptions, type ProbeResult, type ProbeSession } from '../pipeline/probe-axes';
 import { checkTrainingMode } from './rules/training-mode';
 import { checkUnsupportedOps } from './rules/unsupported-op';
 import { checkWeightsAsInputs } from './rules/weights-as-inputs';

@@ -6,11 +6,11 @@
 export * from './types';
 export { STATIC_RULES, blocksRun, diagnose, diagnoseStatic } from './diagnose';
 export type { DiagnoseOptions, Diagnosis } from './diagnose';
-export { probeDynamicAxes } from './rules/shape-not-dynamic';
-export type { ProbeOptions, ProbeResult, ProbeSession, ProbeAttempt, ProbeFailure } from './rules/shape-not-dynamic';
+export { probeDynamicAxes } from '../pipeline/probe-axes';
+export type { ProbeOptions, ProbeResult, ProbeSession } from '../pipeline/probe-axes';
+export type { ProbeAttempt, ProbeFailure } from './rules/shape-not-dynamic';
 export { translateOrtError } from './ort-translate';
 export { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from './data/onnx-tensorrt-operators';
 export { check } from './run-check';
 export type { CheckOptions, CheckReport, CheckSample, OutputReport, RunReport } from './run-check';
 export { formatCheckReport } from './format';
-export type { BackendFactory, RunBackend } from './backends';

@@ -1,54 +1,83 @@
 /**
- * check(): read the model → static diagnostics → run it (onnxruntime-node by default) at the requested shapes / on
- * the given inputs → compare with the PyTorch reference when given → probe the declared dynamic axes → one
- * JSON-able report. formatCheckReport() renders it for people.
+ * check() = the model's static diagnostics + the run pipeline (lib/pipeline) that the cross-check runs: the
+ * requested runs (samples compared with their PyTorch references, --shapes, or default sizes), then the dynamic-axes
+ * probes (SHAPE_NOT_DYNAMIC), or, when a cross-check is asked for (sweep, probes, a TensorRT engine), the sweep of
+ * the dynamic range. One JSON-able report; formatCheckReport() renders it for people.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { FileError, InvalidValueError, ShapeError, TrtNodeError } from '../errors';
-import { readModel } from '../onnx/reader';
-import type { InputSummary, ModelSummary } from '../onnx/types';
-import { readNpz, writeNpz } from '../tensor/npz';
-import type { NamedTensors, TensorLike } from '../tensor/types';
-import type { BackendFactory, RunBackend } from './backends';
-import { compareTensors } from '../compare';
-import type { OutputComparison, ToleranceOverrides } from '../compare';
-import { formatDims, indexGraph, shapeTag } from './graph';
+import { AbortError, InvalidTypeError } from '../errors';
+import type { ModelSummary } from '../onnx/types';
+import { planProbes, requestedBaseline } from '../pipeline/plan';
+import { feedInputs, givenProbes, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from '../pipeline/probes';
+import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
+import { pipelineResult } from '../pipeline/result';
+import { runPipeline } from '../pipeline/run';
+import type { CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types';
+import { mergeFindings } from '../pipeline/verdicts';
+import { displayPath, loadSamples, type Sample } from '../runners/reference';
+import type { Runner } from '../runners/runner';
+import { createRunners, disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt';
+import { writeNpz } from '../tensor/npz';
+import type { NamedTensors } from '../tensor/types';
+import type { OptimizationProfile } from '../trt/profiles';
+import { checkOutputFile } from '../util/atomic-write';
+import type { OutputComparison } from '../compare';
+import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../crosscheck/options';
+import type { CrossCheckProgress } from '../crosscheck';
+import { indexGraph, shapeTag } from './graph';
 import { blocksRun, diagnoseStatic } from './diagnose';
-import { createOrtBackend, generateFeeds } from './ort-backend';
-import { cleanOrtMessage, translateOrtError } from './ort-translate';
-import { dataInputs, dimConflicts } from './rules/fixed-dim';
-import { declaredSymbols, probeDynamicAxes, ProbeAttempt } from './rules/shape-not-dynamic';
+import { defaultFailureClassifier } from './rules/shape-not-dynamic';
 import type { Finding, FindingCode, ShapeRequest } from './types';
-import { hasErrors, sortFindings } from './types';
+import { hasErrors } from './types';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
-export interface CheckSample {
-  /** Path of an .npz with the model inputs by name, or the tensors themselves. */
-  inputs: string | NamedTensors;
-  /** Path of an .npz with the expected outputs by name (e.g. PyTorch's), or the tensors. Default none. */
-  reference?: string | NamedTensors;
-  /** Shown in the report. Default: the inputs file name, or "tensors". */
-  label?: string;
-}
+export type CheckSample = Sample;
 
-export interface CheckOptions {
+export interface CheckOptions extends CommonRunOptions {
   /** Input shape sets to run with generated inputs (trtexec --shapes syntax, parsed). Default none. */
   shapes?: Record<string, number[]>[];
   /** Runs on given inputs, each optionally compared with a reference. Default none. */
   samples?: CheckSample[];
-  /** atol/rtol overrides, global and per output. Default: per dtype (lib/compare/tolerances.ts). */
-  tolerance?: ToleranceOverrides;
-  /** Write the outputs of the runs to this .npz (atomically). With several runs keys are `<output>@<shape tag>`. */
+  /**
+   * Write the outputs of the runs to this .npz (atomically; never over the model or one of its inputs). With
+   * several runs keys are `<output>@<shape tag>`.
+   */
   saveOutputs?: string;
   /** Probe the declared dynamic axes (SHAPE_NOT_DYNAMIC). Default true. */
   probe?: boolean;
   /** Profile bounds to probe and check against fixed dims, e.g. from --minShapes/--maxShapes. Default none. */
   bounds?: { label: string; shapes: Record<string, number[]> }[];
-  /** Seed of generated inputs. Default 0. */
-  seed?: number;
-  /** Backends to run on. Default: onnxruntime-node on CPU. */
-  backends?: BackendFactory[];
+  /**
+   * What runs the model: runner specs or your own Runners. Default: the saved references (when samples have them)
+   * and onnxruntime-node (plus onnxruntime with graph optimizations off as a second opinion when sweeping without
+   * TensorRT), and TensorRT when `engine` or `tensorrt` is given.
+   */
+  runners?: (RunnerSpec | Runner)[];
+  /** Also run this TensorRT engine (plan path or bytes), cross-checked across its profiles. Default none. */
+  engine?: string | Uint8Array;
+  /** Also build a TensorRT engine from `profiles` and cross-check it (true, or build options). Default false. */
+  tensorrt?: boolean | Omit<TensorRTRunnerOptions, 'engine' | 'profiles'>;
+  /** Sweep the dynamic range (each profile's min/opt/max, sizes in between, odd sizes): a cross-check. Default false. */
+  sweep?: boolean;
+  /** Probe these shapes instead of the sweep (a cross-check). Default none. */
+  probes?: Record<string, number[]>[];
+  /** Profiles to sweep or build with. Default: the engine's, else derived from the samples or defaults. */
+  profiles?: OptimizationProfile | OptimizationProfile[];
+  /** Skip sweep probes whose inputs exceed this many elements. Default 2**24. */
+  maxElements?: number;
+  /** Called once the model is read and the runners exist, before anything runs (the text report starts from it). */
+  onStart?: (start: CheckStart) => void;
+  /** Called after each probe (the text report streams from it). */
+  onProgress?: (event: CrossCheckProgress) => void;
+}
+
+/** What is known before the runs: the static findings, the runners, and the cross-check's profiles if one runs. */
+export interface CheckStart {
+  model: string | null;
+  opset: number;
+  findings: Finding[];
+  runners: RunnerInfo[];
+  crossCheck: { profiles: OptimizationProfile[]; profileSource: ProfileSource | 'none' } | null;
 }
 
 /**
@@ -69,10 +98,12 @@ export type OutputReport = { name: string; dtype: string | null; dims: number[] 
 );
 
 export interface RunReport {
+  /** The runner: 'onnxruntime', 'tensorrt'... */
   backend: string;
   label: string;
   /** The .npz the inputs came from, or 'generated (seed N)'. */
   inputs: string;
+  /** What the outputs were compared with: the reference file, another runner, or null. */
   reference: string | null;
   shapes: Record<string, number[]>;
   /** The model ran. */
@@ -91,161 +122,52 @@ export interface CheckReport {
   runs: RunReport[];
   /** The dynamic-axes probe: the sizes tried and whether each ran. */
   probe?: { attempts: { label: string; shapes: Record<string, number[]>; ok: boolean; error?: string }[] };
+  /** The cross-check (when a sweep, probes or a TensorRT engine was asked for): every probe, runner and comparison. */
+  crossCheck?: CrossCheckResult;
   /** The .npz the outputs were saved to. */
   savedOutputs?: string;
-  /** No error-severity finding, every run ran, every comparison passed. */
+  /** No error-severity finding, every run ran, every comparison passed, the cross-check did not fail. */
   pass: boolean;
+  /** Set when the check was stopped (AbortSignal, Ctrl-C): what is here is what finished. */
+  interrupted?: boolean;
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }
 
-interface PlannedRun {
-  label: string;
-  inputsLabel: string;
-  referenceLabel: string | null;
-  feeds?: NamedTensors;
-  /** Shapes for generated feeds. */
-  shapes: Record<string, number[]>;
-  reference?: NamedTensors;
-  source: string;
-}
+const REQUESTED = new Set(['sample', 'given', 'default', 'fixed']);
+const DYNAMIC_AXES = new Set(['aligned', 'odd', 'bound', 'axis']);
 
-function label(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
-async function loadTensors(value: string | NamedTensors): Promise<NamedTensors> {
-  return typeof value === 'string' ? readNpz(value) : value;
-}
-
-/** Validates one shape set against the model's data inputs (usage errors: unknown name, wrong rank, missing dynamic input). */
-function validateShapes(inputs: readonly InputSummary[], shapes: Record<string, readonly number[]>, option: string, requireAll: boolean): void {
-  const names = inputs.map((i) => i.name);
-  for (const [name, dims] of Object.entries(shapes)) {
-    const input = inputs.find((i) => i.name === name);
-    if (!input) throw new InvalidValueError(option, `one of the model's inputs (${names.join(', ')})`, name);
-    if (input.dims && input.dims.length !== dims.length) {
-      throw new ShapeError(`${option}: input '${name}' has rank ${input.dims.length} ${formatDims(input.dims)} but the shape given is ${shapeTag(dims)} (rank ${dims.length})`, {
-        option,
-        input: name,
-      });
-    }
-    if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(`${option}: input '${name}' has an invalid size in ${dims.join('x')}`, { option, input: name });
-  }
-  if (!requireAll) return;
-  for (const input of inputs) {
-    if (shapes[input.name]) continue;
-    if (input.dims?.every((d) => d.kind === 'fixed')) continue;
-    throw new ShapeError(`${option}: no shape for input '${input.name}', whose dims ${formatDims(input.dims)} are dynamic; give one like ${input.name}:${(input.dims ?? []).map((d) => (d.kind === 'fixed' ? d.value : 1)).join('x')}`, {
-      option,
-      input: input.name,
-    });
-  }
-}
-
-/** Shapes for every data input: the given ones, fixed dims, and defaults for dynamic dims. */
-function completeShapes(model: ModelSummary, inputs: readonly InputSummary[], given: Record<string, readonly number[]>): Record<string, number[]> {
-  const symbols = declaredSymbols(model, given);
-  const out: Record<string, number[]> = {};
-  for (const input of inputs) {
-    if (given[input.name]) {
-      out[input.name] = [...given[input.name]];
-      continue;
-    }
-    out[input.name] = (input.dims ?? []).map((d, axis) => {
-      if (d.kind === 'fixed') return d.value;
-      const sym = symbols.find((s) => s.uses.some((u) => u.input === input.name && u.axis === axis));
-      return sym?.base ?? 1;
-    });
-  }
-  return out;
-}
-
-async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], options: CheckOptions): Promise<PlannedRun[]> {
-  const runs: PlannedRun[] = [];
-  for (const sample of options.samples ?? []) {
-    const inputsLabel = typeof sample.inputs === 'string' ? label(sample.inputs) : 'tensors';
-    const referenceLabel = sample.reference === undefined ? null : typeof sample.reference === 'string' ? label(sample.reference) : 'tensors';
-    const all = await loadTensors(sample.inputs);
-    const reference = sample.reference === undefined ? undefined : await loadTensors(sample.reference);
-    // Feeds are the arrays named like the model's data inputs; others (e.g. outputs saved alongside) are ignored.
-    const feeds: NamedTensors = {};
-    for (const input of inputs) if (all[input.name]) feeds[input.name] = all[input.name];
-    const option = typeof sample.inputs === 'string' ? `--inputs ${inputsLabel}` : 'inputs';
-    if (Object.keys(feeds).length === 0 && sample.inputs === sample.reference && typeof sample.reference === 'string') {
-      throw new TrtNodeError(
-        'ERR_TRT_NODE_USAGE',
-        `--reference ${referenceLabel} holds no array named like the model's inputs (${inputs.map((i) => i.name).join(', ')}): ` +
-          'pass --inputs with the .npz of inputs the reference outputs were computed from',
-        { option: '--inputs' },
-      );
-    }
-    // A reference with none of the model's outputs would compare nothing and pass ("0/0 compared").
-    if (reference && !model.outputs.some((o) => reference[o.name] !== undefined)) {
-      throw new InvalidValueError(
-        typeof sample.reference === 'string' ? `--reference ${referenceLabel}` : 'reference',
-        `arrays named like the model's outputs (${model.outputs.map((o) => o.name).join(', ')})`,
-        Object.keys(reference).join(', ') || '(no arrays)',
-        'Save the PyTorch outputs under the names given in output_names (numpy.savez(f, **{name: array}))',
-      );
-    }
-    if (Object.keys(feeds).length === 0) {
-      throw new InvalidValueError(option, `arrays named like the model's inputs (${inputs.map((i) => i.name).join(', ')})`, Object.keys(all).join(', ') || '(no arrays)');
-    }
-    // A dtype the model does not take is the file's fault (numpy saves float64 by default), not the model's: a
-    // usage error (exit 2), as the cross-check has it, rather than a failed run (exit 1).
-    for (const input of inputs) {
-      const t = feeds[input.name];
-      if (t && input.elemType !== 'undefined' && t.type !== input.elemType) {
-        throw new InvalidValueError(`${option} '${input.name}'`, `${input.elemType} (the model input's type)`, t.type, `Save the array as ${input.elemType} (numpy: arr.astype('${input.elemType}'))`);
+function validateCheckOptions(options: CheckOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidTypeError('options', 'an object', options);
+  if (options.shapes !== undefined) {
+    if (!Array.isArray(options.shapes)) throw new InvalidTypeError('options.shapes', 'an array of {input: dims} objects', options.shapes);
+    options.shapes.forEach((set, i) => {
+      if (typeof set !== 'object' || set === null || Array.isArray(set)) throw new InvalidTypeError(`options.shapes[${i}]`, 'an object {input: dims}', set);
+      for (const [name, dims] of Object.entries(set)) {
+        if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) throw new InvalidTypeError(`options.shapes[${i}]['${name}']`, 'an array of sizes', dims);
       }
-    }
-    const shapes: Record<string, number[]> = {};
-    for (const [name, t] of Object.entries(feeds)) shapes[name] = [...t.dims];
-    validateShapes(inputs, shapes, option, false);
-    runs.push({ label: sample.label ?? inputsLabel, inputsLabel, referenceLabel, feeds, shapes, reference, source: option });
-  }
-  for (const given of options.shapes ?? []) {
-    validateShapes(inputs, given, '--shapes', true);
-    const shapes = completeShapes(model, inputs, given);
-    const tag = Object.entries(shapes).map(([n, d]) => `${n}:${shapeTag(d)}`).join(',');
-    runs.push({ label: `--shapes ${tag}`, inputsLabel: `generated (seed ${options.seed ?? 0})`, referenceLabel: null, shapes, source: '--shapes' });
-  }
-  if (runs.length === 0) {
-    // Nothing asked: one run at the model's fixed dims, with defaults for dynamic ones (batch 1, h/w 64). An input
-    // of unknown rank has no default (a scalar made the run fail, exit 1, for a model that may be fine): usage error.
-    const unranked = inputs.find((i) => i.dims === null);
-    if (unranked) {
-      throw new ShapeError(
-        `input '${unranked.name}' has no shape in the model (unknown rank), so check cannot make up inputs for it: ` +
-          `give its shape with --shapes ${unranked.name}:<dims> (e.g. 1x3x224x224), or --inputs in.npz`,
-        { option: '--shapes', input: unranked.name },
-      );
-    }
-    const shapes = completeShapes(model, inputs, {});
-    const guessed = inputs.some((i) => i.dims?.some((d) => d.kind !== 'fixed'));
-    runs.push({
-      label: guessed ? 'default shapes' : 'model shapes',
-      inputsLabel: `generated (seed ${options.seed ?? 0})`,
-      referenceLabel: null,
-      shapes,
-      source: guessed ? 'default shapes' : 'the model shapes',
     });
   }
-  return runs;
+  if (options.saveOutputs !== undefined && (typeof options.saveOutputs !== 'string' || options.saveOutputs === '')) {
+    throw new InvalidTypeError('options.saveOutputs', 'the path of an .npz file to write', options.saveOutputs);
+  }
+  if (options.probe !== undefined && typeof options.probe !== 'boolean') throw new InvalidTypeError('options.probe', 'a boolean', options.probe);
+  if (options.bounds !== undefined && !Array.isArray(options.bounds)) throw new InvalidTypeError('options.bounds', 'an array of {label, shapes}', options.bounds);
+  if (options.runners !== undefined && !Array.isArray(options.runners)) throw new InvalidTypeError('options.runners', 'an array of runner specs or Runners', options.runners);
 }
 
-function addFinding(findings: Finding[], f: Finding | undefined): Finding | undefined {
-  if (!f) return undefined;
-  const key = (x: Finding) => `${x.code}|${x.node?.name ?? ''}|${x.input ?? ''}`;
-  const existing = findings.find((x) => key(x) === key(f) && x.severity === f.severity);
-  if (existing) return existing;
-  findings.push(f);
-  return f;
+/** The runners check uses when none are given. */
+function defaultSpecs(options: CheckOptions, withReference: boolean, crossChecking: boolean): (RunnerSpec | Runner)[] {
+  const specs: (RunnerSpec | Runner)[] = [];
+  if (withReference) specs.push({ kind: 'reference' });
+  const tensorrt = options.engine !== undefined || Boolean(options.tensorrt);
+  // Without TensorRT, onnxruntime with graph optimizations off is the second opinion (and the expected side).
+  if (crossChecking && !tensorrt) specs.push({ kind: 'onnxruntime', graphOptimization: 'disabled' });
+  specs.push({ kind: 'onnxruntime' });
+  return specs;
 }
 
-function notCompared(name: string, t: TensorLike, problem?: string): OutputReport {
-  const base = { name, dtype: t.type, dims: [...t.dims], compared: false as const, pass: null, maxAbsError: null, maxRelError: null, failingFraction: null };
+function notCompared(name: string, dtype: string | null, dims: number[] | null, problem?: string): OutputReport {
+  const base = { name, dtype, dims, compared: false as const, pass: null, maxAbsError: null, maxRelError: null, failingFraction: null };
   return problem ? { ...base, problem } : base;
 }
 
@@ -254,174 +176,215 @@ function compared(c: OutputComparison): OutputReport {
   return { name: output, dtype, dims, compared: true, ...rest };
 }
 
-function compareRun(outputs: NamedTensors, reference: NamedTensors | undefined, model: ModelSummary, options: CheckOptions): OutputReport[] {
-  const reports: OutputReport[] = [];
-  const inputNames = new Set(model.inputs.map((i) => i.name));
-  for (const [name, actual] of Object.entries(outputs)) {
-    const expected = reference?.[name];
-    if (!expected) reports.push(notCompared(name, actual, reference ? 'not in the reference' : undefined));
-    else reports.push(compared(compareTensors(name, actual, expected, { tolerance: options.tolerance })));
-  }
-  for (const [name, expected] of Object.entries(reference ?? {})) {
-    if (outputs[name] || inputNames.has(name)) continue;
-    const c = compareTensors(name, undefined, expected, { tolerance: options.tolerance });
-    c.problem = `the reference has '${name}', which the model does not output (outputs: ${Object.keys(outputs).join(', ')}); check output_names in torch.onnx.export`;
-    reports.push(compared(c));
-  }
-  return reports;
+/** check's view of a requested probe: one RunReport per model runner (one saying why when none could run). */
+export function runViewsOf(p: ProbeReport, runners: readonly RunnerInfo[]): RunReport[] {
+  const modelRuns = p.runs.filter((r) => runners.find((x) => x.name === r.runner)?.kind !== 'reference');
+  if (modelRuns.length) return modelRuns.map((r) => runView(p, r, p.reference ?? null));
+  const message = p.blocked?.message ?? 'not run';
+  const error = { message, ...(p.blocked?.code ? { code: p.blocked.code as FindingCode } : {}) };
+  return [{ backend: 'onnxruntime', label: p.label, inputs: p.inputs, reference: p.reference ?? null, shapes: p.shapes, ok: false, error, outputs: [], pass: false }];
 }
 
-interface BackendResult {
-  runs: RunReport[];
-  /** Shapes and output dims of the first run that worked (the probe starts there). */
-  baseline?: { shapes: Record<string, number[]>; outputDims: Record<string, number[]> };
-  outputs: NamedTensors;
-}
-
-/** Loads the model on one backend; a failure is reported on each run (translated to a finding when it is one). */
-async function loadBackend(factory: BackendFactory, modelPath: string | null, summary: ModelSummary, findings: Finding[]): Promise<{ backend?: RunBackend; error?: RunReport['error'] }> {
-  if (blocksRun(findings)) return { error: { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' } };
-  if (!modelPath) return { error: { message: 'not run: the model was given as a summary without a file' } };
-  try {
-    return { backend: await factory(modelPath) };
-  } catch (err) {
-    const f = addFinding(findings, translateOrtError(summary, err));
-    return { error: f ? { message: `cannot load the model (see ${f.code})`, code: f.code } : { message: `cannot load the model: ${cleanOrtMessage(err)}` } };
-  }
-}
-
-/** Every planned run on one backend, compared with its reference. */
-async function runAll(
-  backend: RunBackend | undefined,
-  loadError: RunReport['error'],
-  planned: readonly PlannedRun[],
-  summary: ModelSummary,
-  inputs: readonly InputSummary[],
-  findings: Finding[],
-  options: CheckOptions,
-): Promise<BackendResult> {
-  const result: BackendResult = { runs: [], outputs: {} };
-  for (const plan of planned) {
-    const run: RunReport = {
-      backend: backend?.name ?? 'onnxruntime',
-      label: plan.label,
-      inputs: plan.inputsLabel,
-      reference: plan.referenceLabel,
-      shapes: plan.shapes,
-      ok: false,
-      outputs: [],
-      pass: false,
-    };
-    result.runs.push(run);
-    if (!backend) {
-      run.error = loadError;
-      continue;
+/** check's view of one runner at one requested probe. */
+function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null): RunReport {
+  const ok = run.status === 'ran';
+  const comparison = p.comparisons.find((c) => c.actual === run.runner);
+  const outputs: OutputReport[] = [];
+  if (ok) {
+    const names = Object.keys(run.outputDims ?? {});
+    for (const name of names) {
+      const c = comparison?.outputs.find((o) => o.output === name);
+      if (c) outputs.push(compared(c));
+      else outputs.push(notCompared(name, run.outputTypes?.[name] ?? null, run.outputDims![name], comparison?.expected === 'reference' ? 'not in the reference' : undefined));
     }
-    const conflicting = inputs.find((i) => plan.shapes[i.name] && dimConflicts(i, plan.shapes[i.name], plan.source).length);
-    if (conflicting) {
-      run.error = { message: `not run: the shape conflicts with the fixed dims ${formatDims(conflicting.dims)} of input '${conflicting.name}' (see FIXED_DIM)`, code: 'FIXED_DIM' };
-      continue;
-    }
-    try {
-      const outputs = await backend.run(plan.feeds ?? generateFeeds(inputs, plan.shapes, options.seed ?? 0));
-      run.ok = true;
-      run.outputs = compareRun(outputs, plan.reference, summary, options);
-      run.pass = run.outputs.every((o) => o.pass !== false);
-      result.baseline ??= { shapes: plan.shapes, outputDims: Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, [...t.dims]])) };
-      // Several runs: keys '<output>@<shape of the first input>' ('#2'... if shapes repeat).
-      const tag = shapeTag(plan.shapes[inputs[0]?.name] ?? []);
-      for (const [k, t] of Object.entries(outputs)) {
-        let key = planned.length > 1 ? `${k}@${tag}` : k;
-        for (let i = 2; result.outputs[key]; i++) key = `${k}@${tag}#${i}`;
-        result.outputs[key] = t;
-      }
-    } catch (err) {
-      const f = addFinding(findings, translateOrtError(summary, err, { source: plan.source, shapes: plan.shapes }));
-      run.error = f ? { message: `failed (see ${f.code}): ${cleanOrtMessage(err)}`, code: f.code } : { message: cleanOrtMessage(err) };
-    }
+    for (const c of comparison?.outputs ?? []) if (!names.includes(c.output)) outputs.push(compared(c));
   }
-  return result;
-}
-
-async function checkWritable(file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const st = await fs.promises.stat(dir).catch(() => null);
-  if (!st?.isDirectory()) throw new FileError(file, `cannot be written: the folder ${dir} does not exist`);
-}
-
-/**
- * Checks a model: diagnostics, runs on each backend (onnxruntime-node by default), comparisons with references,
- * the dynamic-axes probe (on the first backend). Throws TrtNodeError for usage and input errors (missing or
- * malformed files, unknown input names, wrong ranks); everything about the model itself goes in the report.
- */
-export async function check(model: string | ModelSummary, options: CheckOptions = {}): Promise<CheckReport> {
-  const summary = typeof model === 'string' ? await readModel(model) : model;
-  const modelPath = typeof model === 'string' ? model : summary.file;
-  if (options.saveOutputs) await checkWritable(options.saveOutputs);
-  const g = indexGraph(summary);
-  const inputs = dataInputs(g);
-  const planned = await planRuns(summary, inputs, options);
-  for (const b of options.bounds ?? []) validateShapes(inputs, b.shapes, b.label, false);
-  const requests: ShapeRequest[] = [
-    ...planned.map((p) => ({ source: p.source, shapes: p.shapes })),
-    ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
-  ];
-  const findings: Finding[] = diagnoseStatic(summary, { requests });
-  const runs: RunReport[] = [];
-  let probeReport: CheckReport['probe'];
-  let savedOutputs: string | undefined;
-
-  const factories = options.backends ?? [createOrtBackend];
-  for (const [index, factory] of factories.entries()) {
-    const { backend, error } = await loadBackend(factory, modelPath, summary, findings);
-    try {
-      const result = await runAll(backend, error, planned, summary, inputs, findings, options);
-      runs.push(...result.runs);
-      if (!backend || index > 0) continue;
-      // The first backend also probes and saves. The probe is skipped when every run already failed in a
-      // baked-in Reshape (it would only repeat that).
-      const alreadyPinned = !result.baseline && findings.some((f) => f.code === 'SHAPE_NOT_DYNAMIC');
-      if (options.probe !== false && !alreadyPinned) {
-        const probe = await probeDynamicAxes(summary, backend, {
-          // From a run that worked; else the probe's own defaults (a failed request may conflict with fixed dims).
-          baseline: result.baseline?.shapes,
-          baselineOutputDims: result.baseline?.outputDims,
-          bounds: options.bounds,
-        });
-        for (const f of probe.findings) addFinding(findings, f);
-        probeReport = { attempts: probe.attempts.map(attemptSummary) };
-      }
-      if (options.saveOutputs && Object.keys(result.outputs).length) {
-        await writeNpz(options.saveOutputs, result.outputs);
-        savedOutputs = options.saveOutputs;
-      }
-    } finally {
-      await backend?.dispose();
-    }
-  }
-
-  const sorted = sortFindings(findings);
-  const compared = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
+  const reference = comparison ? (comparison.expected === 'reference' ? referenceLabel : comparison.expected) : null;
   return {
-    model: modelPath ? label(modelPath) : null,
-    opset: g.opset,
-    findings: sorted,
-    runs,
-    ...(probeReport ? { probe: probeReport } : {}),
-    ...(savedOutputs ? { savedOutputs } : {}),
-    pass: !hasErrors(sorted) && runs.every((r) => r.pass),
-    summary: {
-      errors: sorted.filter((f) => f.severity === 'error').length,
-      warnings: sorted.filter((f) => f.severity === 'warning').length,
-      info: sorted.filter((f) => f.severity === 'info').length,
-      runs: runs.length,
-      failedRuns: runs.filter((r) => !r.ok).length,
-      compared: compared.length,
-      failedOutputs: compared.filter((o) => o.pass === false).length,
-    },
+    backend: run.runner,
+    label: p.label,
+    inputs: p.inputs,
+    reference,
+    shapes: p.shapes,
+    ok,
+    ...(ok ? {} : { error: { message: run.reason ?? 'not run', ...(run.code ? { code: run.code as FindingCode } : {}) } }),
+    outputs,
+    pass: ok && outputs.every((o) => o.pass !== false),
   };
 }
 
-function attemptSummary(a: ProbeAttempt): { label: string; shapes: Record<string, number[]>; ok: boolean; error?: string } {
-  return { label: a.label, shapes: a.shapes, ok: a.ok, ...(a.failure ? { error: a.failure.message } : {}) };
+/**
+ * Checks a model: diagnostics, runs on each runner (onnxruntime-node by default), comparisons with references,
+ * the dynamic-axes probe or the cross-check sweep. Throws TrtNodeError for usage and input errors (missing or
+ * malformed files, unknown input names, wrong ranks); everything about the model itself goes in the report. An
+ * abort through `signal` rejects with AbortError, whose `partial` is the report so far, marked `interrupted`.
+ */
+export async function check(model: string | ModelSummary, options: CheckOptions = {}): Promise<CheckReport> {
+  const started = Date.now();
+  validateCheckOptions(options);
+  const summary = await loadModelArgument(model);
+  const modelPath = typeof model === 'string' ? model : summary.file;
+  const common = commonRunOptions(summary, options, 'options');
+  const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);
+  // The outputs must never replace what the check reads (the library guards as the CLI does).
+  if (options.saveOutputs) {
+    await checkOutputFile(options.saveOutputs, 'options.saveOutputs', {
+      inputs: [
+        { file: modelPath ?? undefined, option: 'the model' },
+        ...(options.samples ?? []).flatMap((s, i) => [
+          { file: typeof s?.inputs === 'string' ? s.inputs : undefined, option: `options.samples[${i}].inputs` },
+          { file: typeof s?.reference === 'string' ? s.reference : undefined, option: `options.samples[${i}].reference` },
+        ]),
+      ],
+    });
+  }
+  const g = indexGraph(summary);
+  const inputs = feedInputs(summary);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples');
+  const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => Object.prototype.hasOwnProperty.call(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
+  for (const b of options.bounds ?? []) validateShapeSet(inputs, b.shapes, b.label, false);
+
+  // Requested probes first: they validate what the caller gave before any runner is created.
+  const label = (i: number) => (samples[i].source === 'tensors' ? `options.samples[${i}].inputs` : `--inputs ${samples[i].source}`);
+  const givenProfiles = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
+  const requested: Probe[] = [...sampleProbes(summary, samples, givenProfiles, label), ...shapeSetProbes(summary, options.shapes ?? [], givenProfiles, '--shapes')];
+  // Nothing asked: one run at the model's own or default sizes, unless a cross-check sweeps (or probes) anyway.
+  if (requested.length === 0 && !crossChecking) requested.push(defaultProbe(summary, givenProfiles));
+
+  const requests: ShapeRequest[] = [
+    ...requested.map((p) => ({ source: p.kind === 'sample' ? label(samples.findIndex((s) => s.key === p.sample)) : p.kind === 'given' ? '--shapes' : p.label, shapes: p.shapes })),
+    ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
+  ];
+  const staticFindings = diagnoseStatic(summary, { requests });
+  const blocked = blocksRun(staticFindings);
+  if (blocked) {
+    for (const p of requested) p.blocked ??= { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' };
+  }
+
+  const withReference = samples.some((s) => s.reference);
+  const specs = options.runners ? [...options.runners] : defaultSpecs(options, withReference, crossChecking);
+  // Saved references are data, not a runtime choice: compared with whichever runners are given.
+  if (options.runners && withReference && !specs.some((s) => (s as { kind?: string }).kind === 'reference')) specs.unshift({ kind: 'reference' });
+  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
+  if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
+
+  let sweepProfiles: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
+  const resolve = () => (sweepProfiles ??= resolveSweepProfiles(summary, options.profiles, sampleShapes));
+  const runners = blocked ? [] : await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message);
+  try {
+    if (crossChecking && !sweepProfiles && options.profiles === undefined) {
+      const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
+      if (engine) sweepProfiles = { profiles: engine.runner!.profiles!, source: 'engine' };
+    }
+    let sweep: Probe[] = [];
+    let skippedProbes: SkippedProbe[] = [];
+    const { profiles, source } = crossChecking ? resolve() : { profiles: givenProfiles, source: 'given' as const };
+    if (crossChecking && !blocked) {
+      if (options.probes !== undefined) {
+        if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
+        sweep = givenProbes(summary, options.probes, profiles, 'options.probes');
+      } else {
+        const made = profileProbes(summary, profiles, { maxElements: options.maxElements });
+        sweep = made.probes;
+        skippedProbes = made.skipped;
+      }
+    }
+
+    options.onStart?.({
+      model: modelPath ? displayPath(modelPath) : null,
+      opset: g.opset,
+      findings: staticFindings,
+      runners: runners.map((r) => r.info),
+      crossCheck: crossChecking ? { profiles, profileSource: profiles.length ? source : 'none' } : null,
+    });
+
+    // The outputs to save: the first model runner's, at the requested probes.
+    const saved: { probe: Probe; outputs: NamedTensors }[] = [];
+    const firstModelRunner = runners.find((r) => r.runner && r.info.kind !== 'reference')?.info.name;
+    const out = await runPipeline({
+      model: summary,
+      inputs,
+      runners,
+      samples,
+      // A sweep covers the range (odd sizes included): check's own dynamic-axes probes would only repeat it.
+      planner: planProbes(summary, {
+        requested,
+        ...(options.probe !== false && !crossChecking && !blocked ? { dynamicAxes: { bounds: options.bounds, maxElements: options.maxElements } } : {}),
+        sweep,
+      }),
+      baselineOf: requestedBaseline,
+      ...common,
+      onOutputs: (probe, runner, outputs) => {
+        if (options.saveOutputs && runner === firstModelRunner && REQUESTED.has(probe.kind)) saved.push({ probe, outputs });
+      },
+      onProbe: (report, done) =>
+        options.onProgress?.({ probe: report, done, total: Math.max(done, requested.length + sweep.length), verdict: report.verdict, pass: report.verdict === 'pass', report }),
+    });
+
+    const findings = mergeFindings(staticFindings, out.findings);
+    const infos = runners.map((r) => r.info);
+    const runs = out.probes.filter((p) => REQUESTED.has(p.kind)).flatMap((p) => runViewsOf(p, infos));
+    const attempts = out.probes
+      .filter((p) => DYNAMIC_AXES.has(p.kind))
+      .map((p) => {
+        const run = p.runs.find((r) => r.runner === out.probing);
+        return { label: p.label, shapes: p.shapes, ok: run?.status === 'ran', ...(run && run.status !== 'ran' ? { error: run.reason ?? 'not run' } : {}) };
+      });
+
+    let savedOutputs: string | undefined;
+    if (options.saveOutputs && saved.length && !out.interrupted) {
+      // Several runs: keys '<output>@<shape of the first input>' ('#2'... if shapes repeat).
+      const all: NamedTensors = Object.create(null);
+      const first = inputs[0]?.name;
+      for (const { probe, outputs } of saved) {
+        const tag = shapeTag(first !== undefined ? probe.shapes[first] ?? [] : []);
+        for (const [k, t] of Object.entries(outputs)) {
+          let key = saved.length > 1 ? `${k}@${tag}` : k;
+          for (let i = 2; Object.prototype.hasOwnProperty.call(all, key); i++) key = `${k}@${tag}#${i}`;
+          all[key] = t;
+        }
+      }
+      await writeNpz(options.saveOutputs, all);
+      savedOutputs = options.saveOutputs;
+    }
+
+    const crossCheck = crossChecking
+      ? pipelineResult(out, {
+          model: modelPath,
+          runners: runners.map((r) => r.info),
+          profiles,
+          profileSource: source,
+          seed: common.seed,
+          skippedProbes,
+          staticFindings,
+          startedAt: started,
+        })
+      : undefined;
+    const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
+    const report: CheckReport = {
+      model: modelPath ? displayPath(modelPath) : null,
+      opset: g.opset,
+      findings,
+      runs,
+      ...(attempts.length ? { probe: { attempts } } : {}),
+      ...(crossCheck ? { crossCheck } : {}),
+      ...(savedOutputs ? { savedOutputs } : {}),
+      pass: !hasErrors(findings) && runs.every((r) => r.pass) && (crossCheck ? crossCheck.verdict !== 'fail' : true) && !out.interrupted,
+      ...(out.interrupted ? { interrupted: true } : {}),
+      summary: {
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        info: findings.filter((f) => f.severity === 'info').length,
+        runs: runs.length,
+        failedRuns: runs.filter((r) => !r.ok).length,
+        compared: comparedOutputs.length,
+        failedOutputs: comparedOutputs.filter((o) => o.pass === false).length,
+      },
+    };
+    if (out.interrupted) throw new AbortError('check', report);
+    return report;
+  } finally {
+    await disposeRunners(runners);
+  }
 }
+

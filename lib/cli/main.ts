@@ -1,26 +1,42 @@
+/**
+ * The `trt-node` CLI: one program, each command defined in lib/cli/commands (options only: commander and
+ * lib/cli/options) and implemented in lib/cli/run, loaded when the command runs, so `--help` and `inspect` never
+ * load onnxruntime-node, vega or the native addon.
+ *
+ * Exit codes shared by every command: 0 success, 1 a check or comparison failed, 2 usage or input error, 130
+ * interrupted (Ctrl-C: the first one stops the work and keeps what finished, a second one exits at once).
+ *
+ * Lazy loading is plain `require()` inside the action (typed with `typeof import(...)`): it works the same compiled,
+ * under ts-jest and under tsx, where a dynamic `import()` of a .ts file would not resolve.
+ */
 import { Command, CommanderError } from 'commander';
-import { ErrorCode, TrtNodeError } from '../errors';
-import { registerInspect } from './commands/inspect';
-import { registerDoctor } from './commands/doctor';
-import { registerBuild } from './commands/build';
-import { registerCheck } from './commands/check';
-import { registerBench } from './commands/bench';
+import type { ErrorCode } from '../errors';
+import { TrtNodeError } from '../errors';
+import { safeText } from '../report/style';
+import { defineBench } from './commands/bench';
+import { defineBuild } from './commands/build';
+import { defineCheck } from './commands/check';
+import { defineDoctor } from './commands/doctor';
+import { defineInspect } from './commands/inspect';
+import { normalizeJsonArgs } from './options';
+import { createContext, type CliContext } from './output';
 
-/** Exit codes shared by every command: 0 success, 1 a check or comparison failed, 2 usage or input error. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
-export function createProgram(): Command {
+export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
+
+/** Commands a later feature adds (e.g. `explain`), registered with the built-in ones. */
+export type CommandDefinition = (program: Command, ctx: CliContext) => void;
+export const extraCommands: CommandDefinition[] = [];
+
+export function createProgram(ctx: CliContext): Command {
   const program = new Command('trt-node')
     .description('TensorRT for Node.js: inspect, check, build, run and benchmark PyTorch-exported ONNX models')
     .exitOverride()
-    .showHelpAfterError();
-  registerInspect(program);
-  registerDoctor(program);
-  registerBuild(program);
-  registerCheck(program);
-  registerBench(program);
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
+  // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
+  for (const define of [defineInspect, defineCheck, defineBuild, defineBench, defineDoctor, ...extraCommands]) define(program, ctx);
   return program;
 }
 
@@ -40,22 +56,66 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_TRT_NODE_USAGE',
 ]);
 
+function commandOf(program: Command, argv: readonly string[]): Command | undefined {
+  return program.commands.find((c) => argv.slice(2).includes(c.name()));
+}
+
+export interface MainOptions {
+  /** Aborts the run as Ctrl-C would (tests; the bin wires SIGINT). */
+  signal?: AbortSignal;
+}
+
 /** Runs the CLI; resolves to the process exit code instead of calling process.exit (testable in-process). */
-export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) controller.abort();
+  const ctx = createContext(controller.signal);
+  const program = createProgram(ctx);
   process.exitCode = undefined; // commands report through it; start clean when main() runs more than once in a process
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(normalizeJsonArgs(argv));
+    if (controller.signal.aborted) return EXIT_INTERRUPTED;
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+      const cmd = commandOf(program, argv) ?? program;
+      const usage = `usage: ${cmd === program ? 'trt-node' : `trt-node ${cmd.name()}`} ${cmd.usage()}`;
+      ctx.err(`trt-node: ${err.message.replace(/^error: /, '')}\n${usage}\n(trt-node ${cmd === program ? '' : `${cmd.name()} `}--help for every option)\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') {
+      ctx.err('trt-node: interrupted\n');
+      return EXIT_INTERRUPTED;
     }
     if (err instanceof TrtNodeError) {
-      process.stderr.write(`trt-node: error [${err.code}]: ${err.message}\n`);
+      ctx.err(`trt-node: error [${err.code}]: ${safeText(err.message)}\n`);
       return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
     }
-    process.stderr.write(`trt-node: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    ctx.err(`trt-node: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT_FAILED;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The bin's entry: SIGINT aborts the run; a second SIGINT exits at once. */
+export async function runFromBin(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\ntrt-node: stopping (Ctrl-C again to quit at once)...\n');
+      controller.abort();
+    } else process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await main(argv, { signal: controller.signal });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }

@@ -91,11 +91,16 @@ export class ShapeError extends TrtNodeError {
   }
 }
 
-/** The operation was cancelled through its AbortSignal. */
+/**
+ * The operation was cancelled through its AbortSignal. `partial` holds what finished before (check's and
+ * crossCheck's report, marked `interrupted`), where the operation keeps one.
+ */
 export class AbortError extends TrtNodeError {
-  constructor(what: string) {
+  readonly partial?: unknown;
+  constructor(what: string, partial?: unknown) {
     super('ERR_TRT_NODE_ABORTED', `${what} was aborted`);
     this.name = 'AbortError';
+    if (partial !== undefined) this.partial = partial;
   }
 }
 

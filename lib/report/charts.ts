@@ -2,7 +2,7 @@
  * Charts of the HTML report, drawn by vega-lite + vega on the server into SVG strings (inlined: the report needs no
  * script or network to display). vega escapes every text it draws, model-provided names included.
  */
-import type { CrossCheckResult, OutputComparison } from '../crosscheck/types';
+import type { CrossCheckResult, OutputComparison } from '../pipeline/types';
 
 /** A vega-lite spec (kept loose: vega-lite's own types are not needed to build these few specs). */
 export type VegaLiteSpec = Record<string, unknown>;

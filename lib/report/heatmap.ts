@@ -2,7 +2,7 @@
  * Error heatmaps for the HTML report: an ErrorMap (already ≤ 512 px a side) coloured with viridis (vega's scheme,
  * perceptually uniform and readable in grey) on a linear 0 … max scale, encoded as PNG (pngjs) into a data: URI.
  */
-import type { ErrorMap } from '../crosscheck/types';
+import type { ErrorMap } from '../pipeline/types';
 
 type Rgb = [number, number, number];
 

@@ -4,7 +4,7 @@
  * run or a bug report as is. Every text that comes from the model or the user is escaped.
  */
 import * as path from 'path';
-import type { CrossCheckResult, ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord } from '../crosscheck/types';
+import type { CrossCheckResult, ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { errorByProbeSpec, histogramSpec, renderSvg } from './charts';
 import { colourBarDataUri, heatmapDataUri } from './heatmap';
@@ -34,7 +34,8 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); 
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .meta { color: var(--muted); font-size: 13px; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 12px; font-size: 13px; font-weight: 600; color: #fff; }
-.badge.pass { background: var(--ok); } .badge.fail { background: var(--bad); }
+.badge.pass { background: var(--ok); } .badge.fail { background: var(--bad); } .badge.none { background: var(--muted); } .badge.interrupted { background: var(--warn); }
+.callout.warn { border-color: var(--warn); background: #fff8e1; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 14px 0; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 150px; }
 .card b { display: block; font-size: 20px; }
@@ -60,8 +61,8 @@ figcaption { font-size: 12px; color: var(--muted); margin-top: 6px; }
 ul.findings { padding-left: 18px; } ul.findings li { margin-bottom: 6px; }
 `;
 
-function verdict(pass: boolean): string {
-  return pass ? '<span class="ok">PASS</span>' : '<span class="bad">FAIL</span>';
+function verdict(v: Verdict): string {
+  return v === 'pass' ? '<span class="ok">PASS</span>' : v === 'fail' ? '<span class="bad">FAIL</span>' : '<span class="skip">not compared</span>';
 }
 
 function runCell(r: RunRecord | undefined): string {
@@ -83,7 +84,7 @@ function comparisonCell(c: PairComparison): string {
 }
 
 function probeRow(p: ProbeReport, runners: readonly string[], first: number | null): string {
-  const classes = [p.pass ? '' : 'fail', p.index === first ? 'first' : ''].filter(Boolean).join(' ');
+  const classes = [p.verdict === 'fail' ? 'fail' : '', p.index === first ? 'first' : ''].filter(Boolean).join(' ');
   const dims = p.dimIssues.map((d) => `<div class="bad">${esc(d.runner)}: <code>${esc(d.output)}</code> axis ${d.axis} is ${d.got}, expected ${esc(d.expected)}</div>`).join('');
   return (
     `<tr id="probe-${p.index}"${classes ? ` class="${classes}"` : ''}>` +
@@ -91,7 +92,7 @@ function probeRow(p: ProbeReport, runners: readonly string[], first: number | nu
     `<td><code>${esc(shapesText(p.shapes))}</code><div class="small" title="${esc(p.inputs)}">${esc(p.sample ? path.basename(p.inputs) : p.inputs)}</div></td>` +
     runners.map((name) => `<td>${runCell(p.runs.find((r) => r.runner === name))}</td>`).join('') +
     `<td>${p.comparisons.map(comparisonCell).join('') || '<span class="skip">nothing to compare</span>'}${dims}</td>` +
-    `<td>${verdict(p.pass)}</td></tr>`
+    `<td>${verdict(p.verdict)}</td></tr>`
   );
 }
 
@@ -150,6 +151,12 @@ async function outputSection(result: CrossCheckResult, po: PairOutput): Promise<
   return `${head}<div class="charts">${parts.join('')}</div>`;
 }
 
+function findingsCount(result: CrossCheckResult): string {
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+}
+
 /** The report as an HTML string. */
 export async function renderHtmlReport(result: CrossCheckResult, options: HtmlReportOptions = {}): Promise<string> {
   const model = result.model ? path.basename(result.model) : '(model from memory)';
@@ -162,28 +169,39 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
   const html: string[] = [];
   html.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
   html.push(`<title>${esc(title)}</title><style>${CSS}</style></head><body><main>`);
-  html.push(`<h1>${esc(title)} <span class="badge ${result.pass ? 'pass' : 'fail'}">${result.pass ? 'PASS' : 'FAIL'}</span></h1>`);
+  const badge = result.verdict === 'pass' ? ['pass', 'PASS'] : result.verdict === 'fail' ? ['fail', 'FAIL'] : ['none', 'NOT COMPARED'];
+  html.push(`<h1>${esc(title)} <span class="badge ${badge[0]}">${badge[1]}</span>${result.interrupted ? ' <span class="badge interrupted">INTERRUPTED</span>' : ''}</h1>`);
+  if (result.interrupted) {
+    html.push(`<div class="callout warn"><b>Interrupted:</b> the run was stopped after ${s.probes} probe${s.probes === 1 ? '' : 's'}; this report holds only what finished.</div>`);
+  }
   html.push(
     `<div class="meta">${esc(result.model ?? '')} · generated ${esc(generated)} · ${esc(formatNumber(result.durationMs / 1000))} s · inputs seed ${result.seed}` +
       ` · profiles: ${esc(result.profileSource)}<br>runners: ${result.runners.map((r) => `<b>${esc(r.name)}</b>${r.error ? ' <span class="bad">(unavailable)</span>' : ''}`).join(', ')}</div>`,
   );
   html.push(
-    `<div class="cards"><div class="card">probes<b>${s.probes - s.failedProbes}/${s.probes}</b>passed</div>` +
+    `<div class="cards"><div class="card">probes<b>${s.probes - s.failedProbes - s.notComparedProbes}/${s.probes - s.notComparedProbes}</b>compared and passed${s.notComparedProbes ? ` (${s.notComparedProbes} not compared)` : ''}</div>` +
       `<div class="card">comparisons<b>${s.comparisons - s.failedComparisons}/${s.comparisons}</b>within tolerance</div>` +
       `<div class="card">runs<b>${s.runs - s.failedRuns}/${s.runs}</b>ran${s.skippedRuns ? ` (${s.skippedRuns} skipped)` : ''}</div>` +
-      `<div class="card">findings<b>${result.findings.length}</b>from the sweep</div></div>`,
+      `<div class="card">findings<b>${result.findings.length}</b>${esc(findingsCount(result))}</div></div>`,
   );
   if (result.firstFailure) {
     const f = result.firstFailure;
     const where = f.probe >= 0 ? `<a href="#probe-${f.probe}">probe ${f.probe} (${esc(f.label)})</a>, <code>${esc(shapesText(f.shapes))}</code>` : esc(f.label);
     html.push(`<div class="callout"><b>First failure:</b> ${where}<br>${esc(f.message)}</div>`);
-  } else if (result.pass) {
-    html.push(`<div class="callout ok">Every probe passed: all runners ran, agreed within tolerance, and output dims follow the dynamic axes.</div>`);
+  } else if (result.verdict === 'pass') {
+    const partly = s.notComparedProbes ? ` ${s.notComparedProbes} of the ${s.probes} probes had nothing to compare with (one model runner and no reference there): only that the model ran and its output dims were checked.` : '';
+    html.push(`<div class="callout ok">Every compared probe passed: the runners agreed within tolerance, and output dims follow the dynamic axes.${esc(partly)}</div>`);
+  } else if (result.verdict === 'not compared') {
+    html.push('<div class="callout warn">Nothing was compared: only one model runner ran and no reference matched a probe. The model ran and output dims were checked; add a reference (--inputs/--reference) or TensorRT (--engine) to compare values.</div>');
   }
 
+  // The findings explain the numbers (an opset-10 Resize: RESIZE_SEMANTICS), so they come before them.
   if (result.findings.length) {
     html.push('<h2>Findings</h2><ul class="findings">');
-    for (const f of result.findings) html.push(`<li><span class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.severity.toUpperCase())} ${esc(f.code)}</span> ${esc(f.message)}</li>`);
+    for (const f of result.findings) {
+      const cls = f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'skip';
+      html.push(`<li id="finding-${esc(f.code)}"><span class="${cls}">${esc(f.severity.toUpperCase())} ${esc(f.code)}</span> ${esc(f.message)}${f.fix ? `<div class="small">Fix: ${esc(f.fix)}</div>` : ''}</li>`);
+    }
     html.push('</ul>');
   }
 

@@ -2,7 +2,7 @@
  * The JSON form of a cross-check: the result itself (error maps serialise as their size and range only; their
  * pixels are for the HTML report).
  */
-import type { CrossCheckResult } from '../crosscheck/types';
+import type { CrossCheckResult } from '../pipeline/types';
 import { writeFileAtomic } from '../util/atomic-write';
 import { toJson } from '../util/json';
 

@@ -1,6 +1,11 @@
-/** The terminal form of a cross-check: one row per probe, then output dims, findings and the first failure. */
-import type { CrossCheckResult, ProbeReport, RunRecord } from '../crosscheck/types';
+/**
+ * The terminal form of a cross-check: one row per probe (fixed column widths, so rows can be printed as probes
+ * finish and still line up), then output dims, findings, the first failure and the verdict.
+ */
+import type { RunnerInfo } from '../runners/specs';
+import type { CrossCheckResult, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
 import { formatNumber, shapesText } from './format';
+import { countOf, formatDuration, formatPercent, paint, safeText, verdictText, wrap, type TextStyle } from './style';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -10,55 +15,87 @@ function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-function runText(r: RunRecord | undefined): string {
+function runText(r: RunRecord | undefined, saved: boolean): string {
   if (!r) return '-';
-  if (r.status === 'ran') return `${formatNumber(r.ms ?? 0)} ms`;
+  if (r.status === 'ran') return saved ? 'saved' : formatDuration(r.ms ?? 0);
   return r.status === 'failed' ? 'FAILED' : 'skipped';
 }
 
-/** The largest error among the probe's comparisons, e.g. "3.05e-7" or "dims differ". */
+/** The largest error among the probe's comparisons, e.g. "3.05e-7" or "0.126 (99.5% of elements)". */
 function compareText(p: ProbeReport): string {
   const outputs = p.comparisons.flatMap((c) => c.outputs);
   if (outputs.length === 0) return '-';
   const problem = outputs.find((o) => o.problem);
-  if (problem) return clip(problem.problem!, 28);
+  if (problem) return problem.problem!;
   const max = Math.max(...outputs.map((o) => o.maxAbsError ?? 0));
-  const failing = outputs.filter((o) => !o.pass).length;
-  return `${formatNumber(max)}${failing ? ` (${failing} out of tol)` : ''}`;
+  const failing = outputs.filter((o) => !o.pass);
+  if (!failing.length) return formatNumber(max);
+  const worst = Math.max(...failing.map((o) => o.failingFraction ?? 0));
+  return `${formatNumber(max)} (${formatPercent(worst)} of elements out of tol.${outputs.length > 1 ? `, ${countOf(failing.length, outputs.length, 'output')}` : ''})`;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => `  ${r.map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c]))).join('  ')}`.trimEnd());
+export function verdictLabel(v: Verdict): string {
+  return v === 'pass' ? 'PASS' : v === 'fail' ? 'FAIL' : 'not compared';
 }
 
-export function formatCrossCheckTable(result: CrossCheckResult): string {
-  const out: string[] = [`Cross-check: ${result.model ?? '(model from memory)'}`];
+interface Columns {
+  runners: string[];
+  saved: boolean[];
+  widths: number[];
+}
+
+/** Column widths: '#', probe, shapes, one per runner, verdict; the error text comes last, unclipped. */
+function columns(runners: readonly RunnerInfo[], style: TextStyle | undefined): Columns {
+  const names = runners.map((r) => r.name);
+  const widths = [3, 34, 24, ...names.map((n) => Math.max(n.length, 8)), 12];
+  // The probe label, then the shapes, give up what the terminal lacks (the error text may run past the edge).
+  let over = widths.reduce((a, b) => a + b + 2, 2) + 12 - (style?.width ?? 100);
+  for (const [col, least] of [[1, 22], [2, 18], [1, 14]] as const) {
+    const cut = Math.min(Math.max(over, 0), widths[col] - least);
+    widths[col] -= cut;
+    over -= cut;
+  }
+  return { runners: names, saved: runners.map((r) => r.kind === 'reference'), widths };
+}
+
+function row(cells: string[], cols: Columns, last: string): string {
+  return `  ${cells.map((c, i) => pad(clip(c, cols.widths[i]), cols.widths[i])).join('  ')}  ${last}`.trimEnd();
+}
+
+/** The header of the probe table (for streaming: print it once, then crossCheckRow per probe). */
+export function crossCheckTableHeader(runners: readonly RunnerInfo[], style?: TextStyle): string {
+  const cols = columns(runners, style);
+  return paint(row(['#', 'probe', 'shapes', ...cols.runners, 'verdict'], cols, 'max abs error'), 'bold', style);
+}
+
+export function crossCheckRow(p: ProbeReport, runners: readonly RunnerInfo[], style?: TextStyle, firstFailure?: number): string {
+  const cols = columns(runners, style);
+  const mark = firstFailure === p.index ? ' <- first failure' : '';
+  // The verdict is padded before it is coloured (escape codes would throw the padding off).
+  const verdict = verdictText(pad(verdictLabel(p.verdict), cols.widths[cols.widths.length - 1]), style);
+  const cells = [String(p.index), safeText(p.label), safeText(shapesText(p.shapes)), ...cols.runners.map((n, i) => runText(p.runs.find((r) => r.runner === n), cols.saved[i]))];
+  return `  ${cells.map((c, i) => pad(clip(c, cols.widths[i]), cols.widths[i])).join('  ')}  ${verdict}  ${compareText(p)}${mark}`.trimEnd();
+}
+
+/** The runners and profiles, before the table. */
+export function crossCheckPreamble(result: Pick<CrossCheckResult, 'model' | 'runners' | 'profiles' | 'profileSource'>, style?: TextStyle): string[] {
+  const out: string[] = [`Cross-check: ${result.model ? safeText(result.model) : '(model from memory)'}`];
   const w = Math.max(...result.runners.map((r) => r.name.length), 8);
-  for (const r of result.runners) out.push(`  ${pad(r.name, w)}  ${r.description}${r.error ? `\n  ${' '.repeat(w)}  NOT AVAILABLE: ${r.error}` : ''}`);
-  if (result.profiles.length) {
-    result.profiles.forEach((p, i) => {
-      const text = Object.entries(p).map(([n, r]) => `${n} ${r.min.join('x')}..${r.opt.join('x')}..${r.max.join('x')}`).join(', ');
-      out.push(`  profile ${i} (${result.profileSource}): ${text}`);
-    });
+  for (const r of result.runners) {
+    out.push(`  ${pad(r.name, w)}  ${safeText(r.description)}`);
+    if (r.error) out.push(...wrap(`${paint('NOT AVAILABLE', 'red', style)}: ${safeText(r.error)}`, `  ${' '.repeat(w)}  `, style?.width));
   }
-  out.push('');
-  const names = result.runners.map((r) => r.name);
-  const rows: string[][] = [['#', 'probe', 'shapes', ...names, 'max abs err', 'verdict']];
-  for (const p of result.probes) {
-    const mark = result.firstFailure?.probe === p.index ? ' <- first failure' : '';
-    rows.push([
-      String(p.index),
-      clip(p.label, 32),
-      clip(shapesText(p.shapes), 40),
-      ...names.map((n) => runText(p.runs.find((r) => r.runner === n))),
-      compareText(p),
-      `${p.pass ? 'PASS' : 'FAIL'}${mark}`,
-    ]);
-  }
-  out.push(...table(rows));
-  if (result.skippedProbes.length) out.push(`  not probed: ${result.skippedProbes.map((p) => `${p.label} (${p.reason})`).join('; ')}`);
+  result.profiles.forEach((p, i) => {
+    const text = Object.entries(p).map(([n, r]) => `${safeText(n)} ${r.min.join('x')}..${r.opt.join('x')}..${r.max.join('x')}`).join(', ');
+    out.push(`  profile ${i} (${result.profileSource}): ${text}`);
+  });
+  return out;
+}
 
+/** After the table: skipped probes, output dims, findings of the runs, the first failure and the verdict. */
+export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, options: { findings?: boolean } = {}): string[] {
+  const out: string[] = [];
+  if (result.skippedProbes.length) out.push(...wrap(`not probed: ${result.skippedProbes.map((p) => `${p.label} (${p.reason})`).join('; ')}`, '  ', style?.width));
   const dims = result.dimChecks.filter((d) => d.verdict !== 'unchecked');
   if (dims.length) {
     out.push('', 'Output dims vs dynamic axes');
@@ -67,25 +104,35 @@ export function formatCrossCheckTable(result: CrossCheckResult): string {
     for (const d of dims) {
       const mark = d.verdict === 'follows' || d.verdict === 'fixed' ? 'ok  ' : d.verdict === 'irregular' ? 'warn' : 'FAIL';
       const key = `${mark}|${d.output}|${d.axis}|${d.message}`;
-      const line = lines.get(key) ?? { mark, text: `'${d.output}' ${d.message}`, runners: [] };
+      const line = lines.get(key) ?? { mark, text: `'${safeText(d.output)}' ${safeText(d.message)}`, runners: [] };
       line.runners.push(d.runner);
       lines.set(key, line);
     }
-    for (const l of lines.values()) out.push(`  ${l.mark} ${l.text} (${l.runners.join(', ')})`);
+    for (const l of lines.values()) out.push(`  ${verdictText(l.mark, style)} ${l.text} (${l.runners.join(', ')})`);
   }
-  if (result.findings.length) {
+  if (options.findings !== false && result.findings.length) {
     out.push('', 'Findings');
-    for (const f of result.findings) out.push(`  ${f.severity.toUpperCase()} ${f.code}: ${f.message}`);
+    for (const f of result.findings) out.push(...wrap(`${verdictText(f.severity.toUpperCase(), style)} ${f.code}: ${safeText(f.message)}`, '  ', style?.width));
   }
   const f = result.firstFailure;
   if (f) {
-    out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${f.label}, ${shapesText(f.shapes)})` : f.label}`, `  ${f.message}`);
+    out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${safeText(f.label)}, ${safeText(shapesText(f.shapes))})` : f.label}`, ...wrap(safeText(f.message), '  ', style?.width));
   }
   const s = result.summary;
+  const compared = s.probes - s.notComparedProbes;
   out.push(
     '',
-    `Cross-check: ${result.pass ? 'PASS' : 'FAIL'} (${s.probes - s.failedProbes}/${s.probes} probes passed, ` +
-      `${s.comparisons - s.failedComparisons}/${s.comparisons} comparisons within tolerance, ${s.failedRuns} failed runs)`,
+    `Cross-check: ${verdictText(verdictLabel(result.verdict).toUpperCase(), style)}${result.interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} (` +
+      `${countOf(compared - s.failedProbes, compared, 'compared probe')} passed` +
+      (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
+      `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'})`,
   );
+  return out;
+}
+
+export function formatCrossCheckTable(result: CrossCheckResult, style?: TextStyle): string {
+  const out = [...crossCheckPreamble(result, style), '', crossCheckTableHeader(result.runners, style)];
+  for (const p of result.probes) out.push(crossCheckRow(p, result.runners, style, result.firstFailure?.probe));
+  out.push(...crossCheckEpilogue(result, style));
   return out.join('\n');
 }

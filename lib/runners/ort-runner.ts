@@ -6,11 +6,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ort from 'onnxruntime-node';
-import { DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
-import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
+import type * as ortTypes from 'onnxruntime-node';
+import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
+import type { NamedTensors } from '../tensor/types';
 import { FeedsInput, toFeeds } from './feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from './ort-errors';
+import { mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
+
+export type { SessionThread } from './ort-session';
+
+/** onnxruntime-node, loaded on first use: `trt-node --help` and `inspect` never pay for it. */
+function ort(): typeof ortTypes {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('onnxruntime-node') as typeof ortTypes;
+}
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -26,6 +35,11 @@ export interface OrtRunnerOptions {
   intraOpNumThreads?: number;
   /** Threads across operators. Default 0: onnxruntime's choice. */
   interOpNumThreads?: number;
+  /**
+   * Where the session runs: 'worker' (default), a worker thread of its own, so runs never block the caller's event
+   * loop; 'main', the calling thread, exactly as onnxruntime-node is used directly (its run blocks that thread).
+   */
+  thread?: SessionThread;
 }
 
 /** The settings a runner was made with, as reported by benchmarks and reports. */
@@ -34,6 +48,7 @@ export interface OrtRunnerSettings {
   graphOptimization: GraphOptimizationLevel;
   intraOpNumThreads: number;
   interOpNumThreads: number;
+  thread: SessionThread;
   version: string;
 }
 
@@ -77,7 +92,7 @@ function providerLibraryPresent(dir: string, name: string): boolean {
 /** Every execution provider onnxruntime-node lists, with whether it can be used here. */
 export function executionProviders(): ExecutionProviderInfo[] {
   const dir = bindingFolder();
-  return ort.listSupportedBackends().map((b) => ({
+  return ort().listSupportedBackends().map((b) => ({
     name: b.name,
     bundled: b.bundled,
     installed: b.bundled ? true : dir ? providerLibraryPresent(dir, b.name) && providerLibraryPresent(dir, 'shared') : null,
@@ -118,16 +133,15 @@ function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'>
     const v = options[key];
     if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw new InvalidValueError(key, 'an integer ≥ 0', v);
   }
+  const thread = options.thread ?? 'worker';
+  if (thread !== 'worker' && thread !== 'main') throw new InvalidValueError('thread', "'worker' or 'main'", thread);
   return {
     executionProvider: ep,
     graphOptimization,
     intraOpNumThreads: options.intraOpNumThreads ?? 0,
     interOpNumThreads: options.interOpNumThreads ?? 0,
+    thread,
   };
-}
-
-function toOrt(t: TensorLike): ort.Tensor {
-  return t instanceof ort.Tensor ? t : new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[]);
 }
 
 /** The raw onnxruntime message of an error (its cause's too, where it wraps one). */
@@ -152,7 +166,7 @@ export class OrtRunner {
     /** The model file, or '<N-byte model>' for one created from bytes. */
     readonly model: string,
     readonly settings: OrtRunnerSettings,
-    private session: ort.InferenceSession | null,
+    private session: SessionBackend | null,
     private readonly inputTypes: Readonly<Record<string, string>>,
   ) {}
 
@@ -169,9 +183,9 @@ export class OrtRunner {
     }
     const label = typeof model === 'string' ? model : `<${model.byteLength}-byte model>`;
     const o = validate(options);
-    let session: ort.InferenceSession;
+    let session: SessionBackend;
     try {
-      const sessionOptions: ort.InferenceSession.SessionOptions = {
+      const sessionOptions = {
         executionProviders: [o.executionProvider],
         graphOptimizationLevel: o.graphOptimization,
         intraOpNumThreads: o.intraOpNumThreads,
@@ -180,16 +194,16 @@ export class OrtRunner {
         // `--json` output and repeat what trt-node reports as findings.
         logSeverityLevel: 4,
       };
-      session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
+      session = o.thread === 'worker' ? await workerSession(model, sessionOptions) : await mainThreadSession(model, sessionOptions);
     } catch (err) {
+      if (err instanceof TrtNodeError) throw err;
       const info = classifyOrtError(err);
       if (info.kind === 'provider-unavailable') throw providerError(o.executionProvider, info.message, { ortMessage: info.raw });
       throw ortError(label, 'onnxruntime-node cannot load the model', err);
     }
-    const inputTypes: Record<string, string> = {};
-    for (const m of session.inputMetadata ?? []) if (m.isTensor) inputTypes[m.name] = m.type;
-    const version = (ort.env as { versions?: { node?: string } }).versions?.node ?? '';
-    return new OrtRunner(label, { ...o, version }, session, inputTypes);
+    const inputTypes: Record<string, string> = Object.create(null);
+    for (const m of session.inputs) if (m.type !== null) inputTypes[m.name] = m.type;
+    return new OrtRunner(label, { ...o, version: session.version }, session, inputTypes);
   }
 
   /** e.g. "onnxruntime-node 1.30.0 (cpu, graph optimization all)". */
@@ -208,50 +222,46 @@ export class OrtRunner {
 
   /** The model's inputs as the session sees them (initializer-backed inputs included only where ORT lists them). */
   get inputs(): OrtValueInfo[] {
-    return this.live().inputMetadata.map(valueInfo);
+    return this.live().inputs.map((m) => ({ ...m, dims: [...m.dims] }));
   }
 
   get outputs(): OrtValueInfo[] {
-    return this.live().outputMetadata.map(valueInfo);
+    return this.live().outputs.map((m) => ({ ...m, dims: [...m.dims] }));
   }
 
   /**
    * Runs once. Feeds: TensorLike / onnxruntime Tensors, or typed arrays with dims (`{ data, dims }`, type from the
    * array: see toFeeds). Outputs come back as {type, dims, data}, all of them or those named in `outputNames`.
+   * With a `signal`, an abort ends the run at once (in 'worker' mode the thread is stopped and the runner cannot be
+   * used again) and rejects with AbortError.
    * @throws InvalidTypeError / InvalidValueError / ShapeError for malformed feeds (naming the feed);
    *   TrtNodeError 'ERR_TRT_NODE_ORT' when onnxruntime fails (see `ortErrorInfo(err)` for what it means).
    */
-  async run(feeds: FeedsInput, outputNames?: readonly string[]): Promise<NamedTensors> {
-    const session = this.live();
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(toFeeds(feeds, this.inputTypes))) ortFeeds[name] = toOrt(t);
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = outputNames ? await session.run(ortFeeds, [...outputNames]) : await session.run(ortFeeds);
-    } catch (err) {
-      throw ortError(this.model, 'onnxruntime-node run failed', err);
-    }
-    const result: NamedTensors = {};
-    for (const [name, t] of Object.entries(out)) {
-      const tensor = t as ort.Tensor;
-      result[name] = { type: tensor.type as TensorType, dims: [...tensor.dims], data: tensor.data as TensorLike['data'] };
-    }
-    return result;
+  async run(feeds: FeedsInput, outputNames?: readonly string[], options: { signal?: AbortSignal } = {}): Promise<NamedTensors> {
+    return (await this.runTimed(feeds, outputNames, options)).outputs;
   }
 
-  /** Releases the session; later calls throw DisposedError. Safe to call twice. */
+  /** run(), with the milliseconds spent inside InferenceSession.run on the session's own thread. */
+  async runTimed(feeds: FeedsInput, outputNames?: readonly string[], options: { signal?: AbortSignal } = {}): Promise<SessionRun> {
+    const session = this.live();
+    const tensors = toFeeds(feeds, this.inputTypes);
+    try {
+      return await session.run(tensors, outputNames, options.signal);
+    } catch (err) {
+      if (err instanceof TrtNodeError || err instanceof AbortError) throw err;
+      throw ortError(this.model, 'onnxruntime-node run failed', err);
+    }
+  }
+
+  /** Releases the session (and its thread); later calls throw DisposedError. Safe to call twice. */
   async dispose(): Promise<void> {
     const s = this.session;
     this.session = null;
     if (s) await s.release();
   }
 
-  private live(): ort.InferenceSession {
+  private live(): SessionBackend {
     if (!this.session) throw new DisposedError(`The onnxruntime session of ${this.model}`);
     return this.session;
   }
-}
-
-function valueInfo(m: ort.InferenceSession.ValueMetadata): OrtValueInfo {
-  return m.isTensor ? { name: m.name, type: m.type, dims: [...m.shape] } : { name: m.name, type: null, dims: [] };
 }

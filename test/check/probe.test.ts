@@ -3,8 +3,8 @@
  * scripted sessions for the severities (odd-only failures, outputs that do not follow, unknown baseline).
  */
 import * as ort from 'onnxruntime-node';
-import { alignedProbe, oddProbe, probeDynamicAxes } from '../../lib/check/rules/shape-not-dynamic';
-import type { ProbeSession } from '../../lib/check/rules/shape-not-dynamic';
+import { alignedProbe, oddProbe } from '../../lib/pipeline/probes';
+import { probeDynamicAxes, type ProbeSession } from '../../lib/pipeline/probe-axes';
 import { readModel } from '../../lib/onnx/reader';
 import type { ModelSummary } from '../../lib/onnx/types';
 import type { NamedTensors } from '../../lib/tensor/types';

@@ -7,8 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { check } from '../../lib/check/run-check';
-import { createOrtBackend } from '../../lib/check/ort-backend';
-import type { BackendFactory } from '../../lib/check/backends';
+import { createOnnxRuntimeRunner } from '../../lib/runners/onnxruntime';
+import type { Runner } from '../../lib/runners/runner';
 import type { CheckReport } from '../../lib/check/run-check';
 import { translateOrtError } from '../../lib/check/ort-translate';
 import { formatCheckReport } from '../../lib/check/format';
@@ -112,7 +112,8 @@ describe('trigger models without samples', () => {
   test('custom op: UNSUPPORTED_OP for FastGelu and Unique; onnxruntime cannot load it, translated to the same finding', async () => {
     const r = await check(modelPath('custom_op'));
     expect(r.findings.filter((f) => f.code === 'UNSUPPORTED_OP').map((f) => f.node?.opType)).toEqual(['FastGelu', 'Unique']);
-    expect(r.runs[0].error).toEqual({ message: 'cannot load the model (see UNSUPPORTED_OP)', code: 'UNSUPPORTED_OP' });
+    // The finding explains it, and onnxruntime's own reason is kept.
+    expect(r.runs[0].error).toEqual({ message: expect.stringMatching(/\(see UNSUPPORTED_OP\): onnxruntime cannot load the model: .*FastGelu.* is not a registered function\/op/), code: 'UNSUPPORTED_OP' });
   });
 
   test('clean fixtures with generated inputs: pass, no error/warning finding', async () => {
@@ -246,21 +247,21 @@ describe('outputs, text, usage errors', () => {
   });
 });
 
-test('backends are pluggable: each runs every sample and is compared with the reference', async () => {
+test('runners are pluggable: each runs every sample and is compared with the reference', async () => {
   // A stand-in for another runtime that is off by 0.5 everywhere.
-  const offByHalf: BackendFactory = async (file) => {
-    const ortBackend = await createOrtBackend(file);
-    return {
-      name: 'shifted',
-      async run(feeds) {
-        const out = await ortBackend.run(feeds);
-        const t = out.output;
-        return { output: { type: t.type, dims: t.dims, data: (t.data as Float32Array).map((v) => v + 0.5) } };
-      },
-      dispose: () => ortBackend.dispose(),
-    };
+  const ort = await createOnnxRuntimeRunner(modelPath('super_resolution'), { name: 'inner' });
+  const offByHalf: Runner = {
+    name: 'shifted',
+    kind: 'custom',
+    description: 'onnxruntime, shifted by 0.5',
+    supports: () => true,
+    async run(feeds, probe) {
+      const t = (await ort.run(feeds, probe)).output;
+      return { output: { type: t.type, dims: t.dims, data: (t.data as Float32Array).map((v) => v + 0.5) } };
+    },
+    dispose: () => ort.dispose(),
   };
-  const r = await check(modelPath('super_resolution'), { samples: samplesOf('super_resolution').slice(0, 1), backends: [createOrtBackend, offByHalf] });
+  const r = await check(modelPath('super_resolution'), { samples: samplesOf('super_resolution').slice(0, 1), runners: [{ kind: 'onnxruntime' }, offByHalf] });
   expect(r.runs.map((x) => [x.backend, x.pass])).toEqual([
     ['onnxruntime', true],
     ['shifted', false],

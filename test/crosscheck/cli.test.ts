@@ -21,7 +21,7 @@ test('--sweep --report: check passes, the cross-check table follows it, the HTML
   const r = await runCli(['check', superRes, '--sweep', '--report', report]);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^trt-node check: /);
-  expect(r.stdout).toMatch(/onnxruntime-noopt +onnxruntime +max abs err +verdict/);
+  expect(r.stdout).toMatch(/onnxruntime-noopt +onnxruntime +verdict +max abs error/);
   expect(r.stdout).toMatch(/'output' axis 2 = 3 × height/);
   expect(r.stdout).toMatch(/Cross-check: PASS/);
   expect(r.stdout).toContain(`Cross-check report written to ${report}`);
@@ -40,13 +40,13 @@ test('--json: one document, check report with the cross-check in it; traced_resh
   expect(doc.crossCheck.findings.map((f: { code: string }) => f.code)).toContain('SHAPE_NOT_DYNAMIC');
 });
 
-test('--probes: bare shapes for the one dynamic input; named shapes separated by ";"', async () => {
-  const a = JSON.parse((await runCli(['check', traced, '--probes', '1x3x24x24,1x3x31x24', '--json', '--no-probe'])).stdout);
+test('--probes: one shape set per option (trtexec syntax), bare shapes for the one dynamic input', async () => {
+  const a = JSON.parse((await runCli(['check', traced, '--probes', '1x3x24x24', '--probes', '1x3x31x24', '--json', '--no-probe'])).stdout);
   expect(a.crossCheck.probes.map((p: { shapes: { input: number[] }; pass: boolean }) => [p.shapes.input.join('x'), p.pass])).toEqual([
     ['1x3x24x24', true],
     ['1x3x31x24', false],
   ]);
-  const b = JSON.parse((await runCli(['check', superRes, '--probes', 'input:1x1x17x19;input:2x1x23x29', '--json'])).stdout);
+  const b = JSON.parse((await runCli(['check', superRes, '--probes', 'input:1x1x17x19', '--probes', 'input:2x1x23x29', '--json'])).stdout);
   expect(b.crossCheck.probes.map((p: { label: string }) => p.label)).toEqual(['input:1x1x17x19', 'input:2x1x23x29']);
   expect(b.crossCheck.pass).toBe(true);
 });
@@ -55,6 +55,10 @@ test('usage errors exit 2, naming the option', async () => {
   const rank = await runCli(['check', superRes, '--probes', '1x1x64']);
   expect(rank.code).toBe(2);
   expect(rank.stderr).toMatch(/--probes\[0\]: input 'input' has rank 4/);
+  // One set per option: ';' (and an empty list) is a usage error pointing at the repeat.
+  const semi = await runCli(['check', superRes, '--probes', ';;;']);
+  expect(semi.code).toBe(2);
+  expect(semi.stderr).toMatch(/--probes.*Repeat --probes for several sets/);
   const ext = await runCli(['check', superRes, '--sweep', '--report', path.join(dir, 'r.pdf')]);
   expect(ext.code).toBe(2);
   expect(ext.stderr).toMatch(/--report/);

@@ -116,14 +116,14 @@ describe('HTML report', () => {
 describe('terminal table and JSON', () => {
   test('one row per probe, the dims relation, and the verdict', () => {
     const text = formatCrossCheckTable(result);
-    for (const p of result.probes) expect(text).toContain(p.label.slice(0, 20));
+    for (const p of result.probes) expect(text).toContain(p.label.slice(0, 12));
     expect(text).toMatch(/'output' axis 2 = 3 × height/);
-    expect(text).toMatch(/Cross-check: PASS \(\d+\/\d+ probes passed/);
+    expect(text).toMatch(/Cross-check: PASS \(\d+ of \d+ compared probes passed/);
   });
   test('the first failure is marked', async () => {
     const r = await crossCheck(modelOf(fixture('traced_reshape')));
     const text = formatCrossCheckTable(r);
-    expect(text).toMatch(/FAIL <- first failure/);
+    expect(text).toMatch(/FAIL .*<- first failure/);
     expect(text).toMatch(/First failure: probe 0 \(min, input 1x3x32x32\)/);
   });
   test('JSON: NaN/Inf errors are written as strings, not as null (null means "not compared")', async () => {

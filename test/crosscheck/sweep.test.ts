@@ -37,11 +37,14 @@ describe('super_resolution: every probe runs and the output follows the dynamic 
     expect(result.probes.filter((p) => p.kind === 'odd-axis').map((p) => p.label)).toEqual(expect.arrayContaining([expect.stringMatching(/height=/), expect.stringMatching(/width=/)]));
   });
 
-  test('onnxruntime ran at every probe; the samples match PyTorch', () => {
+  test('onnxruntime ran at every probe; the samples match PyTorch; elsewhere nothing was compared (never a PASS)', () => {
     for (const p of result.probes) {
       expect(p.runs.find((r) => r.runner === 'onnxruntime')?.status).toBe('ran');
-      expect(p.pass).toBe(true);
+      // Only onnxruntime and the references: where there is no reference, nothing to compare with.
+      expect([p.kind, p.verdict, p.pass]).toEqual(p.kind === 'sample' ? ['sample', 'pass', true] : [p.kind, 'not compared', null]);
     }
+    expect(result.summary.notComparedProbes).toBe(result.probes.length - 3);
+    expect(result.verdict).toBe('pass');
     expect(result.probes.filter((p) => p.comparisons.length).map((p) => p.kind)).toEqual(['sample', 'sample', 'sample']);
     expect(result.pass).toBe(true);
   });
@@ -93,9 +96,9 @@ describe('traced_reshape: declared dynamic, runs only at the export size', () =>
 
   test('given probes: only those shapes are run', async () => {
     const r = await crossCheck(modelOf(fixture('traced_reshape')), { probes: [{ input: [1, 3, 24, 24] }, { input: [1, 3, 25, 24] }] });
-    expect(r.probes.map((p) => [p.kind, p.pass])).toEqual([
-      ['given', true],
-      ['given', false],
+    expect(r.probes.map((p) => [p.kind, p.verdict])).toEqual([
+      ['given', 'not compared'],
+      ['given', 'fail'],
     ]);
     expect(r.firstFailure).toMatchObject({ probe: 1, label: 'input:1x3x25x24' });
   });
@@ -134,8 +137,8 @@ describe('an output dim that stays put while its declared axis changes', () => {
       ['SHAPE_NOT_DYNAMIC', 'output', 2],
       ['SHAPE_NOT_DYNAMIC', 'output', 3],
     ]);
-    // The first probe (min, 32x32) is the reference point; every probe at another size fails.
-    expect(r.probes[0].pass).toBe(true);
+    // The first probe (min, 32x32) is the reference point (one runner: nothing compared); every other size fails.
+    expect(r.probes[0].verdict).toBe('not compared');
     expect(r.probes.slice(1).every((p) => !p.pass && p.dimIssues.length > 0)).toBe(true);
     expect(r.firstFailure).toMatchObject({ kind: 'dims', runner: 'frozen', output: 'output', probe: 1 });
   });

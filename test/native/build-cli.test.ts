@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InvalidValueError } from '../../lib/errors';
-import { parseSize, profilesFromFlags } from '../../lib/cli/commands/build';
+import { parseSize } from '../../lib/cli/options';
+import { profilesFromFlags } from '../../lib/cli/run/build';
 import { runCli } from '../helpers/cli';
 import { gpuSkipReason } from './gpu-gate';
 

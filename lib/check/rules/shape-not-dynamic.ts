@@ -1,25 +1,15 @@
 /**
  * SHAPE_NOT_DYNAMIC: an axis declared dynamic (a symbolic dim, from dynamic_axes) that the graph cannot actually
  * vary. The usual cause: tracing recorded Python ints (x.size(2), int(h), h * w) as constants, typically in a
- * Reshape's target shape, so the model only runs at the export-time size. Found by running it (onnxruntime-node)
- * at other values of the declared dims and reporting where it fails, or where an output dim declared with the same
- * symbol stays put.
- *
- * `probeDynamicAxes` is exported for reuse (the TensorRT cross-check probes the same sizes).
+ * Reshape's target shape, so the model only runs at the export-time size. lib/pipeline/pinned-axes.ts finds it, from
+ * the runs of the pipeline (failures at probe sizes, output dims that stay put); this file words the finding.
  */
-import type { Dim, InputSummary, ModelSummary } from '../../onnx/types';
+import type { ModelSummary } from '../../onnx/types';
 import { classifyOrtError } from '../../runners/ort-errors';
-import { generateProbeFeeds } from '../../runners/feeds';
-import type { NamedTensors } from '../../tensor/types';
-import { elementCount } from '../../tensor/types';
+import { defaultDimSize } from '../../pipeline/probes';
 import { describeNode, indexGraph, nodeRef, shapeTag } from '../graph';
 import type { Finding, Severity } from '../types';
 import { dataInputs } from './fixed-dim';
-
-/** Something that runs the model: OrtRunner fits, as would a TensorRT engine runner. */
-export interface ProbeSession {
-  run(feeds: NamedTensors): Promise<NamedTensors>;
-}
 
 /** Error details a run failure is reduced to. */
 export interface ProbeFailure {
@@ -58,48 +48,6 @@ export interface ProbeAttempt {
   failure?: ProbeFailure;
 }
 
-export interface ProbeOptions {
-  /** Input shapes known (or asked) to be valid: the export-time size, --shapes, an --inputs file. */
-  baseline?: Record<string, readonly number[]>;
-  /** Output dims of a run at `baseline` already made by the caller (saves running it again). */
-  baselineOutputDims?: Record<string, number[]>;
-  /** Profile bounds to try (trtexec's --minShapes/--maxShapes); failures there are errors. */
-  bounds?: { label: string; shapes: Record<string, readonly number[]> }[];
-  /** Largest probe input, in elements, to keep probes cheap on CPU. Default 2**24 (64 MiB of float32). */
-  maxElements?: number;
-  /** Turns a thrown run error into a ProbeFailure. Default: `defaultFailureClassifier`. */
-  classify?: FailureClassifier;
-}
-
-export interface ProbeResult {
-  symbols: DynamicSymbol[];
-  attempts: ProbeAttempt[];
-  findings: Finding[];
-}
-
-const DEFAULT_MAX_ELEMENTS = 2 ** 24;
-
-/** Default starting size of a dynamic dim when the caller knows none: batch 1, image h/w 64, other 8. */
-function defaultBase(rank: number, axis: number): number {
-  if (axis === 0) return 1;
-  if (rank >= 4 && axis >= 2) return 64;
-  return 8;
-}
-
-/** A larger size keeping the baseline's power-of-two divisibility (up to 64): 24 -> 32, 64 -> 128, 1 -> 2. */
-export function alignedProbe(base: number): number {
-  const lowbit = base & -base;
-  return base + Math.min(lowbit || 1, 64);
-}
-
-/** An odd size about 1.5x the baseline (never equal to it): 24 -> 37, 64 -> 97, 1 -> 3. */
-export function oddProbe(base: number): number {
-  let v = Math.round(base * 1.5);
-  if (v % 2 === 0) v += 1;
-  if (v === base) v += 2;
-  return v;
-}
-
 export function declaredSymbols(model: ModelSummary, baseline?: Record<string, readonly number[]>): DynamicSymbol[] {
   const g = indexGraph(model);
   const bySymbol = new Map<string, DynamicSymbol>();
@@ -112,7 +60,7 @@ export function declaredSymbols(model: ModelSummary, baseline?: Record<string, r
       const given = baseline?.[input.name]?.[axis];
       let entry = bySymbol.get(symbol);
       if (!entry) {
-        entry = { symbol, uses: [], base: given ?? defaultBase(dims.length, axis), baseFromCaller: given !== undefined };
+        entry = { symbol, uses: [], base: given ?? defaultDimSize(dims.length, axis), baseFromCaller: given !== undefined };
         bySymbol.set(symbol, entry);
       } else if (given !== undefined && !entry.baseFromCaller) {
         entry.base = given;
@@ -122,28 +70,6 @@ export function declaredSymbols(model: ModelSummary, baseline?: Record<string, r
     });
   }
   return [...bySymbol.values()];
-}
-
-function shapesFor(inputs: readonly InputSummary[], values: Map<string, number>, baseline?: Record<string, readonly number[]>): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const input of inputs) {
-    // Unknown rank: only the caller's shape is valid (a scalar made the probes fail, a false SHAPE_NOT_DYNAMIC).
-    if (!input.dims) {
-      out[input.name] = [...(baseline?.[input.name] ?? [])];
-      continue;
-    }
-    out[input.name] = input.dims.map((d: Dim, axis) => {
-      if (d.kind === 'fixed') return d.value;
-      const symbol = d.kind === 'symbolic' ? d.name : `${input.name}[${axis}]`;
-      return values.get(symbol) ?? baseline?.[input.name]?.[axis] ?? 1;
-    });
-  }
-  return out;
-}
-
-/** Probes test shapes, not numerics: seeded values, the same at every size (integers 0/1 stay valid indices). */
-function probeFeeds(inputs: readonly InputSummary[], shapes: Record<string, number[]>): NamedTensors {
-  return generateProbeFeeds(inputs, shapes, 0);
 }
 
 /** Reduces a run error to a ProbeFailure with onnxruntime's classifier (lib/runners/ort-errors.ts). */
@@ -159,157 +85,14 @@ export function defaultFailureClassifier(err: unknown): ProbeFailure {
   };
 }
 
-function dimsOf(outputs: NamedTensors): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(outputs)) out[name] = [...t.dims];
-  return out;
-}
-
-/**
- * Runs `session` at other values of the model's declared dynamic dims and reports the axes that cannot vary.
- * Probes: the baseline, all symbols at a larger size keeping the baseline's divisibility ('aligned'), all at an
- * odd size ('odd'), each given profile bound; when a joint probe fails, each symbol alone to name the culprits.
- * Severity: error when the graph fails at an aligned size or a profile bound, or cannot run at the baseline because
- * a Reshape's target shape is baked in; warning when only odd sizes fail (the model may legitimately need multiples
- * of a stride), when the baseline was a guess that failed, or when an output dim declared with the input's symbol
- * does not change.
- */
-export async function probeDynamicAxes(model: ModelSummary, session: ProbeSession, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const g = indexGraph(model);
-  const inputs = dataInputs(g);
-  const symbols = declaredSymbols(model, options.baseline);
-  const attempts: ProbeAttempt[] = [];
-  if (symbols.length === 0) return { symbols, attempts, findings: [] };
-  const classify = options.classify ?? defaultFailureClassifier;
-  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
-  const baseValues = new Map(symbols.map((s) => [s.symbol, s.base]));
-
-  const attempt = async (label: string, values: Map<string, number>, shapesOverride?: Record<string, number[]>): Promise<ProbeAttempt> => {
-    const shapes = shapesOverride ?? shapesFor(inputs, values, options.baseline);
-    const varied = symbols.filter((s) => s.uses.some((u) => shapes[u.input]?.[u.axis] !== s.base)).map((s) => s.symbol);
-    const rec: ProbeAttempt = { label, varied, shapes, ok: false };
-    try {
-      rec.outputDims = dimsOf(await session.run(probeFeeds(inputs, shapes)));
-      rec.ok = true;
-    } catch (err) {
-      rec.failure = classify(err);
-    }
-    attempts.push(rec);
-    return rec;
-  };
-  const tooBig = (values: Map<string, number>) =>
-    Object.values(shapesFor(inputs, values, options.baseline)).some((dims) => elementCount(dims) > maxElements);
-  const withAll = (f: (base: number) => number) => new Map(symbols.map((s) => [s.symbol, f(s.base)]));
-  const shrink = (base: number) => Math.max(1, base - Math.min(base & -base || 1, 64));
-
-  let baseline: ProbeAttempt;
-  if (options.baselineOutputDims) {
-    baseline = { label: 'baseline', varied: [], shapes: shapesFor(inputs, baseValues, options.baseline), ok: true, outputDims: options.baselineOutputDims };
-    attempts.push(baseline);
-  } else {
-    baseline = await attempt('baseline', baseValues);
-  }
-
-  const findings: Finding[] = [];
-  const callerBaseline = symbols.every((s) => s.baseFromCaller);
-  if (!baseline.ok) {
-    // Cannot run even at the starting sizes. A baked-in Reshape target says why; otherwise we know too little
-    // (a guessed size may be invalid for the model), hence only a warning. Fixed-dim failures are FIXED_DIM's.
-    const f = baseline.failure!;
-    const sev: Severity = f.kind === 'reshape' || callerBaseline ? 'error' : 'warning';
-    if (f.kind !== 'fixed-dim') findings.push(buildFinding(model, sev, symbols, [baseline], baseline, callerBaseline));
-    return { symbols, attempts, findings };
-  }
-
-  /** strict: a failure there is an error; bound: a caller's profile bound, reported as is (not narrowed down). */
-  const probes: { label: string; values: Map<string, number>; strict: boolean; bound?: boolean }[] = [];
-  const aligned = withAll(alignedProbe);
-  probes.push({ label: 'aligned', values: tooBig(aligned) ? withAll(shrink) : aligned, strict: true });
-  const odd = withAll(oddProbe);
-  if (!tooBig(odd)) probes.push({ label: 'odd', values: odd, strict: false });
-
-  const results: { probe: (typeof probes)[number]; rec: ProbeAttempt }[] = [];
-  for (const probe of probes) results.push({ probe, rec: await attempt(probe.label, probe.values) });
-  for (const bound of options.bounds ?? []) {
-    const shapes: Record<string, number[]> = shapesFor(inputs, baseValues, options.baseline);
-    for (const [name, dims] of Object.entries(bound.shapes)) if (shapes[name]) shapes[name] = [...dims];
-    results.push({ probe: { label: bound.label, values: baseValues, strict: true, bound: true }, rec: await attempt(bound.label, baseValues, shapes) });
-  }
-
-  // Name the culprits: re-run a failed joint probe one symbol at a time.
-  const culprits: { symbol: DynamicSymbol; rec: ProbeAttempt; strict: boolean }[] = [];
-  for (const { probe, rec } of results) {
-    if (rec.ok || rec.varied.length === 0) continue;
-    if (rec.varied.length === 1 || probe.bound) {
-      for (const s of symbols.filter((x) => rec.varied.includes(x.symbol))) culprits.push({ symbol: s, rec, strict: probe.strict });
-      continue;
-    }
-    for (const s of symbols) {
-      // A symbol already shown to fail on its own needs no second one-symbol run.
-      if (!rec.varied.includes(s.symbol) || culprits.some((c) => c.symbol === s && c.rec.label.includes(': '))) continue;
-      const value = probe.values.get(s.symbol) ?? s.base;
-      const single = await attempt(`${probe.label}: ${s.symbol}=${value}`, new Map([...baseValues, [s.symbol, value]]));
-      if (!single.ok) culprits.push({ symbol: s, rec: single, strict: probe.strict });
-    }
-    // Fails only when several vary together (e.g. a product of sizes baked in): blame the joint probe.
-    if (!culprits.some((c) => rec.varied.includes(c.symbol.symbol))) {
-      for (const s of symbols.filter((x) => rec.varied.includes(x.symbol))) culprits.push({ symbol: s, rec, strict: probe.strict });
-    }
-  }
-
-  // Group failures by the node they fail in (one finding per node), strict ones first.
-  const byNode = new Map<string, { strict: boolean; recs: ProbeAttempt[]; symbols: Set<string> }>();
-  for (const c of culprits) {
-    const key = c.rec.failure?.nodeName ?? c.rec.failure?.message ?? '?';
-    let e = byNode.get(key);
-    if (!e) byNode.set(key, (e = { strict: false, recs: [], symbols: new Set() }));
-    e.strict ||= c.strict;
-    if (!e.recs.includes(c.rec)) e.recs.push(c.rec);
-    e.symbols.add(c.symbol.symbol);
-  }
-  for (const e of byNode.values()) {
-    const syms = symbols.filter((s) => e.symbols.has(s.symbol));
-    findings.push(buildFinding(model, e.strict ? 'error' : 'warning', syms, e.recs, baseline, callerBaseline));
-  }
-
-  // Outputs declared with an input's symbol that do not change when that symbol does.
-  for (const { rec } of results) {
-    if (!rec.ok || !rec.outputDims || !baseline.outputDims) continue;
-    for (const out of model.outputs) {
-      out.dims?.forEach((d, axis) => {
-        if (d.kind !== 'symbolic' || !rec.varied.includes(d.name)) return;
-        const before = baseline.outputDims![out.name]?.[axis];
-        const after = rec.outputDims![out.name]?.[axis];
-        if (before === undefined || before !== after) return;
-        if (findings.some((f) => f.details?.output === out.name && f.axis === axis)) return;
-        const sym = symbols.find((s) => s.symbol === d.name)!;
-        const use = sym.uses[0];
-        findings.push({
-          code: 'SHAPE_NOT_DYNAMIC',
-          severity: 'warning',
-          message:
-            `Output '${out.name}' declares axis ${axis} as '${d.name}', like input '${use.input}' axis ${use.axis}, but it stays ` +
-            `${before} when '${d.name}' goes from ${sym.base} to ${rec.shapes[use.input][use.axis]}: the graph holds the ` +
-            `export-time size somewhere (a size traced as a Python int). ${FIX_TEXT}`,
-          fix: FIX,
-          input: use.input,
-          axis: use.axis,
-          details: { output: out.name, outputAxis: axis, symbol: d.name, outputSize: before, tried: rec.shapes },
-        });
-      });
-    }
-  }
-  return { symbols, attempts, findings };
-}
-
-const FIX =
+export const FIX =
   'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
   'instead of Python ints, then re-export; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes';
-const FIX_TEXT =
+export const FIX_TEXT =
   `Fix: ${FIX}. With dynamo=False the exporter traces Python ints (int(h), h * w, sizes from .tolist() or numpy) as ` +
   'constants, so a declared dynamic_axes entry cannot change them.';
 
-function buildFinding(
+export function pinnedAxisFinding(
   model: ModelSummary,
   severity: Severity,
   syms: DynamicSymbol[],
@@ -373,5 +156,5 @@ export function runFailureFinding(
   const copy: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(shapes)) copy[k] = [...v];
   const rec: ProbeAttempt = { label: source, varied: [], shapes: copy, ok: false, failure };
-  return buildFinding(model, 'error', symbols, [rec], rec, true, source);
+  return pinnedAxisFinding(model, 'error', symbols, [rec], rec, true, source);
 }

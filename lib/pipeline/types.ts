@@ -1,12 +1,15 @@
 /**
- * The cross-check result: JSON-able data first (JSON.stringify(result) is the `--json` form and what the HTML
- * report reads), text second (lib/report). Probes are referred to by index.
+ * What the run pipeline returns (crossCheck()'s result, and the `crossCheck` part of check's report): JSON-able
+ * data first (JSON.stringify(result) is the `--json` form and what the HTML report reads), text second
+ * (lib/report). Probes are referred to by index.
  */
 import type { Finding } from '../check/types';
 import type { OutputComparison } from '../compare/types';
 import type { OptimizationProfile } from '../trt/profiles';
+import type { RunnerInfo } from '../runners/specs';
 import type { Probe, ProfileSource, SkippedProbe } from './probes';
-import type { RunnerKind } from './runners';
+
+export type { RunnerInfo } from '../runners/specs';
 
 // The comparator's result types are shared with check and the reports (lib/compare).
 export type { ErrorHistogram, OutputComparison } from '../compare/types';
@@ -26,8 +29,12 @@ export interface RunRecord {
   status: 'ran' | 'failed' | 'skipped';
   ms?: number;
   outputDims?: Record<string, number[]>;
+  /** The element type of each output, e.g. 'float32'. */
+  outputTypes?: Record<string, string>;
   /** Why it failed or was skipped. */
   reason?: string;
+  /** The finding that explains a failure or skip (e.g. 'FIXED_DIM', 'SHAPE_NOT_DYNAMIC'), when one does. */
+  code?: string;
   /** For failures: the node the runtime names, when it does. */
   node?: string;
 }
@@ -41,14 +48,24 @@ export interface DimIssue {
   got: number;
 }
 
+/**
+ * 'pass': every runner that supports the probe ran, at least one comparison was made and all passed, no dim issue;
+ * 'fail': a runner failed, a comparison failed, an output dim is wrong, or the probe could not run as asked;
+ * 'not compared': everything ran but there was nothing to compare with (one model runner, no reference).
+ */
+export type Verdict = 'pass' | 'fail' | 'not compared';
+
 export interface ProbeReport extends Probe {
   /** Where the inputs came from: an .npz path, or 'generated (seed N)'. */
   inputs: string;
+  /** Where the saved reference outputs came from (an .npz path, 'tensors'), for a sample that has them. */
+  reference?: string;
   runs: RunRecord[];
   comparisons: PairComparison[];
   dimIssues: DimIssue[];
-  /** Every supporting runner ran, every comparison passed, no dim issue. */
-  pass: boolean;
+  verdict: Verdict;
+  /** true for 'pass', false for 'fail', null for 'not compared' (never a pass). */
+  pass: boolean | null;
 }
 
 /**
@@ -67,15 +84,6 @@ export interface DimCheck {
   /** The (symbol value, output dim) pairs seen, by probe index. */
   points?: { probe: number; value: number; dim: number }[];
   message: string;
-}
-
-export interface RunnerInfo {
-  name: string;
-  kind: RunnerKind;
-  /** e.g. 'onnxruntime-node 1.30 CPU, graph optimizations all', 'engine model.plan (2 profiles)'. */
-  description: string;
-  /** Set when the runner could not be created (e.g. onnxruntime cannot load a custom op). */
-  error?: string;
 }
 
 export interface FailureRef {
@@ -99,14 +107,23 @@ export interface CrossCheckResult {
   probes: ProbeReport[];
   skippedProbes: SkippedProbe[];
   dimChecks: DimCheck[];
-  /** SHAPE_NOT_DYNAMIC found by the sweep (run failures at probes, output dims that ignore a dynamic axis). */
+  /**
+   * What explains the numbers: the model's static findings (lib/check: RESIZE_SEMANTICS, FIXED_DIM...) and what the
+   * runs found (SHAPE_NOT_DYNAMIC from failures at probes and output dims that ignore a dynamic axis), errors first.
+   */
   findings: Finding[];
-  /** The first failure in probe order; null when everything passed. */
+  /** The first failure in probe order; null when nothing failed. */
   firstFailure: FailureRef | null;
+  /** 'pass' only when something was compared and nothing failed; 'not compared' when nothing could be compared. */
+  verdict: Verdict;
   pass: boolean;
+  /** Set when the run was stopped (AbortSignal, Ctrl-C): the probes are those that finished. */
+  interrupted?: boolean;
   summary: {
     probes: number;
     failedProbes: number;
+    /** Probes where everything ran but nothing was compared. */
+    notComparedProbes: number;
     comparisons: number;
     failedComparisons: number;
     runs: number;

@@ -1,5 +1,10 @@
 /**
- * Probe shapes for the cross-check: where in the dynamic range the runners are compared. TensorRT engines are
+ * The one probe planner: the shapes every run of check, the cross-check and the benchmark happens at. Requested
+ * probes (saved samples, --shapes, the model's own or default sizes), the dynamic-axes probes of check (a larger
+ * aligned size, an odd size, profile bounds, one axis at a time to name a culprit) and the sweep over a profile's
+ * range all come from here.
+ *
+ * The sweep: where in the dynamic range the runners are compared. TensorRT engines are
  * often right at opt and wrong elsewhere (other tactics at other sizes, TensorRT issues 2457 and 4250), so the
  * default set covers each profile's min, opt and max, points in between, and odd sizes (primes, never multiples
  * of 8) for every dynamic axis, jointly and one axis at a time.
@@ -12,7 +17,12 @@ import type { InputSummary, ModelSummary } from '../onnx/types';
 import { OptimizationProfile, isDynamicInput, modelInputs, profileFromSamples, validateProfiles } from '../trt/profiles';
 import { elementCount } from '../tensor/types';
 
-export type ProbeKind = 'sample' | 'given' | 'fixed' | 'min' | 'opt' | 'max' | 'between' | 'odd' | 'odd-axis';
+/**
+ * sample/given/default/fixed: shapes asked for (a saved sample, --shapes or --probes, default sizes, a static
+ * model's own); aligned/odd/bound/axis: check's dynamic-axes probes (a larger size keeping the baseline's
+ * divisibility, an odd size, a profile bound, one axis alone); min/opt/max/between/odd/odd-axis: the sweep.
+ */
+export type ProbeKind = 'sample' | 'given' | 'default' | 'fixed' | 'min' | 'opt' | 'max' | 'between' | 'odd' | 'odd-axis' | 'aligned' | 'bound' | 'axis';
 
 export interface Probe {
   /** Position in the probe list (results refer to probes by it). */
@@ -28,6 +38,10 @@ export interface Probe {
   sample?: string;
   /** The value of each dynamic symbol at this probe. */
   values: Record<string, number>;
+  /** For an 'axis' probe: the index of the probe whose failure it narrows down. */
+  parent?: number;
+  /** Set when the probe must not run (e.g. its shape conflicts with a fixed dim): why, and the finding that says so. */
+  blocked?: { message: string; code?: string };
 }
 
 /** A dynamic dim of the model's inputs: a symbol and every (input, axis) that carries it. */
@@ -299,22 +313,7 @@ export function resolveSweepProfiles(
     source = 'samples';
   } else {
     base = {};
-    // One default per symbol, from its first use: a symbol shared at different axes ('k' in a[n, k] @ b[k, m])
-    // would otherwise get disjoint ranges and never be varied.
-    const defaultFor = (input: InputSummary, axis: number) => (axis === 0 ? 1 : (input.dims?.length ?? 0) >= 4 && axis >= 2 ? 64 : 8);
-    const symbolDefault = new Map<string, number>();
-    for (const s of symbols) {
-      const first = inputs.find((i) => i.name === s.uses[0].input)!;
-      symbolDefault.set(s.symbol, defaultFor(first, s.uses[0].axis));
-    }
-    for (const input of inputs) {
-      const opt = (input.dims ?? []).map((d, axis) => {
-        if (d.kind === 'fixed') return d.value;
-        const s = symbols.find((x) => x.uses.some((u) => u.input === input.name && u.axis === axis));
-        return (s && symbolDefault.get(s.symbol)) ?? defaultFor(input, axis);
-      });
-      base[input.name] = { min: opt, opt, max: opt };
-    }
+    for (const [name, opt] of Object.entries(defaultShapes(model))) base[name] = { min: opt, opt, max: opt };
     source = 'model';
   }
   const widened: OptimizationProfile = {};
@@ -333,4 +332,120 @@ export function resolveSweepProfiles(
   }
   // Shared symbols must agree across inputs; validateProfiles also checks fixed dims and ranks.
   return { profiles: validateProfiles([widened], model, source === 'samples' ? 'sample shapes' : 'default shapes'), source };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Default sizes, requested probes and check's dynamic-axes probes
+
+/** The size a dynamic dim gets when nobody says: batch 1, image height/width 64, anything else 8. */
+export function defaultDimSize(rank: number, axis: number): number {
+  if (axis === 0) return 1;
+  if (rank >= 4 && axis >= 2) return 64;
+  return 8;
+}
+
+/**
+ * One default per symbol, from its first use (a symbol shared at different axes, 'k' in a[n, k] @ b[k, m], must
+ * take one value), then the shape of every ranked input with fixed dims kept.
+ */
+export function defaultSymbolValues(model: ModelSummary): Record<string, number> {
+  const inputs = feedInputs(model);
+  const values: Record<string, number> = Object.create(null);
+  for (const s of axisSymbols(model)) {
+    const first = inputs.find((i) => i.name === s.uses[0].input)!;
+    values[s.symbol] = defaultDimSize(first.dims?.length ?? 0, s.uses[0].axis);
+  }
+  return values;
+}
+
+export function defaultShapes(model: ModelSummary): Record<string, number[]> {
+  return shapesFor(feedInputs(model), undefined, axisSymbols(model), defaultSymbolValues(model));
+}
+
+/** Shapes for every feed input from symbol values, keeping `keep`'s shapes for inputs of unknown rank. */
+export function shapesAt(model: ModelSummary, values: Record<string, number>, keep: Record<string, readonly number[]> = {}): Record<string, number[]> {
+  const inputs = feedInputs(model);
+  const out = shapesFor(inputs, undefined, axisSymbols(model), values);
+  for (const input of inputs) if (input.dims === null) out[input.name] = [...(keep[input.name] ?? [])];
+  return out;
+}
+
+/** A larger size keeping the baseline's power-of-two divisibility (up to 64): 24 -> 32, 64 -> 128, 1 -> 2. */
+export function alignedProbe(base: number): number {
+  const lowbit = base & -base;
+  return base + Math.min(lowbit || 1, 64);
+}
+
+/** An odd size about 1.5x the baseline (never equal to it): 24 -> 37, 64 -> 97, 1 -> 3. */
+export function oddProbe(base: number): number {
+  let v = Math.round(base * 1.5);
+  if (v % 2 === 0) v += 1;
+  if (v === base) v += 2;
+  return v;
+}
+
+/** The probes kinds whose failure is an error (the size is valid by any account); odd sizes only warn. */
+export function isStrictProbe(p: Pick<Probe, 'kind'>): boolean {
+  return p.kind !== 'odd' && p.kind !== 'odd-axis';
+}
+
+/** A requested probe (sample, --shapes, defaults); `values` and `profile` are filled in from the model. */
+export function requestedProbe(
+  model: ModelSummary,
+  kind: 'sample' | 'given' | 'default' | 'fixed',
+  label: string,
+  shapes: Record<string, number[]>,
+  profiles: readonly OptimizationProfile[] = [],
+  extra: Partial<Pick<Probe, 'sample' | 'blocked'>> = {},
+): Probe {
+  const profile = profiles.findIndex((p) => fitsProfile(shapes, p));
+  return { index: -1, label, kind, shapes, values: valuesOf(axisSymbols(model), shapes), ...(profile >= 0 ? { profile } : {}), ...extra };
+}
+
+/**
+ * check's dynamic-axes probes from a baseline that ran: every symbol at a larger size keeping the baseline's
+ * divisibility ('aligned'; smaller when that would exceed maxElements), every symbol at an odd size ('odd'), and
+ * each profile bound given ('bound', other inputs at the baseline).
+ */
+export function dynamicAxisProbes(
+  model: ModelSummary,
+  baseline: Pick<Probe, 'shapes' | 'values'>,
+  options: { bounds?: readonly { label: string; shapes: Record<string, readonly number[]> }[]; maxElements?: number } = {},
+): Probe[] {
+  const symbols = axisSymbols(model);
+  if (symbols.length === 0) return [];
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  const base = (s: AxisSymbol) => baseline.values[s.symbol] ?? 1;
+  const at = (f: (b: number) => number) => Object.fromEntries(symbols.map((s) => [s.symbol, f(base(s))]));
+  const tooBig = (values: Record<string, number>) => Object.values(shapesAt(model, values, baseline.shapes)).some((d) => elementCount(d) > maxElements);
+  const shrink = (b: number) => Math.max(1, b - Math.min(b & -b || 1, 64));
+  const probes: Probe[] = [];
+  const add = (label: string, kind: ProbeKind, values: Record<string, number>, shapes = shapesAt(model, values, baseline.shapes)) =>
+    probes.push({ index: -1, label, kind, shapes, values: valuesOf(symbols, shapes) });
+  const aligned = at(alignedProbe);
+  add('aligned', 'aligned', tooBig(aligned) ? at(shrink) : aligned);
+  const odd = at(oddProbe);
+  if (!tooBig(odd)) add('odd', 'odd', odd);
+  for (const bound of options.bounds ?? []) {
+    const shapes: Record<string, number[]> = Object.fromEntries(Object.entries(baseline.shapes).map(([n, d]) => [n, [...d]]));
+    for (const [name, dims] of Object.entries(bound.shapes)) if (shapes[name]) shapes[name] = [...dims];
+    add(bound.label, 'bound', {}, shapes);
+  }
+  return probes;
+}
+
+/**
+ * The probes that narrow a failed joint probe down: each symbol it varied, alone, at the joint probe's value, the
+ * others at the baseline. None for bounds (they are reported as given) or single-symbol probes.
+ */
+export function narrowingProbes(model: ModelSummary, failed: Probe, baseline: Pick<Probe, 'shapes' | 'values'>): Probe[] {
+  if (failed.kind === 'bound' || failed.kind === 'axis') return [];
+  const symbols = axisSymbols(model);
+  const varied = symbols.filter((s) => failed.values[s.symbol] !== undefined && failed.values[s.symbol] !== baseline.values[s.symbol]);
+  if (varied.length < 2) return [];
+  return varied.map((s) => {
+    const values = { ...baseline.values, [s.symbol]: failed.values[s.symbol] };
+    const shapes = shapesAt(model, values, baseline.shapes);
+    return { index: -1, label: `${failed.label}: ${s.symbol}=${failed.values[s.symbol]}`, kind: 'axis' as const, shapes, values: valuesOf(symbols, shapes), parent: failed.index };
+  });
 }

@@ -1,0 +1,69 @@
+/**
+ * What a command writes and how: the text style of stdout (colour on a TTY, its width), progress on stderr (only
+ * on a TTY, never with JSON on stdout or in CI), JSON documents to stdout or a file, and the abort signal Ctrl-C
+ * raises. One CliContext per run of main().
+ */
+import { styleFor, type TextStyle } from '../report/style';
+import { toJson } from '../util/json';
+import { jsonTarget } from './options';
+
+export interface CliContext {
+  /** Aborted on the first Ctrl-C (SIGINT). */
+  signal: AbortSignal;
+  /** stdout's style: colour on a TTY (NO_COLOR / FORCE_COLOR honoured), wrapped to its width. */
+  style: Required<TextStyle>;
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether progress may be drawn on stderr: a TTY, not CI, and stdout not carrying a JSON document. */
+  progressAllowed(json: unknown): boolean;
+}
+
+export function createContext(signal: AbortSignal): CliContext {
+  return {
+    signal,
+    style: styleFor(process.stdout),
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    progressAllowed: (json) => process.stderr.isTTY === true && !process.env.CI && jsonTarget(json as string | boolean | undefined) !== 'stdout',
+  };
+}
+
+/**
+ * Writes the --json document: to stdout (returns true: print nothing else there), or atomically to the file.
+ * Returns false when --json was not given.
+ */
+export async function emitJson(ctx: CliContext, json: string | boolean | undefined, doc: unknown): Promise<boolean> {
+  const target = jsonTarget(json);
+  if (target === undefined) return false;
+  if (target === 'stdout') {
+    ctx.out(`${toJson(doc)}\n`);
+    return true;
+  }
+  const { writeFileAtomic } = require('../util/atomic-write') as typeof import('../util/atomic-write');
+  await writeFileAtomic(target, `${toJson(doc)}\n`);
+  return false;
+}
+
+/** A one-line progress display on stderr, redrawn in place; a no-op when progress is not allowed. */
+export interface Progress {
+  update(text: string): void;
+  /** Clears the line (before other output, and at the end). */
+  clear(): void;
+}
+
+export function progressLine(ctx: CliContext, enabled: boolean): Progress {
+  if (!enabled) return { update: () => undefined, clear: () => undefined };
+  let shown = false;
+  const columns = () => (process.stderr.columns ?? 80) - 1;
+  return {
+    update(text) {
+      const line = text.length > columns() ? `${text.slice(0, columns() - 1)}…` : text;
+      ctx.err(`\r\u001b[2K${line}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) ctx.err('\r\u001b[2K');
+      shown = false;
+    },
+  };
+}

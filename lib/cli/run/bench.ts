@@ -1,0 +1,131 @@
+/**
+ * The action of `trt-node bench`: flags → BenchOptions (each value checked and named by its flag), then runBench
+ * with progress on stderr, the table on stdout, and the JSON report and SVG chart written in the current folder
+ * (bench.json, bench.svg) unless told otherwise. Ctrl-C keeps what was measured (marked interrupted), exit 130.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BackendName, BenchReport } from '../../bench';
+import { InvalidValueError, TrtNodeError } from '../../errors';
+import type { OptimizationProfile } from '../../trt/profiles';
+import { DEFAULT_MODEL } from '../defaults';
+import { EXIT_INTERRUPTED } from '../exit-codes';
+import { buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet, type EngineCliOptions } from '../options';
+import { emitJson, progressLine, type CliContext } from '../output';
+import { toJson } from '../../util/json';
+
+export interface BenchCliOptions extends EngineCliOptions {
+  onnx?: string;
+  shapes?: string[];
+  backends?: string;
+  warmup?: string;
+  iterations?: string;
+  duration?: string;
+  threads?: string;
+  json?: string | boolean;
+  chart?: string;
+  files?: boolean;
+  noTF32?: boolean;
+}
+
+/** The default shapes for the bundled example: small and medium images, one run under ~30 s on 2 cores. */
+const DEFAULT_SHAPES = ['input:1x1x224x224', 'input:1x1x512x512'];
+
+const BACKENDS: readonly BackendName[] = ['trt', 'ort'];
+
+/** onnxruntime starts every thread asked for: --threads 100000 hung for minutes before measuring anything. */
+const MAX_THREADS = 1024;
+
+export async function runBenchCommand(ctx: CliContext, modelArg: string | undefined, cli: BenchCliOptions): Promise<void> {
+  const modelPath = modelFrom(modelArg, cli, DEFAULT_MODEL);
+  const bundled = modelArg === undefined && cli.onnx === undefined;
+  const specs = cli.shapes?.length ? cli.shapes : bundled ? DEFAULT_SHAPES : [];
+  const backends = cli.backends?.split(',').map((b) => b.trim()) as BackendName[] | undefined;
+  for (const b of backends ?? []) {
+    if (!BACKENDS.includes(b)) throw new InvalidValueError('--backends', `a comma-separated list of ${BACKENDS.join(', ')}`, cli.backends);
+  }
+  if (cli.iterations !== undefined && cli.duration !== undefined) {
+    throw new InvalidValueError('--iterations', 'either --iterations or --duration, not both', cli.iterations);
+  }
+  const duration = cli.duration === undefined ? undefined : Number(cli.duration);
+  if (cli.duration !== undefined && !(Number.isFinite(duration) && duration! > 0 && duration! <= 3600)) {
+    throw new InvalidValueError('--duration', 'seconds in (0, 3600]', cli.duration);
+  }
+  const warmup = integerOption('--warmup', cli.warmup, 0);
+  const iterations = integerOption('--iterations', cli.iterations, 1);
+  const threads = integerOption('--threads', cli.threads, 1, MAX_THREADS);
+  const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
+  const summary = await readModel(modelPath);
+  const feedNames = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
+  const shapes = specs.map((s) => nameShapeSet(parseShapeSet(s, '--shapes'), feedNames, '--shapes'));
+  let profile: OptimizationProfile | undefined;
+  if (cli.minShapes !== undefined || cli.optShapes !== undefined || cli.maxShapes !== undefined) {
+    const { combineMinOptMax } = require('../../trt/shapes-spec') as typeof import('../../trt/shapes-spec');
+    profile = combineMinOptMax(cli.minShapes, cli.optShapes, cli.maxShapes);
+  }
+  const engine = engineFrom(cli);
+  const build = buildSettingsFrom(cli);
+
+  // Outputs go to the current folder (never into the installed package); checked before minutes of measuring.
+  const json = jsonTarget(cli.json);
+  const writeFiles = cli.files !== false;
+  const jsonFile = json === 'stdout' ? undefined : json ?? (writeFiles ? path.resolve('bench.json') : undefined);
+  const chartFile = cli.chart ?? (writeFiles ? path.resolve('bench.svg') : undefined);
+  const { checkOutputFile, writeFileAtomic } = require('../../util/atomic-write') as typeof import('../../util/atomic-write');
+  const reads = [
+    { file: modelPath, option: 'the model' },
+    { file: engine, option: '--engine' },
+    { file: build.timingCache, option: '--timing-cache' },
+  ];
+  if (engine !== undefined) {
+    if (!fs.existsSync(engine)) throw new TrtNodeError('ERR_TRT_NODE_FILE', `${engine}: not found (--engine expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: engine });
+  }
+  if (jsonFile) await checkOutputFile(jsonFile, '--json', { createFolder: true, inputs: reads });
+  if (chartFile) await checkOutputFile(chartFile, '--chart', { createFolder: true, inputs: [...reads, { file: jsonFile, option: '--json' }] });
+
+  const { formatBenchReport, renderLatencyChart, runBench } = require('../../bench') as typeof import('../../bench');
+  const progress = progressLine(ctx, ctx.progressAllowed(cli.json));
+  let report: BenchReport;
+  let interrupted = false;
+  try {
+    report = await runBench({
+      model: modelPath,
+      ...(engine !== undefined ? { engine } : {}),
+      shapes,
+      ...(backends ? { backends } : {}),
+      ...(warmup !== undefined ? { warmup } : {}),
+      ...(iterations !== undefined ? { iterations } : {}),
+      ...(duration !== undefined ? { durationS: duration } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+      ...(profile ? { profile } : {}),
+      ...(Object.keys(build).length ? { build } : {}),
+      signal: ctx.signal,
+      onProgress: (e) => {
+        const name = e.backend === 'trt' ? 'TensorRT' : 'onnxruntime';
+        const where = e.shapes ? ` ${Object.entries(e.shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',')}` : '';
+        progress.update(`bench: ${name}${where} ${e.phase}${e.phase === 'preparing' ? '' : ` ${e.done}${e.total !== null ? `/${e.total}` : ''}`}`);
+      },
+    });
+  } catch (err) {
+    progress.clear();
+    const partial = err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED' ? (err as { partial?: BenchReport }).partial : undefined;
+    if (!partial) throw err;
+    report = partial;
+    interrupted = true;
+  }
+  progress.clear();
+  const doc = interrupted ? { ...report, interrupted: true } : report;
+  const chart = chartFile && report.runs.some((r) => r.latency) ? await renderLatencyChart(report) : undefined; // rendered first: a failure leaves no file half-updated
+  const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc);
+  const wrote: string[] = [];
+  if (jsonFile) {
+    await writeFileAtomic(jsonFile, `${toJson(doc)}\n`);
+    wrote.push(jsonFile);
+  }
+  if (chart && chartFile) {
+    await writeFileAtomic(chartFile, chart);
+    wrote.push(chartFile);
+  }
+  if (!onStdout) ctx.out(`${formatBenchReport(report)}${interrupted ? '\n(interrupted: the runs above are those that finished)' : ''}\n${wrote.map((f) => `\nwrote ${path.relative(process.cwd(), f) || f}`).join('')}\n`);
+  if (interrupted) process.exitCode = EXIT_INTERRUPTED;
+}

@@ -1,0 +1,221 @@
+/**
+ * The action of `trt-node check`: flags → CheckOptions (validated before anything runs), then check() once, the
+ * text report streamed as probes finish (header and static findings first, a line per run or probe, then the
+ * verdict), progress on stderr when it is a TTY, and on Ctrl-C what finished is kept: the partial table, and the
+ * JSON and HTML reports marked "interrupted", then exit 130.
+ */
+import type { CheckOptions, CheckReport, CheckStart } from '../../check/run-check';
+import type { Finding } from '../../check/types';
+import type { CrossCheckProgress } from '../../crosscheck';
+import { TrtNodeError } from '../../errors';
+import type { ModelSummary } from '../../onnx/types';
+import type { OptimizationProfile } from '../../trt/profiles';
+import type { CheckCliOptions } from '../commands/check';
+import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
+import { buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet } from '../options';
+import { emitJson, progressLine, type CliContext } from '../output';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
+
+/** Repeated --atol/--rtol values, each '1e-4', 'output:1e-3' or both comma-separated; later values win. */
+async function tolerancesFrom(cli: CheckCliOptions): Promise<CheckOptions['tolerance']> {
+  const { parseTolerance, toleranceOverrides } = require('../../compare') as typeof import('../../compare');
+  const merge = (option: '--atol' | '--rtol', values: readonly string[] | undefined) => {
+    const merged: { global?: number; perOutput: Record<string, number> } = { perOutput: Object.create(null) };
+    for (const v of values ?? []) {
+      const p = parseTolerance(option, v);
+      if (p.global !== undefined) merged.global = p.global;
+      Object.assign(merged.perOutput, p.perOutput);
+    }
+    return merged;
+  };
+  return toleranceOverrides(merge('--atol', cli.atol), merge('--rtol', cli.rtol));
+}
+
+/** The inputs a bare shape may be meant for: the dynamic ones, or the only input. */
+function shapeableInputs(model: ModelSummary): string[] {
+  const feed = model.inputs.filter((i) => !i.isInitializer);
+  const dynamic = feed.filter((i) => i.dims === null || i.dims.some((d) => d.kind !== 'fixed'));
+  return (dynamic.length ? dynamic : feed).map((i) => i.name);
+}
+
+/** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). */
+export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckCliOptions): Promise<{ model: string; summary: ModelSummary; options: CheckOptions; report?: string }> {
+  const model = modelFrom(modelArg, cli, DEFAULT_MODEL);
+  const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
+  const summary = await readModel(model);
+  const names = shapeableInputs(summary);
+  const { parseShapesSpec, combineMinOptMax } = require('../../trt/shapes-spec') as typeof import('../../trt/shapes-spec');
+
+  // --shapes: fixed shape sets run with generated inputs; min..opt..max ranges are TensorRT profiles.
+  const shapes: Record<string, number[]>[] = [];
+  const profiles: OptimizationProfile[] = [];
+  for (const spec of cli.shapes ?? []) {
+    if (spec.includes('..')) profiles.push(parseShapesSpec(spec, '--shapes'));
+    else shapes.push(nameShapeSet(parseShapeSet(spec, '--shapes', true), names, '--shapes'));
+  }
+  if (cli.minShapes !== undefined || cli.optShapes !== undefined || cli.maxShapes !== undefined) profiles.push(combineMinOptMax(cli.minShapes, cli.optShapes, cli.maxShapes));
+  const probes = (cli.probes ?? []).map((p) => nameShapeSet(parseShapeSet(p, '--probes'), names, '--probes'));
+  if (probes.length) {
+    const { givenProbes } = require('../../pipeline/probes') as typeof import('../../pipeline/probes');
+    givenProbes(summary, probes, [], '--probes'); // usage errors named after the flag
+  }
+  const engine = engineFrom(cli);
+  if (engine !== undefined && profiles.length) {
+    throw new TrtNodeError('ERR_TRT_NODE_USAGE', `--shapes ranges (or --minShapes/--optShapes/--maxShapes) build an engine, and --engine gives one: give one of the two`, { option: '--engine' });
+  }
+  if (cli.report !== undefined && !/\.(html?|json)$/i.test(cli.report)) {
+    throw new TrtNodeError('ERR_TRT_NODE_INVALID_VALUE', `--report: expected a file ending in .html or .json but received ${JSON.stringify(cli.report)}`, { option: '--report' });
+  }
+
+  const samples: NonNullable<CheckOptions['samples']> = [];
+  if (cli.inputs) samples.push({ inputs: cli.inputs, ...(cli.reference ? { reference: cli.reference } : {}) });
+  else if (cli.reference) {
+    // A reference without inputs only makes sense if the file also holds the inputs (some users save both).
+    const { readNpz } = require('../../tensor/npz') as typeof import('../../tensor/npz');
+    const arrays = await readNpz(cli.reference);
+    const inputs = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
+    if (!inputs.some((n) => Object.prototype.hasOwnProperty.call(arrays, n))) {
+      throw new TrtNodeError(
+        'ERR_TRT_NODE_USAGE',
+        `--reference ${cli.reference} holds no array named like the model's inputs (${inputs.join(', ')}): pass --inputs with the .npz of inputs the reference outputs were computed from`,
+        { option: '--inputs' },
+      );
+    }
+    samples.push({ inputs: cli.reference, reference: cli.reference });
+  }
+  const useBundled = modelArg === undefined && cli.onnx === undefined && samples.length === 0 && shapes.length === 0;
+  if (useBundled) for (const s of DEFAULT_SAMPLES) samples.push({ inputs: s.inputs, reference: s.reference });
+
+  let valueRange: readonly [number, number] | undefined;
+  let valueRanges: Record<string, readonly [number, number]> | undefined;
+  if (cli.range !== undefined) {
+    const { parseValueRanges } = require('../../runners/feeds') as typeof import('../../runners/feeds');
+    const r = parseValueRanges(cli.range, '--range');
+    valueRange = r.global;
+    if (Object.keys(r.perInput).length) valueRanges = r.perInput;
+  }
+  const tensorrt = profiles.length > 0;
+  const options: CheckOptions = {
+    ...(shapes.length ? { shapes } : {}),
+    ...(samples.length ? { samples } : {}),
+    tolerance: await tolerancesFrom(cli),
+    ...(cli.saveOutputs ? { saveOutputs: cli.saveOutputs } : {}),
+    probe: cli.probe !== false,
+    seed: integerOption('--seed', cli.seed, 0) ?? 0,
+    ...(valueRange ? { valueRange } : {}),
+    ...(valueRanges ? { valueRanges } : {}),
+    ...(cli.sweep || cli.report !== undefined ? { sweep: true } : {}),
+    ...(cli.report !== undefined && /\.html?$/i.test(cli.report) ? { errorMaps: true } : {}),
+    ...(probes.length ? { probes } : {}),
+    ...(engine !== undefined ? { engine } : {}),
+    ...(tensorrt ? { tensorrt: { build: buildSettingsFrom(cli) }, profiles } : {}),
+  };
+  return { model, summary, options, ...(cli.report !== undefined ? { report: cli.report } : {}) };
+}
+
+/** The files a check reads, so that none of them is chosen as an output (and silently replaced). */
+function filesRead(model: string, options: CheckOptions): { file: string | undefined; option: string }[] {
+  const fileOf = (v: unknown) => (typeof v === 'string' ? v : undefined); // samples may hold tensors, not paths
+  return [
+    { file: model, option: 'the model' },
+    { file: typeof options.engine === 'string' ? options.engine : undefined, option: '--engine' },
+    ...(options.samples ?? []).flatMap((s) => [
+      { file: fileOf(s.inputs), option: '--inputs' },
+      { file: fileOf(s.reference), option: '--reference' },
+    ]),
+  ];
+}
+
+export async function runCheck(ctx: CliContext, modelArg: string | undefined, cli: CheckCliOptions): Promise<void> {
+  const { model, options, report: reportFile } = await checkOptionsFrom(modelArg, cli);
+  const { checkOutputFile } = require('../../util/atomic-write') as typeof import('../../util/atomic-write');
+  const reads = filesRead(model, options);
+  // Before the work: an output that cannot be written, or would replace an input, is a usage error now.
+  if (options.saveOutputs) await checkOutputFile(options.saveOutputs, '--save-outputs', { inputs: reads });
+  if (reportFile) await checkOutputFile(reportFile, '--report', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }] });
+  const json = jsonTarget(cli.json);
+  if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }, { file: reportFile, option: '--report' }] });
+
+  const { check } = require('../../check/run-check') as typeof import('../../check/run-check');
+  const text = json !== 'stdout';
+  const printer = text ? await streamingPrinter(ctx) : undefined;
+  const progress = progressLine(ctx, ctx.progressAllowed(cli.json));
+  let report: CheckReport;
+  try {
+    report = await check(model, {
+      ...options,
+      signal: ctx.signal,
+      onStart: (s) => printer?.start(s),
+      onProgress: (e) => {
+        progress.clear();
+        printer?.probe(e);
+        progress.update(`check: ${e.done} probe${e.done === 1 ? '' : 's'} done${e.total > e.done ? ` of ${e.total}+` : ''}, last: ${e.probe.label} (Ctrl-C stops and keeps what finished)`);
+      },
+    });
+  } catch (err) {
+    progress.clear();
+    const partial = err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED' ? ((err as { partial?: CheckReport }).partial ?? null) : null;
+    if (!partial) throw err;
+    report = partial;
+  }
+  progress.clear();
+
+  const lines: string[] = [];
+  if (reportFile && report.crossCheck) {
+    const { writeHtmlReport, writeJsonReport } = require('../../report') as typeof import('../../report');
+    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck);
+    else await writeHtmlReport(reportFile, report.crossCheck);
+    lines.push(`Cross-check report written to ${reportFile}${report.interrupted ? ' (interrupted: what finished)' : ''}`);
+  }
+  const onStdout = await emitJson(ctx, cli.json, report);
+  if (!onStdout && printer) printer.finish(report, lines);
+  process.exitCode = report.interrupted ? EXIT_INTERRUPTED : report.pass ? EXIT_OK : EXIT_FAILED;
+}
+
+/** Prints check's text as it goes: started, one probe at a time, finished. */
+async function streamingPrinter(ctx: CliContext) {
+  const fmt = require('../../check/format') as typeof import('../../check/format');
+  const table = require('../../report/table') as typeof import('../../report/table');
+  const { runViewsOf } = require('../../check/run-check') as typeof import('../../check/run-check');
+  const style = ctx.style;
+  const print = (lines: string[]) => ctx.out(`${lines.join('\n')}\n`);
+  let start: CheckStart | undefined;
+  let attemptsHeader = false;
+  let firstRow: number | undefined;
+  return {
+    start(s: CheckStart) {
+      start = s;
+      print([fmt.formatCheckHeader(s.model, s.opset), '', ...fmt.formatFindings('Findings', s.findings, style), '']);
+      if (s.crossCheck) print([...table.crossCheckPreamble({ model: s.model, runners: s.runners, ...s.crossCheck }, style), '', table.crossCheckTableHeader(s.runners, style)]);
+      else print(['Runs']);
+    },
+    probe(e: CrossCheckProgress) {
+      if (!start) return;
+      const p = e.report;
+      if (start.crossCheck) {
+        if (p.verdict === 'fail' && firstRow === undefined) firstRow = p.index;
+        print([table.crossCheckRow(p, start.runners, style, firstRow)]);
+      } else if (p.kind === 'sample' || p.kind === 'given' || p.kind === 'default' || p.kind === 'fixed') {
+        print(runViewsOf(p, start.runners).flatMap((r) => fmt.formatRun(r, style)));
+      } else {
+        if (!attemptsHeader) print(['', 'Dynamic axes probed']);
+        attemptsHeader = true;
+        const run = p.runs.find((r) => r.status !== 'skipped');
+        print([fmt.formatAttempt({ label: p.label, shapes: p.shapes, ok: run?.status === 'ran' }, style)]);
+      }
+    },
+    finish(report: CheckReport, extra: string[]) {
+      const out: string[] = [];
+      if (!start) out.push(fmt.formatCheckReport(report, style));
+      else {
+        if (report.crossCheck) out.push(...table.crossCheckEpilogue(report.crossCheck, style, { findings: false }));
+        const fromRuns = report.findings.filter((f: Finding) => !start!.findings.includes(f));
+        if (fromRuns.length) out.push('', ...fmt.formatFindings('Findings from the runs', fromRuns, style));
+        if (report.savedOutputs) out.push('', `Outputs saved to ${report.savedOutputs}`);
+        if (extra.length) out.push('', ...extra);
+        out.push('', fmt.formatCheckResult(report, style));
+      }
+      print(out);
+    },
+  };
+}

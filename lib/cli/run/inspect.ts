@@ -1,0 +1,130 @@
+/**
+ * `trt-node inspect [model] [--json [file]] [--nodes]`: what an ONNX model takes, gives and contains, read without
+ * loading its weights. With no model, the bundled super-resolution example (so a newcomer sees it work at once).
+ *
+ * --json prints the reader's ModelSummary (lib/onnx/types.ts) as one document, plus `nodeCount`. The per-node list
+ * (`nodes`, with every attribute) is left out unless --nodes is given: it grows with the model while the rest stays
+ * a screenful, and op counts (`nodeCounts`) answer most questions.
+ */
+import * as path from 'path';
+import { readModel } from '../../onnx/reader';
+import type { ModelSummary } from '../../onnx/types';
+import { domainLabel, formatBytes, formatDims, formatTable, opLabel } from '../../onnx/format';
+import { DEFAULT_MODEL } from '../defaults';
+import type { InspectCliOptions } from '../commands/inspect';
+import { modelFrom } from '../options';
+import { emitJson, type CliContext } from '../output';
+
+export interface InspectOptions {
+  /** Include the node list (JSON) or a node table (text). Default false. */
+  nodes?: boolean;
+}
+
+export type InspectDocument = Omit<ModelSummary, 'nodes'> & { nodeCount: number; nodes?: ModelSummary['nodes'] };
+
+/** The `--json` document: the summary, with `nodeCount`, and `nodes` only when asked for. */
+export function inspectDocument(summary: ModelSummary, options: InspectOptions = {}): InspectDocument {
+  const { nodes, ...rest } = summary;
+  return { ...rest, nodeCount: nodes.length, ...(options.nodes ? { nodes } : {}) };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A path as short as it reads well: relative to the working directory when inside it. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** The readable report. */
+export function formatInspect(summary: ModelSummary, options: InspectOptions = {}): string {
+  const out: string[] = [];
+  const producer = [summary.producerName, summary.producerVersion].filter(Boolean).join(' ') || '(not recorded)';
+  const opsets = summary.opsets.map((o) => `${domainLabel(o.domain)} ${o.version}`).join(', ') || '(none)';
+  out.push(
+    formatTable(
+      [
+        ['Model', `${summary.file ? displayPath(summary.file) : '(bytes)'} (${formatBytes(summary.fileBytes)})`],
+        ['IR version', String(summary.irVersion)],
+        ['Producer', producer],
+        ['Opsets', opsets],
+        ['Graph', `${summary.graphName || '(unnamed)'}, ${plural(summary.nodes.length, 'node')}`],
+      ],
+      '',
+    ),
+  );
+
+  const valueRows = (values: { name: string; elemType: string; dims: ModelSummary['outputs'][number]['dims'] }[]) =>
+    values.map((v) => [v.name, v.elemType, formatDims(v.dims)]);
+  const backed = summary.inputs.filter((i) => i.isInitializer).length;
+  out.push('', `Inputs${backed ? ` (${backed} backed by initializers, marked *)` : ''}`);
+  out.push(
+    summary.inputs.length
+      ? formatTable([
+          ['name', 'dtype', 'shape'],
+          ...summary.inputs.map((i) => [i.isInitializer ? `${i.name} *` : i.name, i.elemType, formatDims(i.dims)]),
+        ])
+      : '  (none)',
+  );
+  out.push('', 'Outputs');
+  out.push(summary.outputs.length ? formatTable([['name', 'dtype', 'shape'], ...valueRows(summary.outputs)]) : '  (none)');
+
+  out.push('', `Operators (${plural(summary.nodes.length, 'node')})`);
+  const counts = [...summary.nodeCounts].sort((a, b) => b.count - a.count);
+  out.push(counts.length ? formatTable(counts.map((c) => [opLabel(c.domain, c.opType), String(c.count)])) : '  (none)');
+
+  const init = summary.initializers;
+  const dtypes = Object.entries(init.dtypes)
+    .map(([t, n]) => `${t}: ${n}`)
+    .join(', ');
+  out.push('');
+  out.push(
+    formatTable(
+      [
+        ['Initializers', init.count ? `${plural(init.count, 'tensor')}, ${formatBytes(init.totalBytes)} (${dtypes})` : 'none'],
+        ['External data', externalLine(summary)],
+      ],
+      '',
+    ),
+  );
+
+  if (options.nodes) {
+    out.push('', 'Nodes');
+    out.push(
+      formatTable([
+        ['#', 'op', 'name', 'inputs -> outputs'],
+        ...summary.nodes.map((n) => [
+          String(n.index),
+          opLabel(n.domain, n.opType),
+          n.name || '-',
+          `${n.inputs.join(', ') || '()'} -> ${n.outputs.join(', ')}`,
+        ]),
+      ]),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function externalLine(summary: ModelSummary): string {
+  if (summary.externalData.length === 0) return 'none';
+  const byFile = new Map<string, { tensors: number; bytes: number }>();
+  const sizes = new Map(summary.initializers.list.map((t) => [t.name, t.byteLength]));
+  for (const ref of summary.externalData) {
+    const entry = byFile.get(ref.location) ?? { tensors: 0, bytes: 0 };
+    entry.tensors++;
+    entry.bytes += ref.length ?? sizes.get(ref.tensor) ?? 0;
+    byFile.set(ref.location, entry);
+  }
+  return [...byFile]
+    .map(([location, e]) => `${location}: ${plural(e.tensors, 'tensor')}, ${formatBytes(e.bytes)}`)
+    .join('; ');
+}
+
+/** The action of `trt-node inspect`. */
+export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<void> {
+  const summary = await readModel(modelFrom(model, cli, DEFAULT_MODEL));
+  if (await emitJson(ctx, cli.json, inspectDocument(summary, cli))) return;
+  ctx.out(formatInspect(summary, cli));
+}

@@ -1,0 +1,190 @@
+/**
+ * Where an OrtRunner's InferenceSession lives: on the caller's thread ('main', as onnxruntime-node is used
+ * directly), or in a worker thread of its own ('worker', the default for check, the cross-check and the benchmark).
+ * onnxruntime-node's `run` occupies the thread that calls it for the whole inference, so on the main thread a
+ * 512×512 run stalls timers, progress output and Ctrl-C for hundreds of milliseconds; in a worker the event loop
+ * stays free. Both throw onnxruntime's raw errors (Error with its text); OrtRunner classifies them.
+ */
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type * as ortTypes from 'onnxruntime-node';
+import { AbortError, DisposedError, TrtNodeError } from '../errors';
+import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
+import type { WireTensor, WireValueInfo, WorkerReply, WorkerRequest } from './ort-protocol';
+
+export type SessionThread = 'main' | 'worker';
+
+export interface SessionRun {
+  outputs: NamedTensors;
+  /** Milliseconds inside InferenceSession.run, on the thread that ran it: what a caller of onnxruntime-node sees. */
+  sessionMs: number;
+}
+
+export interface SessionBackend {
+  readonly thread: SessionThread;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputs: readonly WireValueInfo[];
+  readonly outputs: readonly WireValueInfo[];
+  readonly version: string;
+  run(feeds: NamedTensors, outputNames: readonly string[] | undefined, signal?: AbortSignal): Promise<SessionRun>;
+  release(): Promise<void>;
+}
+
+function loadOrt(): typeof ortTypes {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('onnxruntime-node') as typeof ortTypes;
+}
+
+function fromOrt(t: ortTypes.Tensor): TensorLike {
+  return { type: t.type as TensorType, dims: [...t.dims], data: t.data as TensorLike['data'] };
+}
+
+function metadata(m: ortTypes.InferenceSession.ValueMetadata): WireValueInfo {
+  return m.isTensor ? { name: m.name, type: m.type as string, dims: [...m.shape] } : { name: m.name, type: null, dims: [] };
+}
+
+/** The session on the calling thread. */
+export async function mainThreadSession(model: string | Uint8Array, options: Record<string, unknown>): Promise<SessionBackend> {
+  const ort = loadOrt();
+  const so = options as ortTypes.InferenceSession.SessionOptions;
+  let session: ortTypes.InferenceSession | null =
+    typeof model === 'string' ? await ort.InferenceSession.create(model, so) : await ort.InferenceSession.create(model, so);
+  const live = () => {
+    if (!session) throw new DisposedError('The onnxruntime session');
+    return session;
+  };
+  return {
+    thread: 'main',
+    inputNames: [...session.inputNames],
+    outputNames: [...session.outputNames],
+    inputs: session.inputMetadata.map(metadata),
+    outputs: session.outputMetadata.map(metadata),
+    version: (ort.env as { versions?: { node?: string } }).versions?.node ?? '',
+    async run(feeds, outputNames, signal) {
+      if (signal?.aborted) throw new AbortError('the onnxruntime run');
+      const s = live();
+      const ortFeeds: Record<string, ortTypes.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = t instanceof ort.Tensor ? t : new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[]);
+      const t0 = performance.now();
+      const out = outputNames ? await s.run(ortFeeds, [...outputNames]) : await s.run(ortFeeds);
+      const sessionMs = performance.now() - t0;
+      const outputs: NamedTensors = {};
+      for (const [name, t] of Object.entries(out)) outputs[name] = fromOrt(t as ortTypes.Tensor);
+      return { outputs, sessionMs };
+    },
+    async release() {
+      const s = session;
+      session = null;
+      if (s) await s.release();
+    },
+  };
+}
+
+/**
+ * The worker script: the compiled .js beside this file, or, when trt-node runs from its TypeScript sources (tests,
+ * tsx), the .ts through tsx's register hook inside the worker only.
+ */
+function spawnWorker(): Worker {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `ort-worker${ext}`);
+  if (ext !== '.ts') return new Worker(file);
+  const tsx = require.resolve('tsx/cjs/api');
+  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, { eval: true });
+}
+
+function workerError(message: string, cause?: unknown): TrtNodeError {
+  return new TrtNodeError('ERR_TRT_NODE_ORT', `the onnxruntime worker thread ${message}`, {}, cause === undefined ? undefined : { cause });
+}
+
+function toWire(t: TensorLike): WireTensor {
+  return { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+}
+
+/** The session in a worker thread of its own; the thread keeps the process alive only while a request is pending. */
+export async function workerSession(model: string | Uint8Array, options: Record<string, unknown>): Promise<SessionBackend> {
+  const worker = spawnWorker();
+  const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
+  let nextId = 0;
+  let dead: TrtNodeError | null = null;
+
+  const settleAll = (err: TrtNodeError) => {
+    dead ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker.unref();
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    const id = reply.op === 'created' || reply.op === 'released' ? -1 : reply.id;
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    p.resolve(reply);
+  });
+  worker.on('error', (err) => settleAll(workerError(`failed: ${err instanceof Error ? err.message : String(err)}`, err)));
+  worker.on('exit', (code) => settleAll(workerError(`exited (code ${code})`)));
+
+  /** Sends one request; -1 is the id of create/release (one at a time). */
+  const request = (msg: WorkerRequest, id: number, signal?: AbortSignal): Promise<WorkerReply> =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      if (dead) return reject(dead);
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      if (signal) {
+        // An abort cannot interrupt onnxruntime mid-run; ending the thread can, within milliseconds.
+        const onAbort = () => {
+          settleAll(new AbortError('the onnxruntime run'));
+          void worker.terminate();
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        const done = () => signal.removeEventListener('abort', onAbort);
+        const entry = pending.get(id)!;
+        pending.set(id, { resolve: (r) => (done(), entry.resolve(r)), reject: (e) => (done(), entry.reject(e)) });
+      }
+      worker.postMessage(msg);
+    });
+
+  const created = await request({ op: 'create', model, options }, -1).catch(async (err) => {
+    await worker.terminate();
+    throw err;
+  });
+  if (created.op === 'failed') {
+    await worker.terminate();
+    throw new Error(created.raw);
+  }
+  if (created.op !== 'created') throw workerError(`answered '${created.op}' to create`);
+
+  return {
+    thread: 'worker',
+    inputNames: created.inputNames,
+    outputNames: created.outputNames,
+    inputs: created.inputs,
+    outputs: created.outputs,
+    version: created.version,
+    async run(feeds, outputNames, signal) {
+      if (dead?.code === 'ERR_TRT_NODE_DISPOSED') throw dead;
+      const id = nextId++;
+      const wire: Record<string, WireTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) wire[name] = toWire(t);
+      // Feeds are copied (structured clone): the caller keeps its arrays, which other runners may share.
+      const reply = await request({ op: 'run', id, feeds: wire, ...(outputNames ? { outputNames: [...outputNames] } : {}) }, id, signal);
+      if (reply.op === 'failed') throw new Error(reply.raw);
+      if (reply.op !== 'result') throw workerError(`answered '${reply.op}' to run`);
+      const outputs: NamedTensors = {};
+      for (const [name, t] of Object.entries(reply.outputs)) outputs[name] = { type: t.type as TensorType, dims: t.dims, data: t.data as TensorLike['data'] };
+      return { outputs, sessionMs: reply.ms };
+    },
+    async release() {
+      if (dead) return;
+      try {
+        await request({ op: 'release' }, -1);
+      } catch {
+        // the thread is gone already: nothing left to release
+      }
+      dead = new DisposedError('The onnxruntime session');
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The worker-thread side of OrtRunner's 'worker' mode (./ort-session.ts): one onnxruntime-node InferenceSession per
+ * worker, so that a run (which blocks the thread that calls it: onnxruntime-node's run is synchronous inside) never
+ * stalls the caller's event loop. Messages: create → created | failed; run → result | failed. Output buffers are
+ * transferred back, not copied. Errors cross as onnxruntime's raw text; the main side classifies them.
+ */
+import { parentPort } from 'worker_threads';
+import type * as ortTypes from 'onnxruntime-node';
+import type { WorkerReply, WorkerRequest, WireTensor } from './ort-protocol';
+
+if (!parentPort) throw new Error('ort-worker.ts runs inside a worker thread (see lib/runners/ort-session.ts)');
+const port = parentPort;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ort = require('onnxruntime-node') as typeof ortTypes;
+let session: ortTypes.InferenceSession | null = null;
+
+function rawText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+async function handle(msg: WorkerRequest): Promise<void> {
+  if (msg.op === 'create') {
+    try {
+      session = await ort.InferenceSession.create(msg.model as string, msg.options as ortTypes.InferenceSession.SessionOptions);
+      const meta = (m: ortTypes.InferenceSession.ValueMetadata) => (m.isTensor ? { name: m.name, type: m.type as string, dims: [...m.shape] } : { name: m.name, type: null, dims: [] });
+      reply({
+        op: 'created',
+        inputNames: [...session.inputNames],
+        outputNames: [...session.outputNames],
+        inputs: session.inputMetadata.map(meta),
+        outputs: session.outputMetadata.map(meta),
+        version: (ort.env as { versions?: { node?: string } }).versions?.node ?? '',
+      });
+    } catch (err) {
+      reply({ op: 'failed', id: -1, raw: rawText(err) });
+    }
+    return;
+  }
+  if (msg.op === 'release') {
+    const s = session;
+    session = null;
+    await s?.release().catch(() => undefined);
+    reply({ op: 'released' });
+    return;
+  }
+  // run
+  if (!session) {
+    reply({ op: 'failed', id: msg.id, raw: 'the session is not loaded' });
+    return;
+  }
+  const feeds: Record<string, ortTypes.Tensor> = {};
+  for (const [name, t] of Object.entries(msg.feeds)) feeds[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+  let out: ortTypes.InferenceSession.OnnxValueMapType;
+  const t0 = performance.now();
+  try {
+    out = msg.outputNames ? await session.run(feeds, msg.outputNames) : await session.run(feeds);
+  } catch (err) {
+    reply({ op: 'failed', id: msg.id, raw: rawText(err) });
+    return;
+  }
+  const ms = performance.now() - t0;
+  const outputs: Record<string, WireTensor> = {};
+  const transfer: ArrayBuffer[] = [];
+  for (const [name, value] of Object.entries(out)) {
+    const t = value as ortTypes.Tensor;
+    const data = t.data as WireTensor['data'];
+    outputs[name] = { type: t.type, dims: [...t.dims], data };
+    // String outputs are plain arrays (cloned); numeric ones move their buffer (each output owns its own).
+    if (ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer && !transfer.includes(data.buffer)) transfer.push(data.buffer);
+  }
+  reply({ op: 'result', id: msg.id, outputs, ms }, transfer);
+}
+
+// One message at a time, in order: onnxruntime-node's run is synchronous inside, so nothing would overlap anyway.
+let queue = Promise.resolve();
+port.on('message', (msg: WorkerRequest) => {
+  queue = queue.then(() => handle(msg));
+});

@@ -1,0 +1,56 @@
+/**
+ * One way to run a model, for check, the cross-check and the benchmark alike: a Runner takes the feeds of a probe
+ * and returns the outputs. Built in: onnxruntime-node (./onnxruntime.ts, in a worker thread), a TensorRT engine
+ * (./tensorrt.ts), saved reference outputs (./reference.ts); anything else with this shape can be passed in too
+ * (a custom runner, e.g. another runtime or a remote service).
+ */
+import type { OptimizationProfile } from '../trt/profiles';
+import type { NamedTensors } from '../tensor/types';
+
+export type RunnerKind = 'tensorrt' | 'onnxruntime' | 'reference' | 'custom';
+
+/** What a runner is told about a run besides the feeds: the probe's shapes, its profile and its sample. */
+export interface RunContext {
+  /** A shape per fed input. */
+  shapes: Record<string, number[]>;
+  /** The optimization profile the probe was made from (a TensorRT engine runs it with that profile). */
+  profile?: number;
+  /** Key of the saved sample whose inputs the probe uses (a reference runner answers only for those). */
+  sample?: string;
+  label?: string;
+}
+
+/** Times a runner measured itself (ms): onnxruntime inside InferenceSession.run; TensorRT from CUDA events. */
+export interface RunTimings {
+  /** onnxruntime: inside InferenceSession.run, on the thread that ran it (what a caller of onnxruntime-node sees). */
+  sessionMs?: number;
+  /** TensorRT: host-to-device copies, enqueueV3's work and device-to-host copies on the run's stream. */
+  h2dMs?: number;
+  computeMs?: number;
+  d2hMs?: number;
+  /** Time inside the runtime (onnxruntime's session.run, or the engine's GPU work and copies). */
+  engineMs?: number;
+}
+
+export interface Runner {
+  /** Unique among the runners of one check; shown in reports ('onnxruntime', 'tensorrt', 'reference'). */
+  readonly name: string;
+  readonly kind: RunnerKind;
+  /** One line for reports: what exactly runs (library, options, file). */
+  readonly description: string;
+  /** Whether this runner can produce outputs at `probe` (a reference only has its saved samples). */
+  supports(probe: RunContext): boolean;
+  /** The shape ranges the runner accepts, when it has any (a TensorRT engine's optimization profiles). */
+  readonly profiles?: OptimizationProfile[];
+  /** Why `supports(probe)` is false, for the report. */
+  unsupportedReason?(probe: RunContext): string;
+  /** The outputs for `feeds` (the probe's inputs, shared by every runner: read them, do not change them). */
+  run(feeds: NamedTensors, probe: RunContext, options?: { signal?: AbortSignal }): Promise<NamedTensors>;
+  /** run(), with the times the runner measured inside (the benchmark uses it where present). */
+  runTimed?(feeds: NamedTensors, probe: RunContext, options?: { signal?: AbortSignal }): Promise<{ outputs: NamedTensors; timings: RunTimings }>;
+  dispose(): void | Promise<void>;
+}
+
+export function isRunner(x: unknown): x is Runner {
+  return typeof x === 'object' && x !== null && typeof (x as Runner).run === 'function' && typeof (x as Runner).supports === 'function';
+}

@@ -1,0 +1,95 @@
+/**
+ * Runners from their specs. A runner that cannot be created is reported, not thrown (onnxruntime and a custom op:
+ * the other runners go on), unless it is TensorRT: asking for TensorRT where there is none is a usage error.
+ */
+import { InvalidTypeError, InvalidValueError } from '../errors';
+import type { OptimizationProfile } from '../trt/profiles';
+import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
+import { createReferenceRunner, type LoadedSample } from './reference';
+import { isRunner, type Runner, type RunnerKind } from './runner';
+import { createTensorRTRunner, type TensorRTRunnerOptions } from './tensorrt';
+
+/** A runner to create: onnxruntime-node, a TensorRT engine, or the samples' saved references. */
+export type RunnerSpec =
+  | ({ kind: 'onnxruntime' } & OnnxRuntimeRunnerOptions)
+  | ({ kind: 'tensorrt' } & TensorRTRunnerOptions)
+  | { kind: 'reference'; name?: string };
+
+export interface RunnerInfo {
+  name: string;
+  kind: RunnerKind;
+  /** e.g. 'onnxruntime-node 1.30 (cpu, graph optimization all)', 'engine model.plan (2 profiles)'. */
+  description: string;
+  /** Set when the runner could not be created (e.g. onnxruntime cannot load a custom op). */
+  error?: string;
+  /** The finding that explains `error`, when one does (e.g. 'UNSUPPORTED_OP'). */
+  code?: string;
+}
+
+export interface ActiveRunner {
+  info: RunnerInfo;
+  runner?: Runner;
+  /** Why it could not be created (the raw error, for translation into a finding). */
+  failure?: unknown;
+}
+
+export async function createRunners(
+  modelPath: string | null,
+  specs: readonly (RunnerSpec | Runner)[],
+  samples: readonly LoadedSample[],
+  profilesFor: () => OptimizationProfile[],
+  describeFailure: (err: unknown) => string,
+): Promise<ActiveRunner[]> {
+  const out: ActiveRunner[] = [];
+  const names = new Set<string>();
+  try {
+    for (const [i, spec] of specs.entries()) {
+      let active: ActiveRunner;
+      if (isRunner(spec)) {
+        active = { info: { name: spec.name, kind: spec.kind, description: spec.description }, runner: spec };
+      } else if (typeof spec !== 'object' || spec === null) {
+        throw new InvalidTypeError(`runners[${i}]`, "a runner spec ({kind: 'onnxruntime' | 'tensorrt' | 'reference'}) or a Runner", spec);
+      } else if (spec.kind === 'onnxruntime') {
+        const name = spec.name ?? onnxRuntimeRunnerName(spec.graphOptimization ?? 'all');
+        if (modelPath === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', modelPath);
+        try {
+          const runner = await createOnnxRuntimeRunner(modelPath, { ...spec, name });
+          active = { info: { name, kind: 'onnxruntime', description: runner.description }, runner };
+        } catch (err) {
+          active = { info: { name, kind: 'onnxruntime', description: 'onnxruntime-node (CPU)', error: `onnxruntime cannot load the model: ${describeFailure(err)}` }, failure: err };
+        }
+      } else if (spec.kind === 'tensorrt') {
+        // Usage errors (TensorRT missing, bad plan) throw: the caller asked for TensorRT explicitly.
+        const runner = await createTensorRTRunner(modelPath, { ...spec, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
+        active = { info: { name: runner.name, kind: 'tensorrt', description: runner.description }, runner };
+      } else if (spec.kind === 'reference') {
+        const name = spec.name ?? 'reference';
+        const runner = createReferenceRunner(samples, name);
+        active = { info: { name, kind: 'reference', description: runner.description }, runner };
+      } else {
+        throw new InvalidValueError(`runners[${i}].kind`, "'onnxruntime', 'tensorrt' or 'reference'", (spec as { kind: unknown }).kind);
+      }
+      if (names.has(active.info.name)) {
+        await active.runner?.dispose();
+        throw new InvalidValueError(`runners[${i}].name`, 'a name no other runner has', active.info.name, 'Give each runner its own `name`');
+      }
+      names.add(active.info.name);
+      out.push(active);
+    }
+  } catch (err) {
+    await disposeRunners(out);
+    throw err;
+  }
+  return out;
+}
+
+/** Disposes every runner; best effort (a result, or the error being thrown, matters more). */
+export async function disposeRunners(runners: readonly ActiveRunner[]): Promise<void> {
+  for (const r of runners) {
+    try {
+      await r.runner?.dispose();
+    } catch {
+      // best effort
+    }
+  }
+}
