@@ -101,21 +101,37 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
 }
 
-/** The bin's entry: SIGINT aborts the run; a second SIGINT exits at once. */
+/**
+ * Ends the process the way an uncaught Ctrl-C does (status 130 to the shell), at once: the run that was in flight
+ * (an onnxruntime or TensorRT call cannot be interrupted) is left to the kernel instead of being waited for, and
+ * no thread is torn down mid-call (that would abort the process with a C++ exception).
+ */
+function dieBySigint(): void {
+  process.removeAllListeners('SIGINT');
+  process.kill(process.pid, 'SIGINT');
+}
+
+/**
+ * The bin's entry: the first SIGINT aborts the run, and once what finished is written (partial table, reports
+ * marked interrupted) the process ends with status 130; a second SIGINT ends it at once.
+ */
 export async function runFromBin(argv: string[]): Promise<number> {
+  // `trt-node check --help | head`: the reader went away; stop quietly instead of an EPIPE stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\ntrt-node: stopping (Ctrl-C again to quit at once)...\n');
-      controller.abort();
-    } else process.exit(EXIT_INTERRUPTED);
+    if (interrupts > 1) return dieBySigint();
+    process.stderr.write('\ntrt-node: stopping (Ctrl-C again to quit at once)...\n');
+    controller.abort();
   };
   process.on('SIGINT', onSigint);
-  try {
-    return await main(argv, { signal: controller.signal });
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  const code = await main(argv, { signal: controller.signal });
+  if (interrupts > 0) dieBySigint();
+  process.removeListener('SIGINT', onSigint);
+  return code;
 }

@@ -102,6 +102,8 @@ export interface NativeBuildOptions {
   fp16: boolean;
   bf16: boolean;
   int8: boolean;
+  /** Clear BuilderFlag::kTF32 when false. */
+  tf32: boolean;
   stronglyTyped: boolean;
   /** Forward TensorRT messages up to this severity to the log callback; -1 for none. */
   logLevel: number;

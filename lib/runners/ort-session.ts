@@ -101,48 +101,63 @@ function toWire(t: TensorLike): WireTensor {
   return { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
 }
 
-/** The session in a worker thread of its own; the thread keeps the process alive only while a request is pending. */
+/**
+ * The session in a worker thread of its own; the thread keeps the process alive only while a request is pending.
+ *
+ * An abort rejects the pending run at once, but the thread is never terminated mid-run: onnxruntime-node's run
+ * cannot be interrupted, and terminating a thread inside it aborts the whole process (the binding throws a C++
+ * exception when it returns into a terminating environment). The run finishes unseen, the session is released, and
+ * the thread ends; the runner refuses further runs. (The CLI does not wait for that: on Ctrl-C it writes what
+ * finished and ends by the signal, see lib/cli/main.ts.)
+ */
 export async function workerSession(model: string | Uint8Array, options: Record<string, unknown>): Promise<SessionBackend> {
   const worker = spawnWorker();
   const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let dead: TrtNodeError | null = null;
+  let exited = false;
+  /** Requests the worker has not answered yet, answered or abandoned on our side (an aborted run). */
+  let inFlight = 0;
 
+  const refresh = () => (inFlight > 0 && !exited ? worker.ref() : worker.unref());
   const settleAll = (err: TrtNodeError) => {
     dead ??= err;
     for (const p of pending.values()) p.reject(err);
     pending.clear();
-    worker.unref();
   };
   worker.on('message', (reply: WorkerReply) => {
+    inFlight = Math.max(0, inFlight - 1);
+    refresh();
     const id = reply.op === 'created' || reply.op === 'released' ? -1 : reply.id;
+    if (reply.op === 'released') void worker.terminate(); // nothing runs in it any more: ending it is safe
     const p = pending.get(id);
-    if (!p) return;
+    if (!p) return; // the answer to an abandoned (aborted) run
     pending.delete(id);
-    if (pending.size === 0) worker.unref();
     p.resolve(reply);
   });
   worker.on('error', (err) => settleAll(workerError(`failed: ${err instanceof Error ? err.message : String(err)}`, err)));
-  worker.on('exit', (code) => settleAll(workerError(`exited (code ${code})`)));
+  worker.on('exit', (code) => {
+    exited = true;
+    settleAll(workerError(`exited (code ${code})`));
+    refresh();
+  });
 
   /** Sends one request; -1 is the id of create/release (one at a time). */
   const request = (msg: WorkerRequest, id: number, signal?: AbortSignal): Promise<WorkerReply> =>
     new Promise<WorkerReply>((resolve, reject) => {
       if (dead) return reject(dead);
-      pending.set(id, { resolve, reject });
-      worker.ref();
-      if (signal) {
-        // An abort cannot interrupt onnxruntime mid-run; ending the thread can, within milliseconds.
-        const onAbort = () => {
-          settleAll(new AbortError('the onnxruntime run'));
-          void worker.terminate();
-        };
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        const done = () => signal.removeEventListener('abort', onAbort);
-        const entry = pending.get(id)!;
-        pending.set(id, { resolve: (r) => (done(), entry.resolve(r)), reject: (e) => (done(), entry.reject(e)) });
-      }
+      if (signal?.aborted) return reject(new AbortError('the onnxruntime run'));
+      const onAbort = () => {
+        // The run goes on in the thread; its answer will find nobody waiting. No more runs on this session.
+        pending.delete(id);
+        dead ??= new AbortError('the onnxruntime run');
+        reject(new AbortError('the onnxruntime run'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      pending.set(id, { resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) });
+      inFlight++;
+      refresh();
       worker.postMessage(msg);
     });
 
@@ -164,7 +179,6 @@ export async function workerSession(model: string | Uint8Array, options: Record<
     outputs: created.outputs,
     version: created.version,
     async run(feeds, outputNames, signal) {
-      if (dead?.code === 'ERR_TRT_NODE_DISPOSED') throw dead;
       const id = nextId++;
       const wire: Record<string, WireTensor> = {};
       for (const [name, t] of Object.entries(feeds)) wire[name] = toWire(t);
@@ -177,14 +191,14 @@ export async function workerSession(model: string | Uint8Array, options: Record<
       return { outputs, sessionMs: reply.ms };
     },
     async release() {
-      if (dead) return;
-      try {
-        await request({ op: 'release' }, -1);
-      } catch {
-        // the thread is gone already: nothing left to release
-      }
+      if (exited || dead?.code === 'ERR_TRT_NODE_DISPOSED') return;
       dead = new DisposedError('The onnxruntime session');
-      await worker.terminate();
+      settleAll(dead);
+      // The thread releases the session and ends on its own, after a run still going (aborted) if there is one;
+      // it keeps the process alive until then (ending it mid-run would abort the process), but nobody waits.
+      inFlight++;
+      refresh();
+      worker.postMessage({ op: 'release' } satisfies WorkerRequest);
     },
   };
 }

@@ -43,6 +43,11 @@ export interface BuildEngineOptions {
   /** TensorRT 10 only: allow INT8 kernels (for Q/DQ models; no calibration). TensorRT 11 rejects it. Default: false. */
   int8?: boolean;
   /**
+   * TF32 for float32 convolutions and matrix products on Ampere and later (TensorRT's default: on). false builds
+   * them in full float32, which tells TF32 noise (~1e-3) from a real disagreement. Default: true.
+   */
+  tf32?: boolean;
+  /**
    * Build a strongly typed network: tensor types follow the model, no precision flags. TensorRT 11 networks are
    * always strongly typed (false is rejected there). Default: false on TensorRT 10, true on 11.
    */
@@ -69,6 +74,7 @@ export interface ResolvedBuildOptions {
   fp16: boolean;
   bf16: boolean;
   int8: boolean;
+  tf32: boolean;
   /** null: the TensorRT version decides (false on 10, true on 11). */
   stronglyTyped: boolean | null;
   onLog?: (entry: LogEntry) => void;
@@ -79,7 +85,7 @@ export interface ResolvedBuildOptions {
 }
 
 const KNOWN = new Set([
-  'profiles', 'sampleShapes', 'baseDir', 'workspaceBytes', 'optimizationLevel', 'timingCache', 'fp16', 'bf16', 'int8',
+  'profiles', 'sampleShapes', 'baseDir', 'workspaceBytes', 'optimizationLevel', 'timingCache', 'fp16', 'bf16', 'int8', 'tf32',
   'stronglyTyped', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal',
 ]);
 
@@ -167,6 +173,7 @@ export function validateBuildOptions(options: unknown): ResolvedBuildOptions & {
     fp16,
     bf16,
     int8,
+    tf32: optionalBool(o, 'tf32') ?? true,
     stronglyTyped,
     onLog: optionalFunction(o, 'onLog'),
     logLevel: (o.logLevel === undefined ? 'warning' : validateLogLevel(o.logLevel, 'options.logLevel', false)) as LogLevel,

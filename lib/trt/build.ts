@@ -71,6 +71,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     fp16: opts.fp16,
     bf16: opts.bf16,
     int8: opts.int8,
+    tf32: opts.tf32,
     stronglyTyped,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };

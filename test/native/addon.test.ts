@@ -52,6 +52,7 @@ describe('native addon', () => {
         fp16: false,
         bf16: false,
         int8: false,
+        tf32: true,
         stronglyTyped: false,
         logLevel: -1,
       });

@@ -137,6 +137,10 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }, { file: reportFile, option: '--report' }] });
 
   const { check } = require('../../check/run-check') as typeof import('../../check/run-check');
+  if (reportFile && /\.html?$/i.test(reportFile)) {
+    (require('../../report/charts') as typeof import('../../report/charts')).preloadCharts();
+    require('../../report/html');
+  }
   const text = json !== 'stdout';
   const printer = text ? await streamingPrinter(ctx) : undefined;
   const progress = progressLine(ctx, ctx.progressAllowed(cli.json));

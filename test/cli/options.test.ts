@@ -1,0 +1,145 @@
+/**
+ * The CLI's shared habits: trtexec's spellings in build, check and bench; one shape syntax; `--json [file]` the same
+ * in every command; an unknown option answered with the nearest one and one line of usage; exit codes.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { normalizeJsonArgs, parseMemPoolSize, parseShapeSet, nameShapeSet } from '../../lib/cli/options';
+import { DEFAULT_MODEL } from '../../lib/cli/defaults';
+import { tensorrtAvailable } from '../../lib/trt';
+import { caught } from '../helpers/errors';
+import { runCli } from '../helpers/cli';
+
+let dir: string;
+beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-cli-opts-'))));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('unknown options', () => {
+  test.each([
+    ['check', '--sweeep', '--sweep'],
+    ['bench', '--iteration', '--iterations'],
+    ['build', '--outptu', '--output'],
+  ])('%s %s: exit 2, the nearest option, one line of usage, no screen of help', async (cmd, bad, near) => {
+    const r = await runCli([cmd, bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`unknown option '${bad}'`);
+    expect(r.stderr).toContain(`Did you mean ${near}?`);
+    expect(r.stderr).toMatch(new RegExp(`^usage: trt-node ${cmd} \\[options\\]`, 'm'));
+    expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(4);
+    expect(r.stderr).not.toContain('Options:');
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe("trtexec's spellings", () => {
+  const trtMissing = !tensorrtAvailable();
+  test('--onnx is the model argument (check, inspect); both different is a usage error', async () => {
+    const a = await runCli(['inspect', `--onnx=${DEFAULT_MODEL}`, '--json']);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout).inputs[0].name).toBe('input');
+    const b = await runCli(['check', '--onnx', DEFAULT_MODEL, '--shapes', 'input:1x1x32x32', '--no-probe', '--json']);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).runs[0].shapes.input).toEqual([1, 1, 32, 32]);
+    const c = await runCli(['check', DEFAULT_MODEL, '--onnx', path.join(dir, 'other.onnx')]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--onnx/);
+  });
+
+  test('build: --saveEngine, --memPoolSize, --timingCacheFile, --noTF32, --minShapes/--optShapes/--maxShapes are understood', async () => {
+    const r = await runCli([
+      'build', `--onnx=${DEFAULT_MODEL}`, `--saveEngine=${path.join(dir, 'm.plan')}`, '--memPoolSize=workspace:1024', `--timingCacheFile=${path.join(dir, 't.cache')}`,
+      '--noTF32', '--minShapes=input:1x1x32x32', '--optShapes=input:1x1x64x64', '--maxShapes=input:1x1x128x128', '--fp16',
+    ]);
+    // Parsed and validated: without TensorRT the build itself is what stops it (exit 2, TensorRTUnavailableError).
+    if (trtMissing) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('ERR_TRT_NODE_TENSORRT_UNAVAILABLE');
+    }
+    expect(r.stderr).not.toMatch(/unknown option/);
+  });
+
+  test('check and bench: --loadEngine is --engine; the build flags are accepted', async () => {
+    const plan = path.join(dir, 'missing.plan');
+    const c = await runCli(['check', DEFAULT_MODEL, `--loadEngine=${plan}`]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).not.toMatch(/unknown option/);
+    const b = await runCli(['bench', DEFAULT_MODEL, '--loadEngine', plan, '--backends', 'ort', '--shapes', 'input:1x1x8x8', '--iterations', '1', '--warmup', '0', '--no-files']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/missing\.plan: not found/);
+    const both = await runCli(['check', DEFAULT_MODEL, '--engine', plan, '--loadEngine', path.join(dir, 'other.plan')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--loadEngine/);
+  });
+
+  test('--memPoolSize: workspace in MiB by default or with a unit; other pools are refused by name', () => {
+    expect(parseMemPoolSize('workspace:1024')).toBe(1024 * 2 ** 20);
+    expect(parseMemPoolSize('workspace:2G')).toBe(2 * 2 ** 30);
+    expect(caught(() => parseMemPoolSize('dlaSRAM:1')).message).toMatch(/pool 'dlaSRAM'.*workspace/);
+    expect(caught(() => parseMemPoolSize('workspace:lots')).code).toBe('ERR_TRT_NODE_INVALID_VALUE');
+  });
+});
+
+describe('one shape syntax', () => {
+  test("trtexec's 'name:dims,name:dims', one set per option; a bare shape names the only input", () => {
+    expect(parseShapeSet('input:1x3x8x8,mask:1x8', '--shapes')).toEqual({ input: [1, 3, 8, 8], mask: [1, 8] });
+    expect(nameShapeSet(parseShapeSet('1x3x8x8', '--shapes'), ['input'], '--shapes')).toEqual({ input: [1, 3, 8, 8] });
+    expect(caught(() => nameShapeSet(parseShapeSet('1x3x8x8', '--shapes'), ['a', 'b'], '--shapes')).message).toMatch(/2 inputs to shape \(a, b\)/);
+    expect(caught(() => parseShapeSet('input:1x3;input:2x3', '--shapes')).message).toMatch(/Repeat --shapes/);
+    expect(caught(() => parseShapeSet('input:1..2..3', '--probes')).message).toMatch(/ranges are profiles/);
+    // A name may be an Object.prototype member.
+    expect(Object.keys(parseShapeSet('__proto__:1x2,toString:3', '--shapes'))).toEqual(['__proto__', 'toString']);
+  });
+
+  test('bench and check read the same syntax (repeat the option)', async () => {
+    const r = await runCli(['check', DEFAULT_MODEL, '--shapes', 'input:1x1x16x16', '--shapes', '1x1x24x20', '--no-probe', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).runs.map((x: { shapes: { input: number[] } }) => x.shapes.input)).toEqual([
+      [1, 1, 16, 16],
+      [1, 1, 24, 20],
+    ]);
+  });
+});
+
+describe('--json [file]', () => {
+  test('only a word ending in .json is its value: `--json model.onnx` keeps the model an argument', () => {
+    expect(normalizeJsonArgs(['check', '--json', 'model.onnx'])).toEqual(['check', '--json=-', 'model.onnx']);
+    expect(normalizeJsonArgs(['check', '--json', 'out.json', 'model.onnx'])).toEqual(['check', '--json=out.json', 'model.onnx']);
+    expect(normalizeJsonArgs(['doctor', '--json'])).toEqual(['doctor', '--json=-']);
+  });
+
+  test.each([
+    ['inspect', []],
+    ['check', ['--shapes', 'input:1x1x16x16', '--no-probe']],
+    ['doctor', []],
+  ])('%s: --json prints one document; --json file.json writes it', async (cmd, extra) => {
+    const model = cmd === 'doctor' ? [] : [DEFAULT_MODEL];
+    const a = await runCli([cmd, '--json', ...model, ...(extra as string[])]);
+    expect(() => JSON.parse(a.stdout)).not.toThrow();
+    const file = path.join(dir, `${cmd}.json`);
+    const b = await runCli([cmd, ...model, ...(extra as string[]), '--json', file]);
+    expect(b.stdout).not.toMatch(/^\{/);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toBeTruthy();
+  });
+});
+
+describe('bench', () => {
+  test('default outputs go to the current folder (bench.json, bench.svg), not into the package', async () => {
+    const cwd = process.cwd();
+    const work = fs.mkdtempSync(path.join(dir, 'bench-'));
+    process.chdir(work);
+    try {
+      const r = await runCli(['bench', '--backends', 'ort', '--shapes', 'input:1x1x16x16', '--iterations', '2', '--warmup', '0']);
+      expect(r.code).toBe(0);
+      expect(fs.readdirSync(work).sort()).toEqual(['bench.json', 'bench.svg']);
+      expect(r.stdout).toContain('wrote bench.json');
+      const doc = JSON.parse(fs.readFileSync(path.join(work, 'bench.json'), 'utf8'));
+      // onnxruntime's figures say how they were taken, and what the binding adds on top of the runtime.
+      expect(doc.runs[0].measuredAs).toMatch(/worker thread/);
+      expect(doc.runs[0].engine.median).toBeGreaterThan(0);
+      expect(typeof doc.runs[0].overheadMedianMs).toBe('number');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
