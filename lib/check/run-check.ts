@@ -7,7 +7,8 @@
 import { AbortError, InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import { planProbes, requestedBaseline } from '../pipeline/plan';
-import { feedInputs, givenProbes, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from '../pipeline/probes';
+import { feedInputs, type Probe, type ProfileSource } from '../pipeline/probes';
+import { runnerSpecs, setUpRuns } from '../pipeline/setup';
 import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runPipeline } from '../pipeline/run';
@@ -15,7 +16,7 @@ import type { CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types
 import { mergeFindings } from '../pipeline/verdicts';
 import { displayPath, loadSamples, type Sample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
-import { createRunners, disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
+import { disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
 import { writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
@@ -26,7 +27,6 @@ import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../c
 import type { CrossCheckProgress } from '../crosscheck';
 import { indexGraph, shapeTag } from './graph';
 import { blocksRun, diagnoseStatic } from './diagnose';
-import { defaultFailureClassifier } from './rules/shape-not-dynamic';
 import type { Finding, FindingCode, ShapeRequest } from './types';
 import { hasErrors } from './types';
 
@@ -152,7 +152,6 @@ function validateCheckOptions(options: CheckOptions): void {
   }
   if (options.probe !== undefined && typeof options.probe !== 'boolean') throw new InvalidTypeError('options.probe', 'a boolean', options.probe);
   if (options.bounds !== undefined && !Array.isArray(options.bounds)) throw new InvalidTypeError('options.bounds', 'an array of {label, shapes}', options.bounds);
-  if (options.runners !== undefined && !Array.isArray(options.runners)) throw new InvalidTypeError('options.runners', 'an array of runner specs or Runners', options.runners);
 }
 
 /** The runners check uses when none are given. */
@@ -241,7 +240,6 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   const g = indexGraph(summary);
   const inputs = feedInputs(summary);
   const samples = await loadSamples(options.samples ?? [], 'options.samples');
-  const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => Object.prototype.hasOwnProperty.call(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   for (const b of options.bounds ?? []) validateShapeSet(inputs, b.shapes, b.label, false);
 
   // Requested probes first: they validate what the caller gave before any runner is created.
@@ -262,34 +260,14 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   }
 
   const withReference = samples.some((s) => s.reference);
-  const specs = options.runners ? [...options.runners] : defaultSpecs(options, withReference, crossChecking);
+  const specs = runnerSpecs(options, () => defaultSpecs(options, withReference, crossChecking));
   // Saved references are data, not a runtime choice: compared with whichever runners are given.
   if (options.runners && withReference && !specs.some((s) => (s as { kind?: string }).kind === 'reference')) specs.unshift({ kind: 'reference' });
-  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
-  if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
-
-  let sweepProfiles: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
-  const resolve = () => (sweepProfiles ??= resolveSweepProfiles(summary, options.profiles, sampleShapes));
-  const runners = blocked ? [] : await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message);
+  const { runners, sweep } = blocked
+    ? { runners: [], sweep: { profiles: givenProfiles, source: 'given' as const, probes: [], skipped: [] } }
+    : await setUpRuns(summary, modelPath, specs, samples, { ...options, sweep: crossChecking });
   try {
-    if (crossChecking && !sweepProfiles && options.profiles === undefined) {
-      const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
-      if (engine) sweepProfiles = { profiles: engine.runner!.profiles!, source: 'engine' };
-    }
-    let sweep: Probe[] = [];
-    let skippedProbes: SkippedProbe[] = [];
-    const { profiles, source } = crossChecking ? resolve() : { profiles: givenProfiles, source: 'given' as const };
-    if (crossChecking && !blocked) {
-      if (options.probes !== undefined) {
-        if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
-        sweep = givenProbes(summary, options.probes, profiles, 'options.probes');
-      } else {
-        const made = profileProbes(summary, profiles, { maxElements: options.maxElements });
-        sweep = made.probes;
-        skippedProbes = made.skipped;
-      }
-    }
-
+    const { profiles, source } = sweep;
     options.onStart?.({
       model: modelPath ? displayPath(modelPath) : null,
       opset: g.opset,
@@ -310,7 +288,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
       planner: planProbes(summary, {
         requested,
         ...(options.probe !== false && !crossChecking && !blocked ? { dynamicAxes: { bounds: options.bounds, maxElements: options.maxElements } } : {}),
-        sweep,
+        sweep: sweep.probes,
       }),
       baselineOf: requestedBaseline,
       ...common,
@@ -318,7 +296,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
         if (options.saveOutputs && runner === firstModelRunner && REQUESTED.has(probe.kind)) saved.push({ probe, outputs });
       },
       onProbe: (report, done) =>
-        options.onProgress?.({ probe: report, done, total: Math.max(done, requested.length + sweep.length), verdict: report.verdict, pass: report.verdict === 'pass', report }),
+        options.onProgress?.({ probe: report, done, total: Math.max(done, requested.length + sweep.probes.length), verdict: report.verdict, pass: report.verdict === 'pass', report }),
     });
 
     const findings = mergeFindings(staticFindings, out.findings);
@@ -348,18 +326,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
       savedOutputs = options.saveOutputs;
     }
 
-    const crossCheck = crossChecking
-      ? pipelineResult(out, {
-          model: modelPath,
-          runners: runners.map((r) => r.info),
-          profiles,
-          profileSource: source,
-          seed: common.seed,
-          skippedProbes,
-          staticFindings,
-          startedAt: started,
-        })
-      : undefined;
+    const crossCheck = crossChecking ? pipelineResult(out, { model: modelPath, runners, sweep, seed: common.seed, staticFindings, startedAt: started }) : undefined;
     const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
     const report: CheckReport = {
       model: modelPath ? displayPath(modelPath) : null,

@@ -9,18 +9,18 @@
  * that the graph cannot vary (SHAPE_NOT_DYNAMIC), and PyTorch references catch silent disagreements.
  */
 import { diagnoseStatic } from '../check/diagnose';
-import { defaultFailureClassifier } from '../check/rules/shape-not-dynamic';
 import { AbortError, InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import { firstRanBaseline, planProbes } from '../pipeline/plan';
-import { feedInputs, givenProbes, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from '../pipeline/probes';
+import { feedInputs, type Probe } from '../pipeline/probes';
 import { sampleProbes } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runPipeline } from '../pipeline/run';
+import { runnerSpecs, setUpRuns } from '../pipeline/setup';
 import type { CrossCheckResult, ProbeReport } from '../pipeline/types';
 import { loadSamples, type Sample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
-import { createRunners, disposeRunners, type RunnerSpec } from '../runners/specs';
+import { disposeRunners, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
 import type { OptimizationProfile } from '../trt/profiles';
 import { commonRunOptions, loadModelArgument, type CommonRunOptions } from './options';
@@ -93,38 +93,12 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
   const samples = await loadSamples(options.samples ?? [], 'options.samples');
   const inputs = feedInputs(summary);
 
-  const specs: (RunnerSpec | Runner)[] = options.runners ? [...options.runners] : [];
-  if (!options.runners) {
-    if (samples.some((s) => s.reference)) specs.push({ kind: 'reference' });
-    specs.push({ kind: 'onnxruntime' });
-  }
-  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
-  if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
-
-  // Profiles: given, else the engine's own (once loaded), else derived. Resolved lazily for engines built on the fly.
-  let sweep: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
-  const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => s.inputs[i.name]).map((i) => [i.name, [...s.inputs[i.name].dims]])));
-  const resolve = () => (sweep ??= resolveSweepProfiles(summary, options.profiles, sampleShapes));
-  const runners = await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message);
+  const specs = runnerSpecs(options, () => [...(samples.some((s) => s.reference) ? [{ kind: 'reference' as const }] : []), { kind: 'onnxruntime' as const }]);
+  const { runners, sweep } = await setUpRuns(summary, modelPath, specs, samples, { ...options, sweep: options.sweep !== false || options.probes !== undefined });
   try {
-    if (!sweep && options.profiles === undefined) {
-      const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
-      if (engine) sweep = { profiles: engine.runner!.profiles!, source: 'engine' };
-    }
-    const { profiles, source } = resolve();
-
     // Probes: samples first (they carry references), then the sweep or the given shapes, without repeats.
-    const requested = sampleProbes(summary, samples, profiles, (i) => `options.samples[${i}]`);
-    let skippedProbes: SkippedProbe[] = [];
-    let extra: Probe[] = [];
-    if (options.probes !== undefined) {
-      if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
-      extra = givenProbes(summary, options.probes, profiles, 'options.probes');
-    } else if (options.sweep !== false) {
-      const made = profileProbes(summary, profiles, { maxElements: options.maxElements });
-      extra = made.probes;
-      skippedProbes = made.skipped;
-    }
+    const requested = sampleProbes(summary, samples, sweep.profiles, (i) => `options.samples[${i}]`);
+    const extra = sweep.probes;
     const planned = () => requested.length + extra.length;
     const out = await runPipeline({
       model: summary,
@@ -136,16 +110,7 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
       ...common,
       onProbe: (report, done) => options.onProgress?.({ probe: report, done, total: Math.max(done, planned()), verdict: report.verdict, pass: report.verdict === 'pass', report }),
     });
-    const result = pipelineResult(out, {
-      model: modelPath,
-      runners: runners.map((r) => r.info),
-      profiles,
-      profileSource: source,
-      seed: common.seed,
-      skippedProbes,
-      staticFindings: diagnoseStatic(summary),
-      startedAt: started,
-    });
+    const result = pipelineResult(out, { model: modelPath, runners, sweep, seed: common.seed, staticFindings: diagnoseStatic(summary), startedAt: started });
     if (out.interrupted) throw new AbortError('crossCheck', result);
     return result;
   } finally {

@@ -10,7 +10,7 @@ import { Worker } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
 import { AbortError, DisposedError, TrtNodeError } from '../errors';
 import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
-import type { WireTensor, WireValueInfo, WorkerReply, WorkerRequest } from './ort-protocol';
+import { sessionInfo, type WireTensor, type WireValueInfo, type WorkerReply, type WorkerRequest } from './ort-protocol';
 
 export type SessionThread = 'main' | 'worker';
 
@@ -40,10 +40,6 @@ function fromOrt(t: ortTypes.Tensor): TensorLike {
   return { type: t.type as TensorType, dims: [...t.dims], data: t.data as TensorLike['data'] };
 }
 
-function metadata(m: ortTypes.InferenceSession.ValueMetadata): WireValueInfo {
-  return m.isTensor ? { name: m.name, type: m.type as string, dims: [...m.shape] } : { name: m.name, type: null, dims: [] };
-}
-
 /** The session on the calling thread. */
 export async function mainThreadSession(model: string | Uint8Array, options: Record<string, unknown>): Promise<SessionBackend> {
   const ort = loadOrt();
@@ -56,11 +52,7 @@ export async function mainThreadSession(model: string | Uint8Array, options: Rec
   };
   return {
     thread: 'main',
-    inputNames: [...session.inputNames],
-    outputNames: [...session.outputNames],
-    inputs: session.inputMetadata.map(metadata),
-    outputs: session.outputMetadata.map(metadata),
-    version: (ort.env as { versions?: { node?: string } }).versions?.node ?? '',
+    ...sessionInfo(ort, session),
     async run(feeds, outputNames, signal) {
       if (signal?.aborted) throw new AbortError('the onnxruntime run');
       const s = live();
@@ -171,13 +163,10 @@ export async function workerSession(model: string | Uint8Array, options: Record<
   }
   if (created.op !== 'created') throw workerError(`answered '${created.op}' to create`);
 
+  const { op: _op, ...info } = created;
   return {
     thread: 'worker',
-    inputNames: created.inputNames,
-    outputNames: created.outputNames,
-    inputs: created.inputs,
-    outputs: created.outputs,
-    version: created.version,
+    ...info,
     async run(feeds, outputNames, signal) {
       const id = nextId++;
       const wire: Record<string, WireTensor> = {};

@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
-import type { WorkerReply, WorkerRequest, WireTensor } from './ort-protocol';
+import { sessionInfo, type WorkerReply, type WorkerRequest, type WireTensor } from './ort-protocol';
 
 if (!parentPort) throw new Error('ort-worker.ts runs inside a worker thread (see lib/runners/ort-session.ts)');
 const port = parentPort;
@@ -27,15 +27,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
   if (msg.op === 'create') {
     try {
       session = await ort.InferenceSession.create(msg.model as string, msg.options as ortTypes.InferenceSession.SessionOptions);
-      const meta = (m: ortTypes.InferenceSession.ValueMetadata) => (m.isTensor ? { name: m.name, type: m.type as string, dims: [...m.shape] } : { name: m.name, type: null, dims: [] });
-      reply({
-        op: 'created',
-        inputNames: [...session.inputNames],
-        outputNames: [...session.outputNames],
-        inputs: session.inputMetadata.map(meta),
-        outputs: session.outputMetadata.map(meta),
-        version: (ort.env as { versions?: { node?: string } }).versions?.node ?? '',
-      });
+      reply({ op: 'created', ...sessionInfo(ort, session) });
     } catch (err) {
       reply({ op: 'failed', id: -1, raw: rawText(err) });
     }

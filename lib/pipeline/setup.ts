@@ -1,0 +1,74 @@
+/**
+ * What check() and crossCheck() set up the same way before the pipeline runs: the runners (built-in specs, your
+ * own Runners, the shorthands `engine` and `tensorrt`), the profiles to sweep (given, else the engine's own, else
+ * derived from the samples or defaults) and the sweep's probes (or the probes given).
+ */
+import { defaultFailureClassifier } from '../check/rules/shape-not-dynamic';
+import { InvalidTypeError } from '../errors';
+import type { ModelSummary } from '../onnx/types';
+import type { LoadedSample } from '../runners/reference';
+import type { Runner } from '../runners/runner';
+import { createRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt';
+import type { OptimizationProfile } from '../trt/profiles';
+import { feedInputs, givenProbes, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
+
+export interface RunnerOptions {
+  runners?: (RunnerSpec | Runner)[];
+  engine?: string | Uint8Array;
+  tensorrt?: boolean | Omit<TensorRTRunnerOptions, 'engine' | 'profiles'>;
+  profiles?: OptimizationProfile | OptimizationProfile[];
+  probes?: Record<string, number[]>[];
+  maxElements?: number;
+}
+
+/** The given specs, or `defaults`, plus a TensorRT runner for `engine` / `tensorrt`. */
+export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec | Runner)[]): (RunnerSpec | Runner)[] {
+  if (options.runners !== undefined && !Array.isArray(options.runners)) throw new InvalidTypeError('options.runners', 'an array of runner specs or Runners', options.runners);
+  const specs = options.runners ? [...options.runners] : defaults();
+  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
+  if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
+  return specs;
+}
+
+export interface Sweep {
+  profiles: OptimizationProfile[];
+  source: ProfileSource | 'none';
+  /** The sweep's probes, or the given ones; none when `sweep` is false. */
+  probes: Probe[];
+  skipped: SkippedProbe[];
+}
+
+/**
+ * Creates the runners and plans the sweep. Profiles are resolved lazily: an engine built on the fly is built with
+ * them, and a loaded engine's own profiles are what its sweep covers.
+ */
+export async function setUpRuns(
+  model: ModelSummary,
+  modelPath: string | null,
+  specs: readonly (RunnerSpec | Runner)[],
+  samples: readonly LoadedSample[],
+  options: RunnerOptions & { sweep: boolean },
+): Promise<{ runners: ActiveRunner[]; sweep: Sweep }> {
+  const inputs = feedInputs(model);
+  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => has(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
+  let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
+  const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
+  const runners = await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message);
+  if (!options.sweep) {
+    const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
+    return { runners, sweep: { profiles: given, source: 'given', probes: [], skipped: [] } };
+  }
+  if (!resolved && options.profiles === undefined) {
+    const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
+    if (engine) resolved = { profiles: engine.runner!.profiles!, source: 'engine' };
+  }
+  const { profiles, source } = resolve();
+  if (options.probes !== undefined) {
+    if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
+    return { runners, sweep: { profiles, source, probes: givenProbes(model, options.probes, profiles, 'options.probes'), skipped: [] } };
+  }
+  const made = profileProbes(model, profiles, { maxElements: options.maxElements });
+  return { runners, sweep: { profiles, source, probes: made.probes, skipped: made.skipped } };
+}
