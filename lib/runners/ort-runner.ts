@@ -6,11 +6,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
 import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
 import { FeedsInput, toFeeds } from './feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from './ort-errors';
+
+/**
+ * onnxruntime-node, loaded on first use: requiring it loads its native library, which `--help`, `inspect` and
+ * `require('trt-node')` do not need.
+ */
+function ort(): typeof Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('onnxruntime-node') as typeof Ort;
+}
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -77,7 +86,7 @@ function providerLibraryPresent(dir: string, name: string): boolean {
 /** Every execution provider onnxruntime-node lists, with whether it can be used here. */
 export function executionProviders(): ExecutionProviderInfo[] {
   const dir = bindingFolder();
-  return ort.listSupportedBackends().map((b) => ({
+  return ort().listSupportedBackends().map((b) => ({
     name: b.name,
     bundled: b.bundled,
     installed: b.bundled ? true : dir ? providerLibraryPresent(dir, b.name) && providerLibraryPresent(dir, 'shared') : null,
@@ -126,8 +135,9 @@ function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'>
   };
 }
 
-function toOrt(t: TensorLike): ort.Tensor {
-  return t instanceof ort.Tensor ? t : new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[]);
+function toOrt(t: TensorLike): Ort.Tensor {
+  const { Tensor } = ort();
+  return t instanceof Tensor ? t : new Tensor(t.type, t.data as Float32Array, t.dims as number[]);
 }
 
 /** The raw onnxruntime message of an error (its cause's too, where it wraps one). */
@@ -152,7 +162,7 @@ export class OrtRunner {
     /** The model file, or '<N-byte model>' for one created from bytes. */
     readonly model: string,
     readonly settings: OrtRunnerSettings,
-    private session: ort.InferenceSession | null,
+    private session: Ort.InferenceSession | null,
     private readonly inputTypes: Readonly<Record<string, string>>,
   ) {}
 
@@ -169,9 +179,9 @@ export class OrtRunner {
     }
     const label = typeof model === 'string' ? model : `<${model.byteLength}-byte model>`;
     const o = validate(options);
-    let session: ort.InferenceSession;
+    let session: Ort.InferenceSession;
     try {
-      const sessionOptions: ort.InferenceSession.SessionOptions = {
+      const sessionOptions: Ort.InferenceSession.SessionOptions = {
         executionProviders: [o.executionProvider],
         graphOptimizationLevel: o.graphOptimization,
         intraOpNumThreads: o.intraOpNumThreads,
@@ -180,7 +190,7 @@ export class OrtRunner {
         // `--json` output and repeat what trt-node reports as findings.
         logSeverityLevel: 4,
       };
-      session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
+      session = typeof model === 'string' ? await ort().InferenceSession.create(model, sessionOptions) : await ort().InferenceSession.create(model, sessionOptions);
     } catch (err) {
       const info = classifyOrtError(err);
       if (info.kind === 'provider-unavailable') throw providerError(o.executionProvider, info.message, { ortMessage: info.raw });
@@ -188,7 +198,7 @@ export class OrtRunner {
     }
     const inputTypes: Record<string, string> = {};
     for (const m of session.inputMetadata ?? []) if (m.isTensor) inputTypes[m.name] = m.type;
-    const version = (ort.env as { versions?: { node?: string } }).versions?.node ?? '';
+    const version = (ort().env as { versions?: { node?: string } }).versions?.node ?? '';
     return new OrtRunner(label, { ...o, version }, session, inputTypes);
   }
 
@@ -223,9 +233,9 @@ export class OrtRunner {
    */
   async run(feeds: FeedsInput, outputNames?: readonly string[]): Promise<NamedTensors> {
     const session = this.live();
-    const ortFeeds: Record<string, ort.Tensor> = {};
+    const ortFeeds: Record<string, Ort.Tensor> = {};
     for (const [name, t] of Object.entries(toFeeds(feeds, this.inputTypes))) ortFeeds[name] = toOrt(t);
-    let out: ort.InferenceSession.OnnxValueMapType;
+    let out: Ort.InferenceSession.OnnxValueMapType;
     try {
       out = outputNames ? await session.run(ortFeeds, [...outputNames]) : await session.run(ortFeeds);
     } catch (err) {
@@ -233,7 +243,7 @@ export class OrtRunner {
     }
     const result: NamedTensors = {};
     for (const [name, t] of Object.entries(out)) {
-      const tensor = t as ort.Tensor;
+      const tensor = t as Ort.Tensor;
       result[name] = { type: tensor.type as TensorType, dims: [...tensor.dims], data: tensor.data as TensorLike['data'] };
     }
     return result;
@@ -246,12 +256,12 @@ export class OrtRunner {
     if (s) await s.release();
   }
 
-  private live(): ort.InferenceSession {
+  private live(): Ort.InferenceSession {
     if (!this.session) throw new DisposedError(`The onnxruntime session of ${this.model}`);
     return this.session;
   }
 }
 
-function valueInfo(m: ort.InferenceSession.ValueMetadata): OrtValueInfo {
+function valueInfo(m: Ort.InferenceSession.ValueMetadata): OrtValueInfo {
   return m.isTensor ? { name: m.name, type: m.type, dims: [...m.shape] } : { name: m.name, type: null, dims: [] };
 }
