@@ -6,7 +6,7 @@
  * the TensorRTUnavailableError message (what was searched, how to rebuild).
  */
 import * as path from 'path';
-import { SingleBar } from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidValueError } from '../../errors';
 import { buildEngine } from '../../trt/build';
@@ -77,6 +77,9 @@ function defaultOutput(model: string): string {
 
 /** A progress bar over TensorRT's top-level phases, labelled with the innermost phase running. */
 function progressBar(): { onProgress: (e: BuildProgressEvent) => void; stop: () => void } {
+  // Loaded here, not at the top: only a build with its bar on needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SingleBar } = require('cli-progress') as typeof CliProgress;
   const bar = new SingleBar(
     { format: 'building {bar} {percentage}% | {phase}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
   );
