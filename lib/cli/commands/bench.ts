@@ -1,6 +1,6 @@
 /**
  * `trt-node bench`: latency and throughput, TensorRT vs onnxruntime-node, side by side in one run, with the
- * event-loop lag; writes the JSON report and an SVG chart (default bench/out/).
+ * event-loop lag; writes the JSON report and an SVG chart (default: bench.json and bench.svg in the current folder).
  */
 import type { Command } from 'commander';
 import * as path from 'path';
@@ -8,7 +8,7 @@ import { BACKENDS, formatBenchReport, renderLatencyChart, runBench, type Backend
 import { InvalidValueError } from '../../errors';
 import { parseFixedShapes } from '../../trt/shapes-spec';
 import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write';
-import { DEFAULT_MODEL, PACKAGE_ROOT } from '../defaults';
+import { DEFAULT_MODEL } from '../defaults';
 import { toJson } from '../../util/json';
 
 interface BenchCliOptions {
@@ -55,8 +55,8 @@ export function registerBench(program: Command): void {
     .option('--iterations <n>', 'timed runs per backend and shape (default 50)')
     .option('--duration <s>', 'time each backend and shape for this many seconds instead of --iterations')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
-    .option('--json <file>', 'where to write the JSON report (default bench/out/bench.json)')
-    .option('--chart <file>', 'where to write the SVG latency chart (default bench/out/bench.svg)')
+    .option('--json <file>', 'where to write the JSON report (default ./bench.json)')
+    .option('--chart <file>', 'where to write the SVG latency chart (default ./bench.svg)')
     .action(async (model: string | undefined, cli: BenchCliOptions) => {
       const modelPath = model ?? DEFAULT_MODEL;
       const specs = cli.shapes.length ? cli.shapes : model ? [] : DEFAULT_SHAPES;
@@ -75,7 +75,7 @@ export function registerBench(program: Command): void {
       const iterations = integer('--iterations', cli.iterations, 1);
       const threads = integer('--threads', cli.threads, 1, MAX_THREADS);
       const shapes = specs.map((s) => parseFixedShapes(s, '--shapes'));
-      const outDir = path.join(PACKAGE_ROOT, 'bench', 'out');
+      const outDir = process.cwd(); // not the package folder: that is node_modules/trt-node in a project
       const jsonFile = cli.json ?? path.join(outDir, 'bench.json');
       const chartFile = cli.chart ?? path.join(outDir, 'bench.svg');
       // Before the runs: a report that cannot be written would otherwise be lost after minutes of measuring.
