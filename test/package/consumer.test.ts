@@ -236,7 +236,8 @@ export async function main(): Promise<string> {
   if (first === undefined) throw new Error('no inputs');
   const report: CheckReport = await check(model, { probe: false });
   const cc: CrossCheckResult = await crossCheck(model, { runners: [{ kind: 'onnxruntime' }], probes: [{ [first.name]: [1, 1, 32, 32] }] });
-  return \`\${first.name} \${report.pass} \${cc.pass}\`;
+  const probe = cc.probes[0]; // noUncheckedIndexedAccess: possibly undefined
+  return \`\${first.name} \${report.pass} \${cc.probes.length} \${probe?.shapes[first.name]?.join('x') ?? 'none'}\`;
 }
 
 main().then(console.log, (e: unknown) => {
@@ -271,7 +272,7 @@ main().then(console.log, (e: unknown) => {
 
     for (const out of ['out/use.js', 'out/use.mjs']) {
       const r = run(process.execPath, [out], { cwd: project });
-      expect({ out, status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ out, status: 0, stdout: 'input true true', stderr: '' });
+      expect({ out, status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ out, status: 0, stdout: 'input true 1 1x1x32x32', stderr: '' });
     }
   });
 
