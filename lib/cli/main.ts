@@ -42,7 +42,7 @@ export function createProgram(ctx: CliContext): Command {
 
 /**
  * Errors that mean "what you asked for cannot be done as asked" (bad option, file, model or shape; TensorRT not
- * installed) exit 2. Anything else (a TensorRT build or run that failed, CUDA, onnxruntime) exits 1.
+ * installed, or the addon not built) exit 2. Anything else (a TensorRT build or run that failed, CUDA, onnxruntime) exits 1.
  */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_TRT_NODE_INVALID_TYPE',
@@ -52,6 +52,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_TRT_NODE_NPY_FORMAT',
   'ERR_TRT_NODE_SHAPE',
   'ERR_TRT_NODE_TENSORRT_UNAVAILABLE',
+  'ERR_TRT_NODE_ADDON_LOAD',
   'ERR_TRT_NODE_UNSUPPORTED_OPTION',
   'ERR_TRT_NODE_USAGE',
 ]);

@@ -213,32 +213,47 @@ export function addonCandidates(env: NodeJS.ProcessEnv = process.env): string[] 
 type LoadState = { addon: NativeAddon; path: string } | { error: AddonLoadError };
 let state: LoadState | undefined;
 
+/** How to rebuild the addon, in a project that installed trt-node and in a clone of trt-node itself. */
+export const REBUILD_COMMAND = 'npm rebuild trt-node (in a clone of the trt-node repository: npm run build:addon)';
+
+/** Why the install's addon build did not happen, as scripts/install-addon.js recorded it; undefined if it did not. */
+function installFailure(): string | undefined {
+  try {
+    return fs.readFileSync(path.join(PACKAGE_ROOT, 'build', 'addon-build-error.txt'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Matches the fixes to the cause, sharp-style. */
 function loadFailure(tried: { file: string; problem: string }[], cause?: unknown): AddonLoadError {
   const lines = tried.map((t) => `  ${t.file}: ${t.problem}`);
   const solutions: string[] = [];
   const text = tried.map((t) => t.problem).join('\n');
+  const failed = process.env.TRT_NODE_ADDON ? undefined : installFailure();
   if (tried.every((t) => t.problem === 'not found')) {
-    solutions.push('Build it: npm run rebuild:native (needs cmake and a C++17 compiler; TensorRT and CUDA are optional)');
+    solutions.push(
+      `Build it: ${REBUILD_COMMAND}; it needs cmake ≥ 3.18 and a C++17 compiler (TensorRT and CUDA are optional). ` +
+        'Where npm runs only approved install scripts, approve trt-node\'s first: npm install-scripts approve trt-node',
+    );
   }
   if (/libnvinfer|libnvonnxparser/.test(text)) {
     solutions.push(
       'TensorRT was found when the addon was built but its libraries cannot be loaded now: put their folder on ' +
-        'LD_LIBRARY_PATH, or rebuild against the TensorRT you have: TENSORRT_ROOT=/path/to/TensorRT npm run rebuild:native',
+        `LD_LIBRARY_PATH, or rebuild against the TensorRT you have: TENSORRT_ROOT=/path/to/TensorRT ${REBUILD_COMMAND}`,
     );
   }
   if (/libcuda|libcudart/.test(text)) {
-    solutions.push('The CUDA libraries the addon was linked against are missing: install the NVIDIA driver / CUDA runtime, or rebuild: npm run rebuild:native');
+    solutions.push(`The CUDA libraries the addon was linked against are missing: install the NVIDIA driver / CUDA runtime, or rebuild: ${REBUILD_COMMAND}`);
   }
   if (/NODE_MODULE_VERSION|invalid ELF|wrong ELF class|undefined symbol/.test(text)) {
-    solutions.push(`The addon was built for another Node.js, platform or library version: rebuild it with this Node.js (${process.version}): npm run rebuild:native`);
+    solutions.push(`The addon was built for another Node.js, platform or library version: rebuild it with this Node.js (${process.version}): ${REBUILD_COMMAND}`);
   }
   solutions.push('Or point TRT_NODE_ADDON at a trt_node.node built for this machine');
   return new AddonLoadError(
-    `Could not load the trt-node native addon.\nTried:\n${lines.join('\n')}\nPossible solutions:\n${solutions
-      .map((s) => `- ${s}`)
-      .join('\n')}`,
-    { tried },
+    `Could not load the trt-node native addon.\nTried:\n${lines.join('\n')}\n${failed ? `At install, ${failed}\n` : ''}` +
+      `Possible solutions:\n${solutions.map((s) => `- ${s}`).join('\n')}`,
+    { tried, ...(failed ? { installError: failed } : {}) },
     { cause },
   );
 }

@@ -4,7 +4,7 @@
  * TensorRT.
  */
 import { TensorRTUnavailableError } from '../errors';
-import { NativeAddon, NativeBuildInfo, loadAddon } from '../native/binding';
+import { NativeAddon, NativeBuildInfo, REBUILD_COMMAND, loadAddon } from '../native/binding';
 
 export interface TensorRTVersion {
   major: number;
@@ -15,9 +15,9 @@ export interface TensorRTVersion {
 }
 
 export const REBUILD_HINT =
-  'Point the build at TensorRT and rebuild the addon: TENSORRT_ROOT=/path/to/TensorRT npm run rebuild:native ' +
-  '(or TENSORRT_INCLUDE_DIR=... TENSORRT_LIB_DIR=...; a pip-installed TensorRT is found through python3, its headers ' +
-  'still need TENSORRT_INCLUDE_DIR). `npx trt-node doctor` shows what this machine has.';
+  `Point the build at TensorRT and rebuild the addon: TENSORRT_ROOT=/path/to/TensorRT ${REBUILD_COMMAND}. ` +
+  'Instead of TENSORRT_ROOT: TENSORRT_INCLUDE_DIR=... TENSORRT_LIB_DIR=...; a pip-installed TensorRT is found through ' +
+  'python3, its headers still need TENSORRT_INCLUDE_DIR. `npx trt-node doctor` shows what this machine has.';
 
 /** The message of TensorRTUnavailableError for a build without TensorRT. */
 export function unavailableMessage(info: NativeBuildInfo): string {

@@ -35,7 +35,8 @@ std::string tensorrtUnavailableMessage() {
   std::string reason = TRT_NODE_TENSORRT_REASON;
   return "TensorRT is not available: this trt-node addon was built without it" +
          (reason.empty() ? std::string() : " (" + reason + ")") +
-         ". Point the build at TensorRT and rebuild: TENSORRT_ROOT=/path/to/TensorRT npm run rebuild:native";
+         ". Point the build at TensorRT and rebuild: TENSORRT_ROOT=/path/to/TensorRT npm rebuild trt-node"
+         " (in a clone of the trt-node repository: npm run build:addon)";
 }
 
 Napi::Value BuildInfo(Napi::CallbackInfo const& info) {

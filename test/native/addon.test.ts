@@ -67,7 +67,7 @@ describe('native addon', () => {
     it('loadEngine rejects the same way', async () => {
       await expect(loadAddon().loadEngine(Buffer.from('plan'))).rejects.toMatchObject({
         code: 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE',
-        message: expect.stringContaining('npm run rebuild:native'),
+        message: expect.stringContaining('npm rebuild trt-node'),
       });
     });
   });
@@ -94,7 +94,9 @@ describe('addon load failure', () => {
         expect((error as AddonLoadError).code).toBe('ERR_TRT_NODE_ADDON_LOAD');
         expect((error as Error).message).toBe(
           'Could not load the trt-node native addon.\nTried:\n  /nonexistent/trt_node.node: not found\nPossible solutions:\n' +
-            '- Build it: npm run rebuild:native (needs cmake and a C++17 compiler; TensorRT and CUDA are optional)\n' +
+            '- Build it: npm rebuild trt-node (in a clone of the trt-node repository: npm run build:addon); it needs cmake ≥ 3.18 ' +
+            "and a C++17 compiler (TensorRT and CUDA are optional). Where npm runs only approved install scripts, approve trt-node's " +
+            'first: npm install-scripts approve trt-node\n' +
             '- Or point TRT_NODE_ADDON at a trt_node.node built for this machine',
         );
         const status = fresh.addonStatus();

@@ -64,7 +64,7 @@ describe('trt-node build', () => {
     const r = await runCli(['build', '--shapes', 'input:1x1x64x64..1x1x256x256..1x1x960x640', '-o', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^trt-node: error \[ERR_TRT_NODE_TENSORRT_UNAVAILABLE\]: TensorRT is not available/);
-    expect(r.stderr).toContain('npm run rebuild:native');
+    expect(r.stderr).toContain('npm rebuild trt-node');
     expect(fs.existsSync(out)).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -41,7 +41,7 @@ describe('doctor', () => {
     expect(text).toMatch(new RegExp(`\\nGPUs {11}${report.cuda.deviceCount}`));
     if (!report.tensorrt.available) {
       expect(text).toContain('searched:');
-      expect(text).toContain('TENSORRT_ROOT=/path/to/TensorRT npm run rebuild:native');
+      expect(text).toContain('TENSORRT_ROOT=/path/to/TensorRT npm rebuild trt-node');
     }
   });
 
