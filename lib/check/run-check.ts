@@ -19,8 +19,8 @@ import { createOrtBackend, generateFeeds } from './ort-backend';
 import { cleanOrtMessage, translateOrtError } from './ort-translate';
 import { dataInputs, dimConflicts } from './rules/fixed-dim';
 import { declaredSymbols, probeDynamicAxes, ProbeAttempt } from './rules/shape-not-dynamic';
-import type { Finding, FindingCode, ShapeRequest } from './types';
-import { hasErrors, sortFindings } from './types';
+import type { CheckParts, Finding, FindingCode, ShapeRequest } from './types';
+import { checkParts, hasErrors, sortFindings } from './types';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
 export interface CheckSample {
@@ -49,6 +49,11 @@ export interface CheckOptions {
   seed?: number;
   /** Backends to run on. Default: onnxruntime-node on CPU. */
   backends?: BackendFactory[];
+  /**
+   * Outputs compared without regard to their row order (axis 0), e.g. detections after NonMaxSuppression/TopK.
+   * Default none (every output compared element by element; a failure that is the same rows reordered says so).
+   */
+  unordered?: string[];
 }
 
 /**
@@ -95,6 +100,8 @@ export interface CheckReport {
   savedOutputs?: string;
   /** No error-severity finding, every run ran, every comparison passed. */
   pass: boolean;
+  /** Which part failed: TensorRT import (static), the export, the numerics (lib/check/types.ts checkParts). */
+  parts: CheckParts;
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }
 
@@ -161,7 +168,11 @@ function completeShapes(model: ModelSummary, inputs: readonly InputSummary[], gi
   return out;
 }
 
-async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], options: CheckOptions): Promise<PlannedRun[]> {
+/**
+ * `inputs`: the data inputs (generated feeds, --shapes); `fed`: every input a sample may supply — parameters left as
+ * inputs too, which then run (WEIGHTS_AS_INPUTS becomes a warning).
+ */
+async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], fed: readonly InputSummary[], options: CheckOptions): Promise<PlannedRun[]> {
   const runs: PlannedRun[] = [];
   for (const sample of options.samples ?? []) {
     const inputsLabel = typeof sample.inputs === 'string' ? label(sample.inputs) : 'tensors';
@@ -170,9 +181,11 @@ async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], op
     const reference = sample.reference === undefined ? undefined : await loadTensors(sample.reference);
     // Feeds are the arrays named like the model's data inputs; others (e.g. outputs saved alongside) are ignored.
     const feeds: NamedTensors = {};
-    for (const input of inputs) if (all[input.name]) feeds[input.name] = all[input.name];
+    for (const input of fed) if (all[input.name]) feeds[input.name] = all[input.name];
     const option = typeof sample.inputs === 'string' ? `--inputs ${inputsLabel}` : 'inputs';
-    if (Object.keys(feeds).length === 0 && sample.inputs === sample.reference && typeof sample.reference === 'string') {
+    // A model without inputs (constants only) runs on an empty feed.
+    const needsFeeds = fed.length > 0;
+    if (needsFeeds && Object.keys(feeds).length === 0 && sample.inputs === sample.reference && typeof sample.reference === 'string') {
       throw new TrtNodeError(
         'ERR_TRT_NODE_USAGE',
         `--reference ${referenceLabel} holds no array named like the model's inputs (${inputs.map((i) => i.name).join(', ')}): ` +
@@ -189,12 +202,12 @@ async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], op
         'Save the PyTorch outputs under the names given in output_names (numpy.savez(f, **{name: array}))',
       );
     }
-    if (Object.keys(feeds).length === 0) {
+    if (needsFeeds && Object.keys(feeds).length === 0) {
       throw new InvalidValueError(option, `arrays named like the model's inputs (${inputs.map((i) => i.name).join(', ')})`, Object.keys(all).join(', ') || '(no arrays)');
     }
     // A dtype the model does not take is the file's fault (numpy saves float64 by default), not the model's: a
     // usage error (exit 2), as the cross-check has it, rather than a failed run (exit 1).
-    for (const input of inputs) {
+    for (const input of fed) {
       const t = feeds[input.name];
       if (t && input.elemType !== 'undefined' && t.type !== input.elemType) {
         throw new InvalidValueError(`${option} '${input.name}'`, `${input.elemType} (the model input's type)`, t.type, `Save the array as ${input.elemType} (numpy: arr.astype('${input.elemType}'))`);
@@ -202,7 +215,7 @@ async function planRuns(model: ModelSummary, inputs: readonly InputSummary[], op
     }
     const shapes: Record<string, number[]> = {};
     for (const [name, t] of Object.entries(feeds)) shapes[name] = [...t.dims];
-    validateShapes(inputs, shapes, option, false);
+    validateShapes(fed, shapes, option, false);
     runs.push({ label: sample.label ?? inputsLabel, inputsLabel, referenceLabel, feeds, shapes, reference, source: option });
   }
   for (const given of options.shapes ?? []) {
@@ -260,7 +273,7 @@ function compareRun(outputs: NamedTensors, reference: NamedTensors | undefined, 
   for (const [name, actual] of Object.entries(outputs)) {
     const expected = reference?.[name];
     if (!expected) reports.push(notCompared(name, actual, reference ? 'not in the reference' : undefined));
-    else reports.push(compared(compareTensors(name, actual, expected, { tolerance: options.tolerance })));
+    else reports.push(compared(compareTensors(name, actual, expected, { tolerance: options.tolerance, unordered: options.unordered })));
   }
   for (const [name, expected] of Object.entries(reference ?? {})) {
     if (outputs[name] || inputNames.has(name)) continue;
@@ -286,7 +299,8 @@ async function loadBackend(factory: BackendFactory, modelPath: string | null, su
     return { backend: await factory(modelPath) };
   } catch (err) {
     const f = addFinding(findings, translateOrtError(summary, err));
-    return { error: f ? { message: `cannot load the model (see ${f.code})`, code: f.code } : { message: `cannot load the model: ${cleanOrtMessage(err)}` } };
+    // onnxruntime's own words stay next to the finding that explains them.
+    return { error: f ? { message: `cannot load the model (see ${f.code}): ${cleanOrtMessage(err)}`, code: f.code } : { message: `cannot load the model: ${cleanOrtMessage(err)}` } };
   }
 }
 
@@ -360,7 +374,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   if (options.saveOutputs) await checkWritable(options.saveOutputs);
   const g = indexGraph(summary);
   const inputs = dataInputs(g);
-  const planned = await planRuns(summary, inputs, options);
+  const planned = await planRuns(summary, inputs, summary.inputs.filter((i) => !i.isInitializer), options);
   for (const b of options.bounds ?? []) validateShapes(inputs, b.shapes, b.label, false);
   const requests: ShapeRequest[] = [
     ...planned.map((p) => ({ source: p.source, shapes: p.shapes })),
@@ -410,6 +424,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
     ...(probeReport ? { probe: probeReport } : {}),
     ...(savedOutputs ? { savedOutputs } : {}),
     pass: !hasErrors(sorted) && runs.every((r) => r.pass),
+    parts: checkParts(sorted, runs),
     summary: {
       errors: sorted.filter((f) => f.severity === 'error').length,
       warnings: sorted.filter((f) => f.severity === 'warning').length,

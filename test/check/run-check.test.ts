@@ -113,7 +113,8 @@ describe('trigger models without samples', () => {
   test('custom op: UNSUPPORTED_OP for FastGelu and Unique; onnxruntime cannot load it, translated to the same finding', async () => {
     const r = await check(modelPath('custom_op'));
     expect(r.findings.filter((f) => f.code === 'UNSUPPORTED_OP').map((f) => f.node?.opType)).toEqual(['FastGelu', 'Unique']);
-    expect(r.runs[0].error).toEqual({ message: 'cannot load the model (see UNSUPPORTED_OP)', code: 'UNSUPPORTED_OP' });
+    // The finding explains it; onnxruntime's own words stay next to it.
+    expect(r.runs[0].error).toEqual({ message: 'cannot load the model (see UNSUPPORTED_OP): Fatal error: com.example:FastGelu(-1) is not a registered function/op', code: 'UNSUPPORTED_OP' });
   });
 
   test('clean fixtures with generated inputs: pass, no error/warning finding', async () => {
