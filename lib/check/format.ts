@@ -1,6 +1,6 @@
 /** The readable form of a CheckReport (the JSON form is the report itself). */
 import type { CheckReport, OutputReport, RunReport } from './run-check';
-import type { Finding } from './types';
+import type { CheckParts, Finding } from './types';
 
 const WIDTH = 100;
 
@@ -56,7 +56,8 @@ function formatOutput(o: OutputReport): string {
   const stats = o.compared
     ? `max abs ${num(o.maxAbsError)}  max rel ${num(o.maxRelError)}  failing ${pct(o.failingFraction)}`
     : o.problem ?? 'no reference';
-  const problem = o.compared && o.problem ? `  (${o.problem})` : '';
+  const rows = o.compared && o.rows && !o.problem ? `  (${o.rows.matched} of ${o.rows.expected} rows match in any order)` : '';
+  const problem = (o.compared && o.problem ? `  (${o.problem})` : '') + rows;
   return `    ${verdict.padEnd(4)} ${o.name.padEnd(12)} ${dims.padEnd(14)} ${stats}${problem}`;
 }
 
@@ -87,8 +88,23 @@ export function formatCheckReport(report: CheckReport): string {
   const s = report.summary;
   out.push(
     '',
-    `Result: ${report.pass ? 'PASS' : 'FAIL'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ` +
-      `${s.runs - s.failedRuns}/${s.runs} runs ran, ${s.compared - s.failedOutputs}/${s.compared} compared outputs within tolerance)`,
+    `Result: ${report.pass ? 'PASS' : 'FAIL'} — ${partsText(report.parts)} (${s.errors} error${s.errors === 1 ? '' : 's'}, ` +
+      `${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.runs - s.failedRuns}/${s.runs} runs ran, ` +
+      `${s.compared - s.failedOutputs}/${s.compared} compared outputs within tolerance)`,
   );
   return out.join('\n');
+}
+
+/** "TensorRT import: FAILS (UNSUPPORTED_OP); export: ok; numerics: pass": which part failed, in one line. */
+export function partsText(p: CheckParts): string {
+  const imp = p.tensorrtImport.status === 'fails' ? `FAILS (${p.tensorrtImport.codes.join(', ')}, judged without TensorRT)` : 'ok';
+  const exp = p.export.status === 'fails' ? `FAILS (${p.export.codes.join(', ')})` : 'ok';
+  const num: Record<CheckParts['numerics']['status'], string> = {
+    pass: 'pass',
+    fail: `FAIL (${p.numerics.failed} of ${p.numerics.compared} compared outputs outside tolerance)`,
+    'not-run': `NOT RUN (${p.numerics.runsNotRun} run${p.numerics.runsNotRun === 1 ? '' : 's'} could not run)`,
+    'not-compared': 'not compared (no reference)',
+    none: 'no run',
+  };
+  return `TensorRT import: ${imp}; export: ${exp}; numerics: ${num[p.numerics.status]}`;
 }
