@@ -12,7 +12,7 @@ import { MODELS, fixture, fixtureFile, modelPath } from './fixtures';
 describe('which exporter made the model', () => {
   test.each(MODELS.map((f) => [f.name, f] as const))('%s', async (name, f) => {
     const m = await readModel(modelPath(name));
-    const dynamo = (f.export as { exporter?: string }).exporter === 'dynamo';
+    const dynamo = f.export.exporter === 'dynamo';
     expect(exporterOf(m)).toBe(dynamo ? 'dynamo' : 'torchscript');
     if (dynamo) {
       // What the new exporter writes: opset 18+, IR 10, nodes named after the FX graph.

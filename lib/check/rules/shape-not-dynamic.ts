@@ -306,7 +306,7 @@ export async function probeDynamicAxes(model: ModelSummary, session: ProbeSessio
 }
 
 /** The traced-Python-int fix, worded for the exporter that made the model. */
-function tracedIntFix(exporter: Exporter): { fix: string; text: string } {
+export function tracedIntFix(exporter: Exporter): { fix: string; text: string } {
   const fix =
     'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
     'instead of Python ints, then re-export' +
@@ -314,7 +314,7 @@ function tracedIntFix(exporter: Exporter): { fix: string; text: string } {
   const why =
     exporter === 'dynamo'
       ? 'torch.export keeps sizes symbolic only for axes declared in dynamic_shapes; a size turned into a Python number ' +
-        '(int(), .item(), .tolist(), numpy) or an axis left out of dynamic_shapes is recorded as the export-time constant.'
+        '(.item(), .tolist(), numpy) or an axis left out of dynamic_shapes is recorded as the export-time constant.'
       : 'With dynamo=False the exporter traces Python ints (int(h), h * w, sizes from .tolist() or numpy) as ' +
         'constants, so a declared dynamic_axes entry cannot change them.';
   return { fix, text: `Fix: ${fix}. ${why}` };
