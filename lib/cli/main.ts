@@ -5,6 +5,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerBuild } from './commands/build';
 import { registerCheck } from './commands/check';
 import { registerBench } from './commands/bench';
+import { registerExplain } from './commands/explain';
 
 /** Exit codes shared by every command: 0 success, 1 a check or comparison failed, 2 usage or input error. */
 export const EXIT_OK = 0;
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerBuild(program);
   registerCheck(program);
   registerBench(program);
+  registerExplain(program);
   return program;
 }
 

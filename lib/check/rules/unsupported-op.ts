@@ -55,8 +55,8 @@ function opName(domain: string, opType: string): string {
   return domain ? `${domain}::${opType}` : opType;
 }
 
-/** Why (domain, opType) cannot be imported, or undefined when it can. */
-function classifyOp(domain: string, opType: string): Omit<Problem, 'node' | 'op'> | undefined {
+/** Why TensorRT's parser cannot import (domain, opType) — reason, way out, severity — or undefined when it can. */
+export function importability(domain: string, opType: string): Omit<Problem, 'node' | 'op'> | undefined {
   if (opType === 'ATen' || ATEN_DOMAINS.has(domain)) {
     return {
       reason: 'an ATen fallback (PyTorch found no ONNX symbolic for this op, or operator_export_type=ONNX_ATEN_FALLBACK was used)',
@@ -199,14 +199,14 @@ function attributeProblem(node: NodeSummary): Omit<Problem, 'node' | 'op'> | und
 function collectProblems(nodes: readonly NodeSummary[]): Problem[] {
   const problems: Problem[] = [];
   for (const node of nodes) {
-    const own = classifyOp(node.domain, node.opType) ?? attributeProblem(node);
+    const own = importability(node.domain, node.opType) ?? attributeProblem(node);
     if (own) problems.push({ node, op: opName(node.domain, node.opType), ...own });
     // Subgraphs (If/Loop/Scan bodies): the summary keeps their op counts.
     for (const attr of Object.values(node.attributes)) {
       const graphs = attr.type === 'graph' ? [attr.value] : attr.type === 'graphs' ? attr.value : [];
       for (const sub of graphs) {
         for (const c of sub.nodeCounts) {
-          const p = classifyOp(c.domain, c.opType);
+          const p = importability(c.domain, c.opType);
           if (p) problems.push({ node, op: opName(c.domain, c.opType), ...p, inSubgraph: true });
         }
       }

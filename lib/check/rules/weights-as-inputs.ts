@@ -61,6 +61,12 @@ export function fixedDims(input: InputSummary): number[] | null {
   return out;
 }
 
+/** A name export_params=False gives a parameter: a state_dict key ('conv1.weight', 'bias') or 'onnx::Conv_15'. */
+export function looksLikeParameterName(name: string): boolean {
+  const path = STATE_DICT_PATH.exec(name);
+  return (!!path && PARAM_LEAF.test(path[2])) || EXPORTER_PARAM_NAME.test(name) || PARAM_LEAF.test(name);
+}
+
 /** Every graph input (without initializer) with some sign of being a parameter, strong or weak. */
 export function parameterLikeInputs(g: GraphIndex): ParameterInput[] {
   const found: ParameterInput[] = [];
