@@ -8,7 +8,7 @@
  * that the graph cannot vary (SHAPE_NOT_DYNAMIC), and PyTorch references catch silent disagreements.
  */
 import * as path from 'path';
-import { defaultFailureClassifier, runFailureFinding } from '../check/rules/shape-not-dynamic';
+import { defaultFailureClassifier, fixedSizeParameterCause, runFailureFinding } from '../check/rules/shape-not-dynamic';
 import type { Finding } from '../check/types';
 import { AbortError, InvalidTypeError, InvalidValueError, TrtNodeError } from '../errors';
 import { readModel } from '../onnx/reader';
@@ -175,7 +175,8 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
             reason: failure.message || (err instanceof Error ? err.message : String(err)),
             ...(failure.nodeName ? { node: failure.nodeName } : {}),
           });
-          if (failure.kind === 'reshape') addFinding(findings, runFailureFinding(summary, failure, probe.shapes, `cross-check probe '${probe.label}' (${info.name})`));
+          // A baked-in Reshape target, or the data meeting a fixed-size parameter (issue 11's cause analysis).
+          if (failure.kind === 'reshape' || fixedSizeParameterCause(summary, failure)) addFinding(findings, runFailureFinding(summary, failure, probe.shapes, `cross-check probe '${probe.label}' (${info.name})`));
         }
       }
       // Every runner that ran is compared with the expected one: the first that ran in EXPECTED_ORDER.
