@@ -4,7 +4,8 @@ import type { CheckParts, Finding } from './types';
 
 const WIDTH = 100;
 
-function wrap(text: string, indent: string, width = WIDTH): string[] {
+/** `text` wrapped at `width` columns, each line starting with `indent`. */
+export function wrap(text: string, indent: string, width = WIDTH): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';

@@ -1,20 +1,6 @@
 /** The readable form of an Explanation (the JSON form is the Explanation itself). */
+import { wrap } from '../check/format';
 import type { Explanation } from './types';
-
-const WIDTH = 100;
-
-function wrap(text: string, indent: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of text.split(/\s+/).filter(Boolean)) {
-    if (line && indent.length + line.length + 1 + w.length > WIDTH) {
-      lines.push(indent + line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(indent + line);
-  return lines;
-}
 
 export function formatExplanation(e: Explanation): string {
   if (!e.recognized) {
