@@ -64,7 +64,9 @@ export function locateCorpus(): { data: string } | { skip: string } {
 
 /** Converts the corpus (once per converter version and data folder) and reads the manifest. */
 export function prepareCorpus(data: string): Corpus {
-  const key = crypto.createHash('sha1').update(fs.readFileSync(CONVERTER)).update(path.resolve(data)).digest('hex').slice(0, 12);
+  // Keyed by the converter and the data (its folder and when the package last changed it).
+  const stamp = String(fs.statSync(path.join(data, 'node')).mtimeMs);
+  const key = crypto.createHash('sha1').update(fs.readFileSync(CONVERTER)).update(path.resolve(data)).update(stamp).digest('hex').slice(0, 12);
   const folder = path.join(os.tmpdir(), `trt-node-onnx-conformance-${key}`);
   const manifest = path.join(folder, 'manifest.json');
   if (!fs.existsSync(manifest)) {
