@@ -104,6 +104,8 @@ export interface Outcome {
   errorCode?: string;
   /** Error-severity findings as 'CODE' (with the node's op type for UNSUPPORTED_OP). */
   errorFindings: string[];
+  /** Warning-severity findings' codes. */
+  warningFindings: string[];
   report?: CheckReport;
 }
 
@@ -111,7 +113,8 @@ function outcomeOf(id: string, report: CheckReport): Outcome {
   const errorFindings = report.findings
     .filter((f) => f.severity === 'error')
     .map((f) => (f.node ? `${f.code}:${f.node.domain ? `${f.node.domain}::` : ''}${f.node.opType}` : f.code));
-  const base = { id, errorFindings, report };
+  const warningFindings = report.findings.filter((f) => f.severity === 'warning').map((f) => f.code);
+  const base = { id, errorFindings, warningFindings, report };
   const failedRun = report.runs.find((r) => !r.ok);
   if (failedRun) {
     const message = failedRun.error?.message ?? 'no message';
@@ -129,7 +132,7 @@ function outcomeOf(id: string, report: CheckReport): Outcome {
 
 /** One test through check(), the way `trt-node check model.onnx --inputs in.npz --reference out.npz --no-probe` runs it. */
 export async function runTest(test: CorpusTest, tolerance?: ToleranceOverrides): Promise<Outcome> {
-  if (test.unconvertible) return { id: test.id, kind: 'unconvertible', detail: test.unconvertible, errorFindings: [] };
+  if (test.unconvertible) return { id: test.id, kind: 'unconvertible', detail: test.unconvertible, errorFindings: [], warningFindings: [] };
   try {
     const report = await check(test.model, {
       samples: [{ inputs: test.in!, reference: test.out! }],
@@ -139,7 +142,7 @@ export async function runTest(test: CorpusTest, tolerance?: ToleranceOverrides):
     return outcomeOf(test.id, report);
   } catch (err) {
     if (!(err instanceof TrtNodeError)) throw err;
-    return { id: test.id, kind: 'threw', detail: err.message, errorCode: err.code, errorFindings: [] };
+    return { id: test.id, kind: 'threw', detail: err.message, errorCode: err.code, errorFindings: [], warningFindings: [] };
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { locateCorpus, prepareCorpus, readTest, runTest } from '../../scripts/conformance/corpus';
 import type { Corpus, Outcome } from '../../scripts/conformance/corpus';
-import { EXPECTED_ERRORS, JUSTIFIED, TOLERANCES } from './justified';
+import { EXPECTED_ERRORS, EXPECTED_WARNINGS, JUSTIFIED, TOLERANCES } from './justified';
 import type { Justification } from './justified';
 
 const where = locateCorpus();
@@ -78,6 +78,14 @@ describeCorpus('ONNX backend test corpus (libonnx-testdata)', () => {
     const wrong = outcomes
       .map((o) => ({ id: o.id, codes: [...new Set(o.errorFindings.map((f) => f.split(':')[0]))].filter((c) => c !== 'UNSUPPORTED_OP') }))
       .filter((x) => JSON.stringify(x.codes) !== JSON.stringify(EXPECTED_ERRORS.get(x.id) ?? []))
+      .map((x) => `${x.id}: ${x.codes.join(', ')}`);
+    expect(wrong).toEqual([]);
+  });
+
+  test('no warnings crying wolf: beyond TensorRT-import claims, only the listed right ones', () => {
+    const wrong = outcomes
+      .map((o) => ({ id: o.id, codes: [...new Set(o.warningFindings)].filter((c) => c !== 'UNSUPPORTED_OP').sort() }))
+      .filter((x) => JSON.stringify(x.codes) !== JSON.stringify(EXPECTED_WARNINGS.get(x.id) ?? []))
       .map((x) => `${x.id}: ${x.codes.join(', ')}`);
     expect(wrong).toEqual([]);
   });
