@@ -28,6 +28,9 @@ export type { CompareOptions, OutputComparison, ToleranceOverrides } from './com
 // Pre-flight diagnostics and `check` (lib/check).
 export { check, diagnose, formatCheckReport } from './check';
 export type { CheckOptions, CheckReport, Finding } from './check';
+// Error text from torch.onnx.export, onnxruntime or TensorRT explained with check's findings (lib/explain).
+export { explain, formatExplanation } from './explain';
+export type { Explanation, ExplainOptions, ExplainedFinding, ExplainNote } from './explain';
 // The benchmark (lib/bench).
 export { formatBenchReport, runBench } from './bench';
 export type { BenchOptions, BenchReport } from './bench';

@@ -11,12 +11,14 @@ import { probeDynamicAxes, type ProbeOptions, type ProbeResult, type ProbeSessio
 import { checkTrainingMode } from './rules/training-mode';
 import { checkUnsupportedOps } from './rules/unsupported-op';
 import { checkWeightsAsInputs } from './rules/weights-as-inputs';
+import { checkWeightsMissing } from './rules/weights-missing';
 import type { Finding, ShapeRequest } from './types';
 import { sortFindings } from './types';
 
 /** The static rules, in report order. */
 export const STATIC_RULES: readonly StaticRule[] = [
   checkWeightsAsInputs,
+  checkWeightsMissing,
   checkFixedDims,
   checkUnsupportedOps,
   checkResizeSemantics,
@@ -42,8 +44,10 @@ export function diagnoseStatic(model: ModelSummary, options: Pick<DiagnoseOption
 }
 
 /**
- * Whether the static findings say the model cannot be run with data inputs alone (its weights are inputs).
- * Custom ops do not block: onnxruntime implements some domains TensorRT does not (com.microsoft), so it is asked.
+ * Whether the static findings say the model cannot be run with data inputs alone: its weights are inputs the caller
+ * did not supply (WEIGHTS_AS_INPUTS as an error; supplied, it is a warning and the model runs). Custom ops do not
+ * block: onnxruntime implements some domains TensorRT does not (com.microsoft), so it is asked. WEIGHTS_MISSING does
+ * not either: onnxruntime's own refusal is then shown next to the finding.
  */
 export function blocksRun(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error' && f.code === 'WEIGHTS_AS_INPUTS');

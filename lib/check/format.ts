@@ -7,7 +7,7 @@ import { formatNumber } from '../report/format';
 import { countOf, formatPercent, paint, safeText, verdictText, wrap, type TextStyle } from '../report/style';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
-import type { Finding } from './types';
+import type { CheckParts, Finding } from './types';
 
 function where(f: Finding): string {
   const parts: string[] = [];
@@ -40,7 +40,8 @@ function formatOutput(o: OutputReport, style?: TextStyle): string {
   const stats = o.compared
     ? `max abs ${formatNumber(o.maxAbsError)}  max rel ${formatNumber(o.maxRelError)}  failing ${formatPercent(o.failingFraction)} of elements`
     : o.problem ?? 'no reference';
-  const problem = o.compared && o.problem ? `  (${safeText(o.problem)})` : '';
+  const rows = o.compared && o.rows && !o.problem ? `  (${o.rows.matched} of ${o.rows.expected} rows match in any order)` : '';
+  const problem = (o.compared && o.problem ? `  (${safeText(o.problem)})` : '') + rows;
   return `    ${verdictText(verdict, style)} ${safeText(o.name).padEnd(12)} ${dims.padEnd(14)} ${stats}${problem}`;
 }
 
@@ -62,22 +63,20 @@ export function formatCheckHeader(model: string | null, opset: number): string {
   return `trt-node check: ${model ? safeText(model) : '(model from memory)'} (opset ${opset})`;
 }
 
-/** The last line: the verdict and what it rests on. */
+/** The last line: the verdict, which part failed (TensorRT import, export, numerics, cross-check), and the counts. */
 export function formatCheckResult(report: CheckReport, style?: TextStyle): string {
   const s = report.summary;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  // Which part failed: the model's import into TensorRT (static errors), the runs, or the numbers.
-  const parts: string[] = [];
-  if (s.errors) parts.push('export/TensorRT findings');
-  if (s.failedRuns) parts.push('runs');
-  if (s.failedOutputs) parts.push('numerics');
-  if (report.crossCheck?.verdict === 'fail') parts.push('cross-check');
-  const failed = !report.pass && parts.length ? `: failed on ${parts.join(', ')}` : '';
   const counts = [`${plural(s.errors, 'error')}`, `${plural(s.warnings, 'warning')}`];
   if (s.runs) counts.push(`${countOf(s.runs - s.failedRuns, s.runs, 'run')} ran`, `${countOf(s.compared - s.failedOutputs, s.compared, 'compared output')} within tolerance`);
-  const cc = report.crossCheck?.summary;
-  if (cc) counts.push(`cross-check: ${countOf(cc.probes - cc.notComparedProbes - cc.failedProbes, cc.probes - cc.notComparedProbes, 'compared probe')} passed`);
-  return `Result: ${verdictText(report.pass ? 'PASS' : 'FAIL', style)}${report.interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''}${failed} (${counts.join(', ')})`;
+  const cc = report.crossCheck;
+  const sweep = cc
+    ? `; cross-check: ${cc.verdict === 'fail' ? 'FAIL' : cc.verdict === 'pass' ? 'pass' : 'not compared'} (${countOf(cc.summary.probes - cc.summary.notComparedProbes - cc.summary.failedProbes, cc.summary.probes - cc.summary.notComparedProbes, 'compared probe')} passed)`
+    : '';
+  return (
+    `Result: ${verdictText(report.pass ? 'PASS' : 'FAIL', style)}${report.interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} — ` +
+    `${partsText(report.parts)}${sweep} (${counts.join(', ')})`
+  );
 }
 
 export function formatCheckReport(report: CheckReport, style?: TextStyle): string {
@@ -100,3 +99,16 @@ export function formatCheckReport(report: CheckReport, style?: TextStyle): strin
   return out.join('\n');
 }
 
+/** "TensorRT import: FAILS (UNSUPPORTED_OP); export: ok; numerics: pass": which part failed, in one line. */
+export function partsText(p: CheckParts): string {
+  const imp = p.tensorrtImport.status === 'fails' ? `FAILS (${p.tensorrtImport.codes.join(', ')}, judged without TensorRT)` : 'ok';
+  const exp = p.export.status === 'fails' ? `FAILS (${p.export.codes.join(', ')})` : 'ok';
+  const num: Record<CheckParts['numerics']['status'], string> = {
+    pass: 'pass',
+    fail: `FAIL (${p.numerics.failed} of ${p.numerics.compared} comparisons outside tolerance)`,
+    'not-run': `NOT RUN (${p.numerics.runsNotRun} run${p.numerics.runsNotRun === 1 ? '' : 's'} could not run)`,
+    'not-compared': 'not compared (no reference)',
+    none: 'no run',
+  };
+  return `TensorRT import: ${imp}; export: ${exp}; numerics: ${num[p.numerics.status]}`;
+}

@@ -120,3 +120,32 @@ export function axisLabel(rank: number, axis: number): string {
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
+
+/**
+ * Which of PyTorch's exporters made the model, so that fixes name the arguments that exporter takes.
+ * 'dynamo': torch.onnx.export(..., dynamo=True), the default since PyTorch 2.9 (torch.export; opset 18+, IR 10+,
+ * nodes named after the FX graph: 'node_conv2d', 'node_Conv_9'; takes dynamic_shapes with torch.export.Dim).
+ * 'torchscript': dynamo=False, the classic tracer ('/conv1/Conv' names; takes input_names and dynamic_axes).
+ * 'other': not written by PyTorch (producer_name is not 'pytorch'); fixes are still worded for the classic call.
+ */
+export type Exporter = 'dynamo' | 'torchscript' | 'other';
+
+export function exporterOf(model: ModelSummary): Exporter {
+  if (model.producerName !== 'pytorch') return 'other';
+  const fxNamed = model.nodes.filter((n) => /^node_/.test(n.name)).length;
+  // The classic exporter writes IR 8 at most (opset <= 20); dynamo writes IR 10 and FX-style node names.
+  return model.irVersion >= 10 || (model.nodes.length > 0 && fxNamed * 2 >= model.nodes.length) ? 'dynamo' : 'torchscript';
+}
+
+/** "torch.onnx.export(model, args, f, <rest>)", with dynamo=True spelled out for models that exporter made. */
+export function exportCall(exporter: Exporter, rest: string): string {
+  return `torch.onnx.export(model, args, f, ${exporter === 'dynamo' ? 'dynamo=True, ' : ''}${rest})`;
+}
+
+/** `{'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height')}}`: dynamo's dynamic_shapes, keyed by forward()'s argument names. */
+export function pyDynamicShapes(entries: { name: string; axes: { axis: number; label: string }[] }[]): string {
+  const body = entries
+    .map((e) => `${pyStr(e.name)}: {${e.axes.map((a) => `${a.axis}: torch.export.Dim(${pyStr(a.label)})`).join(', ')}}`)
+    .join(', ');
+  return `{${body}}`;
+}

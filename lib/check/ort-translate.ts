@@ -7,9 +7,10 @@ import type { ModelSummary } from '../onnx/types';
 import { classifyOrtError } from '../runners/ort-errors';
 import { indexGraph } from './graph';
 import { fixedDimFindingFor } from './rules/fixed-dim';
-import { defaultFailureClassifier, runFailureFinding } from './rules/shape-not-dynamic';
+import { defaultFailureClassifier, fixedSizeParameterCause, runFailureFinding } from './rules/shape-not-dynamic';
 import { checkUnsupportedOps } from './rules/unsupported-op';
-import { checkWeightsAsInputs, parameterLikeInputs } from './rules/weights-as-inputs';
+import { parameterLikeInputs, weightsAsInputsFinding } from './rules/weights-as-inputs';
+import { checkWeightsMissing } from './rules/weights-missing';
 import type { Finding } from './types';
 
 export interface TranslateContext {
@@ -35,19 +36,31 @@ export function translateOrtError(model: ModelSummary, err: unknown, ctx?: Trans
       );
     }
     case 'missing-inputs': {
-      // Weights left as inputs (export_params=False); a missing data input is the caller's usage problem.
+      // Weights left as inputs (export_params=False): onnxruntime asks for inputs that look like parameters (weak
+      // evidence suffices once onnxruntime has shown they are needed). A missing data input is the caller's problem.
       const params = parameterLikeInputs(g);
       const isParam = info.missing.length === 0 || info.missing.some((m) => params.some((p) => p.name === m));
-      return params.length && isParam ? checkWeightsAsInputs({ g, requests: [] })[0] : undefined;
+      return params.length && isParam ? weightsAsInputsFinding(g, params) : undefined;
     }
+    case 'invalid-model':
+      // Values no node, input or initializer provides: dynamo=True with export_params=False.
+      return info.danglingValue ? checkWeightsMissing({ g, requests: [] })[0] : undefined;
     case 'unsupported-op': {
       // The same op as a static UNSUPPORTED_OP finding (custom domain, ATen...). An op onnxruntime lacks but
-      // TensorRT imports is not this pitfall.
+      // TensorRT imports is not this pitfall; nor is ONNX's training domain, which no inference runtime runs:
+      // onnxruntime's own message says it best.
+      if (info.domain === 'ai.onnx.preview.training') return undefined;
       const findings = checkUnsupportedOps({ g, requests: [] }).filter((f) => f.severity === 'error' && f.node);
       return findings.find((f) => f.node!.opType === info.op && f.node!.domain === info.domain) ?? findings.find((f) => f.node!.opType === info.op);
     }
     case 'reshape':
       return ctx ? runFailureFinding(model, defaultFailureClassifier(err), ctx.shapes, ctx.source) : undefined;
+    case 'other': {
+      // A run at requested shapes failing where the data meets a fixed-size parameter (a position embedding, a
+      // Linear over a flattened map): the architecture fixes the axis.
+      const failure = defaultFailureClassifier(err);
+      return ctx && fixedSizeParameterCause(model, failure) ? runFailureFinding(model, failure, ctx.shapes, ctx.source) : undefined;
+    }
     default:
       return undefined;
   }

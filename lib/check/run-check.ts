@@ -27,8 +27,8 @@ import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../c
 import type { CrossCheckProgress } from '../crosscheck';
 import { indexGraph, shapeTag } from './graph';
 import { blocksRun, diagnoseStatic } from './diagnose';
-import type { Finding, FindingCode, ShapeRequest } from './types';
-import { hasErrors } from './types';
+import type { CheckParts, Finding, FindingCode, ShapeRequest } from './types';
+import { checkParts, hasErrors } from './types';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
 export type CheckSample = Sample;
@@ -130,6 +130,8 @@ export interface CheckReport {
   pass: boolean;
   /** Set when the check was stopped (AbortSignal, Ctrl-C): what is here is what finished. */
   interrupted?: boolean;
+  /** Which part failed: TensorRT import (judged statically), the export, the numerics (lib/check/types.ts checkParts). */
+  parts: CheckParts;
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }
 
@@ -249,8 +251,11 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   // Nothing asked: one run at the model's own or default sizes, unless a cross-check sweeps (or probes) anyway.
   if (requested.length === 0 && !crossChecking) requested.push(defaultProbe(summary, givenProfiles));
 
+  // What the caller asked for (not the sizes check made up): checked against fixed dims, and a parameter-like
+  // input the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error.
   const requests: ShapeRequest[] = [
-    ...requested.map((p) => ({ source: p.kind === 'sample' ? label(samples.findIndex((s) => s.key === p.sample)) : p.kind === 'given' ? '--shapes' : p.label, shapes: p.shapes })),
+    ...requested.filter((p) => p.kind === 'sample').map((p) => ({ source: label(samples.findIndex((s) => s.key === p.sample)), shapes: p.shapes })),
+    ...(options.shapes ?? []).map((shapes) => ({ source: '--shapes', shapes })),
     ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
   ];
   const staticFindings = diagnoseStatic(summary, { requests });
@@ -338,6 +343,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
       ...(savedOutputs ? { savedOutputs } : {}),
       pass: !hasErrors(findings) && runs.every((r) => r.pass) && (crossCheck ? crossCheck.verdict !== 'fail' : true) && !out.interrupted,
       ...(out.interrupted ? { interrupted: true } : {}),
+      parts: checkParts(findings, runs, crossCheck),
       summary: {
         errors: findings.filter((f) => f.severity === 'error').length,
         warnings: findings.filter((f) => f.severity === 'warning').length,

@@ -17,6 +17,7 @@ import { defineBench } from './commands/bench';
 import { defineBuild } from './commands/build';
 import { defineCheck } from './commands/check';
 import { defineDoctor } from './commands/doctor';
+import { defineExplain } from './commands/explain';
 import { defineInspect } from './commands/inspect';
 import { normalizeJsonArgs } from './options';
 import { createContext, type CliContext } from './output';
@@ -36,7 +37,7 @@ export function createProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineBuild, defineBench, defineDoctor, ...extraCommands]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor, ...extraCommands]) define(program, ctx);
   return program;
 }
 

@@ -6,6 +6,7 @@
 import type { TensorLike } from '../tensor/types';
 import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceDtype, toleranceFor } from './tolerances';
 import type { ErrorHistogram, OutputComparison } from './types';
+import { compareUnordered, explainRowOrder } from './unordered';
 
 /** Decade bins from 1e-10 to 1e3; smaller non-zero errors land in the first bin, larger in the last. */
 export const HISTOGRAM_EDGES: readonly number[] = Array.from({ length: 14 }, (_, i) => Number(`1e${i - 10}`));
@@ -41,6 +42,11 @@ export interface CompareOptions {
    * is finite always fails.
    */
   equalNan?: boolean;
+  /**
+   * Outputs compared without regard to the order of their rows (axis 0): detections after NonMaxSuppression or
+   * TopK, Unique's values. Their rows are matched to the reference's first (lib/compare/unordered.ts). Default none.
+   */
+  unordered?: readonly string[];
 }
 
 let halfTable: Float32Array | undefined;
@@ -206,6 +212,7 @@ export function compareTensors(
   expected: TensorLike | undefined,
   options: CompareOptions = {},
 ): OutputComparison {
+  if (options.unordered?.includes(output)) return compareUnordered(output, actual, expected, options);
   const dtype = toleranceDtype(actual?.type, expected?.type);
   const tol = toleranceFor(output, dtype, options.tolerance);
   if (!actual) return failed(output, actual, tol, 'missing from the outputs');
@@ -233,7 +240,7 @@ export function compareTensors(
   }
   const finite = n - nonFinite;
   const histogram: ErrorHistogram = { edges: [...HISTOGRAM_EDGES], counts, zeros, nonFinite };
-  return {
+  const result: OutputComparison = {
     output,
     dtype: actual.type,
     dims: [...actual.dims],
@@ -250,6 +257,8 @@ export function compareTensors(
     ...(worst >= 0 ? { worst: { index: worst, coords: coordsOf(worst, actual.dims), actual: a[worst], expected: e[worst] } } : {}),
     histogram,
   };
+  // A failure that is the same rows in another order (NMS, TopK) says so.
+  return result.pass ? result : explainRowOrder(result, actual, expected, options);
 }
 
 /** Compares every expected output (and reports outputs the run lacks). */

@@ -10,6 +10,18 @@ export interface ErrorHistogram {
   nonFinite: number;
 }
 
+/** Rows (slices along axis 0) of an output matched to the reference's in any order (lib/compare/unordered.ts). */
+export interface RowMatch {
+  /** Rows of the reference. */
+  expected: number;
+  /** Rows of the output. */
+  actual: number;
+  /** Reference rows that have an equal row in the output (each output row used once), in any order. */
+  matched: number;
+  /** Every row matches, the counts agree, and the order differs: the same rows in another order. */
+  reordered: boolean;
+}
+
 export interface OutputComparison {
   output: string;
   dtype: string | null;
@@ -32,4 +44,8 @@ export interface OutputComparison {
   /** Flat index and coordinates of the largest absolute error. */
   worst?: { index: number; coords: number[]; actual: number; expected: number };
   histogram?: ErrorHistogram;
+  /** 'unordered' when the output was compared ignoring its row order (CompareOptions.unordered). */
+  order?: 'unordered';
+  /** The rows matched in any order: for unordered comparisons, and for ordered ones that failed with matching rows. */
+  rows?: RowMatch;
 }

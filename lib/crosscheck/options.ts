@@ -17,6 +17,11 @@ export interface CommonRunOptions {
   valueRanges?: Record<string, readonly [number, number]>;
   /** atol/rtol for every output and per output (names must be the model's outputs). Default: per dtype. */
   tolerance?: ToleranceOverrides;
+  /**
+   * Outputs compared without regard to their row order (axis 0): detections after NonMaxSuppression or TopK.
+   * Their rows are matched in any order first. Default none (a failure that is the same rows reordered says so).
+   */
+  unordered?: string[];
   /** Keep the error map of image-like outputs at their worst probe (for the HTML report). Default false. */
   errorMaps?: boolean | { maxSide?: number };
   /** Stops the run: between probes, and mid-run for onnxruntime. The promise rejects with AbortError (see `partial`). */
@@ -64,6 +69,11 @@ export function commonRunOptions(model: ModelSummary, o: CommonRunOptions, prefi
   if (o.tolerance !== undefined && (typeof o.tolerance !== 'object' || o.tolerance === null)) throw new InvalidTypeError(`${prefix}.tolerance`, 'an object {atol?, rtol?, perOutput?}', o.tolerance);
   validateToleranceOverrides(o.tolerance, `${prefix}.tolerance`);
   validateToleranceNames(model, o.tolerance, `${prefix}.tolerance.perOutput`);
+  if (o.unordered !== undefined) {
+    if (!Array.isArray(o.unordered) || !o.unordered.every((x) => typeof x === 'string')) throw new InvalidTypeError(`${prefix}.unordered`, 'an array of output names', o.unordered);
+    const outputs = model.outputs.map((x) => x.name);
+    for (const name of o.unordered) if (!outputs.includes(name)) throw new InvalidValueError(`${prefix}.unordered`, `names of the model's outputs (${outputs.join(', ')})`, name);
+  }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new InvalidTypeError(`${prefix}.signal`, 'an AbortSignal', o.signal);
   const e = o.errorMaps;
   if (e !== undefined && typeof e !== 'boolean' && (typeof e !== 'object' || e === null)) throw new InvalidTypeError(`${prefix}.errorMaps`, 'a boolean or {maxSide}', e);
@@ -72,6 +82,7 @@ export function commonRunOptions(model: ModelSummary, o: CommonRunOptions, prefi
     ...(o.valueRange ? { valueRange: o.valueRange } : {}),
     ...(o.valueRanges ? { valueRanges: o.valueRanges } : {}),
     ...(o.tolerance ? { tolerance: o.tolerance } : {}),
+    ...(o.unordered?.length ? { unordered: o.unordered } : {}),
     ...(e !== undefined ? { errorMaps: e } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   };

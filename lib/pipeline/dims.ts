@@ -5,6 +5,8 @@
  * output height = 3 × input height. An output dim that stays put while the symbol changes means a size traced as a
  * constant (SHAPE_NOT_DYNAMIC): the engine would return wrong-sized results at every other size.
  */
+import { exporterOf } from '../check/graph';
+import { tracedIntFix } from '../check/rules/shape-not-dynamic';
 import type { Finding } from '../check/types';
 import type { ModelSummary } from '../onnx/types';
 import type { AxisSymbol } from './probes';
@@ -117,15 +119,12 @@ export function checkOutputDims(model: ModelSummary, symbols: readonly AxisSymbo
             '(a size traced as a Python int).';
           checks.push({ runner, output: out.name, axis, declared, verdict: 'constant', points: withValue, message });
           if (!findings.some((f) => f.details?.output === out.name && f.details?.outputAxis === axis)) {
+            const advice = tracedIntFix(exporterOf(model));
             findings.push({
               code: 'SHAPE_NOT_DYNAMIC',
               severity: 'warning',
-              message:
-                `${message} Fix: compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ` +
-                'instead of Python ints, then re-export; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes.',
-              fix:
-                'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
-                'instead of Python ints, then re-export; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes',
+              message: `${message} ${advice.text}`,
+              fix: advice.fix,
               input: use.input,
               axis: use.axis,
               details: { output: out.name, outputAxis: axis, symbol, outputSize: first.dim, values: [...distinct], source: 'cross-check sweep' },

@@ -57,6 +57,7 @@ export interface PipelineInput extends PipelineEvents {
   valueRange?: readonly [number, number];
   valueRanges?: Record<string, readonly [number, number]>;
   tolerance?: ToleranceOverrides;
+  unordered?: readonly string[];
   errorMaps?: boolean | { maxSide?: number };
   classify?: FailureClassifier;
   signal?: AbortSignal;
@@ -105,7 +106,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutput>
     }
   }
   // A reference may hold the inputs too (saved alongside): those are not outputs to compare.
-  const settings = { tolerance: input.tolerance, errorMaps: input.errorMaps, referenceExtras: new Set(model.inputs.map((i) => i.name)) };
+  const settings = { tolerance: input.tolerance, unordered: input.unordered, errorMaps: input.errorMaps, referenceExtras: new Set(model.inputs.map((i) => i.name)) };
   let interrupted = false;
 
   const feedsFor = (probe: Probe): NamedTensors => {
@@ -127,9 +128,11 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutput>
       for (const { info } of ordered) if (info.kind !== 'reference') runs.push({ runner: info.name, status: 'skipped', reason: probe.blocked.message, ...(code ? { code } : {}) });
     } else {
       const feeds = feedsFor(probe);
-      for (const { info, runner } of ordered) {
+      for (const { info, runner, failureText } of ordered) {
         if (!runner) {
-          runs.push({ runner: info.name, status: 'skipped', reason: `not run${info.code ? ` (see ${info.code})` : ''}: ${info.error}`, ...(info.code ? { code: info.code } : {}) });
+          // The finding that explains it, and the runtime's own words next to it.
+          const reason = failureText !== undefined ? `cannot load the model${info.code ? ` (see ${info.code})` : ''}: ${failureText}` : `not run: ${info.error}`;
+          runs.push({ runner: info.name, status: 'skipped', reason, ...(info.code ? { code: info.code } : {}) });
           continue;
         }
         if (!runner.supports(probe)) {

@@ -14,6 +14,8 @@ import type { CrossCheckResult, ErrorMap, FailureRef, OutputComparison, PairComp
 /** Tolerances and error-map size, as crossCheck's options give them. */
 export interface CompareSettings {
   tolerance?: ToleranceOverrides;
+  /** Outputs compared in any row order. */
+  unordered?: readonly string[];
   errorMaps?: boolean | { maxSide?: number };
   /** Names a reference may hold besides outputs (the model's inputs, saved alongside): not compared. */
   referenceExtras?: ReadonlySet<string>;
@@ -32,7 +34,7 @@ export function compareRunners(
       ? Object.keys(expected.outputs).filter((n) => !options.referenceExtras?.has(n))
       : [...new Set([...Object.keys(expected.outputs), ...Object.keys(actual.outputs)])];
   const outputs = names.map((name) => {
-    const c = compareTensors(name, own(actual.outputs, name), own(expected.outputs, name), { tolerance: options.tolerance });
+    const c = compareTensors(name, own(actual.outputs, name), own(expected.outputs, name), { tolerance: options.tolerance, ...(options.unordered ? { unordered: options.unordered } : {}) });
     if (expected.kind === 'reference' && !own(actual.outputs, name)) {
       c.problem = `the reference has '${name}', which ${actual.name} does not output (outputs: ${Object.keys(actual.outputs).join(', ')}); check output_names in torch.onnx.export`;
     }

@@ -85,6 +85,11 @@ export interface InvalidModelError extends Common {
   /** For "Unsupported model IR version" and "Opset N is under development". */
   irVersion?: number;
   opset?: number;
+  /**
+   * "Node input 'conv_in.weight' is not a graph input, initializer, or output of a previous node": a value nothing in
+   * the model provides (torch.onnx.export(..., dynamo=True, export_params=False) leaves the weights out that way).
+   */
+  danglingValue?: string;
 }
 
 /** The execution provider's libraries could not be loaded or initialised. */
@@ -288,12 +293,14 @@ export function classifyOrtError(errOrMessage: unknown): OrtErrorInfo {
 
   const ir = /Unsupported model IR version: (\d+)/.exec(raw);
   const opset = /Opset (\d+) is under development/.exec(raw);
-  if (ir || opset || /This is an invalid model|protobuf parsing failed|Failed to load model/.test(raw)) {
+  const dangling = /Node input '([^']+)' is not a graph input, initializer, or output of a previous node/.exec(raw);
+  if (ir || opset || dangling || /This is an invalid model|Invalid model\.|protobuf parsing failed|Failed to load model/.test(raw)) {
     return {
       ...common,
       kind: 'invalid-model',
       ...(ir ? { irVersion: Number(ir[1]) } : {}),
       ...(opset ? { opset: Number(opset[1]) } : {}),
+      ...(dangling ? { danglingValue: dangling[1] } : {}),
       // "Type Error: Type 'tensor(int32)' of input parameter (x) of operator (Tanh) in node (Tanh_y) is invalid."
       ...(/of operator \((\w+)\) in node \(([^)]*)\)/.test(raw)
         ? { opType: /of operator \((\w+)\)/.exec(raw)![1], nodeName: /in node \(([^)]*)\)/.exec(raw)![1] }

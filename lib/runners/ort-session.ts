@@ -85,6 +85,48 @@ function spawnWorker(): Worker {
   return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, { eval: true });
 }
 
+/**
+ * Threads whose session was released, kept for the next session: starting a thread and loading onnxruntime-node
+ * in it costs tens of milliseconds, paid once rather than on every check() of a server or a test corpus. Idle
+ * threads do not keep the process alive, and ending them is safe (nothing runs in them).
+ */
+const idleWorkers: Worker[] = [];
+const MAX_IDLE_WORKERS = 2;
+
+function takeWorker(): Worker {
+  const worker = idleWorkers.pop();
+  if (!worker) return spawnWorker();
+  const idle = worker as Worker & { [kDrop]?: () => void };
+  if (idle[kDrop]) {
+    worker.off('error', idle[kDrop]);
+    worker.off('exit', idle[kDrop]);
+    delete idle[kDrop];
+  }
+  return worker;
+}
+
+/** Keeps a thread whose session was released (its session's listeners already removed) for the next session. */
+function keepIdle(worker: Worker): void {
+  if (idleWorkers.length >= MAX_IDLE_WORKERS) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  // An idle thread that fails or ends is simply dropped (removeAllListeners would also remove Node's own).
+  const drop = () => {
+    const i = idleWorkers.indexOf(worker);
+    if (i >= 0) idleWorkers.splice(i, 1);
+    worker.off('error', drop);
+    worker.off('exit', drop);
+  };
+  worker.on('error', drop);
+  worker.on('exit', drop);
+  (worker as Worker & { [kDrop]?: () => void })[kDrop] = drop;
+  idleWorkers.push(worker);
+}
+
+const kDrop = Symbol('trt-node idle listeners');
+
 function workerError(message: string, cause?: unknown): TrtNodeError {
   return new TrtNodeError('ERR_TRT_NODE_ORT', `the onnxruntime worker thread ${message}`, {}, cause === undefined ? undefined : { cause });
 }
@@ -103,7 +145,7 @@ function toWire(t: TensorLike): WireTensor {
  * finished and ends by the signal, see lib/cli/main.ts.)
  */
 export async function workerSession(model: string | Uint8Array, options: Record<string, unknown>): Promise<SessionBackend> {
-  const worker = spawnWorker();
+  const worker = takeWorker();
   const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let dead: TrtNodeError | null = null;
@@ -117,22 +159,35 @@ export async function workerSession(model: string | Uint8Array, options: Record<
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  worker.on('message', (reply: WorkerReply) => {
+  const onMessage = (reply: WorkerReply) => {
     inFlight = Math.max(0, inFlight - 1);
     refresh();
     const id = reply.op === 'created' || reply.op === 'released' ? -1 : reply.id;
-    if (reply.op === 'released') void worker.terminate(); // nothing runs in it any more: ending it is safe
+    if (reply.op === 'released') {
+      exited = true; // for this session: the thread goes back to the idle ones
+      detach();
+      keepIdle(worker);
+      return;
+    }
     const p = pending.get(id);
     if (!p) return; // the answer to an abandoned (aborted) run
     pending.delete(id);
     p.resolve(reply);
-  });
-  worker.on('error', (err) => settleAll(workerError(`failed: ${err instanceof Error ? err.message : String(err)}`, err)));
-  worker.on('exit', (code) => {
+  };
+  const onError = (err: unknown) => settleAll(workerError(`failed: ${err instanceof Error ? err.message : String(err)}`, err));
+  const onExit = (code: number) => {
     exited = true;
     settleAll(workerError(`exited (code ${code})`));
     refresh();
-  });
+  };
+  const detach = () => {
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
 
   /** Sends one request; -1 is the id of create/release (one at a time). */
   const request = (msg: WorkerRequest, id: number, signal?: AbortSignal): Promise<WorkerReply> =>
@@ -158,7 +213,8 @@ export async function workerSession(model: string | Uint8Array, options: Record<
     throw err;
   });
   if (created.op === 'failed') {
-    await worker.terminate();
+    detach();
+    keepIdle(worker); // the thread is fine; only this model failed to load
     throw new Error(created.raw);
   }
   if (created.op !== 'created') throw workerError(`answered '${created.op}' to create`);

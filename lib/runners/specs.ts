@@ -31,6 +31,8 @@ export interface ActiveRunner {
   runner?: Runner;
   /** Why it could not be created (the raw error, for translation into a finding). */
   failure?: unknown;
+  /** The runtime's own words for it (e.g. onnxruntime's load error). */
+  failureText?: string;
 }
 
 export async function createRunners(
@@ -56,7 +58,8 @@ export async function createRunners(
           const runner = await createOnnxRuntimeRunner(modelPath, { ...spec, name });
           active = { info: { name, kind: 'onnxruntime', description: runner.description }, runner };
         } catch (err) {
-          active = { info: { name, kind: 'onnxruntime', description: 'onnxruntime-node (CPU)', error: `onnxruntime cannot load the model: ${describeFailure(err)}` }, failure: err };
+          const text = describeFailure(err);
+          active = { info: { name, kind: 'onnxruntime', description: 'onnxruntime-node (CPU)', error: `onnxruntime cannot load the model: ${text}` }, failure: err, failureText: text };
         }
       } else if (spec.kind === 'tensorrt') {
         // Usage errors (TensorRT missing, bad plan) throw: the caller asked for TensorRT explicitly.

@@ -6,6 +6,8 @@ export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
 export interface Sample {
   shape: number[];
+  /** Per input, for models with several. */
+  shapes?: Record<string, number[]>;
   inputs: string;
   reference: string;
   output_shapes: Record<string, number[]>;
@@ -14,7 +16,15 @@ export interface Sample {
 export interface FixtureEntry {
   name: string;
   model: string | null;
-  export: { opset_version: number; input_names: string[]; output_names: string[]; dynamic_axes: Record<string, Record<string, string>> | null; example_shape: number[] };
+  export: {
+    opset_version: number;
+    input_names: string[];
+    output_names: string[];
+    dynamic_axes: Record<string, Record<string, string>> | null;
+    example_shape: number[];
+    /** 'dynamo' for torch.onnx.export(..., dynamo=True); absent for the classic exporter. */
+    exporter?: 'dynamo';
+  };
   expect_findings: string[];
   samples: Sample[];
 }

@@ -152,7 +152,7 @@ describe('UNSUPPORTED_OP', () => {
       ['', 'Unique', 'error'],
     ]);
     expect(findings[0].message).toContain("plugin named 'FastGelu'");
-    expect(findings[1].message).toContain(`TensorRT ${OPERATOR_SUPPORT_SOURCE.tensorrtVersion}`);
+    expect(findings[1].message).toContain(`TensorRT ${OPERATOR_SUPPORT_SOURCE.matrixVersion}`);
   });
 
   test('the support table is the transcribed matrix: known Y and N entries', () => {
@@ -161,13 +161,13 @@ describe('UNSUPPORTED_OP', () => {
     expect(OPERATOR_SUPPORT.Unique.supported).toBe(false);
     expect(OPERATOR_SUPPORT.SequenceAt.supported).toBe(false);
     expect(Object.keys(OPERATOR_SUPPORT).length).toBeGreaterThan(150);
-    expect(OPERATOR_SUPPORT_SOURCE.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(OPERATOR_SUPPORT_SOURCE.matrixVersion).toBe('10.15');
   });
 
   test('ATen fallback, MaxPool indices, cubic Resize, opset outside the range: each reported', async () => {
     const m = await readModel(
       encodeModel({
-        opsets: [{ domain: '', version: 21 }],
+        opsets: [{ domain: '', version: 25 }],
         nodes: [
           node('ATen', ['x'], ['a'], { domain: 'org.pytorch.aten', attribute: [{ name: 'operator', type: 3, s: Buffer.from('foo') }] }),
           node('MaxPool', ['a'], ['p', 'idx'], { attribute: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }] }),
@@ -182,8 +182,8 @@ describe('UNSUPPORTED_OP', () => {
     expect(findings.filter((f) => f.node).map((f) => f.node!.opType)).toEqual(['ATen', 'MaxPool', 'Resize']);
     expect(findings.every((f) => !f.node || f.severity === 'error')).toBe(true);
     const opset = findings.find((f) => !f.node)!;
-    expect(opset.details!.opset).toBe(21);
-    expect(opset.fix).toContain('opset_version=20');
+    expect(opset.details!.opset).toBe(25);
+    expect(opset.fix).toContain('opset_version=24');
   });
 });
 

@@ -99,7 +99,7 @@ describe('reports that explain', () => {
   test('the text report names the failing part and counts in words', async () => {
     const r = await check(modelPath(f), { samples });
     const text = formatCheckReport(r);
-    expect(text).toMatch(/Result: FAIL: failed on .*numerics/);
+    expect(text).toMatch(/Result: FAIL — TensorRT import: ok; export: FAILS \(RESIZE_SEMANTICS\); numerics: FAIL/);
     expect(text).toMatch(/0 of 1 compared output within tolerance/);
     expect(text).toMatch(/failing \d+(\.\d+)?% of elements/);
   });

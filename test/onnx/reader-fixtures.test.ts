@@ -21,6 +21,10 @@ interface ManifestEntry {
     export_params: boolean;
     training: string;
     example_shape: number[];
+    /** Per input, for models with several. */
+    example_shapes?: Record<string, number[]>;
+    /** 'dynamo' for torch.onnx.export(..., dynamo=True); absent for the classic exporter. */
+    exporter?: 'dynamo';
   };
 }
 
@@ -71,11 +75,12 @@ describe.each(exported.map((f) => [f.name, f] as const))('%s', (_name, fixture) 
     const dynamic = fixture.export.dynamic_axes;
     for (const input of summary.inputs.filter((i) => fixture.export.input_names.includes(i.name))) {
       const axes = dynamic?.[input.name] ?? {};
+      const example = fixture.export.example_shapes?.[input.name] ?? fixture.export.example_shape;
       expect(input.elemType).toBe('float32');
-      expect(input.dims).toHaveLength(fixture.export.example_shape.length);
+      expect(input.dims).toHaveLength(example.length);
       input.dims!.forEach((d, axis) => {
         if (axes[axis] !== undefined) expect(d).toEqual({ kind: 'symbolic', name: axes[axis] });
-        else expect(d).toEqual({ kind: 'fixed', value: fixture.export.example_shape[axis] });
+        else expect(d).toEqual({ kind: 'fixed', value: example[axis] });
       });
     }
     for (const output of summary.outputs) {
@@ -95,8 +100,14 @@ describe.each(exported.map((f) => [f.name, f] as const))('%s', (_name, fixture) 
   test('export_params decides whether weights are initializers or graph inputs', () => {
     const weightInputs = summary.inputs.filter((i) => !fixture.export.input_names.includes(i.name));
     if (fixture.export.export_params) {
-      expect(summary.initializers.count).toBeGreaterThan(0);
+      // A model with layers has weights as initializers (nms_detections has no parameter at all).
+      if (summary.nodes.some((n) => n.opType === 'Conv' || n.opType === 'Gemm')) expect(summary.initializers.count).toBeGreaterThan(0);
       expect(weightInputs.every((i) => i.isInitializer)).toBe(true);
+    } else if (fixture.export.exporter === 'dynamo') {
+      // dynamo=True drops the weights without making them inputs: the Conv weights are provided by nothing.
+      expect(weightInputs).toEqual([]);
+      const provided = new Set([...summary.inputs.map((i) => i.name), ...summary.initializers.list.map((t) => t.name), ...summary.nodes.flatMap((n) => n.outputs)]);
+      for (const n of summary.nodes.filter((x) => x.opType === 'Conv')) expect(provided.has(n.inputs[1])).toBe(false);
     } else {
       expect(summary.initializers.count).toBe(0);
       expect(weightInputs.length).toBeGreaterThan(0);
@@ -112,17 +123,18 @@ describe.each(exported.map((f) => [f.name, f] as const))('%s', (_name, fixture) 
     const full = M.toObject(M.decode(fs.readFileSync(file)), { longs: Number, arrays: true }) as {
       graph: { node: { op_type: string; domain?: string; name: string; input: string[] }[]; initializer: Record<string, unknown>[] };
     };
+    // dynamo=True saves the weights next to the model (model.onnx.data): their length is in external_data.
+    const bytes = (t: Record<string, unknown>) =>
+      t.raw_data ? (t.raw_data as Uint8Array).length : Number((t.external_data as { key: string; value: string }[]).find((e) => e.key === 'length')?.value ?? 0);
     expect(summary.nodes.map((n) => [n.index, n.opType, n.name, n.inputs])).toEqual(
       full.graph.node.map((n, i) => [i, n.op_type, n.name, n.input]),
     );
-    expect(summary.initializers.list.map((t) => [t.name, t.dims, t.byteLength])).toEqual(
-      full.graph.initializer.map((t) => [t.name, t.dims, (t.raw_data as Uint8Array).length]),
-    );
-    expect(summary.initializers.totalBytes).toBe(
-      full.graph.initializer.reduce((a, t) => a + (t.raw_data as Uint8Array).length, 0),
-    );
+    expect(summary.initializers.list.map((t) => [t.name, t.dims, t.byteLength])).toEqual(full.graph.initializer.map((t) => [t.name, t.dims, bytes(t)]));
+    expect(summary.initializers.totalBytes).toBe(full.graph.initializer.reduce((a, t) => a + bytes(t), 0));
     for (const [i, t] of summary.initializers.list.entries()) {
-      const raw = full.graph.initializer[i].raw_data as Uint8Array;
+      const raw = full.graph.initializer[i].raw_data as Uint8Array | undefined;
+      // Values of inline float32 tensors (dynamo also stores int64 constants, and external weights).
+      if (!raw || t.elemType !== 'float32') continue;
       const floats = new Float32Array(Uint8Array.from(raw).buffer);
       if (floats.length <= 64) expect(t.values?.map(Math.fround)).toEqual(Array.from(floats));
       else expect(t.values).toBeUndefined();

@@ -3,19 +3,23 @@
  * Matrix": the Operator / Supported / Supported Types columns). Facts only; restrictions are paraphrased in
  * `RESTRICTIONS` below where a rule in lib/check uses them.
  *
- * Source: https://github.com/onnx/onnx-tensorrt/blob/96e781103cfc4adf4a6bb557e94bac8e693f6f4c/docs/operators.md
- * (branch 10.1-GA, commit "ONNX-TensorRT 10.1 GA release", 2024-06-17). The document's header describes
- * TensorRT 10.0 and states the accepted opset range as 9 to 20 inclusive. Update all of this together when
+ * Source: onnx-tensorrt's docs/operators.md for TensorRT 10.15 (the header reads "TensorRT 10.15 supports operators
+ * in the inclusive range of opset 9 to opset 24"), the newest matrix the project's sources hold (read through the
+ * code index, 2026-11-29). trt-node builds against TensorRT 10.16 and 11.x; what those add to the parser is taken
+ * from the TensorRT OSS CHANGELOG.md (tag v11.1): 10.16 adds DistCollective (multi-device, a TensorRT-specific op),
+ * 11.0 adds Swish and the TensorRT-domain ops TRT_Attention, TRT_MoE and TRT_KVCacheUpdate, 11.1 extends
+ * TRT_Attention; none removes an ONNX op. Ops added after 10.15 carry `since`. Update all of this together when
  * transcribing a newer table.
  */
 
 export interface OperatorSupportSource {
   repository: string;
   path: string;
-  branch: string;
-  commit: string;
-  commitDate: string;
-  /** The TensorRT version the document says it describes. */
+  /** The TensorRT release whose matrix was transcribed. */
+  matrixVersion: string;
+  /** Where the changes after that release come from. */
+  changelog: string;
+  /** The TensorRT versions trt-node builds against, which the table describes. */
   tensorrtVersion: string;
   /** The ai.onnx opset range the document states TensorRT accepts (inclusive). */
   opsetRange: { min: number; max: number };
@@ -24,23 +28,26 @@ export interface OperatorSupportSource {
 export const OPERATOR_SUPPORT_SOURCE: OperatorSupportSource = {
   repository: 'https://github.com/onnx/onnx-tensorrt',
   path: 'docs/operators.md',
-  branch: '10.1-GA',
-  commit: '96e781103cfc4adf4a6bb557e94bac8e693f6f4c',
-  commitDate: '2024-06-17',
-  tensorrtVersion: '10.0',
-  opsetRange: { min: 9, max: 20 },
+  matrixVersion: '10.15',
+  changelog: 'https://github.com/NVIDIA/TensorRT/blob/v11.1/CHANGELOG.md',
+  tensorrtVersion: '10.16 / 11.x',
+  opsetRange: { min: 9, max: 24 },
 };
 
 export interface OperatorSupport {
   supported: boolean;
   /** Data types listed as supported (FP32, FP16, BF16, INT32, INT64, BOOL, ...); absent for unsupported ops. */
   types?: string[];
+  /** The TensorRT version that added the op after the transcribed matrix (from the changelog). */
+  since?: string;
+  /**
+   * The op is imported through a TensorRT plugin, not a built-in layer (onnx-tensorrt's importer creates it from the
+   * plugin registry): the build fails unless TensorRT's plugin library is loaded (initLibNvInferPlugins).
+   */
+  plugin?: { name: string; when?: string };
 }
 
-/**
- * ai.onnx op type -> support, in the table's spelling. One typo fixed in transcription: ConstantOfShape lists
- * "INF64", read as INT64.
- */
+/** ai.onnx op type -> support, in the table's spelling. */
 export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   Abs: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
   Acos: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
@@ -54,6 +61,7 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   Asinh: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Atan: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Atanh: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  Attention: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT8', 'FP8'] },
   AveragePool: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   BatchNormalization: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Bernoulli: { supported: false },
@@ -62,7 +70,7 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   BitwiseNot: { supported: false },
   BitwiseOr: { supported: false },
   BitwiseXor: { supported: false },
-  BlackmanWindow: { supported: false },
+  BlackmanWindow: { supported: true, types: ['FP32', 'FP16'] },
   Cast: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'UINT8', 'BOOL'] },
   CastLike: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'UINT8', 'BOOL'] },
   Ceil: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
@@ -73,19 +81,19 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   Compress: { supported: false },
   Concat: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   ConcatFromSequence: { supported: false },
-  Constant: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
-  ConstantOfShape: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
+  Constant: { supported: true, types: ['FP32', 'FP16', 'BF16', 'FP8', 'FP4', 'INT4', 'INT32', 'INT64', 'BOOL'] },
+  ConstantOfShape: { supported: true, types: ['FP32', 'FP16', 'BF16', 'FP8', 'FP4', 'INT4', 'INT32', 'INT64', 'BOOL'] },
   Conv: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   ConvInteger: { supported: false },
   ConvTranspose: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Cos: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Cosh: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   CumSum: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  DFT: { supported: false },
-  DeformConv: { supported: true, types: ['FP32', 'FP16'] },
+  DeformConv: { supported: true, types: ['FP32', 'FP16'], plugin: { name: 'ModulatedDeformConv2d' } },
   DepthToSpace: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
-  DequantizeLinear: { supported: true, types: ['INT8', 'FP8', 'INT4'] },
+  DequantizeLinear: { supported: true, types: ['INT8', 'FP8', 'FP4', 'INT4'] },
   Det: { supported: false },
+  DFT: { supported: false },
   Div: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
   Dropout: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   DynamicQuantizeLinear: { supported: false },
@@ -98,7 +106,6 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   EyeLike: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   Flatten: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   Floor: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  GRU: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Gather: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   GatherElements: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   GatherND: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
@@ -111,11 +118,12 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   GreaterOrEqual: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
   GridSample: { supported: true, types: ['FP32', 'FP16'] },
   GroupNormalization: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  HammingWindow: { supported: false },
-  HannWindow: { supported: false },
+  GRU: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  HammingWindow: { supported: true, types: ['FP32', 'FP16'] },
+  HannWindow: { supported: true, types: ['FP32', 'FP16'] },
+  Hardmax: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   HardSigmoid: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   HardSwish: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  Hardmax: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Identity: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   If: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   ImageDecoder: { supported: false },
@@ -123,8 +131,6 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   InstanceNormalization: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   IsInf: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   IsNaN: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
-  LRN: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  LSTM: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   LayerNormalization: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   LeakyRelu: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Less: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
@@ -134,6 +140,8 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   Loop: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   LpNormalization: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   LpPool: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  LRN: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  LSTM: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   MatMul: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   MatMulInteger: { supported: false },
   Max: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
@@ -158,14 +166,13 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   OptionalGetElement: { supported: false },
   OptionalHasElement: { supported: false },
   Or: { supported: true, types: ['BOOL'] },
-  PRelu: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Pad: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
   ParametricSoftplus: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  Pow: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  Pow: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
+  PRelu: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   QLinearConv: { supported: false },
   QLinearMatMul: { supported: false },
   QuantizeLinear: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  RNN: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   RandomNormal: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   RandomNormalLike: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   RandomUniform: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
@@ -187,9 +194,11 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   Reshape: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   Resize: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   ReverseSequence: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
-  RoiAlign: { supported: true, types: ['FP32', 'FP16'] },
+  RMSNormalization: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  RNN: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  RoiAlign: { supported: true, types: ['FP32', 'FP16'], plugin: { name: 'ROIAlign_TRT' } },
+  RotaryEmbedding: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Round: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
-  STFT: { supported: false },
   ScaledTanh: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Scan: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Scatter: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
@@ -220,13 +229,16 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   SplitToSequence: { supported: false },
   Sqrt: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Squeeze: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
+  STFT: { supported: true, types: ['FP32'] },
   StringConcat: { supported: false },
   StringNormalizer: { supported: false },
   StringSplit: { supported: false },
   Sub: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
   Sum: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64'] },
+  Swish: { supported: true, since: '11.0' },
   Tan: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Tanh: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
+  TensorScatter: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32'] },
   TfIdfVectorizer: { supported: false },
   ThresholdedRelu: { supported: true, types: ['FP32', 'FP16', 'BF16'] },
   Tile: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
@@ -262,4 +274,12 @@ export const RESTRICTIONS = {
   MaxPool: { indicesOutput: false },
   /** Dropout imports only when its training_mode input is an initializer that is false. */
   Dropout: { trainingModeMustBeFalseInitializer: true },
+  /** TopK: "`sorted` must be 1" (10.15): unsorted top-k is not importable. */
+  TopK: { sortedMustBe: 1 },
+  /** LSTM: "`layout` attribute must be 0" (batch-first is not supported). */
+  LSTM: { layoutMustBe: 0 },
+  /** ScatterND: "`reduction` other than `none` is not supported". */
+  ScatterND: { reduction: 'none' },
+  /** AveragePool, MaxPool, LpPool: "`dilations` must be empty or all ones". */
+  Pool: { ops: ['AveragePool', 'MaxPool', 'LpPool'], dilationsMustBeOnes: true },
 } as const;

@@ -9,11 +9,11 @@
  * missed input_names.
  */
 import type { InputSummary, ModelSummary, ValueSummary } from '../../onnx/types';
-import type { GraphIndex } from '../graph';
-import { axisLabel, formatDims, indexGraph, pyDynamicAxes, pyStr, shapeTag } from '../graph';
+import type { Exporter, GraphIndex } from '../graph';
+import { axisLabel, exportCall, exporterOf, formatDims, indexGraph, pyDynamicAxes, pyDynamicShapes, pyStr, shapeTag } from '../graph';
 import type { Finding } from '../types';
 import type { RuleContext } from './context';
-import { parameterLikeInputs } from './weights-as-inputs';
+import { exportedWithoutParams } from './weights-as-inputs';
 
 export interface DimConflict {
   axis: number;
@@ -23,16 +23,40 @@ export interface DimConflict {
   source: string;
 }
 
-/** Symbolic names PyTorch or onnxruntime make up themselves (not from the user's dynamic_axes). */
-const AUTO_SYMBOL = /(^unk__\d+$)|(output_dim_\d+$)|(^s\d+$)|(^Dynamic)|(^dim_?\d+$)/;
+/**
+ * Symbolic names PyTorch or onnxruntime make up themselves (not from the user's dynamic_axes): onnxruntime's
+ * 'unk__12'; the classic exporter's '<Op><output>_dim_<n>' for sizes it cannot infer ('Uniquevalues_dim_0',
+ * 'FastGeluoutput_dim_1'); torch.export's 's0' (a size it derived) and 'u0' (a size the data decides: Unique,
+ * NonZero, boolean masks).
+ */
+const AUTO_SYMBOL = /(^unk__\d+$)|(_dim_\d+$)|(^[su]\d+$)|(^Dynamic)|(^dim_?\d+$)/;
 
 export function isUserSymbol(name: string): boolean {
   return !AUTO_SYMBOL.test(name);
 }
 
+/** Ops whose output size depends on the values, not only on the input shapes. */
+const DATA_DEPENDENT_OPS = new Set(['NonZero', 'Unique', 'NonMaxSuppression', 'Compress', 'StringSplit', 'TfIdfVectorizer']);
+
+/** Whether `value` is computed from a data-dependent op's output (its dims may then be sizes the data decides). */
+export function dependsOnData(g: GraphIndex, value: string): boolean {
+  const seen = new Set<string>();
+  const stack = [value];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const node = g.producer.get(name);
+    if (!node) continue;
+    if (node.domain === '' && DATA_DEPENDENT_OPS.has(node.opType)) return true;
+    stack.push(...node.inputs.filter(Boolean));
+  }
+  return false;
+}
+
 /** Graph inputs that are data: not initializer-backed, not parameters left by export_params=False. */
 export function dataInputs(g: GraphIndex): InputSummary[] {
-  const params = new Set(parameterLikeInputs(g).map((p) => p.name));
+  const params = new Set(exportedWithoutParams(g).map((p) => p.name));
   return g.model.inputs.filter((i) => !i.isInitializer && !params.has(i.name));
 }
 
@@ -86,15 +110,46 @@ export function suggestDynamicAxes(model: ModelSummary, data: readonly InputSumm
       }),
     });
   }
+  if (exporterOf(model) === 'dynamo') {
+    // dynamic_shapes covers the inputs only (output dims follow), keyed by forward()'s argument names — the names
+    // dynamo gives the inputs unless input_names renamed them. Dim names must be Python identifiers.
+    const inputs = entries
+      .filter((e) => data.some((i) => i.name === e.name))
+      .map((e) => ({ name: e.name, axes: e.axes.map((a) => ({ axis: a.axis, label: /^[A-Za-z_]\w*$/.test(a.label) ? a.label : axisLabel(rank, a.axis) })) }));
+    return `dynamic_shapes=${pyDynamicShapes(inputs)}`;
+  }
   const inputNames = `[${data.map((i) => pyStr(i.name)).join(', ')}]`;
   const outputNames = `[${model.outputs.map((o) => pyStr(o.name)).join(', ')}]`;
   return `input_names=${inputNames}, output_names=${outputNames}, dynamic_axes=${pyDynamicAxes(entries)}`;
 }
 
-/** Outputs with user-named dynamic dims when `input` is fully fixed: dynamic_axes was given, but not under its name. */
-function misnamedEvidence(model: ModelSummary, input: InputSummary): ValueSummary[] {
-  if (!isFullyFixed(input)) return [];
-  return model.outputs.filter((o) => o.dims?.some((d) => d.kind === 'symbolic' && isUserSymbol(d.name)));
+/** How an exporter fixes dims, for messages: which argument makes an axis dynamic, and what it silently ignores. */
+function dynamicArgText(exporter: Exporter): { fixesEvery: string; keyedBy: (name: string) => string } {
+  if (exporter === 'dynamo') {
+    return {
+      fixesEvery:
+        'torch.onnx.export(..., dynamo=True) fixes every dim that dynamic_shapes does not declare with a ' +
+        'torch.export.Dim (dynamic_axes is the classic exporter\'s argument; dynamo only converts it, and may refuse it)',
+      keyedBy: (name) => `keyed by forward()'s argument name, which the input '${name}' carries`,
+    };
+  }
+  return {
+    fixesEvery:
+      'torch.onnx.export fixes every dim not named in dynamic_axes (and silently ignores dynamic_axes keys that are ' +
+      'not in input_names)',
+    keyedBy: (name) => `keyed by the input's actual name '${name}'`,
+  };
+}
+
+/**
+ * Outputs with user-named dynamic dims when `input` is fully fixed: dynamic_axes was given, but not under its name.
+ * Sizes the data decides (Unique, NonZero, NMS counts) are no such sign, whatever the exporter named them.
+ */
+function misnamedEvidence(g: GraphIndex, input: InputSummary): ValueSummary[] {
+  if (!isFullyFixed(input) || exporterOf(g.model) === 'dynamo') return [];
+  return g.model.outputs.filter(
+    (o) => o.dims?.some((d) => d.kind === 'symbolic' && isUserSymbol(d.name)) && !dependsOnData(g, o.name),
+  );
 }
 
 /** Axes worth making dynamic by default for a value of this rank: batch, and the spatial/sequence axes. */
@@ -137,8 +192,10 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
   // Batch usually has to vary too when h/w do; suggest it unless already dynamic.
   const suggestAxes = rank >= 2 && !exportAxes.includes(0) && input.dims?.[0]?.kind === 'fixed' ? [0, ...exportAxes] : exportAxes;
   const suggestion = suggestDynamicAxes(g.model, data, input.name, suggestAxes);
-  const fix = `torch.onnx.export(model, args, f, ${suggestion}, ...)`;
-  const dynOutputs = misnamedEvidence(g.model, input);
+  const exporter = exporterOf(g.model);
+  const fix = exportCall(exporter, `${suggestion}, ...`);
+  const args = dynamicArgText(exporter);
+  const dynOutputs = misnamedEvidence(g, input);
   const misnamed = dynOutputs.length
     ? ` The outputs do declare dynamic dims (${dynOutputs.map((o) => `'${o.name}' ${formatDims(o.dims)}`).join(', ')}) while '${input.name}' has none: the dynamic_axes key meant for this input does not match input_names and was ignored.`
     : '';
@@ -147,10 +204,9 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
     severity: 'error',
     message:
       `Input '${input.name}' has fixed dims ${formatDims(input.dims)}: ${[...new Set(parts)].join('; ')}. ` +
-      `torch.onnx.export fixes every dim not named in dynamic_axes (and silently ignores dynamic_axes keys that are ` +
-      `not in input_names), so onnxruntime rejects the shape ("Got invalid dimensions for input: ${input.name}") and a ` +
-      `TensorRT profile cannot include it.${misnamed} Re-export with ${suggestion} — keyed by the input's actual name ` +
-      `'${input.name}' — or feed the shape the model was exported with.${channelText}`,
+      `${args.fixesEvery}, so onnxruntime rejects the shape ("Got invalid dimensions for input: ${input.name}") and a ` +
+      `TensorRT profile cannot include it.${misnamed} Re-export with ${suggestion} — ${args.keyedBy(input.name)} — ` +
+      `or feed the shape the model was exported with.${channelText}`,
     fix,
     input: input.name,
     axis: axes[0],
@@ -186,9 +242,9 @@ export function checkFixedDims(ctx: RuleContext): Finding[] {
   // the first input that has one, and say nothing when none has (the fix would be an empty dynamic_axes).
   const first = data.find((i) => (i.dims?.length ?? 0) > 0);
   if (!first) return findings;
-  const dynamicOutputs = misnamedEvidence(g.model, first);
+  const dynamicOutputs = misnamedEvidence(g, first);
   const suggestion = suggestDynamicAxes(g.model, data, first.name, defaultDynamicAxes(first.dims?.length ?? 0));
-  const fix = `torch.onnx.export(model, args, f, ${suggestion}, ...)`;
+  const fix = exportCall(exporterOf(g.model), `${suggestion}, ...`);
   const fixedList = data.map((i) => `'${i.name}' ${formatDims(i.dims)}`).join(', ');
   if (dynamicOutputs.length) {
     const outList = dynamicOutputs.map((o) => `'${o.name}' ${formatDims(o.dims)}`).join(', ');

@@ -4,10 +4,12 @@
  * Reshape's target shape, so the model only runs at the export-time size. lib/pipeline/pinned-axes.ts finds it, from
  * the runs of the pipeline (failures at probe sizes, output dims that stay put); this file words the finding.
  */
-import type { ModelSummary } from '../../onnx/types';
+import type { ModelSummary, NodeSummary, TensorSummary } from '../../onnx/types';
 import { classifyOrtError } from '../../runners/ort-errors';
 import { defaultDimSize } from '../../pipeline/probes';
-import { describeNode, indexGraph, nodeRef, shapeTag } from '../graph';
+import { elementCount } from '../../tensor/types';
+import type { Exporter, GraphIndex } from '../graph';
+import { describeNode, exporterOf, indexGraph, isConstant, nodeRef, shapeTag } from '../graph';
 import type { Finding, Severity } from '../types';
 import { dataInputs } from './fixed-dim';
 
@@ -85,12 +87,117 @@ export function defaultFailureClassifier(err: unknown): ProbeFailure {
   };
 }
 
-export const FIX =
-  'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
-  'instead of Python ints, then re-export; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes';
-export const FIX_TEXT =
-  `Fix: ${FIX}. With dynamo=False the exporter traces Python ints (int(h), h * w, sizes from .tolist() or numpy) as ` +
-  'constants, so a declared dynamic_axes entry cannot change them.';
+/** The traced-Python-int fix, worded for the exporter that made the model. */
+export function tracedIntFix(exporter: Exporter): { fix: string; text: string } {
+  const fix =
+    'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
+    'instead of Python ints, then re-export' +
+    (exporter === 'dynamo' ? ' with the axis declared in dynamic_shapes (torch.export.Dim)' : '; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes');
+  const why =
+    exporter === 'dynamo'
+      ? 'torch.export keeps sizes symbolic only for axes declared in dynamic_shapes; a size turned into a Python number ' +
+        '(.item(), .tolist(), numpy) or an axis left out of dynamic_shapes is recorded as the export-time constant.'
+      : 'With dynamo=False the exporter traces Python ints (int(h), h * w, sizes from .tolist() or numpy) as ' +
+        'constants, so a declared dynamic_axes entry cannot change them.';
+  return { fix, text: `Fix: ${fix}. ${why}` };
+}
+
+/**
+ * Why a declared-dynamic axis cannot vary when the failing node combines the data with a parameter of fixed size:
+ * the architecture ties the axis to that size (a learned position embedding added to the tokens, a Linear over a
+ * flattened feature map), and no export option can change it.
+ */
+export interface FixedSizeParameterCause {
+  kind: 'broadcast' | 'linear';
+  /** The failing node. */
+  node: NodeSummary;
+  /** The initializer (or Constant) holding the parameter, as the model names it. */
+  parameter: string;
+  parameterDims: number[];
+}
+
+/** Ops through which a parameter keeps its identity on the way to the failing node. */
+const PASS_THROUGH = new Set(['Identity', 'Cast', 'Transpose', 'Unsqueeze', 'Squeeze', 'Reshape', 'Slice', 'Gather', 'Expand', 'Flatten']);
+const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Concat']);
+const LINEAR = new Set(['Gemm', 'MatMul']);
+
+/** The initializer behind `value`, followed through ops that only reshape, cast or slice it; undefined for data. */
+function parameterBehind(g: GraphIndex, value: string, depth = 0): TensorSummary | undefined {
+  const init = g.model.initializers.list.find((t) => t.name === value);
+  if (init) return init;
+  const node = g.producer.get(value);
+  if (!node || node.domain !== '' || depth > 6) return undefined;
+  if (node.opType === 'Constant') {
+    const v = node.attributes.value;
+    return v && v.type === 'tensor' ? { ...v.value, name: value } : undefined;
+  }
+  if (!PASS_THROUGH.has(node.opType) || !node.inputs[0]) return undefined;
+  // Only the first input carries the tensor; the others (shapes, indices, axes) must be constants themselves.
+  if (node.inputs.slice(1).some((x) => x && !isConstant(g, x))) return undefined;
+  return parameterBehind(g, node.inputs[0], depth + 1);
+}
+
+/**
+ * The cause of a SHAPE_NOT_DYNAMIC failure when it is the architecture's, or undefined (then the traced-int cause
+ * applies). Pure: reads the model and the failure only.
+ */
+export function fixedSizeParameterCause(model: ModelSummary, failure: Pick<ProbeFailure, 'nodeName' | 'kind'>): FixedSizeParameterCause | undefined {
+  if (failure.kind === 'reshape' || failure.nodeName === undefined) return undefined;
+  const node = model.nodes.find((n) => n.name === failure.nodeName);
+  if (!node || node.domain !== '') return undefined;
+  const g = indexGraph(model);
+  const candidates = LINEAR.has(node.opType) ? node.inputs.slice(1, 2) : BROADCASTING.has(node.opType) ? node.inputs : [];
+  let best: TensorSummary | undefined;
+  for (const input of candidates) {
+    if (!input) continue;
+    const p = parameterBehind(g, input);
+    // A parameter of one element or one non-1 axis per channel broadcasts against any size: not the cause.
+    if (!p || p.dims.filter((d) => d > 1).length < (LINEAR.has(node.opType) ? 1 : 2)) continue;
+    if (!best || elementCount(p.dims) > elementCount(best.dims)) best = p;
+  }
+  // The data side must be data: a node combining two parameters is not where an input size meets a fixed one.
+  const dataSide = node.inputs.some((x) => x && !parameterBehind(g, x) && !isConstant(g, x));
+  if (!best || !dataSide) return undefined;
+  return { kind: LINEAR.has(node.opType) ? 'linear' : 'broadcast', node, parameter: best.name, parameterDims: [...best.dims] };
+}
+
+/** The message part and fix for an architecture-fixed axis, worded for the exporter. */
+export function fixedSizeParameterAdvice(
+  cause: FixedSizeParameterCause,
+  exporter: Exporter,
+  axisText: string,
+  exportSize: string,
+): { text: string; fix: string } {
+  const dims = `[${cause.parameterDims.join(', ')}]`;
+  const several = axisText.includes(',');
+  const declareStatic =
+    exporter === 'dynamo'
+      ? `declare ${axisText} static: drop ${several ? 'their' : 'its'} torch.export.Dim from dynamic_shapes (dynamo=True ` +
+        `exported ${several ? 'them' : 'it'} as dynamic without complaint, but the model cannot run at another size) and feed ${exportSize}`
+      : `declare ${axisText} static: leave ${several ? 'them' : 'it'} out of dynamic_axes and feed ${exportSize}`;
+  if (cause.kind === 'linear') {
+    const inFeatures = cause.node.opType === 'Gemm' && cause.parameterDims.length === 2 ? cause.parameterDims[1] : cause.parameterDims[0];
+    return {
+      text:
+        `${describeNode(cause.node)} multiplies by the parameter '${cause.parameter}' of fixed shape ${dims}: a Linear ` +
+        `layer that takes exactly ${inFeatures} features, which is the flattened feature map at the export size. Any ` +
+        `other input size flattens to another number, so the architecture itself fixes ${axisText}: no export option ` +
+        `can make it vary. Options: ${declareStatic}; or make the feature count independent of the input size — pool ` +
+        `to a fixed grid before flattening (nn.AdaptiveAvgPool2d, as torchvision's classifiers do) or use global pooling.`,
+      fix: `${declareStatic}; or pool to a fixed size (nn.AdaptiveAvgPool2d) before the flatten that feeds '${cause.parameter}'`,
+    };
+  }
+  return {
+    text:
+      `${describeNode(cause.node)} combines the data with the parameter '${cause.parameter}' of fixed shape ${dims}, ` +
+      `a learned tensor (e.g. a ViT's position embedding added to the patch tokens) whose size was set for the ` +
+      `export-time input. The architecture itself ties ${axisText} to that size: no export option can make it vary. ` +
+      `Options: ${declareStatic}; or make the parameter follow the input — resize it in forward() to the current ` +
+      `token grid (F.interpolate of the embedding reshaped to its 2-D grid, as timm's ViT does with ` +
+      `dynamic_img_size=True) and re-export.`,
+    fix: `${declareStatic}; or interpolate '${cause.parameter}' to the input's size in forward() and re-export`,
+  };
+}
 
 export function pinnedAxisFinding(
   model: ModelSummary,
@@ -121,14 +228,19 @@ export function pinnedAxisFinding(
     ? `The model cannot run at ${sizesLabel} (${shapesText(rec)}) although ${axisText} ${syms.length === 1 ? 'is' : 'are'} declared dynamic`
     : `Declared dynamic ${syms.length === 1 ? 'axis' : 'axes'} ${axisText} cannot vary: the model runs at ${shapesText(baseline)} but fails at ${tried.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
   const hint = !callerBaseline && baseline === rec && f.kind !== 'reshape' ? ' Pass --shapes (or --inputs) with the size the model was exported at to probe from a valid size.' : '';
-  const oddOnly = severity === 'warning' && baseline !== rec
+  const exporter = exporterOf(model);
+  const architecture = fixedSizeParameterCause(model, f);
+  const advice = architecture
+    ? fixedSizeParameterAdvice(architecture, exporter, axisText, baseline === rec ? 'the size the model was exported at' : shapesText(baseline))
+    : tracedIntFix(exporter);
+  const oddOnly = severity === 'warning' && baseline !== rec && !architecture
     ? ' Only odd/unaligned sizes fail: if the model needs multiples of its stride, restrict the TensorRT profile accordingly; otherwise:'
     : '';
   return {
     code: 'SHAPE_NOT_DYNAMIC',
     severity,
-    message: `${head}. ${cause}${hint}${oddOnly} ${FIX_TEXT}`,
-    fix: FIX,
+    message: `${head}. ${cause}${hint}${oddOnly} ${advice.text}`,
+    fix: advice.fix,
     input: axes[0]?.input,
     axis: axes[0]?.axis,
     ...(node ? { node: nodeRef(node) } : {}),
@@ -137,6 +249,7 @@ export function pinnedAxisFinding(
       failure: f,
       baseline: baseline.shapes,
       tried: recs.map((r) => ({ label: r.label, shapes: r.shapes })),
+      cause: architecture ? { kind: architecture.kind, parameter: architecture.parameter, parameterDims: architecture.parameterDims } : { kind: 'traced-size' },
     },
   };
 }

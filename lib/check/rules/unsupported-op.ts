@@ -2,7 +2,8 @@
  * UNSUPPORTED_OP: every node TensorRT's ONNX parser cannot import, all listed at once (the parser itself stops at the
  * first). Sources of truth: onnx-tensorrt's operator support matrix (../data/onnx-tensorrt-operators.ts) and how its
  * importer dispatches: by op_type only, falling back to a TensorRT plugin of the same name — so a custom-domain op
- * imports only if such a plugin is registered, and ATen fallbacks never do.
+ * imports only if such a plugin is registered, and ATen fallbacks never do. These are claims about TensorRT made
+ * without running it: the report states them as "TensorRT import", apart from the numerics.
  */
 import type { NodeSummary } from '../../onnx/types';
 import { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE, RESTRICTIONS } from '../data/onnx-tensorrt-operators';
@@ -12,6 +13,8 @@ import type { RuleContext } from './context';
 
 const TRT = `TensorRT ${OPERATOR_SUPPORT_SOURCE.tensorrtVersion}`;
 const ATEN_DOMAINS = new Set(['org.pytorch.aten', 'aten']);
+/** ONNX's own domain for training steps (optimizers, gradients): standard, but for training, not inference. */
+const TRAINING_DOMAIN = 'ai.onnx.preview.training';
 
 /** Ways out for unsupported standard ops that PyTorch users commonly hit. */
 const OP_HINTS: Readonly<Record<string, string>> = {
@@ -52,12 +55,23 @@ function opName(domain: string, opType: string): string {
   return domain ? `${domain}::${opType}` : opType;
 }
 
-/** Why (domain, opType) cannot be imported, or undefined when it can. */
-function classifyOp(domain: string, opType: string): Omit<Problem, 'node' | 'op'> | undefined {
+/** Why TensorRT's parser cannot import (domain, opType) — reason, way out, severity — or undefined when it can. */
+export function importability(domain: string, opType: string): Omit<Problem, 'node' | 'op'> | undefined {
   if (opType === 'ATen' || ATEN_DOMAINS.has(domain)) {
     return {
       reason: 'an ATen fallback (PyTorch found no ONNX symbolic for this op, or operator_export_type=ONNX_ATEN_FALLBACK was used)',
       wayOut: 'export with the default operator_export_type, a newer opset_version that has a symbolic for the op, a custom symbolic (torch.onnx.register_custom_op_symbolic) producing standard ops, or rewrite the op in PyTorch',
+      severity: 'error',
+    };
+  }
+  if (domain === TRAINING_DOMAIN) {
+    return {
+      reason:
+        `an op of ONNX's training domain '${TRAINING_DOMAIN}' (an optimizer update or a gradient): it belongs to a ` +
+        'training graph, which neither TensorRT nor onnxruntime\'s inference build runs',
+      wayOut:
+        'export the inference graph only: model.eval(), and no optimizer step or torch.autograd.grad inside the ' +
+        'exported forward()',
       severity: 'error',
     };
   }
@@ -86,9 +100,26 @@ function classifyOp(domain: string, opType: string): Omit<Problem, 'node' | 'op'
   }
   if (!support.supported) {
     return {
-      reason: `marked unsupported in onnx-tensorrt's operator support matrix for ${TRT}`,
+      reason: `marked unsupported in onnx-tensorrt's operator support matrix (TensorRT ${OPERATOR_SUPPORT_SOURCE.matrixVersion}; TensorRT's changelog adds no support for it through 11.1)`,
       wayOut: OP_HINTS[opType] ?? GENERIC_WAY_OUT,
       severity: 'error',
+    };
+  }
+  if (support.since) {
+    return {
+      reason: `imported only by TensorRT ${support.since} and later (added after the ${OPERATOR_SUPPORT_SOURCE.matrixVersion} matrix, per TensorRT's changelog): an engine build with TensorRT 10 fails`,
+      wayOut: `build with TensorRT ${support.since} or later, or ${GENERIC_WAY_OUT}`,
+      severity: 'warning',
+    };
+  }
+  if (support.plugin) {
+    return {
+      reason:
+        `imported through the TensorRT plugin '${support.plugin.name}'${support.plugin.when ? ` (${support.plugin.when})` : ''}, ` +
+        "not a built-in layer: the import fails unless TensorRT's plugin library (libnvinfer_plugin) is loaded " +
+        'into the process before parsing, which trt-node does not do',
+      wayOut: `load libnvinfer_plugin before building (initLibNvInferPlugins), or replace the op`,
+      severity: 'warning',
     };
   }
   return undefined;
@@ -124,6 +155,37 @@ function attributeProblem(node: NodeSummary): Omit<Problem, 'node' | 'op'> | und
       };
     }
   }
+  if (node.opType === 'TopK' && intAttribute(node, 'sorted') === 0) {
+    return {
+      reason: `TopK with sorted=0 is not supported by ${TRT} (sorted must be 1)`,
+      wayOut: 'export torch.topk(..., sorted=True) (the default)',
+      severity: 'error',
+    };
+  }
+  if (node.opType === 'LSTM' && (intAttribute(node, 'layout') ?? 0) !== RESTRICTIONS.LSTM.layoutMustBe) {
+    return {
+      reason: `LSTM with layout=1 (batch first) is not supported by ${TRT} (layout must be 0)`,
+      wayOut: 'export the LSTM with batch_first=False and permute the input and output around it',
+      severity: 'error',
+    };
+  }
+  if (node.opType === 'ScatterND' && (stringAttribute(node, 'reduction') ?? 'none') !== RESTRICTIONS.ScatterND.reduction) {
+    return {
+      reason: `ScatterND with reduction='${stringAttribute(node, 'reduction')}' is not supported by ${TRT}`,
+      wayOut: "use index_put_/scatter without accumulate (reduction 'none'), or accumulate outside the engine",
+      severity: 'error',
+    };
+  }
+  if ((RESTRICTIONS.Pool.ops as readonly string[]).includes(node.opType)) {
+    const d = node.attributes.dilations;
+    if (d && d.type === 'ints' && d.value.some((x) => x !== 1)) {
+      return {
+        reason: `${node.opType} with dilations [${d.value.join(', ')}] is not supported by ${TRT} (dilations must be all ones)`,
+        wayOut: 'use pooling without dilation (dilation=1)',
+        severity: 'error',
+      };
+    }
+  }
   if (node.opType === 'MaxPool' && node.outputs.filter(Boolean).length > 1) {
     return {
       reason: `MaxPool's Indices output (return_indices=True) is not supported by ${TRT}`,
@@ -137,14 +199,14 @@ function attributeProblem(node: NodeSummary): Omit<Problem, 'node' | 'op'> | und
 function collectProblems(nodes: readonly NodeSummary[]): Problem[] {
   const problems: Problem[] = [];
   for (const node of nodes) {
-    const own = classifyOp(node.domain, node.opType) ?? attributeProblem(node);
+    const own = importability(node.domain, node.opType) ?? attributeProblem(node);
     if (own) problems.push({ node, op: opName(node.domain, node.opType), ...own });
     // Subgraphs (If/Loop/Scan bodies): the summary keeps their op counts.
     for (const attr of Object.values(node.attributes)) {
       const graphs = attr.type === 'graph' ? [attr.value] : attr.type === 'graphs' ? attr.value : [];
       for (const sub of graphs) {
         for (const c of sub.nodeCounts) {
-          const p = classifyOp(c.domain, c.opType);
+          const p = importability(c.domain, c.opType);
           if (p) problems.push({ node, op: opName(c.domain, c.opType), ...p, inSubgraph: true });
         }
       }
@@ -173,7 +235,7 @@ export function checkUnsupportedOps(ctx: RuleContext): Finding[] {
         op: p.op,
         ...(p.inSubgraph ? { inSubgraph: true } : {}),
         tensorrt: OPERATOR_SUPPORT_SOURCE.tensorrtVersion,
-        table: `${OPERATOR_SUPPORT_SOURCE.repository}/blob/${OPERATOR_SUPPORT_SOURCE.commit}/${OPERATOR_SUPPORT_SOURCE.path}`,
+        table: `${OPERATOR_SUPPORT_SOURCE.repository} ${OPERATOR_SUPPORT_SOURCE.path} (TensorRT ${OPERATOR_SUPPORT_SOURCE.matrixVersion}) + ${OPERATOR_SUPPORT_SOURCE.changelog}`,
       },
     });
   }

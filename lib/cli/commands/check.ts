@@ -15,6 +15,7 @@ export interface CheckCliOptions extends EngineCliOptions {
   atol?: string[];
   rtol?: string[];
   range?: string;
+  unordered?: string;
   saveOutputs?: string;
   probe?: boolean;
   seed?: string;
@@ -43,6 +44,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     )
     .option('--atol <tol>', "absolute tolerance: '1e-4' for every output and/or 'output:1e-3' per output (default: by dtype, float32 1e-4)", collect)
     .option('--rtol <tol>', "relative tolerance: '1e-3' for every output and/or 'output:1e-2' per output (default: by dtype, float32 1e-3)", collect)
+    .option('--unordered <outputs>', 'compare these outputs in any row order, comma-separated (detections after NMS/TopK)')
     .option('--range <spec>', "value range of generated inputs: '-1..1' for all and/or 'mask:0..1' per input (default 0..1)")
     .option('--seed <n>', 'seed of generated inputs (default 0)')
     .option('--save-outputs <npz>', "save the outputs of the runs to this .npz (several runs: keys '<output>@<shape>')")

@@ -99,6 +99,7 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
     ...(shapes.length ? { shapes } : {}),
     ...(samples.length ? { samples } : {}),
     tolerance: await tolerancesFrom(cli),
+    ...(cli.unordered !== undefined ? { unordered: cli.unordered.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
     ...(cli.saveOutputs ? { saveOutputs: cli.saveOutputs } : {}),
     probe: cli.probe !== false,
     seed: integerOption('--seed', cli.seed, 0) ?? 0,

@@ -1,0 +1,49 @@
+/**
+ * `explain`: error text in, findings out. A pasted traceback of torch.onnx.export (either exporter), an onnxruntime
+ * message, a TensorRT build log: the answer uses check's finding codes and fixes, so a pitfall reads the same
+ * whether check found it in the model or the user met it in a tool. Given the model too, onnxruntime's messages
+ * are translated exactly as check translates them (naming the model's inputs, nodes and the dynamic_axes to pass).
+ */
+import { translateOrtError } from '../check/ort-translate';
+import type { ModelSummary } from '../onnx/types';
+import { SEVERITY_RANK } from '../check/types';
+import type { Hit } from './rules';
+import { PYTORCH_RULES, TENSORRT_RULES, exporterInText, lineAt, onnxruntimeHits } from './rules';
+import type { ExplainNote, ExplainedFinding, Explanation } from './types';
+
+export * from './types';
+export { formatExplanation } from './format';
+
+export interface ExplainOptions {
+  /** The model the text is about: onnxruntime's messages are then translated with its inputs and nodes. */
+  model?: ModelSummary;
+}
+
+/** Findings and notes for `text` (never throws; unrecognised text gives `recognized: false`). */
+export function explain(text: string, options: ExplainOptions = {}): Explanation {
+  const ctx = { text, exporter: exporterInText(text) };
+  const hits: Hit[] = [...PYTORCH_RULES.flatMap((r) => r(ctx)), ...onnxruntimeHits(text), ...TENSORRT_RULES.flatMap((r) => r(ctx))];
+  let findings = hits.flatMap((h) => ('finding' in h ? [h.finding] : []));
+  // A traceback repeats its error: one note per message.
+  const notes: ExplainNote[] = [...new Map(hits.flatMap((h) => ('note' in h ? [[h.note.message, h.note] as const] : []))).values()];
+  if (options.model) {
+    const exact = translateOrtError(options.model, text);
+    if (exact) {
+      const generic = findings.find((f) => f.source === 'onnxruntime' && f.code === exact.code);
+      const evidence = generic?.evidence ?? lineAt(text, 0);
+      findings = [{ ...exact, source: 'onnxruntime', evidence }, ...findings.filter((f) => f !== generic)];
+    }
+  }
+  const merged = mergeByCode(findings);
+  return { findings: merged, notes, recognized: merged.length + notes.length > 0 };
+}
+
+/** One finding per code: the most severe, first seen (a traceback repeats its error; a warning precedes it). */
+function mergeByCode(findings: readonly ExplainedFinding[]): ExplainedFinding[] {
+  const byCode = new Map<string, ExplainedFinding>();
+  for (const f of findings) {
+    const seen = byCode.get(f.code);
+    if (!seen || SEVERITY_RANK[f.severity] < SEVERITY_RANK[seen.severity]) byCode.set(f.code, f);
+  }
+  return [...byCode.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+}
