@@ -31,3 +31,9 @@ export type { CheckOptions, CheckReport, Finding } from './check';
 // The benchmark (lib/bench).
 export { formatBenchReport, runBench } from './bench';
 export type { BenchOptions, BenchReport } from './bench';
+// Argument validation, names as keys, terminal-safe text and the memory budget (lib/validate, lib/util).
+export * as validate from './validate';
+export { hasOwn, namedRecord, own } from './util/names';
+export type { NamedRecord } from './util/names';
+export { forTerminal } from './util/terminal';
+export { DEFAULT_MAX_TENSOR_BYTES, parseByteSize } from './util/budget';
