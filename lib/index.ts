@@ -11,7 +11,7 @@ export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runn
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
 // The ONNX model reader (lib/onnx): a typed summary without reading the weights.
 export { readModel, readModelSync } from './onnx';
-export type { Dim, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
+export type { Dim, FunctionSummary, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
 // Tensors from and to numpy files (lib/tensor).
 export { encodeNpy, parseNpy, readNpy, writeNpy } from './tensor/npy';
 export { encodeNpz, parseNpz, readNpz, writeNpz } from './tensor/npz';

@@ -65,7 +65,7 @@ export class InvalidValueError extends TrtNodeError {
 /** A file that cannot be read or written (missing, unreadable, not the expected kind). */
 export class FileError extends TrtNodeError {
   constructor(file: string, what: string, options?: { cause?: unknown }) {
-    super('ERR_TRT_NODE_FILE', `${file}: ${what}`, { file }, options);
+    super('ERR_TRT_NODE_FILE', `${forTerminal(file)}: ${what}`, { file }, options);
     this.name = 'FileError';
   }
 }
@@ -73,7 +73,7 @@ export class FileError extends TrtNodeError {
 /** An ONNX model that is not well-formed protobuf or breaks the ONNX format's rules. */
 export class OnnxFormatError extends TrtNodeError {
   constructor(file: string, what: string, details: Record<string, unknown> = {}) {
-    super('ERR_TRT_NODE_ONNX_FORMAT', `${file}: ${what}`, { file, ...details });
+    super('ERR_TRT_NODE_ONNX_FORMAT', `${forTerminal(file)}: ${what}`, { file, ...details });
     this.name = 'OnnxFormatError';
   }
 }
@@ -81,7 +81,7 @@ export class OnnxFormatError extends TrtNodeError {
 /** A .npy/.npz file that is malformed or holds what trt-node cannot read (Fortran order, objects, ...). */
 export class NpyFormatError extends TrtNodeError {
   constructor(file: string, what: string, details: Record<string, unknown> = {}) {
-    super('ERR_TRT_NODE_NPY_FORMAT', `${file}: ${what}`, { file, ...details });
+    super('ERR_TRT_NODE_NPY_FORMAT', `${forTerminal(file)}: ${what}`, { file, ...details });
     this.name = 'NpyFormatError';
   }
 }
