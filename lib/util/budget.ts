@@ -45,16 +45,22 @@ export function tensorBytes(dims: readonly number[], elementSize: number): bigin
 }
 
 /**
- * Throws MemoryBudgetError when `bytes` exceed `budget`.
+ * The MemoryBudgetError for `what` needing `bytes` (after `already` bytes held by the same read) over `budget`.
  * @param what the thing that would be allocated, e.g. "x.npz: array 'x' (shape (1073741824,) of float32)".
  */
-export function checkBudget(bytes: number | bigint, budget: number, what: string, details: Record<string, unknown> = {}): void {
-  if (BigInt(bytes) <= BigInt(budget)) return;
-  throw new MemoryBudgetError(
-    `${what} needs ${formatByteSize(bytes)}, more than the memory budget of ${formatByteSize(budget)}. ` +
+export function budgetError(bytes: number | bigint, budget: number, what: string, details: Record<string, unknown> = {}, already = 0): MemoryBudgetError {
+  const held = already > 0 ? `, which with the ${formatByteSize(already)} already held is` : ',';
+  return new MemoryBudgetError(
+    `${what} needs ${formatByteSize(bytes)}${held} more than the memory budget of ${formatByteSize(budget)}. ` +
       `If the data is right and this machine has the memory, raise the budget with ${BUDGET_OPTION}`,
     { bytes: Number.isSafeInteger(Number(bytes)) ? Number(bytes) : bytes.toString(), budget, ...details },
   );
+}
+
+/** Throws budgetError(...) when `already + bytes` exceed `budget`; returns the new total. */
+export function checkBudget(bytes: number | bigint, budget: number, what: string, details: Record<string, unknown> = {}, already = 0): number {
+  if (BigInt(bytes) + BigInt(already) <= BigInt(budget)) return already + Number(bytes);
+  throw budgetError(bytes, budget, what, details, already);
 }
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kb: 1e3, kib: 2 ** 10, m: 2 ** 20, mb: 1e6, mib: 2 ** 20, g: 2 ** 30, gb: 1e9, gib: 2 ** 30, t: 2 ** 40, tb: 1e12, tib: 2 ** 40 };

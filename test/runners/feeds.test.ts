@@ -29,7 +29,10 @@ const fixed = (...values: number[]) => values.map((value) => ({ kind: 'fixed' as
 function input(name: string, elemType: string, dims: InputSummary['dims'] = fixed(2, 3)): InputSummary {
   return { name, elemType, dims, isInitializer: false };
 }
-const bytesOf = (t: TensorLike) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+const bytesOf = (t: TensorLike) => {
+  const d = t.data as Exclude<TensorLike['data'], string[]>;
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+};
 
 describe('generateFeeds', () => {
   const inputs = [input('image', 'float32', fixed(1, 3, 16, 16)), input('ids', 'int64', fixed(4)), input('mask', 'bool', fixed(8))];
