@@ -79,17 +79,10 @@ function validateReadOptions(options: unknown): { names?: Set<string>; beforeRea
 }
 
 /**
- * Parses the bytes of an .npz file. Keys are the entry names without '.npy', in the archive's order, in a
- * null-prototype record (an array may be called `toString` or `__proto__`).
- * @param file the file name, used in error messages.
- * @throws NpyFormatError naming the file (and the array, for a bad entry): corrupt zip, unsafe entry name, CRC
- *   mismatch, sizes that disagree; MemoryBudgetError when the arrays asked for exceed the budget (the archive's own
- *   bytes count too); whatever `beforeRead` throws.
+ * The archive's arrays from its directory alone, every name checked (no paths that climb or are absolute, no NUL,
+ * no duplicates, .npy entries only, stored or deflated, not encrypted). Nothing is inflated.
  */
-export function parseNpz(bytes: Uint8Array, file = '<bytes>', options: NpzReadOptions = {}): NamedRecord<TensorLike> {
-  if (!(bytes instanceof Uint8Array)) throw new InvalidTypeError('bytes', 'a Uint8Array (the bytes of an .npz file)', bytes);
-  v.string(file, 'file');
-  const { names, beforeRead, budget } = validateReadOptions(options);
+function checkedEntries(bytes: Uint8Array, file: string): { arrays: { key: string; entry: ZipEntry }[]; directoryOffset: number } {
   const at = { file };
   if (bytes.length === 0) throw npyError(at, 'is empty (0 bytes); expected an .npz file written by numpy.savez');
   if (bytes.length >= NPY_MAGIC.length && NPY_MAGIC.every((b, i) => bytes[i] === b)) {
@@ -99,10 +92,8 @@ export function parseNpz(bytes: Uint8Array, file = '<bytes>', options: NpzReadOp
     throw npyError(at, `is not a valid .npz file (zip): ${why}; it may be truncated or not an .npz at all`);
   };
   const { entries, directoryOffset } = readZipDirectory(bytes, zipFail);
-
-  // 1. Names, from the directory alone.
   const seen = new Set<string>();
-  const wanted: { key: string; entry: ZipEntry }[] = [];
+  const arrays: { key: string; entry: ZipEntry }[] = [];
   for (const entry of entries) {
     const name = entry.name;
     if (name.endsWith('/') && entry.size === 0) continue; // a folder entry, no data
@@ -118,8 +109,37 @@ export function parseNpz(bytes: Uint8Array, file = '<bytes>', options: NpzReadOp
     if (entry.method !== 0 && entry.method !== 8) {
       throw npyError({ file, array: key }, `uses zip compression method ${entry.method}; .npz files use stored (0) or deflate (8)`);
     }
-    if (!names || names.has(key)) wanted.push({ key, entry });
+    arrays.push({ key, entry });
   }
+
+  return { arrays, directoryOffset };
+}
+
+/**
+ * The names of an .npz file's arrays (keys, without '.npy'), in the archive's order, from its directory alone:
+ * nothing is inflated. The names are checked as parseNpz checks them.
+ * @throws NpyFormatError naming the file.
+ */
+export function npzArrayNames(bytes: Uint8Array, file = '<bytes>'): string[] {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidTypeError('bytes', 'a Uint8Array (the bytes of an .npz file)', bytes);
+  return checkedEntries(bytes, v.string(file, 'file')).arrays.map(({ key }) => key);
+}
+
+/**
+ * Parses the bytes of an .npz file. Keys are the entry names without '.npy', in the archive's order, in a
+ * null-prototype record (an array may be called `toString` or `__proto__`).
+ * @param file the file name, used in error messages.
+ * @throws NpyFormatError naming the file (and the array, for a bad entry): corrupt zip, unsafe entry name, CRC
+ *   mismatch, sizes that disagree; MemoryBudgetError when the arrays asked for exceed the budget (the archive's own
+ *   bytes count too); whatever `beforeRead` throws.
+ */
+export function parseNpz(bytes: Uint8Array, file = '<bytes>', options: NpzReadOptions = {}): NamedRecord<TensorLike> {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidTypeError('bytes', 'a Uint8Array (the bytes of an .npz file)', bytes);
+  v.string(file, 'file');
+  const { names, beforeRead, budget } = validateReadOptions(options);
+  // 1. Names, from the directory alone.
+  const { arrays, directoryOffset } = checkedEntries(bytes, file);
+  const wanted = names ? arrays.filter(({ key }) => names.has(key)) : arrays;
 
   // 2. Headers of the wanted arrays, their sizes and the budget: nothing is inflated yet.
   let held = bytes.length;
