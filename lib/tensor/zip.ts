@@ -3,8 +3,9 @@
  * because that inflates every entry whole before the caller sees a name or a size, cannot inflate just the first
  * bytes of an entry, and never verifies CRC-32. .npz safety needs all three: names and the .npy header (dtype,
  * shape, so the size) are checked before an entry is inflated, only the entries asked for are inflated, inflation
- * stops as soon as an entry yields more than it declared, and each entry's CRC-32 is verified. Inflating itself is
- * fflate's (its streaming Inflate), and CRC-32 is zlib's where Node has it (20.15+).
+ * stops as soon as an entry yields more than it declared, and each entry's CRC-32 is verified. Inflating is done by
+ * fflate's streaming Inflate for the first bytes and by Node's zlib for whole entries; CRC-32 is zlib's where Node
+ * has it (20.15+).
  *
  * Layout read (APPNOTE.TXT 4.3): the end-of-central-directory record at the end of the file (and its zip64 twin,
  * which numpy writes with force_zip64), the central directory it points to (one record per entry: name, method,
@@ -136,16 +137,16 @@ export function entryBytes(bytes: Uint8Array, entry: ZipEntry, limit: number, fa
   return bytes.subarray(start, end);
 }
 
-/** Feeds `compressed` to fflate's streaming Inflate in small pieces, so one piece never yields more than ~64 MiB. */
-const PIECE = 64 * 1024;
-
 /** fflate's errors carry a numeric code; anything else (the caller's fail() thrown from a callback) passes through. */
 function mapInflateError(err: unknown, fail: Fail): never {
   if (err instanceof Error && typeof (err as { code?: unknown }).code === 'number') fail(`its deflate data is corrupt (${err.message})`);
   throw err;
 }
 
-/** The first `want` bytes (fewer when the entry is shorter) of a deflated entry, inflating no more than needed. */
+/**
+ * The first `want` bytes (fewer when the entry is shorter) of a deflated entry, inflating no more than needed: fflate's
+ * streaming Inflate fed 4 KiB at a time (one piece yields at most ~4 MiB, however the stream lies).
+ */
 export function inflatePrefix(compressed: Uint8Array, want: number, fail: Fail): Uint8Array {
   const out = new Uint8Array(want);
   let got = 0;
@@ -167,31 +168,23 @@ export function inflatePrefix(compressed: Uint8Array, want: number, fail: Fail):
 }
 
 /**
- * Inflates a deflated entry into a buffer of exactly `size` bytes (allocated once, by the caller's budget), stopping
- * at once when the stream yields more than that, and failing when it yields less.
+ * Inflates a deflated entry into one buffer of exactly `size` bytes (allocated once, after the caller's budget
+ * check), failing at once when the stream yields more than that, and when it yields less. Node's zlib does it
+ * natively: one output chunk of size + 1 bytes (so no concatenating copy), and `maxOutputLength` stops a stream that
+ * lies about its size as soon as it passes it.
  */
 export function inflateExact(compressed: Uint8Array, size: number, fail: Fail): Uint8Array {
-  const out = new Uint8Array(size);
-  let got = 0;
-  let done = false;
-  const inflate = new Inflate((chunk, final) => {
-    if (got + chunk.length > size) {
-      fail(`it inflates to more than the ${size} bytes it declares (a zip bomb, or a corrupt archive)`);
-    }
-    out.set(chunk, got);
-    got += chunk.length;
-    done ||= final;
-  });
+  let out: Buffer;
   try {
-    for (let at = 0; at < compressed.length && !done; at += PIECE) {
-      const end = Math.min(compressed.length, at + PIECE);
-      inflate.push(compressed.subarray(at, end), end === compressed.length);
-    }
+    out = zlib.inflateRawSync(compressed, { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) });
   } catch (err) {
-    mapInflateError(err, fail);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') fail(`it inflates to more than the ${size} bytes it declares (a zip bomb, or a corrupt archive)`);
+    if (typeof code === 'string' && code.startsWith('Z_')) fail(`its deflate data is corrupt or truncated (${(err as Error).message})`);
+    throw err;
   }
-  if (!done || got !== size) fail(`it inflates to ${got} bytes but declares ${size}: the archive is truncated or corrupt`);
-  return out;
+  if (out.length !== size) fail(`it inflates to ${out.length} bytes but declares ${size}: the archive is truncated or corrupt`);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 let table: Int32Array | undefined;

@@ -3,13 +3,16 @@
  * inputs it generates. A 4 MB .npz can honestly declare 4 GB of zeros, and a model can fix an input at 2^31
  * elements; both are checked here, from the declared dtype and shape, before a byte is allocated.
  *
- * Default: the smaller of 2 GiB and a quarter of this machine's memory, per call (one .npz read, one set of generated
- * feeds). Every reader and generator takes `maxTensorBytes` to raise or lower it; the CLI's `--max-tensor-bytes`.
+ * Default: the smaller of 1 GiB and a quarter of this machine's memory, per call (one .npz read, one set of generated
+ * feeds). 1 GiB holds any realistic input or reference (a batch of 64 images at 224² in float32 is 38 MB, a
+ * 2048-token logits tensor over a 50k vocabulary 412 MB) and keeps the process under about 1.2 GB when a shape is
+ * mistyped (`--shapes input:1x1x20000x20000` asks for 1.6 GB). Every reader and generator takes `maxTensorBytes` to
+ * raise or lower it; the CLI's `--max-tensor-bytes`.
  */
 import * as os from 'os';
 import { InvalidTypeError, InvalidValueError, MemoryBudgetError } from '../errors';
 
-export const DEFAULT_MAX_TENSOR_BYTES = Math.min(2 * 2 ** 30, Math.floor(os.totalmem() / 4));
+export const DEFAULT_MAX_TENSOR_BYTES = Math.min(2 ** 30, Math.floor(os.totalmem() / 4));
 
 /** The option callers and users set the budget with, named in every budget error. */
 export const BUDGET_OPTION = 'maxTensorBytes (CLI: --max-tensor-bytes)';

@@ -4,8 +4,8 @@ import { MemoryBudgetError } from '../../lib/errors';
 import { DEFAULT_MAX_TENSOR_BYTES, checkBudget, maxTensorBytes, parseByteSize, tensorBytes } from '../../lib/util/budget';
 import { caught } from '../helpers/errors';
 
-it('the default is the smaller of 2 GiB and a quarter of the memory', () => {
-  expect(DEFAULT_MAX_TENSOR_BYTES).toBe(Math.min(2 ** 31, Math.floor(os.totalmem() / 4)));
+it('the default is the smaller of 1 GiB and a quarter of the memory', () => {
+  expect(DEFAULT_MAX_TENSOR_BYTES).toBe(Math.min(2 ** 30, Math.floor(os.totalmem() / 4)));
   expect(maxTensorBytes(undefined)).toBe(DEFAULT_MAX_TENSOR_BYTES);
   expect(maxTensorBytes(1024)).toBe(1024);
   expect(caught(() => maxTensorBytes(0)).code).toBe('ERR_TRT_NODE_INVALID_VALUE');
