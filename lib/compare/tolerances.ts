@@ -48,6 +48,7 @@ export function toleranceDtype(actual: string | undefined, expected: string | un
 
 /** The tolerance for one output: per-output override, else global override, else the dtype's default. */
 export function toleranceFor(output: string, dtype: string, overrides: ToleranceOverrides = {}): Tolerance {
+  v.options(overrides, 'overrides');
   const base = DEFAULT_TOLERANCES[dtype] ?? EXACT;
   if (!(dtype in DEFAULT_TOLERANCES)) return EXACT; // integers and bool compare exactly, whatever was asked
   const mine = own(overrides.perOutput, output) ?? {};
@@ -62,6 +63,7 @@ export function toleranceFor(output: string, dtype: string, overrides: Tolerance
  * ('1e-4,output:1e-3'). Output names may contain ':' (the value is after the last one).
  */
 export function parseTolerance(option: '--atol' | '--rtol', text: string): { global?: number; perOutput: Record<string, number> } {
+  v.string(text, option);
   const result: { global?: number; perOutput: Record<string, number> } = { perOutput: namedRecord() };
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new InvalidValueError(option, "a number like 1e-4, or 'output:1e-3'", text);
@@ -89,6 +91,8 @@ export function toleranceOverrides(
   atol?: { global?: number; perOutput: Record<string, number> },
   rtol?: { global?: number; perOutput: Record<string, number> },
 ): ToleranceOverrides {
+  v.options(atol, 'atol');
+  v.options(rtol, 'rtol');
   const perOutput = namedRecord<{ atol?: number; rtol?: number }>();
   for (const [n, value] of Object.entries(atol?.perOutput ?? {})) perOutput[n] = { ...own(perOutput, n), atol: value };
   for (const [n, value] of Object.entries(rtol?.perOutput ?? {})) perOutput[n] = { ...own(perOutput, n), rtol: value };

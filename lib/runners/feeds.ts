@@ -71,7 +71,7 @@ export function toFeeds(feeds: FeedsInput, expectedTypes: Readonly<Record<string
 
 /** The graph inputs a run must be fed: those without an initializer (an initializer is a default value). */
 export function feedableInputs(model: ModelSummary | readonly InputSummary[]): InputSummary[] {
-  const inputs = Array.isArray(model) ? (model as readonly InputSummary[]) : (model as ModelSummary).inputs;
+  const inputs = Array.isArray(model) ? validateInputs(model) : validateInputs(v.object(model, 'model', 'a model summary or its inputs').inputs, 'model.inputs');
   return inputs.filter((i) => !i.isInitializer);
 }
 
@@ -88,6 +88,9 @@ export function resolveInputShapes(
   spec: Readonly<Record<string, readonly number[]>> = {},
   option = '--shapes',
 ): Record<string, number[]> {
+  v.string(option, 'option');
+  validateInputs(inputs);
+  v.shapes(spec, option);
   const known = new Set(inputs.map((i) => i.name));
   for (const name of Object.keys(spec)) {
     if (!known.has(name)) {

@@ -134,7 +134,7 @@ export function formatDims(dims: readonly number[]): string {
 
 /** { input: [1, 3] } -> 'input:1x3' (the inverse of parseShapeList). */
 export function formatShapeList(shapes: Readonly<Record<string, readonly number[]>>): string {
-  return Object.entries(shapes)
+  return Object.entries(v.shapes(shapes, 'shapes'))
     .map(([name, dims]) => `${name}:${formatDims(dims)}`)
     .join(',');
 }

@@ -215,6 +215,7 @@ export interface NpzOptions {
  * @throws InvalidTypeError / InvalidValueError / ShapeError naming the bad tensor or name.
  */
 export function encodeNpz(tensors: NamedTensors | ReadonlyMap<string, TensorLike>, options: NpzOptions = {}, file = 'npz'): Uint8Array {
+  v.string(file, 'file');
   // Each tensor is validated by encodeNpy, named by its key.
   const entries = Object.entries(v.record(tensors, `tensors for ${file}`, (t) => t as TensorLike, 'an object (or Map) of tensors by name'));
   const o = v.options<NpzOptions>(options);

@@ -11,7 +11,8 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileError, TrtNodeError } from '../errors';
+import { FileError, InvalidTypeError, TrtNodeError } from '../errors';
+import * as v from '../validate';
 import { forTerminal } from './terminal';
 
 function tempPathFor(file: string): string {
@@ -198,11 +199,17 @@ export async function checkOutputFile(file: string, option: string, options: Che
   }
 }
 
+function checkWriteArgs(file: unknown, data: unknown): void {
+  v.filePath(file, 'file');
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new InvalidTypeError('data', 'a Uint8Array or a string', data);
+}
+
 /**
  * Writes `data` to `file` atomically (temp file in the same folder, fsync, rename).
  * @throws FileError naming `file` when any step fails; the temporary file is removed.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  checkWriteArgs(file, data);
   const tmp = tempPathFor(file);
   let handle: fs.promises.FileHandle | undefined;
   try {
@@ -225,6 +232,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
 
 /** Synchronous twin of {@link writeFileAtomic}, for exit handlers and other places that cannot await. */
 export function writeFileAtomicSync(file: string, data: Uint8Array | string): void {
+  checkWriteArgs(file, data);
   const tmp = tempPathFor(file);
   let fd: number | undefined;
   try {

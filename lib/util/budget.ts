@@ -70,6 +70,7 @@ const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kb: 1
 
 /** A size for the CLI: '4GiB', '512MiB', '1.5G' (binary when no 'B' follows a unit letter), '1e9'. */
 export function parseByteSize(text: string, option = '--max-tensor-bytes'): number {
+  if (typeof text !== 'string') throw new InvalidTypeError(option, 'a size like 4GiB (a string)', text);
   const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
   const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;

@@ -6,6 +6,8 @@
  * with `own()` wherever a record may come from a caller (a caller's plain object still inherits from Object).
  */
 
+import { InvalidTypeError } from '../errors';
+
 /** A record keyed by names from a model or a file: made by namedRecord(), so every name is an ordinary key. */
 export type NamedRecord<T> = Record<string, T>;
 
@@ -17,8 +19,12 @@ export type NamedRecord<T> = Record<string, T>;
 export function namedRecord<T>(from?: Iterable<readonly [string, T]> | Readonly<Record<string, T>> | null): NamedRecord<T> {
   const out = Object.create(null) as NamedRecord<T>;
   if (from === undefined || from === null) return out;
-  const entries = Symbol.iterator in (from as object) ? (from as Iterable<readonly [string, T]>) : Object.entries(from as Record<string, T>);
-  for (const [key, value] of entries) out[key] = value;
+  if (typeof from !== 'object') throw new InvalidTypeError('from', 'entries or a record', from);
+  const entries = Symbol.iterator in from ? (from as Iterable<readonly [string, T]>) : Object.entries(from as Record<string, T>);
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new InvalidTypeError('from', "entries of [name, value] with string names", entry);
+    out[entry[0]] = entry[1] as T;
+  }
   return out;
 }
 

@@ -34,8 +34,8 @@ export interface ForTerminalOptions {
  * controls). Printable text, including any script and emoji, is kept as is.
  */
 export function forTerminal(text: unknown, options: ForTerminalOptions = {}): string {
-  const s = typeof text === 'string' ? text : String(text);
-  return s.replace(options.multiline ? UNSAFE_MULTILINE : UNSAFE, escapeChar);
+  const s = typeof text === 'string' ? text : typeof text === 'symbol' ? text.toString() : String(text);
+  return s.replace(options?.multiline === true ? UNSAFE_MULTILINE : UNSAFE, escapeChar);
 }
 
 /** `'name'` quoted for a message, escaped for the terminal: the form every error of the readers uses for names. */

@@ -96,6 +96,7 @@ export function safeInteger(value: unknown, parameter: string, range: { min?: nu
 
 /** One of `allowed` (strings compared exactly). */
 export function oneOf<T extends string>(value: unknown, parameter: string, allowed: readonly T[]): T {
+  if (!Array.isArray(allowed)) throw new InvalidTypeError('allowed', 'an array of strings', allowed);
   if (typeof value !== 'string') throw new InvalidTypeError(parameter, `one of ${allowed.join(', ')}`, value);
   if (!(allowed as readonly string[]).includes(value)) throw new InvalidValueError(parameter, `one of ${allowed.join(', ')}`, value);
   return value as T;
@@ -208,8 +209,9 @@ export function toleranceOverrides(value: unknown, parameter = 'tolerance'): Tol
  * @param outputs the model's output names.
  */
 export function toleranceOutputs(overrides: ToleranceOverrides | undefined, outputs: readonly string[], parameter = 'tolerance.perOutput'): void {
-  const known = new Set(outputs);
-  for (const name of Object.keys(overrides?.perOutput ?? {})) {
+  const known = new Set(arrayOf(outputs, 'outputs', string));
+  const t = optional(toleranceOverrides)(overrides, parameter);
+  for (const name of Object.keys(t?.perOutput ?? {})) {
     if (!known.has(name)) {
       throw new InvalidValueError(
         parameter,
