@@ -2,7 +2,7 @@
  * trt-node's public API. Each area exports from its own folder; add a line per area.
  */
 export * from './errors';
-export type { NamedTensors, TensorData, TensorLike, TensorType } from './tensor/types';
+export type { NamedTensors, NumericTensorType, TensorData, TensorLike, TensorType } from './tensor/types';
 // TensorRT: build engines with optimization profiles, run them (lib/trt).
 export * from './trt';
 // Cross-check: runners compared at probe shapes across the dynamic range, with reports (lib/crosscheck, lib/report).
@@ -14,7 +14,9 @@ export { readModel, readModelSync } from './onnx';
 export type { Dim, FunctionSummary, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
 // Tensors from and to numpy files (lib/tensor).
 export { encodeNpy, parseNpy, readNpy, writeNpy } from './tensor/npy';
-export { encodeNpz, parseNpz, readNpz, writeNpz } from './tensor/npz';
+export type { NpyReadOptions } from './tensor/npy';
+export { encodeNpz, npzArrayNames, parseNpz, readNpz, writeNpz } from './tensor/npz';
+export type { NpzOptions, NpzReadOptions } from './tensor/npz';
 export { toTensorLike } from './tensor/convert';
 // onnxruntime-node runner and the comparator (lib/runners, lib/compare).
 export { OrtRunner } from './runners/ort-runner';

@@ -95,13 +95,14 @@ export function coordsOf(index: number, dims: readonly number[]): number[] {
   return coords;
 }
 
-function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string): OutputComparison {
+/** A result without numeric statistics: a failure before values were compared, or a string comparison. */
+function withoutStatistics(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string | undefined): OutputComparison {
   return {
     output,
     dtype: actual?.type ?? null,
     dims: actual ? [...actual.dims] : null,
-    pass: false,
-    problem,
+    pass: problem === undefined,
+    ...(problem !== undefined ? { problem } : {}),
     atol: tol.atol,
     rtol: tol.rtol,
     maxAbsError: null,
@@ -112,6 +113,10 @@ function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, 
     failingCount: null,
     failingFraction: null,
   };
+}
+
+function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string): OutputComparison {
+  return withoutStatistics(output, actual, tol, problem);
 }
 
 const isFloat = (type: string) => type in DEFAULT_TOLERANCES;
@@ -263,21 +268,11 @@ function compareStrings(output: string, a: readonly string[], e: readonly string
   }
   const n = e.length;
   const shown = (s: string) => forTerminal(JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s));
+  const problem = failing
+    ? `${failing} of ${n} strings differ; the first at [${coordsOf(first, actual.dims).join(', ')}]: ${shown(a[first])}, expected ${shown(e[first])}`
+    : undefined;
   return {
-    output,
-    dtype: 'string',
-    dims: [...actual.dims],
-    pass: failing === 0,
-    ...(failing
-      ? { problem: `${failing} of ${n} strings differ; the first at [${coordsOf(first, actual.dims).join(', ')}]: ${shown(a[first])}, expected ${shown(e[first])}` }
-      : {}),
-    atol: tol.atol,
-    rtol: tol.rtol,
-    maxAbsError: null,
-    maxRelError: null,
-    meanAbsError: null,
-    rmsError: null,
-    cosineSimilarity: null,
+    ...withoutStatistics(output, actual, tol, problem),
     failingCount: failing,
     failingFraction: n ? failing / n : 0,
     ...(first >= 0 ? { worst: { index: first, coords: coordsOf(first, actual.dims), actual: a[first], expected: e[first] } } : {}),

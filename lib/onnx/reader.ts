@@ -117,6 +117,11 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
   return { file, label, baseDir, check, stats };
 }
 
+/** The walk of a model held in memory (given as bytes, or read whole from a pipe). */
+function walkBytes(bytes: Uint8Array, p: ReturnType<typeof plan>): { walk: ModelWalk; size: number } {
+  return { walk: runSync(walkModel(new WalkContext(p.label, bytes.length)), bytesReader(bytes, p.stats)), size: bytes.length };
+}
+
 /**
  * Summarises an ONNX model: IR version, producer, opsets, inputs/outputs with dims, nodes and op counts,
  * initializers (count, bytes, dtypes), external-data references, value_info shapes. Weight bytes are never read.
@@ -141,8 +146,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
         const bytes = await readStreamed(handle, STREAM_LIMIT, streamTooLarge(source)).catch((err: unknown) => {
           throw err instanceof FileError ? err : openError(source, err);
         });
-        size = bytes.length;
-        walk = runSync(walkModel(new WalkContext(p.label, size)), bytesReader(bytes, p.stats));
+        ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
         const ctx = new WalkContext(p.label, size);
@@ -152,8 +156,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
       await handle.close();
     }
   } else {
-    size = source.length;
-    walk = runSync(walkModel(new WalkContext(p.label, size)), bytesReader(source, p.stats));
+    ({ walk, size } = walkBytes(source, p));
   }
   // Resolve (and check) external data first: a reference without a length takes the rest of its file.
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
@@ -184,8 +187,7 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
         } catch (err) {
           throw err instanceof FileError ? err : openError(source, err);
         }
-        size = bytes.length;
-        walk = runSync(walkModel(new WalkContext(p.label, size)), bytesReader(bytes, p.stats));
+        ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
         const ctx = new WalkContext(p.label, size);
@@ -195,8 +197,7 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
       fs.closeSync(fd);
     }
   } else {
-    size = source.length;
-    walk = runSync(walkModel(new WalkContext(p.label, size)), bytesReader(source, p.stats));
+    ({ walk, size } = walkBytes(source, p));
   }
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
   if (p.check) checkFilesSync(p.label, p.baseDir, externalData, walk.externals);
