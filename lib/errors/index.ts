@@ -86,14 +86,6 @@ export class NpyFormatError extends TrtNodeError {
   }
 }
 
-/** A tensor shape that does not fit what the model, profile or engine accepts. */
-export class ShapeError extends TrtNodeError {
-  constructor(message: string, details: Record<string, unknown> = {}) {
-    super('ERR_TRT_NODE_SHAPE', message, details);
-    this.name = 'ShapeError';
-  }
-}
-
 /**
  * Data that would take more memory than the budget allows (lib/util/budget.ts): an .npz entry, a generated input.
  * Raised before anything is allocated; the message names the file, array or input, the bytes, the budget and the
@@ -103,6 +95,14 @@ export class MemoryBudgetError extends TrtNodeError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('ERR_TRT_NODE_MEMORY_BUDGET', message, details);
     this.name = 'MemoryBudgetError';
+  }
+}
+
+/** A tensor shape that does not fit what the model, profile or engine accepts. */
+export class ShapeError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_SHAPE', message, details);
+    this.name = 'ShapeError';
   }
 }
 
