@@ -11,7 +11,7 @@ import { toTensorLike } from '../tensor/convert';
 import { readFileBytes } from '../tensor/npy';
 import { npzArrayNames, parseNpz } from '../tensor/npz';
 import type { NamedTensors, TensorData, TensorLike, TensorType } from '../tensor/types';
-import { ELEMENT_SIZE, elementCount, isNumericType } from '../tensor/types';
+import { ELEMENT_SIZE, NUMERIC_TENSOR_TYPES, elementCount, isNumericType } from '../tensor/types';
 import { checkBudget, maxTensorBytes, tensorBytes } from '../util/budget';
 import { hasOwn, namedRecord, own } from '../util/names';
 import { quoted } from '../util/terminal';
@@ -185,7 +185,7 @@ const INT_LIMITS: Readonly<Partial<Record<TensorType, [number, number]>>> = {
 const INT_ARRAYS = { int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array, int8: Int8Array, uint8: Uint8Array } as const;
 
 /** The types inputs can be generated for: every numeric type. */
-const GENERATED_TYPES = 'float32, float16, float64, int64, uint64, int32, uint32, int16, uint16, int8, uint8, bool';
+const GENERATED_TYPES = NUMERIC_TENSOR_TYPES.join(', ');
 
 export type ValueRange = readonly [number, number];
 

@@ -70,11 +70,11 @@ function validateReadOptions(options: unknown): { names?: Set<string>; beforeRea
   let names: Set<string> | undefined;
   if (o.names !== undefined) {
     if (typeof o.names === 'string' || typeof (o.names as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new InvalidValueError('options.names', 'an array (or other iterable) of array names', o.names);
+      throw new InvalidTypeError('options.names', 'an array (or other iterable) of array names', o.names);
     }
     names = new Set([...o.names].map((n, i) => v.string(n, `options.names[${i}]`)));
   }
-  if (o.beforeRead !== undefined && typeof o.beforeRead !== 'function') throw new InvalidValueError('options.beforeRead', 'a function', o.beforeRead);
+  if (o.beforeRead !== undefined && typeof o.beforeRead !== 'function') throw new InvalidTypeError('options.beforeRead', 'a function', o.beforeRead);
   return { names, beforeRead: o.beforeRead, budget: maxTensorBytes(o.maxTensorBytes, 'options.maxTensorBytes') };
 }
 
@@ -111,7 +111,6 @@ function checkedEntries(bytes: Uint8Array, file: string): { arrays: { key: strin
     }
     arrays.push({ key, entry });
   }
-
   return { arrays, directoryOffset };
 }
 

@@ -175,7 +175,7 @@ describe('BAD CALL: wrong arguments are TrtNodeErrors naming the parameter (defe
     ['parseNpz(null)', () => parseNpz(null as never, 'x'), 'ERR_TRT_NODE_INVALID_TYPE', /Uint8Array .* for bytes but received null/],
     ['parseNpy(null)', () => parseNpy(null as never, 'x'), 'ERR_TRT_NODE_INVALID_TYPE', /for bytes but received null/],
     ['parseNpz options null', () => parseNpz(new Uint8Array(1), 'x', null as never), 'ERR_TRT_NODE_INVALID_TYPE', /for options/],
-    ['parseNpz names "a"', () => parseNpz(new Uint8Array(1), 'x', { names: 'a' as never }), 'ERR_TRT_NODE_INVALID_VALUE', /options\.names/],
+    ['parseNpz names "a"', () => parseNpz(new Uint8Array(1), 'x', { names: 'a' as never }), 'ERR_TRT_NODE_INVALID_TYPE', /options\.names/],
     ['parseNpz budget NaN', () => parseNpz(new Uint8Array(1), 'x', { maxTensorBytes: NaN }), 'ERR_TRT_NODE_INVALID_VALUE', /options\.maxTensorBytes/],
     ['encodeNpz(null)', () => encodeNpz(null as never), 'ERR_TRT_NODE_INVALID_TYPE', /tensors for npz/],
   ])('%s', (_label, call, code, message) => {
