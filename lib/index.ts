@@ -2,7 +2,7 @@
  * trt-node's public API. Each area exports from its own folder; add a line per area.
  */
 export * from './errors';
-export type { NamedTensors, TensorData, TensorLike, TensorType } from './tensor/types';
+export type { NamedTensors, NumericTensorType, TensorData, TensorLike, TensorType } from './tensor/types';
 // TensorRT: build engines with optimization profiles, run them (lib/trt).
 export * from './trt';
 // Cross-check: runners compared at probe shapes across the dynamic range, with reports (lib/crosscheck, lib/report).
@@ -11,10 +11,12 @@ export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runn
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
 // The ONNX model reader (lib/onnx): a typed summary without reading the weights.
 export { readModel, readModelSync } from './onnx';
-export type { Dim, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
+export type { Dim, FunctionSummary, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
 // Tensors from and to numpy files (lib/tensor).
 export { encodeNpy, parseNpy, readNpy, writeNpy } from './tensor/npy';
-export { encodeNpz, parseNpz, readNpz, writeNpz } from './tensor/npz';
+export type { NpyReadOptions } from './tensor/npy';
+export { encodeNpz, npzArrayNames, parseNpz, readNpz, writeNpz } from './tensor/npz';
+export type { NpzOptions, NpzReadOptions } from './tensor/npz';
 export { toTensorLike } from './tensor/convert';
 // onnxruntime-node runner and the comparator (lib/runners, lib/compare).
 export { OrtRunner } from './runners/ort-runner';
@@ -34,3 +36,9 @@ export type { Explanation, ExplainOptions, ExplainedFinding, ExplainNote } from 
 // The benchmark (lib/bench).
 export { formatBenchReport, runBench } from './bench';
 export type { BenchOptions, BenchReport } from './bench';
+// Argument validation, names as keys, terminal-safe text and the memory budget (lib/validate, lib/util).
+export * as validate from './validate';
+export { hasOwn, namedRecord, own } from './util/names';
+export type { NamedRecord } from './util/names';
+export { forTerminal } from './util/terminal';
+export { DEFAULT_MAX_TENSOR_BYTES, parseByteSize } from './util/budget';

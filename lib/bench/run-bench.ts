@@ -12,6 +12,8 @@ import { AbortError, InvalidValueError, TrtNodeError } from '../errors';
 import { readModel } from '../onnx/reader';
 import type { InputSummary } from '../onnx/types';
 import { generateProbeFeeds } from '../runners/feeds';
+import { probeOverBudget } from '../pipeline/probes';
+import { DEFAULT_MAX_TENSOR_BYTES } from '../util/budget';
 import { createOnnxRuntimeRunner } from '../runners/onnxruntime';
 import type { SessionThread } from '../runners/ort-session';
 import type { Runner, RunTimings } from '../runners/runner';
@@ -45,6 +47,8 @@ export interface BenchOptions {
   threads?: number;
   /** Seed of the generated inputs. Default 0. */
   seed?: number;
+  /** Memory budget for one shape set's tensors (lib/util/budget), checked before generating. Default: the library's. */
+  maxTensorBytes?: number;
   /**
    * Where onnxruntime-node runs: 'worker' (default; the event loop stays free) or 'main' (the calling thread, as a
    * direct caller of onnxruntime-node runs it: its lag shows how much it blocks).
@@ -124,7 +128,7 @@ function positiveInt(name: string, v: number | undefined, fallback: number, min:
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal';
+type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   if (typeof options.model !== 'string' || !options.model) throw new InvalidValueError('model', 'a path to an .onnx file', options.model);
   const backends = options.backends ?? [...BACKENDS];
@@ -150,12 +154,13 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     build: options.build,
     onProgress: options.onProgress,
     signal: options.signal,
+    maxTensorBytes: options.maxTensorBytes,
   };
 }
 
 /** Fills each input's dims from a shape set, or from its fixed dims; names what is missing. */
 export function resolveShapes(inputs: readonly InputSummary[], given: Record<string, number[]>): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
+  const out: Record<string, number[]> = Object.create(null);
   for (const name of Object.keys(given)) {
     if (!inputs.some((i) => i.name === name)) {
       throw new InvalidValueError('shapes', `an input of the model (${inputs.map((i) => i.name).join(', ')})`, name);
@@ -184,7 +189,7 @@ export function resolveShapes(inputs: readonly InputSummary[], given: Record<str
 
 /** One profile covering every shape set: min/max per axis, opt = the first set. */
 export function coveringProfile(sets: Record<string, number[]>[]): OptimizationProfile {
-  const profile: OptimizationProfile = {};
+  const profile: OptimizationProfile = Object.create(null);
   for (const name of Object.keys(sets[0])) {
     const all = sets.map((s) => s[name]);
     profile[name] = {
@@ -275,6 +280,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const summary = await readModel(o.model);
   const inputs = summary.inputs.filter((i) => !i.isInitializer);
   const sets = (o.shapes.length ? o.shapes : [{}]).map((s) => resolveShapes(inputs, s));
+  // Shapes no machine here could hold are a usage error before any backend starts (a mistyped shape).
+  const budget = o.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+  for (const shapes of sets) {
+    const over = probeOverBudget(summary, { shapes, label: 'bench' }, budget, '--shapes');
+    if (over) throw over;
+  }
   const runs: BackendRun[] = [];
   const trtexec = findTrtexec();
   const unprepared: unknown[] = [];
@@ -309,7 +320,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           runs.push({ backend: name, shapes, batch, available: false, reason: unavailable });
           continue;
         }
-        const feeds = generateProbeFeeds(inputs, shapes, o.seed);
+        const feeds = generateProbeFeeds(inputs, shapes, o.seed, [0, 1], budget);
         try {
           const m = await measure(backend, feeds, shapes, name, o);
           runs.push(await runOf(name, shapes, batch, backend, m, o, trtexec));

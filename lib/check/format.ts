@@ -4,21 +4,22 @@
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
 import { formatNumber } from '../report/format';
-import { countOf, formatPercent, paint, safeText, verdictText, wrap, type TextStyle } from '../report/style';
+import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
 import type { CheckParts, Finding } from './types';
+import { forTerminal } from '../util/terminal';
 
 function where(f: Finding): string {
   const parts: string[] = [];
   if (f.node) parts.push(`node ${f.node.index} '${f.node.name}' (${f.node.domain ? `${f.node.domain}::` : ''}${f.node.opType})`);
   if (f.input !== undefined) parts.push(`input '${f.input}'${f.axis !== undefined ? ` axis ${f.axis}` : ''}`);
-  return safeText(parts.join(', '));
+  return forTerminal(parts.join(', '));
 }
 
 export function formatFinding(f: Finding, style?: TextStyle): string[] {
   const head = `${verdictText(f.severity.toUpperCase().padEnd(7), style)} ${paint(f.code, 'bold', style)}${where(f) ? `  ${where(f)}` : ''}`;
-  return [`  ${head}`, ...wrap(safeText(f.message), '          ', style?.width)];
+  return [`  ${head}`, ...wrap(forTerminal(f.message), '          ', style?.width)];
 }
 
 export function formatFindings(title: string, findings: readonly Finding[], style?: TextStyle): string[] {
@@ -27,7 +28,7 @@ export function formatFindings(title: string, findings: readonly Finding[], styl
 }
 
 function shapesText(shapes: Record<string, number[]>): string {
-  return safeText(
+  return forTerminal(
     Object.entries(shapes)
       .map(([n, d]) => `${n} ${d.length ? d.join('x') : 'scalar'}`)
       .join(', '),
@@ -41,26 +42,26 @@ function formatOutput(o: OutputReport, style?: TextStyle): string {
     ? `max abs ${formatNumber(o.maxAbsError)}  max rel ${formatNumber(o.maxRelError)}  failing ${formatPercent(o.failingFraction)} of elements`
     : o.problem ?? 'no reference';
   const rows = o.compared && o.rows && !o.problem ? `  (${o.rows.matched} of ${o.rows.expected} rows match in any order)` : '';
-  const problem = (o.compared && o.problem ? `  (${safeText(o.problem)})` : '') + rows;
-  return `    ${verdictText(verdict, style)} ${safeText(o.name).padEnd(12)} ${dims.padEnd(14)} ${stats}${problem}`;
+  const problem = (o.compared && o.problem ? `  (${forTerminal(o.problem)})` : '') + rows;
+  return `    ${verdictText(verdict, style)} ${forTerminal(o.name).padEnd(12)} ${dims.padEnd(14)} ${stats}${problem}`;
 }
 
 /** One run (a runner at a requested probe) and its outputs. */
 export function formatRun(r: RunReport, style?: TextStyle): string[] {
-  const ref = r.reference ? ` vs ${safeText(r.reference)}` : '';
-  const lines = [`  [${r.backend}] ${safeText(r.label)}: ${shapesText(r.shapes)}${ref}`];
-  if (r.error) lines.push(...wrap(safeText(r.error.message), '    ', style?.width));
+  const ref = r.reference ? ` vs ${forTerminal(r.reference)}` : '';
+  const lines = [`  [${r.backend}] ${forTerminal(r.label)}: ${shapesText(r.shapes)}${ref}`];
+  if (r.error) lines.push(...wrap(forTerminal(r.error.message), '    ', style?.width));
   for (const o of r.outputs) lines.push(formatOutput(o, style));
   return lines;
 }
 
 /** One dynamic-axes probe. */
 export function formatAttempt(a: NonNullable<CheckReport['probe']>['attempts'][number], style?: TextStyle): string {
-  return `  ${safeText(a.label)} ${shapesText(a.shapes)} ${a.ok ? verdictText('ok', style) : verdictText('FAILED', style)}`;
+  return `  ${forTerminal(a.label)} ${shapesText(a.shapes)} ${a.ok ? verdictText('ok', style) : verdictText('FAILED', style)}`;
 }
 
 export function formatCheckHeader(model: string | null, opset: number): string {
-  return `trt-node check: ${model ? safeText(model) : '(model from memory)'} (opset ${opset})`;
+  return `trt-node check: ${model ? forTerminal(model) : '(model from memory)'} (opset ${opset})`;
 }
 
 /** The last line: the verdict, which part failed (TensorRT import, export, numerics, cross-check), and the counts. */

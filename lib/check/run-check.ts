@@ -4,10 +4,10 @@
  * probes (SHAPE_NOT_DYNAMIC), or, when a cross-check is asked for (sweep, probes, a TensorRT engine), the sweep of
  * the dynamic range. One JSON-able report; formatCheckReport() renders it for people.
  */
-import { AbortError, InvalidTypeError } from '../errors';
+import { AbortError, InvalidTypeError, InvalidValueError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import { planProbes, requestedBaseline } from '../pipeline/plan';
-import { feedInputs, type Probe, type ProfileSource } from '../pipeline/probes';
+import { feedInputs, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
 import { runnerSpecs, setUpRuns } from '../pipeline/setup';
 import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
@@ -18,7 +18,7 @@ import { displayPath, loadSamples, type Sample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
 import { disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
-import { writeNpz } from '../tensor/npz';
+import { unsafeArrayName, writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import type { OptimizationProfile } from '../trt/profiles';
 import { checkOutputFile } from '../util/atomic-write';
@@ -239,9 +239,16 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
       ],
     });
   }
+  // An output whose name cannot be an .npz entry ('../x', a NUL) would fail the save after the whole run: say so now.
+  if (options.saveOutputs) {
+    for (const o of summary.outputs) {
+      const why = unsafeArrayName(o.name);
+      if (why) throw new InvalidValueError('options.saveOutputs', 'outputs whose names can be .npz entries', o.name, `It cannot name an array of the .npz: ${why}. Rename the output (output_names in torch.onnx.export) to save it`);
+    }
+  }
   const g = indexGraph(summary);
   const inputs = feedInputs(summary);
-  const samples = await loadSamples(options.samples ?? [], 'options.samples');
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
   for (const b of options.bounds ?? []) validateShapeSet(inputs, b.shapes, b.label, false);
 
   // Requested probes first: they validate what the caller gave before any runner is created.
@@ -250,6 +257,11 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   const requested: Probe[] = [...sampleProbes(summary, samples, givenProfiles, label), ...shapeSetProbes(summary, options.shapes ?? [], givenProfiles, '--shapes')];
   // Nothing asked: one run at the model's own or default sizes, unless a cross-check sweeps (or probes) anyway.
   if (requested.length === 0 && !crossChecking) requested.push(defaultProbe(summary, givenProfiles));
+  // Sizes no machine here could hold are a usage error before anything is read or generated (a mistyped shape).
+  for (const p of requested) {
+    const over = p.kind === 'sample' ? undefined : probeOverBudget(summary, p, common.maxTensorBytes, p.kind === 'given' ? '--shapes' : 'the model shapes');
+    if (over) throw over;
+  }
 
   // What the caller asked for (not the sizes check made up): checked against fixed dims, and a parameter-like
   // input the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error.
@@ -270,7 +282,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   if (options.runners && withReference && !specs.some((s) => (s as { kind?: string }).kind === 'reference')) specs.unshift({ kind: 'reference' });
   const { runners, sweep } = blocked
     ? { runners: [], sweep: { profiles: givenProfiles, source: 'given' as const, probes: [], skipped: [] } }
-    : await setUpRuns(summary, modelPath, specs, samples, { ...options, sweep: crossChecking });
+    : await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, sweep: crossChecking });
   try {
     const { profiles, source } = sweep;
     options.onStart?.({

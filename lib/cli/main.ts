@@ -12,7 +12,6 @@
 import { Command, CommanderError } from 'commander';
 import type { ErrorCode } from '../errors';
 import { TrtNodeError } from '../errors';
-import { safeText } from '../report/style';
 import { defineBench } from './commands/bench';
 import { defineBuild } from './commands/build';
 import { defineCheck } from './commands/check';
@@ -23,6 +22,7 @@ import { normalizeJsonArgs } from './options';
 import { createContext, type CliContext } from './output';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { forTerminal } from '../util/terminal';
 
 export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
@@ -54,6 +54,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_TRT_NODE_SHAPE',
   'ERR_TRT_NODE_TENSORRT_UNAVAILABLE',
   'ERR_TRT_NODE_ADDON_LOAD',
+  'ERR_TRT_NODE_MEMORY_BUDGET',
   'ERR_TRT_NODE_UNSUPPORTED_OPTION',
   'ERR_TRT_NODE_USAGE',
 ]);
@@ -93,7 +94,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return EXIT_INTERRUPTED;
     }
     if (err instanceof TrtNodeError) {
-      ctx.err(`trt-node: error [${err.code}]: ${safeText(err.message)}\n`);
+      ctx.err(`trt-node: error [${err.code}]: ${forTerminal(err.message, { multiline: true })}\n`);
       return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
     }
     ctx.err(`trt-node: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -2,8 +2,16 @@
  * The comparator: numpy.allclose semantics per element (|actual − expected| ≤ atol + rtol·|expected|) and every
  * statistic in one pass over the data, with no allocation per element (large outputs are compared at memory speed;
  * `npm run bench:compare` prints the figure).
+ *
+ * Integers and bool compare exactly. int64 and uint64 are compared and measured in BigInt (a double cannot tell
+ * 2^53 from 2^53 + 1, so a mismatch there would report a max abs error of 0); their worst element's values are
+ * reported exactly (as decimal strings beyond 2^53). Strings compare exactly and have no numeric statistics.
  */
+import { InvalidValueError } from '../errors';
 import type { TensorLike } from '../tensor/types';
+import { own } from '../util/names';
+import { forTerminal } from '../util/terminal';
+import * as v from '../validate';
 import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceDtype, toleranceFor } from './tolerances';
 import type { ErrorHistogram, OutputComparison } from './types';
 import { compareUnordered, explainRowOrder } from './unordered';
@@ -64,8 +72,12 @@ function halfToFloatTable(): Float32Array {
   return t;
 }
 
-/** Element values as numbers: float arrays as they are, float16 decoded, int64 as the nearest number. */
+/**
+ * Element values as numbers: numeric arrays as they are, float16 decoded, int64/uint64 as the nearest number.
+ * @throws InvalidValueError for a string tensor (it has no numeric values).
+ */
 export function numericValues(t: TensorLike): ArrayLike<number> {
+  if (t.type === 'string') throw new InvalidValueError('tensor', 'a numeric tensor', 'a string tensor', 'String tensors have no numeric values');
   if (t.type === 'float16') {
     const table = halfToFloatTable();
     const bits = t.data as Uint16Array;
@@ -73,7 +85,7 @@ export function numericValues(t: TensorLike): ArrayLike<number> {
     for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]];
     return out;
   }
-  if (t.data instanceof BigInt64Array) return Float64Array.from(t.data, Number);
+  if (t.type === 'int64' || t.type === 'uint64') return Float64Array.from(t.data as BigInt64Array | BigUint64Array, Number);
   return t.data as ArrayLike<number>;
 }
 
@@ -89,13 +101,14 @@ export function coordsOf(index: number, dims: readonly number[]): number[] {
   return coords;
 }
 
-function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string): OutputComparison {
+/** A result without numeric statistics: a failure before values were compared, or a string comparison. */
+function withoutStatistics(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string | undefined): OutputComparison {
   return {
     output,
     dtype: actual?.type ?? null,
     dims: actual ? [...actual.dims] : null,
-    pass: false,
-    problem,
+    pass: problem === undefined,
+    ...(problem !== undefined ? { problem } : {}),
     atol: tol.atol,
     rtol: tol.rtol,
     maxAbsError: null,
@@ -108,12 +121,16 @@ function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, 
   };
 }
 
+function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, problem: string): OutputComparison {
+  return withoutStatistics(output, actual, tol, problem);
+}
+
 const isFloat = (type: string) => type in DEFAULT_TOLERANCES;
 
-/** Integers and bool: exact, element by element (int64 compared as bigint, no rounding). */
+/** Integers and bool (not 64-bit): exact, element by element. */
 function exactMismatches(a: TensorLike, e: TensorLike): { failing: number; worst: number } {
-  const x = a.data as ArrayLike<number | bigint>;
-  const y = e.data as ArrayLike<number | bigint>;
+  const x = a.data as ArrayLike<number>;
+  const y = e.data as ArrayLike<number>;
   let failing = 0;
   let worst = -1;
   for (let i = 0; i < y.length; i++) {
@@ -123,6 +140,11 @@ function exactMismatches(a: TensorLike, e: TensorLike): { failing: number; worst
     }
   }
   return { failing, worst };
+}
+
+/** An exact integer for a report: a number when a double holds it exactly, else its decimal string. */
+function exactValue(b: bigint): number | string {
+  return b >= -BigInt(Number.MAX_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b.toString();
 }
 
 interface Accumulated {
@@ -196,6 +218,73 @@ function accumulate(a: ArrayLike<number>, e: ArrayLike<number>, atol: number, rt
   return { failing, worst, maxAbs, maxRel, sumAbs, sumSq, dot, normA, normE, zeros, nonFinite, counts };
 }
 
+/**
+ * The pass for int64/uint64, in BigInt: the verdict is exact equality, the largest difference and its element are
+ * exact; means, RMS, relative error and the histogram use the differences as doubles (exact below 2^53).
+ */
+function accumulateBigInt(a: ArrayLike<bigint>, e: ArrayLike<bigint>): Accumulated & { maxAbsExact: bigint } {
+  const counts = new Float64Array(LAST_BIN + 1);
+  let failing = 0;
+  let worst = -1;
+  let maxAbsExact = 0n;
+  let maxRel = 0;
+  let sumAbs = 0;
+  let sumSq = 0;
+  let dot = 0;
+  let normA = 0;
+  let normE = 0;
+  let zeros = 0;
+  for (let i = 0; i < e.length; i++) {
+    const x = a[i];
+    const y = e[i];
+    const d = x > y ? x - y : y - x;
+    const xn = Number(x);
+    const yn = Number(y);
+    dot += xn * yn;
+    normA += xn * xn;
+    normE += yn * yn;
+    if (d === 0n) {
+      zeros++;
+      continue;
+    }
+    failing++;
+    if (d > maxAbsExact) {
+      maxAbsExact = d;
+      worst = i;
+    }
+    const dn = Number(d);
+    if (yn !== 0) maxRel = Math.max(maxRel, dn / Math.abs(yn));
+    sumAbs += dn;
+    sumSq += dn * dn;
+    counts[binOf(dn)]++;
+  }
+  if (worst < 0 && e.length > 0) worst = 0;
+  return { failing, worst, maxAbs: Number(maxAbsExact), maxAbsExact, maxRel, sumAbs, sumSq, dot, normA, normE, zeros, nonFinite: 0, counts };
+}
+
+/** Strings: exact, element by element; no numeric statistics. */
+function compareStrings(output: string, a: readonly string[], e: readonly string[], actual: TensorLike, tol: Tolerance): OutputComparison {
+  let failing = 0;
+  let first = -1;
+  for (let i = 0; i < e.length; i++) {
+    if (a[i] !== e[i]) {
+      failing++;
+      if (first < 0) first = i;
+    }
+  }
+  const n = e.length;
+  const shown = (s: string) => forTerminal(JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s));
+  const problem = failing
+    ? `${failing} of ${n} strings differ; the first at [${coordsOf(first, actual.dims).join(', ')}]: ${shown(a[first])}, expected ${shown(e[first])}`
+    : undefined;
+  return {
+    ...withoutStatistics(output, actual, tol, problem),
+    failingCount: failing,
+    failingFraction: n ? failing / n : 0,
+    ...(first >= 0 ? { worst: { index: first, coords: coordsOf(first, actual.dims), actual: a[first], expected: e[first] } } : {}),
+  };
+}
+
 // Run every path of the pass once at load, on tiny arrays: code after the loop otherwise has no type feedback
 // when V8 first optimizes the loop (on-stack, in a large call) and deoptimizes on every later call (~2x slower).
 for (const make of [Float32Array.from.bind(Float32Array), Float64Array.from.bind(Float64Array)]) {
@@ -205,13 +294,32 @@ for (const make of [Float32Array.from.bind(Float32Array), Float64Array.from.bind
   accumulate(x, y, 1e-4, 1e-3, false);
 }
 
-/** Compares one output with its expected value. Never throws: mismatched dims or dtypes are a failed result. */
+/** Validates compare options (tolerances: finite numbers ≥ 0; equalNan: a boolean). */
+function validateOptions(options: unknown): CompareOptions {
+  const o = v.options<CompareOptions>(options);
+  return {
+    ...(o.tolerance !== undefined ? { tolerance: v.toleranceOverrides(o.tolerance, 'options.tolerance') } : {}),
+    ...(o.equalNan !== undefined ? { equalNan: v.boolean(o.equalNan, 'options.equalNan') } : {}),
+    ...(o.unordered !== undefined ? { unordered: v.arrayOf(o.unordered, 'options.unordered', v.string) } : {}),
+  };
+}
+
+/**
+ * Compares one output with its expected value. Mismatched dims or dtypes, or a missing tensor, are a failed result.
+ * @throws InvalidTypeError / InvalidValueError for bad options (a NaN, negative or string tolerance) or a value
+ *   that is not a tensor: those are the caller's mistakes, not results.
+ */
 export function compareTensors(
   output: string,
   actual: TensorLike | undefined,
   expected: TensorLike | undefined,
   options: CompareOptions = {},
 ): OutputComparison {
+  v.string(output, 'output');
+  return compareValidated(output, actual === undefined ? undefined : v.tensor(actual, 'actual'), expected === undefined ? undefined : v.tensor(expected, 'expected'), validateOptions(options));
+}
+
+function compareValidated(output: string, actual: TensorLike | undefined, expected: TensorLike | undefined, options: CompareOptions): OutputComparison {
   if (options.unordered?.includes(output)) return compareUnordered(output, actual, expected, options);
   const dtype = toleranceDtype(actual?.type, expected?.type);
   const tol = toleranceFor(output, dtype, options.tolerance);
@@ -224,20 +332,35 @@ export function compareTensors(
   if (actual.type !== expected.type && !(isFloat(actual.type) && isFloat(expected.type))) {
     return failed(output, actual, tol, `dtype ${actual.type} differs from the expected ${expected.type}`);
   }
-  const a = numericValues(actual);
-  const e = numericValues(expected);
-  const n = e.length;
+  if (actual.type === 'string') return compareStrings(output, actual.data as string[], expected.data as string[], actual, tol);
+  const n = expected.data.length;
   const { atol, rtol } = tol;
-  const st = accumulate(a, e, atol, rtol, options.equalNan ?? true);
-  let { failing, worst } = st;
+  const wide = actual.type === 'int64' || actual.type === 'uint64';
+  let worstValues: { actual: number | string; expected: number | string } | undefined;
+  let st: Accumulated;
+  let failing: number;
+  let worst: number;
+  if (wide) {
+    const x = actual.data as ArrayLike<bigint>;
+    const y = expected.data as ArrayLike<bigint>;
+    st = accumulateBigInt(x, y);
+    ({ failing, worst } = st);
+    if (worst >= 0) worstValues = { actual: exactValue(x[worst]), expected: exactValue(y[worst]) };
+  } else {
+    const a = numericValues(actual);
+    const e = numericValues(expected);
+    st = accumulate(a, e, atol, rtol, options.equalNan ?? true);
+    ({ failing, worst } = st);
+    if (!isFloat(dtype)) {
+      // Exact types: the verdict comes from exact equality, the statistics from the numeric pass above.
+      const exact = exactMismatches(actual, expected);
+      failing = exact.failing;
+      if (failing > 0 && st.maxAbs === 0) worst = exact.worst;
+    }
+    if (worst >= 0) worstValues = { actual: a[worst], expected: e[worst] };
+  }
   const { maxAbs, maxRel, sumAbs, sumSq, dot, normA, normE, zeros, nonFinite } = st;
   const counts = Array.from(st.counts);
-  if (!isFloat(dtype)) {
-    // Exact types: the verdict comes from exact equality, the statistics from the numeric pass above.
-    const exact = exactMismatches(actual, expected);
-    failing = exact.failing;
-    if (failing > 0 && maxAbs === 0) worst = exact.worst;
-  }
   const finite = n - nonFinite;
   const histogram: ErrorHistogram = { edges: [...HISTOGRAM_EDGES], counts, zeros, nonFinite };
   const result: OutputComparison = {
@@ -254,18 +377,28 @@ export function compareTensors(
     cosineSimilarity: normA > 0 && normE > 0 ? dot / Math.sqrt(normA * normE) : null,
     failingCount: failing,
     failingFraction: n ? failing / n : 0,
-    ...(worst >= 0 ? { worst: { index: worst, coords: coordsOf(worst, actual.dims), actual: a[worst], expected: e[worst] } } : {}),
+    ...(worstValues ? { worst: { index: worst, coords: coordsOf(worst, actual.dims), ...worstValues } } : {}),
     histogram,
   };
   // A failure that is the same rows in another order (NMS, TopK) says so.
   return result.pass ? result : explainRowOrder(result, actual, expected, options);
 }
 
-/** Compares every expected output (and reports outputs the run lacks). */
+/**
+ * Compares every expected output (and reports outputs the run lacks). Records may be plain or null-prototype
+ * objects: names are looked up as own entries only, so outputs called `toString` or `__proto__` compare like any.
+ * @throws InvalidTypeError / InvalidValueError for bad options or records (see compareTensors).
+ */
 export function compareOutputs(
-  actual: Record<string, TensorLike>,
-  expected: Record<string, TensorLike>,
+  actual: Readonly<Record<string, TensorLike>>,
+  expected: Readonly<Record<string, TensorLike>>,
   options: CompareOptions = {},
 ): OutputComparison[] {
-  return Object.keys(expected).map((name) => compareTensors(name, actual[name], expected[name], options));
+  v.object(actual, 'actual', 'an object of tensors by output name');
+  v.object(expected, 'expected', 'an object of tensors by output name');
+  const valid = validateOptions(options);
+  return Object.keys(expected).map((name) => {
+    const a = own(actual, name);
+    return compareValidated(name, a === undefined ? undefined : v.tensor(a, `actual["${name}"]`), v.tensor(own(expected, name), `expected["${name}"]`), valid);
+  });
 }

@@ -11,6 +11,8 @@
  * | integers, bool    | 0     | 0     | compared exactly                                                       |
  */
 import { InvalidValueError } from '../errors';
+import { namedRecord, own } from '../util/names';
+import * as v from '../validate';
 
 export interface Tolerance {
   atol: number;
@@ -46,12 +48,13 @@ export function toleranceDtype(actual: string | undefined, expected: string | un
 
 /** The tolerance for one output: per-output override, else global override, else the dtype's default. */
 export function toleranceFor(output: string, dtype: string, overrides: ToleranceOverrides = {}): Tolerance {
+  v.options(overrides, 'overrides');
   const base = DEFAULT_TOLERANCES[dtype] ?? EXACT;
   if (!(dtype in DEFAULT_TOLERANCES)) return EXACT; // integers and bool compare exactly, whatever was asked
-  const own = overrides.perOutput?.[output] ?? {};
+  const mine = own(overrides.perOutput, output) ?? {};
   return {
-    atol: own.atol ?? overrides.atol ?? base.atol,
-    rtol: own.rtol ?? overrides.rtol ?? base.rtol,
+    atol: mine.atol ?? overrides.atol ?? base.atol,
+    rtol: mine.rtol ?? overrides.rtol ?? base.rtol,
   };
 }
 
@@ -60,7 +63,8 @@ export function toleranceFor(output: string, dtype: string, overrides: Tolerance
  * ('1e-4,output:1e-3'). Output names may contain ':' (the value is after the last one).
  */
 export function parseTolerance(option: '--atol' | '--rtol', text: string): { global?: number; perOutput: Record<string, number> } {
-  const result: { global?: number; perOutput: Record<string, number> } = { perOutput: {} };
+  v.string(text, option);
+  const result: { global?: number; perOutput: Record<string, number> } = { perOutput: namedRecord() };
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new InvalidValueError(option, "a number like 1e-4, or 'output:1e-3'", text);
   for (const item of items) {
@@ -87,24 +91,18 @@ export function toleranceOverrides(
   atol?: { global?: number; perOutput: Record<string, number> },
   rtol?: { global?: number; perOutput: Record<string, number> },
 ): ToleranceOverrides {
-  const perOutput: Record<string, { atol?: number; rtol?: number }> = {};
-  for (const [n, v] of Object.entries(atol?.perOutput ?? {})) perOutput[n] = { ...perOutput[n], atol: v };
-  for (const [n, v] of Object.entries(rtol?.perOutput ?? {})) perOutput[n] = { ...perOutput[n], rtol: v };
+  v.options(atol, 'atol');
+  v.options(rtol, 'rtol');
+  const perOutput = namedRecord<{ atol?: number; rtol?: number }>();
+  for (const [n, value] of Object.entries(atol?.perOutput ?? {})) perOutput[n] = { ...own(perOutput, n), atol: value };
+  for (const [n, value] of Object.entries(rtol?.perOutput ?? {})) perOutput[n] = { ...own(perOutput, n), rtol: value };
   return { atol: atol?.global, rtol: rtol?.global, perOutput };
 }
 
-/** Checks tolerance overrides given through the API (the CLI's come through parseTolerance). */
+/**
+ * Checks tolerance overrides given through the API (the CLI's come through parseTolerance): lib/validate's
+ * toleranceOverrides, kept under this name for its callers.
+ */
 export function validateToleranceOverrides(t: ToleranceOverrides | undefined, parameter = 'tolerance'): void {
-  if (t === undefined) return;
-  const check = (name: string, v: unknown) => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-      throw new InvalidValueError(name, 'a finite number ≥ 0', v);
-    }
-  };
-  check(`${parameter}.atol`, t.atol);
-  check(`${parameter}.rtol`, t.rtol);
-  for (const [output, o] of Object.entries(t.perOutput ?? {})) {
-    check(`${parameter}.perOutput["${output}"].atol`, o.atol);
-    check(`${parameter}.perOutput["${output}"].rtol`, o.rtol);
-  }
+  if (t !== undefined) v.toleranceOverrides(t, parameter);
 }

@@ -41,8 +41,11 @@ export interface OutputComparison {
   /** Elements outside tolerance, and their fraction (0..1) of all elements. */
   failingCount: number | null;
   failingFraction: number | null;
-  /** Flat index and coordinates of the largest absolute error. */
-  worst?: { index: number; coords: number[]; actual: number; expected: number };
+  /**
+   * Flat index and coordinates of the largest absolute error (strings: the first mismatch), with both values:
+   * numbers, exact decimal strings for int64/uint64 beyond 2^53, the strings themselves for string tensors.
+   */
+  worst?: { index: number; coords: number[]; actual: number | string; expected: number | string };
   histogram?: ErrorHistogram;
   /** 'unordered' when the output was compared ignoring its row order (CompareOptions.unordered). */
   order?: 'unordered';

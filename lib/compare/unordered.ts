@@ -9,7 +9,7 @@
  * same in another order, or how many match.
  */
 import type { TensorLike } from '../tensor/types';
-import { ARRAY_CLASS } from '../tensor/types';
+import { ARRAY_CLASS, type NumericTensorData, type NumericTensorType } from '../tensor/types';
 import { compareTensors, numericValues } from './compare';
 import type { CompareOptions } from './compare';
 import { DEFAULT_TOLERANCES } from './tolerances';
@@ -33,7 +33,8 @@ function sameRowShape(a: TensorLike, e: TensorLike): boolean {
  * -1. Undefined when the tensors have no comparable rows (rank 0, other row shapes or types, too large).
  */
 export function matchRows(actual: TensorLike, expected: TensorLike, tol: Tol): { pairs: Int32Array; match: RowMatch } | undefined {
-  if (!sameRowShape(actual, expected)) return undefined;
+  // Strings have no numeric order to search by: not matched row by row (they compare element by element).
+  if (!sameRowShape(actual, expected) || actual.type === 'string' || expected.type === 'string') return undefined;
   const isFloat = expected.type in DEFAULT_TOLERANCES && actual.type in DEFAULT_TOLERANCES;
   if (!isFloat && actual.type !== expected.type) return undefined;
   const nA = actual.dims[0];
@@ -124,7 +125,7 @@ function alignRows(actual: TensorLike, pairs: Int32Array): TensorLike {
   const rest = Array.from({ length: actual.dims[0] }, (_, j) => j).filter((j) => !taken[j]);
   const orderOut = Array.from(pairs, (j) => (j >= 0 ? j : rest.shift()!)).concat(rest);
   const src = actual.data as unknown as { subarray(a: number, b: number): ArrayLike<number | bigint> };
-  const out = new ARRAY_CLASS[actual.type](new ArrayBuffer(actual.data.byteLength));
+  const out = new ARRAY_CLASS[actual.type as NumericTensorType](new ArrayBuffer((actual.data as NumericTensorData).byteLength));
   (orderOut.slice(0, actual.dims[0]) as number[]).forEach((j, i) => (out as unknown as { set(v: ArrayLike<number | bigint>, at: number): void }).set(src.subarray(j * len, (j + 1) * len), i * len));
   return { type: actual.type, dims: actual.dims, data: out };
 }

@@ -90,11 +90,11 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
   const summary = await loadModelArgument(model);
   const modelPath = typeof model === 'string' ? model : summary.file;
   const common = commonRunOptions(summary, options, 'options');
-  const samples = await loadSamples(options.samples ?? [], 'options.samples');
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
   const inputs = feedInputs(summary);
 
   const specs = runnerSpecs(options, () => [...(samples.some((s) => s.reference) ? [{ kind: 'reference' as const }] : []), { kind: 'onnxruntime' as const }]);
-  const { runners, sweep } = await setUpRuns(summary, modelPath, specs, samples, { ...options, sweep: options.sweep !== false || options.probes !== undefined });
+  const { runners, sweep } = await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, sweep: options.sweep !== false || options.probes !== undefined });
   try {
     // Probes: samples first (they carry references), then the sweep or the given shapes, without repeats.
     const requested = sampleProbes(summary, samples, sweep.profiles, (i) => `options.samples[${i}]`);

@@ -3,6 +3,8 @@
  * (safe to switch on; the message is for people and may change). Wrong types and out-of-range values use the
  * subclasses below, whose `name` reads TypeError / RangeError as sharp and onnxruntime do.
  */
+import { forTerminal } from '../util/terminal';
+
 export type ErrorCode =
   | 'ERR_TRT_NODE_INVALID_TYPE'
   | 'ERR_TRT_NODE_INVALID_VALUE'
@@ -20,7 +22,8 @@ export type ErrorCode =
   | 'ERR_TRT_NODE_ENGINE'
   | 'ERR_TRT_NODE_DISPOSED'
   | 'ERR_TRT_NODE_ABORTED'
-  | 'ERR_TRT_NODE_USAGE';
+  | 'ERR_TRT_NODE_USAGE'
+  | 'ERR_TRT_NODE_MEMORY_BUDGET';
 
 export class TrtNodeError extends Error {
   readonly code: ErrorCode;
@@ -62,7 +65,7 @@ export class InvalidValueError extends TrtNodeError {
 /** A file that cannot be read or written (missing, unreadable, not the expected kind). */
 export class FileError extends TrtNodeError {
   constructor(file: string, what: string, options?: { cause?: unknown }) {
-    super('ERR_TRT_NODE_FILE', `${file}: ${what}`, { file }, options);
+    super('ERR_TRT_NODE_FILE', `${forTerminal(file)}: ${what}`, { file }, options);
     this.name = 'FileError';
   }
 }
@@ -70,7 +73,7 @@ export class FileError extends TrtNodeError {
 /** An ONNX model that is not well-formed protobuf or breaks the ONNX format's rules. */
 export class OnnxFormatError extends TrtNodeError {
   constructor(file: string, what: string, details: Record<string, unknown> = {}) {
-    super('ERR_TRT_NODE_ONNX_FORMAT', `${file}: ${what}`, { file, ...details });
+    super('ERR_TRT_NODE_ONNX_FORMAT', `${forTerminal(file)}: ${what}`, { file, ...details });
     this.name = 'OnnxFormatError';
   }
 }
@@ -78,8 +81,20 @@ export class OnnxFormatError extends TrtNodeError {
 /** A .npy/.npz file that is malformed or holds what trt-node cannot read (Fortran order, objects, ...). */
 export class NpyFormatError extends TrtNodeError {
   constructor(file: string, what: string, details: Record<string, unknown> = {}) {
-    super('ERR_TRT_NODE_NPY_FORMAT', `${file}: ${what}`, { file, ...details });
+    super('ERR_TRT_NODE_NPY_FORMAT', `${forTerminal(file)}: ${what}`, { file, ...details });
     this.name = 'NpyFormatError';
+  }
+}
+
+/**
+ * Data that would take more memory than the budget allows (lib/util/budget.ts): an .npz entry, a generated input.
+ * Raised before anything is allocated; the message names the file, array or input, the bytes, the budget and the
+ * option that raises it.
+ */
+export class MemoryBudgetError extends TrtNodeError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_MEMORY_BUDGET', message, details);
+    this.name = 'MemoryBudgetError';
   }
 }
 
@@ -104,11 +119,14 @@ export class AbortError extends TrtNodeError {
   }
 }
 
-/** A short, safe description of a received value for error messages. */
+/**
+ * A short, safe description of a received value for error messages. Strings are quoted as JSON and escaped for the
+ * terminal (JSON leaves C1 and bidi controls raw): a received value may come from a model or a file.
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return forTerminal(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength}`;

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileError, OnnxFormatError } from '../errors';
+import { forTerminal } from '../util/terminal';
 import type { ExternalDataRef } from './types';
 import type { RawExternalRef } from './walk';
 
@@ -19,7 +20,7 @@ function escapes(rel: string): boolean {
 export function resolveLocation(label: string, baseDir: string, tensor: string, location: string): string {
   const details = { tensor, location };
   const bad = (what: string): never => {
-    throw new OnnxFormatError(label, `tensor "${tensor}": external data location "${location}" ${what}`, details);
+    throw new OnnxFormatError(label, `tensor "${forTerminal(tensor)}": external data location "${forTerminal(location)}" ${what}`, details);
   };
   if (location.includes('\0')) bad('contains a NUL character');
   if (path.posix.isAbsolute(location) || path.win32.isAbsolute(location)) {
@@ -64,16 +65,16 @@ function checkAgainstFile(
   if (!facts) {
     throw new FileError(
       file,
-      `external data file of tensor "${first.tensor}" (location "${first.location}") in model ${label} does not exist; copy it next to the model`,
+      `external data file of tensor "${forTerminal(first.tensor)}" (location "${forTerminal(first.location)}") in model ${label} does not exist; copy it next to the model`,
     );
   }
   if (!facts.isFile) {
-    throw new FileError(file, `external data of tensor "${first.tensor}" in model ${label} is not a regular file`);
+    throw new FileError(file, `external data of tensor "${forTerminal(first.tensor)}" in model ${label} is not a regular file`);
   }
   if (escapes(path.relative(realBase, facts.realPath))) {
     throw new OnnxFormatError(
       label,
-      `tensor "${first.tensor}": external data location "${first.location}" leads through a symbolic link to ${facts.realPath}, outside the model's folder`,
+      `tensor "${forTerminal(first.tensor)}": external data location "${forTerminal(first.location)}" leads through a symbolic link to ${forTerminal(facts.realPath)}, outside the model's folder`,
       { tensor: first.tensor, location: first.location },
     );
   }
@@ -82,7 +83,7 @@ function checkAgainstFile(
     if (ref.offset > facts.size || end > facts.size) {
       throw new OnnxFormatError(
         label,
-        `tensor "${ref.tensor}": external data bytes ${ref.offset}..${end} lie beyond the end of ${file} (${facts.size} bytes)`,
+        `tensor "${forTerminal(ref.tensor)}": external data bytes ${ref.offset}..${end} lie beyond the end of ${forTerminal(file)} (${facts.size} bytes)`,
         { tensor: ref.tensor, location: ref.location },
       );
     }

@@ -5,6 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { DEFAULT_MAX_TENSOR_BYTES, formatByteSize } from '../util/budget';
+import { readStreamed, readStreamedSync } from '../util/read-file';
+import * as v from '../validate';
 import { checkFiles, checkFilesSync, resolveAll } from './external-data';
 import { WalkContext } from './protowire';
 import { ReadStats, bytesReader, fileReaderAsync, fileReaderSync, runAsync, runSync } from './source';
@@ -32,9 +35,32 @@ export interface ReadModelOptions {
 function validateSource(source: unknown): asserts source is string | Uint8Array {
   if (typeof source === 'string') {
     if (source === '') throw new InvalidValueError('source', 'a path to an .onnx file', source);
+    v.filePath(source, 'source');
     return;
   }
   if (!(source instanceof Uint8Array)) throw new InvalidTypeError('source', 'a path string or a Uint8Array', source);
+}
+
+function validateOptions(options: unknown): ReadModelOptions {
+  const o = v.options<ReadModelOptions>(options);
+  v.optional(v.filePath)(o.baseDir, 'options.baseDir');
+  v.optional(v.boolean)(o.checkExternalData, 'options.checkExternalData');
+  if (o.stats !== undefined) {
+    const st = v.object(o.stats, 'options.stats', 'an object { bytesRead, reads } to fill');
+    v.safeInteger(st.bytesRead, 'options.stats.bytesRead', { min: 0 });
+    v.safeInteger(st.reads, 'options.stats.reads', { min: 0 });
+  }
+  return o;
+}
+
+/**
+ * A model from a pipe or a device (`/dev/stdin`, `<(cat m.onnx)`): its stat size is 0, so it is read to its end
+ * into memory, up to the memory budget, and summarised from the bytes.
+ */
+const STREAM_LIMIT = DEFAULT_MAX_TENSOR_BYTES;
+function streamTooLarge(file: string) {
+  return (bytes: number) =>
+    new FileError(file, `is a pipe or device that delivered more than ${formatByteSize(STREAM_LIMIT)} (${bytes} bytes so far); save the model to a file and give its path`);
 }
 
 function openError(file: string, err: unknown): FileError {
@@ -75,6 +101,7 @@ function assemble(walk: ModelWalk, file: string | null, fileBytes: number, exter
     nodes: g.nodes,
     nodeCounts: countNodes(g.nodes),
     initializers: { count: g.initializers.length, totalBytes, dtypes, list: g.initializers },
+    functions: walk.functions,
     externalData,
   };
 }
@@ -90,6 +117,11 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
   return { file, label, baseDir, check, stats };
 }
 
+/** The walk of a model held in memory (given as bytes, or read whole from a pipe). */
+function walkBytes(bytes: Uint8Array, p: ReturnType<typeof plan>): { walk: ModelWalk; size: number } {
+  return { walk: runSync(walkModel(new WalkContext(p.label, bytes.length)), bytesReader(bytes, p.stats)), size: bytes.length };
+}
+
 /**
  * Summarises an ONNX model: IR version, producer, opsets, inputs/outputs with dims, nodes and op counts,
  * initializers (count, bytes, dtypes), external-data references, value_info shapes. Weight bytes are never read.
@@ -100,7 +132,7 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
  */
 export async function readModel(source: string | Uint8Array, options: ReadModelOptions = {}): Promise<ModelSummary> {
   validateSource(source);
-  const p = plan(source, options);
+  const p = plan(source, validateOptions(options));
   let walk: ModelWalk;
   let size: number;
   if (typeof source === 'string') {
@@ -110,15 +142,21 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
     try {
       const st = await handle.stat();
       if (st.isDirectory()) throw openError(source, Object.assign(new Error('directory'), { code: 'EISDIR' }));
-      size = st.size;
-      const ctx = new WalkContext(p.label, size);
-      walk = await runAsync(walkModel(ctx), fileReaderAsync(handle, ctx, p.stats));
+      if (!st.isFile()) {
+        const bytes = await readStreamed(handle, STREAM_LIMIT, streamTooLarge(source)).catch((err: unknown) => {
+          throw err instanceof FileError ? err : openError(source, err);
+        });
+        ({ walk, size } = walkBytes(bytes, p));
+      } else {
+        size = st.size;
+        const ctx = new WalkContext(p.label, size);
+        walk = await runAsync(walkModel(ctx), fileReaderAsync(handle, ctx, p.stats));
+      }
     } finally {
       await handle.close();
     }
   } else {
-    size = source.length;
-    walk = runSync(walkModel(new WalkContext(p.label, size)), bytesReader(source, p.stats));
+    ({ walk, size } = walkBytes(source, p));
   }
   // Resolve (and check) external data first: a reference without a length takes the rest of its file.
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
@@ -129,7 +167,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
 /** readModel, synchronously (same result and errors). */
 export function readModelSync(source: string | Uint8Array, options: ReadModelOptions = {}): ModelSummary {
   validateSource(source);
-  const p = plan(source, options);
+  const p = plan(source, validateOptions(options));
   let walk: ModelWalk;
   let size: number;
   if (typeof source === 'string') {
@@ -142,15 +180,24 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
     try {
       const st = fs.fstatSync(fd);
       if (st.isDirectory()) throw openError(source, Object.assign(new Error('directory'), { code: 'EISDIR' }));
-      size = st.size;
-      const ctx = new WalkContext(p.label, size);
-      walk = runSync(walkModel(ctx), fileReaderSync(fd, ctx, p.stats));
+      if (!st.isFile()) {
+        let bytes: Uint8Array;
+        try {
+          bytes = readStreamedSync(fd, STREAM_LIMIT, streamTooLarge(source));
+        } catch (err) {
+          throw err instanceof FileError ? err : openError(source, err);
+        }
+        ({ walk, size } = walkBytes(bytes, p));
+      } else {
+        size = st.size;
+        const ctx = new WalkContext(p.label, size);
+        walk = runSync(walkModel(ctx), fileReaderSync(fd, ctx, p.stats));
+      }
     } finally {
       fs.closeSync(fd);
     }
   } else {
-    size = source.length;
-    walk = runSync(walkModel(new WalkContext(p.label, size)), bytesReader(source, p.stats));
+    ({ walk, size } = walkBytes(source, p));
   }
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
   if (p.check) checkFilesSync(p.label, p.baseDir, externalData, walk.externals);

@@ -1,7 +1,8 @@
 /**
  * The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto, IR version 10) that trt-node reads and writes,
- * as .proto text for protobufjs. Field numbers are ONNX's; fields we never look at (doc strings, training info,
- * model-local functions, quantization annotations) are left out, so protobufjs skips them as unknown fields.
+ * as .proto text for protobufjs. Field numbers are ONNX's; fields we never look at (doc strings, quantization
+ * annotations, a function's value_info) are left out, so protobufjs skips them as unknown fields. Model-local
+ * functions and training info are walked: their tensors may reference external data, which the reader must check.
  *
  * The reader (lib/onnx/reader.ts) decodes only small messages with these types; tests and the benchmark encode
  * whole models with them.
@@ -131,6 +132,23 @@ message GraphProto {
   repeated ValueInfoProto value_info = 13;
 }
 
+message FunctionProto {
+  optional string name = 1;
+  repeated string input = 4;
+  repeated string output = 5;
+  repeated string attribute = 6;
+  repeated AttributeProto attribute_proto = 11;
+  repeated NodeProto node = 7;
+  repeated OperatorSetIdProto opset_import = 9;
+  optional string domain = 10;
+  optional string overload = 13;
+}
+
+message TrainingInfoProto {
+  optional GraphProto initialization = 1;
+  optional GraphProto algorithm = 2;
+}
+
 message ModelProto {
   optional int64 ir_version = 1;
   repeated OperatorSetIdProto opset_import = 8;
@@ -141,6 +159,8 @@ message ModelProto {
   optional string doc_string = 6;
   optional GraphProto graph = 7;
   repeated StringStringEntryProto metadata_props = 14;
+  repeated TrainingInfoProto training_info = 20;
+  repeated FunctionProto functions = 25;
 }
 `;
 
@@ -166,7 +186,9 @@ export type OnnxMessageName =
   | 'TypeProto'
   | 'TensorShapeProto'
   | 'OperatorSetIdProto'
-  | 'StringStringEntryProto';
+  | 'StringStringEntryProto'
+  | 'FunctionProto'
+  | 'TrainingInfoProto';
 
 const types = new Map<OnnxMessageName, protobuf.Type>();
 

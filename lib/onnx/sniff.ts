@@ -23,15 +23,20 @@ export function sniffNonOnnx(head: Uint8Array): string | undefined {
 }
 
 /**
- * The start of the file when it reads as text (printable ASCII/UTF-8 and whitespace only), else undefined.
- * An ONNX model never does: it starts with the ir_version tag, byte 0x08.
+ * The start of the file when it reads as text (valid UTF-8 without control characters other than tab and line
+ * breaks), else undefined. Bytes ≥ 0x80 count as text only inside valid UTF-8 sequences: 0xFF bytes are binary.
+ * An ONNX model never reads as text: it starts with the ir_version tag, byte 0x08.
  */
 export function looksLikeText(head: Uint8Array): string | undefined {
   if (head.length === 0) return undefined;
-  for (const b of head) {
-    const printable = (b >= 0x20 && b !== 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
-    if (!printable) return undefined;
+  let decoded: string;
+  try {
+    // stream: a multi-byte character cut by the end of `head` is not an error.
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+  } catch {
+    return undefined;
   }
-  const start = new TextDecoder('utf-8').decode(head.subarray(0, 40));
-  return head.length > 40 ? `${start}...` : start;
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(decoded)) return undefined;
+  const chars = [...decoded];
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}...` : decoded;
 }

@@ -122,6 +122,19 @@ export interface ModelSummary {
     dtypes: Record<string, number>;
     list: TensorSummary[];
   };
-  /** Every tensor (initializers, Constant values, subgraphs) whose data lives in another file. */
+  /**
+   * Model-local functions (ModelProto.functions, IR ≥ 8): nodes whose domain and op type match one call it. Their
+   * nodes are not in `nodes`; their op counts are here.
+   */
+  functions: FunctionSummary[];
+  /** Every tensor (initializers, Constant values, subgraphs, functions, training info) whose data lives in another file. */
   externalData: ExternalDataRef[];
+}
+
+export interface FunctionSummary {
+  /** '' for the default ONNX domain. */
+  domain: string;
+  name: string;
+  nodeCount: number;
+  nodeCounts: NodeCount[];
 }

@@ -22,6 +22,7 @@ import { MAX_DECODED_ELEMENTS, MAX_DECODED_PAYLOAD_BYTES, decodeTensorValues, sh
 import type { AttributeValue, Dim, NodeCount, NodeSummary, SubgraphSummary, TensorSummary, ValueSummary } from './types';
 import { looksLikeText, sniffNonOnnx } from './sniff';
 import { OnnxFormatError } from '../errors';
+import { forTerminal } from '../util/terminal';
 
 /** An external-data reference as written in the model, before it is resolved against a folder. */
 export interface RawExternalRef {
@@ -42,6 +43,14 @@ export interface GraphWalk {
   valueInfo: ValueSummary[];
 }
 
+/** A model-local function (ModelProto.functions): called by nodes whose domain and op type are its own. */
+export interface FunctionWalk {
+  domain: string;
+  name: string;
+  nodeCount: number;
+  nodeCounts: NodeCount[];
+}
+
 export interface ModelWalk {
   irVersion: number;
   producerName: string;
@@ -50,6 +59,7 @@ export interface ModelWalk {
   modelVersion: number;
   opsets: { domain: string; version: number }[];
   graph: GraphWalk;
+  functions: FunctionWalk[];
   externals: RawExternalRef[];
 }
 
@@ -77,6 +87,12 @@ const T = {
   },
   get sparse() {
     return onnxType('SparseTensorProto');
+  },
+  get function() {
+    return onnxType('FunctionProto');
+  },
+  get trainingInfo() {
+    return onnxType('TrainingInfoProto');
   },
 };
 
@@ -152,7 +168,7 @@ function* walkTensor(st: State, f: FieldRef, depth: number, what: string): Walk<
   const dims = (h.dims as number[]) ?? [];
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw formatError(st.ctx, `${what} "${name}" has an invalid dimension ${d} in its shape [${dims.join(', ')}]`, f.start);
+      throw formatError(st.ctx, `${what} "${forTerminal(name)}" has an invalid dimension ${d} in its shape [${dims.join(', ')}]`, f.start);
     }
   }
   const count = dims.reduce((a, b) => a * b, 1);
@@ -167,7 +183,7 @@ function* walkTensor(st: State, f: FieldRef, depth: number, what: string): Walk<
     const entries = new Map(objects(h.external_data).map((e) => [text(e.key), text(e.value)]));
     const location = entries.get('location') ?? '';
     if (location === '') {
-      throw new OnnxFormatError(st.ctx.label, `tensor "${name}": stored as external data but no location is given`, { tensor: name });
+      throw new OnnxFormatError(st.ctx.label, `tensor "${forTerminal(name)}": stored as external data but no location is given`, { tensor: name });
     }
     const length = externalCount(st, entries, 'length', name, location);
     st.externals.push({ tensor: name, location, offset: externalCount(st, entries, 'offset', name, location) ?? 0, length, summary });
@@ -190,7 +206,7 @@ function externalCount(st: State, entries: Map<string, string>, key: string, ten
   const value = entries.get(key);
   if (value === undefined || value === '') return null;
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new OnnxFormatError(st.ctx.label, `tensor "${tensor}": external data ${key} "${value}" is not a non-negative integer`, {
+    throw new OnnxFormatError(st.ctx.label, `tensor "${forTerminal(tensor)}": external data ${key} "${forTerminal(value)}" is not a non-negative integer`, {
       tensor,
       location,
     });
@@ -432,15 +448,70 @@ function* walkGraph(st: State, start: number, end: number, depth: number, what: 
   };
 }
 
+interface FunctionState {
+  st: State;
+  depth: number;
+  what: string;
+  nodes: NodeSummary[];
+  attributes: number;
+}
+
+/**
+ * A function's nodes and attribute defaults are walked like a graph's: a Constant inside a function may carry
+ * external data (`location=/etc/passwd`), and the TensorRT build path relies on this reader's guard for it.
+ */
+const FUNCTION_HANDLERS: FieldHandlers<FunctionState> = {
+  7: function* (s, x) {
+    const i = s.nodes.length;
+    s.nodes.push(yield* walkNode(s.st, x, s.depth + 1, `${s.what}.node[${i}]`, i));
+    return false;
+  },
+  11: function* (s, x) {
+    yield* walkAttribute(s.st, x, s.depth + 1, `${s.what}.attribute_proto[${s.attributes++}]`);
+    return false;
+  },
+};
+
+function* walkFunction(st: State, f: FieldRef, depth: number, what: string): Walk<FunctionWalk> {
+  requireLen(st.ctx, f, what);
+  const s: FunctionState = { st, depth, what, nodes: [], attributes: 0 };
+  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.function, what, FUNCTION_HANDLERS, s);
+  return { domain: normaliseDomain(h.domain), name: text(h.name), nodeCount: s.nodes.length, nodeCounts: countNodes(s.nodes) };
+}
+
+/** TrainingInfoProto's graphs: walked for their tensors' external data only. */
+const TRAINING_HANDLERS: FieldHandlers<{ st: State; depth: number; what: string }> = {
+  1: function* (s, x) {
+    yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.initialization`);
+    return false;
+  },
+  2: function* (s, x) {
+    yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.algorithm`);
+    return false;
+  },
+};
+
 interface ModelState {
   st: State;
   graph?: GraphWalk;
+  functions: FunctionWalk[];
+  trainingInfos: number;
 }
 
 const MODEL_HANDLERS: FieldHandlers<ModelState> = {
   7: function* (s, x) {
     requireLen(s.st.ctx, x, 'model.graph');
     s.graph = yield* walkGraph(s.st, x.valueStart, x.end, 1, 'graph');
+    return false;
+  },
+  20: function* (s, x) {
+    const what = `training_info[${s.trainingInfos++}]`;
+    requireLen(s.st.ctx, x, what);
+    yield* walkMessage(s.st.ctx, x.valueStart, x.end, 1, T.trainingInfo, what, TRAINING_HANDLERS, { st: s.st, depth: 1, what });
+    return false;
+  },
+  25: function* (s, x) {
+    s.functions.push(yield* walkFunction(s.st, x, 1, `functions[${s.functions.length}]`));
     return false;
   },
 };
@@ -454,13 +525,13 @@ export function* walkModel(ctx: WalkContext): Walk<ModelWalk> {
   const headText = looksLikeText(head);
 
   const st: State = { ctx, externals: [] };
-  const ms: ModelState = { st };
+  const ms: ModelState = { st, functions: [], trainingInfos: 0 };
   let h: Record<string, unknown>;
   try {
     h = yield* walkMessage(ctx, 0, ctx.size, 0, T.model, 'model', MODEL_HANDLERS, ms);
   } catch (err) {
     if (err instanceof OnnxFormatError && headText) {
-      throw formatError(ctx, `not an ONNX model (the file looks like text: ${JSON.stringify(headText)}); ${err.message.slice(ctx.label.length + 2)}`);
+      throw formatError(ctx, `not an ONNX model (the file looks like text: ${forTerminal(JSON.stringify(headText))}); ${err.message.slice(ctx.label.length + 2)}`);
     }
     throw err;
   }
@@ -468,7 +539,7 @@ export function* walkModel(ctx: WalkContext): Walk<ModelWalk> {
   if (!graph) {
     throw formatError(
       ctx,
-      `not an ONNX model: no graph (ModelProto field 7) in ${ctx.size} bytes${headText ? ` (the file looks like text: ${JSON.stringify(headText)})` : ''}`,
+      `not an ONNX model: no graph (ModelProto field 7) in ${ctx.size} bytes${headText ? ` (the file looks like text: ${forTerminal(JSON.stringify(headText))})` : ''}`,
     );
   }
   if (h.ir_version === undefined) {
@@ -486,6 +557,7 @@ export function* walkModel(ctx: WalkContext): Walk<ModelWalk> {
     modelVersion: num(h.model_version),
     opsets,
     graph,
+    functions: ms.functions,
     externals: st.externals,
   };
 }

@@ -8,6 +8,7 @@
 import { exporterOf } from '../check/graph';
 import { tracedIntFix } from '../check/rules/shape-not-dynamic';
 import type { Finding } from '../check/types';
+import { own } from '../util/names';
 import type { ModelSummary } from '../onnx/types';
 import type { AxisSymbol } from './probes';
 import type { DimCheck, DimIssue, ProbeReport } from './types';
@@ -65,14 +66,15 @@ export function checkOutputDims(model: ModelSummary, symbols: readonly AxisSymbo
         checks.push({ runner, output: out.name, axis: -1, declared: '?', verdict: 'unchecked', message: `'${out.name}' has no declared shape` });
         continue;
       }
-      const rankIssues = ran.filter((r) => r.dims[out.name] && r.dims[out.name].length !== out.dims!.length);
+      const dimsOf = (r: (typeof ran)[number]) => own(r.dims, out.name);
+      const rankIssues = ran.filter((r) => dimsOf(r) && dimsOf(r)!.length !== out.dims!.length);
       for (const r of rankIssues) {
-        issues.push({ probe: r.probe.index, runner, output: out.name, axis: -1, expected: `rank ${out.dims.length}`, got: r.dims[out.name].length });
+        issues.push({ probe: r.probe.index, runner, output: out.name, axis: -1, expected: `rank ${out.dims.length}`, got: dimsOf(r)!.length });
       }
       out.dims.forEach((d, axis) => {
         const points = ran
-          .filter((r) => r.dims[out.name]?.length === out.dims!.length)
-          .map((r) => ({ probe: r.probe.index, values: r.probe.values, dim: r.dims[out.name][axis] }));
+          .filter((r) => dimsOf(r)?.length === out.dims!.length)
+          .map((r) => ({ probe: r.probe.index, values: r.probe.values, dim: dimsOf(r)![axis] }));
         if (points.length === 0) return;
         if (d.kind === 'fixed') {
           const bad = points.filter((p) => p.dim !== d.value);

@@ -15,7 +15,8 @@
 import { InvalidValueError, ShapeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
 import { OptimizationProfile, isDynamicInput, modelInputs, profileFromSamples, validateProfiles } from '../trt/profiles';
-import { elementCount } from '../tensor/types';
+import { ELEMENT_SIZE, elementCount, isNumericType } from '../tensor/types';
+import { budgetError, tensorBytes } from '../util/budget';
 
 /**
  * sample/given/default/fixed: shapes asked for (a saved sample, --shapes or --probes, default sizes, a static
@@ -133,7 +134,7 @@ export function oddSize(lo: number, hi: number, target: number, avoid: readonly 
 }
 
 function shapesFor(inputs: readonly InputSummary[], profile: OptimizationProfile | undefined, symbols: readonly AxisSymbol[], values: Record<string, number>): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
+  const out: Record<string, number[]> = Object.create(null);
   for (const input of inputs) {
     const range = profile?.[input.name];
     const rank = input.dims?.length ?? range?.opt.length ?? 0;
@@ -156,6 +157,8 @@ export function shapesKey(shapes: Record<string, readonly number[]>): string {
 export interface ProbeSetOptions {
   /** Probe inputs larger than this many elements are skipped (recorded in `skipped`). Default 2**24. */
   maxElements?: number;
+  /** Probes holding more bytes of tensor data than this (see probeBytes) are skipped too. Default: no limit. */
+  maxTensorBytes?: number;
   /** Odd sizes of one axis at a time (others at opt), to tell which axis breaks. Default true. */
   perAxis?: boolean;
 }
@@ -180,6 +183,10 @@ export function profileProbes(model: ModelSummary, profiles: readonly Optimizati
     const big = Object.entries(shapes).find(([, d]) => elementCount(d) > maxElements);
     if (big) {
       skipped.push({ label, shapes, reason: `input '${big[0]}' ${big[1].join('x')} has more than ${maxElements} elements (maxElements)` });
+      return;
+    }
+    if (options.maxTensorBytes !== undefined && probeBytes(model, shapes) > BigInt(options.maxTensorBytes)) {
+      skipped.push({ label, shapes, reason: `its tensors need more than the memory budget of ${options.maxTensorBytes} bytes (maxTensorBytes)` });
       return;
     }
     const probe: Probe = { index: probes.length, label, kind, shapes, values, ...(profile !== undefined ? { profile } : {}) };
@@ -227,7 +234,7 @@ export function givenProbes(model: ModelSummary, given: readonly Record<string, 
   const inputs = feedInputs(model);
   const symbols = axisSymbols(model);
   return given.map((shapes, i) => {
-    const full: Record<string, number[]> = {};
+    const full: Record<string, number[]> = Object.create(null);
     for (const [name] of Object.entries(shapes)) {
       if (!inputs.some((x) => x.name === name)) {
         throw new InvalidValueError(`${parameter}[${i}]`, `an input of the model (${inputs.map((x) => `'${x.name}'`).join(', ')})`, name);
@@ -263,7 +270,7 @@ export function givenProbes(model: ModelSummary, given: readonly Record<string, 
 
 /** The symbol values of a set of shapes (first use of each symbol). */
 export function valuesOf(symbols: readonly AxisSymbol[], shapes: Record<string, readonly number[]>): Record<string, number> {
-  const values: Record<string, number> = {};
+  const values: Record<string, number> = Object.create(null);
   for (const s of symbols) {
     for (const u of s.uses) {
       const v = shapes[u.input]?.[u.axis];
@@ -312,11 +319,11 @@ export function resolveSweepProfiles(
     base = profileFromSamples(sampleShapes.map((s) => Object.fromEntries(inputs.filter((i) => s[i.name]).map((i) => [i.name, [...s[i.name]]]))), 'samples');
     source = 'samples';
   } else {
-    base = {};
+    base = Object.create(null);
     for (const [name, opt] of Object.entries(defaultShapes(model))) base[name] = { min: opt, opt, max: opt };
     source = 'model';
   }
-  const widened: OptimizationProfile = {};
+  const widened: OptimizationProfile = Object.create(null);
   // Only dynamic inputs: a profile may leave fully fixed ones (weights left as inputs, masks) out.
   for (const input of inputs.filter(isDynamicInput)) {
     const r = base[input.name];
@@ -448,4 +455,35 @@ export function narrowingProbes(model: ModelSummary, failed: Probe, baseline: Pi
     const shapes = shapesAt(model, values, baseline.shapes);
     return { index: -1, label: `${failed.label}: ${s.symbol}=${failed.values[s.symbol]}`, kind: 'axis' as const, shapes, values: valuesOf(symbols, shapes), parent: failed.index };
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Memory: what one probe holds
+
+/**
+ * Bytes of tensor data a run at `shapes` holds: every input, and every output whose declared dims are known there
+ * (fixed, or named after an input axis; a data-dependent dim is not counted). Strings count 8 bytes an element.
+ */
+export function probeBytes(model: ModelSummary, shapes: Readonly<Record<string, readonly number[]>>): bigint {
+  const size = (type: string) => (isNumericType(type) ? ELEMENT_SIZE[type] : 8);
+  const symbols = axisSymbols(model);
+  const values = valuesOf(symbols, shapes);
+  let total = 0n;
+  for (const input of feedInputs(model)) {
+    const dims = Object.prototype.hasOwnProperty.call(shapes, input.name) ? shapes[input.name] : undefined;
+    if (dims) total += tensorBytes(dims, size(input.elemType));
+  }
+  for (const out of model.outputs) {
+    const dims = out.dims?.map((d) => (d.kind === 'fixed' ? d.value : d.kind === 'symbolic' ? values[d.name] : undefined));
+    if (dims && dims.every((d): d is number => d !== undefined)) total += tensorBytes(dims, size(out.elemType));
+  }
+  return total;
+}
+
+/** A MemoryBudgetError for a probe over the budget, naming the option that set its shapes; undefined when it fits. */
+export function probeOverBudget(model: ModelSummary, probe: Pick<Probe, 'shapes' | 'label'>, budget: number, option: string) {
+  const bytes = probeBytes(model, probe.shapes);
+  if (bytes <= BigInt(budget)) return undefined;
+  const shapes = Object.entries(probe.shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
+  return budgetError(bytes, budget, `${option} ${shapes} (its inputs and the outputs the model declares)`, { option });
 }

@@ -57,7 +57,7 @@ export function sampleProbes(model: ModelSummary, samples: readonly LoadedSample
         'Save the PyTorch outputs under the names given in output_names (numpy.savez(f, **{name: array}))',
       );
     }
-    const shapes: Record<string, number[]> = {};
+    const shapes: Record<string, number[]> = Object.create(null);
     for (const input of inputs) {
       const t = s.inputs[input.name];
       // A dtype the model does not take is the file's fault (numpy saves float64 by default), not the model's.
@@ -113,7 +113,7 @@ export function shapeSetProbes(model: ModelSummary, sets: readonly Record<string
   const defaults = defaultShapes(model);
   return sets.map((given) => {
     validateShapeSet(inputs, given, option, true);
-    const shapes: Record<string, number[]> = {};
+    const shapes: Record<string, number[]> = Object.create(null);
     for (const input of inputs) shapes[input.name] = has(given, input.name) ? [...given[input.name]] : defaults[input.name];
     const label = `${option} ${Object.entries(shapes).map(([n, d]) => `${n}:${shapeTag(d)}`).join(',')}`;
     return requestedProbe(model, 'given', label, shapes, profiles, blockIf(blockOf(inputs, shapes, option)));

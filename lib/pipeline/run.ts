@@ -54,6 +54,8 @@ export interface PipelineInput extends PipelineEvents {
   /** Which probe the dynamic axes are measured from (the first requested probe the probing runner ran). */
   baselineOf: (ctx: PlanContext) => number | undefined;
   seed: number;
+  /** Bytes of tensor data a generated probe may need (lib/util/budget). Default: the library default. */
+  maxTensorBytes?: number;
   valueRange?: readonly [number, number];
   valueRanges?: Record<string, readonly [number, number]>;
   tolerance?: ToleranceOverrides;
@@ -116,7 +118,12 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutput>
       for (const i of input.inputs) if (Object.prototype.hasOwnProperty.call(sample.inputs, i.name)) feeds[i.name] = sample.inputs[i.name];
       return feeds;
     }
-    return generateFeeds(input.inputs, probe.shapes, { seed: input.seed + probe.index, range: input.valueRange ?? [0, 1], ...(input.valueRanges ? { ranges: input.valueRanges } : {}) });
+    return generateFeeds(input.inputs, probe.shapes, {
+      seed: input.seed + probe.index,
+      range: input.valueRange ?? [0, 1],
+      ...(input.valueRanges ? { ranges: input.valueRanges } : {}),
+      ...(input.maxTensorBytes !== undefined ? { maxTensorBytes: input.maxTensorBytes } : {}),
+    });
   };
 
   const runProbe = async (probe: Probe): Promise<ProbeReport> => {

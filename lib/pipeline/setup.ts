@@ -11,7 +11,7 @@ import type { Runner } from '../runners/runner';
 import { createRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
 import type { OptimizationProfile } from '../trt/profiles';
-import { feedInputs, givenProbes, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
+import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
 
 export interface RunnerOptions {
   runners?: (RunnerSpec | Runner)[];
@@ -20,6 +20,7 @@ export interface RunnerOptions {
   profiles?: OptimizationProfile | OptimizationProfile[];
   probes?: Record<string, number[]>[];
   maxElements?: number;
+  maxTensorBytes?: number;
 }
 
 /** The given specs, or `defaults`, plus a TensorRT runner for `engine` / `tensorrt`. */
@@ -67,8 +68,13 @@ export async function setUpRuns(
   const { profiles, source } = resolve();
   if (options.probes !== undefined) {
     if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
-    return { runners, sweep: { profiles, source, probes: givenProbes(model, options.probes, profiles, 'options.probes'), skipped: [] } };
+    const given = givenProbes(model, options.probes, profiles, 'options.probes');
+    for (const p of given) {
+      const over = options.maxTensorBytes === undefined ? undefined : probeOverBudget(model, p, options.maxTensorBytes, 'probe');
+      if (over) throw over;
+    }
+    return { runners, sweep: { profiles, source, probes: given, skipped: [] } };
   }
-  const made = profileProbes(model, profiles, { maxElements: options.maxElements });
+  const made = profileProbes(model, profiles, { maxElements: options.maxElements, ...(options.maxTensorBytes !== undefined ? { maxTensorBytes: options.maxTensorBytes } : {}) });
   return { runners, sweep: { profiles, source, probes: made.probes, skipped: made.skipped } };
 }

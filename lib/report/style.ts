@@ -77,13 +77,3 @@ export function formatPercent(fraction: number | null | undefined): string {
   return `${p < 0.01 ? p.toExponential(0) : Number(p.toPrecision(3))}%`;
 }
 
-/**
- * Text from a model or a file, made safe for a terminal: control characters (ANSI/OSC escapes that clear the
- * screen or set the title, C1 controls, DEL, bidi overrides) become visible escapes; newlines and tabs stay.
- */
-export function safeText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}

@@ -5,7 +5,8 @@
 import type { RunnerInfo } from '../runners/specs';
 import type { CrossCheckResult, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
 import { formatNumber, shapesText } from './format';
-import { countOf, formatDuration, formatPercent, paint, safeText, verdictText, wrap, type TextStyle } from './style';
+import { countOf, formatDuration, formatPercent, paint, verdictText, wrap, type TextStyle } from './style';
+import { forTerminal } from '../util/terminal';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -73,20 +74,20 @@ export function crossCheckRow(p: ProbeReport, runners: readonly RunnerInfo[], st
   const mark = firstFailure === p.index ? ' <- first failure' : '';
   // The verdict is padded before it is coloured (escape codes would throw the padding off).
   const verdict = verdictText(pad(verdictLabel(p.verdict), cols.widths[cols.widths.length - 1]), style);
-  const cells = [String(p.index), safeText(p.label), safeText(shapesText(p.shapes)), ...cols.runners.map((n, i) => runText(p.runs.find((r) => r.runner === n), cols.saved[i]))];
+  const cells = [String(p.index), forTerminal(p.label), forTerminal(shapesText(p.shapes)), ...cols.runners.map((n, i) => runText(p.runs.find((r) => r.runner === n), cols.saved[i]))];
   return `  ${cells.map((c, i) => pad(clip(c, cols.widths[i]), cols.widths[i])).join('  ')}  ${verdict}  ${compareText(p)}${mark}`.trimEnd();
 }
 
 /** The runners and profiles, before the table. */
 export function crossCheckPreamble(result: Pick<CrossCheckResult, 'model' | 'runners' | 'profiles' | 'profileSource'>, style?: TextStyle): string[] {
-  const out: string[] = [`Cross-check: ${result.model ? safeText(result.model) : '(model from memory)'}`];
+  const out: string[] = [`Cross-check: ${result.model ? forTerminal(result.model) : '(model from memory)'}`];
   const w = Math.max(...result.runners.map((r) => r.name.length), 8);
   for (const r of result.runners) {
-    out.push(`  ${pad(r.name, w)}  ${safeText(r.description)}`);
-    if (r.error) out.push(...wrap(`${paint('NOT AVAILABLE', 'red', style)}: ${safeText(r.error)}`, `  ${' '.repeat(w)}  `, style?.width));
+    out.push(`  ${pad(r.name, w)}  ${forTerminal(r.description)}`);
+    if (r.error) out.push(...wrap(`${paint('NOT AVAILABLE', 'red', style)}: ${forTerminal(r.error)}`, `  ${' '.repeat(w)}  `, style?.width));
   }
   result.profiles.forEach((p, i) => {
-    const text = Object.entries(p).map(([n, r]) => `${safeText(n)} ${r.min.join('x')}..${r.opt.join('x')}..${r.max.join('x')}`).join(', ');
+    const text = Object.entries(p).map(([n, r]) => `${forTerminal(n)} ${r.min.join('x')}..${r.opt.join('x')}..${r.max.join('x')}`).join(', ');
     out.push(`  profile ${i} (${result.profileSource}): ${text}`);
   });
   return out;
@@ -104,7 +105,7 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
     for (const d of dims) {
       const mark = d.verdict === 'follows' || d.verdict === 'fixed' ? 'ok  ' : d.verdict === 'irregular' ? 'warn' : 'FAIL';
       const key = `${mark}|${d.output}|${d.axis}|${d.message}`;
-      const line = lines.get(key) ?? { mark, text: `'${safeText(d.output)}' ${safeText(d.message)}`, runners: [] };
+      const line = lines.get(key) ?? { mark, text: `'${forTerminal(d.output)}' ${forTerminal(d.message)}`, runners: [] };
       line.runners.push(d.runner);
       lines.set(key, line);
     }
@@ -112,11 +113,11 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
   }
   if (options.findings !== false && result.findings.length) {
     out.push('', 'Findings');
-    for (const f of result.findings) out.push(...wrap(`${verdictText(f.severity.toUpperCase(), style)} ${f.code}: ${safeText(f.message)}`, '  ', style?.width));
+    for (const f of result.findings) out.push(...wrap(`${verdictText(f.severity.toUpperCase(), style)} ${f.code}: ${forTerminal(f.message)}`, '  ', style?.width));
   }
   const f = result.firstFailure;
   if (f) {
-    out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${safeText(f.label)}, ${safeText(shapesText(f.shapes))})` : f.label}`, ...wrap(safeText(f.message), '  ', style?.width));
+    out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${forTerminal(f.label)}, ${forTerminal(shapesText(f.shapes))})` : f.label}`, ...wrap(forTerminal(f.message), '  ', style?.width));
   }
   const s = result.summary;
   const compared = s.probes - s.notComparedProbes;

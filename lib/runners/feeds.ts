@@ -8,9 +8,14 @@ import { InvalidTypeError, InvalidValueError, ShapeError, TrtNodeError } from '.
 import type { InputSummary, ModelSummary } from '../onnx/types';
 import { splitNamedList } from '../shapes/spec';
 import { toTensorLike } from '../tensor/convert';
-import { readNpz } from '../tensor/npz';
+import { readFileBytes } from '../tensor/npy';
+import { npzArrayNames, parseNpz } from '../tensor/npz';
 import type { NamedTensors, TensorData, TensorLike, TensorType } from '../tensor/types';
-import { elementCount } from '../tensor/types';
+import { ELEMENT_SIZE, NUMERIC_TENSOR_TYPES, elementCount, isNumericType } from '../tensor/types';
+import { checkBudget, maxTensorBytes, tensorBytes } from '../util/budget';
+import { hasOwn, namedRecord, own } from '../util/names';
+import { quoted } from '../util/terminal';
+import * as v from '../validate';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tensors given by the caller
@@ -24,33 +29,36 @@ export type FeedsInput = Readonly<Record<string, FeedValue>>;
 const TYPE_OF_ARRAY: Readonly<Record<string, TensorType>> = {
   Float32Array: 'float32',
   Float64Array: 'float64',
-  Uint16Array: 'float16', // raw half bits, as onnxruntime-node carries float16
+  Uint16Array: 'float16', // raw half bits, as onnxruntime-node carries float16 (uint16 where the model says so)
   BigInt64Array: 'int64',
+  BigUint64Array: 'uint64',
   Int32Array: 'int32',
+  Uint32Array: 'uint32',
+  Int16Array: 'int16',
   Int8Array: 'int8',
   Uint8Array: 'uint8',
 };
 
 /**
  * Validates feeds and returns them as NamedTensors (data shared, not copied). A feed without `type` gets the one its
- * array implies (Float32Array → float32, Uint16Array → float16 bits, Uint8Array → uint8, or bool where
- * `expectedTypes` says the input is bool).
+ * array implies (Float32Array → float32, Uint16Array → float16 bits, Uint8Array → uint8), or the one `expectedTypes`
+ * names when the array fits it too (Uint8Array → bool, Uint16Array → uint16, an array of strings → string).
  * @throws InvalidTypeError / InvalidValueError / ShapeError naming the feed.
  */
 export function toFeeds(feeds: FeedsInput, expectedTypes: Readonly<Record<string, string>> = {}): NamedTensors {
-  if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds)) {
-    throw new InvalidTypeError('feeds', 'an object of tensors by input name', feeds);
-  }
-  const out: NamedTensors = {};
-  for (const [name, value] of Object.entries(feeds)) {
+  const out = namedRecord<TensorLike>();
+  for (const [name, value] of Object.entries(v.record(feeds, 'feeds', (x) => x, 'an object of tensors by input name'))) {
     const label = `feeds["${name}"]`;
-    const v = value as { type?: unknown; data?: unknown } | null;
-    if (v !== null && typeof v === 'object' && v.type === undefined && ArrayBuffer.isView(v.data)) {
-      const tag = (v.data as unknown as Record<symbol, unknown>)[Symbol.toStringTag] as string;
-      let type = TYPE_OF_ARRAY[tag];
-      if (!type) throw new InvalidTypeError(`${label}.data`, `one of ${Object.keys(TYPE_OF_ARRAY).join(', ')}`, v.data);
-      if (type === 'uint8' && expectedTypes[name] === 'bool') type = 'bool';
-      out[name] = toTensorLike({ ...v, type }, label);
+    const f = value as { type?: unknown; data?: unknown } | null;
+    const expected = own(expectedTypes, name);
+    if (f !== null && typeof f === 'object' && f.type === undefined && ArrayBuffer.isView(f.data)) {
+      const tag = (f.data as unknown as Record<symbol, unknown>)[Symbol.toStringTag] as string;
+      let type = own(TYPE_OF_ARRAY, tag);
+      if (!type) throw new InvalidTypeError(`${label}.data`, `one of ${Object.keys(TYPE_OF_ARRAY).join(', ')}`, f.data);
+      if ((type === 'uint8' && expected === 'bool') || (type === 'float16' && expected === 'uint16')) type = expected;
+      out[name] = toTensorLike({ ...f, type }, label);
+    } else if (f !== null && typeof f === 'object' && f.type === undefined && Array.isArray(f.data) && expected === 'string') {
+      out[name] = toTensorLike({ ...f, type: 'string' }, label);
     } else {
       out[name] = toTensorLike(value, label);
     }
@@ -63,7 +71,7 @@ export function toFeeds(feeds: FeedsInput, expectedTypes: Readonly<Record<string
 
 /** The graph inputs a run must be fed: those without an initializer (an initializer is a default value). */
 export function feedableInputs(model: ModelSummary | readonly InputSummary[]): InputSummary[] {
-  const inputs = Array.isArray(model) ? (model as readonly InputSummary[]) : (model as ModelSummary).inputs;
+  const inputs = Array.isArray(model) ? validateInputs(model) : validateInputs(v.object(model, 'model', 'a model summary or its inputs').inputs, 'model.inputs');
   return inputs.filter((i) => !i.isInitializer);
 }
 
@@ -80,15 +88,18 @@ export function resolveInputShapes(
   spec: Readonly<Record<string, readonly number[]>> = {},
   option = '--shapes',
 ): Record<string, number[]> {
+  v.string(option, 'option');
+  validateInputs(inputs);
+  v.shapes(spec, option);
   const known = new Set(inputs.map((i) => i.name));
   for (const name of Object.keys(spec)) {
     if (!known.has(name)) {
-      throw new InvalidValueError(option, `an input of the model (${[...known].map((n) => `'${n}'`).join(', ') || 'none'})`, name);
+      throw new InvalidValueError(option, `an input of the model (${[...known].map(quoted).join(', ') || 'none'})`, name);
     }
   }
-  const out: Record<string, number[]> = {};
+  const out = namedRecord<number[]>();
   for (const input of inputs) {
-    const given = spec[input.name];
+    const given = own(spec, input.name);
     if (given) {
       out[input.name] = [...given];
       continue;
@@ -163,9 +174,18 @@ export function floatToHalfBits(v: number): number {
 const INT_LIMITS: Readonly<Partial<Record<TensorType, [number, number]>>> = {
   int8: [-128, 127],
   uint8: [0, 255],
+  int16: [-(2 ** 15), 2 ** 15 - 1],
+  uint16: [0, 2 ** 16 - 1],
   int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint32: [0, 2 ** 32 - 1],
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
 };
+
+const INT_ARRAYS = { int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array, int8: Int8Array, uint8: Uint8Array } as const;
+
+/** The types inputs can be generated for: every numeric type. */
+const GENERATED_TYPES = NUMERIC_TENSOR_TYPES.join(', ');
 
 export type ValueRange = readonly [number, number];
 
@@ -179,6 +199,11 @@ export interface GenerateOptions {
   range?: ValueRange;
   /** Ranges per input name, applied as given (integers may go negative): see parseValueRanges. */
   ranges?: Readonly<Record<string, ValueRange>>;
+  /**
+   * The most bytes all generated tensors together may take, checked from dtypes and shapes before anything is
+   * allocated. Default DEFAULT_MAX_TENSOR_BYTES (lib/util/budget.ts).
+   */
+  maxTensorBytes?: number;
 }
 
 /** One generated tensor; `next` is its own stream. Bools: true with probability 1/2. */
@@ -205,19 +230,23 @@ function generateTensor(input: InputSummary, dims: number[], next: () => number,
       return { type, dims, data };
     }
     case 'int64':
+    case 'uint64':
     case 'int32':
+    case 'uint32':
+    case 'int16':
+    case 'uint16':
     case 'int8':
     case 'uint8': {
       const [min, max] = INT_LIMITS[type]!;
-      const a = Math.max(min, clampAtZero ? Math.max(0, Math.ceil(lo)) : Math.ceil(lo));
+      const a = Math.min(max, Math.max(min, clampAtZero ? Math.max(0, Math.ceil(lo)) : Math.ceil(lo)));
       const b = Math.min(max, Math.max(a, Math.floor(hi)));
       const count = b - a + 1;
-      if (type === 'int64') {
-        const data = new BigInt64Array(n);
+      if (type === 'int64' || type === 'uint64') {
+        const data = type === 'int64' ? new BigInt64Array(n) : new BigUint64Array(n);
         for (let i = 0; i < n; i++) data[i] = BigInt(a + Math.floor(count * next()));
         return { type, dims, data };
       }
-      const data = type === 'int32' ? new Int32Array(n) : type === 'int8' ? new Int8Array(n) : new Uint8Array(n);
+      const data = new INT_ARRAYS[type as keyof typeof INT_ARRAYS](n);
       for (let i = 0; i < n; i++) data[i] = a + Math.floor(count * next());
       return { type, dims, data };
     }
@@ -228,10 +257,14 @@ function generateTensor(input: InputSummary, dims: number[], next: () => number,
     }
     default:
       throw new InvalidValueError(
-        `input '${input.name}'`,
-        'a tensor type inputs can be generated for (float32, float16, float64, int64, int32, int8, uint8, bool)',
+        `input ${quoted(input.name)}`,
+        `a tensor type inputs can be generated for (${GENERATED_TYPES})`,
         input.elemType,
-        'Feed this input from an .npz file instead',
+        input.elemType === 'bfloat16'
+          ? 'onnxruntime-node cannot carry bfloat16 tensors at all: export the model with float32 inputs (cast inside the model)'
+          : input.elemType === 'string'
+            ? "Strings have no meaningful random values: feed this input from an .npz file (numpy: np.savez(f, name=a.astype(str)))"
+            : 'Feed this input from an .npz file instead',
       );
   }
 }
@@ -246,36 +279,59 @@ function float32Below(x: number): number {
   return f[0];
 }
 
+/** The inputs argument of the generators: input summaries with at least a name and an element type. */
+function validateInputs(inputs: unknown, parameter = 'inputs'): InputSummary[] {
+  return v.arrayOf(inputs, parameter, (x, p) => {
+    const o = v.object(x, p, 'an input {name, elemType} (an InputSummary of readModel)');
+    v.string(o.name, `${p}.name`);
+    v.string(o.elemType, `${p}.elemType`);
+    return o as unknown as InputSummary;
+  });
+}
+
 /**
  * Generates one tensor per input at `shapes` (all inputs in `inputs` must have a shape there; see
  * resolveInputShapes). Each input draws from its own stream, seeded by `seed` and its name: the same seed gives the
- * same values for an input whatever the other inputs' shapes.
+ * same values for an input whatever the other inputs' shapes. The bytes of all of them are checked against the
+ * memory budget before any is allocated.
+ * @throws InvalidTypeError / InvalidValueError for bad arguments; ShapeError for an input without a shape;
+ *   MemoryBudgetError naming the input, its shape and the budget option.
  */
 export function generateFeeds(
   inputs: readonly InputSummary[],
   shapes: Readonly<Record<string, readonly number[]>>,
   options: GenerateOptions = {},
 ): NamedTensors {
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) throw new InvalidValueError('seed', 'an integer', seed);
-  const global = options.range ?? [0, 1];
+  const list = validateInputs(inputs);
+  const shapeOf = v.shapes(shapes, 'shapes');
+  const o = v.options<GenerateOptions>(options);
+  const seed = o.seed === undefined ? 0 : v.safeInteger(o.seed, 'seed');
+  const global = o.range ?? [0, 1];
   checkRange(global, 'range');
-  const feeds: NamedTensors = {};
-  for (const input of inputs) {
-    const dims = shapes[input.name];
-    if (!dims) throw new ShapeError(`No shape for input '${input.name}' to generate its values at`, { input: input.name });
-    const own = options.ranges?.[input.name];
-    if (own) checkRange(own, `ranges["${input.name}"]`);
+  const ranges = o.ranges === undefined ? namedRecord<ValueRange>() : v.record(o.ranges, 'ranges', (r, p) => (checkRange(r as ValueRange, p), r as ValueRange));
+  const budget = maxTensorBytes(o.maxTensorBytes, 'maxTensorBytes');
+  let total = 0;
+  for (const input of list) {
+    const dims = own(shapeOf, input.name);
+    if (!dims) throw new ShapeError(`No shape for input ${quoted(input.name)} to generate its values at`, { input: input.name });
+    if (isNumericType(input.elemType)) {
+      total = checkBudget(tensorBytes(dims, ELEMENT_SIZE[input.elemType]), budget, `Input ${quoted(input.name)} at shape ${dims.join('x')} (${input.elemType})`, { input: input.name, dims }, total);
+    }
+  }
+  const feeds = namedRecord<TensorLike>();
+  for (const input of list) {
+    const dims = own(shapeOf, input.name)!;
+    const mine = own(ranges, input.name);
     // Mix seed (also beyond 32 bits) and name into the stream's state.
     const state = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.floor(seed / 2 ** 32) ^ hashName(input.name)) >>> 0;
     try {
-      feeds[input.name] = generateTensor(input, [...dims], mulberry32(state), own ?? global, !own);
+      feeds[input.name] = generateTensor(input, [...dims], mulberry32(state), mine ?? global, !mine);
     } catch (err) {
       // A typed array too large to allocate throws a bare RangeError ("Invalid typed array length: 10000000000").
       // (By name: the typed array, and so the error, may come from another realm; InvalidValueError is named so too.)
       if ((err as Error | null)?.name !== 'RangeError' || err instanceof TrtNodeError) throw err;
       throw new ShapeError(
-        `Input '${input.name}' at shape ${dims.join('x')} has ${elementCount(dims)} elements, more than can be allocated here: use smaller sizes`,
+        `Input ${quoted(input.name)} at shape ${dims.join('x')} has ${elementCount(dims)} elements, more than can be allocated here: use smaller sizes`,
         { input: input.name, dims: [...dims] },
       );
     }
@@ -283,7 +339,7 @@ export function generateFeeds(
   return feeds;
 }
 
-function checkRange(r: ValueRange, parameter: string): void {
+function checkRange(r: unknown, parameter: string): void {
   if (!Array.isArray(r) || r.length !== 2 || !r.every(Number.isFinite) || r[0] > r[1]) {
     throw new InvalidValueError(parameter, '[lo, hi] with finite lo ≤ hi', r);
   }
@@ -291,15 +347,16 @@ function checkRange(r: ValueRange, parameter: string): void {
 
 /**
  * The generator check, the cross-check and the benchmark share: floats uniform in [range[0], range[1]), integers in
- * [max(0, ceil(lo)), floor(hi)], bools random. Same as generateFeeds with `{ seed, range }`.
+ * [max(0, ceil(lo)), floor(hi)], bools random. Same as generateFeeds with `{ seed, range, maxTensorBytes }`.
  */
 export function generateProbeFeeds(
   inputs: readonly InputSummary[],
   shapes: Record<string, number[]>,
   seed: number,
   range: ValueRange = [0, 1],
+  maxTensorBytes?: number,
 ): NamedTensors {
-  return generateFeeds(inputs, shapes, { seed, range });
+  return generateFeeds(inputs, shapes, { seed, range, ...(maxTensorBytes !== undefined ? { maxTensorBytes } : {}) });
 }
 
 /**
@@ -307,7 +364,7 @@ export function generateProbeFeeds(
  * (1e-3, -0.5), lo ≤ hi. Input names may contain ':' (the range is after the last one).
  */
 export function parseValueRanges(spec: string, option = '--range'): { global?: ValueRange; perInput: Record<string, ValueRange> } {
-  const out: { global?: ValueRange; perInput: Record<string, ValueRange> } = { perInput: {} };
+  const out: { global?: ValueRange; perInput: Record<string, ValueRange> } = { perInput: namedRecord() };
   for (const { name, value, entry } of splitNamedList(spec, { option, example: 'input:0..1', allowUnnamed: true })) {
     const parts = value.split('..');
     const nums = parts.map((p) => (p.trim() === '' ? NaN : Number(p.trim())));
@@ -325,43 +382,68 @@ export function parseValueRanges(spec: string, option = '--range'): { global?: V
 // ---------------------------------------------------------------------------------------------------------------
 // .npz files and everything together
 
+export interface NpzFeedsOptions {
+  /** The memory budget for the read (the file and the arrays). Default DEFAULT_MAX_TENSOR_BYTES. */
+  maxTensorBytes?: number;
+  /**
+   * Called for each array, with the name of the model input it feeds and its dtype and dims from its header, before
+   * any array is inflated: throw to refuse it (e.g. a rank that cannot fit the input) without paying for the data.
+   */
+  beforeRead?: (input: string, info: { type: TensorType; dims: readonly number[] }) => void;
+}
+
 /**
  * Reads feeds from an .npz file (numpy.savez(file, input=x)). Positional archives (numpy.savez(file, x), keys
  * arr_0, arr_1, ...) are mapped to the model's feedable inputs in order. With `inputs`, arrays must name model
- * inputs and carry their element type.
- * @throws FileError / NpyFormatError (from readNpz); TrtNodeError 'ERR_TRT_NODE_INVALID_VALUE' naming the file and array.
+ * inputs and carry their element type: both are checked from the archive's directory and the arrays' headers before
+ * anything is inflated.
+ * @throws FileError / NpyFormatError / MemoryBudgetError (from the reader); TrtNodeError 'ERR_TRT_NODE_INVALID_VALUE'
+ *   naming the file and array.
  */
-export async function feedsFromNpz(file: string, inputs?: readonly InputSummary[]): Promise<NamedTensors> {
-  const arrays = await readNpz(file);
-  if (!inputs) return arrays;
-  const keys = Object.keys(arrays);
-  const byName = new Map(inputs.map((i) => [i.name, i]));
-  const feedable = feedableInputs(inputs);
+export async function feedsFromNpz(file: string, inputs?: readonly InputSummary[], options: NpzFeedsOptions = {}): Promise<NamedTensors> {
+  v.filePath(file, 'file');
+  const list = inputs === undefined ? undefined : validateInputs(inputs);
+  const o = v.options<NpzFeedsOptions>(options);
+  const budget = maxTensorBytes(o.maxTensorBytes, 'maxTensorBytes');
+  if (o.beforeRead !== undefined && typeof o.beforeRead !== 'function') throw new InvalidTypeError('beforeRead', 'a function', o.beforeRead);
+  const bytes = await readFileBytes(file, budget);
+  if (!list) return parseNpz(bytes, file, { maxTensorBytes: budget, ...(o.beforeRead ? { beforeRead: o.beforeRead } : {}) });
+  const keys = npzArrayNames(bytes, file);
+  const byName = new Map(list.map((i) => [i.name, i]));
+  const feedable = feedableInputs(list);
   const positional = keys.length > 0 && keys.every((k, i) => k === `arr_${i}`) && !keys.some((k) => byName.has(k));
-  const out: NamedTensors = {};
+  const target = new Map<string, InputSummary>();
   keys.forEach((key, i) => {
     const input = positional ? feedable[i] : byName.get(key);
     if (!input) {
-      const names = (positional ? feedable : inputs).map((x) => `'${x.name}'`).join(', ');
+      const names = (positional ? feedable : list).map((x) => quoted(x.name)).join(', ');
       throw new TrtNodeError(
         'ERR_TRT_NODE_INVALID_VALUE',
         positional
-          ? `${file}: array '${key}' has no input to feed: the file holds ${keys.length} positional arrays but the model has ${feedable.length} inputs to feed (${names})`
-          : `${file}: array '${key}' is not an input of the model (its inputs: ${names}). Save arrays by input name: numpy.savez(file, ${inputs[0]?.name ?? 'input'}=array)`,
+          ? `${file}: array ${quoted(key)} has no input to feed: the file holds ${keys.length} positional arrays but the model has ${feedable.length} inputs to feed (${names})`
+          : `${file}: array ${quoted(key)} is not an input of the model (its inputs: ${names}). Save arrays by input name: numpy.savez(file, ${list[0]?.name ?? 'input'}=array)`,
         { file, array: key },
       );
     }
-    const t = arrays[key];
-    if (input.elemType !== t.type) {
-      throw new TrtNodeError(
-        'ERR_TRT_NODE_INVALID_VALUE',
-        `${file}: array '${key}' is ${t.type} but the model's input '${input.name}' takes ${input.elemType}. ` +
-          `Convert it before saving: array.astype(numpy.${input.elemType === 'bool' ? 'bool_' : input.elemType})`,
-        { file, array: key, dtype: t.type, expected: input.elemType },
-      );
-    }
-    out[input.name] = t;
+    target.set(key, input);
   });
+  const arrays = parseNpz(bytes, file, {
+    maxTensorBytes: budget,
+    beforeRead: (key, info) => {
+      const input = target.get(key)!;
+      if (input.elemType !== info.type) {
+        throw new TrtNodeError(
+          'ERR_TRT_NODE_INVALID_VALUE',
+          `${file}: array ${quoted(key)} is ${info.type} but the model's input ${quoted(input.name)} takes ${input.elemType}. ` +
+            `Convert it before saving: array.astype(numpy.${input.elemType === 'bool' ? 'bool_' : input.elemType === 'string' ? 'str_' : input.elemType})`,
+          { file, array: key, dtype: info.type, expected: input.elemType },
+        );
+      }
+      o.beforeRead?.(input.name, info);
+    },
+  });
+  const out = namedRecord<TensorLike>();
+  for (const key of keys) out[target.get(key)!.name] = own(arrays, key)!;
   return out;
 }
 
@@ -385,40 +467,50 @@ export type FeedSource = 'tensor' | 'npz' | 'generated';
 /**
  * Feeds for one run of `model`: the caller's tensors, then the .npz file's arrays, then generated values for the
  * inputs still missing (at `shapes`, dynamic dims required there). Also says where each feed came from.
+ * `maxTensorBytes` bounds the .npz read and the generated tensors, each.
  */
 export async function buildFeeds(model: ModelSummary, options: BuildFeedsOptions = {}): Promise<{ feeds: NamedTensors; sources: Record<string, FeedSource> }> {
-  const byName = new Map(model.inputs.map((i) => [i.name, i]));
-  const wanted = options.inputs
-    ? options.inputs.map((name) => {
-        const input = byName.get(name);
-        if (!input) throw new InvalidValueError('inputs', `an input of the model (${[...byName.keys()].map((n) => `'${n}'`).join(', ')})`, name);
-        return input;
-      })
-    : feedableInputs(model);
-  const feeds: NamedTensors = {};
-  const sources: Record<string, FeedSource> = {};
-  if (options.tensors) {
-    const types = Object.fromEntries(model.inputs.map((i) => [i.name, i.elemType]));
-    for (const [name, t] of Object.entries(toFeeds(options.tensors, types))) {
+  const m = v.object(model, 'model', 'a model summary (from readModel)');
+  const inputs = validateInputs(m.inputs, 'model.inputs');
+  const o = v.options<BuildFeedsOptions>(options);
+  const shapesOption = o.shapesOption === undefined ? '--shapes' : v.string(o.shapesOption, 'shapesOption');
+  const byName = new Map(inputs.map((i) => [i.name, i]));
+  const modelInputs = () => `an input of the model (${[...byName.keys()].map(quoted).join(', ')})`;
+  const wanted =
+    o.inputs !== undefined
+      ? v.arrayOf(o.inputs, 'inputs', v.string).map((name) => {
+          const input = byName.get(name);
+          if (!input) throw new InvalidValueError('inputs', modelInputs(), name);
+          return input;
+        })
+      : feedableInputs(inputs);
+  const generate = o.generate === undefined ? true : v.boolean(o.generate, 'generate');
+  const budget = maxTensorBytes(o.maxTensorBytes, 'maxTensorBytes');
+  const feeds = namedRecord<TensorLike>();
+  const sources = namedRecord<FeedSource>();
+  if (o.tensors !== undefined) {
+    const types = namedRecord(inputs.map((i) => [i.name, i.elemType] as const));
+    for (const [name, t] of Object.entries(toFeeds(o.tensors, types))) {
       feeds[name] = t;
       sources[name] = 'tensor';
     }
   }
-  if (options.npz) {
-    for (const [name, t] of Object.entries(await feedsFromNpz(options.npz, model.inputs))) {
-      if (name in feeds) continue;
+  if (o.npz !== undefined) {
+    for (const [name, t] of Object.entries(await feedsFromNpz(v.filePath(o.npz, 'npz'), inputs, { maxTensorBytes: budget }))) {
+      if (hasOwn(feeds, name)) continue;
       feeds[name] = t;
       sources[name] = 'npz';
     }
   }
-  const missing = wanted.filter((i) => !(i.name in feeds));
-  if (missing.length && (options.generate ?? true)) {
-    const spec = options.shapes ?? {};
+  const missing = wanted.filter((i) => !hasOwn(feeds, i.name));
+  if (missing.length && generate) {
+    const spec = o.shapes === undefined ? namedRecord<number[]>() : v.shapes(o.shapes, 'shapes');
     for (const name of Object.keys(spec)) {
-      if (!byName.has(name)) throw new InvalidValueError(options.shapesOption ?? '--shapes', `an input of the model (${[...byName.keys()].map((n) => `'${n}'`).join(', ')})`, name);
+      if (!byName.has(name)) throw new InvalidValueError(shapesOption, modelInputs(), name);
     }
-    const shapes = resolveInputShapes(missing, Object.fromEntries(Object.entries(spec).filter(([n]) => missing.some((i) => i.name === n))), options.shapesOption);
-    for (const [name, t] of Object.entries(generateFeeds(missing, shapes, options))) {
+    const missingNames = new Set(missing.map((i) => i.name));
+    const shapes = resolveInputShapes(missing, namedRecord(Object.entries(spec).filter(([n]) => missingNames.has(n))), shapesOption);
+    for (const [name, t] of Object.entries(generateFeeds(missing, shapes, { ...o, maxTensorBytes: budget }))) {
       feeds[name] = t;
       sources[name] = 'generated';
     }

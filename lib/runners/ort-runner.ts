@@ -244,6 +244,15 @@ export class OrtRunner {
   /** run(), with the milliseconds spent inside InferenceSession.run on the session's own thread. */
   async runTimed(feeds: FeedsInput, outputNames?: readonly string[], options: { signal?: AbortSignal } = {}): Promise<SessionRun> {
     const session = this.live();
+    if ((outputNames ?? session.outputNames).includes('__proto__')) {
+      // onnxruntime-node collects outputs by name in plain objects, where '__proto__' sets the prototype: the output
+      // is lost inside it ("At least one output should be requested"). Say what happened and what to do.
+      throw new TrtNodeError(
+        'ERR_TRT_NODE_ORT',
+        `${this.model}: onnxruntime-node cannot return an output named '__proto__' (its JavaScript API keys outputs by name in plain objects, where that name is the prototype). Rename the output (output_names in torch.onnx.export)`,
+        { file: this.model, output: '__proto__' },
+      );
+    }
     const tensors = toFeeds(feeds, this.inputTypes);
     try {
       return await session.run(tensors, outputNames, options.signal);

@@ -56,12 +56,12 @@ export async function mainThreadSession(model: string | Uint8Array, options: Rec
     async run(feeds, outputNames, signal) {
       if (signal?.aborted) throw new AbortError('the onnxruntime run');
       const s = live();
-      const ortFeeds: Record<string, ortTypes.Tensor> = {};
+      const ortFeeds: Record<string, ortTypes.Tensor> = Object.create(null);
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = t instanceof ort.Tensor ? t : new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[]);
       const t0 = performance.now();
       const out = outputNames ? await s.run(ortFeeds, [...outputNames]) : await s.run(ortFeeds);
       const sessionMs = performance.now() - t0;
-      const outputs: NamedTensors = {};
+      const outputs: NamedTensors = Object.create(null);
       for (const [name, t] of Object.entries(out)) outputs[name] = fromOrt(t as ortTypes.Tensor);
       return { outputs, sessionMs };
     },
@@ -225,13 +225,13 @@ export async function workerSession(model: string | Uint8Array, options: Record<
     ...info,
     async run(feeds, outputNames, signal) {
       const id = nextId++;
-      const wire: Record<string, WireTensor> = {};
+      const wire: Record<string, WireTensor> = Object.create(null);
       for (const [name, t] of Object.entries(feeds)) wire[name] = toWire(t);
       // Feeds are copied (structured clone): the caller keeps its arrays, which other runners may share.
       const reply = await request({ op: 'run', id, feeds: wire, ...(outputNames ? { outputNames: [...outputNames] } : {}) }, id, signal);
       if (reply.op === 'failed') throw new Error(reply.raw);
       if (reply.op !== 'result') throw workerError(`answered '${reply.op}' to run`);
-      const outputs: NamedTensors = {};
+      const outputs: NamedTensors = Object.create(null);
       for (const [name, t] of Object.entries(reply.outputs)) outputs[name] = { type: t.type as TensorType, dims: t.dims, data: t.data as TensorLike['data'] };
       return { outputs, sessionMs: reply.ms };
     },

@@ -45,7 +45,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     reply({ op: 'failed', id: msg.id, raw: 'the session is not loaded' });
     return;
   }
-  const feeds: Record<string, ortTypes.Tensor> = {};
+  const feeds: Record<string, ortTypes.Tensor> = Object.create(null);
   for (const [name, t] of Object.entries(msg.feeds)) feeds[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
   let out: ortTypes.InferenceSession.OnnxValueMapType;
   const t0 = performance.now();
@@ -56,7 +56,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     return;
   }
   const ms = performance.now() - t0;
-  const outputs: Record<string, WireTensor> = {};
+  const outputs: Record<string, WireTensor> = Object.create(null);
   const transfer: ArrayBuffer[] = [];
   for (const [name, value] of Object.entries(out)) {
     const t = value as ortTypes.Tensor;

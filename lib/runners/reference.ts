@@ -7,6 +7,7 @@ import { InvalidTypeError } from '../errors';
 import { readNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import type { Runner } from './runner';
+import * as v from '../validate';
 
 /** Saved inputs and, optionally, the outputs PyTorch (or anything else) computed from them. */
 export interface Sample {
@@ -35,7 +36,8 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-export async function loadSamples(samples: readonly Sample[], parameter = 'samples'): Promise<LoadedSample[]> {
+/** Reads the samples' files (each .npz within `maxTensorBytes`, lib/util/budget) or takes their tensors. */
+export async function loadSamples(samples: readonly Sample[], parameter = 'samples', maxTensorBytes?: number): Promise<LoadedSample[]> {
   if (!Array.isArray(samples)) throw new InvalidTypeError(parameter, 'an array of {inputs, reference?}', samples);
   const out: LoadedSample[] = [];
   for (const [i, s] of samples.entries()) {
@@ -47,8 +49,9 @@ export async function loadSamples(samples: readonly Sample[], parameter = 'sampl
       }
     }
     if (s.label !== undefined && typeof s.label !== 'string') throw new InvalidTypeError(`${parameter}[${i}].label`, 'a string', s.label);
-    const inputs = typeof s.inputs === 'string' ? await readNpz(s.inputs) : s.inputs;
-    const reference = s.reference === undefined ? undefined : typeof s.reference === 'string' ? await readNpz(s.reference) : s.reference;
+    const read = (file: string) => readNpz(file, maxTensorBytes !== undefined ? { maxTensorBytes } : {});
+    const inputs = typeof s.inputs === 'string' ? await read(s.inputs) : v.namedTensors(s.inputs, `${parameter}[${i}].inputs`);
+    const reference = s.reference === undefined ? undefined : typeof s.reference === 'string' ? await read(s.reference) : v.namedTensors(s.reference, `${parameter}[${i}].reference`);
     const source = typeof s.inputs === 'string' ? displayPath(s.inputs) : 'tensors';
     const referenceSource = s.reference === undefined ? null : typeof s.reference === 'string' ? displayPath(s.reference) : 'tensors';
     const label = s.label ?? (typeof s.inputs === 'string' ? `sample ${path.basename(s.inputs)}` : `sample ${i}`);

@@ -33,7 +33,7 @@ export interface EngineLike {
 /** The engine's optimization profiles, by input name (as buildEngine takes them). */
 export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
   return Array.from({ length: engine.profileCount }, (_, p) => {
-    const profile: OptimizationProfile = {};
+    const profile: OptimizationProfile = Object.create(null);
     for (const input of engine.inputs) {
       const r = input.profiles[p];
       if (r) profile[input.name] = { min: [...r.min], opt: [...r.opt], max: [...r.max] };

@@ -9,7 +9,9 @@
  * single-quoted ('my input':1x3); names containing ',' cannot be written in this syntax.
  * Errors are InvalidValueError naming the option, the bad entry and the bad token.
  */
-import { InvalidValueError } from '../errors';
+import { InvalidTypeError, InvalidValueError } from '../errors';
+import { NamedRecord, namedRecord } from '../util/names';
+import * as v from '../validate';
 
 export interface ParseDimsOptions {
   /** The option or parameter named in errors. Default '--shapes'. */
@@ -22,10 +24,12 @@ export interface ParseDimsOptions {
 
 /** '1x1x64x64' -> [1, 1, 64, 64]. Every dim a non-negative (by default positive) integer; names the bad token. */
 export function parseDims(text: string, options: ParseDimsOptions = {}): number[] {
-  const option = options.option ?? '--shapes';
-  const entry = options.entry ?? text;
-  const min = options.allowZero ? 0 : 1;
-  if (typeof text !== 'string' || text.trim() === '') {
+  const o = v.options<ParseDimsOptions>(options);
+  const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
+  if (typeof text !== 'string') throw new InvalidTypeError(option, "dims like 1x3x224x224 (a string)", text);
+  const entry = o.entry ?? text;
+  const min = o.allowZero ? 0 : 1;
+  if (text.trim() === '') {
     throw new InvalidValueError(option, "dims like 1x3x224x224", entry, 'The shape is empty');
   }
   return text.split('x').map((token) => {
@@ -66,9 +70,11 @@ export interface SplitNamedListOptions {
  * skipped; an empty list, an entry without a name, or a name given twice is an error naming the entry.
  */
 export function splitNamedList(spec: unknown, options: SplitNamedListOptions = {}): NamedEntry[] {
-  const option = options.option ?? '--shapes';
-  const example = options.example ?? 'input:1x3x224x224';
-  if (typeof spec !== 'string' || spec.trim() === '') {
+  const o = v.options<SplitNamedListOptions>(options);
+  const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
+  const example = o.example ?? 'input:1x3x224x224';
+  if (typeof spec !== 'string') throw new InvalidTypeError(option, `entries like '${example}' (a string)`, spec);
+  if (spec.trim() === '') {
     throw new InvalidValueError(option, `entries like '${example}'`, spec);
   }
   const seen = new Set<string>();
@@ -79,7 +85,7 @@ export function splitNamedList(spec: unknown, options: SplitNamedListOptions = {
     const colon = entry.lastIndexOf(':');
     let name = colon >= 0 ? entry.slice(0, colon).trim() : '';
     if (name.length >= 2 && name.startsWith("'") && name.endsWith("'")) name = name.slice(1, -1);
-    if (colon < 0 && !options.allowUnnamed) {
+    if (colon < 0 && !o.allowUnnamed) {
       throw new InvalidValueError(option, `entries of the form name:value (e.g. '${example}')`, entry, `"${entry}" has no ':'`);
     }
     if (colon >= 0 && name === '') {
@@ -105,16 +111,18 @@ export interface ParseShapeListOptions {
 
 /**
  * trtexec's `--shapes`: 'input:1x1x256x256,other:2x3' -> { input: [1,1,256,256], other: [2,3] } (insertion order
- * kept). Ranges ('..') are refused with a pointer to profiles: they belong to engine builds (lib/trt/shapes-spec.ts).
+ * kept, in a null-prototype record: an input may be called `__proto__` or `toString`). Ranges ('..') are refused
+ * with a pointer to profiles: they belong to engine builds (lib/trt/shapes-spec.ts).
  */
-export function parseShapeList(spec: unknown, options: ParseShapeListOptions = {}): Record<string, number[]> {
-  const option = options.option ?? '--shapes';
-  const out: Record<string, number[]> = {};
+export function parseShapeList(spec: unknown, options: ParseShapeListOptions = {}): NamedRecord<number[]> {
+  const o = v.options<ParseShapeListOptions>(options);
+  const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
+  const out = namedRecord<number[]>();
   for (const { name, value, entry } of splitNamedList(spec, { option })) {
     if (value.includes('..')) {
       throw new InvalidValueError(option, 'one fixed shape per input', entry, 'min..opt..max ranges are for building engines (trt-node build --shapes)');
     }
-    out[name] = parseDims(value, { option, entry, allowZero: options.allowZero });
+    out[name] = parseDims(value, { option, entry, allowZero: o.allowZero });
   }
   return out;
 }
@@ -126,7 +134,7 @@ export function formatDims(dims: readonly number[]): string {
 
 /** { input: [1, 3] } -> 'input:1x3' (the inverse of parseShapeList). */
 export function formatShapeList(shapes: Readonly<Record<string, readonly number[]>>): string {
-  return Object.entries(shapes)
+  return Object.entries(v.shapes(shapes, 'shapes'))
     .map(([name, dims]) => `${name}:${formatDims(dims)}`)
     .join(',');
 }

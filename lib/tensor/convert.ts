@@ -15,9 +15,14 @@ const EXPECTED_ARRAY: Readonly<Record<TensorType, string>> = {
   float64: 'Float64Array',
   int64: 'BigInt64Array',
   int32: 'Int32Array',
+  int16: 'Int16Array',
   int8: 'Int8Array',
+  uint64: 'BigUint64Array',
+  uint32: 'Uint32Array',
+  uint16: 'Uint16Array',
   uint8: 'Uint8Array',
   bool: 'Uint8Array',
+  string: 'Array', // of strings
 };
 
 /** 'Float32Array' etc. for a typed array of any realm (Buffer gives 'Uint8Array'), undefined for anything else. */
@@ -30,9 +35,14 @@ function typedArrayTag(value: unknown): string | undefined {
 /** Integer ranges for converting plain number arrays. */
 const INT_RANGE: Partial<Record<TensorType, [number, number]>> = {
   int32: [-(2 ** 31), 2 ** 31 - 1],
+  int16: [-(2 ** 15), 2 ** 15 - 1],
   int8: [-128, 127],
+  uint32: [0, 2 ** 32 - 1],
+  uint16: [0, 2 ** 16 - 1],
   uint8: [0, 255],
 };
+
+const INT_ARRAY = { int32: Int32Array, int16: Int16Array, int8: Int8Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array } as const;
 
 function fromPlainArray(type: TensorType, values: readonly unknown[], name: string): TensorData {
   const bad = (i: number, expected: string): never => {
@@ -45,14 +55,21 @@ function fromPlainArray(type: TensorType, values: readonly unknown[], name: stri
       values.forEach((v, i) => (typeof v === 'number' ? (out[i] = v) : bad(i, 'a number')));
       return out;
     }
-    case 'int64': {
-      const out = new BigInt64Array(values.length);
+    case 'int64':
+    case 'uint64': {
+      const signed = type === 'int64';
+      const out = signed ? new BigInt64Array(values.length) : new BigUint64Array(values.length);
+      const fits = (b: bigint) => (signed ? BigInt.asIntN(64, b) === b : BigInt.asUintN(64, b) === b);
       values.forEach((v, i) => {
-        if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) out[i] = v;
-        else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
-        else bad(i, 'a safe integer or a bigint within int64');
+        if (typeof v === 'bigint' && fits(v)) out[i] = v;
+        else if (typeof v === 'number' && Number.isSafeInteger(v) && fits(BigInt(v))) out[i] = BigInt(v);
+        else bad(i, `a safe integer or a bigint within ${type}`);
       });
       return out;
+    }
+    case 'string': {
+      values.forEach((v, i) => typeof v === 'string' || bad(i, 'a string'));
+      return values as string[];
     }
     case 'bool': {
       const out = new Uint8Array(values.length);
@@ -63,8 +80,7 @@ function fromPlainArray(type: TensorType, values: readonly unknown[], name: stri
       throw new InvalidTypeError(`${name}.data`, 'a Uint16Array of IEEE-754 half bits for a float16 tensor', values);
     default: {
       const [lo, hi] = INT_RANGE[type]!;
-      const n = values.length;
-      const out = type === 'int32' ? new Int32Array(n) : type === 'int8' ? new Int8Array(n) : new Uint8Array(n);
+      const out = new INT_ARRAY[type as keyof typeof INT_ARRAY](values.length);
       values.forEach((v, i) =>
         typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? (out[i] = v) : bad(i, `an integer in [${lo}, ${hi}]`),
       );
@@ -76,7 +92,8 @@ function fromPlainArray(type: TensorType, values: readonly unknown[], name: stri
 /**
  * Validates `value` as a tensor and returns it as a TensorLike (sharing its data; number arrays are converted).
  * Accepts onnxruntime-node `Tensor`s as they are (float16 as Uint16Array raw bits, or a Float16Array where the
- * platform has one, reinterpreted as bits), bool as Uint8Array, int64 as BigInt64Array.
+ * platform has one, reinterpreted as bits), bool as Uint8Array, int64/uint64 as BigInt64Array/BigUint64Array,
+ * string tensors as arrays of strings. bfloat16 is refused by name: onnxruntime-node's JS API cannot carry it.
  * @param name names the tensor in error messages.
  * @throws InvalidTypeError (not a tensor, data of the wrong array type), InvalidValueError (unsupported type, tensor
  *   not on the CPU, bad dims), ShapeError (dims do not match the data length).
@@ -89,6 +106,14 @@ export function toTensorLike(value: unknown, name: string): TensorLike {
     throw new InvalidValueError(`${name}.location`, "'cpu'", v.location, 'Download the tensor first: await tensor.getData(true)');
   }
   const type = v.type;
+  if (type === 'bfloat16') {
+    throw new InvalidValueError(
+      `${name}.type`,
+      `one of ${TENSOR_TYPES.join(', ')}`,
+      type,
+      "onnxruntime-node has no bfloat16 tensors; convert to float32 (torch: t.float(); numpy: a.astype('float32')) and cast in the model if needed",
+    );
+  }
   if (typeof type !== 'string' || !(TENSOR_TYPES as readonly string[]).includes(type)) {
     throw new InvalidValueError(`${name}.type`, `one of ${TENSOR_TYPES.join(', ')}`, type);
   }
@@ -106,8 +131,8 @@ export function toTensorLike(value: unknown, name: string): TensorLike {
     data = new Uint16Array(d.buffer, d.byteOffset, d.byteLength / 2); // same bits, the form onnxruntime-node uses
   }
   if (Array.isArray(data)) data = fromPlainArray(t, data, name);
-  if (typedArrayTag(data) !== EXPECTED_ARRAY[t]) {
-    throw new InvalidTypeError(`${name}.data`, `a ${EXPECTED_ARRAY[t]} (the data of a ${t} tensor)`, data);
+  if (t === 'string' ? !Array.isArray(data) : typedArrayTag(data) !== EXPECTED_ARRAY[t]) {
+    throw new InvalidTypeError(`${name}.data`, t === 'string' ? 'an array of strings (the data of a string tensor)' : `a ${EXPECTED_ARRAY[t]} (the data of a ${t} tensor)`, data);
   }
   const typed = data as TensorData;
   let count = 1;

@@ -5,7 +5,8 @@
  * writing reproduces numpy's own bytes exactly, so numpy and trt-node write identical files for the same array.
  */
 import { NpyFormatError } from '../errors';
-import { ELEMENT_SIZE, TENSOR_TYPES, TensorType } from './types';
+import { forTerminal } from '../util/terminal';
+import { ELEMENT_SIZE, NUMERIC_TENSOR_TYPES, NumericTensorType, TensorType } from './types';
 
 export const NPY_MAGIC = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59); // \x93NUMPY
 /** numpy aligns the data start to this many bytes (format.ARRAY_ALIGN). */
@@ -20,26 +21,39 @@ export interface NpyLocation {
 }
 
 export function npyError(at: NpyLocation, what: string, details: Record<string, unknown> = {}): NpyFormatError {
-  const prefix = at.array === undefined ? '' : `array '${at.array}': `;
+  const prefix = at.array === undefined ? '' : `array '${forTerminal(at.array)}': `;
   return new NpyFormatError(at.file, prefix + what, at.array === undefined ? details : { array: at.array, ...details });
 }
 
-/** numpy's descr (little-endian form) for each tensor type trt-node reads and writes. */
-export const DESCR: Readonly<Record<TensorType, string>> = {
+/** numpy's descr (little-endian form) for each numeric tensor type trt-node reads and writes. */
+export const DESCR: Readonly<Record<NumericTensorType, string>> = {
   float32: '<f4',
   float16: '<f2',
   float64: '<f8',
   int64: '<i8',
   int32: '<i4',
+  int16: '<i2',
   int8: '|i1',
+  uint64: '<u8',
+  uint32: '<u4',
+  uint16: '<u2',
   uint8: '|u1',
   bool: '|b1',
 };
 
-const SUPPORTED_LIST = TENSOR_TYPES.map((t) => `${t} ('${DESCR[t]}')`).join(', ');
+const SUPPORTED_LIST = [...NUMERIC_TENSOR_TYPES.map((t) => `${t} ('${DESCR[t]}')`), "string ('<U…' or '|S…')"].join(', ');
+
+/** How string arrays are stored: numpy's str (`<U`, UTF-32 code points) or bytes (`|S`, here read as UTF-8). */
+export type NpyStringKind = 'U' | 'S';
 
 export interface NpyHeader {
   type: TensorType;
+  /** numpy's descr as written, e.g. '<f4' or '<U7'. */
+  descr: string;
+  /** Bytes per element: the type's size, or a string array's fixed width. */
+  itemSize: number;
+  /** For string arrays: how their elements are stored. */
+  stringKind?: NpyStringKind;
   /** True when the file stores multi-byte elements big-endian ('>f4'): the reader swaps them. */
   bigEndian: boolean;
   fortranOrder: boolean;
@@ -196,33 +210,43 @@ function conversionHint(descr: string): string {
   if (kind === 'u' || kind === 'i') return 'Convert before saving, e.g. a.astype(np.int32) or a.astype(np.int64).';
   if (kind === 'f') return 'Convert before saving, e.g. a.astype(np.float32) or a.astype(np.float64).';
   if (kind === 'M' || kind === 'm') return "Convert before saving, e.g. a.astype('int64').";
+  if (kind === 'V' && /2$/.test(descr)) {
+    return "If this is bfloat16 (ml_dtypes), onnxruntime-node cannot carry bfloat16 tensors: save a.astype(np.float32) and cast in the model.";
+  }
   return 'Save a numeric array instead.';
 }
 
-function typeOfDescr(descr: string, at: NpyLocation): { type: TensorType; bigEndian: boolean } {
+/** The largest string width accepted: numpy allows more, but one element of 16 M code points is no tensor. */
+const MAX_STRING_WIDTH = 1 << 24;
+
+function typeOfDescr(descr: string, at: NpyLocation): { type: TensorType; bigEndian: boolean; itemSize: number; stringKind?: NpyStringKind } {
   const m = /^([<>|=])?([a-zA-Z?])(\d+)$/.exec(descr);
   if (m) {
     const [, order = '|', kind, sizeText] = m;
     const size = Number(sizeText);
-    const found = TENSOR_TYPES.find((t) => {
+    if ((kind === 'U' || kind === 'S') && size >= 1 && size <= MAX_STRING_WIDTH) {
+      return { type: 'string', bigEndian: order === '>', itemSize: kind === 'U' ? size * 4 : size, stringKind: kind };
+    }
+    const found = NUMERIC_TENSOR_TYPES.find((t) => {
       const d = DESCR[t];
       return d[1] === (kind === '?' ? 'b' : kind) && ELEMENT_SIZE[t] === size;
     });
     // '=' is native order; numpy never writes it to files, but when it does appear the writer was little-endian
     // almost surely (every platform numpy targets today); '|' means byte order does not apply (one-byte types).
-    if (found) return { type: found, bigEndian: order === '>' && size > 1 };
+    if (found) return { type: found, bigEndian: order === '>' && size > 1, itemSize: size };
   }
   if (/^[<>|=]?O/.test(descr)) {
     throw npyError(
       at,
-      "holds Python objects (dtype object, saved with allow_pickle=True); trt-node reads only numeric arrays and never " +
-        'unpickles data. Save a numeric array instead, e.g. np.save(path, np.asarray(a, dtype=np.float32)).',
+      "holds Python objects (dtype object, saved with allow_pickle=True); trt-node reads numeric and string arrays and never " +
+        'unpickles data. Save a numeric array instead, e.g. np.save(path, np.asarray(a, dtype=np.float32)), or strings as ' +
+        'a fixed-width str array: np.save(path, a.astype(str)).',
       { dtype: descr },
     );
   }
   throw npyError(
     at,
-    `has dtype '${descr}' (${numpyDtypeName(descr)}), which trt-node does not support; supported: ${SUPPORTED_LIST}. ` +
+    `has dtype '${forTerminal(descr)}' (${forTerminal(numpyDtypeName(descr))}), which trt-node does not support; supported: ${SUPPORTED_LIST}. ` +
       conversionHint(descr),
     { dtype: descr },
   );
@@ -269,7 +293,7 @@ export function parseNpyHeader(bytes: Uint8Array, at: NpyLocation): NpyHeader {
   const text = major === 3 ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : latin1(raw);
 
   const malformed = (what: string): never => {
-    throw npyError(at, `has a malformed header (${what}): ${JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text)}`);
+    throw npyError(at, `has a malformed header (${forTerminal(what)}): ${forTerminal(JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text))}`);
   };
   const dict = new LiteralParser(text, malformed).parseAll();
   if (!(dict instanceof Map)) return malformed('not a dict');
@@ -295,7 +319,7 @@ export function parseNpyHeader(bytes: Uint8Array, at: NpyLocation): NpyHeader {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) return malformed("'shape' holds something other than a non-negative integer");
     return d;
   });
-  const { type, bigEndian } = typeOfDescr(descr, at);
+  const { type, bigEndian, itemSize, stringKind } = typeOfDescr(descr, at);
   // Fortran and C order lay out the same bytes when at most one axis is longer than 1 (numpy never flags those).
   if (fortran && dims.filter((d) => d > 1).length > 1) {
     throw npyError(
@@ -305,15 +329,16 @@ export function parseNpyHeader(bytes: Uint8Array, at: NpyLocation): NpyHeader {
       { fortranOrder: true },
     );
   }
-  return { type, bigEndian, fortranOrder: fortran, dims, dataOffset, version };
+  return { type, descr, itemSize, ...(stringKind ? { stringKind } : {}), bigEndian, fortranOrder: fortran, dims, dataOffset, version };
 }
 
 /**
- * The header bytes numpy writes for this type and shape (format._write_array_header with version=None): version 1.0
- * unless the header needs more than 65535 bytes, then 2.0; the data then starts on a 64-byte boundary.
+ * The header bytes numpy writes for this descr ('<f4', '<U7'...) and shape (format._write_array_header with
+ * version=None): version 1.0 unless the header needs more than 65535 bytes, then 2.0; the data then starts on a
+ * 64-byte boundary.
  */
-export function formatNpyHeader(type: TensorType, dims: readonly number[]): Uint8Array {
-  let dict = `{'descr': '${DESCR[type]}', 'fortran_order': False, 'shape': ${shapeText(dims)}, }`;
+export function formatNpyHeader(descr: string, dims: readonly number[]): Uint8Array {
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText(dims)}, }`;
   if (dims.length > 0) dict += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(dims[0]).length);
   const text = Buffer.from(dict, 'latin1');
   const hlen = text.length + 1; // + the final '\n'

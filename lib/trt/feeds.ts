@@ -5,7 +5,8 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { NativeFeed, NativeTensorInfo } from '../native/binding';
-import { ARRAY_CLASS, ELEMENT_SIZE, TENSOR_TYPES, TensorData, TensorLike, TensorType, elementCount } from '../tensor/types';
+// TensorRT carries numeric tensors only: its TensorType and TensorData are the typed-array ones.
+import { ARRAY_CLASS, ELEMENT_SIZE, NUMERIC_TENSOR_TYPES as TENSOR_TYPES, NumericTensorData as TensorData, NumericTensorType as TensorType, TensorLike, elementCount } from '../tensor/types';
 
 /** One feed: a tensor-like object (an ort.Tensor qualifies) or a typed array for an input whose shape is fixed. */
 export type Feed = TensorLike | TensorData;

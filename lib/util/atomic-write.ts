@@ -2,11 +2,18 @@
  * Writes a file atomically: to a uniquely named temporary file in the same folder (so the rename stays on one file
  * system), flushed to disk, then renamed over the target. Readers never see a half-written engine plan, timing cache
  * or .npz, and a crash or a full disk leaves the old file intact and no temporary file behind.
+ *
+ * Outputs are regular files, or refused: a rename replaces whatever the path names, so renaming over `/dev/null`
+ * (as root), a FIFO or a symbolic link would destroy it instead of writing to it. Every writer checks the target's
+ * kind with lstat before it starts, and again just before the rename. (Between that last check and the rename another
+ * process could still swap the path; only a process that can already write that folder can.)
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileError, TrtNodeError } from '../errors';
+import { FileError, InvalidTypeError, TrtNodeError } from '../errors';
+import * as v from '../validate';
+import { forTerminal } from './terminal';
 
 function tempPathFor(file: string): string {
   const dir = path.dirname(path.resolve(file));
@@ -35,15 +42,78 @@ function syncFolder(file: string): void {
   }
 }
 
+/** What a non-regular file is, in words; undefined for a regular file. */
+function kindOf(st: fs.Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'a folder';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** Thrown (and mapped by reason()) when the target exists and is not a regular file. */
+class NotRegularFile extends Error {
+  constructor(readonly kind: string, readonly linkTarget?: string) {
+    super(kind);
+  }
+}
+
+/**
+ * Refuses an existing target that is not a regular file. A symbolic link is refused even when it points to a regular
+ * file: the rename would replace the link itself, not update the file it points to, and a link planted in an output
+ * folder must not redirect what trt-node writes. The user gives the real path instead.
+ */
+function refuseNonRegular(st: fs.Stats | null, linkTarget?: () => string | undefined): void {
+  if (st === null) return;
+  const kind = kindOf(st);
+  if (kind === undefined) return;
+  if (kind === 'a folder') throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+  throw new NotRegularFile(kind, st.isSymbolicLink() ? linkTarget?.() : undefined);
+}
+
+function lstatOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function readLinkOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function folderExists(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What went wrong, in words that say what to do. Node's own text would name the hidden temporary file instead of
  * the file the user asked for ("EISDIR: illegal operation on a directory, rename '/x/.out.npz.123.tmp' -> 'out.npz'").
  */
 function reason(file: string, err: unknown): string {
   const dir = path.dirname(path.resolve(file));
+  if (err instanceof NotRegularFile) {
+    const link = err.linkTarget !== undefined ? ` (to ${forTerminal(err.linkTarget)})` : '';
+    return `it is ${err.kind}${link}; trt-node writes only regular files (it replaces them whole, which would destroy ${err.kind === 'a symbolic link' ? 'the link' : 'it'}): give the path of a file`;
+  }
   switch ((err as NodeJS.ErrnoException).code) {
     case 'ENOENT':
-      return `the folder ${dir} does not exist; create it first or choose another path`;
+      // The folder may exist yet refuse new files (/proc, /sys): say which.
+      return folderExists(dir)
+        ? `no file can be created in the folder ${dir} (a virtual file system such as /proc or /sys?); choose another folder`
+        : `the folder ${dir} does not exist; create it first or choose another path`;
     case 'ENOTDIR':
     case 'EEXIST': // from mkdir -p: a file where a folder of the path should be
       return `part of the path ${dir} is a file, not a folder`;
@@ -86,12 +156,19 @@ export interface CheckOutputOptions {
 }
 
 /**
- * Checks, before a command spends minutes computing what it will write, that `file` can be written: its folder
- * exists (or is created) and is writable, the path is not a folder, and it is not one of the command's own inputs
- * (`--save-outputs` onto `--reference` would silently replace the reference). Writing stays writeFileAtomic's job.
+ * The one guard every writer calls before it spends minutes computing what it will write (library and CLI alike):
+ * `file` can be written — its folder exists (or is created) and accepts a new file (a probe file is created and
+ * removed, so /proc or a read-only mount is caught now, not after the run) — and `file` is not one of the command's
+ * own inputs (the same file by device and inode: through symbolic and hard links too; `--save-outputs` onto
+ * `--reference` would silently replace the reference), nor anything but a regular file (a folder, FIFO, device
+ * node, socket or symbolic link). Writing stays writeFileAtomic's job, which checks the kind again.
+ * @param option names the output in messages: a CLI option ('--save-outputs') or a library option ('saveOutputs').
  * @throws FileError naming `file` and `option`; TrtNodeError 'ERR_TRT_NODE_USAGE' for an output onto an input.
  */
 export async function checkOutputFile(file: string, option: string, options: CheckOutputOptions = {}): Promise<void> {
+  if (typeof file !== 'string' || file === '' || file.includes('\0')) {
+    throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${option} needs a file path; received ${typeof file === 'string' ? JSON.stringify(forTerminal(file)) : typeof file}`, { option });
+  }
   const dir = path.dirname(path.resolve(file));
   const fail = (err: unknown) => new FileError(file, `cannot be written (${option}): ${reason(file, err)}`, { cause: err });
   try {
@@ -102,8 +179,6 @@ export async function checkOutputFile(file: string, option: string, options: Che
   } catch (err) {
     throw fail(err);
   }
-  const target = await fs.promises.stat(file).catch(() => null);
-  if (target?.isDirectory()) throw fail(Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
   for (const input of options.inputs ?? []) {
     if (input.file !== undefined && sameFile(file, input.file)) {
       throw new TrtNodeError(
@@ -113,6 +188,20 @@ export async function checkOutputFile(file: string, option: string, options: Che
       );
     }
   }
+  try {
+    refuseNonRegular(await fs.promises.lstat(file).catch(() => null), () => readLinkOrUndefined(file));
+    // Prove that a file can be created there: the temporary file writeFileAtomic will use, created and removed.
+    const probe = tempPathFor(file);
+    await (await fs.promises.open(probe, 'wx')).close();
+    await fs.promises.rm(probe, { force: true });
+  } catch (err) {
+    throw fail(err);
+  }
+}
+
+function checkWriteArgs(file: unknown, data: unknown): void {
+  v.filePath(file, 'file');
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new InvalidTypeError('data', 'a Uint8Array or a string', data);
 }
 
 /**
@@ -120,15 +209,18 @@ export async function checkOutputFile(file: string, option: string, options: Che
  * @throws FileError naming `file` when any step fails; the temporary file is removed.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  checkWriteArgs(file, data);
   const tmp = tempPathFor(file);
   let handle: fs.promises.FileHandle | undefined;
   try {
+    refuseNonRegular(lstatOrNull(file), () => readLinkOrUndefined(file));
     // 'wx': fail rather than clobber should the random name ever collide.
     handle = await fs.promises.open(tmp, 'wx', modeOf(file));
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();
     handle = undefined;
+    refuseNonRegular(lstatOrNull(file), () => readLinkOrUndefined(file)); // it may have changed meanwhile
     await fs.promises.rename(tmp, file);
   } catch (err) {
     await handle?.close().catch(() => undefined);
@@ -140,14 +232,17 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
 
 /** Synchronous twin of {@link writeFileAtomic}, for exit handlers and other places that cannot await. */
 export function writeFileAtomicSync(file: string, data: Uint8Array | string): void {
+  checkWriteArgs(file, data);
   const tmp = tempPathFor(file);
   let fd: number | undefined;
   try {
+    refuseNonRegular(lstatOrNull(file), () => readLinkOrUndefined(file));
     fd = fs.openSync(tmp, 'wx', modeOf(file));
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    refuseNonRegular(lstatOrNull(file), () => readLinkOrUndefined(file));
     fs.renameSync(tmp, file);
   } catch (err) {
     if (fd !== undefined) {

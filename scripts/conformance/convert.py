@@ -87,8 +87,16 @@ def read_tensors(folder, prefix, count):
         t = onnx.TensorProto()
         with open(path, "rb") as f:
             t.ParseFromString(f.read())
-        arrays.append((t.name, np.array(numpy_helper.to_array(t), order="C")))
+        arrays.append((t.name, plain(numpy_helper.to_array(t))))
     return arrays
+
+
+def plain(a):
+    """C order (np.array, not ascontiguousarray, which makes a 0-d array 1-d), and ONNX string tensors (object
+    arrays of bytes from numpy_helper) as numpy's own fixed-width unicode arrays ('<U'), the form users save."""
+    if a.dtype == object:
+        return np.array([x.decode("utf-8") if isinstance(x, bytes) else str(x) for x in a.ravel()], dtype=np.str_).reshape(a.shape)
+    return np.array(a, order="C")
 
 
 def count_files(folder, prefix):

@@ -7,20 +7,19 @@ import type { OutcomeKind } from '../../scripts/conformance/corpus';
 import type { ToleranceOverrides } from '../../lib/compare';
 
 export interface Justification {
-  /** The outcome the test has. 'needs-readers': check() refuses the .npz (ERR_TRT_NODE_NPY_FORMAT). */
-  kind: Exclude<OutcomeKind, 'pass' | 'threw' | 'blocked'> | 'needs-readers';
+  /** The outcome the test has. */
+  kind: Exclude<OutcomeKind, 'pass' | 'threw' | 'blocked'>;
   reason: string;
-  /**
-   * For 'needs-readers': what the test is expected to do once trt-node reads its dtypes (from direct
-   * onnxruntime-node runs, ../shared/reports/2026-11-29-conformance.md section 3b; not yet through check()).
-   * Absent: it is expected to pass, and its entry then goes.
-   */
-  then?: { kind: Exclude<OutcomeKind, 'pass' | 'threw' | 'blocked'>; reason: string };
+  /** The outcome depends on the host (a locale it may have): a pass is fine too. */
+  orPass?: boolean;
 }
 
-const READERS = 'needs int16/uint16/uint32/uint64/string .npy support (readers branch)';
 const NO_KERNEL = (what: string) => ({ kind: 'ort-load' as const, reason: `onnxruntime has no kernel for ${what}` });
-const LOCALE = { kind: 'ort-load' as const, reason: 'StringNormalizer needs the en_US.UTF-8 locale, which this host lacks ("Failed to construct locale")' };
+const LOCALE = {
+  kind: 'ort-load' as const,
+  reason: 'StringNormalizer needs the en_US.UTF-8 locale, which this host lacks ("Failed to construct locale"); where the host has it, the test passes',
+  orPass: true,
+};
 
 const PRE_OPSET_7 = (op: string) => ({ kind: 'ort-load' as const, reason: `${op}: onnxruntime has no kernel for op versions before opset 7` });
 const TRAINING_DOMAIN = {
@@ -84,29 +83,20 @@ export const JUSTIFIED: ReadonlyMap<string, Justification> = new Map<string, Jus
     SEQUENCE,
   ),
   ...each(['node/test_cast_BFLOAT16_to_FLOAT', 'node/test_cast_FLOAT_to_BFLOAT16', 'node/test_castlike_BFLOAT16_to_FLOAT', 'node/test_castlike_BFLOAT16_to_FLOAT_expanded', 'node/test_castlike_FLOAT_to_BFLOAT16', 'node/test_castlike_FLOAT_to_BFLOAT16_expanded'], BFLOAT16),
-  // Element types the .npy/.npz reader gains in the readers branch; the lead removes these entries when merging it.
-  ...each(
-    ['node/test_bitshift_left_uint32', 'node/test_bitshift_left_uint64', 'node/test_bitshift_right_uint32', 'node/test_bitshift_right_uint64', 'node/test_max_uint32', 'node/test_max_uint64', 'node/test_min_uint32', 'node/test_min_uint64', 'node/test_mod_mixed_sign_int16', 'node/test_mod_uint16', 'node/test_mod_uint32', 'node/test_mod_uint64'],
-    { kind: 'needs-readers' as const, reason: READERS },
-  ),
-  ...each(
-    ['node/test_cast_STRING_to_FLOAT', 'node/test_castlike_STRING_to_FLOAT', 'node/test_castlike_STRING_to_FLOAT_expanded', 'node/test_strnormalizer_export_monday_casesensintive_nochangecase', 'node/test_strnormalizer_nostopwords_nochangecase', 'simple/test_strnorm_model_monday_casesensintive_nochangecase', 'simple/test_strnorm_model_nostopwords_nochangecase'],
-    { kind: 'needs-readers' as const, reason: READERS },
-  ),
+  // Element types onnxruntime-node reads but has no kernel for, and its float-to-string formatting.
   ...each(['node/test_cast_FLOAT_to_STRING', 'node/test_castlike_FLOAT_to_STRING', 'node/test_castlike_FLOAT_to_STRING_expanded'], {
-    kind: 'needs-readers' as const,
-    reason: READERS,
-    then: { kind: 'mismatch' as const, reason: 'onnxruntime formats floats with more digits than numpy ("0.60484552" vs "0.6048455"); onnxruntime lists test_cast_FLOAT_to_STRING as failing' },
+    kind: 'mismatch' as const,
+    reason: 'onnxruntime formats floats with more digits than numpy ("0.60484552" vs "0.6048455"); onnxruntime lists test_cast_FLOAT_to_STRING as failing',
   }),
-  ...each(['node/test_bitshift_left_uint16', 'node/test_bitshift_right_uint16'], { kind: 'needs-readers' as const, reason: READERS, then: NO_KERNEL('BitShift on uint16') }),
-  ...each(['node/test_max_int16', 'node/test_max_uint16', 'node/test_min_int16', 'node/test_min_uint16'], { kind: 'needs-readers' as const, reason: READERS, then: NO_KERNEL('Max/Min on 16-bit integers') }),
-  ...each(['node/test_pow_types_float32_uint32', 'node/test_pow_types_float32_uint64'], { kind: 'needs-readers' as const, reason: READERS, then: NO_KERNEL('Pow with an unsigned exponent') }),
+  ...each(['node/test_bitshift_left_uint16', 'node/test_bitshift_right_uint16'], NO_KERNEL('BitShift on uint16')),
+  ...each(['node/test_max_int16', 'node/test_max_uint16', 'node/test_min_int16', 'node/test_min_uint16'], NO_KERNEL('Max/Min on 16-bit integers')),
+  ...each(['node/test_pow_types_float32_uint32', 'node/test_pow_types_float32_uint64'], NO_KERNEL('Pow with an unsigned exponent')),
   ...each(
     [
       'node/test_strnormalizer_export_monday_casesensintive_lower', 'node/test_strnormalizer_export_monday_casesensintive_upper', 'node/test_strnormalizer_export_monday_empty_output', 'node/test_strnormalizer_export_monday_insensintive_upper_twodim',
       'simple/test_strnorm_model_monday_casesensintive_lower', 'simple/test_strnorm_model_monday_casesensintive_upper', 'simple/test_strnorm_model_monday_empty_output', 'simple/test_strnorm_model_monday_insensintive_upper_twodim',
     ],
-    { kind: 'needs-readers' as const, reason: READERS, then: LOCALE },
+    LOCALE,
   ),
 ]);
 

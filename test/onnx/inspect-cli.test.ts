@@ -117,3 +117,32 @@ test('the bin works from any directory: `node bin/trt-node.js inspect --json`', 
   expect(doc.inputs.map((i: { name: string }) => i.name)).toEqual(['input']);
   expect(doc.nodeCount).toBe(8);
 });
+
+test('names with terminal escapes (fuzz report name_ansi, ansi_optype) are printed escaped, in every table', async () => {
+  const { encodeModel, node, valueInfo } = await import('./build-model');
+  const evil = 'x\x1b[2J\x1b[31mPWNED\x1b]0;evil-title\x07';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-inspect-'));
+  try {
+    const file = path.join(dir, 'model.onnx');
+    fs.writeFileSync(
+      file,
+      encodeModel({
+        producer: `p\x1b]0;t\x07`,
+        inputs: [valueInfo(evil, [1, 'h\x1b[1A'])],
+        outputs: [valueInfo('y\u202e', [1, 2])],
+        nodes: [node(`Relu\x1b[2K`, [evil], ['y\u202e'], { domain: 'd\x9b', name: 'n\r' })],
+        opsets: [{ domain: '', version: 17 }, { domain: 'd\x9b', version: 1 }],
+      }),
+    );
+    const { code, stdout } = await run(file, '--nodes');
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    expect(stdout).toContain('x\\x1b[2J\\x1b[31mPWNED\\x1b]0;evil-title\\x07');
+    expect(stdout).toContain('[h\\x1b[1A]');
+    expect(stdout).toContain('d\\x9b::Relu\\x1b[2K');
+    expect(stdout).toContain('y\\u202e');
+    expect(stdout).toMatch(/^Producer\s+p\\x1b\]0;t\\x07 0$/m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

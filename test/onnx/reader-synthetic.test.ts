@@ -182,16 +182,19 @@ test('sparse initializers count as initializers and back their inputs', () => {
   expect(s.inputs[0].isInitializer).toBe(true);
 });
 
-test('fields the reader does not use (doc strings, functions, training info, metadata) are skipped', () => {
+test('fields the reader does not use (doc strings, metadata) are skipped; functions and training info are walked', () => {
   const base = encodeModel({ ...io, nodes: [node('Relu', ['x'], ['y'])] });
   // Appended fields are merged into the message: doc_string (6), training_info (20), functions (25).
   const withUnknown = Buffer.concat([
     base,
     Buffer.from([0x32, 3, 0x61, 0x62, 0x63]), // field 6, 'abc'
-    Buffer.from([0xa2, 0x01, 2, 0x0a, 0x00]), // field 20, 2 bytes
-    Buffer.from([0xca, 0x01, 1, 0x00]), // field 25, 1 byte (never decoded)
+    Buffer.from([0xa2, 0x01, 2, 0x0a, 0x00]), // field 20, 2 bytes: an empty initialization graph
+    Buffer.from([0xca, 0x01, 2, 0x0a, 0x00]), // field 25, 2 bytes: a function with an empty name
   ]);
-  expect({ ...readModelSync(withUnknown), fileBytes: base.length }).toEqual(readModelSync(base));
+  const expected = { ...readModelSync(base), functions: [{ domain: '', name: '', nodeCount: 0, nodeCounts: [] }] };
+  expect({ ...readModelSync(withUnknown), fileBytes: base.length }).toEqual(expected);
+  // They are walked, so a corrupt one is an error (it may hide external data the guard must see).
+  expect(() => readModelSync(Buffer.concat([base, Buffer.from([0xca, 0x01, 1, 0x00])]))).toThrow(/functions\[0\]: field number 0 is invalid protobuf/);
 });
 
 test('summarising reads only headers: bytes read stay tiny next to the weights', async () => {

@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InvalidValueError, ShapeError } from '../../lib/errors';
+import { InvalidValueError, MemoryBudgetError, ShapeError } from '../../lib/errors';
+import { caught } from '../helpers/errors';
 import { readModel } from '../../lib/onnx/reader';
 import type { InputSummary } from '../../lib/onnx/types';
 import {
@@ -29,7 +30,10 @@ const fixed = (...values: number[]) => values.map((value) => ({ kind: 'fixed' as
 function input(name: string, elemType: string, dims: InputSummary['dims'] = fixed(2, 3)): InputSummary {
   return { name, elemType, dims, isInitializer: false };
 }
-const bytesOf = (t: TensorLike) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+const bytesOf = (t: TensorLike) => {
+  const d = t.data as Exclude<TensorLike['data'], string[]>;
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+};
 
 describe('generateFeeds', () => {
   const inputs = [input('image', 'float32', fixed(1, 3, 16, 16)), input('ids', 'int64', fixed(4)), input('mask', 'bool', fixed(8))];
@@ -120,10 +124,23 @@ describe('generateFeeds', () => {
     expect(() => generateFeeds([input('x', 'float32')], { x: [2] }, { seed: 1.5 })).toThrow(/seed/);
   });
 
-  it('BAD CALL a shape too large to allocate: ShapeError naming the input and shape, not a bare RangeError', () => {
+  it('BAD CALL a shape over the memory budget (defect 7): MemoryBudgetError before allocating, naming input, shape and option', () => {
+    // The fuzz report's generateFeeds at [65536, 65536] allocated 16 GiB for 132 s.
+    const e = caught(() => generateFeeds([input('x', 'float32', fixed(65536, 65536))], { x: [65536, 65536] }));
+    expect(e).toBeInstanceOf(MemoryBudgetError);
+    expect(e.message).toMatch(/^Input 'x' at shape 65536x65536 \(float32\) needs 16\.0 GiB, more than the memory budget of .*maxTensorBytes \(CLI: --max-tensor-bytes\)$/);
+    expect(e.details).toMatchObject({ input: 'x', dims: [65536, 65536], bytes: 2 ** 34 });
+    // All inputs together: two that fit alone but not both.
+    const two = [input('a', 'float32', fixed(256)), input('b', 'float64', fixed(256))];
+    expect(Object.keys(generateFeeds(two, { a: [256], b: [256] }, { maxTensorBytes: 3072 }))).toEqual(['a', 'b']);
+    expect(caught(() => generateFeeds(two, { a: [256], b: [256] }, { maxTensorBytes: 3071 })).message).toMatch(/Input 'b' .* which with the 1\.0 KiB already held/);
+    expect(caught(() => generateProbeFeeds(two, { a: [256], b: [256] }, 0, [0, 1], 100)).code).toBe('ERR_TRT_NODE_MEMORY_BUDGET');
+  });
+
+  it('BAD CALL a shape too large to allocate even within a raised budget: ShapeError naming the input and shape, not a bare RangeError', () => {
     const err = (() => {
       try {
-        generateFeeds([input('image', 'float32', fixed(1, 1, 100000, 100000))], { image: [1, 1, 100000, 100000] });
+        generateFeeds([input('image', 'float32', fixed(1, 1, 100000, 100000))], { image: [1, 1, 100000, 100000] }, { maxTensorBytes: Number.MAX_SAFE_INTEGER });
       } catch (e) {
         return e;
       }
@@ -250,7 +267,12 @@ describe('feeds from .npz and from the caller', () => {
     const f = toFeeds({ a: { data: new Uint8Array(2), dims: [2] }, m: { data: new Uint8Array(2), dims: [2] }, h: { data: new Uint16Array(1), dims: [1] } }, { m: 'bool' });
     expect([f.a.type, f.m.type, f.h.type]).toEqual(['uint8', 'bool', 'float16']);
     expect(() => toFeeds({ a: { data: new Float32Array(3), dims: [2] } })).toThrow(/feeds\["a"\]/);
-    expect(() => toFeeds({ a: { data: new Uint32Array(3), dims: [3] } as never })).toThrow(/feeds\["a"\]\.data/);
+    expect(() => toFeeds({ a: { data: new Uint8ClampedArray(3), dims: [3] } as never })).toThrow(/feeds\["a"\]\.data/);
+    const g = toFeeds(
+      { u: { data: new Uint16Array(1), dims: [1] }, w: { data: new Uint32Array(1), dims: [1] }, s: { data: ['a'], dims: [1] } as never },
+      { u: 'uint16', s: 'string' },
+    );
+    expect([g.u.type, g.w.type, g.s.type]).toEqual(['uint16', 'uint32', 'string']);
   });
 
   it('buildFeeds: caller tensors, then the .npz, then generated values, and says which', async () => {
@@ -277,5 +299,84 @@ describe('feeds from .npz and from the caller', () => {
     await expect(buildFeeds(model, { inputs: ['nope'] })).rejects.toThrow(/inputs.*"nope"/);
     const ok = await buildFeeds(model, { shapes: parseShapeList('input:1x1x8x8') });
     expect(ok.feeds.input.dims).toEqual([1, 1, 8, 8]);
+  });
+});
+
+describe('hardening (fuzz report defects 5, 7, 9; conformance 3b)', () => {
+  const NAMES = ['toString', '__proto__', 'valueOf', 'hasOwnProperty', 'constructor'];
+  const inputs = NAMES.map((n) => input(n, 'float32', fixed(2)));
+
+  it('inputs named like Object.prototype members: generated, resolved, converted and read from .npz as ordinary names', async () => {
+    const shapes = resolveInputShapes(inputs, parseShapeList(NAMES.map((n) => `${n}:2`).join(',')));
+    expect(Object.entries(shapes)).toEqual(NAMES.map((n) => [n, [2]]));
+    const feeds = generateFeeds(inputs, shapes, { seed: 1 });
+    expect(Object.keys(feeds)).toEqual(NAMES);
+    expect(Object.getPrototypeOf(feeds)).toBeNull();
+    const given = toFeeds(feeds);
+    expect(Object.keys(given)).toEqual(NAMES);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-feeds-'));
+    try {
+      const file = path.join(dir, 'odd.npz');
+      await writeNpz(file, feeds);
+      const back = await feedsFromNpz(file, inputs);
+      expect(Object.keys(back)).toEqual(NAMES);
+      const model = { inputs } as never;
+      const built = await buildFeeds(model, { npz: file });
+      expect(Object.entries(built.sources)).toEqual(NAMES.map((n) => [n, 'npz']));
+      // A caller's plain object with no 'toString' feed: generated, not mistaken for Object.prototype.toString.
+      const gen = await buildFeeds(model, { tensors: { valueOf: { type: 'float32' as const, dims: [2], data: Float32Array.of(1, 2) } } });
+      expect(Object.entries(gen.sources).sort()).toEqual(NAMES.map((n) => [n, n === 'valueOf' ? 'tensor' : 'generated']).sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('BAD CALL generateFeeds / buildFeeds / toFeeds arguments are TrtNodeErrors naming the parameter (defect 9)', async () => {
+    expect(caught(() => generateFeeds(null as never, {})).message).toMatch(/an array for inputs but received null/);
+    expect(caught(() => generateFeeds([null] as never, {})).message).toMatch(/for inputs\[0\]/);
+    expect(caught(() => generateFeeds([input('x', 'float32')], null as never)).message).toMatch(/for shapes but received null/);
+    expect(caught(() => generateFeeds([input('x', 'float32')], { x: '1x2' } as never)).message).toMatch(/for shapes\["x"\]/);
+    expect(caught(() => generateFeeds([input('x', 'float32')], { x: [2] }, null as never)).message).toMatch(/for options/);
+    expect(caught(() => generateFeeds([input('x', 'float32')], { x: [2] }, { seed: 1e30 })).message).toMatch(/safe integer .* for seed but received 1e\+30/);
+    expect(caught(() => toFeeds(null as never)).message).toMatch(/for feeds but received null/);
+    await expect(buildFeeds(null as never)).rejects.toMatchObject({ code: 'ERR_TRT_NODE_INVALID_TYPE' });
+    await expect(buildFeeds({} as never)).rejects.toMatchObject({ code: 'ERR_TRT_NODE_INVALID_TYPE', message: expect.stringMatching(/model\.inputs/) });
+    await expect(buildFeeds({ inputs: [] } as never, { npz: 42 } as never)).rejects.toMatchObject({ code: 'ERR_TRT_NODE_INVALID_TYPE' });
+    await expect(feedsFromNpz(null as never)).rejects.toMatchObject({ code: 'ERR_TRT_NODE_INVALID_TYPE' });
+  });
+
+  it('int16, uint16, uint32, uint64 inputs are generated; string and bfloat16 inputs get a message saying what to do', () => {
+    const types = ['int16', 'uint16', 'uint32', 'uint64'];
+    const feeds = generateFeeds(types.map((t) => input(t, t, fixed(500))), Object.fromEntries(types.map((t) => [t, [500]])), { range: [0, 70000] });
+    const tags = Object.values(feeds).map((t) => Object.prototype.toString.call(t.data).slice(8, -1));
+    expect(tags).toEqual(['Int16Array', 'Uint16Array', 'Uint32Array', 'BigUint64Array']);
+    expect(Math.max(...(feeds.int16.data as Int16Array))).toBeLessThanOrEqual(32767);
+    expect(Math.max(...(feeds.uint32.data as Uint32Array))).toBeGreaterThan(65535);
+    expect(() => generateFeeds([input('s', 'string')], { s: [2] })).toThrow(/Strings have no meaningful random values: feed this input from an \.npz file/);
+    expect(() => generateFeeds([input('b', 'bfloat16')], { b: [2] })).toThrow(/onnxruntime-node cannot carry bfloat16/);
+  });
+
+  it('feedsFromNpz checks names and dtypes before inflating: a wrong-dtype bomb is refused by its dtype, not read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-feeds-'));
+    try {
+      const file = path.join(dir, 'bomb.npz');
+      const { craftZip, deflatedNpy, npyHeader } = await import('../tensor/zip-builder');
+      const header = npyHeader('<f8', '(536870895,)'); // 4 GiB of float64 declared, 1 KiB stored
+      fs.writeFileSync(file, craftZip([{ name: 'x.npy', data: header, compressed: deflatedNpy(header, 1024), size: header.length + 8 * 536870895, crc: 0 }]));
+      await expect(feedsFromNpz(file, [input('x', 'float32', fixed(2))])).rejects.toThrow(/array 'x' is float64 but the model's input 'x' takes float32/);
+      await expect(feedsFromNpz(file, [input('x', 'float64', fixed(2))])).rejects.toMatchObject({ code: 'ERR_TRT_NODE_MEMORY_BUDGET' });
+      const seen: unknown[] = [];
+      await expect(
+        feedsFromNpz(file, [input('x', 'float64', fixed(2))], {
+          beforeRead: (name, info) => {
+            seen.push([name, info.dims]);
+            throw new ShapeError(`input '${name}' has rank 1 but ...`);
+          },
+        }),
+      ).rejects.toThrow(ShapeError);
+      expect(seen).toEqual([['x', [536870895]]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** trtexec's shape syntax (lib/shapes/spec.ts): dims, shape lists, the name:value splitter, and errors naming the token. */
 import { InvalidValueError } from '../../lib/errors';
 import { formatShapeList, parseDims, parseShapeList, splitNamedList } from '../../lib/shapes/spec';
+import { caught } from '../helpers/errors';
 
 describe('parseDims', () => {
   it('reads dims joined by x', () => {
@@ -54,5 +55,27 @@ describe('splitNamedList', () => {
       { name: 'b:c', value: '2', entry: 'b:c:2' },
     ]);
     expect(splitNamedList('0..1,m:2..3', { allowUnnamed: true }).map((e) => e.name)).toEqual(['', 'm']);
+  });
+});
+
+describe('hardening (fuzz report defects 5 and 9)', () => {
+  it("'__proto__:1x2' gives an entry (it gave {}), as do 'toString' and 'constructor'", () => {
+    const s = parseShapeList('__proto__:1x2,toString:3,constructor:4x5');
+    expect(Object.getPrototypeOf(s)).toBeNull();
+    expect(Object.entries(s)).toEqual([
+      ['__proto__', [1, 2]],
+      ['toString', [3]],
+      ['constructor', [4, 5]],
+    ]);
+    expect(JSON.parse(JSON.stringify(s))).toEqual(JSON.parse('{"__proto__": [1, 2], "toString": [3], "constructor": [4, 5]}'));
+  });
+
+  it('non-strings and bad options are TrtNodeErrors naming the option', () => {
+    expect(caught(() => parseShapeList(42)).code).toBe('ERR_TRT_NODE_INVALID_TYPE');
+    expect(caught(() => parseShapeList(['input:1x2'])).message).toMatch(/for --shapes but received an array/);
+    expect(caught(() => parseShapeList('x:1', null as never)).message).toMatch(/for options but received null/);
+    expect(caught(() => parseDims(null as never, { option: '--probes' })).message).toMatch(/for --probes but received null/);
+    expect(caught(() => parseShapeList(';;;')).message).toMatch(/"\;\;\;" has no ':'/);
+    expect(caught(() => parseShapeList(',,,')).message).toMatch(/entries like 'input:1x3x224x224' for --shapes but received ",,,"/);
   });
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ELEMENT_SIZE, TensorData, TensorType } from '../../lib/tensor/types';
+import { ELEMENT_SIZE, NumericTensorData, NumericTensorType } from '../../lib/tensor/types';
 
 export const NUMPY_DIR = path.join(__dirname, '..', 'fixtures', 'numpy');
 
@@ -19,7 +19,7 @@ export function fixtureBytes(name: string): Uint8Array {
 }
 
 /** Type and shape of each readable array, as written in export_fixtures.py (the generator's inputs, not our output). */
-export const NUMPY_ARRAYS: Record<string, { type: TensorType; dims: number[] }> = {
+export const NUMPY_ARRAYS: Record<string, { type: NumericTensorType; dims: number[] }> = {
   float32: { type: 'float32', dims: [2, 3, 4] },
   float16: { type: 'float16', dims: [5, 3] },
   float64: { type: 'float64', dims: [7] },
@@ -40,16 +40,22 @@ export const ARRAY_OF = {
   float64: Float64Array,
   int64: BigInt64Array,
   int32: Int32Array,
+  int16: Int16Array,
   int8: Int8Array,
+  uint64: BigUint64Array,
+  uint32: Uint32Array,
+  uint16: Uint16Array,
   uint8: Uint8Array,
   bool: Uint8Array,
 } as const;
 
-export function byteLength(type: TensorType, dims: readonly number[]): number {
+export function byteLength(type: NumericTensorType, dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1) * ELEMENT_SIZE[type];
 }
 
-export function bytesOf(data: TensorData): Uint8Array {
+/** The bytes of numeric data; string data as JSON (for equality checks). */
+export function bytesOf(data: NumericTensorData | string[]): Uint8Array {
+  if (Array.isArray(data)) return Buffer.from(JSON.stringify(data));
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 

@@ -50,11 +50,8 @@ describe('numpy-written files trt-node refuses', () => {
   });
 
   it.each([
-    ["'<U5'", /str/],
-    ["'|S3'", /bytes/],
-    ["'<u2'", /uint16/],
-    ["'<u8'", /uint64/],
-    ["'<i2'", /int16/],
+    ["'<c16'", /complex128/],
+    ["'<U0'", /str/],
     ["'<f16'", /float128/],
     ["'<M8[ns]'", /datetime64\[ns\]/],
   ])('unsupported dtype %s is named', (descr, name) => {
@@ -166,8 +163,9 @@ describe('headers numpy could write that are read anyway', () => {
     ];
     for (const t of tensors) {
       const little = encodeNpy(t);
-      const size = t.data.BYTES_PER_ELEMENT;
-      const start = little.length - t.data.byteLength;
+      const data = t.data as Exclude<TensorLike['data'], string[]>;
+      const size = data.BYTES_PER_ELEMENT;
+      const start = little.length - data.byteLength;
       const big = little.slice();
       for (let e = start; e < big.length; e += size) for (let j = 0; j < size; j++) big[e + j] = little[e + size - 1 - j];
       const header = Buffer.from(big.subarray(0, start)).toString('latin1').replace("'<", "'>");

@@ -28,7 +28,7 @@ describe('numpy-written .npy files', () => {
       expect(t.type).toBe(type);
       expect(t.dims).toEqual(dims);
       const n = byteLength(type, dims);
-      expect(t.data.byteLength).toBe(n);
+      expect(bytesOf(t.data).byteLength).toBe(n);
       const file = fixtureBytes(`${name}.npy`);
       const tail = file.subarray(file.length - n);
       if (name === 'bigendian_float32') {
@@ -85,13 +85,13 @@ describe('numpy-written .npy files', () => {
   it('returns a view on aligned bytes and a copy when the data start is unaligned', () => {
     const file = fixtureBytes('float64.npy');
     const aligned = parseNpy(file, 'float64.npy');
-    expect(aligned.data.buffer).toBe(file.buffer);
+    expect((aligned.data as Float64Array).buffer).toBe(file.buffer);
 
     const shifted = new Uint8Array(file.length + 1);
     shifted.set(file, 1);
     const unalignedBytes = shifted.subarray(1);
     const copied = parseNpy(unalignedBytes, 'float64.npy');
-    expect(copied.data.buffer).not.toBe(shifted.buffer);
+    expect((copied.data as Float64Array).buffer).not.toBe(shifted.buffer);
     expect(Array.from(copied.data as Float64Array)).toEqual(Array.from(aligned.data as Float64Array));
   });
 

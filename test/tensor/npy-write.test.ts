@@ -6,13 +6,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { encodeNpy, parseNpy, readNpy, writeNpy } from '../../lib/tensor/npy';
-import { TENSOR_TYPES, TensorData, TensorLike, TensorType } from '../../lib/tensor/types';
+import { NUMERIC_TENSOR_TYPES, NumericTensorData, NumericTensorType, TensorLike } from '../../lib/tensor/types';
 import { bytesOf, caught, caughtAsync, prng, tempDir } from './helpers';
 
 /** Random data of each type, with the values that are easy to get wrong. */
-function sample(type: TensorType, n: number, seed = 1): TensorData {
+function sample(type: NumericTensorType, n: number, seed = 1): NumericTensorData {
   const r = prng(seed);
-  const bytes = new Uint8Array(n * { float32: 4, float16: 2, float64: 8, int64: 8, int32: 4, int8: 1, uint8: 1, bool: 1 }[type]);
+  const size = { float32: 4, float16: 2, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint64: 8, uint32: 4, uint16: 2, uint8: 1, bool: 1 }[type];
+  const bytes = new Uint8Array(n * size);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(r() * 256);
   switch (type) {
     case 'float32': {
@@ -34,6 +35,17 @@ function sample(type: TensorType, n: number, seed = 1): TensorData {
     }
     case 'int32':
       return new Int32Array(bytes.buffer);
+    case 'int16':
+      return new Int16Array(bytes.buffer);
+    case 'uint64': {
+      const a = new BigUint64Array(bytes.buffer);
+      a.set([2n ** 64n - 1n, 2n ** 63n, 0n].slice(0, n));
+      return a;
+    }
+    case 'uint32':
+      return new Uint32Array(bytes.buffer);
+    case 'uint16':
+      return new Uint16Array(bytes.buffer);
     case 'int8':
       return new Int8Array(bytes.buffer);
     case 'uint8':
@@ -43,12 +55,16 @@ function sample(type: TensorType, n: number, seed = 1): TensorData {
   }
 }
 
-const DESCR: Record<TensorType, string> = {
+const DESCR: Record<NumericTensorType, string> = {
   float32: '<f4',
   float16: '<f2',
   float64: '<f8',
   int64: '<i8',
   int32: '<i4',
+  int16: '<i2',
+  uint64: '<u8',
+  uint32: '<u4',
+  uint16: '<u2',
   int8: '|i1',
   uint8: '|u1',
   bool: '|b1',
@@ -77,7 +93,7 @@ describe('encodeNpy: numpy format rules', () => {
     [[2, 1, 3, 1, 2], '(2, 1, 3, 1, 2)'],
   ])('dims %j: version 1.0 header with shape %s, data on a 64-byte boundary', (dims, shape) => {
     const count = (dims as number[]).reduce((a, b) => a * b, 1);
-    for (const type of TENSOR_TYPES) {
+    for (const type of NUMERIC_TENSOR_TYPES) {
       const file = encodeNpy({ type, dims: dims as number[], data: sample(type, count) });
       const l = layout(file);
       expect(l.magic).toBe('\x93NUMPY');
@@ -105,7 +121,7 @@ describe('encodeNpy: numpy format rules', () => {
 });
 
 describe('round trips per dtype', () => {
-  for (const type of TENSOR_TYPES) {
+  for (const type of NUMERIC_TENSOR_TYPES) {
     it(`${type}: every bit survives encode -> parse, for 1-d, n-d, scalar and empty`, () => {
       for (const dims of [[7], [2, 3, 4], [], [0, 3]]) {
         const data = sample(type, dims.reduce((a, b) => a * b, 1), dims.length + 3);
@@ -117,6 +133,23 @@ describe('round trips per dtype', () => {
       }
     });
   }
+
+  it("string: written as numpy's '<U' of the longest string's width, read back the same (any script, empty strings)", () => {
+    for (const [dims, data] of [
+      [[3], ['a', 'naïve', '']],
+      [[2, 2], ['名前', '🙂x', 'tab\t', 'z']],
+      [[], ['only']],
+      [[0], []],
+    ] as [number[], string[]][]) {
+      const file = encodeNpy({ type: 'string', dims, data });
+      const l = layout(file);
+      const width = Math.max(1, ...data.map((s) => [...s].length));
+      expect(l.header.startsWith(`{'descr': '<U${width}', 'fortran_order': False,`)).toBe(true);
+      expect(file.length - l.dataStart).toBe(data.length * width * 4);
+      const back = parseNpy(file, 's.npy');
+      expect(back).toEqual({ type: 'string', dims, data });
+    }
+  });
 
   it('writes the data of a typed array that is a window on a larger buffer', () => {
     const big = new Float32Array([9, 1, 2, 3, 9]);
@@ -143,7 +176,10 @@ describe('round trips per dtype', () => {
     e = caught(() => encodeNpy({ type: 'float32', dims: [2], data: new Float64Array(2) }, 'logits'));
     expect(e.code).toBe('ERR_TRT_NODE_INVALID_TYPE');
     expect(e.message).toContain('logits.data');
-    e = caught(() => encodeNpy({ type: 'string' as TensorType, dims: [1], data: new Uint8Array(1) }, 'names'));
+    e = caught(() => encodeNpy({ type: 'string', dims: [1], data: new Uint8Array(1) }, 'names'));
+    expect(e.code).toBe('ERR_TRT_NODE_INVALID_TYPE');
+    expect(e.message).toMatch(/an array of strings/);
+    e = caught(() => encodeNpy({ type: 'complex64' as never, dims: [1], data: new Float32Array(2) }, 'c'));
     expect(e.code).toBe('ERR_TRT_NODE_INVALID_VALUE');
     const dir = tempDir();
     const file = path.join(dir, 'bad.npy');

@@ -9,7 +9,7 @@ import { zipSync } from 'fflate';
 import { NpyFormatError } from '../../lib/errors';
 import { encodeNpy, parseNpy } from '../../lib/tensor/npy';
 import { encodeNpz, parseNpz, readNpz, writeNpz } from '../../lib/tensor/npz';
-import { NamedTensors, TENSOR_TYPES, TensorLike } from '../../lib/tensor/types';
+import { NUMERIC_TENSOR_TYPES, NamedTensors, TENSOR_TYPES, TensorLike } from '../../lib/tensor/types';
 import { ARRAY_OF, bytesOf, caught, caughtAsync, fixture, fixtureBytes, prng, tempDir } from './helpers';
 
 const SAVEZ_KEYS = ['float32', 'int64', 'uint8', 'bool']; // the order export_fixtures.py passes them to savez
@@ -89,11 +89,12 @@ describe('encodeNpz / writeNpz', () => {
   it('every dtype survives a trip through an .npz', () => {
     const r = prng(3);
     const all: NamedTensors = {};
-    for (const type of TENSOR_TYPES) {
+    for (const type of NUMERIC_TENSOR_TYPES) {
       const bytes = new Uint8Array(48).map(() => Math.floor(r() * 256));
       const data = type === 'bool' ? bytes.map((b) => b & 1) : new ARRAY_OF[type](bytes.buffer);
       all[type] = { type, dims: [2, data.length / 2], data };
     }
+    all.string = { type: 'string', dims: [2, 2], data: ['a', 'bcd', '', 'é名'] };
     const back = parseNpz(encodeNpz(all, { compress: true }), 'all.npz');
     for (const type of TENSOR_TYPES) expectSameTensor(back[type], all[type]);
   });
@@ -102,12 +103,14 @@ describe('encodeNpz / writeNpz', () => {
     expect(Buffer.from(encodeNpz(tensors))).toEqual(Buffer.from(encodeNpz(tensors)));
   });
 
-  it("a tensor named '__proto__' is kept as an ordinary key", () => {
+  it("tensors named '__proto__', 'toString', 'valueOf'... are ordinary keys of a null-prototype record", () => {
     const odd: NamedTensors = {};
-    Object.defineProperty(odd, '__proto__', { value: tensors.mask, enumerable: true });
+    const names = ['__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'constructor'];
+    for (const n of names) Object.defineProperty(odd, n, { value: tensors.mask, enumerable: true });
     const back = parseNpz(encodeNpz(odd), 'odd.npz');
-    expect(Object.keys(back)).toEqual(['__proto__']);
-    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(names);
+    expect(Object.getPrototypeOf(back)).toBeNull();
+    for (const n of names) expectSameTensor(Object.getOwnPropertyDescriptor(back, n)!.value, tensors.mask);
   });
 
   it('writeNpz is atomic and readNpz reads it back', async () => {

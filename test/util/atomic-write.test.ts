@@ -2,6 +2,7 @@
  * writeFileAtomic / writeFileAtomicSync: the target holds either the old or the new content, never a mix; failures
  * are FileErrors naming the path and leave no temporary file behind.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -104,5 +105,77 @@ describe('checkOutputFile: before a command runs, its output can be written and 
     await expect(checkOutputFile(reference, '--save-outputs', { inputs })).rejects.toThrow(/--save-outputs .* is the same file as --reference/);
     await checkOutputFile(path.join(dir, 'outputs.npz'), '--save-outputs', { inputs });
     expect(fs.readFileSync(reference, 'utf8')).toBe('ref');
+  });
+});
+
+describe('outputs are regular files or refused (fuzz report defect 1): a FIFO, device node or symbolic link is never replaced', () => {
+  const isRoot = process.getuid?.() === 0;
+
+  /** Special files made in the test folder (a device node needs root; the fuzz run made /dev/full's twin). */
+  function specials(): { file: string; kind: RegExp; check: (file: string) => void }[] {
+    const out: { file: string; kind: RegExp; check: (file: string) => void }[] = [];
+    const fifo = path.join(dir, 'fifo.npz');
+    execFileSync('mkfifo', [fifo]);
+    out.push({ file: fifo, kind: /it is a named pipe \(FIFO\)/, check: (f) => expect(fs.lstatSync(f).isFIFO()).toBe(true) });
+    const stdoutLink = path.join(dir, 'stdout.npz');
+    fs.symlinkSync('/proc/self/fd/1', stdoutLink);
+    out.push({ file: stdoutLink, kind: /it is a symbolic link \(to \/proc\/self\/fd\/1\)/, check: (f) => expect(fs.readlinkSync(f)).toBe('/proc/self/fd/1') });
+    const regular = path.join(dir, 'real.html');
+    fs.writeFileSync(regular, 'keep');
+    const link = path.join(dir, 'link.html');
+    fs.symlinkSync(regular, link);
+    out.push({ file: link, kind: /it is a symbolic link \(to .*real\.html\)/, check: (f) => expect(fs.readFileSync(fs.realpathSync(f), 'utf8')).toBe('keep') });
+    if (isRoot) {
+      const dev = path.join(dir, 'full.html');
+      execFileSync('mknod', [dev, 'c', '1', '7']);
+      out.push({ file: dev, kind: /it is a character device/, check: (f) => expect(fs.lstatSync(f).isCharacterDevice()).toBe(true) });
+    }
+    return out;
+  }
+
+  if (!isRoot) it.todo('a character device (mknod needs root; the FIFO and links are tested here)');
+
+  it.each(variants)('%s refuses them with a FileError saying what to do, and leaves them and no temporary file', async (_name, write) => {
+    for (const { file, kind, check } of specials()) {
+      const err = await write(file, 'data').then(
+        () => undefined,
+        (e: unknown) => e as FileError,
+      );
+      expect(err).toBeInstanceOf(FileError);
+      expect(err!.message).toMatch(kind);
+      expect(err!.message).toMatch(/trt-node writes only regular files .*: give the path of a file$/);
+      check(file);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('checkOutputFile refuses them up front, naming the option', async () => {
+    for (const { file, kind, check } of specials()) {
+      await expect(checkOutputFile(file, '--save-outputs')).rejects.toThrow(new RegExp(`cannot be written \\(--save-outputs\\): ${kind.source}`));
+      check(file);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('an output that is an input by inode (a hard link) is refused, as by path', async () => {
+    const model = path.join(dir, 'model.onnx');
+    fs.writeFileSync(model, 'model');
+    fs.linkSync(model, path.join(dir, 'hard.npz'));
+    await expect(checkOutputFile(path.join(dir, 'hard.npz'), 'saveOutputs', { inputs: [{ file: model, option: 'the model' }] })).rejects.toThrow(
+      /saveOutputs .*hard\.npz is the same file as the model .*model\.onnx/,
+    );
+    expect(fs.readFileSync(model, 'utf8')).toBe('model');
+  });
+
+  it('a folder that exists but takes no new files (/proc) is said so, before the work (fuzz report defect 12)', async () => {
+    if (!fs.existsSync('/proc/self')) return;
+    const err = await checkOutputFile('/proc/x.npz', '--save-outputs').then(
+      () => undefined,
+      (e: unknown) => e as FileError,
+    );
+    expect(err).toBeInstanceOf(FileError);
+    expect(err!.message).toMatch(/^\/proc\/x\.npz: cannot be written \(--save-outputs\): (no file can be created in the folder \/proc|permission denied)/);
+    expect(err!.message).not.toMatch(/does not exist/);
+    await expect(writeFileAtomic('/proc/x.npz', 'x')).rejects.toThrow(/no file can be created in the folder \/proc|permission denied/);
   });
 });

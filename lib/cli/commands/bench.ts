@@ -3,7 +3,7 @@
  * event-loop lag; writes the JSON report and an SVG chart (default: bench.json and bench.svg in the current folder).
  */
 import type { Command } from 'commander';
-import { addBuildOptions, addEngineOption, addJsonOption, addModelOptions, collect } from '../options';
+import { addBudgetOption, addBuildOptions, addEngineOption, addJsonOption, addModelOptions, collect } from '../options';
 import type { CliContext } from '../output';
 
 export function defineBench(program: Command, ctx: CliContext): void {
@@ -22,6 +22,7 @@ export function defineBench(program: Command, ctx: CliContext): void {
   addEngineOption(command, 'the TensorRT plan to run (default: build one from the model covering --shapes)');
   addBuildOptions(command, { profileFlags: true });
   addModelOptions(command);
+  addBudgetOption(command);
   addJsonOption(command, 'the report (default: written to bench.json in the current folder)');
   command.addHelpText(
     'after',

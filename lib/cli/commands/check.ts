@@ -4,7 +4,7 @@
  * --probes or an engine the cross-check over the whole dynamic range. Exit 0 pass, 1 fail, 2 usage, 130 interrupted.
  */
 import type { Command } from 'commander';
-import { addBuildOptions, addEngineOption, addJsonOption, addModelOptions, collect, type EngineCliOptions } from '../options';
+import { addBudgetOption, addBuildOptions, addEngineOption, addJsonOption, addModelOptions, collect, type EngineCliOptions } from '../options';
 import type { CliContext } from '../output';
 
 export interface CheckCliOptions extends EngineCliOptions {
@@ -24,6 +24,7 @@ export interface CheckCliOptions extends EngineCliOptions {
   report?: string;
   json?: string | boolean;
   noTF32?: boolean;
+  maxTensorBytes?: string;
 }
 
 export function defineCheck(program: Command, ctx: CliContext): void {
@@ -55,6 +56,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
   addEngineOption(command, 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles');
   addBuildOptions(command, { profileFlags: true });
   addModelOptions(command);
+  addBudgetOption(command);
   addJsonOption(command, 'the check report');
   command.addHelpText(
     'after',

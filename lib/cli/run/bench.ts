@@ -10,7 +10,7 @@ import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { OptimizationProfile } from '../../trt/profiles';
 import { DEFAULT_MODEL } from '../defaults';
 import { EXIT_INTERRUPTED } from '../exit-codes';
-import { buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet, type EngineCliOptions } from '../options';
+import { budgetFrom, buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet, type EngineCliOptions } from '../options';
 import { emitJson, progressLine, type CliContext } from '../output';
 import { toJson } from '../../util/json';
 
@@ -26,6 +26,7 @@ export interface BenchCliOptions extends EngineCliOptions {
   chart?: string;
   files?: boolean;
   noTF32?: boolean;
+  maxTensorBytes?: string;
 }
 
 /** The default shapes for the bundled example: small and medium images, one run under ~30 s on 2 cores. */
@@ -99,6 +100,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
       ...(threads !== undefined ? { threads } : {}),
       ...(profile ? { profile } : {}),
       ...(Object.keys(build).length ? { build } : {}),
+      ...(budgetFrom(cli) !== undefined ? { maxTensorBytes: budgetFrom(cli) } : {}),
       signal: ctx.signal,
       onProgress: (e) => {
         const name = e.backend === 'trt' ? 'TensorRT' : 'onnxruntime';

@@ -12,7 +12,7 @@ import type { ModelSummary } from '../../onnx/types';
 import type { OptimizationProfile } from '../../trt/profiles';
 import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
-import { buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet } from '../options';
+import { budgetFrom, buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet } from '../options';
 import { emitJson, progressLine, type CliContext } from '../output';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 
@@ -103,6 +103,7 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
     ...(cli.saveOutputs ? { saveOutputs: cli.saveOutputs } : {}),
     probe: cli.probe !== false,
     seed: integerOption('--seed', cli.seed, 0) ?? 0,
+    ...(budgetFrom(cli) !== undefined ? { maxTensorBytes: budgetFrom(cli) } : {}),
     ...(valueRange ? { valueRange } : {}),
     ...(valueRanges ? { valueRanges } : {}),
     ...(cli.sweep || cli.report !== undefined ? { sweep: true } : {}),

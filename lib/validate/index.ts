@@ -1,0 +1,224 @@
+/**
+ * One validation layer for every public function's arguments, library and CLI alike. Each validator takes the
+ * value and the name of the parameter as the caller wrote it ('options.tolerance.atol', '--seed',
+ * 'samples[0].inputs'), returns the value typed (normalised where said), and throws:
+ *   InvalidTypeError  ('ERR_TRT_NODE_INVALID_TYPE', name TypeError)  for a value of the wrong JavaScript type;
+ *   InvalidValueError ('ERR_TRT_NODE_INVALID_VALUE', name RangeError) for the right type with an unusable value;
+ * both naming the parameter and the value received ("Expected a finite number ≥ 0 for options.tolerance.atol but
+ * received NaN"). Library functions call them first thing, so no raw TypeError ("Cannot read properties of null")
+ * escapes from deeper code, and a NaN or a string never slips through where a number is meant.
+ *
+ * Records keyed by names (shapes, tensors, per-output tolerances) come back as null-prototype records
+ * (lib/util/names.ts): a tensor may be called `toString` or `__proto__`.
+ */
+import { InvalidTypeError, InvalidValueError } from '../errors';
+import type { ToleranceOverrides } from '../compare/tolerances';
+import { toTensorLike } from '../tensor/convert';
+import type { TensorLike } from '../tensor/types';
+import { NamedRecord, namedRecord } from '../util/names';
+import { quoted } from '../util/terminal';
+
+/** A validator: returns `value` typed, or throws naming `parameter`. */
+export type Validator<T> = (value: unknown, parameter: string) => T;
+
+/** `validator`, letting `undefined` through (an option left out). `null` is still checked, and refused. */
+export function optional<T>(validator: Validator<T>): Validator<T | undefined> {
+  return (value, parameter) => (value === undefined ? undefined : validator(value, parameter));
+}
+
+/** A non-null, non-array object (a plain record or a class instance). */
+export function object(value: unknown, parameter: string, expected = 'an object'): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidTypeError(parameter, expected, value);
+  return value as Record<string, unknown>;
+}
+
+/** An options argument: undefined gives `{}`; anything else must be an object. */
+export function options<T extends object>(value: unknown, parameter = 'options'): Partial<T> {
+  if (value === undefined) return {};
+  return object(value, parameter, 'an options object') as Partial<T>;
+}
+
+/** A string; `nonEmpty` refuses '' (and whitespace only). */
+export function string(value: unknown, parameter: string, opts: { nonEmpty?: boolean } = {}): string {
+  if (typeof value !== 'string') throw new InvalidTypeError(parameter, 'a string', value);
+  if (opts.nonEmpty && value.trim() === '') throw new InvalidValueError(parameter, 'a non-empty string', value);
+  return value;
+}
+
+/** A file path: a non-empty string without NUL characters (which no file system allows; Node throws a raw error). */
+export function filePath(value: unknown, parameter: string): string {
+  if (typeof value !== 'string') throw new InvalidTypeError(parameter, 'a file path (a string)', value);
+  if (value === '') throw new InvalidValueError(parameter, 'a file path', value);
+  if (value.includes('\0')) throw new InvalidValueError(parameter, 'a file path without NUL characters', value);
+  return value;
+}
+
+export function boolean(value: unknown, parameter: string): boolean {
+  if (typeof value !== 'boolean') throw new InvalidTypeError(parameter, 'true or false', value);
+  return value;
+}
+
+/** A number that is finite (no NaN, no ±Infinity), within [min, max] when given. */
+export function finiteNumber(value: unknown, parameter: string, range: { min?: number; max?: number } = {}): number {
+  if (typeof value !== 'number') throw new InvalidTypeError(parameter, 'a number', value);
+  const { min, max } = range;
+  const expected =
+    min !== undefined && max !== undefined ? `a finite number in [${min}, ${max}]` : min !== undefined ? `a finite number ≥ ${min}` : max !== undefined ? `a finite number ≤ ${max}` : 'a finite number';
+  if (!Number.isFinite(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+    throw new InvalidValueError(parameter, expected, value);
+  }
+  return value;
+}
+
+/** A finite number ≥ 0: tolerances, durations, ratios. */
+export function nonNegativeNumber(value: unknown, parameter: string): number {
+  return finiteNumber(value, parameter, { min: 0 });
+}
+
+/**
+ * An integer that a double holds exactly (|n| ≤ 2^53 − 1: seeds, counts, dims), within [min, max] when given.
+ * 1e30 and 9007199254740993 are refused: they are integers to JavaScript but not the integers the user typed.
+ */
+export function safeInteger(value: unknown, parameter: string, range: { min?: number; max?: number } = {}): number {
+  if (typeof value !== 'number') throw new InvalidTypeError(parameter, 'an integer', value);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const bounds =
+      min === Number.MIN_SAFE_INTEGER && max === Number.MAX_SAFE_INTEGER
+        ? 'a safe integer (at most 2^53 − 1 in magnitude)'
+        : max === Number.MAX_SAFE_INTEGER
+          ? `an integer ≥ ${min}`
+          : `an integer in [${min}, ${max}]`;
+    throw new InvalidValueError(parameter, bounds, value);
+  }
+  return value;
+}
+
+/** One of `allowed` (strings compared exactly). */
+export function oneOf<T extends string>(value: unknown, parameter: string, allowed: readonly T[]): T {
+  if (!Array.isArray(allowed)) throw new InvalidTypeError('allowed', 'an array of strings', allowed);
+  if (typeof value !== 'string') throw new InvalidTypeError(parameter, `one of ${allowed.join(', ')}`, value);
+  if (!(allowed as readonly string[]).includes(value)) throw new InvalidValueError(parameter, `one of ${allowed.join(', ')}`, value);
+  return value as T;
+}
+
+/** An array, each item checked by `item` (named `parameter[i]`). */
+export function arrayOf<T>(value: unknown, parameter: string, item: Validator<T>, opts: { nonEmpty?: boolean } = {}): T[] {
+  if (!Array.isArray(value)) throw new InvalidTypeError(parameter, 'an array', value);
+  if (opts.nonEmpty && value.length === 0) throw new InvalidValueError(parameter, 'a non-empty array', value);
+  return value.map((v, i) => item(v, `${parameter}[${i}]`));
+}
+
+/** Tensor dims: an array of safe integers ≥ 0 (≥ 1 with `allowZero: false`). Returns a copy. */
+export function dims(value: unknown, parameter: string, opts: { allowZero?: boolean } = {}): number[] {
+  if (!Array.isArray(value)) throw new InvalidTypeError(parameter, 'dims (an array of integers, e.g. [1, 3, 224, 224])', value);
+  const min = opts.allowZero === false ? 1 : 0;
+  return value.map((d, i) => safeInteger(d, `${parameter}[${i}]`, { min }));
+}
+
+/** Entries of a record given as an object or a Map (own enumerable keys only: never inherited members). */
+function entriesOf(value: unknown, parameter: string, expected: string): [string, unknown][] {
+  if (value instanceof Map) {
+    return [...value.entries()].map(([k, v]) => {
+      if (typeof k !== 'string') throw new InvalidTypeError(`${parameter} key`, 'a string', k);
+      return [k, v];
+    });
+  }
+  return Object.entries(object(value, parameter, expected));
+}
+
+/**
+ * A record of values by name, each checked by `item` (named `parameter["name"]`); accepts an object or a Map and
+ * returns a null-prototype record in the same order.
+ */
+export function record<T>(value: unknown, parameter: string, item: Validator<T>, expected = 'an object of values by name'): NamedRecord<T> {
+  return namedRecord(entriesOf(value, parameter, expected).map(([k, v]) => [k, item(v, `${parameter}[${JSON.stringify(k)}]`)] as const));
+}
+
+/**
+ * Input shapes by input name, e.g. `{ input: [1, 3, 224, 224] }` (what parseShapeList gives): each an array of
+ * integers ≥ 0 (≥ 1 with `allowZero: false`). Returns a null-prototype copy.
+ */
+export function shapes(value: unknown, parameter: string, opts: { allowZero?: boolean } = {}): NamedRecord<number[]> {
+  return record(value, parameter, (v, p) => dims(v, p, opts), 'an object of dims by input name, e.g. { input: [1, 3, 224, 224] }');
+}
+
+/** A tensor ({type, dims, data}, an onnxruntime Tensor, or number arrays), as lib/tensor/convert's toTensorLike takes it. */
+export function tensor(value: unknown, parameter: string): TensorLike {
+  return toTensorLike(value, parameter);
+}
+
+/** Tensors by name (an object or a Map), each validated; a null-prototype record sharing the tensors' data. */
+export function namedTensors(value: unknown, parameter: string): NamedRecord<TensorLike> {
+  return record(value, parameter, tensor, 'an object of tensors by name');
+}
+
+/** A path to an .npz file, or tensors by name: what check's samples and crossCheck's samples take. */
+export function tensorsOrFile(value: unknown, parameter: string): string | NamedRecord<TensorLike> {
+  if (typeof value === 'string') return filePath(value, parameter);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidTypeError(parameter, 'a path to an .npz file or an object of tensors by name', value);
+  }
+  return namedTensors(value, parameter);
+}
+
+/** An AbortSignal (checked by shape, so signals of another realm pass). */
+export function abortSignal(value: unknown, parameter: string): AbortSignal {
+  const v = value as { aborted?: unknown; addEventListener?: unknown } | null;
+  if (v === null || typeof v !== 'object' || typeof v.aborted !== 'boolean' || typeof v.addEventListener !== 'function') {
+    throw new InvalidTypeError(parameter, 'an AbortSignal', value);
+  }
+  return value as AbortSignal;
+}
+
+/**
+ * Tolerance overrides `{ atol?, rtol?, perOutput?: { [output]: { atol?, rtol? } } }`, every value a finite number
+ * ≥ 0. A NaN tolerance would make every comparison pass (no difference is > NaN), a negative one fail identical
+ * tensors. Returns a copy; perOutput is a null-prototype record (outputs may be named `toString`).
+ */
+export function toleranceOverrides(value: unknown, parameter = 'tolerance'): ToleranceOverrides {
+  const t = object(value, parameter, 'tolerance overrides { atol?, rtol?, perOutput? }');
+  const num = optional(nonNegativeNumber);
+  const out: ToleranceOverrides = {};
+  const atol = num(t.atol, `${parameter}.atol`);
+  const rtol = num(t.rtol, `${parameter}.rtol`);
+  if (atol !== undefined) out.atol = atol;
+  if (rtol !== undefined) out.rtol = rtol;
+  if (t.perOutput !== undefined) {
+    out.perOutput = record(
+      t.perOutput,
+      `${parameter}.perOutput`,
+      (o, p) => {
+        const v = object(o, p, '{ atol?, rtol? }');
+        const one: { atol?: number; rtol?: number } = {};
+        const a = num(v.atol, `${p}.atol`);
+        const r = num(v.rtol, `${p}.rtol`);
+        if (a !== undefined) one.atol = a;
+        if (r !== undefined) one.rtol = r;
+        return one;
+      },
+      'an object of { atol?, rtol? } by output name',
+    );
+  }
+  return out;
+}
+
+/**
+ * Refuses per-output tolerances for outputs the model does not have: a typo (`--atol ouput:1e-3`) would otherwise
+ * leave the default tolerance in place without a word.
+ * @param outputs the model's output names.
+ */
+export function toleranceOutputs(overrides: ToleranceOverrides | undefined, outputs: readonly string[], parameter = 'tolerance.perOutput'): void {
+  const known = new Set(arrayOf(outputs, 'outputs', string));
+  const t = optional(toleranceOverrides)(overrides, parameter);
+  for (const name of Object.keys(t?.perOutput ?? {})) {
+    if (!known.has(name)) {
+      throw new InvalidValueError(
+        parameter,
+        `an output of the model (${outputs.map(quoted).join(', ') || 'none'})`,
+        name,
+        'A tolerance for an output the model lacks would never apply',
+      );
+    }
+  }
+}
