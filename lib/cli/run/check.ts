@@ -155,7 +155,7 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
       onProgress: (e) => {
         progress.clear();
         printer?.probe(e);
-        progress.update(`check: ${e.done} probe${e.done === 1 ? '' : 's'} done${e.total > e.done ? ` of ${e.total}+` : ''}, last: ${e.probe.label} (Ctrl-C stops and keeps what finished)`);
+        progress.update(`check: ${e.done}/${Math.max(e.total, e.done)} probes, last ${e.probe.label} (Ctrl-C stops, keeping what finished)`);
       },
     });
   } catch (err) {
