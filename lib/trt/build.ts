@@ -6,13 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbortError, FileError, InvalidTypeError } from '../errors';
-import type { NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
+import type { NativeBuildJob, NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
 import { fromNativeError } from '../native/native-error';
 import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
-import { writeFileAtomic } from '../util/atomic-write';
 import { BuildEngineOptions, checkForTensorRTVersion, resolveProfiles, validateBuildOptions } from './build-options';
-import { LogEntry, levelNumber, severityName, writeToConsole } from './log';
+import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import type { OptimizationProfile } from './profiles';
 import { requireTensorRT } from './tensorrt';
 
@@ -21,14 +20,17 @@ export interface BuildEngineResult {
   plan: Buffer;
   /** The profiles the engine was built with, in order (Engine.run's `profile` indexes them). */
   profiles: OptimizationProfile[];
-  /** The TensorRT library that built it ("10.16.0"); a plan only loads with the same version. */
+  /**
+   * The TensorRT library that built it ("10.16.0"; with trt-node's test stand-in the text says so); a plan only loads
+   * with the same version.
+   */
   tensorrtVersion: string;
   stronglyTyped: boolean;
   /** Wall time of the native build (parse + build), ms. */
   buildMs: number;
   /** The timing cache file written, or null. */
   timingCacheFile: string | null;
-  /** TensorRT's warnings and errors logged during the build. */
+  /** TensorRT's warnings and errors logged by this build, then trt-node's notes (e.g. a timing cache replaced). */
   warnings: LogEntry[];
   /** The model's summary (from lib/onnx), for callers that want to report on inputs. */
   model: ModelSummary;
@@ -41,6 +43,23 @@ async function readTimingCache(file: string): Promise<Buffer | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null; // a new cache is started
     throw new FileError(file, `timing cache cannot be read: ${(err as Error).message}`, { cause: err });
   }
+}
+
+// Builds in flight, cancelled when the process exits: Node's exit path joins the libuv thread pool, so a build still
+// running there would keep `process.exit()` waiting until it finished. Cancelling makes TensorRT stop at the next
+// IProgressMonitor step (parsing, which reports no steps, cannot be interrupted).
+const inFlight = new Set<NativeBuildJob>();
+let exitHookInstalled = false;
+
+function cancelOnExit(job: NativeBuildJob): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const j of inFlight) j.cancel();
+    });
+  }
+  inFlight.add(job);
+  return () => inFlight.delete(job);
 }
 
 /**
@@ -72,6 +91,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     bf16: opts.bf16,
     int8: opts.int8,
     stronglyTyped,
+    versionCompatible: opts.versionCompatible,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
   if (typeof model === 'string') {
@@ -107,6 +127,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     : undefined;
 
   const job = addon.buildEngine(native, native.logLevel >= 0 ? onLog : undefined, onProgress);
+  const untrack = cancelOnExit(job);
   const abort = () => job.cancel();
   opts.signal?.addEventListener('abort', abort, { once: true });
   let result;
@@ -116,12 +137,19 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     if (opts.signal?.aborted) throw new AbortError(what);
     throw fromNativeError(err, typeof model === 'string' ? model : 'the model bytes', callSite);
   } finally {
+    untrack();
     opts.signal?.removeEventListener('abort', abort);
   }
 
+  const warnings = result.warnings.map(logEntry);
   let timingCacheFile: string | null = null;
   if (opts.timingCache && result.timingCache) {
-    await writeFileAtomic(opts.timingCache, result.timingCache);
+    try {
+      const saved = await addon.saveTimingCache(path.resolve(opts.timingCache), result.timingCache);
+      for (const message of saved.warnings) warnings.push({ severity: 'warning', message: `trt-node: ${message}` });
+    } catch (err) {
+      throw new FileError(opts.timingCache, `the timing cache could not be written: ${(err as Error).message}`, { cause: err });
+    }
     timingCacheFile = opts.timingCache;
   }
   return {
@@ -131,7 +159,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     stronglyTyped,
     buildMs: result.buildMs,
     timingCacheFile,
-    warnings: result.warnings.map((w) => ({ severity: severityName(w.severity), message: w.message })),
+    warnings,
     model: summary,
   };
 }

@@ -88,6 +88,7 @@ BuildOptions readBuildOptions(Napi::Object options) {
   out.bf16 = readBool(options, "bf16");
   out.int8 = readBool(options, "int8");
   out.stronglyTyped = readBool(options, "stronglyTyped");
+  out.versionCompatible = readBool(options, "versionCompatible");
 
   Napi::Value logLevel = field(options, "logLevel");
   if (logLevel.IsNumber()) out.logLevel = logLevel.As<Napi::Number>().Int32Value();

@@ -39,6 +39,9 @@ struct BuildOptions {
   bool bf16 = false;
   bool int8 = false;
   bool stronglyTyped = false;
+  // BuilderFlag::kVERSION_COMPATIBLE: the plan embeds the lean runtime and loads on later TensorRT versions (with
+  // IRuntime::setEngineHostCodeAllowed(true)).
+  bool versionCompatible = false;
 
   int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
 };

@@ -71,4 +71,21 @@ void GrowableBuffer<Kind>::release() noexcept {
 template class GrowableBuffer<MemoryKind::kDevice>;
 template class GrowableBuffer<MemoryKind::kPinnedHost>;
 
+void* StreamBuffer::reserve(size_t bytes) {
+  if (bytes <= capacity_ && data_ != nullptr) return data_;
+  size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
+  release();
+  void* fresh = nullptr;
+  TRT_NODE_CUDA_CHECK(cudaMallocAsync(&fresh, capacity, stream_));
+  data_ = fresh;
+  capacity_ = capacity;
+  return data_;
+}
+
+void StreamBuffer::release() noexcept {
+  if (data_ != nullptr) clearIfFailed(cudaFreeAsync(data_, stream_));
+  data_ = nullptr;
+  capacity_ = 0;
+}
+
 }  // namespace trt_node

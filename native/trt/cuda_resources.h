@@ -61,4 +61,24 @@ class GrowableBuffer {
 using DeviceBuffer = GrowableBuffer<MemoryKind::kDevice>;
 using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
 
+// Device memory that grows in stream order (cudaMallocAsync / cudaFreeAsync on one stream): growing it neither waits
+// for the whole device nor stalls work on other streams, as cudaMalloc/cudaFree do. The stream must outlive the buffer.
+class StreamBuffer {
+ public:
+  explicit StreamBuffer(cudaStream_t stream) noexcept : stream_(stream) {}
+  ~StreamBuffer() { release(); }
+  StreamBuffer(StreamBuffer const&) = delete;
+  StreamBuffer& operator=(StreamBuffer const&) = delete;
+  // Makes room for at least `bytes` (contents are not kept), in order on the stream. Returns the (possibly new) address.
+  void* reserve(size_t bytes);
+  void* data() const noexcept { return data_; }
+  size_t capacity() const noexcept { return capacity_; }
+  void release() noexcept;
+
+ private:
+  cudaStream_t stream_;
+  void* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
 }  // namespace trt_node

@@ -49,11 +49,11 @@ class PromiseWorker : public Napi::AsyncWorker {
       captureFailure(failure_, failureCode_, [this] { work(); });
     }
     workMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    if (failure_.failed) diagnostics_.enrich(failure_);
     // finish() only adds detail and closes channels: a failure there must not mask work()'s own.
     Failure late;
     captureFailure(late, failureCode_, [this] { finish(); });
     if (late.failed && !failure_.failed) failure_ = std::move(late);
+    if (failure_.failed) diagnostics_.enrich(failure_);
     // Release the log channel now: events already queued are still delivered, and the loop may then exit.
     if (logChannel_) logChannel_->close();
   }
