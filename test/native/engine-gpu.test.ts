@@ -14,7 +14,7 @@ import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
 import { mulberry32 } from '../../lib/runners/feeds';
-import { describeWithGpu } from './gpu-gate';
+import { addon, describeWithGpu } from './gpu-gate';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const superRes = path.join(fixtures, 'super_resolution', 'model.onnx');
@@ -74,8 +74,10 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reports IO tensors with -1 for dynamic axes and per-profile ranges', () => {
+  it('reports IO tensors with -1 for dynamic axes and per-profile ranges, and the library that runs it', () => {
     expect(engine.profileCount).toBe(2);
+    const standIn = addon().tensorrtRuntimeInfo()?.standIn;
+    expect(engine.library).toBe(standIn ?? `TensorRT ${requireTensorRT().version.text}`);
     expect(engine.inputs).toEqual([
       { name: 'input', type: 'float32', dims: [-1, 1, -1, -1], profiles: profiles.map((p) => p.input) },
     ]);
@@ -122,17 +124,24 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     parallel.forEach((r, i) => expect(maxAbsDiff(r.output.data as Float32Array, sequential[i])).toBe(0));
   });
 
-  it('10k runs keep host memory flat (buffers are reused)', async () => {
-    const input = randomInput([1, 1, 16, 16], 7);
-    for (let i = 0; i < 200; i++) await engine.run({ input });
+  it('10k runs keep host and device memory flat (buffers are reused), on two profiles in parallel', async () => {
+    const small = randomInput([1, 1, 16, 16], 7);
+    const large = randomInput([2, 1, 80, 80], 8);
+    const freeDevice = () => addon().cudaInfo().devices[engine.device]?.freeMemoryBytes ?? NaN;
+    const rounds = async (n: number) => {
+      for (let i = 0; i < n; i++) await Promise.all([engine.run({ input: small }), engine.run({ input: large })]);
+    };
+    await rounds(200);
     global.gc?.();
-    const before = process.memoryUsage().rss;
-    for (let i = 0; i < 10_000; i++) await engine.run({ input });
+    const rssBefore = process.memoryUsage().rss;
+    const deviceBefore = freeDevice();
+    await rounds(5_000); // 10,000 runs
     global.gc?.();
-    const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
-    // eslint-disable-next-line no-console
-    console.log(`rss growth over 10k runs: ${grownMiB.toFixed(1)} MiB`);
-    expect(grownMiB).toBeLessThan(64);
+    const rssGrownMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    const deviceGrownMiB = (deviceBefore - freeDevice()) / 2 ** 20;
+    process.stderr.write(`10k runs: rss growth ${rssGrownMiB.toFixed(1)} MiB, device memory growth ${deviceGrownMiB.toFixed(1)} MiB\n`);
+    expect(rssGrownMiB).toBeLessThan(64);
+    expect(Math.abs(deviceGrownMiB)).toBeLessThan(16);
   });
 
   it('dispose: runs in flight finish, later runs reject with DisposedError', async () => {
