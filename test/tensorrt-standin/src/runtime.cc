@@ -46,13 +46,15 @@ size_t volume(std::vector<int64_t> const& dims) {
   return n;
 }
 
-bool isDeviceMemory(void const* p) {
+// True only when CUDA positively says `p` is host memory (page-locked or not registered at all). A query CUDA cannot
+// answer is not taken as a violation.
+bool isHostMemory(void const* p) {
   cudaPointerAttributes attributes{};
   if (cudaPointerGetAttributes(&attributes, p) != cudaSuccess) {
     cudaGetLastError();
     return false;
   }
-  return attributes.type == cudaMemoryTypeDevice || attributes.type == cudaMemoryTypeManaged;
+  return attributes.type == cudaMemoryTypeHost || attributes.type == cudaMemoryTypeUnregistered;
 }
 
 bool aligned(void const* p) { return reinterpret_cast<uintptr_t>(p) % kAlignment == 0; }
@@ -432,7 +434,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     if (data != nullptr) {
       require(aligned(data), "IExecutionContext::setTensorAddress: \"The pointer must have at least 256-byte alignment.\"",
               std::string(tensorName));
-      require(isDeviceMemory(data),
+      require(!isHostMemory(data),
               "IExecutionContext::setTensorAddress: \"If the TensorLocation of the tensor is kDEVICE: The pointer must point "
               "to a device buffer of sufficient size and alignment\"",
               std::string(tensorName));
@@ -497,7 +499,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     if (p == nullptr) return nullptr;
     require(aligned(p), "IOutputAllocator::reallocateOutputAsync returned memory without the requested alignment",
             "\"alignment required alignment of the allocation\" (256)");
-    require(isDeviceMemory(p), "IOutputAllocator::reallocateOutputAsync returned memory that is not device memory");
+    require(!isHostMemory(p), "IOutputAllocator::reallocateOutputAsync returned host memory, not device memory");
     allocated_[i] = p;
     allocatedBytes_[i] = bytes;
     return p;
