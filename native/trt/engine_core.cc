@@ -247,11 +247,14 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
     nvinfer1::Dims dims{};
     dims.nbDims = static_cast<int32_t>(feed->dims.size());
     for (size_t d = 0; d < feed->dims.size(); ++d) dims.d[d] = feed->dims[d];
-    checkTrt(context.setInputShape(tensor.name.c_str(), dims), codes::kShape,
-             "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
+    // Messages are only built on failure: this is the per-run path.
+    if (!context.setInputShape(tensor.name.c_str(), dims)) {
+      checkTrt(false, codes::kShape, "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
+    }
     void* device = inputDevice_[i]->reserve(bytes);
-    checkTrt(context.setTensorAddress(tensor.name.c_str(), device), codes::kEngine,
-             "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
+    if (!context.setTensorAddress(tensor.name.c_str(), device)) {
+      checkTrt(false, codes::kEngine, "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
+    }
     if (bytes > 0) std::memcpy(inputStaging_[i].reserve(bytes), feed->data.data(), bytes);
   }
   if (!context.allInputDimensionsSpecified()) {

@@ -431,7 +431,9 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
                       "\" is not an input or output tensor");
       return false;
     }
-    if (data != nullptr) {
+    // Checked when the address changes (trt-node sets the same one on every run; the checks are the stand-in's cost,
+    // not TensorRT's).
+    if (data != nullptr && data != addresses_[static_cast<size_t>(i)]) {
       require(aligned(data), "IExecutionContext::setTensorAddress: \"The pointer must have at least 256-byte alignment.\"",
               std::string(tensorName));
       require(!isHostMemory(data),
