@@ -92,6 +92,8 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
   const copies: number[] = [];
   const outsideWorker: number[] = [];
   const workerNotEngine: number[] = [];
+  const hostPrepare: number[] = [];
+  const hostFinish: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const r = await engine.runWithTimings(feeds);
@@ -102,6 +104,8 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
     overhead.push(bindingOverheadMs(ms, r.timings) * 1000);
     outsideWorker.push((ms - r.timings.wallMs) * 1000);
     workerNotEngine.push((r.timings.wallMs - r.timings.computeMs) * 1000);
+    hostPrepare.push(r.timings.hostPrepareMs * 1000);
+    hostFinish.push(r.timings.hostFinishMs * 1000);
   }
   return {
     mode,
@@ -113,6 +117,8 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
     copiesUs: summary(copies),
     outsideWorkerUs: summary(outsideWorker),
     workerNotEngineUs: summary(workerNotEngine),
+    hostPrepareUs: summary(hostPrepare),
+    hostFinishUs: summary(hostFinish),
   };
 }
 
@@ -165,12 +171,14 @@ async function main() {
   out.write(`engine library: ${library}\n`);
   out.write(`model: ${path.relative(process.cwd(), MODEL)}; ${args.warmup} warm-up runs, then the timed runs below\n`);
   out.write('binding = end to end - engine; it splits into "worker" (native run minus engine, copies included) and "JS+hop" ' +
-    '(end to end minus the native run: JS, N-API, thread-pool hop). Medians unless said.\n\n');
-  out.write('mode              shape         runs | binding median      p90      p99 | end-to-end |     engine |     copies |     worker |     JS+hop\n');
+    '(end to end minus the native run: JS, N-API, thread-pool hop); "prepare" and "finish" are the worker\'s host work before ' +
+    'the first copy and after synchronising, in µs. Medians unless said.\n\n');
+  out.write('mode              shape         runs | binding median      p90      p99 | end-to-end |     engine |     copies |     worker |     JS+hop | prepare | finish\n');
   for (const s of shapes) {
     out.write(
       `${s.mode.padEnd(17)} ${s.shape.join('x').padEnd(12)} ${String(s.runs).padStart(5)} | ${us(s.bindingUs.median)} ${us(s.bindingUs.p90)} ${us(s.bindingUs.p99)} | ` +
-        `${us(s.endToEndUs.median)} | ${us(s.engineUs.median)} | ${us(s.copiesUs.median)} | ${us(s.workerNotEngineUs.median)} | ${us(s.outsideWorkerUs.median)}\n`,
+        `${us(s.endToEndUs.median)} | ${us(s.engineUs.median)} | ${us(s.copiesUs.median)} | ${us(s.workerNotEngineUs.median)} | ${us(s.outsideWorkerUs.median)} | ` +
+        `${s.hostPrepareUs.median.toFixed(1)} | ${s.hostFinishUs.median.toFixed(1)}\n`,
     );
   }
   out.write('\n');

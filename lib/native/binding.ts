@@ -193,6 +193,9 @@ export interface NativeRunTimings {
   d2hMs: number;
   /** Wall time of the worker's whole run (staging copies, shape setting, synchronisation included). */
   wallMs: number;
+  /** Worker host time before the first copy is queued, and after the stream synchronised (see RunTimings). */
+  hostPrepareMs: number;
+  hostFinishMs: number;
 }
 
 export interface NativeRunResult {

@@ -73,6 +73,10 @@ export interface RunTimings {
   d2hMs: number;
   /** The whole native run on its worker thread (staging copies and synchronisation included). */
   wallMs: number;
+  /** Of wallMs: host work before the first copy is queued (shapes, addresses, staging the feeds). */
+  hostPrepareMs: number;
+  /** Of wallMs: host work after the stream synchronised (outputs copied out, timings read). */
+  hostFinishMs: number;
 }
 
 /**

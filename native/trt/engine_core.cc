@@ -1,5 +1,6 @@
 #include "engine_core.h"
 
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -205,6 +206,9 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
 }
 
 void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
+  using Clock = std::chrono::steady_clock;
+  auto msSince = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
+  Clock::time_point started = Clock::now();
   TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
   std::vector<TensorInfo> const& tensors = core_.tensors();
   for (TensorInfo const& tensor : tensors) requireExchangeable(tensor);
@@ -262,6 +266,7 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   }
   for (auto& allocator : allocators_) allocator->reset();
 
+  timings.hostPrepareMs = msSince(started);
   events_[0]->record(stream);
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (feedOf[i] == nullptr || feedOf[i]->data.size() == 0) continue;
@@ -313,6 +318,7 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   events_[4]->record(stream);
   stream_->synchronize();
   drain.armed = false;
+  Clock::time_point synchronized = Clock::now();
 
   o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -324,6 +330,7 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   timings.h2dMs = events_[1]->elapsedSince(*events_[0]);
   timings.computeMs = events_[2]->elapsedSince(*events_[1]);
   timings.d2hMs = events_[4]->elapsedSince(*events_[3]);
+  timings.hostFinishMs = msSince(synchronized);
 }
 
 }  // namespace trt_node

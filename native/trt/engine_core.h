@@ -61,6 +61,10 @@ struct RunTimings {
   double h2dMs = 0;      // host-to-device copies of the feeds
   double computeMs = 0;  // enqueueV3: the engine itself
   double d2hMs = 0;      // device-to-host copies of the outputs
+  // Host clock on the worker thread (where the binding's own cost goes): from the start of the run to the first
+  // event (shapes, addresses, staging), and from the stream's synchronisation to the end (outputs copied out).
+  double hostPrepareMs = 0;
+  double hostFinishMs = 0;
 };
 
 struct LoadOptions {

@@ -78,6 +78,8 @@ class RunWorker final : public PromiseWorker {
     timings.Set("computeMs", Napi::Number::New(env, timings_.computeMs));
     timings.Set("d2hMs", Napi::Number::New(env, timings_.d2hMs));
     timings.Set("wallMs", Napi::Number::New(env, workMs_));
+    timings.Set("hostPrepareMs", Napi::Number::New(env, timings_.hostPrepareMs));
+    timings.Set("hostFinishMs", Napi::Number::New(env, timings_.hostFinishMs));
     Napi::Object result = Napi::Object::New(env);
     result.Set("outputs", outputs);
     result.Set("timings", timings);
