@@ -20,6 +20,7 @@
  *                                 [--lag-seconds 5] [--json out.json]
  * Goals (issue 10, on the GPU machine, bundled model): binding's own cost ≤ 30 µs median, lag p99 ≤ 5 ms.
  */
+import { randomFill } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
@@ -122,6 +123,23 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
   };
 }
 
+/**
+ * The machine's floor for any work done off the JS thread: a round trip through Node's own thread pool that does
+ * nothing to speak of (crypto.randomFill of one byte), timed like a run.
+ */
+async function threadPoolFloor(runs: number) {
+  const buffer = Buffer.alloc(1);
+  const once = () => new Promise<void>((resolve, reject) => randomFill(buffer, (err) => (err ? reject(err) : resolve())));
+  for (let i = 0; i < 200; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await once();
+    times.push((performance.now() - t0) * 1000);
+  }
+  return summary(times);
+}
+
 /** Back-to-back runs on every profile at once for `seconds`, with the event loop's delay measured meanwhile. */
 async function measureLag(engine: Engine, mode: string, shape: number[], seconds: number) {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
@@ -159,6 +177,7 @@ async function main() {
     ['pollWhileRunning', await Engine.load(plan, { pollWhileRunning: true })],
   ];
   const library = engines[0][1].library;
+  const floor = await threadPoolFloor(args.runs);
   const shapes = [];
   const lags = [];
   for (const [mode, engine] of engines) {
@@ -181,7 +200,10 @@ async function main() {
         `${s.hostPrepareUs.median.toFixed(1)} | ${s.hostFinishUs.median.toFixed(1)}\n`,
     );
   }
-  out.write('\n');
+  out.write(
+    `\nfloor of this machine: a round trip through Node's own thread pool (crypto.randomFill, 1 byte): median ${floor.median.toFixed(1)} µs, ` +
+      `p90 ${floor.p90.toFixed(1)} µs (any run off the JS thread pays at least this)\n`,
+  );
   for (const lag of lags) {
     out.write(
       `event-loop lag, ${lag.mode}, ${lag.seconds} s of back-to-back runs (${lag.concurrent} at once, ${lag.runs} runs): ` +
@@ -197,7 +219,7 @@ async function main() {
         `event-loop lag p99 ≤ ${GOAL_LAG_P99_MS} ms: ${lag.p99Ms <= GOAL_LAG_P99_MS ? 'met' : 'NOT met'} (${lag.p99Ms.toFixed(2)} ms)\n`,
     );
   }
-  if (args.json) fs.writeFileSync(args.json, `${toJson({ library, shapes, lags })}\n`);
+  if (args.json) fs.writeFileSync(args.json, `${toJson({ library, threadPoolFloorUs: floor, shapes, lags })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -95,6 +95,8 @@ export interface RunResult {
   timings: RunTimings;
 }
 
+function noop(): void {}
+
 export class Engine {
   readonly inputs: readonly EngineInputInfo[];
   readonly outputs: readonly EngineTensorInfo[];
@@ -206,17 +208,13 @@ export class Engine {
     if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
     const prepared = prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
     // Runs on one profile go one after another; an idle profile starts at once (no extra turn of the event loop).
-    const start = () => native.run(prepared.profile, prepared.native);
-    const previous = this.#queues.get(prepared.profile);
+    // `tail` settles after this run whatever its outcome, and is what the next run on the profile waits for.
+    const profile = prepared.profile;
+    const start = () => native.run(profile, prepared.native);
+    const previous = this.#queues.get(profile);
     const run = previous ? previous.then(start) : start();
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#queues.set(prepared.profile, settled);
-    void settled.then(() => {
-      if (this.#queues.get(prepared.profile) === settled) this.#queues.delete(prepared.profile);
-    });
+    const tail = run.then(noop, noop);
+    this.#queues.set(profile, tail);
     if (this.#pollWhileRunning && this.#inFlight++ === 0) this.#poll();
     let result;
     try {
@@ -225,10 +223,11 @@ export class Engine {
       throw fromNativeError(err, 'Engine.run', callSite);
     } finally {
       if (this.#pollWhileRunning) this.#inFlight--;
+      if (this.#queues.get(profile) === tail) this.#queues.delete(profile);
     }
     const outputs: NamedTensors = {};
     for (const o of result.outputs) outputs[o.name] = toTensor(o.name, o.type, o.dims, o.data);
-    return { outputs, profile: prepared.profile, timings: result.timings };
+    return { outputs, profile, timings: result.timings };
   }
 
   // A pending immediate keeps libuv from blocking in its poll phase (Node starts an idle handle for it): the loop
