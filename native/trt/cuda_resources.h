@@ -36,14 +36,17 @@ class CudaEvent {
   cudaEvent_t event_ = nullptr;
 };
 
-enum class MemoryKind { kDevice, kPinnedHost };
+enum class MemoryKind { kDeviceStreamOrdered, kPinnedHost };
 
-// CUDA memory that is reused across calls and only grows: device memory for engine IO, page-locked host memory
-// for staging copies. One class for both, so growth and release follow the same rules.
+// CUDA memory that is reused across calls and only grows: device memory for engine IO, page-locked host memory for
+// staging copies. One class for both, so growth and release follow the same rules. Device memory grows in stream
+// order (cudaMallocAsync / cudaFreeAsync on the buffer's stream): growing it neither waits for the whole device nor
+// stalls work on other streams, as cudaMalloc/cudaFree do; that stream must outlive the buffer. Page-locked host
+// memory (cudaMallocHost) has no stream.
 template <MemoryKind Kind>
 class GrowableBuffer {
  public:
-  GrowableBuffer() = default;
+  explicit GrowableBuffer(cudaStream_t stream = nullptr) noexcept : stream_(stream) {}
   ~GrowableBuffer() { release(); }
   GrowableBuffer(GrowableBuffer const&) = delete;
   GrowableBuffer& operator=(GrowableBuffer const&) = delete;
@@ -54,31 +57,12 @@ class GrowableBuffer {
   void release() noexcept;
 
  private:
-  void* data_ = nullptr;
-  size_t capacity_ = 0;
-};
-
-using DeviceBuffer = GrowableBuffer<MemoryKind::kDevice>;
-using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
-
-// Device memory that grows in stream order (cudaMallocAsync / cudaFreeAsync on one stream): growing it neither waits
-// for the whole device nor stalls work on other streams, as cudaMalloc/cudaFree do. The stream must outlive the buffer.
-class StreamBuffer {
- public:
-  explicit StreamBuffer(cudaStream_t stream) noexcept : stream_(stream) {}
-  ~StreamBuffer() { release(); }
-  StreamBuffer(StreamBuffer const&) = delete;
-  StreamBuffer& operator=(StreamBuffer const&) = delete;
-  // Makes room for at least `bytes` (contents are not kept), in order on the stream. Returns the (possibly new) address.
-  void* reserve(size_t bytes);
-  void* data() const noexcept { return data_; }
-  size_t capacity() const noexcept { return capacity_; }
-  void release() noexcept;
-
- private:
   cudaStream_t stream_;
   void* data_ = nullptr;
   size_t capacity_ = 0;
 };
+
+using StreamBuffer = GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
+using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace trt_node

@@ -13,27 +13,11 @@ import type { BuildProgressEvent } from '../../lib/trt/build-options';
 import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
-import { mulberry32 } from '../../lib/runners/feeds';
+import { fixtures, maxAbsDiff, profiles, randomFloats, superRes } from './engine-fixtures';
 import { addon, describeWithGpu } from './gpu-gate';
 
-const fixtures = path.join(__dirname, '..', 'fixtures');
-const superRes = path.join(fixtures, 'super_resolution', 'model.onnx');
-const profiles = [
-  { input: { min: [1, 1, 16, 16], opt: [1, 1, 32, 32], max: [1, 1, 64, 64] } },
-  { input: { min: [1, 1, 65, 65], opt: [2, 1, 96, 80], max: [2, 1, 128, 128] } },
-];
-
 function randomInput(dims: number[], seed: number): ort.Tensor {
-  const next = mulberry32(seed);
-  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, next);
-  return new ort.Tensor('float32', data, dims);
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
+  return new ort.Tensor('float32', randomFloats(dims.reduce((a, b) => a * b, 1), seed), dims);
 }
 
 describeWithGpu('TensorRT engines on the GPU', () => {

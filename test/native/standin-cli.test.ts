@@ -8,9 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
 import { runCli } from '../helpers/cli';
+import { superRes } from './engine-fixtures';
 import { describeWithGpu } from './gpu-gate';
 
-const superRes = path.join(__dirname, '..', 'fixtures', 'super_resolution', 'model.onnx');
 
 describeWithGpu('the CLI on TensorRT', () => {
   jest.setTimeout(300_000);

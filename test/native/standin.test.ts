@@ -3,16 +3,15 @@
  * plans TensorRT rejects, the way TensorRT does. Runs only where the loaded libnvinfer is the stand-in
  * (`npm run test:standin`); elsewhere it is skipped with the reason printed.
  */
-import * as path from 'path';
 import { EngineError } from '../../lib/errors';
 import { buildEngine } from '../../lib/trt/build';
 import { doctorReport, formatDoctorReport } from '../../lib/trt/doctor';
 import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
+import { superRes } from './engine-fixtures';
 import { addon, describeWithStandIn } from './gpu-gate';
 
-const superRes = path.join(__dirname, '..', 'fixtures', 'super_resolution', 'model.onnx');
 const profile = { input: { min: [1, 1, 16, 16], opt: [1, 1, 24, 24], max: [1, 1, 32, 32] } };
 
 describeWithStandIn('the TensorRT stand-in', () => {

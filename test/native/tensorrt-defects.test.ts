@@ -14,29 +14,12 @@ import type { NativeLogRecord } from '../../lib/native/binding';
 import { buildEngine } from '../../lib/trt/build';
 import { doctorReport } from '../../lib/trt/doctor';
 import { Engine } from '../../lib/trt/engine';
-import { mulberry32 } from '../../lib/runners/feeds';
+import { maxAbsDiff, profiles, randomFloats, superRes } from './engine-fixtures';
 import { lastJson, runSnippet } from './child';
 import { addon, describeWithGpu, describeWithStandIn, hostCudaStandIn } from './gpu-gate';
 
-const fixtures = path.join(__dirname, '..', 'fixtures');
 const own = path.join(__dirname, 'fixtures');
-const superRes = path.join(fixtures, 'super_resolution', 'model.onnx');
-const profiles = [
-  { input: { min: [1, 1, 16, 16], opt: [1, 1, 32, 32], max: [1, 1, 64, 64] } },
-  { input: { min: [1, 1, 65, 65], opt: [2, 1, 96, 80], max: [2, 1, 128, 128] } },
-];
-
-function random(n: number, seed: number): Float32Array {
-  const next = mulberry32(seed);
-  return Float32Array.from({ length: n }, next);
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+const random = randomFloats;
 
 describeWithGpu('TensorRT defects of the review, fixed', () => {
   jest.setTimeout(300_000);
@@ -183,29 +166,34 @@ describeWithStandIn('TensorRT defects of the review, fixed (proved with the stan
   });
 
   it("8. a build's warnings and a run's failure never quote another job's log messages", async () => {
-    // Every stand-in message comes from its logging thread: none can be attributed to a job by thread.
+    // Every stand-in message comes from its logging thread, so none can be attributed to a job by thread. The failing
+    // build starts once the good one is building (its first progress event), and the good one's steps last 300 ms,
+    // so the failing build's errors are logged while the good build listens.
     const result = await runSnippet(
       `
       import { buildEngine } from 'ROOT/lib/trt/build';
       import { loadAddon } from 'ROOT/lib/native/binding';
+      const customOp = 'ROOT/test/fixtures/custom_op/model.onnx';
+      const customProfile = { input: { min: [1, 3, 8, 8], opt: [1, 3, 16, 16], max: [1, 3, 32, 32] } };
       (async () => {
-        const good = buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', { profiles: ${JSON.stringify(profiles[0])} });
-        const bad = buildEngine('ROOT/test/fixtures/custom_op/model.onnx', {
-          profiles: { input: { min: [1, 3, 8, 8], opt: [1, 3, 16, 16], max: [1, 3, 32, 32] } },
-        }).catch((e: Error) => e.message);
-        const [built, badMessage] = await Promise.all([good, bad]);
+        let bad: Promise<string> | undefined;
+        const built = await buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', {
+          profiles: ${JSON.stringify(profiles[0])},
+          onProgress: () => {
+            bad ??= buildEngine(customOp, { profiles: customProfile }).catch((e: Error) => e.message);
+          },
+        });
+        const badMessage = await bad;
         const native = await loadAddon().loadEngine(built.plan);
-        const runs = await Promise.all([
+        const [runMessage] = await Promise.all([
           native.run(0, [{ name: 'input', dims: [1, 1, 99, 99], data: new Float32Array(99 * 99) }]).catch((e: Error) => e.message),
-          buildEngine('ROOT/test/fixtures/custom_op/model.onnx', {
-            profiles: { input: { min: [1, 3, 8, 8], opt: [1, 3, 16, 16], max: [1, 3, 32, 32] } },
-          }).catch((e: Error) => e.message),
+          buildEngine(customOp, { profiles: customProfile }).catch((e: Error) => e.message),
         ]);
         native.dispose();
-        process.stdout.write(JSON.stringify({ warnings: built.warnings, badMessage, runMessage: runs[0] }) + '\\n');
+        process.stdout.write(JSON.stringify({ warnings: built.warnings, badMessage, runMessage }) + '\\n');
       })();
       `,
-      { TRT_STANDIN_CHOICES: 'logFromWorkerThread=1' },
+      { TRT_STANDIN_CHOICES: 'logFromWorkerThread=1', TRT_STANDIN_BUILD_STEP_MS: '300' },
     );
     const r = lastJson<{ warnings: NativeLogRecord[]; badMessage: string; runMessage: string }>(result);
     expect(r.badMessage).toMatch(/FastGelu/);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "diagnostics.h"
+#include "dims.h"
 #include "plan.h"
 #include "standin.h"
 
@@ -22,25 +23,6 @@ namespace {
 
 using nvinfer1::ErrorCode;
 using Severity = nvinfer1::ILogger::Severity;
-
-std::string dimsText(std::vector<int64_t> const& d) {
-  std::string s = "[";
-  for (size_t i = 0; i < d.size(); ++i) s += (i ? "," : "") + std::to_string(d[i]);
-  return s + "]";
-}
-
-std::vector<int64_t> toVector(nvinfer1::Dims const& dims) {
-  std::vector<int64_t> out;
-  for (int32_t i = 0; i < dims.nbDims; ++i) out.push_back(dims.d[i]);
-  return out;
-}
-
-nvinfer1::Dims toDims(std::vector<int64_t> const& v) {
-  nvinfer1::Dims d{};
-  d.nbDims = static_cast<int32_t>(v.size());
-  for (size_t i = 0; i < v.size(); ++i) d.d[i] = v[i];
-  return d;
-}
 
 uint64_t fnv1a(std::string const& s) {
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -473,7 +455,7 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
     bool dynamic = false;
     for (TensorDesc const& t : model->inputs) {
       plan.tensors.push_back(PlanTensor{t.name, true, t.type, t.dims});
-      dynamic = dynamic || std::any_of(t.dims.begin(), t.dims.end(), [](int64_t d) { return d < 0; });
+      dynamic = dynamic || isDynamic(t.dims);
     }
     for (TensorDesc const& t : model->outputs) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims});
 
@@ -491,7 +473,7 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
         auto it = used[p].find(t.name);
         PlanProfileInput in;
         if (it == used[p].end()) {
-          if (std::any_of(t.dims.begin(), t.dims.end(), [](int64_t d) { return d < 0; })) {
+          if (isDynamic(t.dims)) {
             reportError(recorder, ErrorCode::kINVALID_CONFIG,
                         "Optimization profile " + std::to_string(p) + " is missing values for dynamic input \"" + t.name + "\"");
             return nullptr;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "diagnostics.h"
+#include "dims.h"
 #include "plan.h"
 #include "standin.h"
 
@@ -26,25 +27,6 @@ using nvinfer1::ErrorCode;
 using Severity = nvinfer1::ILogger::Severity;
 
 constexpr uint64_t kAlignment = 256;
-
-std::string dimsText(std::vector<int64_t> const& d) {
-  std::string s = "[";
-  for (size_t i = 0; i < d.size(); ++i) s += (i ? "," : "") + std::to_string(d[i]);
-  return s + "]";
-}
-
-nvinfer1::Dims toDims(std::vector<int64_t> const& v) {
-  nvinfer1::Dims d{};
-  d.nbDims = static_cast<int32_t>(v.size());
-  for (size_t i = 0; i < v.size(); ++i) d.d[i] = v[i];
-  return d;
-}
-
-size_t volume(std::vector<int64_t> const& dims) {
-  size_t n = 1;
-  for (int64_t d : dims) n *= static_cast<size_t>(d < 0 ? 0 : d);
-  return n;
-}
 
 // True only when CUDA positively says `p` is host memory (page-locked or not registered at all). A query CUDA cannot
 // answer is not taken as a violation.
@@ -315,7 +297,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
         for (auto const& profile : plan.profiles) bytes = std::max(bytes, volume(profile[input].max) * elementSize(t.type));
         ++input;
         inputStage_[i].reserve(bytes);
-      } else if (std::none_of(t.dims.begin(), t.dims.end(), [](int64_t d) { return d < 0; })) {
+      } else if (!isDynamic(t.dims)) {
         outputStage_[i].reserve(volume(t.dims) * elementSize(t.type));
       }
     }
@@ -416,7 +398,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     auto const& tensors = engine_.plan().tensors;
     for (size_t i = 0; i < tensors.size(); ++i) {
       if (!tensors[i].isInput || shapeSet_[i]) continue;
-      if (std::any_of(tensors[i].dims.begin(), tensors[i].dims.end(), [](int64_t d) { return d < 0; })) return false;
+      if (isDynamic(tensors[i].dims)) return false;
     }
     return true;
   }
@@ -546,7 +528,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
 
     bool staticOutputs = true;
     for (PlanTensor const& t : tensors) {
-      if (!t.isInput && std::any_of(t.dims.begin(), t.dims.end(), [](int64_t d) { return d < 0; })) staticOutputs = false;
+      if (!t.isInput && isDynamic(t.dims)) staticOutputs = false;
     }
     job->async = staticOutputs && !choose(Choice::kSynchronousEnqueue);
     std::vector<void*> outputs(tensors.size(), nullptr);
@@ -605,7 +587,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
         }
         if (out.bytes > 0) cuda(cudaMemcpyAsync(p, out.data, out.bytes, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");
         outputDims_[i] = out.dims;
-        bool dynamic = std::any_of(tensors[i].dims.begin(), tensors[i].dims.end(), [](int64_t d) { return d < 0; });
+        bool dynamic = isDynamic(tensors[i].dims);
         if (allocators_[i] != nullptr && (dynamic || choose(Choice::kNotifyStaticShape))) {
           allocators_[i]->notifyShape(tensors[i].name.c_str(), toDims(out.dims));
         }
