@@ -33,6 +33,7 @@ const TENSORRT_SUITES = [
   'test/native/standin-cli.test.ts',
   'test/native/doctor.test.ts',
   'test/native/addon.test.ts',
+  'test/native/plugins.test.ts',
   'test/crosscheck/tensorrt.test.ts',
 ];
 

@@ -116,15 +116,15 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
       // a failing log callback must not break the build
     }
   };
-  const onProgress = opts.onProgress
-    ? (event: NativeProgressEvent) => {
-        try {
-          opts.onProgress?.(event);
-        } catch {
-          // same for progress
-        }
-      }
-    : undefined;
+  // Always passed, even without opts.onProgress: when progress can no longer be delivered (the worker thread running
+  // this build is being terminated), the addon cancels the build.
+  const onProgress = (event: NativeProgressEvent) => {
+    try {
+      opts.onProgress?.(event);
+    } catch {
+      // a failing progress callback must not break the build
+    }
+  };
 
   const job = addon.buildEngine(native, native.logLevel >= 0 ? onLog : undefined, onProgress);
   const untrack = cancelOnExit(job);

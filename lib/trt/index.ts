@@ -13,3 +13,5 @@ export { requireTensorRT, tensorrtAvailable } from './tensorrt';
 export type { TensorRTVersion } from './tensorrt';
 export { doctorReport, formatDoctorReport } from './doctor';
 export type { DoctorReport } from './doctor';
+export { PLUGIN_BACKED_OPERATORS, tensorrtPluginStatus } from './plugins';
+export type { TensorRTPluginStatus } from './plugins';

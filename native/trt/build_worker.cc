@@ -299,10 +299,13 @@ Napi::Value BuildEngine(Napi::CallbackInfo const& info) {
   if (info.Length() > 1 && info[1].IsFunction()) {
     logChannel = JsChannel::open(env, info[1].As<Napi::Function>(), "trt-node:build-log");
   }
-  if (info.Length() > 2 && info[2].IsFunction()) {
-    progressChannel = JsChannel::open(env, info[2].As<Napi::Function>(), "trt-node:build-progress");
-  }
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  if (info.Length() > 2 && info[2].IsFunction()) {
+    // Progress that can no longer be delivered means this environment is being torn down (worker.terminate(), which
+    // waits for the build before it runs any cleanup hook): the build is cancelled, so it stops at its next step.
+    progressChannel = JsChannel::open(env, info[2].As<Napi::Function>(), "trt-node:build-progress",
+                                      [cancelled] { cancelled->store(true); });
+  }
 
   auto* worker = new BuildWorker(env, std::move(options), logChannel, progressChannel, cancelled);
   Napi::Object job = Napi::Object::New(env);

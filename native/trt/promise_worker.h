@@ -61,14 +61,19 @@ class PromiseWorker : public Napi::AsyncWorker {
   void OnOK() final {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    if (failure_.failed) {
-      deferred_.Reject(makeJsError(env, failure_).Value());
-      return;
-    }
     try {
-      deferred_.Resolve(result(env));
-    } catch (Napi::Error const& e) {
-      deferred_.Reject(e.Value());
+      if (failure_.failed) {
+        deferred_.Reject(makeJsError(env, failure_).Value());
+        return;
+      }
+      try {
+        deferred_.Resolve(result(env));
+      } catch (Napi::Error const& e) {
+        deferred_.Reject(e.Value());
+      }
+    } catch (...) {
+      // Settling the promise failed: the environment is going away (a worker thread being terminated completes the
+      // work still in flight while it tears down). Nobody is left to settle it for.
     }
   }
 

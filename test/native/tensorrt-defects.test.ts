@@ -141,6 +141,30 @@ describeWithStandIn('TensorRT defects of the review, fixed (proved with the stan
     expect(result.endedAt - exitCalledAt).toBeLessThan(1500);
   });
 
+  it('4. worker.terminate() during a build neither ends the process nor waits for the whole build', async () => {
+    // Before: progress events delivered while the worker's environment tore down threw out of the addon (the whole
+    // process aborted in std::terminate), and the teardown waited for the build (7 steps of 400 ms) to finish.
+    const result = await runSnippet(
+      `
+      import { Worker } from 'worker_threads';
+      const options = ${JSON.stringify({ profiles })};
+      const code = "require('tsx/cjs'); require('ROOT/lib/trt/build.ts').buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', " +
+        JSON.stringify(options) + ").catch(() => undefined);";
+      const worker = new Worker(code, { eval: true });
+      setTimeout(async () => {
+        const started = Date.now();
+        await worker.terminate();
+        process.stdout.write(JSON.stringify({ terminateMs: Date.now() - started }) + '\\n');
+      }, 1000);
+      `,
+      { TRT_STANDIN_BUILD_STEP_MS: '400' },
+    );
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    // The build is cancelled when its progress can no longer be delivered: it stops within two steps.
+    expect(lastJson<{ terminateMs: number }>(result).terminateMs).toBeLessThan(1500);
+  });
+
   it('6. CUDA-event timings leave out host staging and device-wide allocations', async () => {
     if (!hostCudaStandIn()) return; // the delay below is a setting of the host-memory CUDA stand-in
     // Every cudaMallocHost/cudaMalloc/cudaFree takes 150 ms: a first run grows all its buffers.
