@@ -60,6 +60,8 @@ LogThread& logThread() {
   return *t;
 }
 
+// The stand-in keeps its own copies of such tables rather than sharing trt-node's (native/trt/error_recorder.cc): a
+// test double that reuses the code under test would hide that code's mistakes.
 char const* codeName(nvinfer1::ErrorCode code) {
   switch (code) {
     case nvinfer1::ErrorCode::kSUCCESS: return "kSUCCESS";

@@ -127,6 +127,7 @@ int ortThreads() {
 
 }  // namespace
 
+// Its own table, not trt-node's native/trt/dtype.h: the stand-in must not share the code it tests.
 size_t elementSize(nvinfer1::DataType type) noexcept {
   switch (type) {
     case nvinfer1::DataType::kINT64: return 8;
