@@ -48,7 +48,10 @@
             'native/trt/logger.cc',
             'native/trt/output_allocator.cc',
             'native/trt/progress_monitor.cc',
+            'native/trt/tensorrt_library.cc',
+            'native/trt/timing_cache.cc',
           ],
+          'libraries': ['-ldl'],
         }, {
           'sources': ['native/unavailable/unavailable.cc'],
         }],

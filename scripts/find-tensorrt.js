@@ -43,8 +43,21 @@ function globDirs(pattern) {
   return current.filter((d) => fs.existsSync(d));
 }
 
-function find() {
-  const env = process.env;
+/** {major, minor} of the TensorRT headers in `dir` (NvInferVersion.h), or null when it does not say. */
+function headerVersion(dir) {
+  let text;
+  try {
+    text = fs.readFileSync(path.join(dir, 'NvInferVersion.h'), 'utf8');
+  } catch {
+    return null;
+  }
+  // 10.x+ headers define TRT_MAJOR_ENTERPRISE; older ones define NV_TENSORRT_MAJOR as a number.
+  const major = /define (?:TRT_MAJOR_ENTERPRISE|NV_TENSORRT_MAJOR) +(\d+)/.exec(text);
+  const minor = /define (?:TRT_MINOR_ENTERPRISE|NV_TENSORRT_MINOR) +(\d+)/.exec(text);
+  return major && minor ? { major: Number(major[1]), minor: Number(minor[1]) } : null;
+}
+
+function find(env = process.env) {
   const searched = [];
   for (const v of ['TENSORRT_ROOT', 'TENSORRT_INCLUDE_DIR', 'TENSORRT_LIB_DIR']) {
     searched.push(env[v] ? `${v}=${env[v]}` : `${v} (not set)`);
@@ -106,9 +119,14 @@ function find() {
     reason: cudaRoot && cudart ? '' : `CUDA runtime (cuda_runtime_api.h, libcudart_static.a) not found in ${cudaRoots.join(', ')}; set CUDAToolkit_ROOT`,
   };
 
+  const version = nvinferInclude ? headerVersion(nvinferInclude) : null;
   let reason = '';
   if (!nvinferInclude) reason = 'NvInfer.h not found';
-  else if (!parserInclude) reason = `NvOnnxParser.h not found (NvInfer.h is in ${nvinferInclude})`;
+  else if (!version) reason = `NvInferVersion.h in ${nvinferInclude} does not say which TensorRT it is`;
+  else if (version.major < 10 || (version.major === 10 && version.minor < 1)) {
+    // The same rule as CMakeLists.txt: older TensorRT lacks API the addon uses (getDeviceMemorySizeV2, IProgressMonitor).
+    reason = `TensorRT ${version.major}.${version.minor} found in ${nvinferInclude}; trt-node needs TensorRT 10.1 or newer`;
+  } else if (!parserInclude) reason = `NvOnnxParser.h not found (NvInfer.h is in ${nvinferInclude})`;
   else if (!nvinfer) reason = `libnvinfer not found (headers are in ${nvinferInclude})`;
   else if (!parser) reason = `libnvonnxparser not found (libnvinfer is ${nvinfer})`;
   else if (!cuda.available) reason = `TensorRT found but the CUDA runtime was not: ${cuda.reason}`;
@@ -177,4 +195,4 @@ function main(argv) {
 }
 
 if (require.main === module) main(process.argv.slice(2));
-module.exports = { find };
+module.exports = { find, headerVersion };

@@ -41,7 +41,7 @@ export function formatBenchReport(report: BenchReport): string {
     const g = r.gpu!;
     lines.push(
       `TensorRT ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); ` +
-        `binding overhead per run (end-to-end − GPU) median ${r.overheadMedianMs !== undefined ? `${(r.overheadMedianMs * 1000).toFixed(1)} µs` : `${ms(g.nodeOverheadMedianMs)} ms`}`,
+        `binding overhead per run (end-to-end − enqueueV3) median ${r.overheadMedianMs !== undefined ? `${(r.overheadMedianMs * 1000).toFixed(1)} µs` : `${ms(g.nodeOverheadMedianMs)} ms`}`,
     );
     if (r.trtexec && 'error' in r.trtexec) lines.push(`  trtexec: ${r.trtexec.error}`);
     else if (r.trtexec) {

@@ -223,7 +223,7 @@ async function trtBackend(model: string, plan: string | undefined, sets: Record<
     runner,
     description: runner.description,
     settings: { profiles: runner.profiles?.length ?? 0 },
-    measuredAs: 'TensorRT engine through the trt-node addon (runs on a libuv worker thread); engine = H2D + compute + D2H from CUDA events on the run\'s stream',
+    measuredAs: `${runner.description} through the trt-node addon (runs on a libuv worker thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
   };
 }
 

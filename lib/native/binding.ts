@@ -50,8 +50,23 @@ export interface NativeCudaDevice {
   name?: string;
   computeCapability?: string;
   totalMemoryBytes?: number;
+  /** Free device memory when cudaInfo() was called (cudaMemGetInfo). */
+  freeMemoryBytes?: number;
   multiProcessorCount?: number;
   error?: string;
+}
+
+/** The TensorRT libraries loaded at run time (tensorrtRuntimeInfo()). */
+export interface NativeTensorRTRuntimeInfo {
+  /** The libnvinfer file in use, and its folder. */
+  library: string | null;
+  folder: string | null;
+  /** Set when that library is trt-node's test stand-in (test/tensorrt-standin), not TensorRT: its self-description. */
+  standIn: string | null;
+  /** TensorRT's standard plugin library, loaded from libnvinfer's folder and initialised once per process. */
+  plugins: { loaded: boolean; path: string | null; error: string | null };
+  /** libnvinfer_builder_resource* libraries loaded ahead of libnvinfer's own lookup by soname. */
+  builderResources: { loaded: string[]; errors: string[] };
 }
 
 /** What the CUDA runtime says right now (cudaRuntimeGetVersion, cudaDriverGetVersion, cudaGetDeviceCount). */
@@ -73,6 +88,8 @@ export type NativeSeverity = 0 | 1 | 2 | 3 | 4;
 export interface NativeLogRecord {
   severity: NativeSeverity;
   message: string;
+  /** Logged on another thread than the job's own (a TensorRT worker thread, another job's teardown). */
+  foreign?: boolean;
 }
 
 export interface NativeProgressEvent {
@@ -105,6 +122,8 @@ export interface NativeBuildOptions {
   /** Clear BuilderFlag::kTF32 when false. */
   tf32: boolean;
   stronglyTyped: boolean;
+  /** BuilderFlag::kVERSION_COMPATIBLE. */
+  versionCompatible?: boolean;
   /** Forward TensorRT messages up to this severity to the log callback; -1 for none. */
   logLevel: number;
 }
@@ -113,6 +132,7 @@ export interface NativeBuildResult {
   plan: Buffer;
   timingCache: Buffer | null;
   buildMs: number;
+  /** The build's own warnings and errors (not those of other threads), then trt-node's notes about the build. */
   warnings: NativeLogRecord[];
 }
 
@@ -131,7 +151,7 @@ export interface NativeProfileShape {
 export interface NativeTensorInfo {
   name: string;
   mode: 'input' | 'output';
-  /** 'float32', 'float16', 'bfloat16', 'int8', 'int32', 'int64', 'uint8', 'bool', 'float8e4m3', 'int4', 'unsupported'. */
+  /** 'float32', 'float16', 'bfloat16', 'int8', 'int32', 'int64', 'uint8', 'bool', 'float8e4m3fn', 'int4', 'unsupported'. */
   type: string;
   /** -1 for a dynamic axis. */
   dims: number[];
@@ -144,6 +164,10 @@ export interface NativeEngineInfo {
   profileCount: number;
   device: number;
   deviceMemoryBytes: number;
+  /** "TensorRT 10.16.0", or the test stand-in's description of itself. */
+  library: string;
+  /** ICudaEngine::getName(). */
+  name: string;
   tensors: NativeTensorInfo[];
 }
 
@@ -161,12 +185,19 @@ export interface NativeRunOutput {
 }
 
 export interface NativeRunTimings {
-  /** CUDA-event times on the run's stream. */
+  /**
+   * CUDA-event times on the run's stream, each around GPU work only: host staging and buffer growth happen outside
+   * the event pairs, and output growth inside enqueueV3 is stream-ordered.
+   */
   h2dMs: number;
+  /** enqueueV3: the time inside the engine. */
   computeMs: number;
   d2hMs: number;
   /** Wall time of the worker's whole run (staging copies, shape setting, synchronisation included). */
   wallMs: number;
+  /** Worker host time before the first copy is queued, and after the stream synchronised (see RunTimings). */
+  hostPrepareMs: number;
+  hostFinishMs: number;
 }
 
 export interface NativeRunResult {
@@ -185,6 +216,12 @@ export interface NativeAddon {
   buildInfo(): NativeBuildInfo;
   tensorrtVersion(): NativeTensorRTVersion | null;
   cudaInfo(): NativeCudaInfo;
+  /** null in a build without TensorRT. Loads the plugin library and builder resources the first time. */
+  tensorrtRuntimeInfo(): NativeTensorRTRuntimeInfo | null;
+  /** Creates and destroys a builder, network and config: null when that works, else why not. */
+  probeBuilder(): string | null;
+  /** Writes a timing cache, merged under a file lock with what the file holds now (see native/trt/timing_cache.h). */
+  saveTimingCache(path: string, bytes: Uint8Array): Promise<{ warnings: string[] }>;
   buildEngine(
     options: NativeBuildOptions,
     onLog?: (severity: NativeSeverity, message: string) => void,
@@ -192,7 +229,7 @@ export interface NativeAddon {
   ): NativeBuildJob;
   loadEngine(
     plan: Uint8Array,
-    options?: { logLevel: number },
+    options?: { logLevel: number; allowHostCode?: boolean },
     onLog?: (severity: NativeSeverity, message: string) => void,
   ): Promise<NativeEngine>;
 }

@@ -18,12 +18,12 @@ import {
   TrtNodeError,
   UnsupportedOptionError,
 } from '../errors';
-import { severityName } from '../trt/log';
+import { logEntry } from '../trt/log';
 
 interface RawNativeError extends Error {
   code?: string;
   parserErrors?: ParserErrorInfo[];
-  log?: { severity: number; message: string }[];
+  log?: { severity: number; message: string; foreign?: boolean }[];
   recordedErrors?: { code: number; codeName: string; description: string }[];
 }
 
@@ -38,11 +38,15 @@ export function formatParserError(e: ParserErrorInfo): string {
  * @param callSite an Error created at the public API's entry, whose stack is kept
  */
 export function fromNativeError(err: unknown, what: string, callSite?: Error): Error {
-  if (!(err instanceof Error)) return new EngineError(`${what} failed: ${String(err)}`);
   if (err instanceof TrtNodeError) return err;
+  // Not `instanceof Error`: the addon makes its errors in the main realm, and code running in another one (a vm
+  // context, jest's sandbox) has a different Error.
+  if (typeof err !== 'object' || err === null || typeof (err as { message?: unknown }).message !== 'string') {
+    return new EngineError(`${what} failed: ${String(err)}`);
+  }
   const raw = err as RawNativeError;
   const details: Record<string, unknown> = {};
-  if (raw.log?.length) details.log = raw.log.map((l) => ({ severity: severityName(l.severity), message: l.message }));
+  if (raw.log?.length) details.log = raw.log.map(logEntry);
   if (raw.recordedErrors?.length) details.recordedErrors = raw.recordedErrors;
   let out: TrtNodeError;
   switch (raw.code) {

@@ -28,7 +28,10 @@ export interface RunTimings {
   h2dMs?: number;
   computeMs?: number;
   d2hMs?: number;
-  /** Time inside the runtime (onnxruntime's session.run, or the engine's GPU work and copies). */
+  /**
+   * Time inside the runtime: onnxruntime's session.run, or TensorRT's enqueueV3 work (the copies around it are the
+   * binding's). End to end minus this is what the binding costs.
+   */
   engineMs?: number;
 }
 

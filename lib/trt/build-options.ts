@@ -32,8 +32,10 @@ export interface BuildEngineOptions {
   /** Builder optimization level 0 (fast build) .. 5 (slowest build, best kernels). Default: TensorRT's, 3. */
   optimizationLevel?: number;
   /**
-   * A timing cache file: loaded when it exists (a cache from another GPU or TensorRT version is refused), and
-   * written back atomically after a successful build. Default: no timing cache file.
+   * A timing cache file: loaded when it exists, and after a successful build merged with what the file then holds
+   * (under a lock on "<file>.lock", so builds sharing the file keep each other's entries) and written back
+   * atomically. A cache TensorRT cannot use here (another GPU or TensorRT version) does not fail the build: the build
+   * starts a fresh cache, says so in `warnings`, and replaces the file. Default: no timing cache file.
    */
   timingCache?: string;
   /** TensorRT 10 only (weakly typed networks): allow FP16 kernels. TensorRT 11 rejects it. Default: false. */
@@ -52,6 +54,11 @@ export interface BuildEngineOptions {
    * always strongly typed (false is rejected there). Default: false on TensorRT 10, true on 11.
    */
   stronglyTyped?: boolean;
+  /**
+   * Build a version-compatible plan (BuilderFlag::kVERSION_COMPATIBLE): it embeds TensorRT's lean runtime and loads
+   * with later TensorRT versions, through `Engine.load(plan, { allowHostCode: true })`. Default: false.
+   */
+  versionCompatible?: boolean;
   /** Receives TensorRT's log messages up to `logLevel`. Default: none. */
   onLog?: (entry: LogEntry) => void;
   /** Least severe message passed to `onLog`. Default: 'warning'. */
@@ -77,6 +84,7 @@ export interface ResolvedBuildOptions {
   tf32: boolean;
   /** null: the TensorRT version decides (false on 10, true on 11). */
   stronglyTyped: boolean | null;
+  versionCompatible: boolean;
   onLog?: (entry: LogEntry) => void;
   logLevel: LogLevel;
   consoleLogLevel: LogLevel | 'none';
@@ -86,7 +94,7 @@ export interface ResolvedBuildOptions {
 
 const KNOWN = new Set([
   'profiles', 'sampleShapes', 'baseDir', 'workspaceBytes', 'optimizationLevel', 'timingCache', 'fp16', 'bf16', 'int8', 'tf32',
-  'stronglyTyped', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal',
+  'stronglyTyped', 'versionCompatible', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal',
 ]);
 
 function optionalBool(o: Record<string, unknown>, key: string): boolean | undefined {
@@ -175,6 +183,7 @@ export function validateBuildOptions(options: unknown): ResolvedBuildOptions & {
     int8,
     tf32: optionalBool(o, 'tf32') ?? true,
     stronglyTyped,
+    versionCompatible: optionalBool(o, 'versionCompatible') ?? false,
     onLog: optionalFunction(o, 'onLog'),
     logLevel: (o.logLevel === undefined ? 'warning' : validateLogLevel(o.logLevel, 'options.logLevel', false)) as LogLevel,
     consoleLogLevel: o.consoleLogLevel === undefined ? 'none' : validateLogLevel(o.consoleLogLevel, 'options.consoleLogLevel', true),

@@ -6,13 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbortError, FileError, InvalidTypeError } from '../errors';
-import type { NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
+import type { NativeBuildJob, NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
 import { fromNativeError } from '../native/native-error';
 import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
-import { writeFileAtomic } from '../util/atomic-write';
 import { BuildEngineOptions, checkForTensorRTVersion, resolveProfiles, validateBuildOptions } from './build-options';
-import { LogEntry, levelNumber, severityName, writeToConsole } from './log';
+import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import type { OptimizationProfile } from './profiles';
 import { requireTensorRT } from './tensorrt';
 
@@ -21,14 +20,17 @@ export interface BuildEngineResult {
   plan: Buffer;
   /** The profiles the engine was built with, in order (Engine.run's `profile` indexes them). */
   profiles: OptimizationProfile[];
-  /** The TensorRT library that built it ("10.16.0"); a plan only loads with the same version. */
+  /**
+   * The TensorRT library that built it ("10.16.0"; with trt-node's test stand-in the text says so); a plan only loads
+   * with the same version.
+   */
   tensorrtVersion: string;
   stronglyTyped: boolean;
   /** Wall time of the native build (parse + build), ms. */
   buildMs: number;
   /** The timing cache file written, or null. */
   timingCacheFile: string | null;
-  /** TensorRT's warnings and errors logged during the build. */
+  /** TensorRT's warnings and errors logged by this build, then trt-node's notes (e.g. a timing cache replaced). */
   warnings: LogEntry[];
   /** The model's summary (from lib/onnx), for callers that want to report on inputs. */
   model: ModelSummary;
@@ -41,6 +43,23 @@ async function readTimingCache(file: string): Promise<Buffer | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null; // a new cache is started
     throw new FileError(file, `timing cache cannot be read: ${(err as Error).message}`, { cause: err });
   }
+}
+
+// Builds in flight, cancelled when the process exits: Node's exit path joins the libuv thread pool, so a build still
+// running there would keep `process.exit()` waiting until it finished. Cancelling makes TensorRT stop at the next
+// IProgressMonitor step (parsing, which reports no steps, cannot be interrupted).
+const inFlight = new Set<NativeBuildJob>();
+let exitHookInstalled = false;
+
+function cancelOnExit(job: NativeBuildJob): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const j of inFlight) j.cancel();
+    });
+  }
+  inFlight.add(job);
+  return () => inFlight.delete(job);
 }
 
 /**
@@ -73,6 +92,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     int8: opts.int8,
     tf32: opts.tf32,
     stronglyTyped,
+    versionCompatible: opts.versionCompatible,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
   if (typeof model === 'string') {
@@ -97,17 +117,18 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
       // a failing log callback must not break the build
     }
   };
-  const onProgress = opts.onProgress
-    ? (event: NativeProgressEvent) => {
-        try {
-          opts.onProgress?.(event);
-        } catch {
-          // same for progress
-        }
-      }
-    : undefined;
+  // Always passed, even without opts.onProgress: when progress can no longer be delivered (the worker thread running
+  // this build is being terminated), the addon cancels the build.
+  const onProgress = (event: NativeProgressEvent) => {
+    try {
+      opts.onProgress?.(event);
+    } catch {
+      // a failing progress callback must not break the build
+    }
+  };
 
   const job = addon.buildEngine(native, native.logLevel >= 0 ? onLog : undefined, onProgress);
+  const untrack = cancelOnExit(job);
   const abort = () => job.cancel();
   opts.signal?.addEventListener('abort', abort, { once: true });
   let result;
@@ -117,12 +138,19 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     if (opts.signal?.aborted) throw new AbortError(what);
     throw fromNativeError(err, typeof model === 'string' ? model : 'the model bytes', callSite);
   } finally {
+    untrack();
     opts.signal?.removeEventListener('abort', abort);
   }
 
+  const warnings = result.warnings.map(logEntry);
   let timingCacheFile: string | null = null;
   if (opts.timingCache && result.timingCache) {
-    await writeFileAtomic(opts.timingCache, result.timingCache);
+    try {
+      const saved = await addon.saveTimingCache(path.resolve(opts.timingCache), result.timingCache);
+      for (const message of saved.warnings) warnings.push({ severity: 'warning', message: `trt-node: ${message}` });
+    } catch (err) {
+      throw new FileError(opts.timingCache, `the timing cache could not be written: ${(err as Error).message}`, { cause: err });
+    }
     timingCacheFile = opts.timingCache;
   }
   return {
@@ -132,7 +160,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     stronglyTyped,
     buildMs: result.buildMs,
     timingCacheFile,
-    warnings: result.warnings.map((w) => ({ severity: severityName(w.severity), message: w.message })),
+    warnings,
     model: summary,
   };
 }

@@ -15,11 +15,21 @@ export interface DoctorReport {
     headerVersion: string | null;
     /** The libnvinfer loaded now (getInferLibVersion). */
     libraryVersion: string | null;
+    /** Set when that libnvinfer is trt-node's test stand-in (not TensorRT): its description of itself. */
+    standIn: string | null;
+    /** The libnvinfer file in use. */
+    libraryPath: string | null;
     includeDir: string | null;
     libraries: string[];
     searched: string[];
     reason: string | null;
     fix: string | null;
+    /** TensorRT's standard plugin library (RoiAlign and DeformConv in ONNX models, plans built with plugins). */
+    plugins: { loaded: boolean; path: string | null; error: string | null } | null;
+    /** libnvinfer_builder_resource libraries loaded ahead of TensorRT's own lookup. */
+    builderResources: string[];
+    /** A builder (with a network and a config) was created and destroyed here: null, else why not. */
+    builderError: string | null;
   };
   cuda: {
     /** The addon was built with the CUDA runtime. */
@@ -48,7 +58,21 @@ export function doctorReport(): DoctorReport {
   const report: DoctorReport = {
     node: { version: process.version, napiVersion: process.versions.napi ?? null, platform: process.platform, arch: process.arch },
     addon: { loaded: status.loaded, path: status.loaded ? status.path : null, error: status.loaded ? null : status.error.message, build: null },
-    tensorrt: { available: false, headerVersion: null, libraryVersion: null, includeDir: null, libraries: [], searched: [], reason: null, fix: null },
+    tensorrt: {
+      available: false,
+      headerVersion: null,
+      libraryVersion: null,
+      standIn: null,
+      libraryPath: null,
+      includeDir: null,
+      libraries: [],
+      searched: [],
+      reason: null,
+      fix: null,
+      plugins: null,
+      builderResources: [],
+      builderError: null,
+    },
     cuda: { compiled: false, runtimeVersion: null, driverVersion: null, deviceCount: 0, devices: [], error: null },
     ready: false,
     problems: [],
@@ -62,15 +86,21 @@ export function doctorReport(): DoctorReport {
   const { tensorrt, cuda, ...rest } = build;
   report.addon.build = rest;
   const lib = tensorrt.available ? addon.tensorrtVersion() : null;
+  const runtime = tensorrt.available ? addon.tensorrtRuntimeInfo() : null;
   report.tensorrt = {
     available: tensorrt.available,
     headerVersion: tensorrt.headerVersion,
     libraryVersion: lib ? `${lib.major}.${lib.minor}.${lib.patch}` : null,
+    standIn: runtime?.standIn ?? null,
+    libraryPath: runtime?.library ?? null,
     includeDir: tensorrt.includeDir,
     libraries: tensorrt.libraries,
     searched: tensorrt.searched,
     reason: tensorrt.reason,
     fix: tensorrt.available ? null : REBUILD_HINT,
+    plugins: runtime ? runtime.plugins : null,
+    builderResources: runtime ? runtime.builderResources.loaded : [],
+    builderError: tensorrt.available ? addon.probeBuilder() : null,
   };
   const info = addon.cudaInfo();
   report.cuda = {
@@ -85,6 +115,12 @@ export function doctorReport(): DoctorReport {
   if (!info.compiled) report.problems.push(`The addon was built without the CUDA runtime: ${cuda.reason ?? 'not found'}.`);
   else if (info.driverVersion === null) report.problems.push('No NVIDIA driver is installed (cudaDriverGetVersion reports none).');
   if (info.compiled && info.deviceCount === 0) report.problems.push(`The CUDA runtime sees no GPU${info.error ? `: ${info.error}` : ''}.`);
+  if (report.tensorrt.builderError) {
+    report.problems.push(
+      `A TensorRT builder cannot be created: ${report.tensorrt.builderError}. If TensorRT's libraries are not on the loader's ` +
+        `path (pip or tar installs), add ${runtime?.folder ?? 'their folder'} to LD_LIBRARY_PATH.`,
+    );
+  }
   if (lib && tensorrt.headerVersion && !tensorrt.headerVersion.startsWith(`${lib.major}.`)) {
     report.problems.push(`The addon was compiled against TensorRT ${tensorrt.headerVersion} headers but loads libnvinfer ${report.tensorrt.libraryVersion}.`);
   }
@@ -105,8 +141,17 @@ export function formatDoctorReport(r: DoctorReport): string {
       `TensorRT       ${r.tensorrt.available ? `yes: headers ${r.tensorrt.headerVersion}, library ${r.tensorrt.libraryVersion}` : `no: ${r.tensorrt.reason}`}`,
     );
     if (r.tensorrt.available) {
+      if (r.tensorrt.standIn) lines.push(`               STAND-IN: ${r.tensorrt.standIn}`);
       lines.push(`               ${r.tensorrt.includeDir}`);
       for (const l of r.tensorrt.libraries) lines.push(`               ${l}`);
+      if (r.tensorrt.libraryPath) lines.push(`               loaded: ${r.tensorrt.libraryPath}`);
+      const p = r.tensorrt.plugins;
+      if (p) {
+        lines.push(
+          `               plugins: ${p.loaded ? `loaded from ${p.path}` : `not loaded (${p.error}); ONNX RoiAlign/DeformConv and plans with plugins will fail`}`,
+        );
+      }
+      lines.push(`               builder: ${r.tensorrt.builderError ? `cannot be created: ${r.tensorrt.builderError}` : 'can be created'}`);
     } else {
       lines.push('               searched:');
       for (const s of r.tensorrt.searched) lines.push(`                 ${s}`);
@@ -118,7 +163,8 @@ export function formatDoctorReport(r: DoctorReport): string {
     for (const d of r.cuda.devices) {
       lines.push(
         `               #${d.index} ${d.name ?? '?'}, compute ${d.computeCapability ?? '?'}, ` +
-          `${d.totalMemoryBytes ? `${(d.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : '?'}${d.error ? ` (${d.error})` : ''}`,
+          `${d.totalMemoryBytes ? `${(d.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : '?'}` +
+          `${d.freeMemoryBytes !== undefined ? ` (${(d.freeMemoryBytes / 2 ** 30).toFixed(1)} GiB free)` : ''}${d.error ? ` (${d.error})` : ''}`,
       );
     }
   }

@@ -6,11 +6,12 @@
  * in call order, so no libuv thread ever blocks waiting for a busy context.
  */
 import * as fs from 'fs';
-import { DisposedError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
 import type { NativeEngine, NativeSeverity, NativeTensorInfo } from '../native/binding';
 import { fromNativeError } from '../native/native-error';
 import type { NamedTensors } from '../tensor/types';
-import { prepareFeeds, toTensor } from './feeds';
+import { TENSOR_TYPES } from '../tensor/types';
+import { isTensorType, prepareFeeds, toTensor } from './feeds';
 import { LogEntry, LogLevel, levelNumber, severityName, validateLogLevel } from './log';
 import { requireTensorRT } from './tensorrt';
 
@@ -19,6 +20,20 @@ export interface EngineLoadOptions {
   onLog?: (entry: LogEntry) => void;
   /** Least severe message passed to `onLog`. Default: 'warning'. */
   logLevel?: LogLevel;
+  /**
+   * Allow plans that carry host code: those built version-compatible (buildEngine's `versionCompatible`, trtexec
+   * --versionCompatible), which embed TensorRT's lean runtime. Only load such plans from a source you trust: the code
+   * runs in this process (IRuntime::setEngineHostCodeAllowed). Default: false.
+   */
+  allowHostCode?: boolean;
+  /**
+   * Keep the event loop polling instead of sleeping while runs of this engine are in flight, so that a finished run
+   * is picked up at once rather than after the thread wakes up (tens of microseconds on some machines, virtual ones
+   * especially). The event loop stays responsive (timers, I/O and other callbacks run as usual), but the JS thread
+   * uses a whole CPU core while runs are in flight. For latency-critical callers; `npm run bench:binding` shows the
+   * difference. Default: false.
+   */
+  pollWhileRunning?: boolean;
 }
 
 export interface EngineRunOptions {
@@ -31,7 +46,10 @@ export interface EngineRunOptions {
 
 export interface EngineTensorInfo {
   name: string;
-  /** 'float32', 'float16', ... as onnxruntime names them; 'bfloat16' and others are reported but cannot be fed. */
+  /**
+   * 'float32', 'float16', ... as onnxruntime names them. 'bfloat16', 'float8e4m3fn' and sub-byte types are reported,
+   * but an engine with such IO cannot be run from trt-node (run() says so before any GPU work).
+   */
   type: string;
   /** -1 marks a dynamic axis. */
   dims: number[];
@@ -42,15 +60,32 @@ export interface EngineInputInfo extends EngineTensorInfo {
   profiles: { min: number[]; opt: number[]; max: number[] }[];
 }
 
+/**
+ * Where a run's time went. The three CUDA-event times cover GPU-side work only: host staging and buffer growth are
+ * outside their event pairs, and outputs grow in stream order (no device-wide cudaMalloc/cudaFree inside compute).
+ */
 export interface RunTimings {
-  /** Host-to-device copies, on the run's CUDA stream (CUDA events). */
+  /** Host-to-device copies of the feeds, on the run's CUDA stream (CUDA events). */
   h2dMs: number;
-  /** enqueueV3: the engine itself (CUDA events). */
+  /** enqueueV3: the time inside the engine (CUDA events). */
   computeMs: number;
-  /** Device-to-host copies (CUDA events). */
+  /** Device-to-host copies of the outputs (CUDA events). */
   d2hMs: number;
   /** The whole native run on its worker thread (staging copies and synchronisation included). */
   wallMs: number;
+  /** Of wallMs: host work before the first copy is queued (shapes, addresses, staging the feeds). */
+  hostPrepareMs: number;
+  /** Of wallMs: host work after the stream synchronised (outputs copied out, timings read). */
+  hostFinishMs: number;
+}
+
+/**
+ * The binding's own cost of one run: the run's end-to-end time as JavaScript measured it (call to settled promise)
+ * minus the time inside the engine. It includes the copies to and from the GPU, the thread-pool hop, N-API and the
+ * conversion of outputs: everything trt-node adds around TensorRT.
+ */
+export function bindingOverheadMs(endToEndMs: number, timings: RunTimings): number {
+  return endToEndMs - timings.computeMs;
 }
 
 export interface RunResult {
@@ -60,6 +95,8 @@ export interface RunResult {
   timings: RunTimings;
 }
 
+function noop(): void {}
+
 export class Engine {
   readonly inputs: readonly EngineInputInfo[];
   readonly outputs: readonly EngineTensorInfo[];
@@ -67,16 +104,39 @@ export class Engine {
   readonly profileCount: number;
   /** Device memory the engine's execution contexts need, bytes (each profile's context takes this much). */
   readonly deviceMemoryBytes: number;
+  /**
+   * The library that runs it: "TensorRT 10.16.0", or, with trt-node's test stand-in, the stand-in's description of
+   * itself (its results are onnxruntime's, not TensorRT's). Label results with it.
+   */
+  readonly library: string;
+  /** The engine's name (ICudaEngine::getName). */
+  readonly name: string;
+  /** The CUDA device it was loaded on (the current device of the loading thread). */
+  readonly device: number;
   #native: NativeEngine | null;
   #tensors: NativeTensorInfo[];
+  #unusable: string | null;
   #queues = new Map<number, Promise<unknown>>();
+  #pollWhileRunning: boolean;
+  #inFlight = 0;
 
-  private constructor(native: NativeEngine) {
+  private constructor(native: NativeEngine, pollWhileRunning: boolean) {
+    this.#pollWhileRunning = pollWhileRunning;
     const info = native.info();
     this.#native = native;
     this.#tensors = info.tensors;
     this.profileCount = info.profileCount;
     this.deviceMemoryBytes = info.deviceMemoryBytes;
+    this.library = info.library;
+    this.name = info.name;
+    this.device = info.device;
+    // IO of a type JS has no array for (bfloat16, float8, sub-byte): refuse runs up front instead of after the GPU work.
+    const odd = info.tensors.find((t) => !isTensorType(t.type));
+    this.#unusable = odd
+      ? `${odd.mode} "${odd.name}" has type ${odd.type}, which trt-node cannot ${odd.mode === 'input' ? 'feed' : 'return'} ` +
+        `(it exchanges ${TENSOR_TYPES.join(', ')}). Export the model with ${odd.mode === 'input' ? 'inputs' : 'outputs'} of one of these types ` +
+        '(for example a Cast to float32 at the end of the graph) and rebuild the engine'
+      : null;
     this.inputs = info.tensors
       .filter((t) => t.mode === 'input')
       .map((t) => ({ name: t.name, type: t.type, dims: [...t.dims], profiles: t.profiles.map((p) => ({ ...p })) }));
@@ -104,6 +164,9 @@ export class Engine {
       throw new InvalidTypeError('options.onLog', 'a function', options.onLog);
     }
     const level = options.logLevel === undefined ? 'warning' : validateLogLevel(options.logLevel, 'options.logLevel', false);
+    for (const key of ['allowHostCode', 'pollWhileRunning'] as const) {
+      if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidTypeError(`options.${key}`, 'a boolean', options[key]);
+    }
     const { addon } = requireTensorRT();
     const onLog = options.onLog;
     const callback = onLog
@@ -116,8 +179,12 @@ export class Engine {
         }
       : undefined;
     try {
-      const native = await addon.loadEngine(bytes, { logLevel: onLog ? levelNumber(level) : -1 }, callback);
-      return new Engine(native);
+      const native = await addon.loadEngine(
+        bytes,
+        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false },
+        callback,
+      );
+      return new Engine(native, options.pollWhileRunning ?? false);
     } catch (err) {
       throw fromNativeError(err, typeof plan === 'string' ? `Engine.load(${plan})` : 'Engine.load(<bytes>)', callSite);
     }
@@ -135,37 +202,53 @@ export class Engine {
   /** Like run(), with the profile used and CUDA-event timings of the copies and the compute. */
   async runWithTimings(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<RunResult> {
     const callSite = new Error();
-    if (this.#native === null) throw new DisposedError('This Engine');
+    const native = this.#native;
+    if (native === null) throw new DisposedError('This Engine');
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
+    if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
     const prepared = prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
-    const previous = this.#queues.get(prepared.profile) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      const native = this.#native;
-      if (native === null) throw new DisposedError('This Engine');
-      try {
-        return await native.run(prepared.profile, prepared.native);
-      } catch (err) {
-        throw fromNativeError(err, 'Engine.run', callSite);
-      }
-    });
-    const settled = run.catch(() => undefined);
-    this.#queues.set(prepared.profile, settled);
-    void settled.then(() => {
-      if (this.#queues.get(prepared.profile) === settled) this.#queues.delete(prepared.profile);
-    });
-    const result = await run;
+    // Runs on one profile go one after another; an idle profile starts at once (no extra turn of the event loop).
+    // `tail` settles after this run whatever its outcome, and is what the next run on the profile waits for.
+    const profile = prepared.profile;
+    const start = () => native.run(profile, prepared.native);
+    const previous = this.#queues.get(profile);
+    const run = previous ? previous.then(start) : start();
+    const tail = run.then(noop, noop);
+    this.#queues.set(profile, tail);
+    if (this.#pollWhileRunning && this.#inFlight++ === 0) this.#poll();
+    let result;
+    try {
+      result = await run;
+    } catch (err) {
+      throw fromNativeError(err, 'Engine.run', callSite);
+    } finally {
+      if (this.#pollWhileRunning) this.#inFlight--;
+      if (this.#queues.get(profile) === tail) this.#queues.delete(profile);
+    }
     const outputs: NamedTensors = {};
     for (const o of result.outputs) outputs[o.name] = toTensor(o.name, o.type, o.dims, o.data);
-    return { outputs, profile: prepared.profile, timings: result.timings };
+    return { outputs, profile, timings: result.timings };
+  }
+
+  // A pending immediate keeps libuv from blocking in its poll phase (Node starts an idle handle for it): the loop
+  // turns without sleeping until no run is in flight.
+  #poll(): void {
+    const tick = () => {
+      if (this.#inFlight > 0) setImmediate(tick);
+    };
+    setImmediate(tick);
   }
 
   /**
-   * Frees the engine and its GPU memory. Runs already started finish first (they hold the native engine); runs
-   * queued after this call reject with DisposedError. Calling it twice is harmless.
+   * Frees the engine and its GPU memory. Runs called before this finish first (the native engine is freed when the
+   * last of them settles); runs called after it reject with DisposedError. Calling it twice is harmless.
    */
   dispose(): void {
     const native = this.#native;
+    if (native === null) return;
     this.#native = null;
-    native?.dispose();
+    const pending = [...this.#queues.values()];
+    if (pending.length === 0) native.dispose();
+    else void Promise.all(pending).then(() => native.dispose());
   }
 }

@@ -1,7 +1,7 @@
 export { buildEngine } from './build';
 export type { BuildEngineResult } from './build';
 export type { BuildEngineOptions, BuildProgressEvent } from './build-options';
-export { Engine } from './engine';
+export { Engine, bindingOverheadMs } from './engine';
 export type { EngineInputInfo, EngineLoadOptions, EngineRunOptions, EngineTensorInfo, RunResult, RunTimings } from './engine';
 export type { Feed, Feeds } from './feeds';
 export { LOG_LEVELS } from './log';
@@ -13,3 +13,5 @@ export { requireTensorRT, tensorrtAvailable } from './tensorrt';
 export type { TensorRTVersion } from './tensorrt';
 export { doctorReport, formatDoctorReport } from './doctor';
 export type { DoctorReport } from './doctor';
+export { PLUGIN_BACKED_OPERATORS, tensorrtPluginStatus } from './plugins';
+export type { TensorRTPluginStatus } from './plugins';

@@ -10,6 +10,18 @@ export const LOG_LEVELS: readonly LogLevel[] = ['internal-error', 'error', 'warn
 export interface LogEntry {
   severity: LogLevel;
   message: string;
+  /**
+   * Logged by TensorRT on a thread other than the operation's own (a TensorRT worker thread, or another job): it may
+   * belong to a different job running at the same time. Absent for the operation's own messages.
+   */
+  foreign?: true;
+}
+
+/** A native log record as a LogEntry (the `foreign` mark kept only where set). */
+export function logEntry(record: { severity: number; message: string; foreign?: boolean }): LogEntry {
+  const entry: LogEntry = { severity: severityName(record.severity), message: record.message };
+  if (record.foreign) entry.foreign = true;
+  return entry;
 }
 
 export function severityName(severity: number): LogLevel {

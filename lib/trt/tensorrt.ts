@@ -10,8 +10,13 @@ export interface TensorRTVersion {
   major: number;
   minor: number;
   patch: number;
-  /** "10.16.0" */
+  /**
+   * "10.16.0"; for trt-node's test stand-in "10.16.0 (trt-node TensorRT stand-in ...; NOT TensorRT)", so that
+   * whatever prints the version names the stand-in.
+   */
   text: string;
+  /** The stand-in's description of itself when the loaded libnvinfer is trt-node's test stand-in, else null. */
+  standIn: string | null;
 }
 
 export const REBUILD_HINT =
@@ -42,7 +47,9 @@ export function requireTensorRT(): { addon: NativeAddon; version: TensorRTVersio
       cudaReason: info.cuda.reason,
     });
   }
-  return { addon, version: { major: v.major, minor: v.minor, patch: v.patch, text: `${v.major}.${v.minor}.${v.patch}` } };
+  const standIn = addon.tensorrtRuntimeInfo()?.standIn ?? null;
+  const text = `${v.major}.${v.minor}.${v.patch}${standIn ? ` (${standIn})` : ''}`;
+  return { addon, version: { major: v.major, minor: v.minor, patch: v.patch, text, standIn } };
 }
 
 /** True when the addon loads and was built with TensorRT (a GPU may still be missing: see cudaInfo()). */

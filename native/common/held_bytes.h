@@ -1,6 +1,10 @@
-// Bytes owned by a JS ArrayBuffer view (Buffer, typed array), readable from a worker thread without copying: the
-// reference keeps the view alive until the worker is destroyed (on the JS thread). Same approach as sharp's input
-// buffers. The pointer is taken on the JS thread; no Napi value is touched off it.
+// Bytes owned by a JS ArrayBuffer view (Buffer, typed array, DataView) or ArrayBuffer, readable from a worker thread
+// without copying: the reference keeps the value alive until the worker is destroyed (on the JS thread). Same approach
+// as sharp's input buffers. The pointer is taken on the JS thread; no Napi value is touched off it.
+//
+// Views are read with napi_get_typedarray_info / napi_get_dataview_info, which give the data pointer of views over a
+// SharedArrayBuffer too (napi_get_arraybuffer_info, behind TypedArray::ArrayBuffer().Data(), rejects those with
+// "Invalid argument").
 #pragma once
 
 #include <napi.h>
@@ -16,28 +20,27 @@ class HeldBytes {
   HeldBytes() = default;
   // JS thread. Throws Napi::TypeError when `value` is not an ArrayBuffer view or ArrayBuffer.
   static HeldBytes hold(Napi::Value value, char const* what) {
+    Napi::Env env = value.Env();
     HeldBytes held;
-    if (value.IsTypedArray() || value.IsDataView() || value.IsBuffer()) {
-      void* data = nullptr;
-      size_t length = 0;
-      if (value.IsDataView()) {
-        Napi::DataView view = value.As<Napi::DataView>();
-        data = static_cast<uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
-        length = view.ByteLength();
-      } else {
-        Napi::TypedArray view = value.As<Napi::TypedArray>();
-        data = static_cast<uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
-        length = view.ByteLength();
-      }
-      held.data_ = static_cast<uint8_t const*>(data);
-      held.size_ = length;
+    void* data = nullptr;
+    size_t length = 0;
+    if (value.IsTypedArray()) {
+      napi_typedarray_type type;
+      size_t elements = 0;
+      NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr),
+                           HeldBytes());
+      length = value.As<Napi::TypedArray>().ByteLength();
+    } else if (value.IsDataView()) {
+      NAPI_THROW_IF_FAILED(env, napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr), HeldBytes());
     } else if (value.IsArrayBuffer()) {
       Napi::ArrayBuffer buffer = value.As<Napi::ArrayBuffer>();
-      held.data_ = static_cast<uint8_t const*>(buffer.Data());
-      held.size_ = buffer.ByteLength();
+      data = buffer.Data();
+      length = buffer.ByteLength();
     } else {
-      throw Napi::TypeError::New(value.Env(), std::string("Expected a Buffer or typed array for ") + what);
+      throw Napi::TypeError::New(env, std::string("Expected a Buffer or typed array for ") + what);
     }
+    held.data_ = static_cast<uint8_t const*>(data);
+    held.size_ = length;
     held.ref_ = Napi::Persistent(value.As<Napi::Object>());
     return held;
   }

@@ -14,6 +14,7 @@ Napi::Array logArray(Napi::Env env, std::vector<LogRecord> const& records) {
     Napi::Object o = Napi::Object::New(env);
     o.Set("severity", Napi::Number::New(env, records[i].severity));
     o.Set("message", Napi::String::New(env, records[i].message));
+    o.Set("foreign", Napi::Boolean::New(env, records[i].foreign));
     log.Set(static_cast<uint32_t>(i), o);
   }
   return log;

@@ -21,6 +21,7 @@ void captureFailure(Failure& failure, char const* defaultCode, Fn&& fn) noexcept
   } catch (NativeError const& e) {
     failure.set(e.code(), e.what());
     failure.parserErrors = e.parserErrors;
+    failure.recorded = e.recorded;
   } catch (std::bad_alloc const&) {
     failure.set(defaultCode, "out of host memory");
   } catch (std::exception const& e) {
@@ -30,7 +31,7 @@ void captureFailure(Failure& failure, char const* defaultCode, Fn&& fn) noexcept
   }
 }
 
-// TensorRT log records as a JS array of {severity, message}.
+// TensorRT log records as a JS array of {severity, message, foreign}.
 Napi::Array logArray(Napi::Env env, std::vector<LogRecord> const& records);
 
 // A JS Error with `code`, and the collected diagnostics as `parserErrors`, `log` and `recordedErrors` arrays.

@@ -40,6 +40,9 @@ struct ParserErrorInfo {
 struct LogRecord {
   int32_t severity = 0;  // nvinfer1::ILogger::Severity as an int: 0 internal error .. 4 verbose
   std::string message;
+  // Logged on a thread other than the operation's own (one of TensorRT's worker threads, or another job's teardown):
+  // it may belong to a different job, so it is kept for the record but never quoted as this job's reason.
+  bool foreign = false;
 };
 
 // One error reported through nvinfer1::IErrorRecorder.
@@ -55,6 +58,8 @@ class NativeError : public std::runtime_error {
   char const* code() const noexcept { return code_; }
 
   std::vector<ParserErrorInfo> parserErrors;
+  // The errors TensorRT recorded for the failing object (its IErrorRecorder), copied while they were still its own.
+  std::vector<RecordedError> recorded;
 
  private:
   char const* code_;  // points at one of the string literals in trt_node::codes

@@ -46,6 +46,9 @@ Napi::Value CudaInfo(Napi::CallbackInfo const& info) {
     return out;
   }
   out.Set("deviceCount", Napi::Number::New(env, count));
+  int current = 0;
+  bool haveCurrent = cudaGetDevice(&current) == cudaSuccess;
+  if (!haveCurrent) cudaGetLastError();
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp prop{};
     status = cudaGetDeviceProperties(&prop, i);
@@ -58,9 +61,18 @@ Napi::Value CudaInfo(Napi::CallbackInfo const& info) {
       d.Set("computeCapability", Napi::String::New(env, std::to_string(prop.major) + "." + std::to_string(prop.minor)));
       d.Set("totalMemoryBytes", Napi::Number::New(env, static_cast<double>(prop.totalGlobalMem)));
       d.Set("multiProcessorCount", Napi::Number::New(env, prop.multiProcessorCount));
+      // Free device memory right now (cudaMemGetInfo reports on the current device; it is restored below).
+      size_t freeBytes = 0;
+      size_t totalBytes = 0;
+      if (cudaSetDevice(i) == cudaSuccess && cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
+        d.Set("freeMemoryBytes", Napi::Number::New(env, static_cast<double>(freeBytes)));
+      } else {
+        cudaGetLastError();
+      }
     }
     devices.Set(static_cast<uint32_t>(i), d);
   }
+  if (haveCurrent && cudaSetDevice(current) != cudaSuccess) cudaGetLastError();
 #else
   out.Set("error", Napi::String::New(env, "this trt-node addon was built without the CUDA runtime"));
 #endif

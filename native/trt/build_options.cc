@@ -87,7 +87,9 @@ BuildOptions readBuildOptions(Napi::Object options) {
   out.fp16 = readBool(options, "fp16");
   out.bf16 = readBool(options, "bf16");
   out.int8 = readBool(options, "int8");
+  out.tf32 = field(options, "tf32").IsUndefined() ? true : readBool(options, "tf32");  // TensorRT's default: on
   out.stronglyTyped = readBool(options, "stronglyTyped");
+  out.versionCompatible = readBool(options, "versionCompatible");
 
   Napi::Value logLevel = field(options, "logLevel");
   if (logLevel.IsNumber()) out.logLevel = logLevel.As<Napi::Number>().Int32Value();

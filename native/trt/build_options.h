@@ -38,7 +38,13 @@ struct BuildOptions {
   bool fp16 = false;
   bool bf16 = false;
   bool int8 = false;
+  // BuilderFlag::kTF32 is on by default (TensorRT: "Enabled by default"); false clears it, so float32 layers are built
+  // without TF32 and TF32 noise can be told from a real disagreement.
+  bool tf32 = true;
   bool stronglyTyped = false;
+  // BuilderFlag::kVERSION_COMPATIBLE: the plan embeds the lean runtime and loads on later TensorRT versions (with
+  // IRuntime::setEngineHostCodeAllowed(true)).
+  bool versionCompatible = false;
 
   int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
 };

@@ -14,6 +14,7 @@
 #include "logger.h"
 #include "progress_monitor.h"
 #include "promise_worker.h"
+#include "tensorrt_library.h"
 #include "trt_ptr.h"
 
 // The precision flags are deprecated from TensorRT 10.12 on (superseded by strong typing) and gone in 11.
@@ -151,7 +152,10 @@ class BuildWorker final : public PromiseWorker {
       result.Set("timingCache", env.Null());
     }
     result.Set("buildMs", Napi::Number::New(env, workMs_));
-    result.Set("warnings", logArray(env, diagnostics_.sink.records()));
+    // This build's own warnings (messages from other threads may belong to other jobs: see LogHub), then trt-node's.
+    std::vector<LogRecord> warnings = diagnostics_.sink.ownRecords();
+    warnings.insert(warnings.end(), notes_.begin(), notes_.end());
+    result.Set("warnings", logArray(env, warnings));
     return result;
   }
 
@@ -159,8 +163,34 @@ class BuildWorker final : public PromiseWorker {
     if (cancelled_->load()) throw NativeError(codes::kAborted, "the build was cancelled");
   }
 
+  void note(std::string text) {
+    notes_.push_back(LogRecord{static_cast<int32_t>(nvinfer1::ILogger::Severity::kWARNING), "trt-node: " + std::move(text), false});
+  }
+
+  // The timing cache for this build. A cache TensorRT cannot read (another TensorRT version, a damaged file) or
+  // refuses for this GPU (made on another device) must not fail the build: the build starts a fresh cache instead,
+  // says so in its warnings, and saving merges or replaces the file (see timing_cache.cc).
+  void attachTimingCache(nvinfer1::IBuilderConfig& config, TimingCachePtr& cache) {
+    cache.reset(config.createTimingCache(options_.timingCache.data(), options_.timingCache.size()));
+    if (!cache && !options_.timingCache.empty()) {
+      note("the timing cache file could not be read by this TensorRT (" + diagnostics_.recorder.lastError() +
+           "); starting a fresh cache");
+      diagnostics_.recorder.clear();
+    }
+    if (cache && !config.setTimingCache(*cache, false)) {
+      note("the timing cache was made on another GPU (" + diagnostics_.recorder.lastError() + "); starting a fresh cache");
+      diagnostics_.recorder.clear();
+      cache.reset();
+    }
+    if (!cache) {
+      cache.reset(checkTrtPtr(config.createTimingCache(nullptr, 0), codes::kBuild, "IBuilderConfig::createTimingCache"));
+      checkTrt(config.setTimingCache(*cache, false), codes::kBuild, "IBuilderConfig::setTimingCache");
+    }
+  }
+
   void build() {
     throwIfCancelled();
+    prepareTensorRT();
     nvinfer1::ILogger& logger = LogHub::instance();
     ProgressMonitor monitor(progressChannel_, cancelled_);
     // Declared before the builder: TensorRT requires the cache to outlive every builder that uses it.
@@ -185,12 +215,9 @@ class BuildWorker final : public PromiseWorker {
     if (options_.hasOptimizationLevel) config->setBuilderOptimizationLevel(options_.optimizationLevel);
     applyPrecision(options_, *config);
 
-    if (options_.useTimingCache) {
-      cache.reset(checkTrtPtr(config->createTimingCache(options_.timingCache.data(), options_.timingCache.size()),
-                              codes::kBuild, "IBuilderConfig::createTimingCache"));
-      checkTrt(config->setTimingCache(*cache, false), codes::kBuild,
-               "IBuilderConfig::setTimingCache (a cache made on another GPU or TensorRT version is refused)");
-    }
+    if (!options_.tf32) config->clearFlag(nvinfer1::BuilderFlag::kTF32);
+    if (options_.versionCompatible) config->setFlag(nvinfer1::BuilderFlag::kVERSION_COMPATIBLE);
+    if (options_.useTimingCache) attachTimingCache(*config, cache);
     config->setProgressMonitor(&monitor);
 
     plan_.reset(builder->buildSerializedNetwork(*network, *config));
@@ -259,6 +286,7 @@ class BuildWorker final : public PromiseWorker {
   std::shared_ptr<std::atomic<bool>> cancelled_;
   HostMemoryPtr plan_;
   HostMemoryPtr timingCache_;
+  std::vector<LogRecord> notes_;
 };
 
 }  // namespace
@@ -272,10 +300,13 @@ Napi::Value BuildEngine(Napi::CallbackInfo const& info) {
   if (info.Length() > 1 && info[1].IsFunction()) {
     logChannel = JsChannel::open(env, info[1].As<Napi::Function>(), "trt-node:build-log");
   }
-  if (info.Length() > 2 && info[2].IsFunction()) {
-    progressChannel = JsChannel::open(env, info[2].As<Napi::Function>(), "trt-node:build-progress");
-  }
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  if (info.Length() > 2 && info[2].IsFunction()) {
+    // Progress that can no longer be delivered means this environment is being torn down (worker.terminate(), which
+    // waits for the build before it runs any cleanup hook): the build is cancelled, so it stops at its next step.
+    progressChannel = JsChannel::open(env, info[2].As<Napi::Function>(), "trt-node:build-progress",
+                                      [cancelled] { cancelled->store(true); });
+  }
 
   auto* worker = new BuildWorker(env, std::move(options), logChannel, progressChannel, cancelled);
   Napi::Object job = Napi::Object::New(env);

@@ -45,8 +45,8 @@ void* GrowableBuffer<Kind>::reserve(size_t bytes) {
   size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
   release();
   void* fresh = nullptr;
-  if constexpr (Kind == MemoryKind::kDevice) {
-    TRT_NODE_CUDA_CHECK(cudaMalloc(&fresh, capacity));
+  if constexpr (Kind == MemoryKind::kDeviceStreamOrdered) {
+    TRT_NODE_CUDA_CHECK(cudaMallocAsync(&fresh, capacity, stream_));
   } else {
     TRT_NODE_CUDA_CHECK(cudaMallocHost(&fresh, capacity));
   }
@@ -58,8 +58,8 @@ void* GrowableBuffer<Kind>::reserve(size_t bytes) {
 template <MemoryKind Kind>
 void GrowableBuffer<Kind>::release() noexcept {
   if (data_ != nullptr) {
-    if constexpr (Kind == MemoryKind::kDevice) {
-      clearIfFailed(cudaFree(data_));
+    if constexpr (Kind == MemoryKind::kDeviceStreamOrdered) {
+      clearIfFailed(cudaFreeAsync(data_, stream_));
     } else {
       clearIfFailed(cudaFreeHost(data_));
     }
@@ -68,7 +68,7 @@ void GrowableBuffer<Kind>::release() noexcept {
   capacity_ = 0;
 }
 
-template class GrowableBuffer<MemoryKind::kDevice>;
+template class GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
 template class GrowableBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace trt_node

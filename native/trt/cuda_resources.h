@@ -36,14 +36,17 @@ class CudaEvent {
   cudaEvent_t event_ = nullptr;
 };
 
-enum class MemoryKind { kDevice, kPinnedHost };
+enum class MemoryKind { kDeviceStreamOrdered, kPinnedHost };
 
-// CUDA memory that is reused across calls and only grows: device memory for engine IO, page-locked host memory
-// for staging copies. One class for both, so growth and release follow the same rules.
+// CUDA memory that is reused across calls and only grows: device memory for engine IO, page-locked host memory for
+// staging copies. One class for both, so growth and release follow the same rules. Device memory grows in stream
+// order (cudaMallocAsync / cudaFreeAsync on the buffer's stream): growing it neither waits for the whole device nor
+// stalls work on other streams, as cudaMalloc/cudaFree do; that stream must outlive the buffer. Page-locked host
+// memory (cudaMallocHost) has no stream.
 template <MemoryKind Kind>
 class GrowableBuffer {
  public:
-  GrowableBuffer() = default;
+  explicit GrowableBuffer(cudaStream_t stream = nullptr) noexcept : stream_(stream) {}
   ~GrowableBuffer() { release(); }
   GrowableBuffer(GrowableBuffer const&) = delete;
   GrowableBuffer& operator=(GrowableBuffer const&) = delete;
@@ -54,11 +57,12 @@ class GrowableBuffer {
   void release() noexcept;
 
  private:
+  cudaStream_t stream_;
   void* data_ = nullptr;
   size_t capacity_ = 0;
 };
 
-using DeviceBuffer = GrowableBuffer<MemoryKind::kDevice>;
+using StreamBuffer = GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
 using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace trt_node

@@ -16,10 +16,13 @@ struct Diagnostics {
   LogSink sink;
   ErrorRecorder recorder;
 
-  // Attaches the kept log and recorded errors, and names TensorRT's own last error in the message when the message
-  // only says to look at the log.
+  // Attaches the kept log and the recorded errors, and names TensorRT's own last error in the message. A failure that
+  // already carries the recorded errors of the object that failed (a run's execution context, a load's runtime) keeps
+  // them: they were copied while still that object's. Otherwise this job's recorder, then the errors logged on this
+  // job's own thread, give the reason (never a message from another thread: it may be another job's).
   void enrich(Failure& failure) const {
     failure.log = sink.records();
+    if (!failure.recorded.empty()) return;
     failure.recorded = recorder.snapshot();
     std::string detail = recorder.lastError();
     if (detail.empty()) detail = sink.lastError();

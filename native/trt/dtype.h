@@ -15,11 +15,26 @@ inline char const* dataTypeName(nvinfer1::DataType type) noexcept {
     case nvinfer1::DataType::kINT32: return "int32";
     case nvinfer1::DataType::kBOOL: return "bool";
     case nvinfer1::DataType::kUINT8: return "uint8";
-    case nvinfer1::DataType::kFP8: return "float8e4m3";
+    case nvinfer1::DataType::kFP8: return "float8e4m3fn";  // onnxruntime's and ONNX's name
     case nvinfer1::DataType::kBF16: return "bfloat16";
     case nvinfer1::DataType::kINT64: return "int64";
     case nvinfer1::DataType::kINT4: return "int4";
     default: return "unsupported";  // kFP4, kE8M0 and types of later releases
+  }
+}
+
+// The types trt-node feeds and returns (the typed arrays of lib/tensor): bfloat16, float8 and the packed sub-byte types
+// have no JS representation, so engines with such IO are refused before any GPU work.
+inline bool exchangeable(nvinfer1::DataType type) noexcept {
+  switch (type) {
+    case nvinfer1::DataType::kFLOAT:
+    case nvinfer1::DataType::kHALF:
+    case nvinfer1::DataType::kINT8:
+    case nvinfer1::DataType::kINT32:
+    case nvinfer1::DataType::kINT64:
+    case nvinfer1::DataType::kBOOL:
+    case nvinfer1::DataType::kUINT8: return true;
+    default: return false;
   }
 }
 

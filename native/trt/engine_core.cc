@@ -1,11 +1,13 @@
 #include "engine_core.h"
 
+#include <chrono>
 #include <cstring>
 #include <string>
 
 #include "check.h"
 #include "dtype.h"
 #include "logger.h"
+#include "tensorrt_library.h"
 
 namespace trt_node {
 namespace {
@@ -28,7 +30,8 @@ size_t volume(std::vector<int64_t> const& dims) {
   return n;
 }
 
-// Checked for every IO tensor before any GPU work: trt-node exchanges dense, linear device tensors only.
+// Checked for every IO tensor before any GPU work: trt-node exchanges dense, linear device tensors of the types JS
+// has arrays for.
 void requireExchangeable(TensorInfo const& tensor) {
   std::string what = std::string(tensor.isInput ? "input \"" : "output \"") + tensor.name + "\"";
   if (tensor.onHost) {
@@ -41,33 +44,55 @@ void requireExchangeable(TensorInfo const& tensor) {
                                              "than linear, e.g. trtexec --inputIOFormats=fp16:hwc8); trt-node "
                                              "exchanges linear tensors only");
   }
-  if (dataTypeSize(tensor.type) == 0) {
-    throw NativeError(codes::kEngine, what + " has type " + dataTypeName(tensor.type) + ", which trt-node cannot exchange");
+  if (!exchangeable(tensor.type)) {
+    throw NativeError(codes::kEngine, what + " has type " + dataTypeName(tensor.type) + ", which trt-node cannot " +
+                                          (tensor.isInput ? "feed" : "return"));
   }
 }
 
-std::string withRecorded(std::string message, ErrorRecorder const& recorder) {
-  std::string last = recorder.lastError();
-  return last.empty() ? message : message + ". TensorRT said: " + last;
+// "<message>. TensorRT said: <last recorded error>" unless the message already says it.
+std::string withReason(std::string message, std::string const& reason) {
+  if (reason.empty() || message.find(reason) != std::string::npos) return message;
+  return message + ". TensorRT said: " + reason;
+}
+
+std::string libraryName() {
+  TensorRTLibrary const& lib = tensorrtLibrary();
+  if (!lib.standIn.empty()) return lib.standIn;
+  return "TensorRT " + std::to_string(getInferLibMajorVersion()) + "." + std::to_string(getInferLibMinorVersion()) + "." +
+         std::to_string(getInferLibPatchVersion());
 }
 
 }  // namespace
 
-std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan) {
+std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan, LoadOptions const& options) {
+  prepareTensorRT();
   std::unique_ptr<EngineCore> core(new EngineCore());
   TRT_NODE_CUDA_CHECK(cudaGetDevice(&core->device_));
+  core->library_ = libraryName();
   core->runtime_.reset(
       checkTrtPtr(nvinfer1::createInferRuntime(LogHub::instance()), codes::kEngine, "nvinfer1::createInferRuntime"));
   core->runtime_->setErrorRecorder(&core->recorder_);
+  core->runtime_->setEngineHostCodeAllowed(options.allowHostCode);
   core->engine_.reset(core->runtime_->deserializeCudaEngine(plan.data(), plan.size()));
   if (!core->engine_) {
-    throw NativeError(codes::kEngine,
-                      withRecorded("IRuntime::deserializeCudaEngine failed for a plan of " +
-                                       std::to_string(plan.size()) +
-                                       " bytes (a plan only loads with the TensorRT version and GPU kind that built it)",
-                                   core->recorder_));
+    std::string hints = "a plan loads only with the TensorRT version and GPU kind that built it";
+    if (!options.allowHostCode) {
+      hints += "; a version-compatible plan (BuilderFlag::kVERSION_COMPATIBLE, trtexec --versionCompatible) loads "
+               "only with Engine.load(plan, { allowHostCode: true })";
+    }
+    PluginLibrary const& plugins = ensurePlugins();
+    if (!plugins.loaded) hints += "; a plan with standard plugins needs TensorRT's plugin library, which is not loaded (" + plugins.error + ")";
+    NativeError error(codes::kEngine,
+                      withReason("IRuntime::deserializeCudaEngine failed for a plan of " + std::to_string(plan.size()) +
+                                     " bytes (" + hints + ")",
+                                 core->recorder_.lastError()));
+    error.recorded = core->recorder_.snapshot();
+    throw error;
   }
   nvinfer1::ICudaEngine& engine = *core->engine_;
+  char const* engineName = engine.getName();
+  core->name_ = engineName != nullptr ? engineName : "";
   core->profileCount_ = engine.getNbOptimizationProfiles();
   core->deviceMemoryBytes_ = engine.getDeviceMemorySizeV2();
   int32_t count = engine.getNbIOTensors();
@@ -99,10 +124,15 @@ std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan) {
 }
 
 EngineCore::~EngineCore() {
+  // Often on the JS thread (garbage collection, a worker's destructor): what TensorRT logs while tearing down is this
+  // engine's, and must not land in the log of whichever job happens to run meanwhile.
+  LogSink sink(-1, nullptr);
+  LogHub::Scope scope(sink);
   // Contexts before the engine before the runtime (members would do this too; explicit for the reader).
   slots_.clear();
   engine_.reset();
   runtime_.reset();
+  sink.printErrors("while freeing an engine");
 }
 
 ExecutionSlot& EngineCore::slot(int32_t profile) {
@@ -117,21 +147,37 @@ ExecutionSlot& EngineCore::slot(int32_t profile) {
   return *slot;
 }
 
+nvinfer1::IExecutionContext* EngineCore::createContext() {
+  std::lock_guard<std::mutex> lock(contextMutex_);
+  recorder_.clear();
+  nvinfer1::IExecutionContext* context = engine_->createExecutionContext();
+  if (context == nullptr) {
+    // The engine's recorder got the reason (the context inherits it; the slot's own is attached only afterwards).
+    NativeError error(codes::kEngine, withReason("ICudaEngine::createExecutionContext returned null", recorder_.lastError()));
+    error.recorded = recorder_.snapshot();
+    throw error;
+  }
+  return context;
+}
+
 void ExecutionSlot::ensureContext() {
   if (context_) return;
-  nvinfer1::ICudaEngine& engine = core_.engine();
+  std::vector<TensorInfo> const& tensors = core_.tensors();
   stream_.reset(new CudaStream());
   for (auto& event : events_) event.reset(new CudaEvent());
-  std::vector<TensorInfo> const& tensors = core_.tensors();
-  inputDevice_ = std::vector<DeviceBuffer>(tensors.size());
+  cudaStream_t stream = stream_->get();
+  inputDevice_.clear();
+  allocators_.clear();
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    inputDevice_.emplace_back(new StreamBuffer(stream));
+    allocators_.emplace_back(new OutputAllocator(stream));
+  }
   inputStaging_ = std::vector<PinnedBuffer>(tensors.size());
   outputStaging_ = std::vector<PinnedBuffer>(tensors.size());
-  allocators_.clear();
-  for (size_t i = 0; i < tensors.size(); ++i) allocators_.emplace_back(new OutputAllocator());
 
-  ContextPtr context(checkTrtPtr(engine.createExecutionContext(), codes::kEngine, "ICudaEngine::createExecutionContext"));
+  ContextPtr context(core_.createContext());
   context->setErrorRecorder(&recorder_);
-  checkTrt(context->setOptimizationProfileAsync(profile_, stream_->get()), codes::kEngine,
+  checkTrt(context->setOptimizationProfileAsync(profile_, stream), codes::kEngine,
            "IExecutionContext::setOptimizationProfileAsync(" + std::to_string(profile_) + ")");
   stream_->synchronize();
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -144,15 +190,44 @@ void ExecutionSlot::ensureContext() {
 
 void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
   std::lock_guard<std::mutex> lock(mutex_);
-  TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
   recorder_.clear();
+  try {
+    runLocked(feeds, outputs, timings);
+  } catch (NativeError& e) {
+    // With an error recorder attached, TensorRT reports to it and not to the log ("If an error recorder is not set,
+    // messages will be sent to the global log stream"): the reason is here, copied while this run still owns it.
+    std::vector<RecordedError> recorded = recorder_.snapshot();
+    if (recorded.empty()) throw;
+    NativeError detailed(e.code(), withReason(e.what(), recorder_.lastError()));
+    detailed.parserErrors = std::move(e.parserErrors);
+    detailed.recorded = std::move(recorded);
+    throw detailed;
+  }
+}
+
+void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
+  using Clock = std::chrono::steady_clock;
+  auto msSince = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
+  Clock::time_point started = Clock::now();
+  TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
   std::vector<TensorInfo> const& tensors = core_.tensors();
   for (TensorInfo const& tensor : tensors) requireExchangeable(tensor);
   ensureContext();
   nvinfer1::IExecutionContext& context = *context_;
   cudaStream_t stream = stream_->get();
 
-  // Shapes and addresses first, then the host->device copies, all on the slot's stream.
+  // From here on work is queued on the stream (buffer growth included). If anything throws, wait for that work before
+  // leaving: TensorRT forbids modifying or freeing memory registered for the tensors (a later run's buffer growth,
+  // dispose()) before the stream has been synchronized.
+  struct DrainOnFailure {
+    cudaStream_t stream;
+    bool armed = true;
+    ~DrainOnFailure() {
+      if (armed && cudaStreamSynchronize(stream) != cudaSuccess) cudaGetLastError();
+    }
+  } drain{stream};
+
+  // Shapes, addresses and host staging first: none of it may fall between the timing events.
   std::vector<RunFeed const*> feedOf(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
@@ -167,8 +242,7 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
                                            " dimensions; TensorRT supports at most " +
                                            std::to_string(nvinfer1::Dims::MAX_DIMS));
     }
-    size_t elementSize = dataTypeSize(tensor.type);
-    size_t bytes = volume(feed->dims) * elementSize;
+    size_t bytes = volume(feed->dims) * dataTypeSize(tensor.type);
     if (bytes != feed->data.size()) {
       throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->data.size()) +
                                            " bytes; shape " + dimsText(feed->dims) + " of " +
@@ -177,36 +251,27 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     nvinfer1::Dims dims{};
     dims.nbDims = static_cast<int32_t>(feed->dims.size());
     for (size_t d = 0; d < feed->dims.size(); ++d) dims.d[d] = feed->dims[d];
-    checkTrt(context.setInputShape(tensor.name.c_str(), dims), codes::kShape,
-             "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
-    void* device = inputDevice_[i].reserve(bytes);
-    checkTrt(context.setTensorAddress(tensor.name.c_str(), device), codes::kEngine,
-             "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
+    // Messages are only built on failure: this is the per-run path.
+    if (!context.setInputShape(tensor.name.c_str(), dims)) {
+      checkTrt(false, codes::kShape, "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
+    }
+    void* device = inputDevice_[i]->reserve(bytes);
+    if (!context.setTensorAddress(tensor.name.c_str(), device)) {
+      checkTrt(false, codes::kEngine, "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
+    }
+    if (bytes > 0) std::memcpy(inputStaging_[i].reserve(bytes), feed->data.data(), bytes);
   }
   if (!context.allInputDimensionsSpecified()) {
     throw NativeError(codes::kShape, "IExecutionContext::allInputDimensionsSpecified is false after setting every input");
   }
   for (auto& allocator : allocators_) allocator->reset();
 
-  // From here on work is queued on the stream. If anything throws, wait for that work before leaving: TensorRT forbids
-  // modifying or freeing memory registered for the tensors (a later run's buffer growth, dispose()) before the stream
-  // has been synchronized.
-  struct DrainOnFailure {
-    cudaStream_t stream;
-    bool armed = true;
-    ~DrainOnFailure() {
-      if (armed && cudaStreamSynchronize(stream) != cudaSuccess) cudaGetLastError();
-    }
-  } drain{stream};
-
+  timings.hostPrepareMs = msSince(started);
   events_[0]->record(stream);
   for (size_t i = 0; i < tensors.size(); ++i) {
-    if (feedOf[i] == nullptr) continue;
-    size_t bytes = feedOf[i]->data.size();
-    if (bytes == 0) continue;
-    void* staging = inputStaging_[i].reserve(bytes);
-    std::memcpy(staging, feedOf[i]->data.data(), bytes);
-    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(inputDevice_[i].data(), staging, bytes, cudaMemcpyHostToDevice, stream));
+    if (feedOf[i] == nullptr || feedOf[i]->data.size() == 0) continue;
+    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(inputDevice_[i]->data(), inputStaging_[i].data(), feedOf[i]->data.size(),
+                                        cudaMemcpyHostToDevice, stream));
   }
   events_[1]->record(stream);
   if (!context.enqueueV3(stream)) {
@@ -214,12 +279,12 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     for (auto const& allocator : allocators_) {
       if (!allocator->error().empty()) detail = ": output allocation failed: " + allocator->error();
     }
-    throw NativeError(codes::kEngine, withRecorded("IExecutionContext::enqueueV3 failed" + detail, recorder_));
+    throw NativeError(codes::kEngine, "IExecutionContext::enqueueV3 failed" + detail);
   }
   events_[2]->record(stream);
 
   // Output shapes come from the allocator (notifyShape), which also covers data-dependent shapes; enqueueV3 has
-  // returned, so they are final.
+  // returned, so they are final. Staging is sized before the copies' events.
   outputs.clear();
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
@@ -229,25 +294,33 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     out.name = tensor.name;
     out.type = tensor.type;
     out.dims = allocator.shapeKnown() ? toVector(allocator.dims()) : toVector(context.getTensorShape(tensor.name.c_str()));
-    size_t elementSize = dataTypeSize(tensor.type);
     for (int64_t d : out.dims) {
       if (d < 0) throw NativeError(codes::kEngine, "output \"" + tensor.name + "\" still has an unknown dimension after enqueueV3");
     }
-    out.size = volume(out.dims) * elementSize;
+    out.size = volume(out.dims) * dataTypeSize(tensor.type);
     if (out.size > 0) {
       if (allocator.data() == nullptr) {
         throw NativeError(codes::kEngine, "TensorRT produced output \"" + tensor.name + "\" without allocating it");
       }
-      void* staging = outputStaging_[i].reserve(out.size);
-      TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(staging, allocator.data(), out.size, cudaMemcpyDeviceToHost, stream));
+      outputStaging_[i].reserve(out.size);
     }
     outputs.push_back(std::move(out));
   }
   events_[3]->record(stream);
+  size_t o = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    if (tensors[i].isInput) continue;
+    RunOutput const& out = outputs[o++];
+    if (out.size == 0) continue;
+    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(outputStaging_[i].data(), allocators_[i]->data(), out.size,
+                                        cudaMemcpyDeviceToHost, stream));
+  }
+  events_[4]->record(stream);
   stream_->synchronize();
   drain.armed = false;
+  Clock::time_point synchronized = Clock::now();
 
-  size_t o = 0;
+  o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
     RunOutput& out = outputs[o++];
@@ -256,7 +329,8 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
   }
   timings.h2dMs = events_[1]->elapsedSince(*events_[0]);
   timings.computeMs = events_[2]->elapsedSince(*events_[1]);
-  timings.d2hMs = events_[3]->elapsedSince(*events_[2]);
+  timings.d2hMs = events_[4]->elapsedSince(*events_[3]);
+  timings.hostFinishMs = msSince(synchronized);
 }
 
 }  // namespace trt_node

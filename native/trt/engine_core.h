@@ -3,7 +3,9 @@
 // Concurrency: one execution slot per optimization profile, created on first use. A slot owns an
 // IExecutionContext bound to its profile, a CUDA stream, timing events, and device/pinned buffers that are reused
 // and grown. Runs on different profiles proceed in parallel; runs on the same profile are serialised by the slot's
-// mutex (the TS Engine also queues them per profile, so no libuv thread waits on the mutex in practice).
+// mutex (the TS Engine also queues them per profile, so no libuv thread waits on the mutex in practice). Contexts are
+// created one at a time per engine: TensorRT documents concurrent use per execution context, not concurrent calls on
+// one ICudaEngine.
 #pragma once
 
 #include <NvInfer.h>
@@ -53,10 +55,21 @@ struct RunOutput {
   size_t size = 0;
 };
 
+// CUDA-event times on the run's stream. Each covers only GPU-side work: host staging and buffer growth happen
+// outside the event pairs, and output growth inside enqueueV3 is stream-ordered.
 struct RunTimings {
-  double h2dMs = 0;
-  double computeMs = 0;
-  double d2hMs = 0;
+  double h2dMs = 0;      // host-to-device copies of the feeds
+  double computeMs = 0;  // enqueueV3: the engine itself
+  double d2hMs = 0;      // device-to-host copies of the outputs
+  // Host clock on the worker thread (where the binding's own cost goes): from the start of the run to the first
+  // event (shapes, addresses, staging), and from the stream's synchronisation to the end (outputs copied out).
+  double hostPrepareMs = 0;
+  double hostFinishMs = 0;
+};
+
+struct LoadOptions {
+  // IRuntime::setEngineHostCodeAllowed: needed for plans built version-compatible (they carry the lean runtime).
+  bool allowHostCode = false;
 };
 
 class EngineCore;
@@ -64,12 +77,11 @@ class EngineCore;
 class ExecutionSlot {
  public:
   ExecutionSlot(EngineCore& core, int32_t profile) : core_(core), profile_(profile) {}
-  // Worker thread. Throws NativeError.
+  // Worker thread. Throws NativeError carrying TensorRT's recorded errors for this slot.
   void run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
-  std::vector<RecordedError> recordedErrors() const { return recorder_.snapshot(); }
-  std::string lastRecordedError() const { return recorder_.lastError(); }
 
  private:
+  void runLocked(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
   void ensureContext();
 
   EngineCore& core_;
@@ -78,8 +90,9 @@ class ExecutionSlot {
   // Declaration order = reverse destruction order: the context goes first, then what it points at.
   ErrorRecorder recorder_;
   std::unique_ptr<CudaStream> stream_;
-  std::array<std::unique_ptr<CudaEvent>, 4> events_;
-  std::vector<DeviceBuffer> inputDevice_;
+  // 0 before the feeds' copies, 1 after them, 2 after enqueueV3, 3 before and 4 after the outputs' copies.
+  std::array<std::unique_ptr<CudaEvent>, 5> events_;
+  std::vector<std::unique_ptr<StreamBuffer>> inputDevice_;
   std::vector<PinnedBuffer> inputStaging_;
   std::vector<PinnedBuffer> outputStaging_;
   std::vector<std::unique_ptr<OutputAllocator>> allocators_;
@@ -89,26 +102,33 @@ class ExecutionSlot {
 class EngineCore {
  public:
   // Worker thread. Deserializes `plan` on the current CUDA device. Throws NativeError.
-  static std::unique_ptr<EngineCore> load(HeldBytes const& plan);
+  static std::unique_ptr<EngineCore> load(HeldBytes const& plan, LoadOptions const& options);
   ~EngineCore();
 
   std::vector<TensorInfo> const& tensors() const noexcept { return tensors_; }
   int32_t profileCount() const noexcept { return profileCount_; }
   int32_t device() const noexcept { return device_; }
   int64_t deviceMemoryBytes() const noexcept { return deviceMemoryBytes_; }
-  nvinfer1::ICudaEngine& engine() noexcept { return *engine_; }
+  // "TensorRT 10.16.0", or the test stand-in's description of itself.
+  std::string const& library() const noexcept { return library_; }
+  std::string const& name() const noexcept { return name_; }
   // Worker thread; the slot for `profile`, created on first use.
   ExecutionSlot& slot(int32_t profile);
+  // Worker thread; one context at a time per engine.
+  nvinfer1::IExecutionContext* createContext();
 
  private:
   EngineCore() = default;
   int32_t device_ = 0;
   int32_t profileCount_ = 0;
   int64_t deviceMemoryBytes_ = 0;
+  std::string library_;
+  std::string name_;
   std::vector<TensorInfo> tensors_;
   ErrorRecorder recorder_;  // outlives the runtime and engine it is attached to
   RuntimePtr runtime_;
   EnginePtr engine_;
+  std::mutex contextMutex_;
   std::mutex slotsMutex_;
   std::vector<std::unique_ptr<ExecutionSlot>> slots_;
 };

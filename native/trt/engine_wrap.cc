@@ -23,12 +23,13 @@ Napi::Array dimsArray(Napi::Env env, std::vector<int64_t> const& dims) {
 
 class LoadWorker final : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, HeldBytes plan, int32_t logLevel, std::shared_ptr<JsChannel> logChannel)
+  LoadWorker(Napi::Env env, HeldBytes plan, LoadOptions options, int32_t logLevel, std::shared_ptr<JsChannel> logChannel)
       : PromiseWorker(env, "trt-node:loadEngine", codes::kEngine, logLevel, std::move(logChannel)),
-        plan_(std::move(plan)) {}
+        plan_(std::move(plan)),
+        options_(options) {}
 
  private:
-  void work() override { core_ = EngineCore::load(plan_); }
+  void work() override { core_ = EngineCore::load(plan_, options_); }
 
   Napi::Value result(Napi::Env env) override {
     EngineClassData* data = env.GetInstanceData<EngineClassData>();
@@ -39,6 +40,7 @@ class LoadWorker final : public PromiseWorker {
   }
 
   HeldBytes plan_;
+  LoadOptions options_;
   std::unique_ptr<EngineCore> core_;
 };
 
@@ -53,16 +55,8 @@ class RunWorker final : public PromiseWorker {
         feeds_(std::move(feeds)) {}
 
  private:
-  void work() override {
-    slot_ = &core_->slot(profile_);
-    slot_->run(feeds_, outputs_, timings_);
-  }
-
-  void finish() override {
-    if (!failure_.failed || slot_ == nullptr) return;
-    std::vector<RecordedError> recorded = slot_->recordedErrors();
-    failure_.recorded.insert(failure_.recorded.end(), recorded.begin(), recorded.end());
-  }
+  // The slot attaches its recorded errors to a failure itself, while it still holds its lock.
+  void work() override { core_->slot(profile_).run(feeds_, outputs_, timings_); }
 
   Napi::Value result(Napi::Env env) override {
     Napi::Array outputs = Napi::Array::New(env, outputs_.size());
@@ -84,6 +78,8 @@ class RunWorker final : public PromiseWorker {
     timings.Set("computeMs", Napi::Number::New(env, timings_.computeMs));
     timings.Set("d2hMs", Napi::Number::New(env, timings_.d2hMs));
     timings.Set("wallMs", Napi::Number::New(env, workMs_));
+    timings.Set("hostPrepareMs", Napi::Number::New(env, timings_.hostPrepareMs));
+    timings.Set("hostFinishMs", Napi::Number::New(env, timings_.hostFinishMs));
     Napi::Object result = Napi::Object::New(env);
     result.Set("outputs", outputs);
     result.Set("timings", timings);
@@ -94,7 +90,6 @@ class RunWorker final : public PromiseWorker {
   std::shared_ptr<EngineCore> core_;
   int32_t profile_;
   std::vector<RunFeed> feeds_;
-  ExecutionSlot* slot_ = nullptr;
   std::vector<RunOutput> outputs_;
   RunTimings timings_;
 };
@@ -134,6 +129,8 @@ Napi::Value EngineWrap::Info(Napi::CallbackInfo const& info) {
   out.Set("profileCount", Napi::Number::New(env, core->profileCount()));
   out.Set("device", Napi::Number::New(env, core->device()));
   out.Set("deviceMemoryBytes", Napi::Number::New(env, static_cast<double>(core->deviceMemoryBytes())));
+  out.Set("library", Napi::String::New(env, core->library()));
+  out.Set("name", Napi::String::New(env, core->name()));
   std::vector<TensorInfo> const& tensors = core->tensors();
   Napi::Array list = Napi::Array::New(env, tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -202,15 +199,19 @@ Napi::Value LoadEngine(Napi::CallbackInfo const& info) {
   if (info.Length() < 1) throw Napi::TypeError::New(env, "Expected loadEngine(plan: Buffer, options?, onLog?)");
   HeldBytes plan = HeldBytes::hold(info[0], "plan");
   int32_t logLevel = -1;
+  LoadOptions options;
   if (info.Length() > 1 && info[1].IsObject()) {
-    Napi::Value level = info[1].As<Napi::Object>().Get("logLevel");
+    Napi::Object o = info[1].As<Napi::Object>();
+    Napi::Value level = o.Get("logLevel");
     if (level.IsNumber()) logLevel = level.As<Napi::Number>().Int32Value();
+    Napi::Value hostCode = o.Get("allowHostCode");
+    if (hostCode.IsBoolean()) options.allowHostCode = hostCode.As<Napi::Boolean>().Value();
   }
   std::shared_ptr<JsChannel> logChannel;
   if (info.Length() > 2 && info[2].IsFunction()) {
     logChannel = JsChannel::open(env, info[2].As<Napi::Function>(), "trt-node:load-log");
   }
-  auto* worker = new LoadWorker(env, std::move(plan), logLevel, logChannel);
+  auto* worker = new LoadWorker(env, std::move(plan), options, logLevel, logChannel);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

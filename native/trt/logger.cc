@@ -15,13 +15,13 @@ thread_local LogSink* tCurrentSink = nullptr;
 LogSink::LogSink(int32_t forwardUpTo, std::shared_ptr<JsChannel> channel)
     : forwardUpTo_(forwardUpTo), channel_(std::move(channel)) {}
 
-void LogSink::write(nvinfer1::ILogger::Severity severity, char const* message) {
+void LogSink::write(nvinfer1::ILogger::Severity severity, char const* message, bool foreign) {
   int32_t level = static_cast<int32_t>(severity);
   std::string text = message != nullptr ? message : "";
   if (level <= static_cast<int32_t>(nvinfer1::ILogger::Severity::kWARNING)) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (kept_.size() < kMaxKept) {
-      kept_.push_back(LogRecord{level, text});
+      kept_.push_back(LogRecord{level, text, foreign});
     } else {
       ++dropped_;
     }
@@ -43,12 +43,30 @@ std::vector<LogRecord> LogSink::records() const {
   return out;
 }
 
+std::vector<LogRecord> LogSink::ownRecords() const {
+  std::vector<LogRecord> out = records();
+  out.erase(std::remove_if(out.begin(), out.end(), [](LogRecord const& r) { return r.foreign; }), out.end());
+  return out;
+}
+
 std::string LogSink::lastError() const {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = kept_.rbegin(); it != kept_.rend(); ++it) {
-    if (it->severity <= static_cast<int32_t>(nvinfer1::ILogger::Severity::kERROR)) return it->message;
+    if (!it->foreign && it->severity <= static_cast<int32_t>(nvinfer1::ILogger::Severity::kERROR)) return it->message;
   }
   return "";
+}
+
+void LogSink::printErrors(char const* context) const noexcept {
+  try {
+    for (LogRecord const& r : records()) {
+      if (r.severity <= static_cast<int32_t>(nvinfer1::ILogger::Severity::kERROR)) {
+        std::fprintf(stderr, "trt-node: TensorRT error %s: %s\n", context, r.message.c_str());
+      }
+    }
+  } catch (...) {
+    // nothing more can be done for a log line
+  }
 }
 
 LogHub& LogHub::instance() {
@@ -60,12 +78,12 @@ LogHub& LogHub::instance() {
 void LogHub::log(Severity severity, nvinfer1::AsciiChar const* message) noexcept {
   try {
     if (tCurrentSink != nullptr) {
-      tCurrentSink->write(severity, message);
+      tCurrentSink->write(severity, message, false);
       return;
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (!attached_.empty()) {
-      for (LogSink* sink : attached_) sink->write(severity, message);
+      for (LogSink* sink : attached_) sink->write(severity, message, true);
       return;
     }
     // Nobody is listening (e.g. an engine being freed): keep errors visible rather than lose them.

@@ -7,7 +7,7 @@ namespace trt_node {
 void* OutputAllocator::reallocateOutputAsync(char const* /*tensorName*/, void* /*currentMemory*/, uint64_t size,
                                              uint64_t alignment, cudaStream_t /*stream*/) noexcept {
   try {
-    // cudaMalloc returns 256-byte aligned memory; TensorRT asks for far less in practice.
+    // Stream-ordered allocations are at least 256-byte aligned, as TensorRT requires of tensor addresses.
     if (alignment > 256) {
       error_ = "TensorRT asked for an output alignment of " + std::to_string(alignment) + " bytes";
       return nullptr;

@@ -49,11 +49,11 @@ class PromiseWorker : public Napi::AsyncWorker {
       captureFailure(failure_, failureCode_, [this] { work(); });
     }
     workMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    if (failure_.failed) diagnostics_.enrich(failure_);
     // finish() only adds detail and closes channels: a failure there must not mask work()'s own.
     Failure late;
     captureFailure(late, failureCode_, [this] { finish(); });
     if (late.failed && !failure_.failed) failure_ = std::move(late);
+    if (failure_.failed) diagnostics_.enrich(failure_);
     // Release the log channel now: events already queued are still delivered, and the loop may then exit.
     if (logChannel_) logChannel_->close();
   }
@@ -61,14 +61,19 @@ class PromiseWorker : public Napi::AsyncWorker {
   void OnOK() final {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    if (failure_.failed) {
-      deferred_.Reject(makeJsError(env, failure_).Value());
-      return;
-    }
     try {
-      deferred_.Resolve(result(env));
-    } catch (Napi::Error const& e) {
-      deferred_.Reject(e.Value());
+      if (failure_.failed) {
+        deferred_.Reject(makeJsError(env, failure_).Value());
+        return;
+      }
+      try {
+        deferred_.Resolve(result(env));
+      } catch (Napi::Error const& e) {
+        deferred_.Reject(e.Value());
+      }
+    } catch (...) {
+      // Settling the promise failed: the environment is going away (a worker thread being terminated completes the
+      // work still in flight while it tears down). Nobody is left to settle it for.
     }
   }
 

@@ -19,4 +19,10 @@ Napi::Value LoadEngineUnavailable(Napi::CallbackInfo const& info) {
   return rejectedPromise(env, makeJsError(env, codes::kTensorRTUnavailable, tensorrtUnavailableMessage()));
 }
 
+Napi::Value TensorRTRuntimeInfoUnavailable(Napi::CallbackInfo const& info) { return info.Env().Null(); }
+
+Napi::Value ProbeBuilderUnavailable(Napi::CallbackInfo const& info) {
+  return Napi::String::New(info.Env(), tensorrtUnavailableMessage());
+}
+
 }  // namespace trt_node

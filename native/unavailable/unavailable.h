@@ -8,5 +8,8 @@ namespace trt_node {
 
 Napi::Value BuildEngineUnavailable(Napi::CallbackInfo const& info);
 Napi::Value LoadEngineUnavailable(Napi::CallbackInfo const& info);
+// tensorrtRuntimeInfo() -> null; probeBuilder() -> the reason there is no TensorRT.
+Napi::Value TensorRTRuntimeInfoUnavailable(Napi::CallbackInfo const& info);
+Napi::Value ProbeBuilderUnavailable(Napi::CallbackInfo const& info);
 
 }  // namespace trt_node

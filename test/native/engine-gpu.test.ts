@@ -13,27 +13,11 @@ import type { BuildProgressEvent } from '../../lib/trt/build-options';
 import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
-import { mulberry32 } from '../../lib/runners/feeds';
-import { describeWithGpu } from './gpu-gate';
-
-const fixtures = path.join(__dirname, '..', 'fixtures');
-const superRes = path.join(fixtures, 'super_resolution', 'model.onnx');
-const profiles = [
-  { input: { min: [1, 1, 16, 16], opt: [1, 1, 32, 32], max: [1, 1, 64, 64] } },
-  { input: { min: [1, 1, 65, 65], opt: [2, 1, 96, 80], max: [2, 1, 128, 128] } },
-];
+import { fixtures, maxAbsDiff, profiles, randomFloats, superRes } from './engine-fixtures';
+import { addon, describeWithGpu } from './gpu-gate';
 
 function randomInput(dims: number[], seed: number): ort.Tensor {
-  const next = mulberry32(seed);
-  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, next);
-  return new ort.Tensor('float32', data, dims);
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
+  return new ort.Tensor('float32', randomFloats(dims.reduce((a, b) => a * b, 1), seed), dims);
 }
 
 describeWithGpu('TensorRT engines on the GPU', () => {
@@ -59,8 +43,8 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     });
     clearInterval(timer);
     plan = result.plan;
-    // the build ran off the JS thread: the event loop kept ticking
-    expect(ticks).toBeGreaterThan(5);
+    // the build ran off the JS thread: the event loop kept ticking (how often depends on the machine's load)
+    expect(ticks).toBeGreaterThan(0);
     expect(progress.some((e) => e.kind === 'start' && e.parent === null)).toBe(true);
     expect(log.length).toBeGreaterThan(0);
     expect(fs.statSync(cacheFile).size).toBeGreaterThan(0);
@@ -74,8 +58,10 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reports IO tensors with -1 for dynamic axes and per-profile ranges', () => {
+  it('reports IO tensors with -1 for dynamic axes and per-profile ranges, and the library that runs it', () => {
     expect(engine.profileCount).toBe(2);
+    const standIn = addon().tensorrtRuntimeInfo()?.standIn;
+    expect(engine.library).toBe(standIn ?? `TensorRT ${requireTensorRT().version.text}`);
     expect(engine.inputs).toEqual([
       { name: 'input', type: 'float32', dims: [-1, 1, -1, -1], profiles: profiles.map((p) => p.input) },
     ]);
@@ -122,17 +108,40 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     parallel.forEach((r, i) => expect(maxAbsDiff(r.output.data as Float32Array, sequential[i])).toBe(0));
   });
 
-  it('10k runs keep host memory flat (buffers are reused)', async () => {
-    const input = randomInput([1, 1, 16, 16], 7);
-    for (let i = 0; i < 200; i++) await engine.run({ input });
+  it('10k runs keep host and device memory flat (buffers are reused), on two profiles in parallel', async () => {
+    const small = randomInput([1, 1, 16, 16], 7);
+    const large = randomInput([2, 1, 80, 80], 8);
+    const freeDevice = () => addon().cudaInfo().devices[engine.device]?.freeMemoryBytes ?? NaN;
+    const rounds = async (n: number) => {
+      for (let i = 0; i < n; i++) await Promise.all([engine.run({ input: small }), engine.run({ input: large })]);
+    };
+    await rounds(200);
     global.gc?.();
-    const before = process.memoryUsage().rss;
-    for (let i = 0; i < 10_000; i++) await engine.run({ input });
+    const rssBefore = process.memoryUsage().rss;
+    const deviceBefore = freeDevice();
+    await rounds(5_000); // 10,000 runs
     global.gc?.();
-    const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
-    // eslint-disable-next-line no-console
-    console.log(`rss growth over 10k runs: ${grownMiB.toFixed(1)} MiB`);
-    expect(grownMiB).toBeLessThan(64);
+    const rssGrownMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    const deviceGrownMiB = (deviceBefore - freeDevice()) / 2 ** 20;
+    process.stderr.write(`10k runs: rss growth ${rssGrownMiB.toFixed(1)} MiB, device memory growth ${deviceGrownMiB.toFixed(1)} MiB\n`);
+    expect(rssGrownMiB).toBeLessThan(64);
+    expect(deviceGrownMiB).toBeLessThan(16); // negative: memory came back (CUDA's stream-ordered pool trims itself)
+  });
+
+  it('pollWhileRunning: runs give the same outputs, and timers still fire while the loop polls', async () => {
+    const polling = await Engine.load(plan, { pollWhileRunning: true });
+    const input = randomInput([1, 1, 40, 40], 12);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const results = await Promise.all(Array.from({ length: 20 }, () => polling.run({ input })));
+    const started = Date.now();
+    while (Date.now() - started < 20) await polling.run({ input });
+    clearInterval(timer);
+    const expected = (await engine.run({ input })).output.data as Float32Array;
+    for (const r of results) expect(maxAbsDiff(r.output.data as Float32Array, expected)).toBe(0);
+    expect(ticks).toBeGreaterThan(2);
+    polling.dispose();
+    await expect(Engine.load(plan, { pollWhileRunning: 1 as unknown as boolean })).rejects.toThrow(/pollWhileRunning/);
   });
 
   it('dispose: runs in flight finish, later runs reject with DisposedError', async () => {

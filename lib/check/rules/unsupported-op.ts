@@ -113,12 +113,21 @@ export function importability(domain: string, opType: string): Omit<Problem, 'no
     };
   }
   if (support.plugin) {
+    // trt-node loads TensorRT's plugin library next to libnvinfer (lib/trt/plugins.ts): supported where it loaded.
+    // Required here, not at the top: only a model with such an op loads the addon to ask.
+    const plugins = (require('../../trt/plugins') as typeof import('../../trt/plugins')).tensorrtPluginStatus();
+    if (plugins?.loaded) return undefined;
+    const via = `imported through the TensorRT plugin '${support.plugin.name}'${support.plugin.when ? ` (${support.plugin.when})` : ''}, not a built-in layer`;
+    if (plugins) {
+      return {
+        reason: `${via}, and TensorRT's plugin library did not load here (${plugins.path ?? 'libnvinfer_plugin'}: ${plugins.error ?? 'not found'}), so the import fails`,
+        wayOut: 'install TensorRT with its plugin library (libnvinfer_plugin next to libnvinfer; `trt-node doctor` says what was tried), or replace the op',
+        severity: 'error',
+      };
+    }
     return {
-      reason:
-        `imported through the TensorRT plugin '${support.plugin.name}'${support.plugin.when ? ` (${support.plugin.when})` : ''}, ` +
-        "not a built-in layer: the import fails unless TensorRT's plugin library (libnvinfer_plugin) is loaded " +
-        'into the process before parsing, which trt-node does not do',
-      wayOut: `load libnvinfer_plugin before building (initLibNvInferPlugins), or replace the op`,
+      reason: `${via}: the import needs TensorRT's plugin library (libnvinfer_plugin), which trt-node loads next to libnvinfer — no TensorRT here to tell whether it will load`,
+      wayOut: 'make sure libnvinfer_plugin is installed next to libnvinfer on the machine that builds (`trt-node doctor` there says whether it loads), or replace the op',
       severity: 'warning',
     };
   }

@@ -1,0 +1,536 @@
+// The CUDA runtime calls trt-node and the TensorRT stand-in make, done in host memory, for machines without a GPU
+// (CI, sanitizer runs). Compiled against CUDA's own cuda_runtime_api.h, so it has the runtime's ABI; linked instead of
+// libcudart when CMake is given TRT_NODE_CUDART_LIBRARY (see test/tensorrt-standin/README.md).
+//
+// It is faithful where the addon's correctness depends on it, and says so where it simplifies:
+// - A stream is a worker thread running its queued operations in order, asynchronously to the caller, so work that
+//   is read or freed before the stream was synchronized shows up (as wrong data, or as an AddressSanitizer report).
+// - Copies follow CUDA's documented synchronization rules: page-locked (cudaMallocHost) host memory is copied
+//   asynchronously; pageable host memory is staged at the call (host to device) or copied once the stream has
+//   drained (device to host).
+// - cudaMalloc, cudaFree, cudaMallocHost and cudaFreeHost wait for every stream, as the CUDA Programming Guide lists
+//   "page-locked host memory allocation" and "device memory allocation" among the operations that implicitly
+//   synchronize; cudaMallocAsync/cudaFreeAsync are stream-ordered and do not.
+// - Device memory is host memory with 256-byte alignment; every copy is checked against the allocation it touches
+//   and fails with cudaErrorInvalidValue (as CUDA does for an invalid pointer) when it leaves it.
+// - Events take the host clock when their stream reaches them, so cudaEventElapsedTime measures what ran between.
+// - One device, named as the stand-in it is; cudaMemGetInfo reports the bytes of device memory alive.
+// TRT_STANDIN_CUDA_ALLOC_DELAY_US adds a delay to each synchronizing allocation or free (to make their cost visible).
+#include <cuda_runtime_api.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+struct CUstream_st {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::condition_variable idle;
+  std::deque<std::function<void()>> queue;
+  bool busy = false;
+  bool destroying = false;
+};
+
+struct CUevent_st {
+  std::mutex mutex;
+  std::condition_variable done;
+  unsigned int flags = 0;
+  bool recorded = false;
+  bool complete = true;
+  uint64_t generation = 0;
+  std::chrono::steady_clock::time_point time;
+};
+
+namespace {
+
+constexpr size_t kTotalDeviceBytes = size_t{16} << 30;
+constexpr size_t kAlignment = 256;
+
+enum class Kind { kDevice, kDeviceAsync, kPinned };
+
+struct Allocation {
+  size_t size;
+  Kind kind;
+};
+
+// Process-wide state of the one stand-in device. Deliberately leaked: streams' threads may still run while static
+// destructors do at exit.
+struct Device {
+  std::mutex mutex;
+  std::map<uintptr_t, Allocation> allocations;
+  size_t deviceBytes = 0;
+  std::set<CUstream_st*> streams;
+};
+
+Device& device() {
+  static Device* d = new Device();
+  return *d;
+}
+
+thread_local cudaError_t tLastError = cudaSuccess;
+
+cudaError_t fail(cudaError_t status, char const* call, char const* why) {
+  tLastError = status;
+  if (std::getenv("TRT_STANDIN_CUDA_QUIET") == nullptr) std::fprintf(stderr, "CUDA stand-in: %s: %s\n", call, why);
+  return status;
+}
+
+void allocDelay() {
+  static long const us = [] {
+    char const* v = std::getenv("TRT_STANDIN_CUDA_ALLOC_DELAY_US");
+    return v != nullptr ? std::atol(v) : 0L;
+  }();
+  if (us > 0) std::this_thread::sleep_for(std::chrono::microseconds(us));
+}
+
+bool isSpecialStream(cudaStream_t s) {
+  return s == nullptr || s == cudaStreamLegacy || s == cudaStreamPerThread;
+}
+
+void waitIdle(CUstream_st* s) {
+  std::unique_lock<std::mutex> lock(s->mutex);
+  s->idle.wait(lock, [s] { return s->queue.empty() && !s->busy; });
+}
+
+void synchronizeAll() {
+  std::set<CUstream_st*> streams;
+  {
+    std::lock_guard<std::mutex> lock(device().mutex);
+    streams = device().streams;
+  }
+  for (CUstream_st* s : streams) waitIdle(s);
+}
+
+void runStream(CUstream_st* s) {
+  std::unique_lock<std::mutex> lock(s->mutex);
+  for (;;) {
+    s->wake.wait(lock, [s] { return !s->queue.empty() || s->destroying; });
+    if (s->queue.empty()) break;  // destroying, and drained
+    std::function<void()> op = std::move(s->queue.front());
+    s->queue.pop_front();
+    s->busy = true;
+    lock.unlock();
+    op();
+    lock.lock();
+    s->busy = false;
+    if (s->queue.empty()) s->idle.notify_all();
+  }
+  lock.unlock();
+  // cudaStreamDestroy: "the resources associated with stream will be released automatically once the device has
+  // completed all work in stream".
+  delete s;
+}
+
+// Runs `op` in stream order: queued on a real stream, at once on the default stream (after all other work, as the
+// legacy default stream synchronizes with blocking streams; trt-node only uses non-blocking streams).
+void enqueue(cudaStream_t stream, std::function<void()> op) {
+  if (isSpecialStream(stream)) {
+    synchronizeAll();
+    op();
+    return;
+  }
+  CUstream_st* s = stream;
+  std::lock_guard<std::mutex> lock(s->mutex);
+  s->queue.push_back(std::move(op));
+  s->wake.notify_one();
+}
+
+bool knownStream(cudaStream_t stream) {
+  if (isSpecialStream(stream)) return true;
+  std::lock_guard<std::mutex> lock(device().mutex);
+  return device().streams.count(stream) != 0;
+}
+
+// The allocation holding [p, p + size), or null.
+Allocation const* findRange(void const* p, size_t size, uintptr_t* base = nullptr) {
+  auto& allocs = device().allocations;
+  uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  auto it = allocs.upper_bound(a);
+  if (it == allocs.begin()) return nullptr;
+  --it;
+  if (a < it->first || a + size > it->first + (it->second.size == 0 ? 1 : it->second.size)) return nullptr;
+  if (base != nullptr) *base = it->first;
+  return &it->second;
+}
+
+bool isDevice(Allocation const* a) { return a != nullptr && a->kind != Kind::kPinned; }
+
+cudaError_t allocate(void** out, size_t size, Kind kind, char const* call) {
+  if (out == nullptr) return fail(cudaErrorInvalidValue, call, "null output pointer");
+  void* p = nullptr;
+  if (posix_memalign(&p, kAlignment, size == 0 ? 1 : size) != 0) return fail(cudaErrorMemoryAllocation, call, "out of host memory");
+  std::lock_guard<std::mutex> lock(device().mutex);
+  if (kind != Kind::kPinned) {
+    if (device().deviceBytes + size > kTotalDeviceBytes) {
+      std::free(p);
+      return fail(cudaErrorMemoryAllocation, call, "out of stand-in device memory");
+    }
+    device().deviceBytes += size;
+  }
+  device().allocations[reinterpret_cast<uintptr_t>(p)] = Allocation{size, kind};
+  *out = p;
+  return cudaSuccess;
+}
+
+cudaError_t release(void* p, bool pinned, char const* call) {
+  if (p == nullptr) return cudaSuccess;
+  std::lock_guard<std::mutex> lock(device().mutex);
+  auto it = device().allocations.find(reinterpret_cast<uintptr_t>(p));
+  if (it == device().allocations.end() || (it->second.kind == Kind::kPinned) != pinned) {
+    return fail(cudaErrorInvalidValue, call, "not an allocation of this kind (or freed twice)");
+  }
+  if (!pinned) device().deviceBytes -= it->second.size;
+  device().allocations.erase(it);
+  std::free(p);
+  return cudaSuccess;
+}
+
+}  // namespace
+
+extern "C" {
+
+cudaError_t cudaGetLastError(void) {
+  cudaError_t e = tLastError;
+  tLastError = cudaSuccess;
+  return e;
+}
+
+cudaError_t cudaPeekAtLastError(void) { return tLastError; }
+
+char const* cudaGetErrorName(cudaError_t error) {
+  switch (error) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
+    case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+    case cudaErrorNotReady: return "cudaErrorNotReady";
+    case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    default: return "cudaErrorUnknown";
+  }
+}
+
+char const* cudaGetErrorString(cudaError_t error) {
+  switch (error) {
+    case cudaSuccess: return "no error";
+    case cudaErrorInvalidValue: return "invalid argument (CUDA stand-in)";
+    case cudaErrorMemoryAllocation: return "out of memory (CUDA stand-in)";
+    case cudaErrorInvalidDevice: return "invalid device ordinal (CUDA stand-in)";
+    case cudaErrorInvalidResourceHandle: return "invalid resource handle (CUDA stand-in)";
+    case cudaErrorNotReady: return "device not ready (CUDA stand-in)";
+    case cudaErrorNoDevice: return "no CUDA-capable device is detected (CUDA stand-in)";
+    default: return "unknown error (CUDA stand-in)";
+  }
+}
+
+cudaError_t cudaRuntimeGetVersion(int* version) {
+  if (version == nullptr) return fail(cudaErrorInvalidValue, "cudaRuntimeGetVersion", "null pointer");
+  *version = CUDART_VERSION;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDriverGetVersion(int* version) {
+  if (version == nullptr) return fail(cudaErrorInvalidValue, "cudaDriverGetVersion", "null pointer");
+  *version = CUDART_VERSION;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDeviceCount(int* count) {
+  if (count == nullptr) return fail(cudaErrorInvalidValue, "cudaGetDeviceCount", "null pointer");
+  *count = 1;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDevice(int* dev) {
+  if (dev == nullptr) return fail(cudaErrorInvalidValue, "cudaGetDevice", "null pointer");
+  *dev = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaSetDevice(int dev) {
+  return dev == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice, "cudaSetDevice", "the stand-in has device 0 only");
+}
+
+cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp* prop, int dev) {
+  if (prop == nullptr) return fail(cudaErrorInvalidValue, "cudaGetDeviceProperties", "null pointer");
+  if (dev != 0) return fail(cudaErrorInvalidDevice, "cudaGetDeviceProperties", "the stand-in has device 0 only");
+  std::memset(prop, 0, sizeof(*prop));
+  std::snprintf(prop->name, sizeof(prop->name), "%s", "trt-node CUDA stand-in (host memory, no GPU)");
+  prop->major = 9;
+  prop->minor = 0;
+  prop->totalGlobalMem = kTotalDeviceBytes;
+  prop->multiProcessorCount = 1;
+  prop->textureAlignment = kAlignment;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemGetInfo(size_t* free, size_t* total) {
+  if (free == nullptr || total == nullptr) return fail(cudaErrorInvalidValue, "cudaMemGetInfo", "null pointer");
+  std::lock_guard<std::mutex> lock(device().mutex);
+  *total = kTotalDeviceBytes;
+  *free = kTotalDeviceBytes - device().deviceBytes;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceSynchronize(void) {
+  synchronizeAll();
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int /*flags*/) {
+  if (stream == nullptr) return fail(cudaErrorInvalidValue, "cudaStreamCreateWithFlags", "null pointer");
+  auto* s = new CUstream_st();
+  {
+    std::lock_guard<std::mutex> lock(device().mutex);
+    device().streams.insert(s);
+  }
+  std::thread(runStream, s).detach();
+  *stream = s;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreate(cudaStream_t* stream) { return cudaStreamCreateWithFlags(stream, cudaStreamDefault); }
+
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  if (isSpecialStream(stream) || !knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamDestroy", "unknown stream");
+  {
+    std::lock_guard<std::mutex> lock(device().mutex);
+    device().streams.erase(stream);
+  }
+  std::lock_guard<std::mutex> lock(stream->mutex);
+  stream->destroying = true;
+  stream->wake.notify_one();
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamSynchronize", "unknown stream");
+  if (isSpecialStream(stream)) {
+    synchronizeAll();
+  } else {
+    waitIdle(stream);
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamQuery(cudaStream_t stream) {
+  if (isSpecialStream(stream)) return cudaSuccess;
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamQuery", "unknown stream");
+  std::lock_guard<std::mutex> lock(stream->mutex);
+  return stream->queue.empty() && !stream->busy ? cudaSuccess : cudaErrorNotReady;
+}
+
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int flags) {
+  if (event == nullptr) return fail(cudaErrorInvalidValue, "cudaEventCreateWithFlags", "null pointer");
+  auto* e = new CUevent_st();
+  e->flags = flags;
+  *event = e;
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventCreate(cudaEvent_t* event) { return cudaEventCreateWithFlags(event, cudaEventDefault); }
+
+cudaError_t cudaEventDestroy(cudaEvent_t event) {
+  if (event == nullptr) return fail(cudaErrorInvalidResourceHandle, "cudaEventDestroy", "null event");
+  {
+    // "resources associated with event will be released asynchronously upon completion": wait for the pending record
+    // (a queued record still points at the event).
+    std::unique_lock<std::mutex> lock(event->mutex);
+    event->done.wait(lock, [event] { return event->complete; });
+  }
+  delete event;
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  if (event == nullptr) return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord", "null event");
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord", "unknown stream");
+  uint64_t generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(event->mutex);
+    generation = ++event->generation;
+    event->recorded = true;
+    event->complete = false;
+  }
+  enqueue(stream, [event, generation] {
+    std::lock_guard<std::mutex> lock(event->mutex);
+    if (event->generation != generation) return;  // recorded again since: the later record counts
+    event->time = std::chrono::steady_clock::now();
+    event->complete = true;
+    event->done.notify_all();
+  });
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+  if (event == nullptr) return fail(cudaErrorInvalidResourceHandle, "cudaEventSynchronize", "null event");
+  std::unique_lock<std::mutex> lock(event->mutex);
+  event->done.wait(lock, [event] { return event->complete; });
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventQuery(cudaEvent_t event) {
+  if (event == nullptr) return fail(cudaErrorInvalidResourceHandle, "cudaEventQuery", "null event");
+  std::lock_guard<std::mutex> lock(event->mutex);
+  return event->complete ? cudaSuccess : cudaErrorNotReady;
+}
+
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
+  if (ms == nullptr || start == nullptr || end == nullptr) return fail(cudaErrorInvalidValue, "cudaEventElapsedTime", "null argument");
+  std::unique_lock<std::mutex> a(start->mutex, std::defer_lock);
+  std::unique_lock<std::mutex> b(end->mutex, std::defer_lock);
+  if (start == end) {
+    a.lock();
+  } else {
+    std::lock(a, b);
+  }
+  if ((start->flags & cudaEventDisableTiming) != 0 || (end->flags & cudaEventDisableTiming) != 0 || !start->recorded ||
+      !end->recorded) {
+    return fail(cudaErrorInvalidResourceHandle, "cudaEventElapsedTime", "an event was not recorded or has timing disabled");
+  }
+  if (!start->complete || !end->complete) return cudaErrorNotReady;
+  *ms = std::chrono::duration<float, std::milli>(end->time - start->time).count();
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int /*flags*/) {
+  if (event == nullptr || !knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamWaitEvent", "bad handle");
+  enqueue(stream, [event] {
+    std::unique_lock<std::mutex> lock(event->mutex);
+    event->done.wait(lock, [event] { return event->complete; });
+  });
+  return cudaSuccess;
+}
+
+cudaError_t cudaMalloc(void** devPtr, size_t size) {
+  synchronizeAll();
+  allocDelay();
+  return allocate(devPtr, size, Kind::kDevice, "cudaMalloc");
+}
+
+cudaError_t cudaFree(void* devPtr) {
+  synchronizeAll();
+  allocDelay();
+  return release(devPtr, false, "cudaFree");
+}
+
+cudaError_t cudaMallocHost(void** ptr, size_t size) {
+  synchronizeAll();
+  allocDelay();
+  return allocate(ptr, size, Kind::kPinned, "cudaMallocHost");
+}
+
+cudaError_t cudaFreeHost(void* ptr) {
+  synchronizeAll();
+  allocDelay();
+  return release(ptr, true, "cudaFreeHost");
+}
+
+cudaError_t cudaMallocAsync(void** devPtr, size_t size, cudaStream_t stream) {
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaMallocAsync", "unknown stream");
+  return allocate(devPtr, size, Kind::kDeviceAsync, "cudaMallocAsync");
+}
+
+cudaError_t cudaFreeAsync(void* devPtr, cudaStream_t stream) {
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaFreeAsync", "unknown stream");
+  if (devPtr == nullptr) return cudaSuccess;
+  {
+    std::lock_guard<std::mutex> lock(device().mutex);
+    uintptr_t base = 0;
+    Allocation const* a = findRange(devPtr, 0, &base);
+    if (a == nullptr || a->kind != Kind::kDeviceAsync || base != reinterpret_cast<uintptr_t>(devPtr)) {
+      return fail(cudaErrorInvalidValue, "cudaFreeAsync", "not an allocation of cudaMallocAsync (or freed twice)");
+    }
+  }
+  // Stream-ordered: the memory goes when the stream reaches this point.
+  enqueue(stream, [devPtr] { (void)release(devPtr, false, "cudaFreeAsync"); });
+  return cudaSuccess;
+}
+
+cudaError_t cudaPointerGetAttributes(struct cudaPointerAttributes* attributes, void const* ptr) {
+  if (attributes == nullptr) return fail(cudaErrorInvalidValue, "cudaPointerGetAttributes", "null pointer");
+  std::memset(attributes, 0, sizeof(*attributes));
+  std::lock_guard<std::mutex> lock(device().mutex);
+  Allocation const* a = findRange(ptr, 0);
+  attributes->device = 0;
+  if (a == nullptr) {
+    attributes->type = cudaMemoryTypeUnregistered;
+  } else {
+    attributes->type = a->kind == Kind::kPinned ? cudaMemoryTypeHost : cudaMemoryTypeDevice;
+    attributes->devicePointer = const_cast<void*>(ptr);
+    attributes->hostPointer = a->kind == Kind::kPinned ? const_cast<void*>(ptr) : nullptr;
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpyAsync(void* dst, void const* src, size_t count, enum cudaMemcpyKind kind, cudaStream_t stream) {
+  char const* call = "cudaMemcpyAsync";
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, call, "unknown stream");
+  if (count == 0) return cudaSuccess;
+  if (dst == nullptr || src == nullptr) return fail(cudaErrorInvalidValue, call, "null pointer");
+  bool srcDevice = false;
+  bool dstDevice = false;
+  bool srcPinned = false;
+  bool dstPinned = false;
+  {
+    std::lock_guard<std::mutex> lock(device().mutex);
+    Allocation const* s = findRange(src, count);
+    Allocation const* d = findRange(dst, count);
+    srcDevice = isDevice(s);
+    dstDevice = isDevice(d);
+    srcPinned = s != nullptr && s->kind == Kind::kPinned;
+    dstPinned = d != nullptr && d->kind == Kind::kPinned;
+    // A pointer into device memory whose range runs past its allocation is found by neither lookup.
+    bool srcInsideSomething = findRange(src, 0) != nullptr && findRange(src, 0)->kind != Kind::kPinned;
+    bool dstInsideSomething = findRange(dst, 0) != nullptr && findRange(dst, 0)->kind != Kind::kPinned;
+    if ((srcInsideSomething && !srcDevice) || (dstInsideSomething && !dstDevice)) {
+      return fail(cudaErrorInvalidValue, call, "the copy runs past the end of a device allocation");
+    }
+  }
+  bool wantSrcDevice = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+  bool wantDstDevice = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+  if (kind != cudaMemcpyDefault && (wantSrcDevice != srcDevice || wantDstDevice != dstDevice)) {
+    return fail(cudaErrorInvalidValue, call, "a pointer is not where the copy kind says (device vs host memory)");
+  }
+  if (!srcDevice && !dstDevice) {
+    enqueue(stream, [dst, src, count] { std::memcpy(dst, src, count); });
+    return cudaSuccess;
+  }
+  if (!srcDevice && !srcPinned) {
+    // Pageable source: "the function will return once the pageable buffer has been copied to the staging memory".
+    std::shared_ptr<uint8_t> staged(new uint8_t[count], std::default_delete<uint8_t[]>());
+    std::memcpy(staged.get(), src, count);
+    enqueue(stream, [dst, staged, count] { std::memcpy(dst, staged.get(), count); });
+    return cudaSuccess;
+  }
+  if (!dstDevice && !dstPinned) {
+    // Pageable destination: "the function will return only once the copy has completed".
+    enqueue(stream, [dst, src, count] { std::memcpy(dst, src, count); });
+    if (!isSpecialStream(stream)) waitIdle(stream);
+    return cudaSuccess;
+  }
+  enqueue(stream, [dst, src, count] { std::memcpy(dst, src, count); });
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpy(void* dst, void const* src, size_t count, enum cudaMemcpyKind kind) {
+  cudaError_t status = cudaMemcpyAsync(dst, src, count, kind, nullptr);
+  return status;
+}
+
+cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void* userData) {
+  if (fn == nullptr || !knownStream(stream)) return fail(cudaErrorInvalidValue, "cudaLaunchHostFunc", "bad argument");
+  enqueue(stream, [fn, userData] { fn(userData); });
+  return cudaSuccess;
+}
+
+}  // extern "C"

@@ -1,0 +1,695 @@
+// The stand-in's build side: IBuilder, INetworkDefinition, IBuilderConfig, IOptimizationProfile, ITimingCache,
+// IHostMemory, and the library's C entry points (createInferBuilder_INTERNAL, getInferLib*Version, getLogger).
+#include <NvInferVersion.h>
+#include <cuda_runtime_api.h>
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "diagnostics.h"
+#include "dims.h"
+#include "plan.h"
+#include "standin.h"
+
+namespace trt_standin {
+namespace {
+
+using nvinfer1::ErrorCode;
+using Severity = nvinfer1::ILogger::Severity;
+
+uint64_t fnv1a(std::string const& s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+// ------------------------------------------------------------------------------------------------------ registry
+
+struct Registry {
+  std::mutex mutex;
+  std::set<std::string> creators;
+};
+
+Registry& registry() {
+  static Registry* r = new Registry();
+  return *r;
+}
+
+// ------------------------------------------------------------------------------------------------------ objects
+
+class BuilderImpl;
+
+class HostMemoryImpl final : public nvinfer1::apiv::standin::StubVHostMemory {
+ public:
+  HostMemoryImpl(nvinfer1::IHostMemory&, std::string bytes) : bytes_(std::move(bytes)) {}
+  void* data() const noexcept override { return const_cast<char*>(bytes_.data()); }
+  std::size_t size() const noexcept override { return bytes_.size(); }
+  nvinfer1::DataType type() const noexcept override { return nvinfer1::DataType::kUINT8; }
+
+ private:
+  std::string bytes_;
+};
+
+nvinfer1::IHostMemory* hostMemory(std::string bytes) {
+  return new Wrapped<nvinfer1::IHostMemory, HostMemoryImpl>(std::move(bytes));
+}
+
+struct ProfileEntry {
+  std::vector<int64_t> dims[3];  // kMIN, kOPT, kMAX
+  bool set[3] = {false, false, false};
+};
+
+class OptimizationProfileImpl final : public nvinfer1::apiv::standin::StubVOptimizationProfile {
+ public:
+  explicit OptimizationProfileImpl(nvinfer1::IOptimizationProfile&) {}
+
+  bool setDimensions(char const* inputName, nvinfer1::OptProfileSelector select, nvinfer1::Dims const& dims) noexcept override {
+    int s = static_cast<int>(select);
+    if (inputName == nullptr || s < 0 || s > 2 || dims.nbDims < 0 || dims.nbDims > nvinfer1::Dims::MAX_DIMS) return false;
+    for (int32_t i = 0; i < dims.nbDims; ++i) {
+      if (dims.d[i] < 0) return false;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    ProfileEntry& e = entries_[inputName];
+    e.dims[s] = toVector(dims);
+    e.set[s] = true;
+    return true;
+  }
+
+  nvinfer1::Dims getDimensions(char const* inputName, nvinfer1::OptProfileSelector select) const noexcept override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(inputName != nullptr ? inputName : "");
+    int s = static_cast<int>(select);
+    if (it == entries_.end() || s < 0 || s > 2 || !it->second.set[s]) return nvinfer1::Dims{-1, {}};
+    return toDims(it->second.dims[s]);
+  }
+
+  bool isValid() const noexcept override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !entries_.empty() && invalidReason().empty();
+  }
+
+  std::map<std::string, ProfileEntry> entries() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return entries_;
+  }
+
+ private:
+  // Called with mutex_ held.
+  std::string invalidReason() const {
+    for (auto const& [name, e] : entries_) {
+      if (!e.set[0] || !e.set[1] || !e.set[2]) return "input \"" + name + "\" lacks kMIN, kOPT or kMAX";
+      if (e.dims[0].size() != e.dims[1].size() || e.dims[1].size() != e.dims[2].size()) return "ranks differ for \"" + name + "\"";
+      for (size_t i = 0; i < e.dims[0].size(); ++i) {
+        if (e.dims[0][i] > e.dims[1][i] || e.dims[1][i] > e.dims[2][i]) return "kMIN <= kOPT <= kMAX fails for \"" + name + "\"";
+      }
+    }
+    return "";
+  }
+
+  mutable std::mutex mutex_;
+  std::map<std::string, ProfileEntry> entries_;
+};
+
+using ProfileObject = Wrapped<nvinfer1::IOptimizationProfile, OptimizationProfileImpl>;
+
+constexpr char kCacheHeader[] = "trt-node TensorRT stand-in timing cache v1\n";
+
+class TimingCacheImpl final : public nvinfer1::apiv::standin::StubVTimingCache {
+ public:
+  TimingCacheImpl(nvinfer1::ITimingCache&, std::string device, std::map<std::string, std::string> entries)
+      : device_(std::move(device)), entries_(std::move(entries)) {}
+
+  ~TimingCacheImpl() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // IBuilderConfig::createTimingCache: "The lifetime of the ITimingCache must exceed the lifetime of all builders
+    // that use it."
+    require(users_.empty(), "ITimingCache destroyed while a builder that used it is alive",
+            "\"The lifetime of the ITimingCache must exceed the lifetime of all builders that use it.\"");
+  }
+
+  nvinfer1::IHostMemory* serialize() const noexcept override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string out = kCacheHeader;
+    out += "device=" + device_ + "\n";
+    for (auto const& [k, v] : entries_) out += k + "\t" + v + "\n";
+    return hostMemory(std::move(out));
+  }
+
+  bool combine(nvinfer1::ITimingCache const& inputCache, bool ignoreMismatch) noexcept override {
+    TimingCacheImpl* other = implOf<TimingCacheImpl>(inputCache);
+    require(other != nullptr, "ITimingCache::combine takes a timing cache of the same library");
+    std::map<std::string, std::string> theirs;
+    std::string theirDevice;
+    {
+      std::lock_guard<std::mutex> lock(other->mutex_);
+      theirs = other->entries_;
+      theirDevice = other->device_;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    // "ignoreMismatch must be set to true if combining a timing cache created from a different device."
+    if (theirDevice != device_ && !ignoreMismatch) return false;
+    for (auto const& [k, v] : theirs) entries_.emplace(k, v);  // "Conflicting entries will be skipped"
+    return true;
+  }
+
+  bool reset() noexcept override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.clear();
+    return true;
+  }
+
+  std::string device() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return device_;
+  }
+  void add(std::string const& key, std::string const& value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.emplace(key, value);
+  }
+  void addUser(BuilderImpl* b) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    users_.insert(b);
+  }
+  void removeUser(BuilderImpl* b) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    users_.erase(b);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string device_;
+  std::map<std::string, std::string> entries_;
+  std::set<BuilderImpl*> users_;
+};
+
+using TimingCacheObject = Wrapped<nvinfer1::ITimingCache, TimingCacheImpl>;
+
+// Reads a cache serialized by the stand-in; false for anything else.
+bool readCache(void const* blob, size_t size, std::string& device, std::map<std::string, std::string>& entries) {
+  std::string text(static_cast<char const*>(blob), size);
+  if (text.compare(0, sizeof(kCacheHeader) - 1, kCacheHeader) != 0) return false;
+  std::istringstream in(text.substr(sizeof(kCacheHeader) - 1));
+  std::string line;
+  if (!std::getline(in, line) || line.compare(0, 7, "device=") != 0) return false;
+  device = line.substr(7);
+  while (std::getline(in, line)) {
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos) return false;
+    entries[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  return true;
+}
+
+class NetworkImpl final : public nvinfer1::apiv::standin::StubVNetworkDefinition {
+ public:
+  NetworkImpl(nvinfer1::INetworkDefinition&, BuilderImpl& builder, nvinfer1::NetworkDefinitionCreationFlags flags,
+              nvinfer1::IErrorRecorder* recorder);
+  ~NetworkImpl() override;
+
+  void setErrorRecorder(nvinfer1::IErrorRecorder* recorder) noexcept override { recorder_.set(recorder); }
+  nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return recorder_.get(); }
+  nvinfer1::NetworkDefinitionCreationFlags getFlags() const noexcept override { return flags_; }
+  bool getFlag(nvinfer1::NetworkDefinitionCreationFlag flag) const noexcept override {
+    return (flags_ & (1U << static_cast<uint32_t>(flag))) != 0;
+  }
+  void setName(char const* name) noexcept override { name_ = name != nullptr ? name : ""; }
+  char const* getName() const noexcept override { return name_.c_str(); }
+
+  BuilderImpl& builder;
+  std::shared_ptr<ParsedModel> model;
+  std::atomic<int> parsers{0};
+
+ private:
+  nvinfer1::NetworkDefinitionCreationFlags flags_;
+  RecorderRef recorder_;
+  std::string name_;
+};
+
+using NetworkObject = Wrapped<nvinfer1::INetworkDefinition, NetworkImpl>;
+
+class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConfig {
+ public:
+  BuilderConfigImpl(nvinfer1::IBuilderConfig&, BuilderImpl& b);
+  ~BuilderConfigImpl() override;
+
+  void setMemoryPoolLimit(nvinfer1::MemoryPoolType pool, std::size_t poolSize) noexcept override {
+    limits_[static_cast<int>(pool)] = poolSize;
+  }
+  std::size_t getMemoryPoolLimit(nvinfer1::MemoryPoolType pool) const noexcept override {
+    auto it = limits_.find(static_cast<int>(pool));
+    return it != limits_.end() ? it->second : 0;
+  }
+  void setBuilderOptimizationLevel(int32_t level) noexcept override { level_ = level; }
+  int32_t getBuilderOptimizationLevel() const noexcept override { return level_; }
+  void setFlags(nvinfer1::BuilderFlags flags) noexcept override { flags_ = flags; }
+  nvinfer1::BuilderFlags getFlags() const noexcept override { return flags_; }
+  void setFlag(nvinfer1::BuilderFlag flag) noexcept override { flags_ |= 1U << static_cast<uint32_t>(flag); }
+  void clearFlag(nvinfer1::BuilderFlag flag) noexcept override { flags_ &= ~(1U << static_cast<uint32_t>(flag)); }
+  bool getFlag(nvinfer1::BuilderFlag flag) const noexcept override {
+    return (flags_ & (1U << static_cast<uint32_t>(flag))) != 0;
+  }
+  int32_t addOptimizationProfile(nvinfer1::IOptimizationProfile const* profile) noexcept override {
+    OptimizationProfileImpl* p = profile != nullptr ? implOf<OptimizationProfileImpl>(*profile) : nullptr;
+    require(p != nullptr, "IBuilderConfig::addOptimizationProfile takes a profile from IBuilder::createOptimizationProfile");
+    if (!p->isValid()) return -1;  // "Returns the index of the added profile, or -1 if the profile is invalid"
+    profiles.push_back(p->entries());
+    return static_cast<int32_t>(profiles.size() - 1);
+  }
+  int32_t getNbOptimizationProfiles() const noexcept override { return static_cast<int32_t>(profiles.size()); }
+  nvinfer1::ITimingCache* createTimingCache(void const* blob, std::size_t size) const noexcept override;
+  bool setTimingCache(nvinfer1::ITimingCache const& cache, bool ignoreMismatch) noexcept override;
+  nvinfer1::ITimingCache const* getTimingCache() const noexcept override { return cacheObject_; }
+  void setProgressMonitor(nvinfer1::IProgressMonitor* monitor) noexcept override { monitor_ = monitor; }
+  nvinfer1::IProgressMonitor* getProgressMonitor() const noexcept override { return monitor_; }
+
+  BuilderImpl& builder;
+  std::vector<std::map<std::string, ProfileEntry>> profiles;
+  TimingCacheImpl* cache() const noexcept { return cache_; }
+
+ private:
+  std::map<int, std::size_t> limits_;
+  int32_t level_ = 3;
+  nvinfer1::BuilderFlags flags_ = 0;
+  nvinfer1::ITimingCache const* cacheObject_ = nullptr;
+  TimingCacheImpl* cache_ = nullptr;
+  nvinfer1::IProgressMonitor* monitor_ = nullptr;
+};
+
+using BuilderConfigObject = Wrapped<nvinfer1::IBuilderConfig, BuilderConfigImpl>;
+
+// ---------------------------------------------------------------------------------------------------- progress
+
+// Reports the build's phases to the IProgressMonitor and honours cancellation. Which thread calls the monitor, and
+// whether a child phase comes before the parent's own first step, are left open by the header ("The implementation
+// of IProgressMonitor must be thread-safe so that it can be called from multiple internal threads"; phase names
+// "and their hierarchies may change between versions") and are seeded choices.
+class Progress {
+ public:
+  Progress(nvinfer1::IProgressMonitor* monitor, size_t profiles) : monitor_(monitor), profiles_(profiles) {}
+
+  // True when the build ran to the end, false when stepComplete returned false.
+  bool run() {
+    if (monitor_ == nullptr) {
+      sleepSteps(static_cast<int>(profiles_) * 3 + 1);
+      return true;
+    }
+    if (!choose(Choice::kProgressFromWorker)) return sequence();
+    bool finished = false;
+    std::thread worker([&] { finished = sequence(); });
+    worker.join();
+    return finished;
+  }
+
+ private:
+  static void sleepSteps(int n) {
+    if (buildStepMs() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(buildStepMs() * n));
+  }
+
+  bool step(char const* phase, int32_t index) {
+    sleepSteps(1);
+    // stepComplete: "The application can return false for TensorRT to exit the build early."
+    return monitor_->stepComplete(phase, index);
+  }
+
+  bool sequence() {
+    char const* top = "Building the stand-in engine";
+    auto steps = static_cast<int32_t>(profiles_ + 1);
+    monitor_->phaseStart(top, nullptr, steps);
+    bool childrenFirst = choose(Choice::kProgressChildrenFirst);
+    int32_t topStep = 0;
+    if (!childrenFirst && !step(top, topStep++)) return cancel(top, nullptr);
+    for (size_t p = 0; p < profiles_; ++p) {
+      std::string child = "Profile " + std::to_string(p) + " tactics";
+      monitor_->phaseStart(child.c_str(), top, 3);
+      for (int32_t s = 0; s < 3; ++s) {
+        if (!step(child.c_str(), s)) return cancel(top, child.c_str());
+      }
+      monitor_->phaseFinish(child.c_str());
+      if (topStep < steps && !step(top, topStep++)) return cancel(top, nullptr);
+    }
+    while (topStep < steps) {
+      if (!step(top, topStep++)) return cancel(top, nullptr);
+    }
+    monitor_->phaseFinish(top);
+    return true;
+  }
+
+  // phaseFinish "may be called before all steps in the range [0, nbSteps) have been reported to stepComplete. This
+  // scenario can be triggered by ... when stepComplete returns false to request cancellation of the build."
+  bool cancel(char const* top, char const* child) {
+    if (child != nullptr) monitor_->phaseFinish(child);
+    monitor_->phaseFinish(top);
+    return false;
+  }
+
+  nvinfer1::IProgressMonitor* monitor_;
+  size_t profiles_;
+};
+
+// ------------------------------------------------------------------------------------------------------- builder
+
+std::string builderResourceName() {
+  return "libnvinfer_builder_resource.so." + std::to_string(NV_TENSORRT_MAJOR) + "." + std::to_string(NV_TENSORRT_MINOR) +
+         "." + std::to_string(NV_TENSORRT_PATCH);
+}
+
+class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
+ public:
+  explicit BuilderImpl(nvinfer1::IBuilder&) {
+    log(Severity::kINFO, std::string(kIdentity) + ": builder created (seed " + std::to_string(seed()) + ")");
+  }
+
+  ~BuilderImpl() override {
+    // IBuilder::createBuilderConfig / createNetworkV2: "must be destroyed with operator delete before this IBuilder is
+    // destroyed. Destroying this IBuilder before destroying the IBuilderConfig causes undefined behavior."
+    require(networks.load() == 0, "IBuilder destroyed before its INetworkDefinition",
+            "\"The caller owns the new INetworkDefinition, which must be destroyed with operator delete before this IBuilder is destroyed.\"");
+    require(configs.load() == 0, "IBuilder destroyed before its IBuilderConfig",
+            "\"The caller owns the new IBuilderConfig, which must be destroyed with operator delete before this IBuilder is destroyed.\"");
+    for (TimingCacheImpl* c : usedCaches_) c->removeUser(this);
+  }
+
+  nvinfer1::IBuilderConfig* createBuilderConfig() noexcept override {
+    ExclusiveUse::Scope scope(use_, kBuilderThreads);
+    return new BuilderConfigObject(*this);
+  }
+
+  nvinfer1::INetworkDefinition* createNetworkV2(nvinfer1::NetworkDefinitionCreationFlags flags) noexcept override {
+    ExclusiveUse::Scope scope(use_, kBuilderThreads);
+    return new NetworkObject(*this, flags, recorder_.get());
+  }
+
+  nvinfer1::IOptimizationProfile* createOptimizationProfile() noexcept override {
+    ExclusiveUse::Scope scope(use_, kBuilderThreads);
+    profiles_.emplace_back(new ProfileObject());  // owned by the builder, as in TensorRT
+    return profiles_.back().get();
+  }
+
+  void setErrorRecorder(nvinfer1::IErrorRecorder* recorder) noexcept override { recorder_.set(recorder); }
+  nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return recorder_.get(); }
+  nvinfer1::ILogger* getLogger() const noexcept override { return currentLogger(); }
+  bool setMaxThreads(int32_t maxThreads) noexcept override { return maxThreads > 0; }
+  int32_t getMaxThreads() const noexcept override { return 1; }
+
+  nvinfer1::IHostMemory* buildSerializedNetwork(nvinfer1::INetworkDefinition& network,
+                                                nvinfer1::IBuilderConfig& config) noexcept override {
+    ExclusiveUse::Scope scope(use_, kBuilderThreads);
+    try {
+      return build(network, config);
+    } catch (std::exception const& e) {
+      reportError(recorder_.get(), ErrorCode::kINTERNAL_ERROR, std::string("buildSerializedNetwork: ") + e.what());
+      return nullptr;
+    }
+  }
+
+  std::atomic<int> networks{0};
+  std::atomic<int> configs{0};
+
+ private:
+  static constexpr char const* kBuilderThreads = "IBuilder used by two threads at once (\"The TensorRT builder may only be used by one thread at a time.\")";
+
+  nvinfer1::IHostMemory* build(nvinfer1::INetworkDefinition& network, nvinfer1::IBuilderConfig& config) {
+    NetworkImpl* net = implOf<NetworkImpl>(network);
+    BuilderConfigImpl* cfg = implOf<BuilderConfigImpl>(config);
+    require(net != nullptr && &net->builder == this, "IBuilder::buildSerializedNetwork takes a network this builder created");
+    require(cfg != nullptr && &cfg->builder == this, "IBuilder::buildSerializedNetwork takes a config this builder created");
+    nvinfer1::IErrorRecorder* recorder = recorder_.get();
+
+    // libnvinfer loads its builder resources by soname when it builds (NVIDIA/TensorRT#2218, pytorch/TensorRT#2986:
+    // "Error Code 6: Internal Error (Unable to load library: libnvinfer_builder_resource.so...)").
+    std::string resource = builderResourceName();
+    if (dlopen(resource.c_str(), RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD) == nullptr &&
+        dlopen(resource.c_str(), RTLD_LAZY | RTLD_LOCAL) == nullptr) {
+      char const* why = dlerror();
+      reportError(recorder, ErrorCode::kFAILED_INITIALIZATION,
+                  "IBuilder::buildSerializedNetwork: Error Code 6: Internal Error (Unable to load library: " + resource +
+                      (why != nullptr ? std::string(": ") + why : std::string()) + ")");
+      return nullptr;
+    }
+
+    std::shared_ptr<ParsedModel> model = net->model;
+    if (!model) {
+      reportError(recorder, ErrorCode::kINVALID_ARGUMENT, "Network must have at least one output");
+      return nullptr;
+    }
+    if (!cfg->getFlag(nvinfer1::BuilderFlag::kTF32)) {
+      log(Severity::kINFO, "BuilderFlag::kTF32 is cleared: float32 layers are built without TF32");
+    }
+    Plan plan;
+    plan.trtMajor = NV_TENSORRT_MAJOR;
+    plan.trtMinor = NV_TENSORRT_MINOR;
+    plan.trtPatch = NV_TENSORRT_PATCH;
+    plan.hostCode = cfg->getFlag(nvinfer1::BuilderFlag::kVERSION_COMPATIBLE);
+    plan.plugins = model->plugins;
+    plan.modelDir = model->modelDir;
+    plan.onnx = model->onnx;
+    plan.builtOn = deviceName();
+    bool dynamic = false;
+    for (TensorDesc const& t : model->inputs) {
+      plan.tensors.push_back(PlanTensor{t.name, true, t.type, t.dims});
+      dynamic = dynamic || isDynamic(t.dims);
+    }
+    for (TensorDesc const& t : model->outputs) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims});
+
+    auto const& profiles = cfg->profiles;
+    if (profiles.empty() && dynamic) {
+      reportError(recorder, ErrorCode::kINVALID_CONFIG,
+                  "Network has dynamic or shape inputs, but no optimization profile has been defined.");
+      return nullptr;
+    }
+    std::vector<std::map<std::string, ProfileEntry>> used = profiles;
+    if (used.empty()) used.emplace_back();  // a static network gets the one implicit profile
+    for (size_t p = 0; p < used.size(); ++p) {
+      std::vector<PlanProfileInput> entries;
+      for (TensorDesc const& t : model->inputs) {
+        auto it = used[p].find(t.name);
+        PlanProfileInput in;
+        if (it == used[p].end()) {
+          if (isDynamic(t.dims)) {
+            reportError(recorder, ErrorCode::kINVALID_CONFIG,
+                        "Optimization profile " + std::to_string(p) + " is missing values for dynamic input \"" + t.name + "\"");
+            return nullptr;
+          }
+          in.min = in.opt = in.max = t.dims;
+        } else {
+          in.min = it->second.dims[0];
+          in.opt = it->second.dims[1];
+          in.max = it->second.dims[2];
+          if (in.min.size() != t.dims.size()) {
+            reportError(recorder, ErrorCode::kINVALID_CONFIG,
+                        "Optimization profile " + std::to_string(p) + ": input \"" + t.name + "\" has rank " +
+                            std::to_string(t.dims.size()) + " but the profile gives " + dimsText(in.min));
+            return nullptr;
+          }
+          for (size_t a = 0; a < t.dims.size(); ++a) {
+            if (t.dims[a] >= 0 && (in.min[a] != t.dims[a] || in.max[a] != t.dims[a])) {
+              reportError(recorder, ErrorCode::kINVALID_CONFIG,
+                          "Optimization profile " + std::to_string(p) + ": input \"" + t.name + "\" axis " +
+                              std::to_string(a) + " is fixed at " + std::to_string(t.dims[a]) + " in the network, but the profile gives " +
+                              dimsText(in.min) + ".." + dimsText(in.max));
+              return nullptr;
+            }
+          }
+        }
+        entries.push_back(std::move(in));
+      }
+      for (auto const& [name, entry] : used[p]) {
+        bool known = std::any_of(model->inputs.begin(), model->inputs.end(), [&](TensorDesc const& t) { return t.name == name; });
+        if (!known) {
+          reportError(recorder, ErrorCode::kINVALID_CONFIG,
+                      "Optimization profile " + std::to_string(p) + " names \"" + name + "\", which is not a network input");
+          return nullptr;
+        }
+      }
+      plan.profiles.push_back(std::move(entries));
+    }
+    int64_t bytes = 1 << 20;
+    for (size_t i = 0; i < model->inputs.size(); ++i) {
+      int64_t count = 1;
+      for (auto const& profile : plan.profiles) {
+        int64_t c = 1;
+        for (int64_t d : profile[i].max) c *= d;
+        count = std::max(count, c);
+      }
+      bytes += count * static_cast<int64_t>(elementSize(model->inputs[i].type)) * 4;
+    }
+    plan.deviceMemoryBytes = bytes;
+
+    if (!Progress(cfg->getProgressMonitor(), plan.profiles.size()).run()) {
+      log(Severity::kWARNING, "the build was cancelled through IProgressMonitor::stepComplete");
+      return nullptr;
+    }
+
+    if (TimingCacheImpl* cache = cfg->cache()) {
+      cache->addUser(this);
+      usedCaches_.insert(cache);
+      std::string modelKey = std::to_string(fnv1a(model->onnx));
+      for (size_t p = 0; p < plan.profiles.size(); ++p) {
+        std::string key = modelKey;
+        for (PlanProfileInput const& in : plan.profiles[p]) key += " " + dimsText(in.min) + dimsText(in.opt) + dimsText(in.max);
+        cache->add(key, "stand-in tactic for profile " + std::to_string(p));
+      }
+    }
+    log(Severity::kINFO, "built a stand-in engine with " + std::to_string(plan.profiles.size()) + " profile(s) (" +
+                             std::string(kIdentity) + ")");
+    return hostMemory(serializePlan(plan));
+  }
+
+  ExclusiveUse use_;
+  RecorderRef recorder_;
+  std::vector<std::unique_ptr<ProfileObject>> profiles_;
+  std::set<TimingCacheImpl*> usedCaches_;
+};
+
+NetworkImpl::NetworkImpl(nvinfer1::INetworkDefinition&, BuilderImpl& b, nvinfer1::NetworkDefinitionCreationFlags flags,
+                         nvinfer1::IErrorRecorder* recorder)
+    : builder(b), flags_(flags) {
+  // "assigning an ErrorRecorder to an IBuilder allows all INetwork's, ILayer's, and ITensor's to use the same error
+  // recorder" (IErrorRecorder class documentation).
+  recorder_.set(recorder);
+  ++builder.networks;
+}
+
+NetworkImpl::~NetworkImpl() {
+  // The ONNX parser writes into the network and touches it when it is destroyed (onnx-tensorrt's parser resets the
+  // network's error recorder in its destructor), so a parser must go before its network.
+  require(parsers.load() == 0, "INetworkDefinition destroyed before the IParser that writes into it",
+          "createParser(network, logger): \"network The network definition that the parser will write to\"");
+  --builder.networks;
+}
+
+// NvInfer.h, BuilderFlag::kTF32: "Allow (but not require) computations on tensors of type DataType::kFLOAT to use
+// TF32 ... Enabled by default."
+BuilderConfigImpl::BuilderConfigImpl(nvinfer1::IBuilderConfig&, BuilderImpl& b)
+    : builder(b), flags_(1U << static_cast<uint32_t>(nvinfer1::BuilderFlag::kTF32)) {
+  ++builder.configs;
+}
+
+BuilderConfigImpl::~BuilderConfigImpl() { --builder.configs; }
+
+nvinfer1::ITimingCache* BuilderConfigImpl::createTimingCache(void const* blob, std::size_t size) const noexcept {
+  std::string device = deviceName();
+  std::map<std::string, std::string> entries;
+  // "Size 0 means create a new cache from scratch"
+  if (size != 0 && (blob == nullptr || !readCache(blob, size, device, entries))) {
+    reportError(builder.getErrorRecorder(), ErrorCode::kINVALID_ARGUMENT,
+                "IBuilderConfig::createTimingCache: the blob is not a timing cache of this library (" +
+                    std::to_string(size) + " bytes)");
+    return nullptr;
+  }
+  return new TimingCacheObject(std::move(device), std::move(entries));
+}
+
+bool BuilderConfigImpl::setTimingCache(nvinfer1::ITimingCache const& cache, bool ignoreMismatch) noexcept {
+  TimingCacheImpl* impl = implOf<TimingCacheImpl>(cache);
+  require(impl != nullptr, "IBuilderConfig::setTimingCache takes a cache from IBuilderConfig::createTimingCache");
+  std::string here = deviceName();
+  if (impl->device() != here) {
+    // "A failure will be reported if the CUDA device property in the provided cache is different from current
+    // environment. ignoreMismatch = true skips strict verification and allows loading cache created from a different
+    // device."
+    if (!ignoreMismatch) {
+      reportError(builder.getErrorRecorder(), ErrorCode::kINVALID_CONFIG,
+                  "IBuilderConfig::setTimingCache: the timing cache was created on \"" + impl->device() +
+                      "\", this device is \"" + here + "\"");
+      return false;
+    }
+    log(Severity::kWARNING, "using a timing cache made on \"" + impl->device() + "\" on \"" + here + "\" (ignoreMismatch)");
+  }
+  cacheObject_ = &cache;
+  cache_ = impl;
+  return true;
+}
+
+using BuilderObject = Wrapped<nvinfer1::IBuilder, BuilderImpl>;
+
+}  // namespace
+
+bool attachModel(nvinfer1::INetworkDefinition& network, std::shared_ptr<ParsedModel> model) noexcept {
+  NetworkImpl* net = implOf<NetworkImpl>(network);
+  if (net == nullptr) return false;
+  net->model = std::move(model);
+  return true;
+}
+
+bool addParser(nvinfer1::INetworkDefinition& network, int delta) noexcept {
+  NetworkImpl* net = implOf<NetworkImpl>(network);
+  if (net == nullptr) return false;
+  net->parsers += delta;
+  return true;
+}
+
+nvinfer1::IErrorRecorder* networkRecorder(nvinfer1::INetworkDefinition& network) noexcept {
+  NetworkImpl* net = implOf<NetworkImpl>(network);
+  return net != nullptr ? net->getErrorRecorder() : nullptr;
+}
+
+void registerPluginCreator(std::string const& nameVersion) noexcept {
+  try {
+    std::lock_guard<std::mutex> lock(registry().mutex);
+    registry().creators.insert(nameVersion);
+  } catch (...) {
+    contractViolated("registerPluginCreator", "out of memory");
+  }
+}
+
+bool hasPluginCreator(std::string const& nameVersion) noexcept {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  return registry().creators.count(nameVersion) != 0;
+}
+
+std::string deviceName() {
+  int device = 0;
+  cudaDeviceProp prop{};
+  if (cudaGetDevice(&device) != cudaSuccess || cudaGetDeviceProperties(&prop, device) != cudaSuccess) {
+    cudaGetLastError();
+    return "unknown device";
+  }
+  return prop.name;
+}
+
+// Checks the version the caller's headers pass to the _INTERNAL factories against this library's.
+bool versionMatches(int32_t version, char const* what) noexcept {
+  if (version / 10000 == NV_TENSORRT_MAJOR) return true;
+  log(Severity::kERROR, std::string(what) + ": the caller was compiled against TensorRT " + std::to_string(version) +
+                            " headers, this library is " + std::to_string(NV_TENSORRT_VERSION));
+  return false;
+}
+
+}  // namespace trt_standin
+
+extern "C" {
+
+void* createInferBuilder_INTERNAL(void* logger, int32_t version) noexcept {
+  trt_standin::useLogger(static_cast<nvinfer1::ILogger*>(logger));
+  if (!trt_standin::versionMatches(version, "createInferBuilder")) return nullptr;
+  try {
+    return static_cast<nvinfer1::IBuilder*>(new trt_standin::BuilderObject());
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+nvinfer1::ILogger* getLogger() noexcept { return trt_standin::currentLogger(); }
+
+int32_t getInferLibVersion() noexcept { return NV_TENSORRT_VERSION; }
+int32_t getInferLibMajorVersion() noexcept { return NV_TENSORRT_MAJOR; }
+int32_t getInferLibMinorVersion() noexcept { return NV_TENSORRT_MINOR; }
+int32_t getInferLibPatchVersion() noexcept { return NV_TENSORRT_PATCH; }
+int32_t getInferLibBuildVersion() noexcept { return NV_TENSORRT_BUILD; }
+
+// Not TensorRT's: how trt-node (and anyone) can tell this library is the stand-in. See test/tensorrt-standin/README.md.
+char const* trt_node_standin_identity() noexcept { return trt_standin::kIdentity; }
+
+}  // extern "C"

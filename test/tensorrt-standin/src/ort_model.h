@@ -1,0 +1,60 @@
+// An ONNX model run by onnxruntime's C API (the libonnxruntime.so that onnxruntime-node ships): what makes stand-in
+// engines compute real outputs. The API version asked for is the header's (ORT_API_VERSION); any library at least that
+// new answers it.
+#pragma once
+
+#include <NvInfer.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct OrtSession;
+struct OrtValue;
+
+namespace trt_standin {
+
+struct TensorDesc {
+  std::string name;
+  nvinfer1::DataType type = nvinfer1::DataType::kFLOAT;
+  std::vector<int64_t> dims;  // -1 for a dynamic axis
+};
+
+// Bytes per element of the types the stand-in exchanges (0 for the others).
+size_t elementSize(nvinfer1::DataType type) noexcept;
+char const* typeName(nvinfer1::DataType type) noexcept;
+
+class OrtModel {
+ public:
+  // Throws std::runtime_error carrying onnxruntime's message. `modelDir` resolves external data ("" for none).
+  static std::shared_ptr<OrtModel> load(std::string const& bytes, std::string const& modelDir);
+  ~OrtModel();
+  OrtModel(OrtModel const&) = delete;
+  OrtModel& operator=(OrtModel const&) = delete;
+
+  std::vector<TensorDesc> const& inputs() const noexcept { return inputs_; }
+  std::vector<TensorDesc> const& outputs() const noexcept { return outputs_; }
+
+  struct Input {
+    void const* data;
+    std::vector<int64_t> dims;
+  };
+  struct Output {
+    std::vector<int64_t> dims;
+    void const* data = nullptr;
+    size_t bytes = 0;
+    std::shared_ptr<OrtValue> value;  // owns `data`
+  };
+  // Any thread; onnxruntime's Run may be called concurrently. `inputs` in the order of inputs(). Throws
+  // std::runtime_error.
+  std::vector<Output> run(std::vector<Input> const& inputs) const;
+
+ private:
+  OrtModel() = default;
+  OrtSession* session_ = nullptr;
+  std::vector<TensorDesc> inputs_;
+  std::vector<TensorDesc> outputs_;
+};
+
+}  // namespace trt_standin

@@ -1,0 +1,702 @@
+// The stand-in's run side: IRuntime, ICudaEngine, IExecutionContext, and createInferRuntime_INTERNAL. An engine runs
+// its ONNX model with onnxruntime inside a host function on the caller's CUDA stream, so CUDA events around
+// enqueueV3 measure the engine's own time, as they would for TensorRT's kernels.
+#include <NvInferVersion.h>
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "diagnostics.h"
+#include "dims.h"
+#include "plan.h"
+#include "standin.h"
+
+namespace trt_standin {
+
+bool versionMatches(int32_t version, char const* what) noexcept;
+
+namespace {
+
+using nvinfer1::ErrorCode;
+using Severity = nvinfer1::ILogger::Severity;
+
+constexpr uint64_t kAlignment = 256;
+
+// True only when CUDA positively says `p` is host memory (page-locked or not registered at all). A query CUDA cannot
+// answer is not taken as a violation.
+bool isHostMemory(void const* p) {
+  cudaPointerAttributes attributes{};
+  if (cudaPointerGetAttributes(&attributes, p) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return attributes.type == cudaMemoryTypeHost || attributes.type == cudaMemoryTypeUnregistered;
+}
+
+bool aligned(void const* p) { return reinterpret_cast<uintptr_t>(p) % kAlignment == 0; }
+
+void cuda(cudaError_t status, char const* call) {
+  if (status != cudaSuccess) {
+    cudaGetLastError();
+    throw std::runtime_error(std::string(call) + " failed: " + cudaGetErrorName(status));
+  }
+}
+
+// Page-locked staging the stand-in copies engine IO through (so its copies stay asynchronous).
+class Pinned {
+ public:
+  Pinned() = default;
+  ~Pinned() {
+    if (data_ != nullptr && cudaFreeHost(data_) != cudaSuccess) cudaGetLastError();
+  }
+  Pinned(Pinned const&) = delete;
+  Pinned& operator=(Pinned const&) = delete;
+  void* reserve(size_t bytes) {
+    if (bytes <= capacity_ && data_ != nullptr) return data_;
+    if (data_ != nullptr) cuda(cudaFreeHost(data_), "cudaFreeHost");
+    data_ = nullptr;
+    capacity_ = 0;
+    cuda(cudaMallocHost(&data_, bytes == 0 ? 1 : bytes), "cudaMallocHost");
+    capacity_ = bytes;
+    return data_;
+  }
+
+ private:
+  void* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+class EngineImpl;
+class ContextImpl;
+
+class RuntimeImpl final : public nvinfer1::apiv::standin::StubVRuntime {
+ public:
+  explicit RuntimeImpl(nvinfer1::IRuntime&) {
+    log(Severity::kINFO, std::string(kIdentity) + ": runtime created (seed " + std::to_string(seed()) + ")");
+  }
+  ~RuntimeImpl() override {
+    // IRuntime::deserializeCudaEngine: "Destroying the IRuntime before destroying all associated ICudaEngine instances
+    // results in undefined behavior."
+    require(engines.load() == 0, "IRuntime destroyed before its ICudaEngine",
+            "\"Destroying the IRuntime before destroying all associated ICudaEngine instances results in undefined behavior.\"");
+  }
+
+  nvinfer1::ICudaEngine* deserializeCudaEngine(void const* blob, std::size_t size) noexcept override;
+  void setErrorRecorder(nvinfer1::IErrorRecorder* recorder) noexcept override { recorder_.set(recorder); }
+  nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return recorder_.get(); }
+  nvinfer1::ILogger* getLogger() const noexcept override { return currentLogger(); }
+  bool setMaxThreads(int32_t maxThreads) noexcept override { return maxThreads > 0; }
+  int32_t getMaxThreads() const noexcept override { return 1; }
+  // "Set whether the runtime is allowed to deserialize engines with host executable code. ... The default value is
+  // false."
+  void setEngineHostCodeAllowed(bool allowed) noexcept override { hostCodeAllowed_ = allowed; }
+  bool getEngineHostCodeAllowed() const noexcept override { return hostCodeAllowed_; }
+
+  std::atomic<int> engines{0};
+
+ private:
+  RecorderRef recorder_;
+  std::atomic<bool> hostCodeAllowed_{false};
+};
+
+class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
+ public:
+  EngineImpl(nvinfer1::ICudaEngine& self, RuntimeImpl& runtime, Plan plan, std::shared_ptr<OrtModel> model,
+             nvinfer1::IErrorRecorder* recorder)
+      : self_(self), runtime_(runtime), plan_(std::move(plan)), model_(std::move(model)) {
+    // IRuntime::deserializeCudaEngine: "If an error recorder has been set for the runtime, it will also be passed to
+    // the engine."
+    recorder_.set(recorder);
+    for (size_t i = 0; i < plan_.tensors.size(); ++i) index_[plan_.tensors[i].name] = static_cast<int32_t>(i);
+    owners_.assign(plan_.profiles.size(), nullptr);
+    inflight_.assign(plan_.profiles.size(), 0);
+    ++runtime_.engines;
+  }
+
+  ~EngineImpl() override {
+    // "For user-owned objects, the lifetime of a factory object must span the lifetime of objects it creates"
+    // (TensorRT Developer Guide, How TensorRT Works: Object Lifetimes): contexts before their engine.
+    require(contexts.load() == 0, "ICudaEngine destroyed before its IExecutionContext",
+            "a factory must outlive what it creates (Developer Guide, Object Lifetimes)");
+    --runtime_.engines;
+  }
+
+  nvinfer1::IExecutionContext* createExecutionContext(nvinfer1::ExecutionContextAllocationStrategy strategy) noexcept override;
+
+  int32_t getNbIOTensors() const noexcept override { return static_cast<int32_t>(plan_.tensors.size()); }
+  char const* getIOTensorName(int32_t index) const noexcept override {
+    return index >= 0 && static_cast<size_t>(index) < plan_.tensors.size() ? plan_.tensors[static_cast<size_t>(index)].name.c_str() : nullptr;
+  }
+  nvinfer1::TensorIOMode getTensorIOMode(char const* name) const noexcept override {
+    PlanTensor const* t = tensor(name);
+    if (t == nullptr) return nvinfer1::TensorIOMode::kNONE;
+    return t->isInput ? nvinfer1::TensorIOMode::kINPUT : nvinfer1::TensorIOMode::kOUTPUT;
+  }
+  nvinfer1::DataType getTensorDataType(char const* name) const noexcept override {
+    PlanTensor const* t = tensor(name);
+    return t != nullptr ? t->type : nvinfer1::DataType::kFLOAT;
+  }
+  nvinfer1::Dims getTensorShape(char const* name) const noexcept override {
+    PlanTensor const* t = tensor(name);
+    return t != nullptr ? toDims(t->dims) : nvinfer1::Dims{-1, {}};
+  }
+  nvinfer1::TensorLocation getTensorLocation(char const*) const noexcept override { return nvinfer1::TensorLocation::kDEVICE; }
+  nvinfer1::TensorFormat getTensorFormat(char const*) const noexcept override { return nvinfer1::TensorFormat::kLINEAR; }
+  nvinfer1::TensorFormat getTensorFormatV2(char const*, int32_t) const noexcept override { return nvinfer1::TensorFormat::kLINEAR; }
+  bool isShapeInferenceIO(char const*) const noexcept override { return false; }
+  nvinfer1::Dims getProfileShape(char const* name, int32_t profile, nvinfer1::OptProfileSelector select) const noexcept override {
+    int32_t input = inputOrdinal(name);
+    if (input < 0 || profile < 0 || static_cast<size_t>(profile) >= plan_.profiles.size()) return nvinfer1::Dims{-1, {}};
+    PlanProfileInput const& p = plan_.profiles[static_cast<size_t>(profile)][static_cast<size_t>(input)];
+    switch (select) {
+      case nvinfer1::OptProfileSelector::kMIN: return toDims(p.min);
+      case nvinfer1::OptProfileSelector::kOPT: return toDims(p.opt);
+      case nvinfer1::OptProfileSelector::kMAX: return toDims(p.max);
+    }
+    return nvinfer1::Dims{-1, {}};
+  }
+  int32_t getNbOptimizationProfiles() const noexcept override { return static_cast<int32_t>(plan_.profiles.size()); }
+  int64_t getDeviceMemorySizeV2() const noexcept override { return plan_.deviceMemoryBytes; }
+  char const* getName() const noexcept override { return "trt-node TensorRT stand-in engine (computes with onnxruntime; NOT TensorRT)"; }
+  void setErrorRecorder(nvinfer1::IErrorRecorder* recorder) noexcept override { recorder_.set(recorder); }
+  nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return recorder_.get(); }
+
+  Plan const& plan() const noexcept { return plan_; }
+  std::shared_ptr<OrtModel> const& model() const noexcept { return model_; }
+  nvinfer1::ICudaEngine& self() noexcept { return self_; }
+  PlanTensor const* tensor(char const* name) const noexcept {
+    auto it = index_.find(name != nullptr ? name : "");
+    return it != index_.end() ? &plan_.tensors[static_cast<size_t>(it->second)] : nullptr;
+  }
+  int32_t indexOf(char const* name) const noexcept {
+    auto it = index_.find(name != nullptr ? name : "");
+    return it != index_.end() ? it->second : -1;
+  }
+  int32_t inputOrdinal(char const* name) const noexcept {
+    int32_t ordinal = 0;
+    for (PlanTensor const& t : plan_.tensors) {
+      if (!t.isInput) continue;
+      if (name != nullptr && t.name == name) return ordinal;
+      ++ordinal;
+    }
+    return -1;
+  }
+
+  // The class documentation of IExecutionContext: "If the engine supports dynamic shapes, each execution context in
+  // concurrent use must use a separate optimization profile."
+  void beginProfile(int32_t profile, ContextImpl* context) {
+    std::lock_guard<std::mutex> lock(profilesMutex_);
+    auto p = static_cast<size_t>(profile);
+    require(inflight_[p] == 0 || owners_[p] == context,
+            "two execution contexts in concurrent use on one optimization profile",
+            "\"each execution context in concurrent use must use a separate optimization profile\" (profile " +
+                std::to_string(profile) + ")");
+    owners_[p] = context;
+    ++inflight_[p];
+  }
+  void endProfile(int32_t profile) {
+    std::lock_guard<std::mutex> lock(profilesMutex_);
+    auto p = static_cast<size_t>(profile);
+    if (--inflight_[p] == 0) owners_[p] = nullptr;
+  }
+
+  std::atomic<int> contexts{0};
+
+ private:
+  nvinfer1::ICudaEngine& self_;
+  RuntimeImpl& runtime_;
+  Plan plan_;
+  std::shared_ptr<OrtModel> model_;
+  RecorderRef recorder_;
+  std::map<std::string, int32_t> index_;
+  std::atomic<std::thread::id> creating_{};
+  std::mutex profilesMutex_;
+  std::vector<ContextImpl*> owners_;
+  std::vector<int> inflight_;
+};
+
+using EngineObject = Wrapped<nvinfer1::ICudaEngine, EngineImpl>;
+
+// One enqueueV3's work: the model run, on the stream, and what it produced.
+struct Job {
+  std::shared_ptr<OrtModel> model;
+  std::vector<OrtModel::Input> inputs;
+  std::vector<OrtModel::Output> outputs;
+  bool async = false;
+  std::vector<void*> outputStage;  // async: where the results go before the queued host-to-device copies
+  std::vector<size_t> outputBytes;
+  std::string error;
+  nvinfer1::IErrorRecorder* recorder = nullptr;
+  EngineImpl* engine = nullptr;
+  int32_t profile = 0;
+};
+
+void computeJob(void* data) {
+  std::unique_ptr<std::shared_ptr<Job>> holder(static_cast<std::shared_ptr<Job>*>(data));
+  Job& job = **holder;
+  try {
+    job.outputs = job.model->run(job.inputs);
+    if (job.async) {
+      for (size_t i = 0; i < job.outputs.size(); ++i) {
+        if (job.outputs[i].bytes != job.outputBytes[i]) {
+          throw std::runtime_error("output " + std::to_string(i) + " has " + std::to_string(job.outputs[i].bytes) +
+                                   " bytes, its engine shape says " + std::to_string(job.outputBytes[i]));
+        }
+        std::memcpy(job.outputStage[i], job.outputs[i].data, job.outputBytes[i]);
+      }
+    }
+  } catch (std::exception const& e) {
+    job.error = e.what();
+    if (job.async) {
+      // An asynchronous failure: "a TensorRT API can return correct results, but still register errors with the
+      // Error Recorder".
+      for (size_t i = 0; i < job.outputStage.size(); ++i) std::memset(job.outputStage[i], 0, job.outputBytes[i]);
+      reportError(job.recorder, ErrorCode::kFAILED_EXECUTION, "enqueueV3 (asynchronous part): " + job.error);
+    }
+  }
+}
+
+void finishJob(void* data) {
+  std::unique_ptr<std::shared_ptr<Job>> holder(static_cast<std::shared_ptr<Job>*>(data));
+  (*holder)->engine->endProfile((*holder)->profile);
+}
+
+class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext {
+ public:
+  ContextImpl(nvinfer1::IExecutionContext&, EngineImpl& engine, nvinfer1::IErrorRecorder* recorder, bool allocate)
+      : engine_(engine) {
+    size_t n = engine_.plan().tensors.size();
+    shapes_.resize(n);
+    shapeSet_.assign(n, false);
+    addresses_.assign(n, nullptr);
+    allocators_.assign(n, nullptr);
+    allocated_.assign(n, nullptr);
+    allocatedBytes_.assign(n, 0);
+    outputDims_.resize(n);
+    inputStage_ = std::vector<Pinned>(n);
+    outputStage_ = std::vector<Pinned>(n);
+    // createExecutionContext: "If an error recorder has been set for the engine, it will also be passed to the
+    // execution context."
+    recorder_.set(recorder);
+    cuda(cudaEventCreateWithFlags(&done_, cudaEventDisableTiming), "cudaEventCreateWithFlags");
+    if (allocate) cuda(cudaMalloc(&deviceMemory_, static_cast<size_t>(engine_.plan().deviceMemoryBytes)), "cudaMalloc");
+    // Like TensorRT's kSTATIC strategy, what the context needs is allocated now, for the largest shapes of every
+    // profile: enqueueV3 then allocates nothing (so the CUDA events around it time the engine's work only).
+    Plan const& plan = engine_.plan();
+    size_t input = 0;
+    for (size_t i = 0; i < n; ++i) {
+      PlanTensor const& t = plan.tensors[i];
+      size_t bytes = 0;
+      if (t.isInput) {
+        for (auto const& profile : plan.profiles) bytes = std::max(bytes, volume(profile[input].max) * elementSize(t.type));
+        ++input;
+        inputStage_[i].reserve(bytes);
+      } else if (!isDynamic(t.dims)) {
+        outputStage_[i].reserve(volume(t.dims) * elementSize(t.type));
+      }
+    }
+    ++engine_.contexts;
+  }
+
+  ~ContextImpl() override {
+    if (enqueued_) {
+      // enqueueV3: "Modifying or releasing memory that has been registered for the tensors before stream
+      // synchronization ... results in undefined behavior." The context's own memory is in use until then as well.
+      require(cudaEventQuery(done_) == cudaSuccess, "IExecutionContext destroyed while its enqueueV3 work is still running",
+              "synchronize the stream before destroying the context");
+    }
+    if (cudaEventDestroy(done_) != cudaSuccess) cudaGetLastError();
+    if (deviceMemory_ != nullptr && cudaFree(deviceMemory_) != cudaSuccess) cudaGetLastError();
+    --engine_.contexts;
+  }
+
+  bool setOptimizationProfileAsync(int32_t profileIndex, cudaStream_t stream) noexcept override {
+    ExclusiveUse::Scope scope(use_, kContextThreads);
+    if (profileIndex < 0 || profileIndex >= engine_.getNbOptimizationProfiles()) {
+      reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                  "IExecutionContext::setOptimizationProfileAsync: profile " + std::to_string(profileIndex) +
+                      " is out of range (the engine has " + std::to_string(engine_.getNbOptimizationProfiles()) + ")");
+      return false;
+    }
+    if (profileIndex != profile_) std::fill(shapeSet_.begin(), shapeSet_.end(), false);
+    profile_ = profileIndex;
+    // "When an optimization profile is switched via this API, TensorRT may require that data is copied via
+    // cudaMemcpyAsync. It is the application's responsibility to guarantee that synchronization between the profile
+    // sync stream and the enqueue stream occurs."
+    if (deviceMemory_ != nullptr) {
+      try {
+        void* host = profileStage_.reserve(sizeof(int32_t));
+        std::memcpy(host, &profile_, sizeof(int32_t));
+        cuda(cudaMemcpyAsync(deviceMemory_, host, sizeof(int32_t), cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");
+      } catch (std::exception const& e) {
+        reportError(recorder_.get(), ErrorCode::kFAILED_EXECUTION, e.what());
+        return false;
+      }
+    }
+    return true;
+  }
+  int32_t getOptimizationProfile() const noexcept override { return profile_; }
+
+  bool setInputShape(char const* tensorName, nvinfer1::Dims const& dims) noexcept override {
+    ExclusiveUse::Scope scope(use_, kContextThreads);
+    int32_t i = engine_.indexOf(tensorName);
+    std::string name = tensorName != nullptr ? tensorName : "(null)";
+    // "\return True on success, false if the provided name does not map to an input tensor, or if some other error
+    // occurred."
+    if (i < 0 || !engine_.plan().tensors[static_cast<size_t>(i)].isInput) {
+      reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                  "IExecutionContext::setInputShape: \"" + name + "\" is not an input tensor of this engine");
+      return false;
+    }
+    PlanTensor const& t = engine_.plan().tensors[static_cast<size_t>(i)];
+    std::vector<int64_t> shape(dims.d, dims.d + std::max(0, std::min(dims.nbDims, nvinfer1::Dims::MAX_DIMS)));
+    if (static_cast<size_t>(dims.nbDims) != t.dims.size()) {
+      reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                  "IExecutionContext::setInputShape: \"" + name + "\" has " + std::to_string(t.dims.size()) +
+                      " dimensions, got " + std::to_string(dims.nbDims));
+      return false;
+    }
+    PlanProfileInput const& range =
+        engine_.plan().profiles[static_cast<size_t>(profile_)][static_cast<size_t>(engine_.inputOrdinal(tensorName))];
+    for (size_t a = 0; a < shape.size(); ++a) {
+      // "Each dimension must agree with the network dimension unless the latter was -1."
+      if (t.dims[a] >= 0 && shape[a] != t.dims[a]) {
+        reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                    "IExecutionContext::setInputShape: \"" + name + "\" axis " + std::to_string(a) + " is " +
+                        std::to_string(shape[a]) + " but the network fixes it at " + std::to_string(t.dims[a]));
+        return false;
+      }
+      if (shape[a] < range.min[a] || shape[a] > range.max[a]) {
+        reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                    "IExecutionContext::setInputShape: Error Code 3: API Usage Error (the dimensions " + dimsText(shape) +
+                        " of \"" + name + "\" are not within the bounds of optimization profile " +
+                        std::to_string(profile_) + ": min " + dimsText(range.min) + ", max " + dimsText(range.max) + ")");
+        return false;
+      }
+    }
+    shapes_[static_cast<size_t>(i)] = shape;
+    shapeSet_[static_cast<size_t>(i)] = true;
+    return true;
+  }
+
+  nvinfer1::Dims getTensorShape(char const* tensorName) const noexcept override {
+    int32_t i = engine_.indexOf(tensorName);
+    if (i < 0) return nvinfer1::Dims{-1, {}};
+    auto k = static_cast<size_t>(i);
+    PlanTensor const& t = engine_.plan().tensors[k];
+    if (t.isInput) return shapeSet_[k] ? toDims(shapes_[k]) : toDims(t.dims);
+    return outputDims_[k].empty() && !t.dims.empty() ? toDims(t.dims) : toDims(outputDims_[k]);
+  }
+
+  bool allInputDimensionsSpecified() const noexcept override {
+    auto const& tensors = engine_.plan().tensors;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      if (!tensors[i].isInput || shapeSet_[i]) continue;
+      if (isDynamic(tensors[i].dims)) return false;
+    }
+    return true;
+  }
+
+  bool setTensorAddress(char const* tensorName, void* data) noexcept override {
+    ExclusiveUse::Scope scope(use_, kContextThreads);
+    int32_t i = engine_.indexOf(tensorName);
+    // "Return false if the provided name does not map to an input or output tensor."
+    if (i < 0) {
+      reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                  std::string("IExecutionContext::setTensorAddress: \"") + (tensorName != nullptr ? tensorName : "(null)") +
+                      "\" is not an input or output tensor");
+      return false;
+    }
+    // Checked when the address changes (trt-node sets the same one on every run; the checks are the stand-in's cost,
+    // not TensorRT's).
+    if (data != nullptr && data != addresses_[static_cast<size_t>(i)]) {
+      require(aligned(data), "IExecutionContext::setTensorAddress: \"The pointer must have at least 256-byte alignment.\"",
+              std::string(tensorName));
+      require(!isHostMemory(data),
+              "IExecutionContext::setTensorAddress: \"If the TensorLocation of the tensor is kDEVICE: The pointer must point "
+              "to a device buffer of sufficient size and alignment\"",
+              std::string(tensorName));
+    }
+    addresses_[static_cast<size_t>(i)] = data;
+    return true;
+  }
+
+  void const* getTensorAddress(char const* tensorName) const noexcept override {
+    int32_t i = engine_.indexOf(tensorName);
+    return i < 0 ? nullptr : addresses_[static_cast<size_t>(i)];
+  }
+
+  bool setOutputAllocator(char const* tensorName, nvinfer1::IOutputAllocator* outputAllocator) noexcept override {
+    ExclusiveUse::Scope scope(use_, kContextThreads);
+    int32_t i = engine_.indexOf(tensorName);
+    if (i < 0 || engine_.plan().tensors[static_cast<size_t>(i)].isInput) {
+      reportError(recorder_.get(), ErrorCode::kINVALID_ARGUMENT,
+                  std::string("IExecutionContext::setOutputAllocator: \"") + (tensorName != nullptr ? tensorName : "(null)") +
+                      "\" is not an output tensor");
+      return false;
+    }
+    allocators_[static_cast<size_t>(i)] = outputAllocator;
+    return true;
+  }
+
+  nvinfer1::IOutputAllocator* getOutputAllocator(char const* tensorName) noexcept override {
+    int32_t i = engine_.indexOf(tensorName);
+    return i < 0 ? nullptr : allocators_[static_cast<size_t>(i)];
+  }
+
+  void setErrorRecorder(nvinfer1::IErrorRecorder* recorder) noexcept override { recorder_.set(recorder); }
+  nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return recorder_.get(); }
+  nvinfer1::ICudaEngine const& getEngine() const noexcept override { return engine_.self(); }
+
+  bool enqueueV3(cudaStream_t stream) noexcept override {
+    ExclusiveUse::Scope scope(use_, kContextThreads);
+    try {
+      return enqueue(stream);
+    } catch (std::exception const& e) {
+      reportError(recorder_.get(), ErrorCode::kFAILED_EXECUTION, std::string("IExecutionContext::enqueueV3: ") + e.what());
+      return false;
+    }
+  }
+
+ private:
+  static constexpr char const* kContextThreads =
+      "IExecutionContext used by two threads at once (\"The TensorRT runtime can be used by multiple threads "
+      "simultaneously, so long as each object uses a different execution context.\")";
+
+  // The memory TensorRT writes output `i` to: the allocator's (called as IOutputAllocator describes) or the address
+  // set with setTensorAddress. Null when the allocator refuses.
+  void* outputPointer(size_t i, uint64_t bytes, cudaStream_t stream) {
+    nvinfer1::IOutputAllocator* allocator = allocators_[i];
+    if (allocator == nullptr) return addresses_[i];
+    void* current = allocated_[i] != nullptr ? allocated_[i] : addresses_[i];
+    // Whether TensorRT calls reallocateOutputAsync again when the memory it has is big enough is left open: "If
+    // currentMemory is known to be big enough, one option is to return currentMemory."
+    if (current != nullptr && bytes <= allocatedBytes_[i] && !choose(Choice::kReallocateEveryRun)) return current;
+    // "size number of bytes required. Always positive, even for an empty tensor."
+    void* p = allocator->reallocateOutputAsync(engine_.plan().tensors[i].name.c_str(), current, bytes, kAlignment, stream);
+    if (p == nullptr) return nullptr;
+    require(aligned(p), "IOutputAllocator::reallocateOutputAsync returned memory without the requested alignment",
+            "\"alignment required alignment of the allocation\" (256)");
+    require(!isHostMemory(p), "IOutputAllocator::reallocateOutputAsync returned host memory, not device memory");
+    allocated_[i] = p;
+    allocatedBytes_[i] = bytes;
+    return p;
+  }
+
+  bool failAllocation(size_t i) {
+    reportError(recorder_.get(), ErrorCode::kFAILED_ALLOCATION,
+                "IExecutionContext::enqueueV3: IOutputAllocator::reallocateOutputAsync returned null for output \"" +
+                    engine_.plan().tensors[i].name + "\"");
+    return false;
+  }
+
+  bool enqueue(cudaStream_t stream) {
+    auto const& tensors = engine_.plan().tensors;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      // setTensorAddress: "Before calling enqueueV3(), each input must have a non-null address and each output must
+      // have a non-null address or an IOutputAllocator to set it later."
+      if (tensors[i].isInput) {
+        require(addresses_[i] != nullptr, "enqueueV3 before every input has an address",
+                "\"each input must have a non-null address\": \"" + tensors[i].name + "\"");
+      } else {
+        require(addresses_[i] != nullptr || allocators_[i] != nullptr,
+                "enqueueV3 before every output has an address or an IOutputAllocator",
+                "\"each output must have a non-null address or an IOutputAllocator to set it later\": \"" + tensors[i].name + "\"");
+      }
+    }
+    if (!allInputDimensionsSpecified()) {
+      reportError(recorder_.get(), ErrorCode::kINVALID_STATE,
+                  "IExecutionContext::enqueueV3: not all input dimensions are specified (setInputShape)");
+      return false;
+    }
+    if (stream == nullptr && !warnedDefaultStream_.exchange(true)) {
+      log(Severity::kWARNING, "enqueueV3 on the default stream (\"Using default stream may lead to performance issues\")");
+    }
+    auto job = std::make_shared<Job>();
+    job->model = engine_.model();
+    job->recorder = recorder_.get();
+    job->engine = &engine_;
+    job->profile = profile_;
+    // This context's staging is reused: the previous enqueue's work must be done with it (it may be on another stream).
+    if (enqueued_) cuda(cudaEventSynchronize(done_), "cudaEventSynchronize");
+
+    bool staticOutputs = true;
+    for (PlanTensor const& t : tensors) {
+      if (!t.isInput && isDynamic(t.dims)) staticOutputs = false;
+    }
+    job->async = staticOutputs && !choose(Choice::kSynchronousEnqueue);
+    std::vector<void*> outputs(tensors.size(), nullptr);
+    if (job->async) {
+      for (size_t i = 0; i < tensors.size(); ++i) {
+        if (tensors[i].isInput) continue;
+        size_t bytes = volume(tensors[i].dims) * elementSize(tensors[i].type);
+        outputs[i] = outputPointer(i, bytes == 0 ? 1 : bytes, stream);
+        if (outputs[i] == nullptr) return failAllocation(i);
+        job->outputStage.push_back(outputStage_[i].reserve(bytes));
+        job->outputBytes.push_back(bytes);
+        outputDims_[i] = tensors[i].dims;
+      }
+    }
+
+    engine_.beginProfile(profile_, this);
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      if (!tensors[i].isInput) continue;
+      std::vector<int64_t> shape = shapeSet_[i] ? shapes_[i] : tensors[i].dims;
+      size_t bytes = volume(shape) * elementSize(tensors[i].type);
+      void* stage = inputStage_[i].reserve(bytes);
+      if (bytes > 0) cuda(cudaMemcpyAsync(stage, addresses_[i], bytes, cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync");
+      job->inputs.push_back(OrtModel::Input{stage, shape});
+    }
+    cuda(cudaLaunchHostFunc(stream, computeJob, new std::shared_ptr<Job>(job)), "cudaLaunchHostFunc");
+
+    bool ok = true;
+    if (job->async) {
+      size_t k = 0;
+      for (size_t i = 0; i < tensors.size(); ++i) {
+        if (tensors[i].isInput) continue;
+        size_t bytes = job->outputBytes[k];
+        if (bytes > 0) cuda(cudaMemcpyAsync(outputs[i], job->outputStage[k], bytes, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");
+        ++k;
+        // notifyShape is "Called by TensorRT sometime between when it calls reallocateOutput and enqueueV3 returns";
+        // whether it is called at all for an output whose shape was known before the run is left open.
+        if (allocators_[i] != nullptr && choose(Choice::kNotifyStaticShape)) {
+          allocators_[i]->notifyShape(tensors[i].name.c_str(), toDims(tensors[i].dims));
+        }
+      }
+    } else {
+      // Output sizes are only known after the run (as for data-dependent shapes): wait for it inside enqueueV3.
+      cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+      if (!job->error.empty()) {
+        reportError(recorder_.get(), ErrorCode::kFAILED_EXECUTION, "IExecutionContext::enqueueV3: " + job->error);
+        ok = false;
+      }
+      size_t k = 0;
+      for (size_t i = 0; ok && i < tensors.size(); ++i) {
+        if (tensors[i].isInput) continue;
+        OrtModel::Output const& out = job->outputs[k++];
+        void* p = outputPointer(i, out.bytes == 0 ? 1 : out.bytes, stream);
+        if (p == nullptr) {
+          ok = failAllocation(i);
+          break;
+        }
+        if (out.bytes > 0) cuda(cudaMemcpyAsync(p, out.data, out.bytes, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");
+        outputDims_[i] = out.dims;
+        bool dynamic = isDynamic(tensors[i].dims);
+        if (allocators_[i] != nullptr && (dynamic || choose(Choice::kNotifyStaticShape))) {
+          allocators_[i]->notifyShape(tensors[i].name.c_str(), toDims(out.dims));
+        }
+      }
+    }
+    cuda(cudaEventRecord(done_, stream), "cudaEventRecord");
+    cuda(cudaLaunchHostFunc(stream, finishJob, new std::shared_ptr<Job>(job)), "cudaLaunchHostFunc");
+    enqueued_ = true;
+    return ok;
+  }
+
+  EngineImpl& engine_;
+  ExclusiveUse use_;
+  RecorderRef recorder_;
+  int32_t profile_ = 0;
+  std::vector<std::vector<int64_t>> shapes_;
+  std::vector<bool> shapeSet_;
+  std::vector<void*> addresses_;
+  std::vector<nvinfer1::IOutputAllocator*> allocators_;
+  std::vector<void*> allocated_;
+  std::vector<uint64_t> allocatedBytes_;
+  std::vector<std::vector<int64_t>> outputDims_;
+  std::vector<Pinned> inputStage_;
+  std::vector<Pinned> outputStage_;
+  Pinned profileStage_;
+  void* deviceMemory_ = nullptr;
+  cudaEvent_t done_ = nullptr;
+  bool enqueued_ = false;
+  std::atomic<bool> warnedDefaultStream_{false};
+};
+
+using ContextObject = Wrapped<nvinfer1::IExecutionContext, ContextImpl>;
+
+nvinfer1::IExecutionContext* EngineImpl::createExecutionContext(nvinfer1::ExecutionContextAllocationStrategy strategy) noexcept {
+  std::thread::id none{};
+  // TensorRT promises concurrent use only across execution contexts ("The TensorRT runtime can be used by multiple
+  // threads simultaneously, so long as each object uses a different execution context"); creating contexts on one
+  // ICudaEngine from two threads at once is not covered, so the stand-in refuses it. It takes a moment here, so two
+  // racing calls overlap.
+  require(creating_.compare_exchange_strong(none, std::this_thread::get_id()),
+          "ICudaEngine::createExecutionContext called from two threads at once on one engine",
+          "thread safety is documented per execution context only");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  nvinfer1::IExecutionContext* out = nullptr;
+  try {
+    out = new ContextObject(*this, recorder_.get(), strategy == nvinfer1::ExecutionContextAllocationStrategy::kSTATIC);
+  } catch (std::exception const& e) {
+    reportError(recorder_.get(), ErrorCode::kFAILED_ALLOCATION, std::string("createExecutionContext: ") + e.what());
+  }
+  creating_.store(std::thread::id{});
+  return out;
+}
+
+nvinfer1::ICudaEngine* RuntimeImpl::deserializeCudaEngine(void const* blob, std::size_t size) noexcept {
+  nvinfer1::IErrorRecorder* recorder = recorder_.get();
+  Plan plan;
+  try {
+    plan = deserializePlan(blob, size);
+  } catch (std::exception const& e) {
+    reportError(recorder, ErrorCode::kUNSPECIFIED_ERROR,
+                std::string("IRuntime::deserializeCudaEngine: Error Code 1: Serialization (") + e.what() + ")");
+    return nullptr;
+  }
+  if (plan.hostCode && !hostCodeAllowed_.load()) {
+    reportError(recorder, ErrorCode::kINVALID_ARGUMENT,
+                "IRuntime::deserializeCudaEngine: the engine carries host code (it was built version-compatible), and "
+                "this runtime does not allow it: IRuntime::setEngineHostCodeAllowed(true) is needed");
+    return nullptr;
+  }
+  for (std::string const& plugin : plan.plugins) {
+    if (!hasPluginCreator(plugin)) {
+      reportError(recorder, ErrorCode::kINVALID_ARGUMENT,
+                  "IRuntime::deserializeCudaEngine: Cannot deserialize plugin " + plugin +
+                      ": getPluginCreator could not find the plugin creator (libnvinfer_plugin was not loaded: "
+                      "initLibNvInferPlugins was not called)");
+      return nullptr;
+    }
+  }
+  std::shared_ptr<OrtModel> model;
+  try {
+    model = OrtModel::load(plan.onnx, plan.modelDir);
+  } catch (std::exception const& e) {
+    reportError(recorder, ErrorCode::kFAILED_INITIALIZATION, std::string("IRuntime::deserializeCudaEngine: ") + e.what());
+    return nullptr;
+  }
+  log(Severity::kINFO, "deserialized a stand-in engine (built on \"" + plan.builtOn + "\")");
+  try {
+    return new EngineObject(*this, std::move(plan), std::move(model), recorder);
+  } catch (std::exception const& e) {
+    reportError(recorder, ErrorCode::kFAILED_ALLOCATION, std::string("IRuntime::deserializeCudaEngine: ") + e.what());
+    return nullptr;
+  }
+}
+
+using RuntimeObject = Wrapped<nvinfer1::IRuntime, RuntimeImpl>;
+
+}  // namespace
+}  // namespace trt_standin
+
+extern "C" {
+
+void* createInferRuntime_INTERNAL(void* logger, int32_t version) noexcept {
+  trt_standin::useLogger(static_cast<nvinfer1::ILogger*>(logger));
+  if (!trt_standin::versionMatches(version, "createInferRuntime")) return nullptr;
+  try {
+    return static_cast<nvinfer1::IRuntime*>(new trt_standin::RuntimeObject());
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+}  // extern "C"
