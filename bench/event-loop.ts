@@ -4,8 +4,8 @@
  * Lag = how late a 1 ms timer fires; sampled with perf_hooks.monitorEventLoopDelay at 1 ms resolution.
  * Run: npm run bench:event-loop [-- repeats]
  */
-import { monitorEventLoopDelay } from 'perf_hooks';
 import * as path from 'path';
+import { measureEventLoopLag } from '../lib/bench';
 import { check } from '../lib/check';
 import { OrtRunner } from '../lib/runners/ort-runner';
 import { generateProbeFeeds } from '../lib/runners/feeds';
@@ -15,15 +15,12 @@ const MODEL = path.join(__dirname, '..', 'test', 'fixtures', 'super_resolution',
 const SHAPE = [1, 1, 512, 512];
 
 async function lagDuring(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number; ms: number }> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
+  const stop = measureEventLoopLag();
   const t0 = performance.now();
   await work();
   const ms = performance.now() - t0;
-  h.disable();
-  // The histogram holds the timer's whole period; what exceeds the 1 ms resolution is the lag.
-  const lag = (ns: number) => Math.max(0, ns / 1e6 - 1);
-  return { p50: lag(h.percentile(50)), p99: lag(h.percentile(99)), max: lag(h.max), ms };
+  const lag = stop();
+  return { p50: lag.p50Ms, p99: lag.p99Ms, max: lag.maxMs, ms };
 }
 
 function line(name: string, r: { p50: number; p99: number; max: number; ms: number }): string {

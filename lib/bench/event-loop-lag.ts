@@ -10,13 +10,16 @@ export interface EventLoopLag {
   maxMs: number;
 }
 
-/** Starts measuring; the returned function stops and reports (resolution 10 ms → values are delays beyond that). */
+/** The sampling timer's period: the histogram records each whole period, so the lag is what exceeds it. */
+const RESOLUTION_MS = 1;
+
+/** Starts measuring; the returned function stops and reports how late a 1 ms timer fired (p50, p99, max). */
 export function measureEventLoopLag(): () => EventLoopLag {
-  const h = monitorEventLoopDelay({ resolution: 10 });
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   h.enable();
   return () => {
     h.disable();
-    const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+    const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) : 0);
     return { p50Ms: ms(h.percentile(50)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max) };
   };
 }
