@@ -318,9 +318,9 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
 
     const findings = mergeFindings(staticFindings, out.findings);
     const infos = runners.map((r) => r.info);
-    const runs = out.probes.filter((p) => REQUESTED.has(p.kind)).flatMap((p) => runViewsOf(p, infos));
+    const runs = out.probes.filter((p) => REQUESTED.has(p.kind) && !p.baselineOnly).flatMap((p) => runViewsOf(p, infos));
     const attempts = out.probes
-      .filter((p) => DYNAMIC_AXES.has(p.kind))
+      .filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly)
       .map((p) => {
         const run = p.runs.find((r) => r.runner === out.probing);
         return { label: p.label, shapes: p.shapes, ok: run?.status === 'ran', ...(run && run.status !== 'ran' ? { error: run.reason ?? 'not run' } : {}) };

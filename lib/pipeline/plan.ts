@@ -53,7 +53,7 @@ export function planProbes(model: ModelSummary, options: PlanOptions): ProbePlan
           // Every requested probe was blocked or hit a fixed dim: start from default sizes instead.
           triedDefault = true;
           const shapes = defaultShapes(model);
-          if (!ctx.reports.some((p) => shapesKey(p.shapes) === shapesKey(shapes))) return [requestedProbe(model, 'default', 'default shapes', shapes)];
+          if (!ctx.reports.some((p) => shapesKey(p.shapes) === shapesKey(shapes))) return [{ ...requestedProbe(model, 'default', 'baseline (default shapes)', shapes), baselineOnly: true }];
         }
         stage = 2;
         if (base !== undefined) return dynamicAxisProbes(model, ctx.reports[base], options.dynamicAxes);

@@ -41,6 +41,8 @@ export interface Probe {
   values: Record<string, number>;
   /** For an 'axis' probe: the index of the probe whose failure it narrows down. */
   parent?: number;
+  /** Run only as the baseline of the dynamic-axes probes (no requested size could run), not as a run asked for. */
+  baselineOnly?: boolean;
   /** Set when the probe must not run (e.g. its shape conflicts with a fixed dim): why, and the finding that says so. */
   blocked?: { message: string; code?: string };
 }

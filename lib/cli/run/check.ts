@@ -201,7 +201,7 @@ async function streamingPrinter(ctx: CliContext) {
       if (start.crossCheck) {
         if (p.verdict === 'fail' && firstRow === undefined) firstRow = p.index;
         print([table.crossCheckRow(p, start.runners, style, firstRow)]);
-      } else if (p.kind === 'sample' || p.kind === 'given' || p.kind === 'default' || p.kind === 'fixed') {
+      } else if ((p.kind === 'sample' || p.kind === 'given' || p.kind === 'default' || p.kind === 'fixed') && !p.baselineOnly) {
         print(runViewsOf(p, start.runners).flatMap((r) => fmt.formatRun(r, style)));
       } else {
         if (!attemptsHeader) print(['', 'Dynamic axes probed']);
