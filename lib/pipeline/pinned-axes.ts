@@ -56,7 +56,9 @@ export function findPinnedAxes(input: PinnedAxesInput): PinnedAxes {
 
   const failedAt = (p: ProbeReport) => {
     const f = failures.get(p.index);
-    return f && f.kind !== 'fixed-dim' ? f : undefined; // a fixed dim is FIXED_DIM's, not this
+    // Evidence is a failing node (or Reshape): a fixed dim is FIXED_DIM's, and a failure no node owns (out of
+    // memory, a runtime fault) says nothing about the axes.
+    return f && f.kind !== 'fixed-dim' && (f.kind === 'reshape' || f.nodeName !== undefined) ? f : undefined;
   };
 
   if (input.baseline === undefined) {

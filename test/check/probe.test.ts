@@ -203,3 +203,13 @@ test('an input of unknown rank keeps the caller-given shape at every probe (not 
   expect(fed.length).toBeGreaterThan(1);
   for (const f of fed) expect(f.b).toEqual([4, 4]);
 });
+
+test('a failure no node owns (out of memory at the larger sizes) is not blamed on the dynamic axes', async () => {
+  const session = scripted(
+    (d) => [...d],
+    (d) => (d[2] > 32 ? 'Failed to allocate memory for requested buffer of size 4294967296' : undefined),
+  );
+  const res = await probeDynamicAxes(idModel, session, { baseline: { x: [1, 3, 32, 32] } });
+  expect(res.attempts.some((a) => !a.ok)).toBe(true); // it did fail somewhere...
+  expect(res.findings).toEqual([]); // ...but that is no evidence of a pinned axis
+});
