@@ -57,11 +57,24 @@ export function formatRun(r: RunReport, style?: TextStyle): string[] {
 
 /** One dynamic-axes probe. */
 export function formatAttempt(a: NonNullable<CheckReport['probe']>['attempts'][number], style?: TextStyle): string {
-  return `  ${forTerminal(a.label)} ${shapesText(a.shapes)} ${a.ok ? verdictText('ok', style) : verdictText('FAILED', style)}`;
+  const verdict = a.ok ? verdictText('ok', style) : a.skipped ? `${verdictText('NOT RUN', style)} (${forTerminal((a.error ?? '').replace(/^not run: /, ''))})` : verdictText('FAILED', style);
+  return `  ${forTerminal(a.label)} ${shapesText(a.shapes)} ${verdict}`;
 }
 
 export function formatCheckHeader(model: string | null, opset: number): string {
   return `trt-node check: ${model ? forTerminal(model) : '(model from memory)'} (opset ${opset})`;
+}
+
+/** Something failed (an error finding, a failed run or comparison, a failing cross-check), interrupted or not. */
+function foundFailure(report: CheckReport): boolean {
+  const s = report.summary;
+  return s.errors > 0 || s.failedRuns > 0 || s.failedOutputs > 0 || report.crossCheck?.verdict === 'fail';
+}
+
+/** PASS, FAIL, or INTERRUPTED when the run was stopped before anything failed (not a pass: it did not finish). */
+function resultWord(report: CheckReport): string {
+  if (report.interrupted && !foundFailure(report)) return 'INTERRUPTED';
+  return report.pass ? 'PASS' : 'FAIL';
 }
 
 /** The last line: the verdict, which part failed (TensorRT import, export, numerics, cross-check), and the counts. */
@@ -75,7 +88,7 @@ export function formatCheckResult(report: CheckReport, style?: TextStyle): strin
     ? `; cross-check: ${cc.verdict === 'fail' ? 'FAIL' : cc.verdict === 'pass' ? 'pass' : 'not compared'} (${countOf(cc.summary.probes - cc.summary.notComparedProbes - cc.summary.failedProbes, cc.summary.probes - cc.summary.notComparedProbes, 'compared probe')} passed)`
     : '';
   return (
-    `Result: ${verdictText(report.pass ? 'PASS' : 'FAIL', style)}${report.interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} — ` +
+    `Result: ${verdictText(resultWord(report), style)}${report.interrupted && !report.pass && foundFailure(report) ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} — ` +
     `${partsText(report.parts)}${sweep} (${counts.join(', ')})`
   );
 }

@@ -7,7 +7,7 @@
 import { AbortError, InvalidTypeError, InvalidValueError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import { planProbes, requestedBaseline } from '../pipeline/plan';
-import { feedInputs, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
+import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
 import { runnerSpecs, setUpRuns } from '../pipeline/setup';
 import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
@@ -22,6 +22,7 @@ import { unsafeArrayName, writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import type { OptimizationProfile } from '../trt/profiles';
 import { checkOutputFile } from '../util/atomic-write';
+import { hasOwn } from '../util/names';
 import type { OutputComparison } from '../compare';
 import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../crosscheck/options';
 import type { CrossCheckProgress } from '../crosscheck';
@@ -48,9 +49,9 @@ export interface CheckOptions extends CommonRunOptions {
   /** Profile bounds to probe and check against fixed dims, e.g. from --minShapes/--maxShapes. Default none. */
   bounds?: { label: string; shapes: Record<string, number[]> }[];
   /**
-   * What runs the model: runner specs or your own Runners. Default: the saved references (when samples have them)
-   * and onnxruntime-node (plus onnxruntime with graph optimizations off as a second opinion when sweeping without
-   * TensorRT), and TensorRT when `engine` or `tensorrt` is given.
+   * What runs the model: runner specs or your own Runners. Default: onnxruntime-node (plus onnxruntime with graph
+   * optimizations off as a second opinion when sweeping without TensorRT). TensorRT is added when `engine` or
+   * `tensorrt` is given, and the saved references, first, whenever samples have them (given runners or not).
    */
   runners?: (RunnerSpec | Runner)[];
   /** Also run this TensorRT engine (plan path or bytes), cross-checked across its profiles. Default none. */
@@ -69,6 +70,23 @@ export interface CheckOptions extends CommonRunOptions {
   onStart?: (start: CheckStart) => void;
   /** Called after each probe (the text report streams from it). */
   onProgress?: (event: CrossCheckProgress) => void;
+}
+
+/** One dynamic-axes probe: ran, failed (error), or not run (skipped, e.g. over the memory budget). */
+export interface ProbeAttemptView {
+  label: string;
+  shapes: Record<string, number[]>;
+  ok: boolean;
+  /** Not run at all (the reason is `error`): no evidence either way. */
+  skipped?: true;
+  error?: string;
+}
+
+/** A dynamic-axes probe as the report shows it: the probing runner's run (default: the first that was not skipped). */
+export function attemptView(p: ProbeReport, probing?: string): ProbeAttemptView {
+  const run = probing !== undefined ? p.runs.find((r) => r.runner === probing) : p.runs.find((r) => r.status !== 'skipped') ?? p.runs[0];
+  if (run === undefined || run.status === 'ran') return { label: p.label, shapes: p.shapes, ok: run !== undefined };
+  return { label: p.label, shapes: p.shapes, ok: false, ...(run.status === 'skipped' ? { skipped: true as const } : {}), error: run.reason ?? 'not run' };
 }
 
 /** What is known before the runs: the static findings, the runners, and the cross-check's profiles if one runs. */
@@ -121,7 +139,7 @@ export interface CheckReport {
   findings: Finding[];
   runs: RunReport[];
   /** The dynamic-axes probe: the sizes tried and whether each ran. */
-  probe?: { attempts: { label: string; shapes: Record<string, number[]>; ok: boolean; error?: string }[] };
+  probe?: { attempts: ProbeAttemptView[] };
   /** The cross-check (when a sweep, probes or a TensorRT engine was asked for): every probe, runner and comparison. */
   crossCheck?: CrossCheckResult;
   /** The .npz the outputs were saved to. */
@@ -135,7 +153,6 @@ export interface CheckReport {
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }
 
-const REQUESTED = new Set(['sample', 'given', 'default', 'fixed']);
 const DYNAMIC_AXES = new Set(['aligned', 'odd', 'bound', 'axis']);
 
 function validateCheckOptions(options: CheckOptions): void {
@@ -157,9 +174,8 @@ function validateCheckOptions(options: CheckOptions): void {
 }
 
 /** The runners check uses when none are given. */
-function defaultSpecs(options: CheckOptions, withReference: boolean, crossChecking: boolean): (RunnerSpec | Runner)[] {
+function defaultSpecs(options: CheckOptions, crossChecking: boolean): (RunnerSpec | Runner)[] {
   const specs: (RunnerSpec | Runner)[] = [];
-  if (withReference) specs.push({ kind: 'reference' });
   const tensorrt = options.engine !== undefined || Boolean(options.tensorrt);
   // Without TensorRT, onnxruntime with graph optimizations off is the second opinion (and the expected side).
   if (crossChecking && !tensorrt) specs.push({ kind: 'onnxruntime', graphOptimization: 'disabled' });
@@ -249,7 +265,12 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   const g = indexGraph(summary);
   const inputs = feedInputs(summary);
   const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
-  for (const b of options.bounds ?? []) validateShapeSet(inputs, b.shapes, b.label, false);
+  for (const b of options.bounds ?? []) {
+    validateShapeSet(inputs, b.shapes, b.label, false);
+    // A bound is a size the caller gave: over the budget, it is a usage error now, not a throw after other runs.
+    const over = probeOverBudget(summary, b, common.maxTensorBytes, b.label);
+    if (over) throw over;
+  }
 
   // Requested probes first: they validate what the caller gave before any runner is created.
   const label = (i: number) => (samples[i].source === 'tensors' ? `options.samples[${i}].inputs` : `--inputs ${samples[i].source}`);
@@ -277,12 +298,10 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
   }
 
   const withReference = samples.some((s) => s.reference);
-  const specs = runnerSpecs(options, () => defaultSpecs(options, withReference, crossChecking));
-  // Saved references are data, not a runtime choice: compared with whichever runners are given.
-  if (options.runners && withReference && !specs.some((s) => (s as { kind?: string }).kind === 'reference')) specs.unshift({ kind: 'reference' });
+  const specs = runnerSpecs(options, () => defaultSpecs(options, crossChecking), withReference);
   const { runners, sweep } = blocked
     ? { runners: [], sweep: { profiles: givenProfiles, source: 'given' as const, probes: [], skipped: [] } }
-    : await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, sweep: crossChecking });
+    : await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, signal: common.signal, sweep: crossChecking });
   try {
     const { profiles, source } = sweep;
     options.onStart?.({
@@ -310,7 +329,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
       baselineOf: requestedBaseline,
       ...common,
       onOutputs: (probe, runner, outputs) => {
-        if (options.saveOutputs && runner === firstModelRunner && REQUESTED.has(probe.kind)) saved.push({ probe, outputs });
+        if (options.saveOutputs && runner === firstModelRunner && isRequestedRun(probe)) saved.push({ probe, outputs });
       },
       onProbe: (report, done) =>
         options.onProgress?.({ probe: report, done, total: Math.max(done, requested.length + sweep.probes.length), verdict: report.verdict, pass: report.verdict === 'pass', report }),
@@ -318,13 +337,8 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
 
     const findings = mergeFindings(staticFindings, out.findings);
     const infos = runners.map((r) => r.info);
-    const runs = out.probes.filter((p) => REQUESTED.has(p.kind) && !p.baselineOnly).flatMap((p) => runViewsOf(p, infos));
-    const attempts = out.probes
-      .filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly)
-      .map((p) => {
-        const run = p.runs.find((r) => r.runner === out.probing);
-        return { label: p.label, shapes: p.shapes, ok: run?.status === 'ran', ...(run && run.status !== 'ran' ? { error: run.reason ?? 'not run' } : {}) };
-      });
+    const runs = out.probes.filter(isRequestedRun).flatMap((p) => runViewsOf(p, infos));
+    const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
 
     let savedOutputs: string | undefined;
     if (options.saveOutputs && saved.length && !out.interrupted) {
@@ -335,7 +349,7 @@ export async function check(model: string | ModelSummary, options: CheckOptions 
         const tag = shapeTag(first !== undefined ? probe.shapes[first] ?? [] : []);
         for (const [k, t] of Object.entries(outputs)) {
           let key = saved.length > 1 ? `${k}@${tag}` : k;
-          for (let i = 2; Object.prototype.hasOwnProperty.call(all, key); i++) key = `${k}@${tag}#${i}`;
+          for (let i = 2; hasOwn(all, key); i++) key = `${k}@${tag}#${i}`;
           all[key] = t;
         }
       }

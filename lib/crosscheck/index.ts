@@ -52,8 +52,9 @@ export interface CrossCheckProgress {
 
 export interface CrossCheckOptions extends CommonRunOptions {
   /**
-   * What to compare: runner specs, or your own Runner objects. Default: the saved references (when `samples` have
-   * them), onnxruntime-node with graph optimizations on, and TensorRT when `engine` or `tensorrt` is given.
+   * What to compare: runner specs, or your own Runner objects. Default: onnxruntime-node with graph optimizations
+   * on. TensorRT is added when `engine` or `tensorrt` is given, and the saved references, first, whenever `samples`
+   * have them (given runners or not).
    */
   runners?: (RunnerSpec | Runner)[];
   /** Shorthand: add a TensorRT runner that loads this plan (path or bytes). Default none. */
@@ -93,8 +94,8 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
   const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
   const inputs = feedInputs(summary);
 
-  const specs = runnerSpecs(options, () => [...(samples.some((s) => s.reference) ? [{ kind: 'reference' as const }] : []), { kind: 'onnxruntime' as const }]);
-  const { runners, sweep } = await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, sweep: options.sweep !== false || options.probes !== undefined });
+  const specs = runnerSpecs(options, () => [{ kind: 'onnxruntime' }], samples.some((s) => s.reference));
+  const { runners, sweep } = await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, signal: common.signal, sweep: options.sweep !== false || options.probes !== undefined });
   try {
     // Probes: samples first (they carry references), then the sweep or the given shapes, without repeats.
     const requested = sampleProbes(summary, samples, sweep.profiles, (i) => `options.samples[${i}]`);

@@ -1,8 +1,8 @@
 /**
  * The options check() and crossCheck() share, validated once for both before anything runs (through lib/validate,
  * the layer every public function and the CLI use): the model argument, the seed, the value ranges of generated
- * inputs, tolerances (values, and output names that exist), order-insensitive outputs, the memory budget, error maps
- * and the abort signal.
+ * inputs, tolerances (values, and output names that exist), order-insensitive outputs, the memory budget, error maps,
+ * the abort signal, the probe-size cap and the progress callbacks.
  */
 import type { ToleranceOverrides } from '../compare';
 import { InvalidTypeError, InvalidValueError } from '../errors';
@@ -77,6 +77,11 @@ export function commonRunOptions(model: ModelSummary, options: CommonRunOptions,
     out.unordered = v.arrayOf(o.unordered, `${prefix}.unordered`, (x, p) => v.oneOf(x, p, outputs));
   }
   if (o.signal !== undefined) out.signal = v.abortSignal(o.signal, `${prefix}.signal`);
+  // Options both check() and crossCheck() declare, each in its own interface: checked here, once, before any run.
+  const more = o as { maxElements?: unknown; onProgress?: unknown; onStart?: unknown };
+  if (more.maxElements !== undefined) v.safeInteger(more.maxElements, `${prefix}.maxElements`, { min: 1 });
+  if (more.onProgress !== undefined) v.callback(more.onProgress, `${prefix}.onProgress`);
+  if (more.onStart !== undefined) v.callback(more.onStart, `${prefix}.onStart`);
   if (o.errorMaps !== undefined) {
     if (typeof o.errorMaps !== 'boolean' && (typeof o.errorMaps !== 'object' || o.errorMaps === null)) throw new InvalidTypeError(`${prefix}.errorMaps`, 'a boolean or {maxSide}', o.errorMaps);
     out.errorMaps = o.errorMaps;

@@ -9,9 +9,8 @@
  */
 import type { ModelSummary } from '../onnx/types';
 import type { PlanContext, ProbePlanner } from './run';
-import { axisSymbols, defaultShapes, dynamicAxisProbes, narrowingProbes, requestedProbe, shapesKey, type Probe } from './probes';
+import { REQUESTED_KINDS, axisSymbols, defaultShapes, dynamicAxisProbes, narrowingProbes, requestedProbe, shapesKey, type Probe } from './probes';
 
-const REQUESTED = new Set(['sample', 'given', 'default', 'fixed']);
 
 export interface PlanOptions {
   requested: Probe[];
@@ -24,7 +23,7 @@ export interface PlanOptions {
 /** The first requested probe the probing runner ran: the baseline every other size is measured from. */
 export function requestedBaseline(ctx: PlanContext): number | undefined {
   if (ctx.probing === undefined) return undefined;
-  return ctx.reports.find((p) => REQUESTED.has(p.kind) && p.runs.some((r) => r.runner === ctx.probing && r.status === 'ran'))?.index;
+  return ctx.reports.find((p) => REQUESTED_KINDS.has(p.kind) && p.runs.some((r) => r.runner === ctx.probing && r.status === 'ran'))?.index;
 }
 
 /** The first probe of any kind the probing runner ran (the cross-check's reference point). */

@@ -17,6 +17,7 @@ import type { InputSummary, ModelSummary } from '../onnx/types';
 import { OptimizationProfile, isDynamicInput, modelInputs, profileFromSamples, validateProfiles } from '../trt/profiles';
 import { ELEMENT_SIZE, elementCount, isNumericType } from '../tensor/types';
 import { budgetError, tensorBytes } from '../util/budget';
+import { own } from '../util/names';
 
 /**
  * sample/given/default/fixed: shapes asked for (a saved sample, --shapes or --probes, default sizes, a static
@@ -24,6 +25,14 @@ import { budgetError, tensorBytes } from '../util/budget';
  * divisibility, an odd size, a profile bound, one axis alone); min/opt/max/between/odd/odd-axis: the sweep.
  */
 export type ProbeKind = 'sample' | 'given' | 'default' | 'fixed' | 'min' | 'opt' | 'max' | 'between' | 'odd' | 'odd-axis' | 'aligned' | 'bound' | 'axis';
+
+/** Kinds of the runs asked for (samples, --shapes, the model's or default sizes), as against sizes made up to probe. */
+export const REQUESTED_KINDS: ReadonlySet<ProbeKind> = new Set<ProbeKind>(['sample', 'given', 'default', 'fixed']);
+
+/** A run the caller asked for: a requested kind, not the default-size baseline run only to probe from. */
+export function isRequestedRun(p: Pick<Probe, 'kind' | 'baselineOnly'>): boolean {
+  return REQUESTED_KINDS.has(p.kind) && !p.baselineOnly;
+}
 
 export interface Probe {
   /** Position in the probe list (results refer to probes by it). */
@@ -472,7 +481,7 @@ export function probeBytes(model: ModelSummary, shapes: Readonly<Record<string, 
   const values = valuesOf(symbols, shapes);
   let total = 0n;
   for (const input of feedInputs(model)) {
-    const dims = Object.prototype.hasOwnProperty.call(shapes, input.name) ? shapes[input.name] : undefined;
+    const dims = own(shapes, input.name);
     if (dims) total += tensorBytes(dims, size(input.elemType));
   }
   for (const out of model.outputs) {

@@ -12,10 +12,8 @@ import type { InputSummary, ModelSummary } from '../onnx/types';
 import type { LoadedSample } from '../runners/reference';
 import type { OptimizationProfile } from '../trt/profiles';
 import { defaultShapes, feedInputs, requestedProbe, type Probe } from './probes';
+import { hasOwn } from '../util/names';
 
-function has(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
 
 function names(list: readonly { name: string }[]): string {
   return list.map((x) => x.name).join(', ');
@@ -23,7 +21,7 @@ function names(list: readonly { name: string }[]): string {
 
 /** A FIXED_DIM block for shapes that conflict with an input's fixed dims (the finding itself is static). */
 function blockOf(inputs: readonly InputSummary[], shapes: Record<string, readonly number[]>, source: string): Probe['blocked'] {
-  const conflicting = inputs.find((i) => has(shapes, i.name) && dimConflicts(i, shapes[i.name], source).length);
+  const conflicting = inputs.find((i) => hasOwn(shapes, i.name) && dimConflicts(i, shapes[i.name], source).length);
   return conflicting
     ? { message: `not run: the shape conflicts with the fixed dims ${formatDims(conflicting.dims)} of input '${conflicting.name}' (see FIXED_DIM)`, code: 'FIXED_DIM' }
     : undefined;
@@ -39,9 +37,9 @@ export function sampleProbes(model: ModelSummary, samples: readonly LoadedSample
   const inputs = feedInputs(model);
   return samples.map((s, i) => {
     const option = parameter(i);
-    const present = inputs.filter((x) => has(s.inputs, x.name));
+    const present = inputs.filter((x) => hasOwn(s.inputs, x.name));
     if (present.length < inputs.length) {
-      const missing = inputs.filter((x) => !has(s.inputs, x.name));
+      const missing = inputs.filter((x) => !hasOwn(s.inputs, x.name));
       throw new InvalidValueError(
         option,
         `arrays named like the model's inputs (${names(inputs)})`,
@@ -49,7 +47,7 @@ export function sampleProbes(model: ModelSummary, samples: readonly LoadedSample
         `${s.source} has no array ${missing.map((m) => `'${m.name}'`).join(', ')}: save the inputs under the names given in input_names (numpy.savez(f, **{name: array}))`,
       );
     }
-    if (s.reference && !model.outputs.some((o) => has(s.reference!, o.name))) {
+    if (s.reference && !model.outputs.some((o) => hasOwn(s.reference!, o.name))) {
       throw new InvalidValueError(
         s.referenceSource && s.referenceSource !== 'tensors' ? `--reference ${s.referenceSource}` : `${option}.reference`,
         `arrays named like the model's outputs (${names(model.outputs)})`,
@@ -98,7 +96,7 @@ export function validateShapeSet(inputs: readonly InputSummary[], shapes: Record
   }
   if (!requireAll) return;
   for (const input of inputs) {
-    if (has(shapes, input.name)) continue;
+    if (hasOwn(shapes, input.name)) continue;
     if (input.dims?.every((d) => d.kind === 'fixed')) continue;
     throw new ShapeError(
       `${option}: no shape for input '${input.name}', whose dims ${formatDims(input.dims)} are dynamic; give one like ${input.name}:${(input.dims ?? []).map((d) => (d.kind === 'fixed' ? d.value : 1)).join('x')}`,
@@ -114,7 +112,7 @@ export function shapeSetProbes(model: ModelSummary, sets: readonly Record<string
   return sets.map((given) => {
     validateShapeSet(inputs, given, option, true);
     const shapes: Record<string, number[]> = Object.create(null);
-    for (const input of inputs) shapes[input.name] = has(given, input.name) ? [...given[input.name]] : defaults[input.name];
+    for (const input of inputs) shapes[input.name] = hasOwn(given, input.name) ? [...given[input.name]] : defaults[input.name];
     const label = `${option} ${Object.entries(shapes).map(([n, d]) => `${n}:${shapeTag(d)}`).join(',')}`;
     return requestedProbe(model, 'given', label, shapes, profiles, blockIf(blockOf(inputs, shapes, option)));
   });

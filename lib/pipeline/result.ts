@@ -32,7 +32,7 @@ export function pipelineResult(out: PipelineOutput, parts: ResultParts): CrossCh
     findings: mergeFindings(parts.staticFindings, out.findings),
     firstFailure,
     verdict,
-    pass: verdict === 'pass',
+    pass: verdict === 'pass' && !out.interrupted, // what finished passing is not a pass of the whole range
     ...(out.interrupted ? { interrupted: true } : {}),
     summary: summaryOf(out.probes),
     ...(out.errorMaps ? { errorMaps: out.errorMaps } : {}),

@@ -8,10 +8,11 @@ import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import type { LoadedSample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
-import { createRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
+import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
 import type { OptimizationProfile } from '../trt/profiles';
 import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
+import { hasOwn } from '../util/names';
 
 export interface RunnerOptions {
   runners?: (RunnerSpec | Runner)[];
@@ -21,12 +22,20 @@ export interface RunnerOptions {
   probes?: Record<string, number[]>[];
   maxElements?: number;
   maxTensorBytes?: number;
+  /** Stops an engine build as well as the runs. */
+  signal?: AbortSignal;
 }
 
-/** The given specs, or `defaults`, plus a TensorRT runner for `engine` / `tensorrt`. */
-export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec | Runner)[]): (RunnerSpec | Runner)[] {
+/**
+ * The given specs, or `defaults`, plus a TensorRT runner for `engine` / `tensorrt`, and the saved references first
+ * when the samples have them: references are data, not a runtime choice, so they are compared with whichever
+ * runners run.
+ */
+export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec | Runner)[], withReference: boolean): (RunnerSpec | Runner)[] {
   if (options.runners !== undefined && !Array.isArray(options.runners)) throw new InvalidTypeError('options.runners', 'an array of runner specs or Runners', options.runners);
   const specs = options.runners ? [...options.runners] : defaults();
+  const isReference = (s: RunnerSpec | Runner) => typeof s === 'object' && s !== null && s.kind === 'reference';
+  if (withReference && !specs.some(isReference)) specs.unshift({ kind: 'reference' });
   if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
   if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
   return specs;
@@ -52,29 +61,33 @@ export async function setUpRuns(
   options: RunnerOptions & { sweep: boolean },
 ): Promise<{ runners: ActiveRunner[]; sweep: Sweep }> {
   const inputs = feedInputs(model);
-  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-  const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => has(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
+  const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
-  const runners = await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message);
-  if (!options.sweep) {
-    const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
-    return { runners, sweep: { profiles: given, source: 'given', probes: [], skipped: [] } };
-  }
-  if (!resolved && options.profiles === undefined) {
-    const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
-    if (engine) resolved = { profiles: engine.runner!.profiles!, source: 'engine' };
-  }
-  const { profiles, source } = resolve();
-  if (options.probes !== undefined) {
-    if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
-    const given = givenProbes(model, options.probes, profiles, 'options.probes');
-    for (const p of given) {
-      const over = options.maxTensorBytes === undefined ? undefined : probeOverBudget(model, p, options.maxTensorBytes, 'probe');
-      if (over) throw over;
+  const runners = await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message, options.signal);
+  try {
+    if (!options.sweep) {
+      const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
+      return { runners, sweep: { profiles: given, source: 'given', probes: [], skipped: [] } };
     }
-    return { runners, sweep: { profiles, source, probes: given, skipped: [] } };
+    if (!resolved && options.profiles === undefined) {
+      const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
+      if (engine) resolved = { profiles: engine.runner!.profiles!, source: 'engine' };
+    }
+    const { profiles, source } = resolve();
+    if (options.probes !== undefined) {
+      if (!Array.isArray(options.probes)) throw new InvalidTypeError('options.probes', 'an array of {input: shape} objects', options.probes);
+      const given = givenProbes(model, options.probes, profiles, 'options.probes');
+      for (const p of given) {
+        const over = options.maxTensorBytes === undefined ? undefined : probeOverBudget(model, p, options.maxTensorBytes, 'probe');
+        if (over) throw over;
+      }
+      return { runners, sweep: { profiles, source, probes: given, skipped: [] } };
+    }
+    const made = profileProbes(model, profiles, { maxElements: options.maxElements, ...(options.maxTensorBytes !== undefined ? { maxTensorBytes: options.maxTensorBytes } : {}) });
+    return { runners, sweep: { profiles, source, probes: made.probes, skipped: made.skipped } };
+  } catch (err) {
+    await disposeRunners(runners); // a bad `probes` option must not leave sessions (and their threads) open
+    throw err;
   }
-  const made = profileProbes(model, profiles, { maxElements: options.maxElements, ...(options.maxTensorBytes !== undefined ? { maxTensorBytes: options.maxTensorBytes } : {}) });
-  return { runners, sweep: { profiles, source, probes: made.probes, skipped: made.skipped } };
 }

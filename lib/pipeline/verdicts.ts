@@ -10,6 +10,7 @@ import type { RunnerKind } from '../runners/runner';
 import { DEFAULT_MAP_SIDE, errorMap } from './error-map';
 import type { Probe } from './probes';
 import type { CrossCheckResult, ErrorMap, FailureRef, OutputComparison, PairComparison, ProbeReport, RunnerInfo, Verdict } from './types';
+import { own } from '../util/names';
 
 /** Tolerances and error-map size, as crossCheck's options give them. */
 export interface CompareSettings {
@@ -49,10 +50,6 @@ export function compareRunners(
 }
 
 /** A probe's verdict before dims are checked: a failure, a pass only when something was compared, else 'not compared'. */
-/** obj[key] only when it is obj's own (a tensor named 'toString' or '__proto__' is not Object.prototype's). */
-function own<T>(obj: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
 
 export function probeVerdict(p: Pick<ProbeReport, 'runs' | 'comparisons' | 'dimIssues' | 'blocked'>, modelRan: boolean): Verdict {
   if (p.blocked || p.runs.some((r) => r.status === 'failed') || p.comparisons.some((c) => !c.pass) || p.dimIssues.length) return 'fail';

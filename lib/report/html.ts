@@ -169,8 +169,10 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
   const html: string[] = [];
   html.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
   html.push(`<title>${esc(title)}</title><style>${CSS}</style></head><body><main>`);
-  const badge = result.verdict === 'pass' ? ['pass', 'PASS'] : result.verdict === 'fail' ? ['fail', 'FAIL'] : ['none', 'NOT COMPARED'];
-  html.push(`<h1>${esc(title)} <span class="badge ${badge[0]}">${badge[1]}</span>${result.interrupted ? ' <span class="badge interrupted">INTERRUPTED</span>' : ''}</h1>`);
+  // A stopped run is not a pass: INTERRUPTED replaces PASS / NOT COMPARED, and goes next to a FAIL found before.
+  const badges = result.verdict === 'fail' ? [['fail', 'FAIL']] : result.interrupted ? [] : result.verdict === 'pass' ? [['pass', 'PASS']] : [['none', 'NOT COMPARED']];
+  if (result.interrupted) badges.push(['interrupted', 'INTERRUPTED']);
+  html.push(`<h1>${esc(title)} ${badges.map(([cls, text]) => `<span class="badge ${cls}">${text}</span>`).join(' ')}</h1>`);
   if (result.interrupted) {
     html.push(`<div class="callout warn"><b>Interrupted:</b> the run was stopped after ${s.probes} probe${s.probes === 1 ? '' : 's'}; this report holds only what finished.</div>`);
   }

@@ -34,7 +34,7 @@ export function paint(text: string, tone: Tone, style: TextStyle | undefined): s
 /** PASS green, FAIL/ERROR red, WARNING yellow, anything else (not compared, skipped) dim. */
 export function verdictText(word: string, style: TextStyle | undefined): string {
   const w = word.trim().toUpperCase();
-  const tone: Tone = w === 'PASS' || w === 'OK' ? 'green' : w === 'FAIL' || w === 'ERROR' || w === 'FAILED' ? 'red' : w === 'WARNING' || w === 'WARN' ? 'yellow' : 'dim';
+  const tone: Tone = w === 'PASS' || w === 'OK' ? 'green' : w === 'FAIL' || w === 'ERROR' || w === 'FAILED' ? 'red' : w === 'WARNING' || w === 'WARN' || w === 'INTERRUPTED' ? 'yellow' : 'dim';
   return paint(word, tone, style);
 }
 

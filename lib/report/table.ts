@@ -39,6 +39,11 @@ export function verdictLabel(v: Verdict): string {
   return v === 'pass' ? 'PASS' : v === 'fail' ? 'FAIL' : 'not compared';
 }
 
+/** A whole run's verdict: a failure found is final; otherwise a stopped run is INTERRUPTED, not a pass. */
+export function resultLabel(result: Pick<CrossCheckResult, 'verdict' | 'interrupted'>): string {
+  return result.interrupted && result.verdict !== 'fail' ? 'INTERRUPTED' : verdictLabel(result.verdict).toUpperCase();
+}
+
 interface Columns {
   runners: string[];
   saved: boolean[];
@@ -123,7 +128,7 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
   const compared = s.probes - s.notComparedProbes;
   out.push(
     '',
-    `Cross-check: ${verdictText(verdictLabel(result.verdict).toUpperCase(), style)}${result.interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} (` +
+    `Cross-check: ${verdictText(resultLabel(result), style)}${result.interrupted && result.verdict === 'fail' ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} (` +
       `${countOf(compared - s.failedProbes, compared, 'compared probe')} passed` +
       (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
       `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'})`,

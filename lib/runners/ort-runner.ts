@@ -6,20 +6,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as ortTypes from 'onnxruntime-node';
 import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
 import type { NamedTensors } from '../tensor/types';
 import { FeedsInput, toFeeds } from './feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from './ort-errors';
-import { mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
+import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
 
 export type { SessionThread } from './ort-session';
 
-/** onnxruntime-node, loaded on first use: `trt-node --help` and `inspect` never pay for it. */
-function ort(): typeof ortTypes {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('onnxruntime-node') as typeof ortTypes;
-}
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -92,19 +86,13 @@ function providerLibraryPresent(dir: string, name: string): boolean {
 /** Every execution provider onnxruntime-node lists, with whether it can be used here. */
 export function executionProviders(): ExecutionProviderInfo[] {
   const dir = bindingFolder();
-  return ort().listSupportedBackends().map((b) => ({
+  return loadOrt().listSupportedBackends().map((b) => ({
     name: b.name,
     bundled: b.bundled,
     installed: b.bundled ? true : dir ? providerLibraryPresent(dir, b.name) && providerLibraryPresent(dir, 'shared') : null,
   }));
 }
 
-/** Names of the execution providers that can be tried here (bundled, or installed; unknown counts as maybe). */
-export function availableExecutionProviders(): string[] {
-  return executionProviders()
-    .filter((p) => p.installed !== false)
-    .map((p) => p.name);
-}
 
 function providerError(ep: string, reason: string, extra: Record<string, unknown> = {}): UnsupportedOptionError {
   const all = executionProviders();
@@ -232,8 +220,9 @@ export class OrtRunner {
   /**
    * Runs once. Feeds: TensorLike / onnxruntime Tensors, or typed arrays with dims (`{ data, dims }`, type from the
    * array: see toFeeds). Outputs come back as {type, dims, data}, all of them or those named in `outputNames`.
-   * With a `signal`, an abort ends the run at once (in 'worker' mode the thread is stopped and the runner cannot be
-   * used again) and rejects with AbortError.
+   * With a `signal`, an abort rejects with AbortError at once. In 'worker' mode the run itself cannot be stopped: it
+   * finishes unseen in its thread, and the runner cannot be used again (dispose it; the thread is reused after).
+   * On the main thread (which the run occupies) an abort is seen before the run starts.
    * @throws InvalidTypeError / InvalidValueError / ShapeError for malformed feeds (naming the feed);
    *   TrtNodeError 'ERR_TRT_NODE_ORT' when onnxruntime fails (see `ortErrorInfo(err)` for what it means).
    */

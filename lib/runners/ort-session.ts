@@ -31,7 +31,8 @@ export interface SessionBackend {
   release(): Promise<void>;
 }
 
-function loadOrt(): typeof ortTypes {
+/** onnxruntime-node, loaded on first use: `trt-node --help` and `inspect` never pay for it. */
+export function loadOrt(): typeof ortTypes {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('onnxruntime-node') as typeof ortTypes;
 }
@@ -131,8 +132,16 @@ function workerError(message: string, cause?: unknown): TrtNodeError {
   return new TrtNodeError('ERR_TRT_NODE_ORT', `the onnxruntime worker thread ${message}`, {}, cause === undefined ? undefined : { cause });
 }
 
-function toWire(t: TensorLike): WireTensor {
-  return { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+/**
+ * A feed as posted to the thread. Structured clone copies a typed array's whole ArrayBuffer, not just its view: a
+ * tensor that is a window on a larger buffer (an .npz entry read in one piece with the others) is cut to its own
+ * bytes first, so a run never posts the whole file.
+ */
+export function toWire(t: TensorLike): WireTensor {
+  const d = t.data;
+  const windowed = ArrayBuffer.isView(d) && (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength);
+  const data = windowed ? (d as Exclude<TensorLike['data'], string[]>).slice() : d;
+  return { type: t.type, dims: [...t.dims], data: data as WireTensor['data'] };
 }
 
 /**
@@ -140,9 +149,9 @@ function toWire(t: TensorLike): WireTensor {
  *
  * An abort rejects the pending run at once, but the thread is never terminated mid-run: onnxruntime-node's run
  * cannot be interrupted, and terminating a thread inside it aborts the whole process (the binding throws a C++
- * exception when it returns into a terminating environment). The run finishes unseen, the session is released, and
- * the thread ends; the runner refuses further runs. (The CLI does not wait for that: on Ctrl-C it writes what
- * finished and ends by the signal, see lib/cli/main.ts.)
+ * exception when it returns into a terminating environment). The run finishes unseen; the runner refuses further
+ * runs; once released, the session is closed after that run and the thread goes back to the idle ones. (The CLI
+ * does not wait for that: on Ctrl-C it writes what finished and ends by the signal, see lib/cli/main.ts.)
  */
 export async function workerSession(model: string | Uint8Array, options: Record<string, unknown>): Promise<SessionBackend> {
   const worker = takeWorker();

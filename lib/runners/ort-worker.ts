@@ -68,8 +68,27 @@ async function handle(msg: WorkerRequest): Promise<void> {
   reply({ op: 'result', id: msg.id, outputs, ms }, transfer);
 }
 
+/**
+ * Every request gets an answer, whatever throws (a feed onnxruntime refuses to wrap, a reply that cannot be cloned):
+ * an unanswered run would leave its caller waiting forever, and a rejected queue would drop every later request.
+ */
+async function answer(msg: WorkerRequest): Promise<void> {
+  try {
+    await handle(msg);
+  } catch (err) {
+    try {
+      reply({ op: 'failed', id: msg.op === 'run' ? msg.id : -1, raw: rawText(err) });
+    } catch {
+      // Nothing more can be said; the next request is still served.
+    }
+  }
+}
+
 // One message at a time, in order: onnxruntime-node's run is synchronous inside, so nothing would overlap anyway.
 let queue = Promise.resolve();
 port.on('message', (msg: WorkerRequest) => {
-  queue = queue.then(() => handle(msg));
+  queue = queue.then(
+    () => answer(msg),
+    () => answer(msg),
+  );
 });

@@ -1,8 +1,9 @@
 /**
- * Runners from their specs. A runner that cannot be created is reported, not thrown (onnxruntime and a custom op:
- * the other runners go on), unless it is TensorRT: asking for TensorRT where there is none is a usage error.
+ * Runners from their specs. A runner that cannot load the model is reported, not thrown (onnxruntime and a custom
+ * op: the other runners go on), unless it is TensorRT: asking for TensorRT where there is none is a usage error, as
+ * is a bad option of any runner.
  */
-import { InvalidTypeError, InvalidValueError } from '../errors';
+import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
 import type { OptimizationProfile } from '../trt/profiles';
 import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
 import { createReferenceRunner, type LoadedSample } from './reference';
@@ -33,6 +34,13 @@ export interface ActiveRunner {
   failure?: unknown;
   /** The runtime's own words for it (e.g. onnxruntime's load error). */
   failureText?: string;
+  /** Made here from a spec, so disposed here; a Runner the caller passed in stays the caller's to dispose. */
+  owned?: boolean;
+}
+
+/** Errors in what the caller asked for (an option's type or value, a provider not here): thrown, never reported. */
+function isUsageError(err: unknown): boolean {
+  return err instanceof InvalidTypeError || err instanceof InvalidValueError || err instanceof UnsupportedOptionError;
 }
 
 export async function createRunners(
@@ -41,6 +49,7 @@ export async function createRunners(
   samples: readonly LoadedSample[],
   profilesFor: () => OptimizationProfile[],
   describeFailure: (err: unknown) => string,
+  signal?: AbortSignal,
 ): Promise<ActiveRunner[]> {
   const out: ActiveRunner[] = [];
   const names = new Set<string>();
@@ -58,12 +67,15 @@ export async function createRunners(
           const runner = await createOnnxRuntimeRunner(modelPath, { ...spec, name });
           active = { info: { name, kind: 'onnxruntime', description: runner.description }, runner };
         } catch (err) {
+          if (isUsageError(err)) throw err; // a bad option is the caller's to fix, not the model's finding
           const text = describeFailure(err);
           active = { info: { name, kind: 'onnxruntime', description: 'onnxruntime-node (CPU)', error: `onnxruntime cannot load the model: ${text}` }, failure: err, failureText: text };
         }
       } else if (spec.kind === 'tensorrt') {
         // Usage errors (TensorRT missing, bad plan) throw: the caller asked for TensorRT explicitly.
-        const runner = await createTensorRTRunner(modelPath, { ...spec, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
+        // An engine built here is the slow part of a check: the caller's signal stops the build too.
+        const build = signal && spec.build?.signal === undefined ? { build: { ...spec.build, signal } } : {};
+        const runner = await createTensorRTRunner(modelPath, { ...spec, ...build, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
         active = { info: { name: runner.name, kind: 'tensorrt', description: runner.description }, runner };
       } else if (spec.kind === 'reference') {
         const name = spec.name ?? 'reference';
@@ -72,8 +84,9 @@ export async function createRunners(
       } else {
         throw new InvalidValueError(`runners[${i}].kind`, "'onnxruntime', 'tensorrt' or 'reference'", (spec as { kind: unknown }).kind);
       }
+      if (!isRunner(spec)) active.owned = true;
       if (names.has(active.info.name)) {
-        await active.runner?.dispose();
+        if (active.owned) await active.runner?.dispose();
         throw new InvalidValueError(`runners[${i}].name`, 'a name no other runner has', active.info.name, 'Give each runner its own `name`');
       }
       names.add(active.info.name);
@@ -86,9 +99,10 @@ export async function createRunners(
   return out;
 }
 
-/** Disposes every runner; best effort (a result, or the error being thrown, matters more). */
+/** Disposes the runners made here (not the caller's own); best effort (a result, or the error thrown, matters more). */
 export async function disposeRunners(runners: readonly ActiveRunner[]): Promise<void> {
   for (const r of runners) {
+    if (!r.owned) continue;
     try {
       await r.runner?.dispose();
     } catch {

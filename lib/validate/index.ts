@@ -162,6 +162,12 @@ export function tensorsOrFile(value: unknown, parameter: string): string | Named
   return namedTensors(value, parameter);
 }
 
+/** A function (a callback such as onProgress): checked up front, not found wrong mid-run. */
+export function callback<T extends (...args: never[]) => unknown>(value: unknown, parameter: string): T {
+  if (typeof value !== 'function') throw new InvalidTypeError(parameter, 'a function', value);
+  return value as T;
+}
+
 /** An AbortSignal (checked by shape, so signals of another realm pass). */
 export function abortSignal(value: unknown, parameter: string): AbortSignal {
   const v = value as { aborted?: unknown; addEventListener?: unknown } | null;

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { check } from '../../lib/check';
+import { formatCheckReport } from '../../lib/check/format';
 import { crossCheck } from '../../lib/crosscheck';
 import { DEFAULT_MODEL } from '../../lib/cli/defaults';
 import { readNpz } from '../../lib/tensor/npz';
@@ -82,6 +83,26 @@ test('a shape no machine here could hold is exit 2 before anything is generated;
   expect(cc.skippedProbes.find((p) => p.label === 'max')!.reason).toMatch(/memory budget/);
 });
 
+test("check's own dynamic-axes probes over the budget are not run (and say so); a bound over it is a usage error up front", async () => {
+  // 1x1x32x32 fits 48.8 KiB; the larger aligned (2x1x64x64) and odd (3x1x49x49) sizes check makes up do not.
+  const r = await check(DEFAULT_MODEL, { shapes: [{ input: [1, 1, 32, 32] }], maxTensorBytes: 50000 });
+  expect(r.runs.map((x) => x.ok)).toEqual([true]);
+  expect(r.probe!.attempts.map((a) => [a.label, a.ok, a.skipped])).toEqual([
+    ['aligned', false, true],
+    ['odd', false, true],
+  ]);
+  expect(r.probe!.attempts[0].error).toMatch(/not run: its tensors need 64.0 KiB, over the memory budget of 48.8 KiB/);
+  expect(formatCheckReport(r, { color: false })).toMatch(/aligned input 2x1x64x64 NOT RUN \(its tensors need 64.0 KiB, over the memory budget/);
+  expect(r.findings.filter((f) => f.code === 'SHAPE_NOT_DYNAMIC')).toEqual([]); // no evidence, no finding
+  const onProgress = jest.fn();
+  const e = await caughtAsync(() =>
+    check(DEFAULT_MODEL, { shapes: [{ input: [1, 1, 32, 32] }], bounds: [{ label: '--maxShapes', shapes: { input: [1, 1, 4000, 4000] } }], maxTensorBytes: 50000, onProgress }),
+  );
+  expect(e.code).toBe('ERR_TRT_NODE_MEMORY_BUDGET');
+  expect(e.message).toMatch(/^--maxShapes input:1x1x4000x4000 .* more than the memory budget of 48.8 KiB/);
+  expect(onProgress).not.toHaveBeenCalled(); // refused before anything ran
+});
+
 test.each([
   [['--seed', '1e30'], /--seed/],
   [['--seed', '9007199254740993'], /--seed/],
@@ -116,6 +137,13 @@ test('the library throws only TrtNodeErrors for bad arguments', async () => {
     ['crossCheck(p, {samples: [{inputs: null}]})', () => crossCheck(p, { samples: [{ inputs: null as never }] })],
     ['crossCheck(p, {probes: 7})', () => crossCheck(p, { probes: 7 as never })],
     ['crossCheck(p, {runners: {}})', () => crossCheck(p, { runners: {} as never })],
+    ["crossCheck(p, {runners: [{kind: 'onnxruntime', graphOptimization: 'fast'}]})", () => crossCheck(p, { runners: [{ kind: 'onnxruntime', graphOptimization: 'fast' as never }] })],
+    ["check(p, {runners: [{kind: 'onnxruntime', executionProvider: 'tpu'}]})", () => check(p, { runners: [{ kind: 'onnxruntime', executionProvider: 'tpu' as never }] })],
+    ['check(p, {maxElements: 0})', () => check(p, { maxElements: 0 })],
+    ["check(p, {onProgress: 'log'})", () => check(p, { onProgress: 'log' as never })],
+    ['check(p, {onStart: {}})', () => check(p, { onStart: {} as never })],
+    ['crossCheck(p, {maxElements: 1.5})', () => crossCheck(p, { maxElements: 1.5 })],
+    ['crossCheck(p, {onProgress: 1})', () => crossCheck(p, { onProgress: 1 as never })],
   ];
   for (const [what, call] of calls) {
     const e = await caughtAsync(call).catch((err: unknown) => {
@@ -134,4 +162,17 @@ test("an output whose name cannot be an .npz entry ('../x') is refused before th
   expect(e.message).toMatch(/'\.\.'/);
   expect(fs.readdirSync(path.dirname(out))).toEqual([]);
   expect(fs.existsSync(path.join(dir, 'evil.npy'))).toBe(false);
+});
+
+test('a bad probes option found after the runners exist still releases them (no session left open)', async () => {
+  const { OrtRunner } = await import('../../lib/runners/ort-runner');
+  const dispose = jest.spyOn(OrtRunner.prototype, 'dispose');
+  try {
+    const e = await caughtAsync(() => crossCheck(DEFAULT_MODEL, { probes: [{ nope: [1, 3, 4, 4] }] }));
+    expect(e.code).toBe('ERR_TRT_NODE_INVALID_VALUE');
+    expect(e.message).toMatch(/nope/);
+    expect(dispose).toHaveBeenCalledTimes(1);
+  } finally {
+    dispose.mockRestore();
+  }
 });

@@ -82,3 +82,21 @@ test('bin/trt-node.js check --json: one JSON document on stdout, nothing from on
   expect(doc.pass).toBe(true);
   expect(result.stderr).toBe('');
 });
+
+test('a probe row printed as passing that the output-dims check fails at the end is named under the table', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const { encodeModel, node, valueInfo } = await import('../onnx/build-model');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-dims-'));
+  try {
+    // y is declared [n, 4] but a ReduceSum over axis 0 makes it [1, 4] whatever n is: both runners agree on values.
+    const m = path.join(dir, 'reduce.onnx');
+    fs.writeFileSync(m, encodeModel({ nodes: [node('ReduceSum', ['x', 'axes'], ['y'])], inputs: [valueInfo('x', ['n', 4])], outputs: [valueInfo('y', ['n', 4])], initializers: [{ name: 'axes', dims: [1], data_type: 7, int64_data: [0] }] }));
+    const r = await cli(m, '--probes', 'x:1x4', '--probes', 'x:3x4');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Changed by the output-dims check[^\n]*\n {2}probe 1 \(x:3x4\): PASS → FAIL — onnxruntime(-noopt)? y\[0\]: expected to change with 'n' \(1 → 3\), got 1/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

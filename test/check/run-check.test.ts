@@ -183,6 +183,22 @@ describe('outputs, text, usage errors', () => {
     }
   });
 
+  test('--save-outputs saves only runs asked for, never the default-size baseline run when every asked size was blocked', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-check-'));
+    try {
+      const m = path.join(dir, 'fixed.onnx');
+      fs.writeFileSync(m, encodeModel({ nodes: [node('Relu', ['x'], ['y'])], inputs: [valueInfo('x', ['batch', 3, 8, 8])], outputs: [valueInfo('y', ['batch', 3, 8, 8])] }));
+      const out = path.join(dir, 'out.npz');
+      const r = await check(m, { shapes: [{ x: [1, 3, 9, 9] }], saveOutputs: out });
+      expect(r.findings.map((f) => f.code)).toContain('FIXED_DIM');
+      expect(r.probe!.attempts.some((a) => a.ok && a.shapes.x.join('x') === '1x3x8x8')).toBe(true); // the baseline ran...
+      expect(r.savedOutputs).toBeUndefined(); // ...but it is not a run that was asked for
+      expect(fs.readdirSync(dir)).toEqual(['fixed.onnx']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('text report names findings, runs and the verdict', async () => {
     const r = await check(modelPath('bilinear_upsample_opset10'), { samples: samplesOf('bilinear_upsample_opset10').slice(0, 1), probe: false });
     const text = formatCheckReport(r);
@@ -260,9 +276,14 @@ test('runners are pluggable: each runs every sample and is compared with the ref
       const t = (await ort.run(feeds, probe)).output;
       return { output: { type: t.type, dims: t.dims, data: (t.data as Float32Array).map((v) => v + 0.5) } };
     },
-    dispose: () => ort.dispose(),
+    dispose: jest.fn(() => ort.dispose()),
   };
   const r = await check(modelPath('super_resolution'), { samples: samplesOf('super_resolution').slice(0, 1), runners: [{ kind: 'onnxruntime' }, offByHalf] });
+  // Yours stays yours: usable again (another check, a benchmark) until you dispose it.
+  expect(offByHalf.dispose).not.toHaveBeenCalled();
+  const again = await check(modelPath('super_resolution'), { samples: samplesOf('super_resolution').slice(0, 1), runners: [offByHalf] });
+  expect(again.runs.map((x) => [x.backend, x.ok])).toEqual([['shifted', true]]);
+  await offByHalf.dispose();
   expect(r.runs.map((x) => [x.backend, x.pass])).toEqual([
     ['onnxruntime', true],
     ['shifted', false],

@@ -58,6 +58,13 @@ describe('onnxruntime-node vs PyTorch reference at the saved samples', () => {
     },
   );
 
+  test('runners given explicitly: the samples\' references are still compared with them (data, not a runner choice)', async () => {
+    const f = withSamples.find((x) => x.name === 'super_resolution')!;
+    const r = await crossCheck(modelOf(f), { samples: samplesOf(f), sweep: false, runners: [{ kind: 'onnxruntime', graphOptimization: 'disabled' }] });
+    expect(r.runners.map((x) => x.kind)).toEqual(['reference', 'onnxruntime']);
+    expect(r.probes[0].comparisons[0]).toMatchObject({ expected: 'reference', pass: true });
+  });
+
   test('custom_op: onnxruntime cannot load it, and the result says so instead of throwing', async () => {
     const f = MODELS.find((x) => x.name === 'custom_op')!;
     const r = await crossCheck(modelOf(f), { samples: samplesOf(f) });

@@ -146,3 +146,28 @@ describe('OrtRunner feeds, providers and lifetime', () => {
     expect(() => r.inputNames).toThrow(DisposedError);
   });
 });
+
+test('a feed that is a window on a larger buffer is posted to the worker as its own bytes, not the whole buffer', async () => {
+  const { toWire } = await import('../../lib/runners/ort-session');
+  const big = new Float32Array(1 << 20);
+  const view = big.subarray(8, 12);
+  view.set([1, 2, 3, 4]);
+  const wire = toWire({ type: 'float32', dims: [4], data: view });
+  expect(Array.from(wire.data as Float32Array)).toEqual([1, 2, 3, 4]);
+  expect((wire.data as Float32Array).buffer.byteLength).toBe(16);
+  const whole = new Float32Array(4);
+  expect(toWire({ type: 'float32', dims: [4], data: whole }).data).toBe(whole); // no copy when it owns its buffer
+});
+
+test('a request the worker cannot even start (a feed onnxruntime refuses to wrap) is answered, and the next one served', async () => {
+  const { workerSession } = await import('../../lib/runners/ort-session');
+  const s = await workerSession(modelPath('super_resolution'), { logSeverityLevel: 4 });
+  try {
+    const bad = { input: { type: 'complex64' as never, dims: [1, 1, 8, 8], data: new Float32Array(64) } };
+    await expect(s.run(bad, undefined)).rejects.toThrow(/complex64|type/i);
+    const good = await s.run({ input: { type: 'float32', dims: [1, 1, 8, 8], data: new Float32Array(64) } }, undefined);
+    expect(good.outputs.output.dims).toEqual([1, 1, 24, 24]);
+  } finally {
+    await s.release();
+  }
+}, 20000);

@@ -9,7 +9,9 @@ import type { Finding } from '../../check/types';
 import type { CrossCheckProgress } from '../../crosscheck';
 import { TrtNodeError } from '../../errors';
 import type { ModelSummary } from '../../onnx/types';
+import type { ProbeReport, Verdict } from '../../pipeline/types';
 import type { OptimizationProfile } from '../../trt/profiles';
+import { forTerminal } from '../../util/terminal';
 import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
 import { budgetFrom, buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet } from '../options';
@@ -182,12 +184,17 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
 async function streamingPrinter(ctx: CliContext) {
   const fmt = require('../../check/format') as typeof import('../../check/format');
   const table = require('../../report/table') as typeof import('../../report/table');
-  const { runViewsOf } = require('../../check/run-check') as typeof import('../../check/run-check');
+  const { verdictText } = require('../../report/style') as typeof import('../../report/style');
+  const { attemptView, runViewsOf } = require('../../check/run-check') as typeof import('../../check/run-check');
+  const { isRequestedRun } = require('../../pipeline/probes') as typeof import('../../pipeline/probes');
   const style = ctx.style;
   const print = (lines: string[]) => ctx.out(`${lines.join('\n')}\n`);
   let start: CheckStart | undefined;
   let attemptsHeader = false;
   let firstRow: number | undefined;
+  // Rows are printed as probes finish; the output-dims check runs over all of them at the end and can turn a row
+  // printed as passing into a failure. The report objects are the pipeline's own, so the final verdict is on them.
+  const printed: { report: ProbeReport; verdict: Verdict }[] = [];
   return {
     start(s: CheckStart) {
       start = s;
@@ -198,22 +205,30 @@ async function streamingPrinter(ctx: CliContext) {
     probe(e: CrossCheckProgress) {
       if (!start) return;
       const p = e.report;
+      printed.push({ report: p, verdict: p.verdict });
       if (start.crossCheck) {
         if (p.verdict === 'fail' && firstRow === undefined) firstRow = p.index;
         print([table.crossCheckRow(p, start.runners, style, firstRow)]);
-      } else if ((p.kind === 'sample' || p.kind === 'given' || p.kind === 'default' || p.kind === 'fixed') && !p.baselineOnly) {
+      } else if (isRequestedRun(p)) {
         print(runViewsOf(p, start.runners).flatMap((r) => fmt.formatRun(r, style)));
       } else {
         if (!attemptsHeader) print(['', 'Dynamic axes probed']);
         attemptsHeader = true;
-        const run = p.runs.find((r) => r.status !== 'skipped');
-        print([fmt.formatAttempt({ label: p.label, shapes: p.shapes, ok: run?.status === 'ran' }, style)]);
+        print([fmt.formatAttempt(attemptView(p), style)]);
       }
     },
     finish(report: CheckReport, extra: string[]) {
       const out: string[] = [];
       if (!start) out.push(fmt.formatCheckReport(report, style));
       else {
+        const changed = printed.filter((x) => x.report.verdict !== x.verdict);
+        if (changed.length) {
+          out.push('', 'Changed by the output-dims check (run over all probes at the end):');
+          for (const { report: p, verdict } of changed) {
+            const why = p.dimIssues.map((d) => `${d.runner} ${d.output}[${d.axis}]: expected ${d.expected}, got ${d.got}`).join('; ');
+            out.push(`  probe ${p.index} (${forTerminal(p.label)}): ${table.verdictLabel(verdict)} → ${verdictText(table.verdictLabel(p.verdict), style)}${why ? ` — ${forTerminal(why)}` : ''}`);
+          }
+        }
         if (report.crossCheck) out.push(...table.crossCheckEpilogue(report.crossCheck, style, { findings: false }));
         const fromRuns = report.findings.filter((f: Finding) => !start!.findings.includes(f));
         if (fromRuns.length) out.push('', ...fmt.formatFindings('Findings from the runs', fromRuns, style));
