@@ -26,10 +26,6 @@ import { forTerminal } from '../util/terminal';
 
 export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
-/** Commands a later feature adds (e.g. `explain`), registered with the built-in ones. */
-export type CommandDefinition = (program: Command, ctx: CliContext) => void;
-export const extraCommands: CommandDefinition[] = [];
-
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('trt-node')
     .description('TensorRT for Node.js: inspect, check, build, run and benchmark PyTorch-exported ONNX models')
@@ -37,7 +33,7 @@ export function createProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor, ...extraCommands]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor]) define(program, ctx);
   return program;
 }
 
@@ -59,8 +55,13 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_TRT_NODE_USAGE',
 ]);
 
-function commandOf(program: Command, argv: readonly string[]): Command | undefined {
-  return program.commands.find((c) => argv.slice(2).includes(c.name()));
+/**
+ * The command a command line runs: its first word that is not an option (the program has no options taking a
+ * value), as commander dispatches it. A later word naming a command is an argument or an option's value.
+ */
+export function commandOf(program: Command, argv: readonly string[]): Command | undefined {
+  const word = argv.slice(2).find((a) => a === '--' || !a.startsWith('-'));
+  return word === undefined || word === '--' ? undefined : program.commands.find((c) => c.name() === word || c.aliases().includes(word));
 }
 
 export interface MainOptions {

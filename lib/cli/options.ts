@@ -44,21 +44,25 @@ export function jsonTarget(value: string | boolean | undefined): undefined | 'st
 
 /**
  * commander takes the word after an optional-value option as its value: `check --json model.onnx` would write the
- * JSON over the model. Only a word ending in .json is --json's value; anything else stays an argument.
+ * JSON over the model. Only a word ending in .json, or '-' (stdout, said explicitly), is --json's value; anything
+ * else stays an argument. After '--' every word is an argument, left as it is.
  */
 export function normalizeJsonArgs(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--json') {
-      const next = argv[i + 1];
-      if (next !== undefined && /\.json$/i.test(next) && !next.startsWith('-')) {
-        out.push(`--json=${next}`);
-        i++;
-      } else out.push('--json=-');
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a !== '--json') {
+      out.push(a);
       continue;
     }
-    out.push(a);
+    const next = argv[i + 1];
+    const isValue = next === '-' || (next !== undefined && /\.json$/i.test(next) && !next.startsWith('-'));
+    out.push(`--json=${isValue ? next : '-'}`);
+    if (isValue) i++;
   }
   return out;
 }

@@ -106,6 +106,23 @@ describe('--json [file]', () => {
     expect(normalizeJsonArgs(['check', '--json', 'model.onnx'])).toEqual(['check', '--json=-', 'model.onnx']);
     expect(normalizeJsonArgs(['check', '--json', 'out.json', 'model.onnx'])).toEqual(['check', '--json=out.json', 'model.onnx']);
     expect(normalizeJsonArgs(['doctor', '--json'])).toEqual(['doctor', '--json=-']);
+    // '-' says stdout explicitly: it is --json's, not a stray argument; after '--' nothing is an option.
+    expect(normalizeJsonArgs(['inspect', '--json', '-', 'model.onnx'])).toEqual(['inspect', '--json=-', 'model.onnx']);
+    expect(normalizeJsonArgs(['explain', '--', '--json', 'x.json'])).toEqual(['explain', '--', '--json', 'x.json']);
+  });
+
+  test('inspect: --json, --json -, --json file.json, --json=file.json', async () => {
+    for (const flags of [['--json'], ['--json', '-'], ['--json=-']]) {
+      const r = await runCli(['inspect', ...flags, DEFAULT_MODEL]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).inputs[0].name).toBe('input');
+    }
+    for (const flags of [['--json', path.join(dir, 'a.json')], [`--json=${path.join(dir, 'b.json')}`]]) {
+      const r = await runCli(['inspect', DEFAULT_MODEL, ...flags]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Model /); // the text, as without --json
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'))).toEqual(JSON.parse(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')));
   });
 
   test.each([
@@ -120,6 +137,24 @@ describe('--json [file]', () => {
     const b = await runCli([cmd, ...model, ...(extra as string[]), '--json', file]);
     expect(b.stdout).not.toMatch(/^\{/);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toBeTruthy();
+  });
+});
+
+describe('which command a usage error is about', () => {
+  test('the first word that is not an option, not an option value that names a command', async () => {
+    // '--chart inspect' is a file named inspect; the unknown option is bench's.
+    const r = await runCli(['bench', '--chart', 'inspect', '--iteration', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^usage: trt-node bench \[options\]/m);
+    expect(r.stderr).toContain('trt-node bench --help');
+    // An option before the command: still the command's usage.
+    const o = await runCli(['--no-color', 'inspect', 'x.onnx']);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/^usage: trt-node inspect \[options\]/m);
+    // A first word that names no command: the program's usage, not that of a command named later.
+    const n = await runCli(['model.onnx', 'check']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toMatch(/^usage: trt-node \[options\] \[command\]/m);
   });
 });
 
