@@ -125,6 +125,26 @@ describe('--json [file]', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'))).toEqual(JSON.parse(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')));
   });
 
+  test('a --json file that is one of the inputs is refused (exit 2), and the input is left as it was', async () => {
+    const model = path.join(dir, 'own.onnx');
+    fs.copyFileSync(DEFAULT_MODEL, model);
+    const before = fs.readFileSync(model);
+    const r = await runCli(['inspect', model, `--json=${model}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--json .*own\.onnx is the same file as the model/);
+    expect(fs.readFileSync(model).equals(before)).toBe(true);
+    const log = path.join(dir, 'export-log.txt');
+    fs.writeFileSync(log, 'RuntimeError: Exporting the operator aten::upsample_bilinear2d to ONNX opset version 10 is not supported');
+    const e = await runCli(['explain', '--file', log, `--json=${log}`]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/is the same file as --file/);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^RuntimeError/);
+    const m = await runCli(['explain', 'Got invalid dimensions for input: input', '--model', model, `--json=${model}`]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/is the same file as --model/);
+    expect(fs.readFileSync(model).equals(before)).toBe(true);
+  });
+
   test.each([
     ['inspect', []],
     ['check', ['--shapes', 'input:1x1x16x16', '--no-probe']],

@@ -118,7 +118,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   progress.clear();
   const doc = interrupted ? { ...report, interrupted: true } : report;
   const chart = chartFile && report.runs.some((r) => r.latency) ? await renderLatencyChart(report) : undefined; // rendered first: a failure leaves no file half-updated
-  const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc);
+  const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc, []);
   const wrote: string[] = [];
   if (jsonFile) {
     await writeFileAtomic(jsonFile, `${toJson(doc)}\n`);

@@ -136,7 +136,8 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   if (options.saveOutputs) await checkOutputFile(options.saveOutputs, '--save-outputs', { inputs: reads });
   if (reportFile) await checkOutputFile(reportFile, '--report', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }] });
   const json = jsonTarget(cli.json);
-  if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }, { file: reportFile, option: '--report' }] });
+  const jsonInputs = [...reads, { file: options.saveOutputs, option: '--save-outputs' }, { file: reportFile, option: '--report' }];
+  if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: jsonInputs });
 
   const { check } = require('../../check/run-check') as typeof import('../../check/run-check');
   if (reportFile && /\.html?$/i.test(reportFile)) {
@@ -173,7 +174,7 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
     else await writeHtmlReport(reportFile, report.crossCheck);
     lines.push(`Cross-check report written to ${reportFile}${report.interrupted ? ' (interrupted: what finished)' : ''}`);
   }
-  const onStdout = await emitJson(ctx, cli.json, report);
+  const onStdout = await emitJson(ctx, cli.json, report, jsonInputs);
   if (!onStdout && printer) printer.finish(report, lines);
   process.exitCode = report.interrupted ? EXIT_INTERRUPTED : report.pass ? EXIT_OK : EXIT_FAILED;
 }
