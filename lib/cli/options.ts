@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { InvalidValueError, TrtNodeError } from '../errors';
+import type { ModelSummary } from '../onnx/types';
 import { parseDims, splitNamedList } from '../shapes/spec';
 
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -109,6 +110,18 @@ export function nameShapeSet(set: ShapeSet, inputs: readonly string[], option: s
   return out;
 }
 
+/** The inputs a bare shape may be meant for: the dynamic ones, or the only input (check and bench alike). */
+export function shapeableInputs(model: Pick<ModelSummary, 'inputs'>): string[] {
+  const feed = model.inputs.filter((i) => !i.isInitializer);
+  const dynamic = feed.filter((i) => i.dims === null || i.dims.some((d) => d.kind !== 'fixed'));
+  return (dynamic.length ? dynamic : feed).map((i) => i.name);
+}
+
+/** One fixed shape set of `option` for `model`: parsed (parseShapeSet), a bare shape named (nameShapeSet). */
+export function modelShapeSet(text: string, model: Pick<ModelSummary, 'inputs'>, option: string, allowZero = false): Record<string, number[]> {
+  return nameShapeSet(parseShapeSet(text, option, allowZero), shapeableInputs(model), option);
+}
+
 // --------------------------------------------------------------------------------------------- engine builds
 
 /** The options of commands that load or build TensorRT engines (check, bench, build share them). */
@@ -154,6 +167,37 @@ export function addBuildOptions(command: Command, options: { profileFlags: boole
     .option('--fp16', 'allow FP16 kernels (TensorRT 10 only)')
     .option('--no-tf32', 'disable TF32 for float32 layers (compare with TF32 noise ruled out)')
     .addOption(new Option('--noTF32', "trtexec's spelling of --no-tf32").hideHelp());
+}
+
+/** The flag that gave the engine, as typed. */
+export function engineFlag(cli: EngineCliOptions): string {
+  return cli.engine !== undefined ? '--engine' : '--loadEngine';
+}
+
+/** The build flags given, as typed (--fp16, --workspace, ...; with `profileFlags`, --minShapes/--optShapes/--maxShapes too). */
+export function buildFlagsGiven(cli: EngineCliOptions & { noTF32?: boolean }, options: { profileFlags: boolean }): string[] {
+  const given: [string, unknown][] = [
+    ['--workspace', cli.workspace],
+    ['--memPoolSize', cli.memPoolSize],
+    ['--timing-cache', cli.timingCache],
+    ['--timingCacheFile', cli.timingCacheFile],
+    ['--fp16', cli.fp16 || undefined],
+    ['--no-tf32', cli.tf32 === false || undefined], // commander's default for a --no- flag is true
+    ['--noTF32', cli.noTF32 || undefined],
+  ];
+  if (options.profileFlags) given.push(['--minShapes', cli.minShapes], ['--optShapes', cli.optShapes], ['--maxShapes', cli.maxShapes]);
+  return given.filter(([, value]) => value !== undefined).map(([flag]) => flag);
+}
+
+/**
+ * Build flags that no build would read are a usage error, not silently ignored: `why` says why there is no build
+ * ('--engine gives an engine already built'), `todo` what to do instead.
+ */
+export function refuseUnusedBuildFlags(flags: readonly string[], why: string, todo: string): void {
+  if (flags.length === 0) return;
+  throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${flags.join(', ')} ${flags.length === 1 ? 'sets' : 'set'} how a TensorRT engine is built, but ${why}: ${todo}`, {
+    option: flags[0],
+  });
 }
 
 /** "4096" (MiB), "512M", "2G", "1.5GiB" -> bytes. */

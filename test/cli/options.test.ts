@@ -178,6 +178,50 @@ describe('which command a usage error is about', () => {
   });
 });
 
+describe('check: flags named as typed', () => {
+  const quick = ['check', DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--no-probe'];
+  test.each([
+    [['--atol', 'nosuch:1e-3'], /an output of the model \('output'\) for --atol but received "nosuch"/],
+    [['--rtol', '1e-3,outptu:1e-2'], /for --rtol but received "outptu"/],
+    [['--unordered', 'output,nosuch'], /an output of the model \('output'\) for --unordered but received "nosuch"/],
+    [['--unordered', ','], /output names, comma-separated for --unordered/],
+    [['--range', 'nosuch:0..1'], /an input of the model \('input'\) for --range but received "nosuch"/],
+  ])('%j: exit 2 naming the flag', async (flags, re) => {
+    const r = await runCli([...quick, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/options\./);
+  });
+});
+
+describe('check: build flags that no build would read', () => {
+  test.each([
+    [['--fp16'], /--fp16 sets how a TensorRT engine is built, but check builds an engine only from --shapes ranges .*: add one, or drop --fp16/],
+    [['--workspace', '1G', '--noTF32'], /--workspace, --noTF32 set how a TensorRT engine is built/],
+  ])('without a build (no --shapes range): %j exits 2', async (flags) => {
+    const r = await runCli(['check', DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--no-probe', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[ERR_TRT_NODE_USAGE\]/);
+  });
+
+  test('with --engine (already built): exit 2 naming both flags and what to do', async () => {
+    const plan = path.join(dir, 'given.plan');
+    fs.writeFileSync(plan, 'not read: the flags are refused first');
+    const r = await runCli(['check', DEFAULT_MODEL, '--engine', plan, `--timing-cache=${path.join(dir, 't.cache')}`, '--no-tf32']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--timing-cache, --no-tf32 set how a TensorRT engine is built, but --engine .*given\.plan is an engine already built: drop --timing-cache, --no-tf32, or drop --engine/);
+    const l = await runCli(['check', DEFAULT_MODEL, '--loadEngine', plan, '--fp16']);
+    expect(l.stderr).toMatch(/--fp16 sets how .* but --loadEngine .*: drop --fp16, or drop --loadEngine/);
+  });
+
+  test('--reference alone is read within --max-tensor-bytes', async () => {
+    const reference = path.join(path.dirname(DEFAULT_MODEL), 'reference_1x1x64x64.npz'); // 144 KiB
+    const r = await runCli(['check', DEFAULT_MODEL, '--reference', reference, '--max-tensor-bytes', '64KiB']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[ERR_TRT_NODE_MEMORY_BUDGET\]/);
+  });
+});
+
 describe('bench', () => {
   test('default outputs go to the current folder (bench.json, bench.svg), not into the package', async () => {
     const cwd = process.cwd();
