@@ -1,10 +1,11 @@
 /**
- * The `trt-node` CLI: one program, each command defined in lib/cli/commands (options only: commander and
- * lib/cli/options) and implemented in lib/cli/run, loaded when the command runs, so `--help` and `inspect` never
- * load onnxruntime-node, vega or the native addon.
+ * The `trt-node` CLI: one program, each command defined in lib/cli/commands (options only: commander,
+ * lib/cli/options and light value definitions such as lib/bench/options) and implemented in lib/cli/run, loaded when
+ * the command runs, so `--help` and `inspect` never load onnxruntime-node, vega or the native addon.
  *
- * Exit codes shared by every command: 0 success, 1 a check or comparison failed, 2 usage or input error, 130
- * interrupted (Ctrl-C: the first one stops the work and keeps what finished, a second one exits at once).
+ * Exit codes shared by every command: 0 success, 1 a check or comparison failed (or bench measured nothing), 2 usage
+ * or input error, 130 interrupted (Ctrl-C: the first one stops the work and keeps what finished, a second one exits
+ * at once).
  *
  * Lazy loading is plain `require()` inside the action (typed with `typeof import(...)`): it works the same compiled,
  * under ts-jest and under tsx, where a dynamic `import()` of a .ts file would not resolve.

@@ -139,9 +139,16 @@ export interface EngineCliOptions {
   tf32?: boolean;
 }
 
-/** --engine and trtexec's --loadEngine. */
-export function addEngineOption(command: Command, description: string): Command {
-  return command.option('--engine <plan>', description).addOption(new Option('--loadEngine <plan>', "trtexec's spelling of --engine").hideHelp());
+/**
+ * --engine (and trtexec's --loadEngine) with the build flags of an engine built on the fly, for commands that take
+ * either (check, bench); the help names trtexec's spellings.
+ */
+export function addEngineOptions(command: Command, engineDescription: string): Command {
+  command.option('--engine <plan>', engineDescription).addOption(new Option('--loadEngine <plan>', "trtexec's spelling of --engine").hideHelp());
+  return addBuildOptions(command, { profileFlags: true }).addHelpText(
+    'after',
+    "\ntrtexec's spellings work too: --onnx, --loadEngine, --minShapes/--optShapes/--maxShapes, --memPoolSize=workspace:<size>, --timingCacheFile, --noTF32.",
+  );
 }
 
 export function engineFrom(cli: EngineCliOptions): string | undefined {
