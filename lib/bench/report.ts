@@ -49,11 +49,15 @@ export function formatBenchReport(report: BenchReport): string {
       lines.push(`  trtexec on the same plan: latency median ${t.latency ? ms(t.latency.median) : '?'} ms, GPU compute median ${t.gpuCompute ? ms(t.gpuCompute.median) : '?'} ms → trt-node / trtexec = ${t.latency ? (r.latency!.median / t.latency.median).toFixed(2) : '?'}`);
     }
   }
+  // What did not run: a backend that could not start, once; a run that failed, at its shape.
   const seen = new Set<string>();
   for (const r of report.runs) {
-    if (r.available || seen.has(r.backend)) continue;
-    seen.add(r.backend);
-    lines.push(`${NAMES[r.backend]}: not run — ${r.reason ?? 'unavailable'}`);
+    if (r.available) continue;
+    if (r.description !== undefined) lines.push(`${NAMES[r.backend]} ${shapeLabel(r.shapes)}: failed — ${r.reason ?? 'no reason given'}`);
+    else if (!seen.has(r.backend)) {
+      seen.add(r.backend);
+      lines.push(`${NAMES[r.backend]}: not run — ${r.reason ?? 'unavailable'}`);
+    }
   }
   for (const r of report.runs.filter((x) => x.settings && x.backend === 'ort').slice(0, 1)) {
     const s = r.settings!;
@@ -63,7 +67,9 @@ export function formatBenchReport(report: BenchReport): string {
   const how = new Map<string, string>();
   for (const r of report.runs) if (r.measuredAs) how.set(NAMES[r.backend], r.measuredAs);
   for (const [name, text] of how) lines.push(`${name}: ${text}`);
-  lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
+  if (report.runs.some((r) => r.eventLoopLag)) {
+    lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
+  }
   return lines.join('\n');
 }
 

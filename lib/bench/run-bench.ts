@@ -10,10 +10,11 @@
 import * as os from 'os';
 import { AbortError, InvalidValueError, TrtNodeError } from '../errors';
 import { readModel } from '../onnx/reader';
-import type { InputSummary } from '../onnx/types';
+import type { ModelSummary } from '../onnx/types';
 import { generateProbeFeeds } from '../runners/feeds';
-import { probeOverBudget } from '../pipeline/probes';
-import { DEFAULT_MAX_TENSOR_BYTES } from '../util/budget';
+import { givenProbes, probeOverBudget } from '../pipeline/probes';
+import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../util/budget';
+import { quoted } from '../util/terminal';
 import { createOnnxRuntimeRunner } from '../runners/onnxruntime';
 import type { SessionThread } from '../runners/ort-session';
 import type { Runner, RunTimings } from '../runners/runner';
@@ -21,12 +22,13 @@ import { createTensorRTRunner } from '../runners/tensorrt';
 import type { NamedTensors } from '../tensor/types';
 import type { BuildEngineOptions } from '../trt/build-options';
 import type { OptimizationProfile } from '../trt/profiles';
+import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
+import { backendList, BACKENDS, durationSeconds, type BackendName } from './options';
 import { LatencyStats, summarize } from './stats';
 import { findTrtexec, runTrtexec, type TrtexecSummary } from './trtexec';
 
-export type BackendName = 'trt' | 'ort';
-export const BACKENDS: readonly BackendName[] = ['trt', 'ort'];
+export { BACKENDS, type BackendName };
 
 export interface BenchOptions {
   /** The ONNX model (its inputs give dtypes and the dims the shapes must fill). */
@@ -54,9 +56,9 @@ export interface BenchOptions {
    * direct caller of onnxruntime-node runs it: its lag shows how much it blocks).
    */
   ortThread?: SessionThread;
-  /** Profile of the engine built when no `engine` is given. Default: one covering every shape set. */
+  /** Profile of the engine built when no `engine` is given (refused with `engine`). Default: one covering every shape set. */
   profile?: OptimizationProfile;
-  /** Other settings of that build (workspace, timing cache, fp16, tf32...). Default none. */
+  /** Other settings of that build (workspace, timing cache, fp16, tf32...; refused with `engine`). Default none. */
   build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes' | 'signal' | 'onProgress'>;
   /** Progress (backend, shape, runs done) for the CLI. */
   onProgress?: (event: BenchProgress) => void;
@@ -81,6 +83,7 @@ export interface BackendRun {
   available: boolean;
   /** Why the backend did not run (TensorRT missing, a failed run...). */
   reason?: string;
+  /** The backend that ran, e.g. 'onnxruntime-node 1.30.0 (cpu)'; absent when it could not start at all. */
   description?: string;
   /** Backend settings worth knowing when reading the figures (threads, execution provider, profile...). */
   settings?: Record<string, unknown>;
@@ -121,70 +124,49 @@ interface Backend {
   measuredAs: string;
 }
 
-function positiveInt(name: string, v: number | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  if (!Number.isSafeInteger(v) || v < min) throw new InvalidValueError(name, `an integer ≥ ${min}`, v);
-  return v;
-}
-
 /** Validates and defaults the options (before any session or engine is created). */
 type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
-  if (typeof options.model !== 'string' || !options.model) throw new InvalidValueError('model', 'a path to an .onnx file', options.model);
-  const backends = options.backends ?? [...BACKENDS];
-  if (!Array.isArray(backends) || backends.length === 0) throw new InvalidValueError('backends', `a non-empty list of ${BACKENDS.join(', ')}`, backends);
-  for (const b of backends) if (!BACKENDS.includes(b)) throw new InvalidValueError('backends', `one of ${BACKENDS.join(', ')}`, b);
-  if (options.durationS !== undefined && !(typeof options.durationS === 'number' && options.durationS > 0 && options.durationS <= 3600)) {
-    throw new InvalidValueError('duration', 'seconds in (0, 3600]', options.durationS);
+  const o = v.options<BenchOptions>(options);
+  const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
+  const engine = v.optional(v.filePath)(o.engine, 'engine');
+  // An engine is already built: its profiles and settings are fixed, so these would be ignored without a word.
+  for (const name of ['profile', 'build'] as const) {
+    if (engine !== undefined && o[name] !== undefined) {
+      throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${name} sets how bench builds an engine, and engine gives one already built: give one of the two`, { option: name });
+    }
   }
-  if (!Array.isArray(options.shapes)) throw new InvalidValueError('shapes', 'a list of shape sets', options.shapes);
-  if (options.ortThread !== undefined && options.ortThread !== 'worker' && options.ortThread !== 'main') throw new InvalidValueError('ortThread', "'worker' or 'main'", options.ortThread);
   return {
-    model: options.model,
-    engine: options.engine,
-    shapes: options.shapes,
-    backends: [...new Set(backends)],
-    warmup: positiveInt('warmup', options.warmup, 5, 0),
-    iterations: positiveInt('iterations', options.iterations, 50, 1),
-    durationS: options.durationS,
-    threads: options.threads === undefined ? undefined : positiveInt('threads', options.threads, 0, 1),
-    seed: positiveInt('seed', options.seed, 0, 0),
-    ortThread: options.ortThread ?? 'worker',
-    profile: options.profile,
-    build: options.build,
-    onProgress: options.onProgress,
-    signal: options.signal,
-    maxTensorBytes: options.maxTensorBytes,
+    model: v.filePath(o.model, 'model'),
+    engine,
+    shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
+    backends: o.backends === undefined ? [...BACKENDS] : backendList(o.backends, 'backends'),
+    warmup: count(o.warmup, 'warmup', 5, 0),
+    iterations: count(o.iterations, 'iterations', 50, 1),
+    durationS: v.optional(durationSeconds)(o.durationS, 'durationS'),
+    threads: o.threads === undefined ? undefined : v.safeInteger(o.threads, 'threads', { min: 1 }),
+    seed: count(o.seed, 'seed', 0, 0),
+    ortThread: o.ortThread === undefined ? 'worker' : v.oneOf(o.ortThread, 'ortThread', ['worker', 'main'] as const),
+    profile: o.profile,
+    build: o.build,
+    onProgress: o.onProgress,
+    signal: v.optional(v.abortSignal)(o.signal, 'signal'),
+    maxTensorBytes: o.maxTensorBytes === undefined ? undefined : maxTensorBytes(o.maxTensorBytes),
   };
 }
 
-/** Fills each input's dims from a shape set, or from its fixed dims; names what is missing. */
-export function resolveShapes(inputs: readonly InputSummary[], given: Record<string, number[]>): Record<string, number[]> {
-  const out: Record<string, number[]> = Object.create(null);
-  for (const name of Object.keys(given)) {
-    if (!inputs.some((i) => i.name === name)) {
-      throw new InvalidValueError('shapes', `an input of the model (${inputs.map((i) => i.name).join(', ')})`, name);
-    }
+/**
+ * Each shape set filled out to every input of the model (fixed inputs from their dims), refused as check refuses
+ * its --probes (lib/pipeline/probes givenProbes): an input the model lacks, a missing dynamic input, a wrong rank,
+ * a fixed axis given another size. Errors name `parameter[i]` ('shapes[0]', or the CLI's '--shapes').
+ */
+export function resolveShapes(model: ModelSummary, sets: readonly Record<string, number[]>[], parameter = 'shapes'): Record<string, number[]>[] {
+  const checked = v.arrayOf(sets, parameter, (set, p) => v.shapes(set, p, { allowZero: false }));
+  if (checked.length === 0) {
+    const dynamic = model.inputs.find((i) => !i.isInitializer && !i.dims?.every((d) => d.kind === 'fixed'));
+    if (dynamic) throw new InvalidValueError(parameter, `a shape set for dynamic input ${quoted(dynamic.name)}`, [], `e.g. --shapes ${dynamic.name}:1x3x224x224`);
   }
-  for (const input of inputs) {
-    const dims = given[input.name];
-    if (dims) {
-      if (input.dims && dims.length !== input.dims.length) {
-        throw new InvalidValueError('shapes', `${input.dims.length} dims for input '${input.name}'`, dims.join('x'));
-      }
-      input.dims?.forEach((d, a) => {
-        if (d.kind === 'fixed' && d.value !== dims[a]) {
-          throw new InvalidValueError('shapes', `${d.value} at axis ${a} of input '${input.name}' (fixed in the model)`, dims[a]);
-        }
-      });
-      out[input.name] = dims;
-    } else if (input.dims && input.dims.every((d) => d.kind === 'fixed')) {
-      out[input.name] = input.dims.map((d) => (d.kind === 'fixed' ? d.value : 0));
-    } else {
-      throw new InvalidValueError('shapes', `a shape for dynamic input '${input.name}'`, undefined, `e.g. --shapes ${input.name}:1x3x224x224`);
-    }
-  }
-  return out;
+  return givenProbes(model, checked.length ? checked : [{}], [], parameter).map((p) => p.shapes);
 }
 
 /** One profile covering every shape set: min/max per axis, opt = the first set. */
@@ -218,7 +200,8 @@ async function ortBackend(model: string, threads: number | undefined, thread: Se
 async function trtBackend(model: string, plan: string | undefined, sets: Record<string, number[]>[], o: ReturnType<typeof validateBenchOptions>): Promise<Backend> {
   const runner = plan
     ? await createTensorRTRunner(model, { engine: plan })
-    : await createTensorRTRunner(model, { profiles: [o.profile ?? coveringProfile(sets)], ...(o.build ? { build: o.build } : {}) });
+    : // The signal cancels the build at TensorRT's next step (minutes for a large model), not only the runs after it.
+      await createTensorRTRunner(model, { profiles: [o.profile ?? coveringProfile(sets)], build: { ...o.build, ...(o.signal ? { signal: o.signal } : {}) } });
   return {
     runner,
     description: runner.description,
@@ -279,7 +262,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const o = validateBenchOptions(options);
   const summary = await readModel(o.model);
   const inputs = summary.inputs.filter((i) => !i.isInitializer);
-  const sets = (o.shapes.length ? o.shapes : [{}]).map((s) => resolveShapes(inputs, s));
+  const sets = resolveShapes(summary, o.shapes);
   // Shapes no machine here could hold are a usage error before any backend starts (a mistyped shape).
   const budget = o.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   for (const shapes of sets) {
@@ -309,6 +292,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       o.onProgress?.({ backend: name, phase: 'preparing', done: 0, total: null });
       backend = name === 'ort' ? await ortBackend(o.model, o.threads, o.ortThread) : await trtBackend(o.model, o.engine, sets, o);
     } catch (err) {
+      if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') throw new AbortError('runBench', report());
       if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
       unavailable = reasonOf(err);
       unprepared.push(err);

@@ -1,10 +1,11 @@
 /**
- * The `trt-node` CLI: one program, each command defined in lib/cli/commands (options only: commander and
- * lib/cli/options) and implemented in lib/cli/run, loaded when the command runs, so `--help` and `inspect` never
- * load onnxruntime-node, vega or the native addon.
+ * The `trt-node` CLI: one program, each command defined in lib/cli/commands (options only: commander,
+ * lib/cli/options and light value definitions such as lib/bench/options) and implemented in lib/cli/run, loaded when
+ * the command runs, so `--help` and `inspect` never load onnxruntime-node, vega or the native addon.
  *
- * Exit codes shared by every command: 0 success, 1 a check or comparison failed, 2 usage or input error, 130
- * interrupted (Ctrl-C: the first one stops the work and keeps what finished, a second one exits at once).
+ * Exit codes shared by every command: 0 success, 1 a check or comparison failed (or bench measured nothing), 2 usage
+ * or input error, 130 interrupted (Ctrl-C: the first one stops the work and keeps what finished, a second one exits
+ * at once).
  *
  * Lazy loading is plain `require()` inside the action (typed with `typeof import(...)`): it works the same compiled,
  * under ts-jest and under tsx, where a dynamic `import()` of a .ts file would not resolve.
@@ -26,10 +27,6 @@ import { forTerminal } from '../util/terminal';
 
 export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
-/** Commands a later feature adds (e.g. `explain`), registered with the built-in ones. */
-export type CommandDefinition = (program: Command, ctx: CliContext) => void;
-export const extraCommands: CommandDefinition[] = [];
-
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('trt-node')
     .description('TensorRT for Node.js: inspect, check, build, run and benchmark PyTorch-exported ONNX models')
@@ -37,7 +34,7 @@ export function createProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor, ...extraCommands]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor]) define(program, ctx);
   return program;
 }
 
@@ -59,8 +56,13 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_TRT_NODE_USAGE',
 ]);
 
-function commandOf(program: Command, argv: readonly string[]): Command | undefined {
-  return program.commands.find((c) => argv.slice(2).includes(c.name()));
+/**
+ * The command a command line runs: its first word that is not an option (the program has no options taking a
+ * value), as commander dispatches it. A later word naming a command is an argument or an option's value.
+ */
+export function commandOf(program: Command, argv: readonly string[]): Command | undefined {
+  const word = argv.slice(2).find((a) => a === '--' || !a.startsWith('-'));
+  return word === undefined || word === '--' ? undefined : program.commands.find((c) => c.name() === word || c.aliases().includes(word));
 }
 
 export interface MainOptions {

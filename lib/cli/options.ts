@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { InvalidValueError, TrtNodeError } from '../errors';
+import type { ModelSummary } from '../onnx/types';
 import { parseDims, splitNamedList } from '../shapes/spec';
 
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -44,21 +45,25 @@ export function jsonTarget(value: string | boolean | undefined): undefined | 'st
 
 /**
  * commander takes the word after an optional-value option as its value: `check --json model.onnx` would write the
- * JSON over the model. Only a word ending in .json is --json's value; anything else stays an argument.
+ * JSON over the model. Only a word ending in .json, or '-' (stdout, said explicitly), is --json's value; anything
+ * else stays an argument. After '--' every word is an argument, left as it is.
  */
 export function normalizeJsonArgs(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--json') {
-      const next = argv[i + 1];
-      if (next !== undefined && /\.json$/i.test(next) && !next.startsWith('-')) {
-        out.push(`--json=${next}`);
-        i++;
-      } else out.push('--json=-');
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a !== '--json') {
+      out.push(a);
       continue;
     }
-    out.push(a);
+    const next = argv[i + 1];
+    const isValue = next === '-' || (next !== undefined && /\.json$/i.test(next) && !next.startsWith('-'));
+    out.push(`--json=${isValue ? next : '-'}`);
+    if (isValue) i++;
   }
   return out;
 }
@@ -105,6 +110,18 @@ export function nameShapeSet(set: ShapeSet, inputs: readonly string[], option: s
   return out;
 }
 
+/** The inputs a bare shape may be meant for: the dynamic ones, or the only input (check and bench alike). */
+export function shapeableInputs(model: Pick<ModelSummary, 'inputs'>): string[] {
+  const feed = model.inputs.filter((i) => !i.isInitializer);
+  const dynamic = feed.filter((i) => i.dims === null || i.dims.some((d) => d.kind !== 'fixed'));
+  return (dynamic.length ? dynamic : feed).map((i) => i.name);
+}
+
+/** One fixed shape set of `option` for `model`: parsed (parseShapeSet), a bare shape named (nameShapeSet). */
+export function modelShapeSet(text: string, model: Pick<ModelSummary, 'inputs'>, option: string, allowZero = false): Record<string, number[]> {
+  return nameShapeSet(parseShapeSet(text, option, allowZero), shapeableInputs(model), option);
+}
+
 // --------------------------------------------------------------------------------------------- engine builds
 
 /** The options of commands that load or build TensorRT engines (check, bench, build share them). */
@@ -122,9 +139,16 @@ export interface EngineCliOptions {
   tf32?: boolean;
 }
 
-/** --engine and trtexec's --loadEngine. */
-export function addEngineOption(command: Command, description: string): Command {
-  return command.option('--engine <plan>', description).addOption(new Option('--loadEngine <plan>', "trtexec's spelling of --engine").hideHelp());
+/**
+ * --engine (and trtexec's --loadEngine) with the build flags of an engine built on the fly, for commands that take
+ * either (check, bench); the help names trtexec's spellings.
+ */
+export function addEngineOptions(command: Command, engineDescription: string): Command {
+  command.option('--engine <plan>', engineDescription).addOption(new Option('--loadEngine <plan>', "trtexec's spelling of --engine").hideHelp());
+  return addBuildOptions(command, { profileFlags: true }).addHelpText(
+    'after',
+    "\ntrtexec's spellings work too: --onnx, --loadEngine, --minShapes/--optShapes/--maxShapes, --memPoolSize=workspace:<size>, --timingCacheFile, --noTF32.",
+  );
 }
 
 export function engineFrom(cli: EngineCliOptions): string | undefined {
@@ -150,6 +174,37 @@ export function addBuildOptions(command: Command, options: { profileFlags: boole
     .option('--fp16', 'allow FP16 kernels (TensorRT 10 only)')
     .option('--no-tf32', 'disable TF32 for float32 layers (compare with TF32 noise ruled out)')
     .addOption(new Option('--noTF32', "trtexec's spelling of --no-tf32").hideHelp());
+}
+
+/** The flag that gave the engine, as typed. */
+export function engineFlag(cli: EngineCliOptions): string {
+  return cli.engine !== undefined ? '--engine' : '--loadEngine';
+}
+
+/** The build flags given, as typed (--fp16, --workspace, ...; with `profileFlags`, --minShapes/--optShapes/--maxShapes too). */
+export function buildFlagsGiven(cli: EngineCliOptions & { noTF32?: boolean }, options: { profileFlags: boolean }): string[] {
+  const given: [string, unknown][] = [
+    ['--workspace', cli.workspace],
+    ['--memPoolSize', cli.memPoolSize],
+    ['--timing-cache', cli.timingCache],
+    ['--timingCacheFile', cli.timingCacheFile],
+    ['--fp16', cli.fp16 || undefined],
+    ['--no-tf32', cli.tf32 === false || undefined], // commander's default for a --no- flag is true
+    ['--noTF32', cli.noTF32 || undefined],
+  ];
+  if (options.profileFlags) given.push(['--minShapes', cli.minShapes], ['--optShapes', cli.optShapes], ['--maxShapes', cli.maxShapes]);
+  return given.filter(([, value]) => value !== undefined).map(([flag]) => flag);
+}
+
+/**
+ * Build flags that no build would read are a usage error, not silently ignored: `why` says why there is no build
+ * ('--engine gives an engine already built'), `todo` what to do instead.
+ */
+export function refuseUnusedBuildFlags(flags: readonly string[], why: string, todo: string): void {
+  if (flags.length === 0) return;
+  throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${flags.join(', ')} ${flags.length === 1 ? 'sets' : 'set'} how a TensorRT engine is built, but ${why}: ${todo}`, {
+    option: flags[0],
+  });
 }
 
 /** "4096" (MiB), "512M", "2G", "1.5GiB" -> bytes. */

@@ -28,18 +28,23 @@ export function createContext(signal: AbortSignal): CliContext {
   };
 }
 
+/** The files a command reads, by the option that named them: an output onto one of them is refused. */
+export type InputFiles = readonly { file: string | undefined; option: string }[];
+
 /**
- * Writes the --json document: to stdout (returns true: print nothing else there), or atomically to the file.
+ * Writes the --json document: to stdout (returns true: print nothing else there), or atomically to the file, which
+ * must not be one of `inputs` (checkOutputFile: `inspect model.onnx --json model.onnx` would replace the model).
  * Returns false when --json was not given.
  */
-export async function emitJson(ctx: CliContext, json: string | boolean | undefined, doc: unknown): Promise<boolean> {
+export async function emitJson(ctx: CliContext, json: string | boolean | undefined, doc: unknown, inputs: InputFiles): Promise<boolean> {
   const target = jsonTarget(json);
   if (target === undefined) return false;
   if (target === 'stdout') {
     ctx.out(`${toJson(doc)}\n`);
     return true;
   }
-  const { writeFileAtomic } = require('../util/atomic-write') as typeof import('../util/atomic-write');
+  const { checkOutputFile, writeFileAtomic } = require('../util/atomic-write') as typeof import('../util/atomic-write');
+  await checkOutputFile(target, '--json', { inputs });
   await writeFileAtomic(target, `${toJson(doc)}\n`);
   return false;
 }

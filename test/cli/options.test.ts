@@ -106,6 +106,43 @@ describe('--json [file]', () => {
     expect(normalizeJsonArgs(['check', '--json', 'model.onnx'])).toEqual(['check', '--json=-', 'model.onnx']);
     expect(normalizeJsonArgs(['check', '--json', 'out.json', 'model.onnx'])).toEqual(['check', '--json=out.json', 'model.onnx']);
     expect(normalizeJsonArgs(['doctor', '--json'])).toEqual(['doctor', '--json=-']);
+    // '-' says stdout explicitly: it is --json's, not a stray argument; after '--' nothing is an option.
+    expect(normalizeJsonArgs(['inspect', '--json', '-', 'model.onnx'])).toEqual(['inspect', '--json=-', 'model.onnx']);
+    expect(normalizeJsonArgs(['explain', '--', '--json', 'x.json'])).toEqual(['explain', '--', '--json', 'x.json']);
+  });
+
+  test('inspect: --json, --json -, --json file.json, --json=file.json', async () => {
+    for (const flags of [['--json'], ['--json', '-'], ['--json=-']]) {
+      const r = await runCli(['inspect', ...flags, DEFAULT_MODEL]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).inputs[0].name).toBe('input');
+    }
+    for (const flags of [['--json', path.join(dir, 'a.json')], [`--json=${path.join(dir, 'b.json')}`]]) {
+      const r = await runCli(['inspect', DEFAULT_MODEL, ...flags]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Model /); // the text, as without --json
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'))).toEqual(JSON.parse(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')));
+  });
+
+  test('a --json file that is one of the inputs is refused (exit 2), and the input is left as it was', async () => {
+    const model = path.join(dir, 'own.onnx');
+    fs.copyFileSync(DEFAULT_MODEL, model);
+    const before = fs.readFileSync(model);
+    const r = await runCli(['inspect', model, `--json=${model}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--json .*own\.onnx is the same file as the model/);
+    expect(fs.readFileSync(model).equals(before)).toBe(true);
+    const log = path.join(dir, 'export-log.txt');
+    fs.writeFileSync(log, 'RuntimeError: Exporting the operator aten::upsample_bilinear2d to ONNX opset version 10 is not supported');
+    const e = await runCli(['explain', '--file', log, `--json=${log}`]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/is the same file as --file/);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^RuntimeError/);
+    const m = await runCli(['explain', 'Got invalid dimensions for input: input', '--model', model, `--json=${model}`]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/is the same file as --model/);
+    expect(fs.readFileSync(model).equals(before)).toBe(true);
   });
 
   test.each([
@@ -120,6 +157,68 @@ describe('--json [file]', () => {
     const b = await runCli([cmd, ...model, ...(extra as string[]), '--json', file]);
     expect(b.stdout).not.toMatch(/^\{/);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toBeTruthy();
+  });
+});
+
+describe('which command a usage error is about', () => {
+  test('the first word that is not an option, not an option value that names a command', async () => {
+    // '--chart inspect' is a file named inspect; the unknown option is bench's.
+    const r = await runCli(['bench', '--chart', 'inspect', '--iteration', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^usage: trt-node bench \[options\]/m);
+    expect(r.stderr).toContain('trt-node bench --help');
+    // An option before the command: still the command's usage.
+    const o = await runCli(['--no-color', 'inspect', 'x.onnx']);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/^usage: trt-node inspect \[options\]/m);
+    // A first word that names no command: the program's usage, not that of a command named later.
+    const n = await runCli(['model.onnx', 'check']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toMatch(/^usage: trt-node \[options\] \[command\]/m);
+  });
+});
+
+describe('check: flags named as typed', () => {
+  const quick = ['check', DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--no-probe'];
+  test.each([
+    [['--atol', 'nosuch:1e-3'], /an output of the model \('output'\) for --atol but received "nosuch"/],
+    [['--rtol', '1e-3,outptu:1e-2'], /for --rtol but received "outptu"/],
+    [['--unordered', 'output,nosuch'], /an output of the model \('output'\) for --unordered but received "nosuch"/],
+    [['--unordered', ','], /output names, comma-separated for --unordered/],
+    [['--range', 'nosuch:0..1'], /an input of the model \('input'\) for --range but received "nosuch"/],
+  ])('%j: exit 2 naming the flag', async (flags, re) => {
+    const r = await runCli([...quick, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/options\./);
+  });
+});
+
+describe('check: build flags that no build would read', () => {
+  test.each([
+    [['--fp16'], /--fp16 sets how a TensorRT engine is built, but check builds an engine only from --shapes ranges .*: add one, or drop --fp16/],
+    [['--workspace', '1G', '--noTF32'], /--workspace, --noTF32 set how a TensorRT engine is built/],
+  ])('without a build (no --shapes range): %j exits 2', async (flags) => {
+    const r = await runCli(['check', DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--no-probe', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[ERR_TRT_NODE_USAGE\]/);
+  });
+
+  test('with --engine (already built): exit 2 naming both flags and what to do', async () => {
+    const plan = path.join(dir, 'given.plan');
+    fs.writeFileSync(plan, 'not read: the flags are refused first');
+    const r = await runCli(['check', DEFAULT_MODEL, '--engine', plan, `--timing-cache=${path.join(dir, 't.cache')}`, '--no-tf32']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--timing-cache, --no-tf32 set how a TensorRT engine is built, but --engine .*given\.plan is an engine already built: drop --timing-cache, --no-tf32, or drop --engine/);
+    const l = await runCli(['check', DEFAULT_MODEL, '--loadEngine', plan, '--fp16']);
+    expect(l.stderr).toMatch(/--fp16 sets how .* but --loadEngine .*: drop --fp16, or drop --loadEngine/);
+  });
+
+  test('--reference alone is read within --max-tensor-bytes', async () => {
+    const reference = path.join(path.dirname(DEFAULT_MODEL), 'reference_1x1x64x64.npz'); // 144 KiB
+    const r = await runCli(['check', DEFAULT_MODEL, '--reference', reference, '--max-tensor-bytes', '64KiB']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[ERR_TRT_NODE_MEMORY_BUDGET\]/);
   });
 });
 

@@ -3,7 +3,8 @@
  * event-loop lag; writes the JSON report and an SVG chart (default: bench.json and bench.svg in the current folder).
  */
 import type { Command } from 'commander';
-import { addBudgetOption, addBuildOptions, addEngineOption, addJsonOption, addModelOptions, collect } from '../options';
+import { BACKENDS, MAX_DURATION_S } from '../../bench/options';
+import { addBudgetOption, addEngineOptions, addJsonOption, addModelOptions, collect } from '../options';
 import type { CliContext } from '../output';
 
 export function defineBench(program: Command, ctx: CliContext): void {
@@ -12,21 +13,16 @@ export function defineBench(program: Command, ctx: CliContext): void {
     .description('latency and throughput, TensorRT vs onnxruntime-node, with event-loop lag')
     .argument('[model]', 'the .onnx file (default: the bundled super-resolution example)')
     .option('--shapes <spec>', "shapes to run, trtexec syntax 'input:1x1x224x224' (repeat for several sets)", collect)
-    .option('--backends <list>', 'comma-separated, of trt, ort (default: both)')
+    .option('--backends <list>', `comma-separated, of ${BACKENDS.join(', ')} (default: all)`)
     .option('--warmup <n>', 'untimed runs per backend and shape (default 5)')
     .option('--iterations <n>', 'timed runs per backend and shape (default 50)')
-    .option('--duration <s>', 'time each backend and shape for this many seconds instead of --iterations')
+    .option('--duration <s>', `time each backend and shape for this many seconds (at most ${MAX_DURATION_S}) instead of --iterations`)
     .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
     .option('--chart <file>', 'where to write the SVG latency chart (default: bench.svg in the current folder)')
     .option('--no-files', 'write neither the JSON report nor the chart (unless --json <file> or --chart <file> is given)');
-  addEngineOption(command, 'the TensorRT plan to run (default: build one from the model covering --shapes)');
-  addBuildOptions(command, { profileFlags: true });
+  addEngineOptions(command, 'the TensorRT plan to run (default: build one from the model covering --shapes)');
   addModelOptions(command);
   addBudgetOption(command);
-  addJsonOption(command, 'the report (default: written to bench.json in the current folder)');
-  command.addHelpText(
-    'after',
-    "\ntrtexec's spellings work too: --onnx, --loadEngine, --minShapes/--optShapes/--maxShapes, --memPoolSize=workspace:<size>, --timingCacheFile, --noTF32.",
-  );
+  addJsonOption(command, 'the report (default: written to bench.json in the current folder; nothing measured: not written)');
   command.action(async (model: string | undefined, cli) => (require('../run/bench') as typeof import('../run/bench')).runBenchCommand(ctx, model, cli));
 }

@@ -4,7 +4,7 @@
  * --probes or an engine the cross-check over the whole dynamic range. Exit 0 pass, 1 fail, 2 usage, 130 interrupted.
  */
 import type { Command } from 'commander';
-import { addBudgetOption, addBuildOptions, addEngineOption, addJsonOption, addModelOptions, collect, type EngineCliOptions } from '../options';
+import { addBudgetOption, addEngineOptions, addJsonOption, addModelOptions, collect, type EngineCliOptions } from '../options';
 import type { CliContext } from '../output';
 
 export interface CheckCliOptions extends EngineCliOptions {
@@ -53,14 +53,9 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--sweep', "cross-check the whole dynamic range: each profile's min/opt/max, sizes in between and odd sizes")
     .option('--probes <spec>', "cross-check at these shapes instead, one set per option (trtexec syntax; a bare 1x1x64x64 for one input)", collect)
     .option('--report <file>', 'write the cross-check report: .html (self-contained, with charts and error heatmaps) or .json');
-  addEngineOption(command, 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles');
-  addBuildOptions(command, { profileFlags: true });
+  addEngineOptions(command, 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles');
   addModelOptions(command);
   addBudgetOption(command);
   addJsonOption(command, 'the check report');
-  command.addHelpText(
-    'after',
-    "\ntrtexec's spellings work too: --onnx, --loadEngine, --minShapes/--optShapes/--maxShapes, --memPoolSize=workspace:<size>, --timingCacheFile, --noTF32.",
-  );
   command.action(async (model: string | undefined, cli: CheckCliOptions) => (require('../run/check') as typeof import('../run/check')).runCheck(ctx, model, cli));
 }

@@ -2,15 +2,29 @@
  * The action of `trt-node bench`: flags → BenchOptions (each value checked and named by its flag), then runBench
  * with progress on stderr, the table on stdout, and the JSON report and SVG chart written in the current folder
  * (bench.json, bench.svg) unless told otherwise. Ctrl-C keeps what was measured (marked interrupted), exit 130.
+ * Nothing measured at all (every run failed): the failures printed, no file written, exit 1.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BackendName, BenchReport } from '../../bench';
+import type { BenchReport } from '../../bench';
+import { durationSeconds, parseBackends } from '../../bench/options';
 import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { OptimizationProfile } from '../../trt/profiles';
 import { DEFAULT_MODEL } from '../defaults';
-import { EXIT_INTERRUPTED } from '../exit-codes';
-import { budgetFrom, buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet, type EngineCliOptions } from '../options';
+import { EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
+import {
+  budgetFrom,
+  buildFlagsGiven,
+  buildSettingsFrom,
+  engineFlag,
+  engineFrom,
+  integerOption,
+  jsonTarget,
+  modelFrom,
+  modelShapeSet,
+  refuseUnusedBuildFlags,
+  type EngineCliOptions,
+} from '../options';
 import { emitJson, progressLine, type CliContext } from '../output';
 import { toJson } from '../../util/json';
 
@@ -32,8 +46,6 @@ export interface BenchCliOptions extends EngineCliOptions {
 /** The default shapes for the bundled example: small and medium images, one run under ~30 s on 2 cores. */
 const DEFAULT_SHAPES = ['input:1x1x224x224', 'input:1x1x512x512'];
 
-const BACKENDS: readonly BackendName[] = ['trt', 'ort'];
-
 /** onnxruntime starts every thread asked for: --threads 100000 hung for minutes before measuring anything. */
 const MAX_THREADS = 1024;
 
@@ -41,30 +53,32 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   const modelPath = modelFrom(modelArg, cli, DEFAULT_MODEL);
   const bundled = modelArg === undefined && cli.onnx === undefined;
   const specs = cli.shapes?.length ? cli.shapes : bundled ? DEFAULT_SHAPES : [];
-  const backends = cli.backends?.split(',').map((b) => b.trim()) as BackendName[] | undefined;
-  for (const b of backends ?? []) {
-    if (!BACKENDS.includes(b)) throw new InvalidValueError('--backends', `a comma-separated list of ${BACKENDS.join(', ')}`, cli.backends);
-  }
+  const backends = cli.backends === undefined ? undefined : parseBackends(cli.backends, '--backends');
   if (cli.iterations !== undefined && cli.duration !== undefined) {
     throw new InvalidValueError('--iterations', 'either --iterations or --duration, not both', cli.iterations);
   }
-  const duration = cli.duration === undefined ? undefined : Number(cli.duration);
-  if (cli.duration !== undefined && !(Number.isFinite(duration) && duration! > 0 && duration! <= 3600)) {
-    throw new InvalidValueError('--duration', 'seconds in (0, 3600]', cli.duration);
-  }
+  const duration = cli.duration === undefined ? undefined : durationSeconds(cli.duration, '--duration');
   const warmup = integerOption('--warmup', cli.warmup, 0);
   const iterations = integerOption('--iterations', cli.iterations, 1);
   const threads = integerOption('--threads', cli.threads, 1, MAX_THREADS);
+  const engine = engineFrom(cli);
+  // Build flags nothing would read (the engine is given, or TensorRT is not among the backends) are usage errors.
+  const buildFlags = buildFlagsGiven(cli, { profileFlags: true });
+  if (engine !== undefined) {
+    refuseUnusedBuildFlags(buildFlags, `${engineFlag(cli)} ${engine} is an engine already built`, `drop ${buildFlags.join(', ')}, or drop ${engineFlag(cli)} to have bench build one`);
+  } else if (backends && !backends.includes('trt')) {
+    refuseUnusedBuildFlags(buildFlags, `--backends ${cli.backends} runs no TensorRT`, `add trt to --backends, or drop ${buildFlags.join(', ')}`);
+  }
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
   const summary = await readModel(modelPath);
-  const feedNames = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
-  const shapes = specs.map((s) => nameShapeSet(parseShapeSet(s, '--shapes'), feedNames, '--shapes'));
+  // Checked against the model here, so that errors name the flag (runBench names its `shapes` option).
+  const { resolveShapes } = require('../../bench/run-bench') as typeof import('../../bench/run-bench');
+  const shapes = resolveShapes(summary, specs.map((s) => modelShapeSet(s, summary, '--shapes')), '--shapes');
   let profile: OptimizationProfile | undefined;
   if (cli.minShapes !== undefined || cli.optShapes !== undefined || cli.maxShapes !== undefined) {
     const { combineMinOptMax } = require('../../trt/shapes-spec') as typeof import('../../trt/shapes-spec');
     profile = combineMinOptMax(cli.minShapes, cli.optShapes, cli.maxShapes);
   }
-  const engine = engineFrom(cli);
   const build = buildSettingsFrom(cli);
 
   // Outputs go to the current folder (never into the installed package); checked before minutes of measuring.
@@ -80,6 +94,11 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   ];
   if (engine !== undefined) {
     if (!fs.existsSync(engine)) throw new TrtNodeError('ERR_TRT_NODE_FILE', `${engine}: not found (--engine expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: engine });
+    if (backends && !backends.includes('trt')) {
+      throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${engineFlag(cli)} ${engine} is a TensorRT engine, but --backends ${cli.backends} runs no TensorRT: add trt to --backends, or drop ${engineFlag(cli)}`, {
+        option: engineFlag(cli),
+      });
+    }
   }
   if (jsonFile) await checkOutputFile(jsonFile, '--json', { createFolder: true, inputs: reads });
   if (chartFile) await checkOutputFile(chartFile, '--chart', { createFolder: true, inputs: [...reads, { file: jsonFile, option: '--json' }] });
@@ -117,10 +136,12 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   }
   progress.clear();
   const doc = interrupted ? { ...report, interrupted: true } : report;
-  const chart = chartFile && report.runs.some((r) => r.latency) ? await renderLatencyChart(report) : undefined; // rendered first: a failure leaves no file half-updated
-  const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc);
+  // Nothing measured (every run failed, or Ctrl-C came first): no file is written, so none measured before is lost.
+  const measured = report.runs.some((r) => r.latency);
+  const chart = chartFile && measured ? await renderLatencyChart(report) : undefined; // rendered first: a failure leaves no file half-updated
+  const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc, []);
   const wrote: string[] = [];
-  if (jsonFile) {
+  if (jsonFile && measured) {
     await writeFileAtomic(jsonFile, `${toJson(doc)}\n`);
     wrote.push(jsonFile);
   }
@@ -130,4 +151,13 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   }
   if (!onStdout) ctx.out(`${formatBenchReport(report)}${interrupted ? '\n(interrupted: the runs above are those that finished)' : ''}\n${wrote.map((f) => `\nwrote ${path.relative(process.cwd(), f) || f}`).join('')}\n`);
   if (interrupted) process.exitCode = EXIT_INTERRUPTED;
+  else if (!measured) {
+    const failed = report.runs.length;
+    const unwritten = [jsonFile, chartFile].filter((f): f is string => f !== undefined).map((f) => path.relative(process.cwd(), f) || f);
+    ctx.err(
+      `trt-node: bench measured nothing: ${failed === 1 ? 'the only run' : `all ${failed} runs`} failed (the reasons are in the ${onStdout ? 'JSON report' : 'lines above'})` +
+        `${unwritten.length ? `; ${unwritten.join(' and ')} not written` : ''}\n`,
+    );
+    process.exitCode = EXIT_FAILED;
+  }
 }

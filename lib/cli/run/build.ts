@@ -122,16 +122,14 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
   }
   const output = o.output ?? o.saveEngine ?? defaultOutput(model);
   const json = jsonTarget(o.json);
+  const reads = [
+    { file: model, option: 'the model' },
+    { file: options.timingCache, option: '--timing-cache' },
+  ];
   // Before the build (minutes, with TensorRT): an unwritable -o used to lose the engine just built.
-  await checkOutputFile(output, '--output', {
-    inputs: [
-      { file: model, option: 'the model' },
-      { file: options.timingCache, option: '--timing-cache' },
-    ],
-  });
-  if (json !== undefined && json !== 'stdout') {
-    await checkOutputFile(json, '--json', { inputs: [{ file: model, option: 'the model' }, { file: output, option: '--output' }] });
-  }
+  await checkOutputFile(output, '--output', { inputs: reads });
+  const jsonInputs = [...reads, { file: output, option: '--output' }];
+  if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: jsonInputs });
   const showBar = o.progress !== false && ctx.progressAllowed(o.json);
   const bar = showBar ? progressBar() : null;
   if (bar) options.onProgress = bar.onProgress;
@@ -155,7 +153,7 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
     timingCache: result.timingCacheFile,
     warnings: result.warnings,
   };
-  if (!(await emitJson(ctx, o.json, summary))) {
+  if (!(await emitJson(ctx, o.json, summary, jsonInputs))) {
     ctx.out(
       `wrote ${output} (${(result.plan.byteLength / 2 ** 20).toFixed(1)} MiB) in ${(result.buildMs / 1000).toFixed(1)} s with TensorRT ${result.tensorrtVersion}\n` +
         result.profiles.map((p, i) => `  profile ${i}: ${formatProfile(p)}\n`).join('') +

@@ -7,19 +7,27 @@
 import type { CheckOptions, CheckReport, CheckStart } from '../../check/run-check';
 import type { Finding } from '../../check/types';
 import type { CrossCheckProgress } from '../../crosscheck';
-import { TrtNodeError } from '../../errors';
+import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { ModelSummary } from '../../onnx/types';
 import type { ProbeReport, Verdict } from '../../pipeline/types';
 import type { OptimizationProfile } from '../../trt/profiles';
 import { forTerminal } from '../../util/terminal';
 import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
-import { budgetFrom, buildSettingsFrom, engineFrom, integerOption, jsonTarget, modelFrom, nameShapeSet, parseShapeSet } from '../options';
+import { quoted } from '../../util/terminal';
+import { budgetFrom, buildFlagsGiven, buildSettingsFrom, engineFlag, engineFrom, integerOption, jsonTarget, modelFrom, modelShapeSet, refuseUnusedBuildFlags } from '../options';
 import { emitJson, progressLine, type CliContext } from '../output';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 
+/** Names given to `option` that the model lacks (an output for --atol, an input for --range): a usage error naming the flag. */
+function refuseUnknownNames(names: Iterable<string>, known: readonly string[], option: string, what: 'input' | 'output'): void {
+  for (const name of names) {
+    if (!known.includes(name)) throw new InvalidValueError(option, `an ${what} of the model (${known.map(quoted).join(', ') || 'none'})`, name);
+  }
+}
+
 /** Repeated --atol/--rtol values, each '1e-4', 'output:1e-3' or both comma-separated; later values win. */
-async function tolerancesFrom(cli: CheckCliOptions): Promise<CheckOptions['tolerance']> {
+async function tolerancesFrom(cli: CheckCliOptions, outputs: readonly string[]): Promise<CheckOptions['tolerance']> {
   const { parseTolerance, toleranceOverrides } = require('../../compare') as typeof import('../../compare');
   const merge = (option: '--atol' | '--rtol', values: readonly string[] | undefined) => {
     const merged: { global?: number; perOutput: Record<string, number> } = { perOutput: Object.create(null) };
@@ -28,16 +36,10 @@ async function tolerancesFrom(cli: CheckCliOptions): Promise<CheckOptions['toler
       if (p.global !== undefined) merged.global = p.global;
       Object.assign(merged.perOutput, p.perOutput);
     }
+    refuseUnknownNames(Object.keys(merged.perOutput), outputs, option, 'output');
     return merged;
   };
   return toleranceOverrides(merge('--atol', cli.atol), merge('--rtol', cli.rtol));
-}
-
-/** The inputs a bare shape may be meant for: the dynamic ones, or the only input. */
-function shapeableInputs(model: ModelSummary): string[] {
-  const feed = model.inputs.filter((i) => !i.isInitializer);
-  const dynamic = feed.filter((i) => i.dims === null || i.dims.some((d) => d.kind !== 'fixed'));
-  return (dynamic.length ? dynamic : feed).map((i) => i.name);
 }
 
 /** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). */
@@ -45,7 +47,6 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   const model = modelFrom(modelArg, cli, DEFAULT_MODEL);
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
   const summary = await readModel(model);
-  const names = shapeableInputs(summary);
   const { parseShapesSpec, combineMinOptMax } = require('../../trt/shapes-spec') as typeof import('../../trt/shapes-spec');
 
   // --shapes: fixed shape sets run with generated inputs; min..opt..max ranges are TensorRT profiles.
@@ -53,10 +54,10 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   const profiles: OptimizationProfile[] = [];
   for (const spec of cli.shapes ?? []) {
     if (spec.includes('..')) profiles.push(parseShapesSpec(spec, '--shapes'));
-    else shapes.push(nameShapeSet(parseShapeSet(spec, '--shapes', true), names, '--shapes'));
+    else shapes.push(modelShapeSet(spec, summary, '--shapes', true));
   }
   if (cli.minShapes !== undefined || cli.optShapes !== undefined || cli.maxShapes !== undefined) profiles.push(combineMinOptMax(cli.minShapes, cli.optShapes, cli.maxShapes));
-  const probes = (cli.probes ?? []).map((p) => nameShapeSet(parseShapeSet(p, '--probes'), names, '--probes'));
+  const probes = (cli.probes ?? []).map((p) => modelShapeSet(p, summary, '--probes'));
   if (probes.length) {
     const { givenProbes } = require('../../pipeline/probes') as typeof import('../../pipeline/probes');
     givenProbes(summary, probes, [], '--probes'); // usage errors named after the flag
@@ -64,6 +65,12 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   const engine = engineFrom(cli);
   if (engine !== undefined && profiles.length) {
     throw new TrtNodeError('ERR_TRT_NODE_USAGE', `--shapes ranges (or --minShapes/--optShapes/--maxShapes) build an engine, and --engine gives one: give one of the two`, { option: '--engine' });
+  }
+  const buildFlags = buildFlagsGiven(cli, { profileFlags: false });
+  if (engine !== undefined) {
+    refuseUnusedBuildFlags(buildFlags, `${engineFlag(cli)} ${engine} is an engine already built`, `drop ${buildFlags.join(', ')}, or drop ${engineFlag(cli)} and give --shapes input:min..opt..max to have check build one`);
+  } else if (!profiles.length) {
+    refuseUnusedBuildFlags(buildFlags, 'check builds an engine only from --shapes ranges (input:min..opt..max) or --minShapes/--optShapes/--maxShapes', `add one, or drop ${buildFlags.join(', ')}`);
   }
   if (cli.report !== undefined && !/\.(html?|json)$/i.test(cli.report)) {
     throw new TrtNodeError('ERR_TRT_NODE_INVALID_VALUE', `--report: expected a file ending in .html or .json but received ${JSON.stringify(cli.report)}`, { option: '--report' });
@@ -74,8 +81,9 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   else if (cli.reference) {
     // A reference without inputs only makes sense if the file also holds the inputs (some users save both).
     const { readNpz } = require('../../tensor/npz') as typeof import('../../tensor/npz');
-    const arrays = await readNpz(cli.reference);
     const inputs = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
+    const budget = budgetFrom(cli);
+    const arrays = await readNpz(cli.reference, { names: inputs, ...(budget !== undefined ? { maxTensorBytes: budget } : {}) });
     if (!inputs.some((n) => Object.prototype.hasOwnProperty.call(arrays, n))) {
       throw new TrtNodeError(
         'ERR_TRT_NODE_USAGE',
@@ -93,15 +101,20 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   if (cli.range !== undefined) {
     const { parseValueRanges } = require('../../runners/feeds') as typeof import('../../runners/feeds');
     const r = parseValueRanges(cli.range, '--range');
+    refuseUnknownNames(Object.keys(r.perInput), summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name), '--range', 'input');
     valueRange = r.global;
     if (Object.keys(r.perInput).length) valueRanges = r.perInput;
   }
   const tensorrt = profiles.length > 0;
+  const outputs = summary.outputs.map((o) => o.name);
+  const unordered = cli.unordered?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (unordered?.length === 0) throw new InvalidValueError('--unordered', 'output names, comma-separated', cli.unordered);
+  refuseUnknownNames(unordered ?? [], outputs, '--unordered', 'output');
   const options: CheckOptions = {
     ...(shapes.length ? { shapes } : {}),
     ...(samples.length ? { samples } : {}),
-    tolerance: await tolerancesFrom(cli),
-    ...(cli.unordered !== undefined ? { unordered: cli.unordered.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+    tolerance: await tolerancesFrom(cli, outputs),
+    ...(unordered !== undefined ? { unordered } : {}),
     ...(cli.saveOutputs ? { saveOutputs: cli.saveOutputs } : {}),
     probe: cli.probe !== false,
     seed: integerOption('--seed', cli.seed, 0) ?? 0,
@@ -138,7 +151,8 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   if (options.saveOutputs) await checkOutputFile(options.saveOutputs, '--save-outputs', { inputs: reads });
   if (reportFile) await checkOutputFile(reportFile, '--report', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }] });
   const json = jsonTarget(cli.json);
-  if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }, { file: reportFile, option: '--report' }] });
+  const jsonInputs = [...reads, { file: options.saveOutputs, option: '--save-outputs' }, { file: reportFile, option: '--report' }];
+  if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: jsonInputs });
 
   const { check } = require('../../check/run-check') as typeof import('../../check/run-check');
   if (reportFile && /\.html?$/i.test(reportFile)) {
@@ -175,7 +189,7 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
     else await writeHtmlReport(reportFile, report.crossCheck);
     lines.push(`Cross-check report written to ${reportFile}${report.interrupted ? ' (interrupted: what finished)' : ''}`);
   }
-  const onStdout = await emitJson(ctx, cli.json, report);
+  const onStdout = await emitJson(ctx, cli.json, report, jsonInputs);
   if (!onStdout && printer) printer.finish(report, lines);
   process.exitCode = report.interrupted ? EXIT_INTERRUPTED : report.pass ? EXIT_OK : EXIT_FAILED;
 }

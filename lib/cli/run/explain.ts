@@ -37,6 +37,10 @@ export async function runExplain(ctx: CliContext, words: string[], options: Expl
   const text = await textOf(words, options);
   const model = options.model ? await readModel(options.model) : undefined;
   const result = explain(text, { model });
-  if (!(await emitJson(ctx, options.json, result))) ctx.out(formatExplanation(result));
+  const reads = [
+    { file: options.file, option: '--file' },
+    { file: options.model, option: '--model' },
+  ];
+  if (!(await emitJson(ctx, options.json, result, reads))) ctx.out(formatExplanation(result));
   process.exitCode = result.recognized ? 0 : 1;
 }

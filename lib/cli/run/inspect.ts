@@ -124,7 +124,8 @@ function externalLine(summary: ModelSummary): string {
 
 /** The action of `trt-node inspect`. */
 export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<void> {
-  const summary = await readModel(modelFrom(model, cli, DEFAULT_MODEL));
-  if (await emitJson(ctx, cli.json, inspectDocument(summary, cli))) return;
+  const file = modelFrom(model, cli, DEFAULT_MODEL);
+  const summary = await readModel(file);
+  if (await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }])) return;
   ctx.out(formatInspect(summary, cli));
 }
