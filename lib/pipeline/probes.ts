@@ -261,7 +261,7 @@ export function givenProbes(model: ModelSummary, given: readonly Record<string, 
         throw new ShapeError(`${parameter}[${i}] gives no shape for input '${input.name}', whose dims are dynamic`, { input: input.name });
       }
       if (input.dims && input.dims.length !== dims.length) {
-        throw new ShapeError(`${parameter}[${i}]: input '${input.name}' has rank ${input.dims.length}, the probe ${dims.join('x')} has ${dims.length}`, { input: input.name });
+        throw new ShapeError(`${parameter}[${i}]: input '${input.name}' has rank ${input.dims.length}, the shape given (${dims.join('x')}) has ${dims.length}`, { input: input.name });
       }
       input.dims?.forEach((d, axis) => {
         if (d.kind === 'fixed' && dims[axis] !== d.value) {
