@@ -26,8 +26,9 @@ import * as path from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import { bindingOverheadMs, buildEngine, Engine } from '../lib/trt';
 import { toJson } from '../lib/util/json';
+import { DEFAULT_MODEL } from '../lib/cli/defaults';
 
-const MODEL = path.join(__dirname, '..', 'test', 'fixtures', 'super_resolution', 'model.onnx');
+const MODEL = DEFAULT_MODEL;
 const GOAL_OVERHEAD_US = 30;
 const GOAL_LAG_P99_MS = 5;
 

@@ -10,8 +10,9 @@ import { check } from '../lib/check';
 import { OrtRunner } from '../lib/runners/ort-runner';
 import { generateProbeFeeds } from '../lib/runners/feeds';
 import { readModel } from '../lib/onnx/reader';
+import { DEFAULT_MODEL } from '../lib/cli/defaults';
 
-const MODEL = path.join(__dirname, '..', 'test', 'fixtures', 'super_resolution', 'model.onnx');
+const MODEL = DEFAULT_MODEL;
 const SHAPE = [1, 1, 512, 512];
 
 async function lagDuring(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number; ms: number }> {

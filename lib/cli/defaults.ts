@@ -1,16 +1,17 @@
 /**
- * Files the CLI falls back to when none is given: the bundled super-resolution example (exported by PyTorch, see
- * test/fixtures/manifest.json) and its sample inputs with PyTorch's reference outputs. Resolved against the package
- * root, so `npx trt-node inspect` works from any directory.
+ * Files the CLI falls back to when none is given: the bundled super-resolution example in example/ (exported by
+ * PyTorch, see test/fixtures/manifest.json, whose super_resolution folder links here) and its sample inputs with
+ * PyTorch's reference outputs. Resolved against the package root, so `npx trt-node inspect` works from any directory.
+ * It lives outside test/ because the package ships it and ships no tests.
  */
 import * as path from 'path';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
-export const FIXTURES_DIR = path.join(PACKAGE_ROOT, 'test', 'fixtures');
+export const EXAMPLE_DIR = path.join(PACKAGE_ROOT, 'example', 'super_resolution');
 
 /** The model `inspect`, `check`, `build`... use when no model argument is given. */
-export const DEFAULT_MODEL = path.join(FIXTURES_DIR, 'super_resolution', 'model.onnx');
+export const DEFAULT_MODEL = path.join(EXAMPLE_DIR, 'model.onnx');
 
 export interface ReferenceSample {
   /** Input shape, NCHW. */
@@ -25,8 +26,8 @@ function sample(shape: number[]): ReferenceSample {
   const tag = shape.join('x');
   return {
     shape,
-    inputs: path.join(FIXTURES_DIR, 'super_resolution', `inputs_${tag}.npz`),
-    reference: path.join(FIXTURES_DIR, 'super_resolution', `reference_${tag}.npz`),
+    inputs: path.join(EXAMPLE_DIR, `inputs_${tag}.npz`),
+    reference: path.join(EXAMPLE_DIR, `reference_${tag}.npz`),
   };
 }
 

@@ -19,7 +19,7 @@ afterAll(() => {
 
 test('the defaults point at the bundled example and its samples', () => {
   expect(fs.existsSync(DEFAULT_MODEL)).toBe(true);
-  expect(path.relative(PACKAGE_ROOT, DEFAULT_MODEL)).toBe(path.join('test', 'fixtures', 'super_resolution', 'model.onnx'));
+  expect(path.relative(PACKAGE_ROOT, DEFAULT_MODEL)).toBe(path.join('example', 'super_resolution', 'model.onnx'));
   for (const s of DEFAULT_SAMPLES) {
     expect(fs.existsSync(s.inputs)).toBe(true);
     expect(fs.existsSync(s.reference)).toBe(true);
@@ -30,7 +30,7 @@ test('no argument: a readable report of the bundled super-resolution model', asy
   const { code, stdout, stderr } = await run();
   expect(code).toBe(0);
   expect(stderr).toBe('');
-  expect(stdout).toMatch(/^Model\s+(\S*\/)?test\/fixtures\/super_resolution\/model\.onnx \(234\.4 KiB\)$/m);
+  expect(stdout).toMatch(/^Model\s+(\S*\/)?example\/super_resolution\/model\.onnx \(234\.4 KiB\)$/m);
   expect(stdout).toMatch(/^Opsets\s+ai\.onnx 11$/m);
   expect(stdout).toMatch(/^Producer\s+pytorch /m);
   expect(stdout).toMatch(/^ {2}input\s+float32\s+\[batch\]x1x\[height\]x\[width\]$/m);

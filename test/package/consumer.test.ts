@@ -164,9 +164,9 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
 
   test('the tarball holds what a user needs and nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
-    const allowed = [/^dist\//, /^bin\/trt-node\.js$/, /^native\//, /^CMakeLists\.txt$/, /^binding\.gyp$/, /^scripts\/(install-addon|find-tensorrt)\.js$/, /^test\/fixtures\/super_resolution\/[^/]+\.(onnx|npz)$/, /^(README\.md|LICENSE|package\.json)$/];
+    const allowed = [/^dist\//, /^bin\/trt-node\.js$/, /^native\//, /^CMakeLists\.txt$/, /^binding\.gyp$/, /^scripts\/(install-addon|find-tensorrt)\.js$/, /^example\/super_resolution\/[^/]+\.(onnx|npz)$/, /^(README\.md|LICENSE|package\.json)$/];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
-    for (const needed of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/cli/main.js', 'bin/trt-node.js', 'native/addon.cc', 'CMakeLists.txt', 'scripts/install-addon.js', 'scripts/find-tensorrt.js', 'test/fixtures/super_resolution/model.onnx', 'LICENSE', 'README.md']) {
+    for (const needed of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/cli/main.js', 'bin/trt-node.js', 'native/addon.cc', 'CMakeLists.txt', 'scripts/install-addon.js', 'scripts/find-tensorrt.js', 'example/super_resolution/model.onnx', 'LICENSE', 'README.md']) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => /\.ts$/.test(f) && !/\.d\.m?ts$/.test(f))).toEqual([]); // no TypeScript sources
@@ -207,7 +207,7 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
        import * as ns from 'trt-node';
        import { createRequire } from 'node:module';
        const cjs = createRequire(import.meta.url)('trt-node');
-       const summary = await readModel('node_modules/trt-node/test/fixtures/super_resolution/model.onnx');
+       const summary = await readModel('node_modules/trt-node/example/super_resolution/model.onnx');
        console.log(JSON.stringify({
          types: [typeof check, typeof crossCheck, typeof readModel],
          names: Object.keys(ns).filter((k) => k !== 'default').sort(),
@@ -228,7 +228,7 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
   test('a strict tsc (noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false) compiles against the types, CommonJS and ESM', () => {
     const use = `import { check, crossCheck, readModel, TrtNodeError, type CheckReport, type CrossCheckResult, type ModelSummary } from 'trt-node';
 
-const model = 'node_modules/trt-node/test/fixtures/super_resolution/model.onnx';
+const model = 'node_modules/trt-node/example/super_resolution/model.onnx';
 
 export async function main(): Promise<string> {
   const summary: ModelSummary = await readModel(model);
@@ -283,7 +283,7 @@ main().then(console.log, (e: unknown) => {
 
     const inspect = trtNode(['inspect', '--json']);
     expect(inspect.status).toBe(0);
-    expect((JSON.parse(inspect.stdout) as { file: string }).file).toBe(path.join(installed, 'test', 'fixtures', 'super_resolution', 'model.onnx'));
+    expect((JSON.parse(inspect.stdout) as { file: string }).file).toBe(path.join(installed, 'example', 'super_resolution', 'model.onnx'));
 
     const check = trtNode(['check']);
     expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
