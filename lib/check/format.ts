@@ -3,8 +3,8 @@
  * (header and static findings first, then a line per run or probe as each finishes, then the verdict) and as one
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
-import { formatNumber } from '../report/format';
-import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
+import { formatNumber, shapesText as inputShapesText } from '../report/format';
+import { countOf, formatPercent, paint, plural, verdictText, wrap, type TextStyle } from '../report/style';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
 import type { CheckParts, Finding } from './types';
@@ -28,11 +28,7 @@ export function formatFindings(title: string, findings: readonly Finding[], styl
 }
 
 function shapesText(shapes: Record<string, number[]>): string {
-  return forTerminal(
-    Object.entries(shapes)
-      .map(([n, d]) => `${n} ${d.length ? d.join('x') : 'scalar'}`)
-      .join(', '),
-  );
+  return forTerminal(inputShapesText(shapes));
 }
 
 function formatOutput(o: OutputReport, style?: TextStyle): string {
@@ -80,7 +76,6 @@ function resultWord(report: CheckReport): string {
 /** The last line: the verdict, which part failed (TensorRT import, export, numerics, cross-check), and the counts. */
 export function formatCheckResult(report: CheckReport, style?: TextStyle): string {
   const s = report.summary;
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const counts = [`${plural(s.errors, 'error')}`, `${plural(s.warnings, 'warning')}`];
   if (s.runs) counts.push(`${countOf(s.runs - s.failedRuns, s.runs, 'run')} ran`, `${countOf(s.compared - s.failedOutputs, s.compared, 'compared output')} within tolerance`);
   const cc = report.crossCheck;

@@ -117,9 +117,7 @@ export function axisLabel(rank: number, axis: number): string {
   return `dim_${axis}`;
 }
 
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
-}
+export { plural } from '../report/style';
 
 /**
  * Which of PyTorch's exporters made the model, so that fixes name the arguments that exporter takes.

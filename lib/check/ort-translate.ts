@@ -21,7 +21,7 @@ export interface TranslateContext {
 
 /**
  * The finding an onnxruntime error amounts to, or undefined when it is none of the diagnosed pitfalls (the caller
- * then reports the error itself, via cleanOrtMessage).
+ * then reports the error itself: classifyOrtError's one-line message, without onnxruntime's source paths).
  */
 export function translateOrtError(model: ModelSummary, err: unknown, ctx?: TranslateContext): Finding | undefined {
   const info = classifyOrtError(err);
@@ -64,9 +64,4 @@ export function translateOrtError(model: ModelSummary, err: unknown, ctx?: Trans
     default:
       return undefined;
   }
-}
-
-/** The error text worth showing when no finding explains it: one line, without onnxruntime's source paths. */
-export function cleanOrtMessage(err: unknown): string {
-  return classifyOrtError(err).message;
 }

@@ -13,17 +13,8 @@ export function formatDims(dims: readonly Dim[] | null): string {
   return dims.map((d) => (d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? `[${forTerminal(d.name)}]` : '?')).join('x');
 }
 
-/** 1536 → '1.5 KiB'. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+/** 1536 → '1.5 KiB' (the one byte formatter, lib/util/budget). */
+export { formatByteSize as formatBytes } from '../util/budget';
 
 /** The default domain ('') reads as 'ai.onnx'. */
 export function domainLabel(domain: string): string {

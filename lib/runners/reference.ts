@@ -8,6 +8,7 @@ import { readNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import type { Runner } from './runner';
 import * as v from '../validate';
+import { displayPath } from '../report/format';
 
 /** Saved inputs and, optionally, the outputs PyTorch (or anything else) computed from them. */
 export interface Sample {
@@ -30,11 +31,7 @@ export interface LoadedSample {
   reference?: NamedTensors;
 }
 
-/** A file path as reports show it: relative to the working folder when inside it. */
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
+export { displayPath };
 
 /** Reads the samples' files (each .npz within `maxTensorBytes`, lib/util/budget) or takes their tensors. */
 export async function loadSamples(samples: readonly Sample[], parameter = 'samples', maxTensorBytes?: number): Promise<LoadedSample[]> {

@@ -6,10 +6,11 @@
  * (`nodes`, with every attribute) is left out unless --nodes is given: it grows with the model while the rest stays
  * a screenful, and op counts (`nodeCounts`) answer most questions.
  */
-import * as path from 'path';
 import { readModel } from '../../onnx/reader';
 import type { ModelSummary } from '../../onnx/types';
 import { domainLabel, formatBytes, formatDims, formatTable, opLabel } from '../../onnx/format';
+import { displayPath } from '../../report/format';
+import { plural } from '../../report/style';
 import { DEFAULT_MODEL } from '../defaults';
 import type { InspectCliOptions } from '../commands/inspect';
 import { modelFrom } from '../options';
@@ -28,15 +29,6 @@ export function inspectDocument(summary: ModelSummary, options: InspectOptions =
   return { ...rest, nodeCount: nodes.length, ...(options.nodes ? { nodes } : {}) };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** A path as short as it reads well: relative to the working directory when inside it. */
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 /** The readable report. */
 export function formatInspect(summary: ModelSummary, options: InspectOptions = {}): string {
