@@ -49,9 +49,9 @@ function symbolsAt(symbols: readonly AxisSymbol[], p: ProbeReport, fromCaller: b
 
 export function findPinnedAxes(input: PinnedAxesInput): PinnedAxes {
   const { model, probes, probing, failures } = input;
-  const dims = checkOutputDims(model, axisSymbols(model), probes, input.modelRunners);
-  const findings: Finding[] = [...dims.findings];
   const symbols = axisSymbols(model);
+  const dims = checkOutputDims(model, symbols, probes, input.modelRunners);
+  const findings: Finding[] = [...dims.findings];
   if (symbols.length === 0 || probing === undefined) return { findings, dims };
 
   const failedAt = (p: ProbeReport) => {

@@ -11,6 +11,7 @@ import type { NamedTensors } from '../tensor/types';
 import { requestedBaseline, planProbes } from './plan';
 import { axisSymbols, defaultShapes, feedInputs, requestedProbe } from './probes';
 import { runPipeline } from './run';
+import { hasOwn } from '../util/names';
 
 /** Something that runs the model: OrtRunner fits, as would a TensorRT engine runner. */
 export interface ProbeSession {
@@ -38,7 +39,7 @@ export async function probeDynamicAxes(model: ModelSummary, session: ProbeSessio
   const symbols = declaredSymbols(model, options.baseline);
   if (axisSymbols(model).length === 0) return { symbols, attempts: [], findings: [] };
   const shapes = { ...defaultShapes(model) };
-  for (const [name, dims] of Object.entries(options.baseline ?? {})) if (name in shapes) shapes[name] = [...dims];
+  for (const [name, dims] of Object.entries(options.baseline ?? {})) if (hasOwn(shapes, name)) shapes[name] = [...dims];
   const fromCaller = options.baseline !== undefined;
   const baseline = { ...requestedProbe(model, fromCaller ? 'given' : 'default', 'baseline', shapes) };
   const name = 'session';

@@ -6,18 +6,13 @@
  * An input name may contain ':' (the shape is what follows the last one); names with ',' cannot be written here.
  */
 import { InvalidValueError } from '../errors';
+import { parseDims as parseShape } from '../shapes/spec';
+import { hasOwn, namedRecord } from '../util/names';
 import type { InputRange, OptimizationProfile } from './profiles';
 
+/** Dims as every shape option reads them (lib/shapes/spec), ≥ 1: a profile has no empty tensors. */
 function parseDims(text: string, parameter: string, entry: string): number[] {
-  if (text === '') throw new InvalidValueError(parameter, 'dims like 1x3x224x224', entry, 'The shape after ":" is empty');
-  return text.split('x').map((d) => {
-    if (!/^\d+$/.test(d)) {
-      throw new InvalidValueError(parameter, 'dims of positive integers separated by "x" (e.g. 1x3x224x224)', entry, `"${d}" is not a dimension`);
-    }
-    const n = Number(d);
-    if (n < 1 || !Number.isSafeInteger(n)) throw new InvalidValueError(parameter, 'dims ≥ 1', entry, `"${d}" is not a usable dimension`);
-    return n;
-  });
+  return parseShape(text, { option: parameter, entry });
 }
 
 function splitEntries(spec: unknown, parameter: string): { name: string; shape: string; entry: string }[] {
@@ -40,7 +35,8 @@ function splitEntries(spec: unknown, parameter: string): { name: string; shape: 
 
 /** "input:AxB..CxD..ExF,other:GxH" -> one optimization profile. Fixed entries give min = opt = max. */
 export function parseShapesSpec(spec: unknown, parameter = '--shapes'): OptimizationProfile {
-  const profile: OptimizationProfile = {};
+  // Null-prototype: an input may be called `__proto__` or `toString`.
+  const profile: OptimizationProfile = namedRecord<InputRange>();
   for (const { name, shape, entry } of splitEntries(spec, parameter)) {
     const parts = shape.split('..');
     let range: InputRange;
@@ -68,7 +64,7 @@ export function parseShapesSpec(spec: unknown, parameter = '--shapes'): Optimiza
 
 /** "input:1x1x256x256,other:..." -> fixed shapes by input name (for `check` and sample lists). */
 export function parseFixedShapes(spec: unknown, parameter = '--shapes'): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
+  const out = namedRecord<number[]>();
   for (const { name, shape, entry } of splitEntries(spec, parameter)) {
     if (shape.includes('..')) {
       throw new InvalidValueError(parameter, 'fixed shapes (no ..)', entry, 'Ranges are for building engines; give one shape per input');
@@ -86,10 +82,10 @@ export function combineMinOptMax(min: unknown, opt: unknown, max: unknown): Opti
     '--maxShapes': parseFixedShapes(max, '--maxShapes'),
   };
   const names = new Set(Object.values(lists).flatMap((l) => Object.keys(l)));
-  const profile: OptimizationProfile = {};
+  const profile: OptimizationProfile = namedRecord<InputRange>();
   for (const name of names) {
     for (const [flag, list] of Object.entries(lists)) {
-      if (!(name in list)) {
+      if (!hasOwn(list, name)) {
         throw new InvalidValueError(flag, `a shape for input "${name}"`, undefined, 'Every input named in one of --minShapes/--optShapes/--maxShapes must be in all three');
       }
     }

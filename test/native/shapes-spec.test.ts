@@ -67,3 +67,14 @@ describe('combineMinOptMax (trtexec --minShapes/--optShapes/--maxShapes)', () =>
     );
   });
 });
+
+describe('inputs named like Object.prototype members', () => {
+  it('__proto__ and toString are inputs like any other, in every parser', () => {
+    expect(Object.keys(parseFixedShapes('__proto__:1x2,toString:3'))).toEqual(['__proto__', 'toString']);
+    expect(parseShapesSpec('__proto__:1x2..1x3..1x4')['__proto__']).toEqual({ min: [1, 2], opt: [1, 3], max: [1, 4] });
+    expect(combineMinOptMax('toString:1', 'toString:2', 'toString:3')['toString']).toEqual({ min: [1], opt: [2], max: [3] });
+  });
+  it('BAD CALL - an input named toString missing from one list is named with the flag', () => {
+    expect(() => combineMinOptMax('x:1,toString:1', 'x:2', 'x:3')).toThrow(/a shape for input "toString" for --optShapes/);
+  });
+});
