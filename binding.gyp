@@ -48,6 +48,7 @@
             'native/trt/logger.cc',
             'native/trt/output_allocator.cc',
             'native/trt/progress_monitor.cc',
+            'native/trt/run_delivery.cc',
             'native/trt/tensorrt_library.cc',
             'native/trt/timing_cache.cc',
           ],

@@ -4,8 +4,8 @@
  *   binding's own cost = end-to-end time of `await engine.runWithTimings(...)` as JavaScript sees it
  *                        − the time inside the engine (timings.computeMs: CUDA events around enqueueV3)
  *
- * so it holds everything trt-node adds around TensorRT: validating feeds, N-API, the thread-pool hop, host staging,
- * the copies to and from the GPU, synchronisation, and turning outputs into typed arrays. With trt-node's TensorRT
+ * so it holds everything trt-node adds around TensorRT: validating feeds, N-API, the hops to the profile's thread and
+ * back, host staging, the copies to and from the GPU, synchronisation, and turning outputs into typed arrays. With trt-node's TensorRT
  * stand-in the engine's time is the stand-in's own (its onnxruntime run happens on the CUDA stream, between the same
  * events); the figures then describe the binding, never TensorRT's speed, and the library line says so.
  *
@@ -13,8 +13,7 @@
  * measures how late the event loop gets; its p99 is printed.
  *
  * Each figure comes twice: for an engine loaded as usual, and for one loaded with `pollWhileRunning` (the event loop
- * polls instead of sleeping while a run is in flight, trading a CPU core for the thread's wake-up time). Shapes
- * larger than 64x64 get a tenth of the runs (at least 200).
+ * polls instead of sleeping while a run is in flight: a CPU core traded for the JS thread's wake-up time). Shapes larger than 64x64 get a tenth of the runs (at least 200).
  *
  *   tsx bench/binding-overhead.ts [--engine plan] [--shape 1x1x32x32] [--runs 2000] [--warmup 200]
  *                                 [--lag-seconds 5] [--json out.json]
@@ -92,8 +91,10 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
   const endToEnd: number[] = [];
   const compute: number[] = [];
   const copies: number[] = [];
-  const outsideWorker: number[] = [];
   const workerNotEngine: number[] = [];
+  const toThread: number[] = [];
+  const toJs: number[] = [];
+  const js: number[] = [];
   const hostPrepare: number[] = [];
   const hostFinish: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -104,8 +105,10 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
     compute.push(r.timings.computeMs * 1000);
     copies.push((r.timings.h2dMs + r.timings.d2hMs) * 1000);
     overhead.push(bindingOverheadMs(ms, r.timings) * 1000);
-    outsideWorker.push((ms - r.timings.wallMs) * 1000);
     workerNotEngine.push((r.timings.wallMs - r.timings.computeMs) * 1000);
+    toThread.push(r.timings.toThreadMs * 1000);
+    toJs.push(r.timings.toJsMs * 1000);
+    js.push((ms - r.timings.toThreadMs - r.timings.wallMs - r.timings.toJsMs) * 1000);
     hostPrepare.push(r.timings.hostPrepareMs * 1000);
     hostFinish.push(r.timings.hostFinishMs * 1000);
   }
@@ -117,18 +120,20 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
     endToEndUs: summary(endToEnd),
     engineUs: summary(compute),
     copiesUs: summary(copies),
-    outsideWorkerUs: summary(outsideWorker),
     workerNotEngineUs: summary(workerNotEngine),
+    toThreadUs: summary(toThread),
+    toJsUs: summary(toJs),
+    jsUs: summary(js),
     hostPrepareUs: summary(hostPrepare),
     hostFinishUs: summary(hostFinish),
   };
 }
 
 /**
- * The machine's floor for any work done off the JS thread: a round trip through Node's own thread pool that does
- * nothing to speak of (crypto.randomFill of one byte), timed like a run.
+ * For comparison: a round trip through Node's own thread pool that does nothing to speak of (crypto.randomFill of one
+ * byte), timed like a run. A binding that runs on the thread pool (an AsyncWorker) pays at least this per run.
  */
-async function threadPoolFloor(runs: number) {
+async function threadPoolRoundTrip(runs: number) {
   const buffer = Buffer.alloc(1);
   const once = () => new Promise<void>((resolve, reject) => randomFill(buffer, (err) => (err ? reject(err) : resolve())));
   for (let i = 0; i < 200; i++) await once();
@@ -178,7 +183,7 @@ async function main() {
     ['pollWhileRunning', await Engine.load(plan, { pollWhileRunning: true })],
   ];
   const library = engines[0][1].library;
-  const floor = await threadPoolFloor(args.runs);
+  const roundTrip = await threadPoolRoundTrip(args.runs);
   const shapes = [];
   const lags = [];
   for (const [mode, engine] of engines) {
@@ -190,20 +195,22 @@ async function main() {
   const out = process.stdout;
   out.write(`engine library: ${library}\n`);
   out.write(`model: ${path.relative(process.cwd(), MODEL)}; ${args.warmup} warm-up runs, then the timed runs below\n`);
-  out.write('binding = end to end - engine; it splits into "worker" (native run minus engine, copies included) and "JS+hop" ' +
-    '(end to end minus the native run: JS, N-API, thread-pool hop); "prepare" and "finish" are the worker\'s host work before ' +
-    'the first copy and after synchronising, in µs. Medians unless said.\n\n');
-  out.write('mode              shape         runs | binding median      p90      p99 | end-to-end |     engine |     copies |     worker |     JS+hop | prepare | finish\n');
+  out.write('binding = end to end - engine. It splits into "native" (the run on the profile\'s thread minus the engine: copies, ' +
+    'staging, synchronisation), the hops "to thread" (call to the run starting there) and "to JS" (run ended to the JS thread ' +
+    'picking it up), and "JS" (validating feeds, N-API, unpacking outputs). "prepare" and "finish" are the native host work ' +
+    'before the first copy and after synchronising. µs, medians unless said.\n\n');
+  out.write('mode              shape         runs | binding median      p90      p99 | end-to-end |     engine |     copies |     native |  to thread |      to JS |         JS | prepare | finish\n');
   for (const s of shapes) {
     out.write(
       `${s.mode.padEnd(17)} ${s.shape.join('x').padEnd(12)} ${String(s.runs).padStart(5)} | ${us(s.bindingUs.median)} ${us(s.bindingUs.p90)} ${us(s.bindingUs.p99)} | ` +
-        `${us(s.endToEndUs.median)} | ${us(s.engineUs.median)} | ${us(s.copiesUs.median)} | ${us(s.workerNotEngineUs.median)} | ${us(s.outsideWorkerUs.median)} | ` +
+        `${us(s.endToEndUs.median)} | ${us(s.engineUs.median)} | ${us(s.copiesUs.median)} | ${us(s.workerNotEngineUs.median)} | ` +
+        `${us(s.toThreadUs.median)} | ${us(s.toJsUs.median)} | ${us(s.jsUs.median)} | ` +
         `${s.hostPrepareUs.median.toFixed(1)} | ${s.hostFinishUs.median.toFixed(1)}\n`,
     );
   }
   out.write(
-    `\nfloor of this machine: a round trip through Node's own thread pool (crypto.randomFill, 1 byte): median ${floor.median.toFixed(1)} µs, ` +
-      `p90 ${floor.p90.toFixed(1)} µs (any run off the JS thread pays at least this)\n`,
+    `\nfor comparison, a round trip through Node's own thread pool (crypto.randomFill, 1 byte): median ${roundTrip.median.toFixed(1)} µs, ` +
+      `p90 ${roundTrip.p90.toFixed(1)} µs (what a binding running on the thread pool, an AsyncWorker, pays at least per run)\n`,
   );
   for (const lag of lags) {
     out.write(
@@ -220,7 +227,7 @@ async function main() {
         `event-loop lag p99 ≤ ${GOAL_LAG_P99_MS} ms: ${lag.p99Ms <= GOAL_LAG_P99_MS ? 'met' : 'NOT met'} (${lag.p99Ms.toFixed(2)} ms)\n`,
     );
   }
-  if (args.json) fs.writeFileSync(args.json, `${toJson({ library, threadPoolFloorUs: floor, shapes, lags })}\n`);
+  if (args.json) fs.writeFileSync(args.json, `${toJson({ library, threadPoolRoundTripUs: roundTrip, shapes, lags })}\n`);
 }
 
 main().catch((err: unknown) => {

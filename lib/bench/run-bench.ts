@@ -206,7 +206,7 @@ async function trtBackend(model: string, plan: string | undefined, sets: Record<
     runner,
     description: runner.description,
     settings: { profiles: runner.profiles?.length ?? 0 },
-    measuredAs: `${runner.description} through the trt-node addon (runs on a libuv worker thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
+    measuredAs: `${runner.description} through the trt-node addon (runs on the profile's own thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
   };
 }
 

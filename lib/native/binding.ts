@@ -171,43 +171,25 @@ export interface NativeEngineInfo {
   tensors: NativeTensorInfo[];
 }
 
-export interface NativeFeed {
-  name: string;
-  dims: number[];
-  data: ArrayBufferView;
-}
+/**
+ * What a native run resolves to, packed so that the JS thread builds as few objects as possible per run:
+ * `[meta, ...one ArrayBuffer per engine output, in engine order]`, where `meta` holds RUN_META_TIMINGS (in that order),
+ * then for each output its rank and dims. lib/trt/engine.ts unpacks it.
+ */
+export type NativeRunResult = [Float64Array, ...ArrayBuffer[]];
 
-export interface NativeRunOutput {
-  name: string;
-  type: string;
-  dims: number[];
-  data: ArrayBuffer;
-}
-
-export interface NativeRunTimings {
-  /**
-   * CUDA-event times on the run's stream, each around GPU work only: host staging and buffer growth happen outside
-   * the event pairs, and output growth inside enqueueV3 is stream-ordered.
-   */
-  h2dMs: number;
-  /** enqueueV3: the time inside the engine. */
-  computeMs: number;
-  d2hMs: number;
-  /** Wall time of the worker's whole run (staging copies, shape setting, synchronisation included). */
-  wallMs: number;
-  /** Worker host time before the first copy is queued, and after the stream synchronised (see RunTimings). */
-  hostPrepareMs: number;
-  hostFinishMs: number;
-}
-
-export interface NativeRunResult {
-  outputs: NativeRunOutput[];
-  timings: NativeRunTimings;
-}
+/** The timing slots at the start of a run's meta array (native/trt/run_delivery.cc writes them in this order). */
+export const RUN_META_TIMINGS = ['h2dMs', 'computeMs', 'd2hMs', 'wallMs', 'hostPrepareMs', 'hostFinishMs', 'toThreadMs', 'toJsMs'] as const;
 
 export interface NativeEngine {
   info(): NativeEngineInfo;
-  run(profile: number, feeds: NativeFeed[]): Promise<NativeRunResult>;
+  /**
+   * Queues a run on the profile's execution slot: `data` holds one view per engine input in input order, `dims` their
+   * dims one after the other.
+   */
+  run(profile: number, data: ArrayBufferView[], dims: number[]): Promise<NativeRunResult>;
+  /** Settles the runs that have finished, without waiting for the event loop to be woken for them. */
+  poll(): void;
   dispose(): void;
   readonly disposed: boolean;
 }

@@ -1,13 +1,14 @@
 /**
  * Engine: a deserialized TensorRT engine you run from Node.
  *
- * Concurrency: the native side keeps one execution context (with its CUDA stream and reusable buffers) per
- * optimization profile. Runs on different profiles execute in parallel; runs on the same profile are queued here,
- * in call order, so no libuv thread ever blocks waiting for a busy context.
+ * Concurrency: the native side keeps one execution context (with its CUDA stream, reusable buffers and a thread of its
+ * own) per optimization profile. Runs on different profiles execute in parallel; runs on the same profile queue on
+ * that profile's thread, in call order. None of it blocks the JS thread or Node's thread pool.
  */
 import * as fs from 'fs';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
-import type { NativeEngine, NativeSeverity, NativeTensorInfo } from '../native/binding';
+import type { NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
+import { RUN_META_TIMINGS } from '../native/binding';
 import { fromNativeError } from '../native/native-error';
 import type { NamedTensors } from '../tensor/types';
 import { TENSOR_TYPES } from '../tensor/types';
@@ -27,11 +28,11 @@ export interface EngineLoadOptions {
    */
   allowHostCode?: boolean;
   /**
-   * Keep the event loop polling instead of sleeping while runs of this engine are in flight, so that a finished run
-   * is picked up at once rather than after the thread wakes up (tens of microseconds on some machines, virtual ones
-   * especially). The event loop stays responsive (timers, I/O and other callbacks run as usual), but the JS thread
-   * uses a whole CPU core while runs are in flight. For latency-critical callers; `npm run bench:binding` shows the
-   * difference. Default: false.
+   * Trade CPU for latency: while runs of this engine are in flight the event loop polls for finished runs instead of
+   * sleeping, so a finished run is picked up at once rather than after the JS thread wakes up (tens of microseconds
+   * on some machines, virtual ones especially). The event loop stays responsive (timers, I/O and other callbacks run
+   * as usual), but the JS thread uses a whole CPU core while runs are in flight. For latency-critical callers;
+   * `npm run bench:binding` shows the difference. Default: false.
    */
   pollWhileRunning?: boolean;
 }
@@ -77,6 +78,10 @@ export interface RunTimings {
   hostPrepareMs: number;
   /** Of wallMs: host work after the stream synchronised (outputs copied out, timings read). */
   hostFinishMs: number;
+  /** From the call to the profile's thread starting the run (waiting behind earlier runs on the profile included). */
+  toThreadMs: number;
+  /** From the end of the native run to the JS thread picking up its result. */
+  toJsMs: number;
 }
 
 /**
@@ -94,8 +99,6 @@ export interface RunResult {
   profile: number;
   timings: RunTimings;
 }
-
-function noop(): void {}
 
 export class Engine {
   readonly inputs: readonly EngineInputInfo[];
@@ -115,8 +118,8 @@ export class Engine {
   readonly device: number;
   #native: NativeEngine | null;
   #tensors: NativeTensorInfo[];
+  #outputTensors: { name: string; type: string }[];
   #unusable: string | null;
-  #queues = new Map<number, Promise<unknown>>();
   #pollWhileRunning: boolean;
   #inFlight = 0;
 
@@ -141,6 +144,7 @@ export class Engine {
       .filter((t) => t.mode === 'input')
       .map((t) => ({ name: t.name, type: t.type, dims: [...t.dims], profiles: t.profiles.map((p) => ({ ...p })) }));
     this.outputs = info.tensors.filter((t) => t.mode === 'output').map((t) => ({ name: t.name, type: t.type, dims: [...t.dims] }));
+    this.#outputTensors = this.outputs.map((o) => ({ name: o.name, type: o.type }));
   }
 
   /** Deserializes a plan (bytes, or a path to a .plan file) on a worker thread. */
@@ -201,39 +205,46 @@ export class Engine {
 
   /** Like run(), with the profile used and CUDA-event timings of the copies and the compute. */
   async runWithTimings(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<RunResult> {
-    const callSite = new Error();
     const native = this.#native;
     if (native === null) throw new DisposedError('This Engine');
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
     if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
     const prepared = prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
-    // Runs on one profile go one after another; an idle profile starts at once (no extra turn of the event loop).
-    // `tail` settles after this run whatever its outcome, and is what the next run on the profile waits for.
-    const profile = prepared.profile;
-    const start = () => native.run(profile, prepared.native);
-    const previous = this.#queues.get(profile);
-    const run = previous ? previous.then(start) : start();
-    const tail = run.then(noop, noop);
-    this.#queues.set(profile, tail);
-    if (this.#pollWhileRunning && this.#inFlight++ === 0) this.#poll();
-    let result;
+    // Runs on one profile queue natively, on that profile's thread; an idle profile starts at once.
+    const run = native.run(prepared.profile, prepared.data, prepared.dims);
+    if (this.#pollWhileRunning && this.#inFlight++ === 0) this.#poll(native);
+    let packed: NativeRunResult;
     try {
-      result = await run;
+      packed = await run;
     } catch (err) {
-      throw fromNativeError(err, 'Engine.run', callSite);
+      // Made here, not at the call: this Error's stack still names the caller (through the await), and a run that
+      // succeeds pays nothing for it.
+      throw fromNativeError(err, 'Engine.run', new Error());
     } finally {
       if (this.#pollWhileRunning) this.#inFlight--;
-      if (this.#queues.get(profile) === tail) this.#queues.delete(profile);
     }
-    const outputs: NamedTensors = {};
-    for (const o of result.outputs) outputs[o.name] = toTensor(o.name, o.type, o.dims, o.data);
-    return { outputs, profile, timings: result.timings };
+    return { outputs: this.#unpackOutputs(packed), profile: prepared.profile, timings: unpackTimings(packed[0]) };
   }
 
-  // A pending immediate keeps libuv from blocking in its poll phase (Node starts an idle handle for it): the loop
-  // turns without sleeping until no run is in flight.
-  #poll(): void {
+  #unpackOutputs(packed: NativeRunResult): NamedTensors {
+    const meta = packed[0];
+    const outputs: NamedTensors = {};
+    let k = RUN_META_TIMINGS.length;
+    for (let i = 0; i < this.#outputTensors.length; i++) {
+      const { name, type } = this.#outputTensors[i];
+      const rank = meta[k++];
+      const dims = new Array<number>(rank);
+      for (let d = 0; d < rank; d++) dims[d] = meta[k++];
+      outputs[name] = toTensor(name, type, dims, packed[i + 1] as ArrayBuffer);
+    }
+    return outputs;
+  }
+
+  // Polls for finished runs once per turn of the event loop while any is in flight. A pending immediate also keeps
+  // libuv from blocking in its poll phase (Node starts an idle handle for it), so the loop never sleeps meanwhile.
+  #poll(native: NativeEngine): void {
     const tick = () => {
+      native.poll();
       if (this.#inFlight > 0) setImmediate(tick);
     };
     setImmediate(tick);
@@ -247,8 +258,12 @@ export class Engine {
     const native = this.#native;
     if (native === null) return;
     this.#native = null;
-    const pending = [...this.#queues.values()];
-    if (pending.length === 0) native.dispose();
-    else void Promise.all(pending).then(() => native.dispose());
+    native.dispose();
   }
+}
+
+function unpackTimings(meta: Float64Array): RunTimings {
+  const timings: Partial<RunTimings> = {};
+  for (let i = 0; i < RUN_META_TIMINGS.length; i++) timings[RUN_META_TIMINGS[i]] = meta[i];
+  return timings as RunTimings;
 }

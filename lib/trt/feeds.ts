@@ -4,7 +4,7 @@
  * call. Pure functions over the engine's tensor info, so they are tested without a GPU.
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
-import type { NativeFeed, NativeTensorInfo } from '../native/binding';
+import type { NativeTensorInfo } from '../native/binding';
 // TensorRT carries numeric tensors only: its TensorType and TensorData are the typed-array ones.
 import { ARRAY_CLASS, ELEMENT_SIZE, NUMERIC_TENSOR_TYPES as TENSOR_TYPES, NumericTensorData as TensorData, NumericTensorType as TensorType, TensorLike, elementCount } from '../tensor/types';
 
@@ -102,39 +102,47 @@ export function normalizeFeed(name: string, feed: unknown, t: NativeTensorInfo):
   return { type: t.type, dims, data: data as TensorData };
 }
 
+/** What a run hands to the native engine: one data view per engine input in input order, and their dims in a row. */
+export interface PreparedFeeds {
+  profile: number;
+  data: TensorData[];
+  dims: number[];
+}
+
 /**
- * Checks all feeds against the engine inputs and picks (or checks) the profile.
+ * Checks all feeds against the engine inputs and picks (or checks) the profile. On every run's path: plain loops, no
+ * intermediate maps.
  * @param profile an explicit profile index, or undefined to take the first profile that fits every feed
  */
-export function prepareFeeds(
-  feeds: unknown,
-  tensors: NativeTensorInfo[],
-  profileCount: number,
-  profile: number | undefined,
-): { profile: number; native: NativeFeed[] } {
+export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profileCount: number, profile: number | undefined): PreparedFeeds {
   if (typeof feeds !== 'object' || feeds === null || Array.isArray(feeds)) {
     throw new InvalidTypeError('feeds', 'an object mapping input names to tensors', feeds);
   }
   const inputs = tensors.filter((t) => t.mode === 'input');
-  const byName = new Map(inputs.map((t) => [t.name, t]));
   for (const name of Object.keys(feeds)) {
-    if (!byName.has(name)) {
+    if (!inputs.some((t) => t.name === name)) {
       throw new InvalidValueError('feeds', `only engine inputs (${inputs.map((i) => `"${i.name}"`).join(', ')})`, name, `"${name}" is not an input of this engine`);
     }
   }
-  const normalized = inputs.map((t) => {
+  const data: TensorData[] = [];
+  const shapes: number[][] = [];
+  for (const t of inputs) {
     // Own keys only: `in` would take an inherited member (an input named "constructor") for a feed.
     if (!Object.prototype.hasOwnProperty.call(feeds, t.name)) throw new InvalidValueError('feeds', `a tensor for input "${t.name}"`, undefined, 'Every engine input needs a feed');
-    return { t, ...normalizeFeed(t.name, (feeds as Record<string, unknown>)[t.name], t) };
-  });
+    const n = normalizeFeed(t.name, (feeds as Record<string, unknown>)[t.name], t);
+    data.push(n.data);
+    shapes.push(n.dims);
+  }
   let chosen: number;
   if (profile === undefined) {
-    chosen = chooseProfile(inputs, Object.fromEntries(normalized.map((n) => [n.t.name, n.dims])), profileCount);
+    const byName: Record<string, number[]> = Object.create(null);
+    inputs.forEach((t, i) => (byName[t.name] = shapes[i]));
+    chosen = chooseProfile(inputs, byName, profileCount);
     if (chosen < 0) {
       // Report against profile 0: the message names the first input/axis out of range.
-      for (const n of normalized) checkShapeInProfile(n.t, n.dims, 0);
+      inputs.forEach((t, i) => checkShapeInProfile(t, shapes[i], 0));
       throw new ShapeError(
-        `No optimization profile of this engine accepts all feed shapes together (${normalized.map((n) => `${n.t.name} ${dimsString(n.dims)}`).join(', ')})`,
+        `No optimization profile of this engine accepts all feed shapes together (${inputs.map((t, i) => `${t.name} ${dimsString(shapes[i])}`).join(', ')})`,
       );
     }
   } else {
@@ -143,8 +151,8 @@ export function prepareFeeds(
     }
     chosen = profile;
   }
-  for (const n of normalized) checkShapeInProfile(n.t, n.dims, chosen);
-  return { profile: chosen, native: normalized.map((n) => ({ name: n.t.name, dims: n.dims, data: n.data })) };
+  inputs.forEach((t, i) => checkShapeInProfile(t, shapes[i], chosen));
+  return { profile: chosen, data, dims: shapes.flat() };
 }
 
 /** A native output as a TensorLike (typed array over the output's own ArrayBuffer; no copy). */

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <system_error>
 
 #include "check.h"
 #include "dtype.h"
@@ -119,6 +120,15 @@ std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan, LoadOptions 
     }
     core->tensors_.push_back(std::move(info));
   }
+  // Worked out once: the per-run path only checks that there is no reason.
+  for (TensorInfo const& tensor : core->tensors_) {
+    try {
+      requireExchangeable(tensor);
+    } catch (NativeError const& e) {
+      core->runRefusal_ = e.what();
+      break;
+    }
+  }
   core->slots_.resize(static_cast<size_t>(core->profileCount_ > 0 ? core->profileCount_ : 1));
   return core;
 }
@@ -160,6 +170,61 @@ nvinfer1::IExecutionContext* EngineCore::createContext() {
   return context;
 }
 
+ExecutionSlot::~ExecutionSlot() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(queueMutex_);
+    stop_ = true;
+  }
+  queueReady_.notify_one();
+  thread_.join();
+}
+
+void ExecutionSlot::submit(std::unique_ptr<RunJob> job) {
+  {
+    std::lock_guard<std::mutex> lock(queueMutex_);
+    if (!thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { serve(); });
+      } catch (std::system_error const& e) {
+        throw NativeError(codes::kEngine, std::string("cannot start the thread that runs profile ") +
+                                              std::to_string(profile_) + ": " + e.what());
+      }
+    }
+    queue_.push_back(std::move(job));
+    queued_.fetch_add(1, std::memory_order_release);
+  }
+  queueReady_.notify_one();
+}
+
+std::unique_ptr<RunJob> ExecutionSlot::next(bool spin) {
+  if (spin) {
+    // Watch the counter without the lock for a moment; a job submitted meanwhile starts without an OS wake-up.
+    auto until = std::chrono::steady_clock::now() + kSpin;
+    while (queued_.load(std::memory_order_acquire) == 0 && !stop_.load(std::memory_order_relaxed) &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::yield();
+    }
+  }
+  std::unique_lock<std::mutex> lock(queueMutex_);
+  queueReady_.wait(lock, [this] { return stop_.load(std::memory_order_relaxed) || !queue_.empty(); });
+  if (queue_.empty()) return nullptr;  // stopping
+  std::unique_ptr<RunJob> job = std::move(queue_.front());
+  queue_.pop_front();
+  queued_.fetch_sub(1, std::memory_order_relaxed);
+  return job;
+}
+
+void ExecutionSlot::serve() {
+  bool ranOne = false;
+  while (std::unique_ptr<RunJob> job = next(ranOne)) {
+    ranOne = true;
+    job->execute(*this);
+    RunJob* raw = job.get();
+    raw->complete(std::move(job));  // the job is its owner's from here on
+  }
+}
+
 void ExecutionSlot::ensureContext() {
   if (context_) return;
   std::vector<TensorInfo> const& tensors = core_.tensors();
@@ -191,8 +256,19 @@ void ExecutionSlot::ensureContext() {
 void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
   std::lock_guard<std::mutex> lock(mutex_);
   recorder_.clear();
+  // After a failure the context's state is unknown: the next run sets shapes and addresses afresh.
+  struct ForgetOnFailure {
+    ExecutionSlot& slot;
+    bool armed = true;
+    ~ForgetOnFailure() {
+      if (!armed) return;
+      slot.shapeSet_.clear();
+      slot.addressSet_.clear();
+    }
+  } forget{*this};
   try {
     runLocked(feeds, outputs, timings);
+    forget.armed = false;
   } catch (NativeError& e) {
     // With an error recorder attached, TensorRT reports to it and not to the log ("If an error recorder is not set,
     // messages will be sent to the global log stream"): the reason is here, copied while this run still owns it.
@@ -211,7 +287,7 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   Clock::time_point started = Clock::now();
   TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
   std::vector<TensorInfo> const& tensors = core_.tensors();
-  for (TensorInfo const& tensor : tensors) requireExchangeable(tensor);
+  if (!core_.runRefusal().empty()) throw NativeError(codes::kEngine, core_.runRefusal());
   ensureContext();
   nvinfer1::IExecutionContext& context = *context_;
   cudaStream_t stream = stream_->get();
@@ -228,15 +304,18 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   } drain{stream};
 
   // Shapes, addresses and host staging first: none of it may fall between the timing events.
+  if (shapeSet_.size() != tensors.size()) {
+    shapeSet_.assign(tensors.size(), {});
+    addressSet_.assign(tensors.size(), nullptr);
+  }
   std::vector<RunFeed const*> feedOf(tensors.size(), nullptr);
+  bool changed = false;
+  size_t next = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
     if (!tensor.isInput) continue;
-    for (RunFeed const& feed : feeds) {
-      if (feed.name == tensor.name) feedOf[i] = &feed;
-    }
-    RunFeed const* feed = feedOf[i];
-    if (feed == nullptr) throw NativeError(codes::kInvalidValue, "missing feed for input \"" + tensor.name + "\"");
+    if (next >= feeds.size()) throw NativeError(codes::kInvalidValue, "missing feed for input \"" + tensor.name + "\"");
+    RunFeed const* feed = feedOf[i] = &feeds[next++];
     if (feed->dims.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) {
       throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->dims.size()) +
                                            " dimensions; TensorRT supports at most " +
@@ -248,20 +327,32 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
                                            " bytes; shape " + dimsText(feed->dims) + " of " +
                                            dataTypeName(tensor.type) + " needs " + std::to_string(bytes));
     }
-    nvinfer1::Dims dims{};
-    dims.nbDims = static_cast<int32_t>(feed->dims.size());
-    for (size_t d = 0; d < feed->dims.size(); ++d) dims.d[d] = feed->dims[d];
     // Messages are only built on failure: this is the per-run path.
-    if (!context.setInputShape(tensor.name.c_str(), dims)) {
-      checkTrt(false, codes::kShape, "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
+    if (feed->dims != shapeSet_[i]) {
+      changed = true;
+      nvinfer1::Dims dims{};
+      dims.nbDims = static_cast<int32_t>(feed->dims.size());
+      for (size_t d = 0; d < feed->dims.size(); ++d) dims.d[d] = feed->dims[d];
+      shapeSet_[i].clear();  // unknown until the call succeeds
+      if (!context.setInputShape(tensor.name.c_str(), dims)) {
+        checkTrt(false, codes::kShape, "IExecutionContext::setInputShape(\"" + tensor.name + "\", " + dimsText(feed->dims) + ")");
+      }
+      shapeSet_[i] = feed->dims;
     }
     void* device = inputDevice_[i]->reserve(bytes);
-    if (!context.setTensorAddress(tensor.name.c_str(), device)) {
-      checkTrt(false, codes::kEngine, "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
+    if (device != addressSet_[i]) {
+      addressSet_[i] = nullptr;
+      if (!context.setTensorAddress(tensor.name.c_str(), device)) {
+        checkTrt(false, codes::kEngine, "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
+      }
+      addressSet_[i] = device;
     }
     if (bytes > 0) std::memcpy(inputStaging_[i].reserve(bytes), feed->data.data(), bytes);
   }
-  if (!context.allInputDimensionsSpecified()) {
+  if (next != feeds.size()) {
+    throw NativeError(codes::kInvalidValue, std::to_string(feeds.size()) + " feeds for " + std::to_string(next) + " inputs");
+  }
+  if (changed && !context.allInputDimensionsSpecified()) {
     throw NativeError(codes::kShape, "IExecutionContext::allInputDimensionsSpecified is false after setting every input");
   }
   for (auto& allocator : allocators_) allocator->reset();
@@ -291,8 +382,6 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
     if (tensor.isInput) continue;
     OutputAllocator const& allocator = *allocators_[i];
     RunOutput out;
-    out.name = tensor.name;
-    out.type = tensor.type;
     out.dims = allocator.shapeKnown() ? toVector(allocator.dims()) : toVector(context.getTensorShape(tensor.name.c_str()));
     for (int64_t d : out.dims) {
       if (d < 0) throw NativeError(codes::kEngine, "output \"" + tensor.name + "\" still has an unknown dimension after enqueueV3");
@@ -304,6 +393,8 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
       }
       outputStaging_[i].reserve(out.size);
     }
+    // The output's own memory is allocated now, while the GPU is still busy, rather than after synchronising.
+    out.bytes.reset(new uint8_t[out.size > 0 ? out.size : 1]);
     outputs.push_back(std::move(out));
   }
   events_[3]->record(stream);
@@ -324,7 +415,6 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
     RunOutput& out = outputs[o++];
-    out.bytes.reset(new uint8_t[out.size > 0 ? out.size : 1]);
     if (out.size > 0) std::memcpy(out.bytes.get(), outputStaging_[i].data(), out.size);
   }
   timings.h2dMs = events_[1]->elapsedSince(*events_[0]);

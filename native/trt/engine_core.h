@@ -1,20 +1,29 @@
-// A deserialized engine and its execution slots, in plain C++ (no Napi): loaded and run on worker threads.
+// A deserialized engine and its execution slots, in plain C++ (no Napi): loaded on a worker thread, run on the
+// slots' own threads.
 //
 // Concurrency: one execution slot per optimization profile, created on first use. A slot owns an
-// IExecutionContext bound to its profile, a CUDA stream, timing events, and device/pinned buffers that are reused
-// and grown. Runs on different profiles proceed in parallel; runs on the same profile are serialised by the slot's
-// mutex (the TS Engine also queues them per profile, so no libuv thread waits on the mutex in practice). Contexts are
-// created one at a time per engine: TensorRT documents concurrent use per execution context, not concurrent calls on
-// one ICudaEngine.
+// IExecutionContext bound to its profile, a CUDA stream, timing events, device/pinned buffers that are reused and
+// grown, and a thread of its own that runs the slot's jobs in submission order. Runs on different profiles proceed in
+// parallel; runs on one profile queue on its slot. Contexts are created one at a time per engine: TensorRT documents
+// concurrent use per execution context, not concurrent calls on one ICudaEngine.
+//
+// Why a thread per slot rather than Node's thread pool: a run's cost outside the engine is dominated by waking
+// threads (the pool's worker on the way in; tens of microseconds each on virtual machines). A slot's thread spins a
+// moment after each run before it sleeps (kSpin), so that a caller submitting runs back to back finds it awake.
 #pragma once
 
 #include <NvInfer.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../common/held_bytes.h"
@@ -41,15 +50,14 @@ struct TensorInfo {
   std::vector<ProfileShape> profiles;  // inputs only, one per optimization profile
 };
 
+// One input's feed; a run's feeds come in the order of the engine's inputs.
 struct RunFeed {
-  std::string name;
   std::vector<int64_t> dims;
   HeldBytes data;
 };
 
+// One output of a run, in the order of the engine's outputs (its name and type are the engine's).
 struct RunOutput {
-  std::string name;
-  nvinfer1::DataType type = nvinfer1::DataType::kFLOAT;
   std::vector<int64_t> dims;
   std::unique_ptr<uint8_t[]> bytes;
   size_t size = 0;
@@ -73,20 +81,54 @@ struct LoadOptions {
 };
 
 class EngineCore;
+class ExecutionSlot;
+
+// One run, as the slot's thread sees it. The owner (the JS binding) implements what the run does and where the
+// finished job goes; the slot only orders and executes jobs.
+class RunJob {
+ public:
+  virtual ~RunJob() = default;
+  // Slot thread: the run (calls slot.run()); must not throw.
+  virtual void execute(ExecutionSlot& slot) noexcept = 0;
+  // Slot thread, after execute(): hands the job back to its owner, who destroys it; must not throw. The slot touches
+  // neither the job nor anything the job keeps alive after this call.
+  virtual void complete(std::unique_ptr<RunJob> self) noexcept = 0;
+};
 
 class ExecutionSlot {
  public:
   ExecutionSlot(EngineCore& core, int32_t profile) : core_(core), profile_(profile) {}
-  // Worker thread. Throws NativeError carrying TensorRT's recorded errors for this slot.
+  // Stops the slot's thread. No job is left by then: every job keeps the EngineCore (and so the slot) alive.
+  ~ExecutionSlot();
+  ExecutionSlot(ExecutionSlot const&) = delete;
+  ExecutionSlot& operator=(ExecutionSlot const&) = delete;
+
+  // Any thread: queues `job` for the slot's thread (started on first use). Throws NativeError if it cannot start.
+  void submit(std::unique_ptr<RunJob> job);
+  // Slot thread (from RunJob::execute). Throws NativeError carrying TensorRT's recorded errors for this slot.
   void run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
 
+  // How long the slot's thread spins for the next job after a run: enough for a caller to pick up a result and submit
+  // the next run (tens of microseconds; more on a slow or busy machine), short enough to cost little CPU when none
+  // comes (0.6% of a core at 30 runs a second). It yields meanwhile, so it never takes a core another thread needs.
+  static constexpr std::chrono::microseconds kSpin{200};
+
  private:
+  void serve();
+  std::unique_ptr<RunJob> next(bool spin);  // spin: a run just finished
   void runLocked(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
   void ensureContext();
 
   EngineCore& core_;
   int32_t profile_;
   std::mutex mutex_;
+  // The job queue, and the thread serving it.
+  std::mutex queueMutex_;
+  std::condition_variable queueReady_;
+  std::deque<std::unique_ptr<RunJob>> queue_;
+  std::atomic<size_t> queued_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
   // Declaration order = reverse destruction order: the context goes first, then what it points at.
   ErrorRecorder recorder_;
   std::unique_ptr<CudaStream> stream_;
@@ -96,6 +138,10 @@ class ExecutionSlot {
   std::vector<PinnedBuffer> inputStaging_;
   std::vector<PinnedBuffer> outputStaging_;
   std::vector<std::unique_ptr<OutputAllocator>> allocators_;
+  // What the context was last given per IO tensor: shapes and addresses persist in an execution context, so a run
+  // with the same ones skips setting them again. Cleared when a run fails (the context's state is then unknown).
+  std::vector<std::vector<int64_t>> shapeSet_;
+  std::vector<void*> addressSet_;
   ContextPtr context_;
 };
 
@@ -112,7 +158,9 @@ class EngineCore {
   // "TensorRT 10.16.0", or the test stand-in's description of itself.
   std::string const& library() const noexcept { return library_; }
   std::string const& name() const noexcept { return name_; }
-  // Worker thread; the slot for `profile`, created on first use.
+  // Why no run of this engine can work (an IO tensor trt-node cannot exchange), or "".
+  std::string const& runRefusal() const noexcept { return runRefusal_; }
+  // Any thread; the slot for `profile`, created on first use. Throws NativeError for a profile that does not exist.
   ExecutionSlot& slot(int32_t profile);
   // Worker thread; one context at a time per engine.
   nvinfer1::IExecutionContext* createContext();
@@ -124,6 +172,7 @@ class EngineCore {
   int64_t deviceMemoryBytes_ = 0;
   std::string library_;
   std::string name_;
+  std::string runRefusal_;
   std::vector<TensorInfo> tensors_;
   ErrorRecorder recorder_;  // outlives the runtime and engine it is attached to
   RuntimePtr runtime_;

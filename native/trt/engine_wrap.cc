@@ -6,6 +6,7 @@
 #include "../common/napi_error.h"
 #include "dtype.h"
 #include "promise_worker.h"
+#include "run_delivery.h"
 
 namespace trt_node {
 namespace {
@@ -44,56 +45,6 @@ class LoadWorker final : public PromiseWorker {
   std::unique_ptr<EngineCore> core_;
 };
 
-class RunWorker final : public PromiseWorker {
- public:
-  RunWorker(Napi::Env env, Napi::Object engine, std::shared_ptr<EngineCore> core, int32_t profile,
-            std::vector<RunFeed> feeds)
-      : PromiseWorker(env, "trt-node:run", codes::kEngine, -1, nullptr),
-        engineRef_(Napi::Persistent(engine)),  // keeps the Engine alive while the run is in flight
-        core_(std::move(core)),
-        profile_(profile),
-        feeds_(std::move(feeds)) {}
-
- private:
-  // The slot attaches its recorded errors to a failure itself, while it still holds its lock.
-  void work() override { core_->slot(profile_).run(feeds_, outputs_, timings_); }
-
-  Napi::Value result(Napi::Env env) override {
-    Napi::Array outputs = Napi::Array::New(env, outputs_.size());
-    for (size_t i = 0; i < outputs_.size(); ++i) {
-      RunOutput& out = outputs_[i];
-      Napi::Object o = Napi::Object::New(env);
-      o.Set("name", Napi::String::New(env, out.name));
-      o.Set("type", Napi::String::New(env, dataTypeName(out.type)));
-      o.Set("dims", dimsArray(env, out.dims));
-      // The output bytes move into the ArrayBuffer without a copy; V8 frees them with the buffer.
-      uint8_t* bytes = out.bytes.release();
-      Napi::ArrayBuffer data = Napi::ArrayBuffer::New(
-          env, bytes, out.size, [](Napi::Env, void* p) { delete[] static_cast<uint8_t*>(p); });
-      o.Set("data", data);
-      outputs.Set(static_cast<uint32_t>(i), o);
-    }
-    Napi::Object timings = Napi::Object::New(env);
-    timings.Set("h2dMs", Napi::Number::New(env, timings_.h2dMs));
-    timings.Set("computeMs", Napi::Number::New(env, timings_.computeMs));
-    timings.Set("d2hMs", Napi::Number::New(env, timings_.d2hMs));
-    timings.Set("wallMs", Napi::Number::New(env, workMs_));
-    timings.Set("hostPrepareMs", Napi::Number::New(env, timings_.hostPrepareMs));
-    timings.Set("hostFinishMs", Napi::Number::New(env, timings_.hostFinishMs));
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("outputs", outputs);
-    result.Set("timings", timings);
-    return result;
-  }
-
-  Napi::ObjectReference engineRef_;
-  std::shared_ptr<EngineCore> core_;
-  int32_t profile_;
-  std::vector<RunFeed> feeds_;
-  std::vector<RunOutput> outputs_;
-  RunTimings timings_;
-};
-
 }  // namespace
 
 Napi::Function EngineWrap::define(Napi::Env env) {
@@ -101,6 +52,7 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                                     {
                                         InstanceMethod<&EngineWrap::Info>("info"),
                                         InstanceMethod<&EngineWrap::Run>("run"),
+                                        InstanceMethod<&EngineWrap::Poll>("poll"),
                                         InstanceMethod<&EngineWrap::Dispose>("dispose"),
                                         InstanceAccessor<&EngineWrap::Disposed>("disposed"),
                                     });
@@ -115,6 +67,11 @@ EngineWrap::EngineWrap(Napi::CallbackInfo const& info) : Napi::ObjectWrap<Engine
     throw Napi::TypeError::New(info.Env(), "NativeEngine cannot be constructed directly: use loadEngine(plan)");
   }
   core_.reset(info[0].As<Napi::External<EngineCore>>().Data());
+  delivery_ = RunDelivery::open(info.Env());
+}
+
+EngineWrap::~EngineWrap() {
+  if (delivery_) delivery_->close();
 }
 
 std::shared_ptr<EngineCore> EngineWrap::requireCore(Napi::Env env) const {
@@ -156,34 +113,54 @@ Napi::Value EngineWrap::Info(Napi::CallbackInfo const& info) {
   return out;
 }
 
-// run(profile: number, feeds: {name, dims, data: ArrayBufferView}[]) -> Promise. Shapes were checked in TS.
+// run(profile: number, data: ArrayBufferView[], dims: number[]) -> Promise: one data view per engine
+// input in input order, and their dims one after the other. Shapes and the profile were checked in TS. The run goes to
+// the profile's slot, whose thread runs it; the promise settles when the delivery brings it back (run_delivery.h).
 Napi::Value EngineWrap::Run(Napi::CallbackInfo const& info) {
   Napi::Env env = info.Env();
   if (!core_) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this engine was disposed; load it again to use it"));
-  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsArray()) {
-    throw Napi::TypeError::New(env, "Expected run(profile: number, feeds: Array)");
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsArray()) {
+    throw Napi::TypeError::New(env, "Expected run(profile: number, data: ArrayBufferView[], dims: number[])");
   }
   int32_t profile = info[0].As<Napi::Number>().Int32Value();
-  Napi::Array list = info[1].As<Napi::Array>();
-  std::vector<RunFeed> feeds;
-  for (uint32_t i = 0; i < list.Length(); ++i) {
-    Napi::Value entry = list.Get(i);
-    if (!entry.IsObject()) throw Napi::TypeError::New(env, "Expected {name, dims, data} feeds");
-    Napi::Object o = entry.As<Napi::Object>();
-    RunFeed feed;
-    Napi::Value name = o.Get("name");
-    Napi::Value dims = o.Get("dims");
-    if (!name.IsString() || !dims.IsArray()) throw Napi::TypeError::New(env, "Expected {name, dims, data} feeds");
-    feed.name = name.As<Napi::String>().Utf8Value();
-    Napi::Array d = dims.As<Napi::Array>();
-    for (uint32_t k = 0; k < d.Length(); ++k) feed.dims.push_back(d.Get(k).As<Napi::Number>().Int64Value());
-    feed.data = HeldBytes::hold(o.Get("data"), "feed data");
-    feeds.push_back(std::move(feed));
+  Napi::Array data = info[1].As<Napi::Array>();
+  Napi::Array dims = info[2].As<Napi::Array>();
+  std::vector<RunFeed> feeds(data.Length());
+  uint32_t d = 0;
+  uint32_t input = 0;
+  for (TensorInfo const& tensor : core_->tensors()) {
+    if (!tensor.isInput || input >= feeds.size()) continue;
+    RunFeed& feed = feeds[input];
+    feed.data = HeldBytes::hold(data.Get(input), "feed data");
+    feed.dims.resize(tensor.dims.size());
+    for (int64_t& v : feed.dims) {
+      if (d >= dims.Length()) throw Napi::TypeError::New(env, "Expected the feeds' dims one after the other");
+      v = dims.Get(d++).As<Napi::Number>().Int64Value();
+    }
+    ++input;
   }
-  auto* worker = new RunWorker(env, Value(), core_, profile, std::move(feeds));
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
+  ExecutionSlot* slot = nullptr;
+  try {
+    slot = &core_->slot(profile);
+  } catch (NativeError const& e) {
+    return rejectedPromise(env, makeJsError(env, e.code(), e.what()));
+  }
+  auto run = std::make_unique<PendingRun>(env, core_, delivery_, std::move(feeds));
+  Napi::Promise promise = run->promise();
+  delivery_->submitted(env);
+  try {
+    slot->submit(std::move(run));
+  } catch (NativeError const& e) {
+    delivery_->withdrawn(env);
+    return rejectedPromise(env, makeJsError(env, e.code(), e.what()));
+  }
   return promise;
+}
+
+// poll(): settles the runs that have finished, without waiting for the event loop to be woken for them.
+Napi::Value EngineWrap::Poll(Napi::CallbackInfo const& info) {
+  delivery_->drain(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value EngineWrap::Dispose(Napi::CallbackInfo const& info) {

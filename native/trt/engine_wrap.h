@@ -1,7 +1,7 @@
 // The JS face of an engine: loadEngine(plan, options, onLog?) -> Promise<Engine>, and the Engine class
-// (info(), run(profile, feeds) -> Promise, dispose(), disposed). GPU work happens in AsyncWorkers that hold a
-// reference to the Engine object and share ownership of the EngineCore, so dispose() during a run frees the GPU
-// memory once that run has finished.
+// (info(), run(profile, data, dims) -> Promise, poll(), dispose(), disposed). Loading happens in an AsyncWorker;
+// runs on the execution slots' own threads (engine_core.h), as PendingRuns that share ownership of the EngineCore, so
+// dispose() during a run frees the GPU memory once that run has finished.
 #pragma once
 
 #include <napi.h>
@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "engine_core.h"
+#include "run_delivery.h"
 
 namespace trt_node {
 
@@ -16,15 +17,18 @@ class EngineWrap final : public Napi::ObjectWrap<EngineWrap> {
  public:
   static Napi::Function define(Napi::Env env);
   explicit EngineWrap(Napi::CallbackInfo const& info);
+  ~EngineWrap() override;
 
  private:
   Napi::Value Info(Napi::CallbackInfo const& info);
   Napi::Value Run(Napi::CallbackInfo const& info);
+  Napi::Value Poll(Napi::CallbackInfo const& info);
   Napi::Value Dispose(Napi::CallbackInfo const& info);
   Napi::Value Disposed(Napi::CallbackInfo const& info);
   std::shared_ptr<EngineCore> requireCore(Napi::Env env) const;
 
   std::shared_ptr<EngineCore> core_;
+  std::shared_ptr<RunDelivery> delivery_;
 };
 
 Napi::Value LoadEngine(Napi::CallbackInfo const& info);

@@ -1,7 +1,7 @@
-// The shape every TensorRT job of the addon shares (build, engine load, run): work() runs on a libuv worker thread
-// under the job's own log scope, with every C++ exception captured into a Failure (nothing escapes Execute); then,
-// on the JS thread, the promise is rejected with the failure enriched by the job's log and recorded errors, or
-// resolved with result().
+// The shape the addon's TensorRT jobs share, runs aside (build, engine load, timing cache; runs go to their profile's
+// own thread, run_delivery.h): work() runs on a libuv worker thread under the job's own log scope, with every C++
+// exception captured into a Failure (nothing escapes Execute); then, on the JS thread, the promise is rejected with
+// the failure enriched by the job's log and recorded errors, or resolved with result().
 #pragma once
 
 #include <napi.h>
@@ -59,22 +59,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() final {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    try {
-      if (failure_.failed) {
-        deferred_.Reject(makeJsError(env, failure_).Value());
-        return;
-      }
-      try {
-        deferred_.Resolve(result(env));
-      } catch (Napi::Error const& e) {
-        deferred_.Reject(e.Value());
-      }
-    } catch (...) {
-      // Settling the promise failed: the environment is going away (a worker thread being terminated completes the
-      // work still in flight while it tears down). Nobody is left to settle it for.
-    }
+    settlePromise(Env(), deferred_, failure_, [this](Napi::Env env) { return result(env); });
   }
 
   void OnError(Napi::Error const& error) final { deferred_.Reject(error.Value()); }

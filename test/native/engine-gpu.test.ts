@@ -14,6 +14,7 @@ import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
 import { fixtures, maxAbsDiff, profiles, randomFloats, superRes } from './engine-fixtures';
+import { lastJson, runSnippet } from './child';
 import { addon, describeWithGpu } from './gpu-gate';
 
 function randomInput(dims: number[], seed: number): ort.Tensor {
@@ -106,6 +107,103 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     for (const input of inputs) sequential.push((await engine.run({ input })).output.data as Float32Array);
     const parallel = await Promise.all(inputs.map((input) => engine.run({ input })));
     parallel.forEach((r, i) => expect(maxAbsDiff(r.output.data as Float32Array, sequential[i])).toBe(0));
+  });
+
+  it('runs queued on one profile settle in call order, each with the outputs of its own input', async () => {
+    const inputs = Array.from({ length: 8 }, (_, i) => randomInput([1, 1, 16 + 4 * i, 32], 20 + i));
+    const expected: Float32Array[] = [];
+    for (const input of inputs) expected.push((await engine.run({ input })).output.data as Float32Array);
+    const order: number[] = [];
+    const results = await Promise.all(
+      inputs.map((input, i) => engine.runWithTimings({ input }, { profile: 0 }).then((r) => (order.push(i), r))),
+    );
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    results.forEach((r, i) => expect(maxAbsDiff(r.outputs.output.data as Float32Array, expected[i])).toBe(0));
+    for (const { timings } of results) {
+      for (const value of Object.values(timings)) expect(value).toBeGreaterThanOrEqual(0);
+    }
+    // They queued on the profile's own thread: the last one waited there while the first one ran.
+    expect(results[7].timings.toThreadMs).toBeGreaterThanOrEqual(results[0].timings.wallMs);
+  });
+
+  it('an idle Engine lets the process exit; a run nobody awaits keeps it alive until it settles', async () => {
+    // Killed at the timeout (signal SIGKILL) if a loaded engine kept the event loop alive.
+    const result = await runSnippet(
+      `
+      import { buildEngine } from 'ROOT/lib/trt/build';
+      import { Engine } from 'ROOT/lib/trt/engine';
+      (async () => {
+        const { plan } = await buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', { profiles: ${JSON.stringify(profiles[0])} });
+        const engine = await Engine.load(plan);
+        (globalThis as Record<string, unknown>).kept = engine; // loaded and never disposed
+        const feeds = { input: { type: 'float32' as const, dims: [1, 1, 16, 16], data: new Float32Array(256) } };
+        await engine.run(feeds);
+        void engine.run(feeds).then((out) => process.stdout.write(JSON.stringify({ settled: Object.keys(out) }) + '\\n'));
+      })();
+      `,
+      {},
+      60_000,
+    );
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(lastJson<{ settled: string[] }>(result).settled).toEqual(['output']);
+  });
+
+  it('a native engine collected while its run is in flight still settles the run', async () => {
+    const result = await runSnippet(
+      `
+      import { setFlagsFromString } from 'v8';
+      import { runInNewContext } from 'vm';
+      import { buildEngine } from 'ROOT/lib/trt/build';
+      import { loadAddon } from 'ROOT/lib/native/binding';
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      (async () => {
+        const { plan } = await buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', { profiles: ${JSON.stringify(profiles[0])} });
+        let native: { run(p: number, d: Float32Array[], dims: number[]): Promise<unknown[]> } | null = await loadAddon().loadEngine(plan);
+        const pending = native.run(0, [new Float32Array(64 * 64)], [1, 1, 64, 64]);
+        native = null; // nothing refers to the engine object now but the run
+        for (let i = 0; i < 4; i++) gc();
+        const packed = await pending;
+        process.stdout.write(JSON.stringify({ outputs: packed.length - 1, bytes: (packed[1] as ArrayBuffer).byteLength }) + '\\n');
+      })();
+      `,
+      {},
+      60_000,
+    );
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(lastJson<{ outputs: number; bytes: number }>(result)).toEqual({ outputs: 1, bytes: 192 * 192 * 4 });
+  });
+
+  it('worker.terminate() while the worker has runs in flight on both profiles ends the worker, not the process', async () => {
+    const result = await runSnippet(
+      `
+      import { Worker } from 'worker_threads';
+      const code = "require('tsx/cjs');" +
+        "const { buildEngine } = require('ROOT/lib/trt/build.ts'); const { Engine } = require('ROOT/lib/trt/engine.ts');" +
+        "(async () => {" +
+        "  const { plan } = await buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', { profiles: " + JSON.stringify(${JSON.stringify(profiles)}) + " });" +
+        "  const engine = await Engine.load(plan);" +
+        "  const small = { input: { type: 'float32', dims: [1, 1, 32, 32], data: new Float32Array(32 * 32) } };" +
+        "  const large = { input: { type: 'float32', dims: [2, 1, 96, 96], data: new Float32Array(2 * 96 * 96) } };" +
+        "  require('worker_threads').parentPort.postMessage('running');" +
+        "  for (;;) await Promise.all([engine.run(small), engine.run(small), engine.run(large)]);" +
+        "})();";
+      const worker = new Worker(code, { eval: true });
+      worker.once('message', () => {
+        setTimeout(async () => {
+          await worker.terminate();
+          process.stdout.write(JSON.stringify({ terminated: true }) + '\\n');
+        }, 100);
+      });
+      `,
+      {},
+      120_000,
+    );
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(lastJson<{ terminated: boolean }>(result).terminated).toBe(true);
   });
 
   it('10k runs keep host and device memory flat (buffers are reused), on two profiles in parallel', async () => {

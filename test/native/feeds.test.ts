@@ -33,14 +33,14 @@ describe('prepareFeeds', () => {
 
   it('passes the data through without copying', () => {
     const feed = tensor([1, 1, 32, 40]);
-    const { native } = prepareFeeds({ input: feed }, tensors, 2, 0);
-    expect(native).toEqual([{ name: 'input', dims: [1, 1, 32, 40], data: feed.data }]);
-    expect(native[0].data).toBe(feed.data);
+    const prepared = prepareFeeds({ input: feed }, tensors, 2, 0);
+    expect(prepared).toEqual({ profile: 0, data: [feed.data], dims: [1, 1, 32, 40] });
+    expect(prepared.data[0]).toBe(feed.data);
   });
 
   it('accepts a bare typed array for a fully static input', () => {
     const data = new BigInt64Array(6);
-    expect(prepareFeeds({ x: data }, staticTensors, 1, undefined).native[0]).toEqual({ name: 'x', dims: [2, 3], data });
+    expect(prepareFeeds({ x: data }, staticTensors, 1, undefined)).toEqual({ profile: 0, data: [data], dims: [2, 3] });
   });
 
   it('BAD CALL - outside the chosen profile: names input, axis, range and the fix', () => {

@@ -82,7 +82,7 @@ describeWithGpu('TensorRT defects of the review, fixed', () => {
   it("7. a failed run names TensorRT's own reason and carries the errors it recorded", async () => {
     // Straight to the addon: the TS layer refuses this shape before TensorRT could.
     const native = await addon().loadEngine(plan);
-    const failure = (await native.run(0, [{ name: 'input', dims: [1, 1, 200, 200], data: new Float32Array(200 * 200) }]).catch(
+    const failure = (await native.run(0, [new Float32Array(200 * 200)], [1, 1, 200, 200]).catch(
       (e: unknown) => e,
     )) as Error & { code: string; recordedErrors: { codeName: string; description: string }[] };
     native.dispose();
@@ -210,7 +210,7 @@ describeWithStandIn('TensorRT defects of the review, fixed (proved with the stan
         const badMessage = await bad;
         const native = await loadAddon().loadEngine(built.plan);
         const [runMessage] = await Promise.all([
-          native.run(0, [{ name: 'input', dims: [1, 1, 99, 99], data: new Float32Array(99 * 99) }]).catch((e: Error) => e.message),
+          native.run(0, [new Float32Array(99 * 99)], [1, 1, 99, 99]).catch((e: Error) => e.message),
           buildEngine(customOp, { profiles: customProfile }).catch((e: Error) => e.message),
         ]);
         native.dispose();
