@@ -82,9 +82,13 @@ describeWithGpu('TensorRT defects of the review, fixed', () => {
   it("7. a failed run names TensorRT's own reason and carries the errors it recorded", async () => {
     // Straight to the addon: the TS layer refuses this shape before TensorRT could.
     const native = await addon().loadEngine(plan);
+    const good = () => native.run(0, [new Float32Array(32 * 32)], [1, 1, 32, 32]);
+    await good(); // the context now holds this shape
     const failure = (await native.run(0, [new Float32Array(200 * 200)], [1, 1, 200, 200]).catch(
       (e: unknown) => e,
     )) as Error & { code: string; recordedErrors: { codeName: string; description: string }[] };
+    // The same context runs again after the failure (shapes are set afresh after a failed run).
+    expect(((await good())[1] as ArrayBuffer).byteLength).toBe(96 * 96 * 4);
     native.dispose();
     expect(failure.code).toBe('ERR_TRT_NODE_SHAPE');
     expect(failure.recordedErrors.length).toBeGreaterThan(0);
