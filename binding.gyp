@@ -20,6 +20,8 @@
         'NAPI_VERSION=8',
         'NAPI_CPP_EXCEPTIONS',
         'NODE_ADDON_API_DISABLE_DEPRECATED',
+        # As in CMakeLists.txt: no fatal error when a terminated worker thread can no longer take a JS exception.
+        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
         'TRT_NODE_HAVE_TENSORRT=<(trt_node_have_tensorrt)',
         'TRT_NODE_HAVE_CUDA=<(trt_node_have_cuda)',
       ],

@@ -150,6 +150,7 @@ async function main() {
     '-DNAPI_VERSION=8',
     '-DNAPI_CPP_EXCEPTIONS',
     '-DNODE_ADDON_API_DISABLE_DEPRECATED',
+    '-DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
     `-I${configDir}`,
     ...napiDirs.map((d) => `-isystem${d}`),
   ];

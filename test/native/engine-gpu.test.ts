@@ -14,11 +14,18 @@ import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
 import { requireTensorRT } from '../../lib/trt/tensorrt';
 import { fixtures, maxAbsDiff, profiles, randomFloats, superRes } from './engine-fixtures';
-import { lastJson, runSnippet } from './child';
+import { ChildResult, lastJson, runSnippet } from './child';
 import { addon, describeWithGpu } from './gpu-gate';
 
 function randomInput(dims: number[], seed: number): ort.Tensor {
   return new ort.Tensor('float32', randomFloats(dims.reduce((a, b) => a * b, 1), seed), dims);
+}
+
+/** The child ended by itself with code 0; otherwise the failure shows what it printed. */
+function expectCleanExit(result: ChildResult): void {
+  if (result.signal !== null || result.code !== 0) {
+    throw new Error(`the child ended with ${result.signal ?? `code ${result.code}`}:\n${result.stdout}\n${result.stderr}`);
+  }
 }
 
 describeWithGpu('TensorRT engines on the GPU', () => {
@@ -144,8 +151,7 @@ describeWithGpu('TensorRT engines on the GPU', () => {
       {},
       60_000,
     );
-    expect(result.signal).toBeNull();
-    expect(result.code).toBe(0);
+    expectCleanExit(result);
     expect(lastJson<{ settled: string[] }>(result).settled).toEqual(['output']);
   });
 
@@ -171,8 +177,7 @@ describeWithGpu('TensorRT engines on the GPU', () => {
       {},
       60_000,
     );
-    expect(result.signal).toBeNull();
-    expect(result.code).toBe(0);
+    expectCleanExit(result);
     expect(lastJson<{ outputs: number; bytes: number }>(result)).toEqual({ outputs: 1, bytes: 192 * 192 * 4 });
   });
 
@@ -201,8 +206,7 @@ describeWithGpu('TensorRT engines on the GPU', () => {
       {},
       120_000,
     );
-    expect(result.signal).toBeNull();
-    expect(result.code).toBe(0);
+    expectCleanExit(result);
     expect(lastJson<{ terminated: boolean }>(result).terminated).toBe(true);
   });
 
