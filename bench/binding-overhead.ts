@@ -5,15 +5,16 @@
  *                        − the time inside the engine (timings.computeMs: CUDA events around enqueueV3)
  *
  * so it holds everything trt-node adds around TensorRT: validating feeds, N-API, the hops to the profile's thread and
- * back, host staging, the copies to and from the GPU, synchronisation, and turning outputs into typed arrays. With trt-node's TensorRT
- * stand-in the engine's time is the stand-in's own (its onnxruntime run happens on the CUDA stream, between the same
+ * back, host staging, the copies to and from the GPU, synchronisation, and turning outputs into typed arrays. With
+ * trt-node's TensorRT stand-in the engine's time is the stand-in's own (its onnxruntime run happens on the CUDA stream, between the same
  * events); the figures then describe the binding, never TensorRT's speed, and the library line says so.
  *
  * Event-loop lag: while runs go on back to back (on every profile at once), perf_hooks.monitorEventLoopDelay
  * measures how late the event loop gets; its p99 is printed.
  *
  * Each figure comes twice: for an engine loaded as usual, and for one loaded with `pollWhileRunning` (the event loop
- * polls instead of sleeping while a run is in flight: a CPU core traded for the JS thread's wake-up time). Shapes larger than 64x64 get a tenth of the runs (at least 200).
+ * polls instead of sleeping while a run is in flight: a CPU core traded for the JS thread's wake-up time). Shapes
+ * larger than 64x64 get a tenth of the runs (at least 200).
  *
  *   tsx bench/binding-overhead.ts [--engine plan] [--shape 1x1x32x32] [--runs 2000] [--warmup 200]
  *                                 [--lag-seconds 5] [--json out.json]
@@ -91,7 +92,7 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
   const endToEnd: number[] = [];
   const compute: number[] = [];
   const copies: number[] = [];
-  const workerNotEngine: number[] = [];
+  const native: number[] = [];
   const toThread: number[] = [];
   const toJs: number[] = [];
   const js: number[] = [];
@@ -105,7 +106,7 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
     compute.push(r.timings.computeMs * 1000);
     copies.push((r.timings.h2dMs + r.timings.d2hMs) * 1000);
     overhead.push(bindingOverheadMs(ms, r.timings) * 1000);
-    workerNotEngine.push((r.timings.wallMs - r.timings.computeMs) * 1000);
+    native.push((r.timings.wallMs - r.timings.computeMs) * 1000);
     toThread.push(r.timings.toThreadMs * 1000);
     toJs.push(r.timings.toJsMs * 1000);
     js.push((ms - r.timings.toThreadMs - r.timings.wallMs - r.timings.toJsMs) * 1000);
@@ -120,7 +121,7 @@ async function measureShape(engine: Engine, mode: string, shape: number[], args:
     endToEndUs: summary(endToEnd),
     engineUs: summary(compute),
     copiesUs: summary(copies),
-    workerNotEngineUs: summary(workerNotEngine),
+    nativeUs: summary(native),
     toThreadUs: summary(toThread),
     toJsUs: summary(toJs),
     jsUs: summary(js),
@@ -203,7 +204,7 @@ async function main() {
   for (const s of shapes) {
     out.write(
       `${s.mode.padEnd(17)} ${s.shape.join('x').padEnd(12)} ${String(s.runs).padStart(5)} | ${us(s.bindingUs.median)} ${us(s.bindingUs.p90)} ${us(s.bindingUs.p99)} | ` +
-        `${us(s.endToEndUs.median)} | ${us(s.engineUs.median)} | ${us(s.copiesUs.median)} | ${us(s.workerNotEngineUs.median)} | ` +
+        `${us(s.endToEndUs.median)} | ${us(s.engineUs.median)} | ${us(s.copiesUs.median)} | ${us(s.nativeUs.median)} | ` +
         `${us(s.toThreadUs.median)} | ${us(s.toJsUs.median)} | ${us(s.jsUs.median)} | ` +
         `${s.hostPrepareUs.median.toFixed(1)} | ${s.hostFinishUs.median.toFixed(1)}\n`,
     );

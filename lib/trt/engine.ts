@@ -118,7 +118,6 @@ export class Engine {
   readonly device: number;
   #native: NativeEngine | null;
   #tensors: NativeTensorInfo[];
-  #outputTensors: { name: string; type: string }[];
   #unusable: string | null;
   #pollWhileRunning: boolean;
   #inFlight = 0;
@@ -144,7 +143,6 @@ export class Engine {
       .filter((t) => t.mode === 'input')
       .map((t) => ({ name: t.name, type: t.type, dims: [...t.dims], profiles: t.profiles.map((p) => ({ ...p })) }));
     this.outputs = info.tensors.filter((t) => t.mode === 'output').map((t) => ({ name: t.name, type: t.type, dims: [...t.dims] }));
-    this.#outputTensors = this.outputs.map((o) => ({ name: o.name, type: o.type }));
   }
 
   /** Deserializes a plan (bytes, or a path to a .plan file) on a worker thread. */
@@ -230,8 +228,8 @@ export class Engine {
     const meta = packed[0];
     const outputs: NamedTensors = {};
     let k = RUN_META_TIMINGS.length;
-    for (let i = 0; i < this.#outputTensors.length; i++) {
-      const { name, type } = this.#outputTensors[i];
+    for (let i = 0; i < this.outputs.length; i++) {
+      const { name, type } = this.outputs[i];
       const rank = meta[k++];
       const dims = new Array<number>(rank);
       for (let d = 0; d < rank; d++) dims[d] = meta[k++];

@@ -3,8 +3,6 @@
 
 #include <napi.h>
 
-#include <exception>
-#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,24 +10,6 @@
 #include "native_error.h"
 
 namespace trt_node {
-
-// Runs `fn` and records any C++ exception into `failure` (for AsyncWorker::Execute: nothing may escape it).
-template <class Fn>
-void captureFailure(Failure& failure, char const* defaultCode, Fn&& fn) noexcept {
-  try {
-    std::forward<Fn>(fn)();
-  } catch (NativeError const& e) {
-    failure.set(e.code(), e.what());
-    failure.parserErrors = e.parserErrors;
-    failure.recorded = e.recorded;
-  } catch (std::bad_alloc const&) {
-    failure.set(defaultCode, "out of host memory");
-  } catch (std::exception const& e) {
-    failure.set(defaultCode, std::string("unexpected C++ exception: ") + e.what());
-  } catch (...) {
-    failure.set(defaultCode, "unexpected non-standard C++ exception");
-  }
-}
 
 // TensorRT log records as a JS array of {severity, message, foreign}.
 Napi::Array logArray(Napi::Env env, std::vector<LogRecord> const& records);

@@ -3,6 +3,8 @@
 // on the JS thread (see napi_error.h); nothing else crosses N-API.
 #pragma once
 
+#include <exception>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -80,5 +82,23 @@ struct Failure {
     message = std::move(text);
   }
 };
+
+// Runs `fn` and records any C++ exception into `failure` (for work off the JS thread: nothing may escape it).
+template <class Fn>
+void captureFailure(Failure& failure, char const* defaultCode, Fn&& fn) noexcept {
+  try {
+    std::forward<Fn>(fn)();
+  } catch (NativeError const& e) {
+    failure.set(e.code(), e.what());
+    failure.parserErrors = e.parserErrors;
+    failure.recorded = e.recorded;
+  } catch (std::bad_alloc const&) {
+    failure.set(defaultCode, "out of host memory");
+  } catch (std::exception const& e) {
+    failure.set(defaultCode, std::string("unexpected C++ exception: ") + e.what());
+  } catch (...) {
+    failure.set(defaultCode, "unexpected non-standard C++ exception");
+  }
+}
 
 }  // namespace trt_node

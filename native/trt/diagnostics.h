@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "../common/native_error.h"
 #include "error_recorder.h"
@@ -15,6 +16,16 @@ struct Diagnostics {
 
   LogSink sink;
   ErrorRecorder recorder;
+
+  // Runs `fn` under this job's log scope (what TensorRT logs on this thread meanwhile is the job's), recording any C++
+  // exception into `failure`.
+  template <class Fn>
+  void capture(Failure& failure, char const* code, Fn&& fn) noexcept {
+    captureFailure(failure, code, [&] {
+      LogHub::Scope scope(sink);
+      std::forward<Fn>(fn)();
+    });
+  }
 
   // Attaches the kept log and the recorded errors, and names TensorRT's own last error in the message. A failure that
   // already carries the recorded errors of the object that failed (a run's execution context, a load's runtime) keeps

@@ -254,7 +254,6 @@ void ExecutionSlot::ensureContext() {
 }
 
 void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
-  std::lock_guard<std::mutex> lock(mutex_);
   recorder_.clear();
   // After a failure the context's state is unknown: the next run sets shapes and addresses afresh.
   struct ForgetOnFailure {

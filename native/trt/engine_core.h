@@ -121,8 +121,7 @@ class ExecutionSlot {
 
   EngineCore& core_;
   int32_t profile_;
-  std::mutex mutex_;
-  // The job queue, and the thread serving it.
+  // The job queue, and the thread serving it (the only thread that touches the members below it).
   std::mutex queueMutex_;
   std::condition_variable queueReady_;
   std::deque<std::unique_ptr<RunJob>> queue_;

@@ -44,10 +44,7 @@ class PromiseWorker : public Napi::AsyncWorker {
  private:
   void Execute() final {
     auto started = std::chrono::steady_clock::now();
-    {
-      LogHub::Scope scope(diagnostics_.sink);
-      captureFailure(failure_, failureCode_, [this] { work(); });
-    }
+    diagnostics_.capture(failure_, failureCode_, [this] { work(); });
     workMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     // finish() only adds detail and closes channels: a failure there must not mask work()'s own.
     Failure late;

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "../common/napi_error.h"
-#include "logger.h"
 
 namespace trt_node {
 namespace {
@@ -28,13 +27,8 @@ PendingRun::PendingRun(Napi::Env env, std::shared_ptr<EngineCore> core, std::sha
 
 void PendingRun::execute(ExecutionSlot& slot) noexcept {
   startedAt_ = Clock::now();
-  bool ran = delivery_->whileEnvironmentLives([&] {
-    captureFailure(failure_, codes::kEngine, [&] {
-      // The run's own log scope: what TensorRT logs on this thread meanwhile is this run's.
-      LogHub::Scope scope(diagnostics_.sink);
-      slot.run(feeds_, outputs_, timings_);
-    });
-  });
+  bool ran = delivery_->whileEnvironmentLives(
+      [&] { diagnostics_.capture(failure_, codes::kEngine, [&] { slot.run(feeds_, outputs_, timings_); }); });
   if (!ran) failure_.set(codes::kEngine, "not run: the JS environment that started it was torn down");
   if (failure_.failed) {
     try {
