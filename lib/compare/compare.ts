@@ -127,10 +127,8 @@ function failed(output: string, actual: TensorLike | undefined, tol: Tolerance, 
 
 const isFloat = (type: string) => type in DEFAULT_TOLERANCES;
 
-/** Integers and bool (not 64-bit): exact, element by element. */
-function exactMismatches(a: TensorLike, e: TensorLike): { failing: number; worst: number } {
-  const x = a.data as ArrayLike<number>;
-  const y = e.data as ArrayLike<number>;
+/** Exact, element by element (integers and bool below 64 bits, strings): how many differ, and the first that does. */
+function exactMismatches(x: ArrayLike<unknown>, y: ArrayLike<unknown>): { failing: number; worst: number } {
   let failing = 0;
   let worst = -1;
   for (let i = 0; i < y.length; i++) {
@@ -264,14 +262,7 @@ function accumulateBigInt(a: ArrayLike<bigint>, e: ArrayLike<bigint>): Accumulat
 
 /** Strings: exact, element by element; no numeric statistics. */
 function compareStrings(output: string, a: readonly string[], e: readonly string[], actual: TensorLike, tol: Tolerance): OutputComparison {
-  let failing = 0;
-  let first = -1;
-  for (let i = 0; i < e.length; i++) {
-    if (a[i] !== e[i]) {
-      failing++;
-      if (first < 0) first = i;
-    }
-  }
+  const { failing, worst: first } = exactMismatches(a, e);
   const n = e.length;
   const shown = (s: string) => forTerminal(JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s));
   const problem = failing
@@ -353,7 +344,7 @@ function compareValidated(output: string, actual: TensorLike | undefined, expect
     ({ failing, worst } = st);
     if (!isFloat(dtype)) {
       // Exact types: the verdict comes from exact equality, the statistics from the numeric pass above.
-      const exact = exactMismatches(actual, expected);
+      const exact = exactMismatches(actual.data as ArrayLike<number>, expected.data as ArrayLike<number>);
       failing = exact.failing;
       if (failing > 0 && st.maxAbs === 0) worst = exact.worst;
     }

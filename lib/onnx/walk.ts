@@ -5,6 +5,7 @@
  */
 import { ATTRIBUTE_TYPE, DATA_TYPE_BITS, dataTypeName, onnxType } from './schema';
 import {
+  FieldHandler,
   FieldHandlers,
   FieldRef,
   Walk,
@@ -419,12 +420,15 @@ interface GraphState {
   initializers: TensorSummary[];
 }
 
+/** A `node` field (GraphProto 1, FunctionProto 7): walked, and added to the message's nodes. */
+const nodeField: FieldHandler<{ st: State; depth: number; what: string; nodes: NodeSummary[] }> = function* (s, x) {
+  const i = s.nodes.length;
+  s.nodes.push(yield* walkNode(s.st, x, s.depth + 1, `${s.what}.node[${i}]`, i));
+  return false;
+};
+
 const GRAPH_HANDLERS: FieldHandlers<GraphState> = {
-  1: function* (s, x) {
-    const i = s.nodes.length;
-    s.nodes.push(yield* walkNode(s.st, x, s.depth + 1, `${s.what}.node[${i}]`, i));
-    return false;
-  },
+  1: nodeField,
   5: function* (s, x) {
     s.initializers.push(yield* walkTensor(s.st, x, s.depth + 1, `${s.what}.initializer[${s.initializers.length}]`));
     return false;
@@ -461,11 +465,7 @@ interface FunctionState {
  * external data (`location=/etc/passwd`), and the TensorRT build path relies on this reader's guard for it.
  */
 const FUNCTION_HANDLERS: FieldHandlers<FunctionState> = {
-  7: function* (s, x) {
-    const i = s.nodes.length;
-    s.nodes.push(yield* walkNode(s.st, x, s.depth + 1, `${s.what}.node[${i}]`, i));
-    return false;
-  },
+  7: nodeField,
   11: function* (s, x) {
     yield* walkAttribute(s.st, x, s.depth + 1, `${s.what}.attribute_proto[${s.attributes++}]`);
     return false;
