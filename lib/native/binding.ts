@@ -181,15 +181,31 @@ export type NativeRunResult = [Float64Array, ...ArrayBuffer[]];
 /** The timing slots at the start of a run's meta array (native/trt/run_delivery.cc writes them in this order). */
 export const RUN_META_TIMINGS = ['h2dMs', 'computeMs', 'd2hMs', 'wallMs', 'hostPrepareMs', 'hostFinishMs', 'toThreadMs', 'toJsMs'] as const;
 
+/** An opaque native handle of an IOBinding. */
+export type NativeBindingHandle = { readonly __nativeBinding: unique symbol };
+
 export interface NativeEngine {
   info(): NativeEngineInfo;
   /**
    * Queues a run on the profile's execution slot: `data` holds one view per engine input in input order, `dims` their
    * dims one after the other.
    */
-  run(profile: number, data: ArrayBufferView[], dims: number[]): Promise<NativeRunResult>;
-  /** Settles the runs that have finished, without waiting for the event loop to be woken for them. */
-  poll(): void;
+  run(profile: number, data: ArrayBufferView[], dims: number[], timed: boolean): Promise<NativeRunResult>;
+  /**
+   * Binds feeds (as run() takes them) and outputs of the given dims (every output's, one after the other) for runs in
+   * place: `[handle, pageLocked (per input, then per output), ...one ArrayBuffer per output, in engine order]`; the
+   * binding's runs fill the ArrayBuffers.
+   */
+  bind(profile: number, data: ArrayBufferView[], dims: number[], outputDims: number[]): [NativeBindingHandle, boolean[], ...ArrayBuffer[]];
+  /** One run of a binding: its timings (RUN_META_TIMINGS) if timed, else undefined. */
+  runBound(binding: NativeBindingHandle, timed: boolean): Promise<Float64Array | undefined>;
+  /** Releases a binding's memory once its runs in flight have settled. */
+  unbind(binding: NativeBindingHandle): void;
+  /**
+   * Settles the runs that have finished, without waiting for the event loop to be woken for them; returns how many.
+   * With `waitMicros` (at most 1000), and none finished, it first waits up to that long for one, blocking the JS thread.
+   */
+  poll(waitMicros?: number): number;
   dispose(): void;
   readonly disposed: boolean;
 }

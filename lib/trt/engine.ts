@@ -7,14 +7,28 @@
  */
 import * as fs from 'fs';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
-import type { NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
+import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
 import { RUN_META_TIMINGS } from '../native/binding';
 import { fromNativeError } from '../native/native-error';
-import type { NamedTensors } from '../tensor/types';
+import type { NamedTensors, TensorType } from '../tensor/types';
 import { TENSOR_TYPES } from '../tensor/types';
+import type { PreparedFeeds } from './feeds';
 import { isTensorType, prepareFeeds, toTensor } from './feeds';
+import { IOBinding } from './io-binding';
 import { LogEntry, LogLevel, levelNumber, severityName, validateLogLevel } from './log';
+import type { RunTimings } from './run-timings';
+import { unpackTimings } from './run-timings';
 import { requireTensorRT } from './tensorrt';
+
+export { bindingOverheadMs } from './run-timings';
+export type { RunTimings } from './run-timings';
+
+/**
+ * pollWhileRunning: how long each turn of the event loop may wait for a run to finish. Long enough that most runs are
+ * picked up the moment they finish rather than a loop turn later; short enough that timers and I/O wait at most this
+ * much longer per turn.
+ */
+const POLL_WAIT_MICROS = 50;
 
 export interface EngineLoadOptions {
   /** Receives TensorRT's messages while the plan is deserialized, up to `logLevel`. Default: none. */
@@ -30,9 +44,9 @@ export interface EngineLoadOptions {
   /**
    * Trade CPU for latency: while runs of this engine are in flight the event loop polls for finished runs instead of
    * sleeping, so a finished run is picked up at once rather than after the JS thread wakes up (tens of microseconds
-   * on some machines, virtual ones especially). The event loop stays responsive (timers, I/O and other callbacks run
-   * as usual), but the JS thread uses a whole CPU core while runs are in flight. For latency-critical callers;
-   * `npm run bench:binding` shows the difference. Default: false.
+   * on some machines, virtual ones especially). Each turn of the loop waits up to 50 µs for a run to finish; timers,
+   * I/O and other callbacks run as usual between, but the JS thread uses a whole CPU core while runs are in flight.
+   * For latency-critical callers; `npm run bench:binding` shows the difference. Default: false.
    */
   pollWhileRunning?: boolean;
 }
@@ -59,38 +73,6 @@ export interface EngineTensorInfo {
 export interface EngineInputInfo extends EngineTensorInfo {
   /** The accepted shapes of this input, per optimization profile. */
   profiles: { min: number[]; opt: number[]; max: number[] }[];
-}
-
-/**
- * Where a run's time went. The three CUDA-event times cover GPU-side work only: host staging and buffer growth are
- * outside their event pairs, and outputs grow in stream order (no device-wide cudaMalloc/cudaFree inside compute).
- */
-export interface RunTimings {
-  /** Host-to-device copies of the feeds, on the run's CUDA stream (CUDA events). */
-  h2dMs: number;
-  /** enqueueV3: the time inside the engine (CUDA events). */
-  computeMs: number;
-  /** Device-to-host copies of the outputs (CUDA events). */
-  d2hMs: number;
-  /** The whole native run on its worker thread (staging copies and synchronisation included). */
-  wallMs: number;
-  /** Of wallMs: host work before the first copy is queued (shapes, addresses, staging the feeds). */
-  hostPrepareMs: number;
-  /** Of wallMs: host work after the stream synchronised (outputs copied out, timings read). */
-  hostFinishMs: number;
-  /** From the call to the profile's thread starting the run (waiting behind earlier runs on the profile included). */
-  toThreadMs: number;
-  /** From the end of the native run to the JS thread picking up its result. */
-  toJsMs: number;
-}
-
-/**
- * The binding's own cost of one run: the run's end-to-end time as JavaScript measured it (call to settled promise)
- * minus the time inside the engine. It includes the copies to and from the GPU, the thread-pool hop, N-API and the
- * conversion of outputs: everything trt-node adds around TensorRT.
- */
-export function bindingOverheadMs(endToEndMs: number, timings: RunTimings): number {
-  return endToEndMs - timings.computeMs;
 }
 
 export interface RunResult {
@@ -121,6 +103,7 @@ export class Engine {
   #unusable: string | null;
   #pollWhileRunning: boolean;
   #inFlight = 0;
+  #polling = false;
 
   private constructor(native: NativeEngine, pollWhileRunning: boolean) {
     this.#pollWhileRunning = pollWhileRunning;
@@ -198,52 +181,106 @@ export class Engine {
 
   /** Runs the engine; resolves to the outputs by name ({type, dims, data}, like onnxruntime-node's results). */
   async run(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<NamedTensors> {
-    return (await this.runWithTimings(feeds, options)).outputs;
+    const packed = await this.#runPrepared(this.#prepare(feeds, options), false);
+    return this.#unpackOutputs(packed, outputDims(packed[0], this.outputs.length));
   }
 
   /** Like run(), with the profile used and CUDA-event timings of the copies and the compute. */
   async runWithTimings(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<RunResult> {
+    const prepared = this.#prepare(feeds, options);
+    const packed = await this.#runPrepared(prepared, true);
+    const outputs = this.#unpackOutputs(packed, outputDims(packed[0], this.outputs.length));
+    return { outputs, profile: prepared.profile, timings: unpackTimings(packed[0]) };
+  }
+
+  /**
+   * Binds feeds for runs in place, for a caller that runs one shape over and over (a video stream, a server's fixed
+   * batch): the binding's runs read the feeds' arrays as they are at each run and write into output arrays allocated
+   * once, with nothing validated, copied through staging or allocated per run, and the arrays page-locked where CUDA
+   * allows. Write new input values into `binding.inputs` (the arrays given here) between runs. It makes one ordinary
+   * run first, which gives the outputs their shapes (and `binding.outputs` that run's values). Outputs whose shape
+   * depends on the input values rather than on the input shapes make a later run reject.
+   */
+  async bind(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<IOBinding> {
+    const prepared = this.#prepare(feeds, options);
+    const first = await this.#runPrepared(prepared, false);
     const native = this.#native;
     if (native === null) throw new DisposedError('This Engine');
+    const dims = outputDims(first[0], this.outputs.length);
+    const [handle, locked, ...buffers] = native.bind(prepared.profile, prepared.data, prepared.dims, dims.flat()) as [
+      NativeBindingHandle,
+      boolean[],
+      ...ArrayBuffer[],
+    ];
+    const pageLocked: Record<string, boolean> = {};
+    [...this.inputs, ...this.outputs].forEach((t, i) => (pageLocked[t.name] = locked[i]));
+    buffers.forEach((buffer, i) => new Uint8Array(buffer).set(new Uint8Array(first[i + 1] as ArrayBuffer)));
+    const inputs: NamedTensors = {};
+    let d = 0;
+    this.inputs.forEach((input, i) => {
+      const rank = input.dims.length;
+      inputs[input.name] = { type: input.type as TensorType, dims: prepared.dims.slice(d, (d += rank)), data: prepared.data[i] };
+    });
+    return new IOBinding(prepared.profile, inputs, this.#unpackOutputs([first[0], ...buffers], dims), pageLocked, {
+      run: (timed) => {
+        const current = this.#native;
+        if (current === null) return Promise.reject(new DisposedError('The Engine of this IOBinding'));
+        return this.#settled(current, current.runBound(handle, timed), 'IOBinding.run');
+      },
+      release: () => native.unbind(handle),
+    });
+  }
+
+  #prepare(feeds: Record<string, unknown>, options: EngineRunOptions): PreparedFeeds {
+    if (this.#native === null) throw new DisposedError('This Engine');
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
     if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
-    const prepared = prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
-    // Runs on one profile queue natively, on that profile's thread; an idle profile starts at once.
-    const run = native.run(prepared.profile, prepared.data, prepared.dims);
-    if (this.#pollWhileRunning && this.#inFlight++ === 0) this.#poll(native);
-    let packed: NativeRunResult;
+    return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
+  }
+
+  // Runs on one profile queue natively, on that profile's thread; an idle profile starts at once.
+  #runPrepared(prepared: PreparedFeeds, timed: boolean): Promise<NativeRunResult> {
+    const native = this.#native as NativeEngine;
+    return this.#settled(native, native.run(prepared.profile, prepared.data, prepared.dims, timed), 'Engine.run');
+  }
+
+  // Waits for a native run (polling meanwhile, with pollWhileRunning); its failure becomes a trt-node error.
+  async #settled<T>(native: NativeEngine, run: Promise<T>, what: string): Promise<T> {
+    if (this.#pollWhileRunning) {
+      this.#inFlight++;
+      this.#poll(native);
+    }
     try {
-      packed = await run;
+      return await run;
     } catch (err) {
       // Made here, not at the call: this Error's stack still names the caller (through the await), and a run that
       // succeeds pays nothing for it.
-      throw fromNativeError(err, 'Engine.run', new Error());
+      throw fromNativeError(err, what, new Error());
     } finally {
       if (this.#pollWhileRunning) this.#inFlight--;
     }
-    return { outputs: this.#unpackOutputs(packed), profile: prepared.profile, timings: unpackTimings(packed[0]) };
   }
 
-  #unpackOutputs(packed: NativeRunResult): NamedTensors {
-    const meta = packed[0];
+  #unpackOutputs(packed: NativeRunResult, dims: number[][]): NamedTensors {
     const outputs: NamedTensors = {};
-    let k = RUN_META_TIMINGS.length;
     for (let i = 0; i < this.outputs.length; i++) {
       const { name, type } = this.outputs[i];
-      const rank = meta[k++];
-      const dims = new Array<number>(rank);
-      for (let d = 0; d < rank; d++) dims[d] = meta[k++];
-      outputs[name] = toTensor(name, type, dims, packed[i + 1] as ArrayBuffer);
+      outputs[name] = toTensor(name, type, dims[i], packed[i + 1] as ArrayBuffer);
     }
     return outputs;
   }
 
-  // Polls for finished runs once per turn of the event loop while any is in flight. A pending immediate also keeps
-  // libuv from blocking in its poll phase (Node starts an idle handle for it), so the loop never sleeps meanwhile.
+  // Polls for finished runs once per turn of the event loop while any is in flight, waiting up to POLL_WAIT_MICROS
+  // each turn for one to finish. A pending immediate also keeps libuv from blocking in its poll phase (Node starts an
+  // idle handle for it), so the loop never sleeps meanwhile. One chain of immediates per engine: a run settled by a
+  // tick is counted out only in the microtasks after it, when the caller's next run may already be counted in.
   #poll(native: NativeEngine): void {
+    if (this.#polling) return;
+    this.#polling = true;
     const tick = () => {
-      native.poll();
+      native.poll(POLL_WAIT_MICROS);
       if (this.#inFlight > 0) setImmediate(tick);
+      else this.#polling = false;
     };
     setImmediate(tick);
   }
@@ -260,8 +297,15 @@ export class Engine {
   }
 }
 
-function unpackTimings(meta: Float64Array): RunTimings {
-  const timings: Partial<RunTimings> = {};
-  for (let i = 0; i < RUN_META_TIMINGS.length; i++) timings[RUN_META_TIMINGS[i]] = meta[i];
-  return timings as RunTimings;
+/** Each output's dims, from a run's meta array (after the timings: per output its rank, then its dims). */
+function outputDims(meta: Float64Array, count: number): number[][] {
+  const dims: number[][] = [];
+  let k = RUN_META_TIMINGS.length;
+  for (let i = 0; i < count; i++) {
+    const rank = meta[k++];
+    const d = new Array<number>(rank);
+    for (let a = 0; a < rank; a++) d[a] = meta[k++];
+    dims.push(d);
+  }
+  return dims;
 }

@@ -2,6 +2,7 @@ export { buildEngine } from './build';
 export type { BuildEngineResult } from './build';
 export type { BuildEngineOptions, BuildProgressEvent } from './build-options';
 export { Engine, bindingOverheadMs } from './engine';
+export { IOBinding } from './io-binding';
 export type { EngineInputInfo, EngineLoadOptions, EngineRunOptions, EngineTensorInfo, RunResult, RunTimings } from './engine';
 export type { Feed, Feeds } from './feeds';
 export { LOG_LEVELS } from './log';

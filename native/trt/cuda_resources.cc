@@ -68,6 +68,18 @@ void GrowableBuffer<Kind>::release() noexcept {
   capacity_ = 0;
 }
 
+// Portable: page-locked for every CUDA context, whichever device the registering thread has current.
+HostRegistration::HostRegistration(void* data, size_t bytes) noexcept {
+  if (data == nullptr || bytes == 0) return;
+  cudaError_t status = cudaHostRegister(data, bytes, cudaHostRegisterPortable);
+  clearIfFailed(status);
+  if (status == cudaSuccess) data_ = data;
+}
+
+HostRegistration::~HostRegistration() {
+  if (data_ != nullptr) clearIfFailed(cudaHostUnregister(data_));
+}
+
 template class GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
 template class GrowableBuffer<MemoryKind::kPinnedHost>;
 

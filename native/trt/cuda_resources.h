@@ -65,4 +65,20 @@ class GrowableBuffer {
 using StreamBuffer = GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
 using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
 
+// Page-locks host memory trt-node does not own (an IOBinding's JS arrays) for the registration's lifetime
+// (cudaHostRegister), so copies go straight to and from it. CUDA may refuse: memory on a page that is registered
+// already (cudaErrorHostMemoryAlreadyRegistered), or a system without support. That is not an error: the memory stays
+// pageable, active() is false, and the caller copies through its staging buffers instead.
+class HostRegistration {
+ public:
+  HostRegistration(void* data, size_t bytes) noexcept;
+  ~HostRegistration();
+  HostRegistration(HostRegistration const&) = delete;
+  HostRegistration& operator=(HostRegistration const&) = delete;
+  bool active() const noexcept { return data_ != nullptr; }
+
+ private:
+  void* data_ = nullptr;
+};
+
 }  // namespace trt_node

@@ -253,7 +253,7 @@ void ExecutionSlot::ensureContext() {
   context_ = std::move(context);
 }
 
-void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
+void ExecutionSlot::run(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings) {
   recorder_.clear();
   // After a failure the context's state is unknown: the next run sets shapes and addresses afresh.
   struct ForgetOnFailure {
@@ -266,7 +266,7 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
     }
   } forget{*this};
   try {
-    runLocked(feeds, outputs, timings);
+    runLocked(request, outputs, timings);
     forget.armed = false;
   } catch (NativeError& e) {
     // With an error recorder attached, TensorRT reports to it and not to the log ("If an error recorder is not set,
@@ -280,16 +280,20 @@ void ExecutionSlot::run(std::vector<RunFeed> const& feeds, std::vector<RunOutput
   }
 }
 
-void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings) {
+void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings) {
   using Clock = std::chrono::steady_clock;
   auto msSince = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
   Clock::time_point started = Clock::now();
   TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
   std::vector<TensorInfo> const& tensors = core_.tensors();
+  std::vector<HostTensor> const& feeds = *request.feeds;
   if (!core_.runRefusal().empty()) throw NativeError(codes::kEngine, core_.runRefusal());
   ensureContext();
   nvinfer1::IExecutionContext& context = *context_;
   cudaStream_t stream = stream_->get();
+  auto mark = [&](size_t event) {
+    if (request.timed) events_[event]->record(stream);
+  };
 
   // From here on work is queued on the stream (buffer growth included). If anything throws, wait for that work before
   // leaving: TensorRT forbids modifying or freeing memory registered for the tensors (a later run's buffer growth,
@@ -307,22 +311,22 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
     shapeSet_.assign(tensors.size(), {});
     addressSet_.assign(tensors.size(), nullptr);
   }
-  std::vector<RunFeed const*> feedOf(tensors.size(), nullptr);
+  std::vector<HostTensor const*> feedOf(tensors.size(), nullptr);
   bool changed = false;
   size_t next = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
     if (!tensor.isInput) continue;
     if (next >= feeds.size()) throw NativeError(codes::kInvalidValue, "missing feed for input \"" + tensor.name + "\"");
-    RunFeed const* feed = feedOf[i] = &feeds[next++];
+    HostTensor const* feed = feedOf[i] = &feeds[next++];
     if (feed->dims.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) {
       throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->dims.size()) +
                                            " dimensions; TensorRT supports at most " +
                                            std::to_string(nvinfer1::Dims::MAX_DIMS));
     }
     size_t bytes = volume(feed->dims) * dataTypeSize(tensor.type);
-    if (bytes != feed->data.size()) {
-      throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->data.size()) +
+    if (bytes != feed->size) {
+      throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->size) +
                                            " bytes; shape " + dimsText(feed->dims) + " of " +
                                            dataTypeName(tensor.type) + " needs " + std::to_string(bytes));
     }
@@ -346,7 +350,7 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
       }
       addressSet_[i] = device;
     }
-    if (bytes > 0) std::memcpy(inputStaging_[i].reserve(bytes), feed->data.data(), bytes);
+    if (bytes > 0 && !feed->pinned) std::memcpy(inputStaging_[i].reserve(bytes), feed->data, bytes);
   }
   if (next != feeds.size()) {
     throw NativeError(codes::kInvalidValue, std::to_string(feeds.size()) + " feeds for " + std::to_string(next) + " inputs");
@@ -357,13 +361,14 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   for (auto& allocator : allocators_) allocator->reset();
 
   timings.hostPrepareMs = msSince(started);
-  events_[0]->record(stream);
+  mark(0);
   for (size_t i = 0; i < tensors.size(); ++i) {
-    if (feedOf[i] == nullptr || feedOf[i]->data.size() == 0) continue;
-    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(inputDevice_[i]->data(), inputStaging_[i].data(), feedOf[i]->data.size(),
-                                        cudaMemcpyHostToDevice, stream));
+    HostTensor const* feed = feedOf[i];
+    if (feed == nullptr || feed->size == 0) continue;
+    void const* source = feed->pinned ? static_cast<void const*>(feed->data) : inputStaging_[i].data();
+    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(inputDevice_[i]->data(), source, feed->size, cudaMemcpyHostToDevice, stream));
   }
-  events_[1]->record(stream);
+  mark(1);
   if (!context.enqueueV3(stream)) {
     std::string detail;
     for (auto const& allocator : allocators_) {
@@ -371,11 +376,12 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
     }
     throw NativeError(codes::kEngine, "IExecutionContext::enqueueV3 failed" + detail);
   }
-  events_[2]->record(stream);
+  mark(2);
 
   // Output shapes come from the allocator (notifyShape), which also covers data-dependent shapes; enqueueV3 has
   // returned, so they are final. Staging is sized before the copies' events.
   outputs.clear();
+  std::vector<HostTensor const*> targetOf(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
     if (tensor.isInput) continue;
@@ -386,26 +392,36 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
       if (d < 0) throw NativeError(codes::kEngine, "output \"" + tensor.name + "\" still has an unknown dimension after enqueueV3");
     }
     out.size = volume(out.dims) * dataTypeSize(tensor.type);
+    // A binding holds one target per engine output, in output order (bind() made them from this engine's tensors).
+    HostTensor const* target = nullptr;
+    if (request.targets != nullptr) target = targetOf[i] = &(*request.targets)[outputs.size()];
+    if (target != nullptr && out.dims != target->dims) {
+      throw NativeError(codes::kShape, "output \"" + tensor.name + "\" came out with shape " + dimsText(out.dims) +
+                                           ", but the IOBinding holds " + dimsText(target->dims) +
+                                           ": its shape depends on the input values, which a binding cannot follow; "
+                                           "run this engine with Engine.run()");
+    }
     if (out.size > 0) {
       if (allocator.data() == nullptr) {
         throw NativeError(codes::kEngine, "TensorRT produced output \"" + tensor.name + "\" without allocating it");
       }
-      outputStaging_[i].reserve(out.size);
+      if (target == nullptr || !target->pinned) outputStaging_[i].reserve(out.size);
     }
     // The output's own memory is allocated now, while the GPU is still busy, rather than after synchronising.
-    out.bytes.reset(new uint8_t[out.size > 0 ? out.size : 1]);
+    if (target == nullptr) out.bytes.reset(new uint8_t[out.size > 0 ? out.size : 1]);
     outputs.push_back(std::move(out));
   }
-  events_[3]->record(stream);
+  mark(3);
   size_t o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
     RunOutput const& out = outputs[o++];
     if (out.size == 0) continue;
-    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(outputStaging_[i].data(), allocators_[i]->data(), out.size,
-                                        cudaMemcpyDeviceToHost, stream));
+    HostTensor const* target = targetOf[i];
+    void* destination = target != nullptr && target->pinned ? target->data : outputStaging_[i].data();
+    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(destination, allocators_[i]->data(), out.size, cudaMemcpyDeviceToHost, stream));
   }
-  events_[4]->record(stream);
+  mark(4);
   stream_->synchronize();
   drain.armed = false;
   Clock::time_point synchronized = Clock::now();
@@ -414,11 +430,15 @@ void ExecutionSlot::runLocked(std::vector<RunFeed> const& feeds, std::vector<Run
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
     RunOutput& out = outputs[o++];
-    if (out.size > 0) std::memcpy(out.bytes.get(), outputStaging_[i].data(), out.size);
+    HostTensor const* target = targetOf[i];
+    if (out.size == 0 || (target != nullptr && target->pinned)) continue;
+    std::memcpy(target != nullptr ? target->data : out.bytes.get(), outputStaging_[i].data(), out.size);
   }
-  timings.h2dMs = events_[1]->elapsedSince(*events_[0]);
-  timings.computeMs = events_[2]->elapsedSince(*events_[1]);
-  timings.d2hMs = events_[4]->elapsedSince(*events_[3]);
+  if (request.timed) {
+    timings.h2dMs = events_[1]->elapsedSince(*events_[0]);
+    timings.computeMs = events_[2]->elapsedSince(*events_[1]);
+    timings.d2hMs = events_[4]->elapsedSince(*events_[3]);
+  }
   timings.hostFinishMs = msSince(synchronized);
 }
 

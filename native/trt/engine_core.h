@@ -50,13 +50,25 @@ struct TensorInfo {
   std::vector<ProfileShape> profiles;  // inputs only, one per optimization profile
 };
 
-// One input's feed; a run's feeds come in the order of the engine's inputs.
-struct RunFeed {
+// A tensor in host memory that a run reads (a feed) or writes (an IOBinding's output). Its owner keeps the memory
+// alive for the run. `pinned`: page-locked (HostRegistration), so the copy goes straight to or from it rather than
+// through the slot's staging buffers.
+struct HostTensor {
   std::vector<int64_t> dims;
-  HeldBytes data;
+  uint8_t* data = nullptr;
+  size_t size = 0;
+  bool pinned = false;
 };
 
-// One output of a run, in the order of the engine's outputs (its name and type are the engine's).
+// What one run reads and writes.
+struct RunRequest {
+  std::vector<HostTensor> const* feeds = nullptr;    // one per engine input, in input order
+  std::vector<HostTensor> const* targets = nullptr;  // an IOBinding's outputs, written in place; null: allocated
+  bool timed = false;  // CUDA events around the copies and enqueueV3 (RunTimings); an untimed run records none
+};
+
+// One output of a run, in the order of the engine's outputs (its name and type are the engine's). `bytes` is null
+// when the run wrote the output to its target.
 struct RunOutput {
   std::vector<int64_t> dims;
   std::unique_ptr<uint8_t[]> bytes;
@@ -106,7 +118,7 @@ class ExecutionSlot {
   // Any thread: queues `job` for the slot's thread (started on first use). Throws NativeError if it cannot start.
   void submit(std::unique_ptr<RunJob> job);
   // Slot thread (from RunJob::execute). Throws NativeError carrying TensorRT's recorded errors for this slot.
-  void run(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
+  void run(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings);
 
   // How long the slot's thread spins for the next job after a run: enough for a caller to pick up a result and submit
   // the next run (tens of microseconds; more on a slow or busy machine), short enough to cost little CPU when none
@@ -116,7 +128,7 @@ class ExecutionSlot {
  private:
   void serve();
   std::unique_ptr<RunJob> next(bool spin);  // spin: a run just finished
-  void runLocked(std::vector<RunFeed> const& feeds, std::vector<RunOutput>& outputs, RunTimings& timings);
+  void runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings);
   void ensureContext();
 
   EngineCore& core_;
@@ -131,7 +143,8 @@ class ExecutionSlot {
   // Declaration order = reverse destruction order: the context goes first, then what it points at.
   ErrorRecorder recorder_;
   std::unique_ptr<CudaStream> stream_;
-  // 0 before the feeds' copies, 1 after them, 2 after enqueueV3, 3 before and 4 after the outputs' copies.
+  // Timed runs only: 0 before the feeds' copies, 1 after them, 2 after enqueueV3, 3 before and 4 after the outputs'
+  // copies.
   std::array<std::unique_ptr<CudaEvent>, 5> events_;
   std::vector<std::unique_ptr<StreamBuffer>> inputDevice_;
   std::vector<PinnedBuffer> inputStaging_;

@@ -1,5 +1,7 @@
 #include "engine_wrap.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,9 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                                     {
                                         InstanceMethod<&EngineWrap::Info>("info"),
                                         InstanceMethod<&EngineWrap::Run>("run"),
+                                        InstanceMethod<&EngineWrap::Bind>("bind"),
+                                        InstanceMethod<&EngineWrap::RunBound>("runBound"),
+                                        InstanceMethod<&EngineWrap::Unbind>("unbind"),
                                         InstanceMethod<&EngineWrap::Poll>("poll"),
                                         InstanceMethod<&EngineWrap::Dispose>("dispose"),
                                         InstanceAccessor<&EngineWrap::Disposed>("disposed"),
@@ -113,39 +118,61 @@ Napi::Value EngineWrap::Info(Napi::CallbackInfo const& info) {
   return out;
 }
 
-// run(profile: number, data: ArrayBufferView[], dims: number[]) -> Promise: one data view per engine
-// input in input order, and their dims one after the other. Shapes and the profile were checked in TS. The run goes to
-// the profile's slot, whose thread runs it; the promise settles when the delivery brings it back (run_delivery.h).
-Napi::Value EngineWrap::Run(Napi::CallbackInfo const& info) {
-  Napi::Env env = info.Env();
-  if (!core_) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this engine was disposed; load it again to use it"));
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsArray()) {
-    throw Napi::TypeError::New(env, "Expected run(profile: number, data: ArrayBufferView[], dims: number[])");
-  }
-  int32_t profile = info[0].As<Napi::Number>().Int32Value();
-  Napi::Array data = info[1].As<Napi::Array>();
-  Napi::Array dims = info[2].As<Napi::Array>();
-  std::vector<RunFeed> feeds(data.Length());
+namespace {
+
+// The feeds of run() and bind(): one data view per engine input in input order, their dims one after the other.
+// Shapes were checked in TS.
+RunIO heldFeeds(Napi::Env env, EngineCore const& core, Napi::Array data, Napi::Array dims) {
+  RunIO io;
   uint32_t d = 0;
-  uint32_t input = 0;
-  for (TensorInfo const& tensor : core_->tensors()) {
-    if (!tensor.isInput || input >= feeds.size()) continue;
-    RunFeed& feed = feeds[input];
-    feed.data = HeldBytes::hold(data.Get(input), "feed data");
+  for (TensorInfo const& tensor : core.tensors()) {
+    if (!tensor.isInput || io.feeds.size() >= data.Length()) continue;
+    io.held.push_back(HeldBytes::hold(data.Get(static_cast<uint32_t>(io.feeds.size())), "feed data"));
+    HostTensor feed;
+    // Feeds are only read (cudaMemcpy sources); HostTensor serves outputs too.
+    feed.data = const_cast<uint8_t*>(io.held.back().data());
+    feed.size = io.held.back().size();
     feed.dims.resize(tensor.dims.size());
     for (int64_t& v : feed.dims) {
       if (d >= dims.Length()) throw Napi::TypeError::New(env, "Expected the feeds' dims one after the other");
       v = dims.Get(d++).As<Napi::Number>().Int64Value();
     }
-    ++input;
+    io.feeds.push_back(std::move(feed));
   }
+  return io;
+}
+
+// An IOBinding's output memory: page-aligned and a whole number of pages, so that registering it page-locks no other
+// memory and no other registration overlaps it (cudaHostRegister works on whole pages). Where external buffers are
+// not allowed (a V8 sandbox, as in Electron), a plain ArrayBuffer: it may then stay pageable.
+Napi::ArrayBuffer pageAlignedArrayBuffer(Napi::Env env, size_t bytes) {
+  constexpr size_t kPage = 4096;
+  size_t rounded = bytes == 0 ? kPage : (bytes + kPage - 1) / kPage * kPage;
+  void* memory = std::aligned_alloc(kPage, rounded);
+  if (memory == nullptr) throw Napi::Error::New(env, "out of memory for an IOBinding's outputs");
+  std::memset(memory, 0, rounded);
+  napi_value buffer = nullptr;
+  napi_status status = napi_create_external_arraybuffer(
+      env, memory, bytes, [](napi_env, void* data, void*) { std::free(data); }, nullptr, &buffer);
+  if (status != napi_ok) {
+    std::free(memory);
+    return Napi::ArrayBuffer::New(env, bytes);
+  }
+  return Napi::ArrayBuffer(env, buffer);
+}
+
+using BoundHandle = Napi::External<std::shared_ptr<BoundIO>>;
+
+}  // namespace
+
+Napi::Value EngineWrap::submit(Napi::Env env, int32_t profile, RunIO io, bool timed) {
   ExecutionSlot* slot = nullptr;
   try {
     slot = &core_->slot(profile);
   } catch (NativeError const& e) {
     return rejectedPromise(env, makeJsError(env, e.code(), e.what()));
   }
-  auto run = std::make_unique<PendingRun>(env, core_, delivery_, std::move(feeds));
+  auto run = std::make_unique<PendingRun>(env, core_, delivery_, std::move(io), timed);
   Napi::Promise promise = run->promise();
   delivery_->submitted(env);
   try {
@@ -157,10 +184,91 @@ Napi::Value EngineWrap::Run(Napi::CallbackInfo const& info) {
   return promise;
 }
 
-// poll(): settles the runs that have finished, without waiting for the event loop to be woken for them.
-Napi::Value EngineWrap::Poll(Napi::CallbackInfo const& info) {
-  delivery_->drain(info.Env());
+// run(profile: number, data: ArrayBufferView[], dims: number[], timed: boolean) -> Promise. The run goes to the
+// profile's slot, whose thread runs it; the promise settles when the delivery brings it back (run_delivery.h).
+Napi::Value EngineWrap::Run(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  if (!core_) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this engine was disposed; load it again to use it"));
+  if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsArray() || !info[3].IsBoolean()) {
+    throw Napi::TypeError::New(env, "Expected run(profile: number, data: ArrayBufferView[], dims: number[], timed: boolean)");
+  }
+  RunIO io = heldFeeds(env, *core_, info[1].As<Napi::Array>(), info[2].As<Napi::Array>());
+  return submit(env, info[0].As<Napi::Number>().Int32Value(), std::move(io), info[3].As<Napi::Boolean>().Value());
+}
+
+// bind(profile: number, data: ArrayBufferView[], dims: number[], outputDims: number[])
+//   -> [binding, pageLocked: boolean[], ...ArrayBuffer]:
+// the feeds as run() takes them, and every output's dims one after the other (ranks are the engine's). Returns the
+// binding's handle, whether each feed and output was page-locked, and one ArrayBuffer per output, which its runs fill.
+Napi::Value EngineWrap::Bind(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<EngineCore> core = requireCore(env);
+  if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsArray() || !info[3].IsArray()) {
+    throw Napi::TypeError::New(env, "Expected bind(profile: number, data: ArrayBufferView[], dims: number[], outputDims: number[])");
+  }
+  RunIO io = heldFeeds(env, *core, info[1].As<Napi::Array>(), info[2].As<Napi::Array>());
+  Napi::Array outputDims = info[3].As<Napi::Array>();
+  std::vector<HostTensor> outputs;
+  Napi::Array packed = Napi::Array::New(env);
+  uint32_t d = 0;
+  for (TensorInfo const& tensor : core->tensors()) {
+    if (tensor.isInput) continue;
+    HostTensor output;
+    output.dims.resize(tensor.dims.size());
+    for (int64_t& v : output.dims) {
+      if (d >= outputDims.Length()) throw Napi::TypeError::New(env, "Expected every output's dims one after the other");
+      v = outputDims.Get(d++).As<Napi::Number>().Int64Value();
+    }
+    size_t elements = 1;
+    for (int64_t v : output.dims) elements *= static_cast<size_t>(v);
+    output.size = elements * dataTypeSize(tensor.type);
+    Napi::ArrayBuffer buffer = pageAlignedArrayBuffer(env, output.size);
+    io.held.push_back(HeldBytes::hold(buffer, "output"));
+    output.data = static_cast<uint8_t*>(buffer.Data());
+    packed.Set(static_cast<uint32_t>(outputs.size() + 2), buffer);
+    outputs.push_back(std::move(output));
+  }
+  auto bound = std::make_shared<BoundIO>(info[0].As<Napi::Number>().Int32Value(), std::move(io.held), std::move(io.feeds),
+                                         std::move(outputs));
+  Napi::Array pageLocked = Napi::Array::New(env);
+  for (std::vector<HostTensor> const* tensors : {&bound->feeds(), &bound->outputs()}) {
+    for (HostTensor const& tensor : *tensors) pageLocked.Set(pageLocked.Length(), Napi::Boolean::New(env, tensor.pinned));
+  }
+  packed.Set(0u, BoundHandle::New(env, new std::shared_ptr<BoundIO>(std::move(bound)),
+                                  [](Napi::Env, std::shared_ptr<BoundIO>* handle) { delete handle; }));
+  packed.Set(1u, pageLocked);
+  return packed;
+}
+
+// runBound(binding, timed: boolean) -> Promise: one run of a binding; it settles with its timings if timed.
+Napi::Value EngineWrap::RunBound(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  if (!core_) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this engine was disposed; load it again to use it"));
+  if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsBoolean()) {
+    throw Napi::TypeError::New(env, "Expected runBound(binding, timed: boolean)");
+  }
+  std::shared_ptr<BoundIO> const& bound = *info[0].As<BoundHandle>().Data();
+  if (!bound) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this IOBinding was disposed; bind again to use it"));
+  RunIO io;
+  io.bound = bound;
+  return submit(env, bound->profile(), std::move(io), info[1].As<Napi::Boolean>().Value());
+}
+
+// unbind(binding): its memory is released once its runs in flight have settled.
+Napi::Value EngineWrap::Unbind(Napi::CallbackInfo const& info) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "Expected unbind(binding)");
+  info[0].As<BoundHandle>().Data()->reset();
   return info.Env().Undefined();
+}
+
+// poll(waitMicros?) -> number: settles the runs that have finished, without waiting for the event loop to be woken
+// for them; with waitMicros, and none finished, it first waits up to that long for one (run_delivery.h).
+Napi::Value EngineWrap::Poll(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  double wait = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  // At most a millisecond: this blocks the JS thread.
+  auto micros = std::chrono::microseconds(static_cast<int64_t>(wait > 0 ? (wait < 1000 ? wait : 1000) : 0));
+  return Napi::Number::New(env, static_cast<double>(delivery_->drain(env, micros)));
 }
 
 Napi::Value EngineWrap::Dispose(Napi::CallbackInfo const& info) {

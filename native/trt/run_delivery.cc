@@ -1,6 +1,7 @@
 #include "run_delivery.h"
 
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "../common/napi_error.h"
@@ -11,24 +12,40 @@ namespace {
 // The meta array's timing slots, in this order; the outputs' ranks and dims follow (lib/native/binding.ts reads it).
 constexpr size_t kTimingSlots = 8;
 
+// A spin-wait step that leaves the core's pipeline to its sibling thread instead of a system call.
+inline void cpuRelax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#else
+  std::this_thread::yield();
+#endif
+}
+
 double msBetween(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
 }  // namespace
 
-PendingRun::PendingRun(Napi::Env env, std::shared_ptr<EngineCore> core, std::shared_ptr<RunDelivery> delivery,
-                       std::vector<RunFeed> feeds)
+PendingRun::PendingRun(Napi::Env env, std::shared_ptr<EngineCore> core, std::shared_ptr<RunDelivery> delivery, RunIO io,
+                       bool timed)
     : core_(std::move(core)),
       delivery_(std::move(delivery)),
       deferred_(Napi::Promise::Deferred::New(env)),
-      feeds_(std::move(feeds)),
+      io_(std::move(io)),
+      timed_(timed),
       submittedAt_(Clock::now()) {}
 
 void PendingRun::execute(ExecutionSlot& slot) noexcept {
   startedAt_ = Clock::now();
-  bool ran = delivery_->whileEnvironmentLives(
-      [&] { diagnostics_.capture(failure_, codes::kEngine, [&] { slot.run(feeds_, outputs_, timings_); }); });
+  bool ran = delivery_->whileEnvironmentLives([&] {
+    diagnostics_.capture(failure_, codes::kEngine, [&] {
+      RunRequest request = io_.bound ? io_.bound->request(timed_) : RunRequest{&io_.feeds, nullptr, timed_};
+      slot.run(request, outputs_, timings_);
+    });
+  });
   if (!ran) failure_.set(codes::kEngine, "not run: the JS environment that started it was torn down");
   if (failure_.failed) {
     try {
@@ -50,8 +67,13 @@ void PendingRun::settle(Napi::Env env) noexcept {
 }
 
 Napi::Value PendingRun::result(Napi::Env env) {
+  // A bound run's outputs are in the binding's arrays already.
+  bool bound = io_.bound != nullptr;
+  if (bound && !timed_) return env.Undefined();
   size_t slots = kTimingSlots;
-  for (RunOutput const& out : outputs_) slots += 1 + out.dims.size();
+  if (!bound) {
+    for (RunOutput const& out : outputs_) slots += 1 + out.dims.size();
+  }
   Napi::ArrayBuffer metaBuffer = Napi::ArrayBuffer::New(env, slots * sizeof(double));
   double* meta = static_cast<double*>(metaBuffer.Data());
   double const timings[kTimingSlots] = {timings_.h2dMs,
@@ -63,6 +85,7 @@ Napi::Value PendingRun::result(Napi::Env env) {
                                         msBetween(submittedAt_, startedAt_),  // to the slot's thread (queue included)
                                         msBetween(endedAt_, settledAt_)};     // back to the JS thread
   std::memcpy(meta, timings, sizeof(timings));
+  if (bound) return Napi::Float64Array::New(env, kTimingSlots, metaBuffer, 0);
   size_t k = kTimingSlots;
   for (RunOutput const& out : outputs_) {
     meta[k++] = static_cast<double>(out.dims.size());
@@ -119,31 +142,43 @@ void RunDelivery::withdrawn(Napi::Env env) {
 void RunDelivery::deliver(std::unique_ptr<PendingRun> run) noexcept {
   // Held locally: once the run is queued, the JS thread may settle and free it (and with it its reference).
   std::shared_ptr<RunDelivery> self = run->delivery_;
-  std::lock_guard<std::mutex> lock(self->mutex_);
-  bool wake = self->done_.empty();  // otherwise a wake-up is already on its way, and its drain takes this run too
-  try {
-    self->done_.push_back(std::move(run));
-  } catch (...) {
-    run.release();  // out of memory queueing it: the promise stays pending rather than the process ending
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    wake = self->done_.empty();  // otherwise a wake-up is already on its way, and its drain takes this run too
+    try {
+      self->done_.push_back(std::move(run));
+      self->doneCount_.store(self->done_.size(), std::memory_order_release);
+    } catch (...) {
+      run.release();  // out of memory queueing it: the promise stays pending rather than the process ending
+    }
   }
-  // Under the lock: finalize() cannot free the thread-safe function meanwhile. napi_closing while the environment is
-  // torn down: the run stays queued, and is left behind with the delivery.
+  // Outside the queue's lock, so that a JS thread polling for the run takes it meanwhile instead of waiting for this
+  // system call; under the gate, so that finalize() cannot free the thread-safe function meanwhile. When the
+  // environment is torn down (tsfnAlive_ false) the run stays queued, and is left behind with the delivery.
+  std::shared_lock<std::shared_mutex> gate(self->tsfnGate_);
   if (!self->tsfnAlive_) return;
   if (wake) napi_call_threadsafe_function(self->tsfn_, nullptr, napi_tsfn_nonblocking);
   napi_release_threadsafe_function(self->tsfn_, napi_tsfn_release);
 }
 
-void RunDelivery::drain(Napi::Env env) {
+size_t RunDelivery::drain(Napi::Env env, std::chrono::microseconds wait) {
+  if (wait.count() > 0 && inFlight_ > 0) {
+    auto until = std::chrono::steady_clock::now() + wait;
+    while (doneCount_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) cpuRelax();
+  }
   std::vector<std::unique_ptr<PendingRun>> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     done.swap(done_);
+    doneCount_.store(0, std::memory_order_relaxed);
   }
   for (auto& run : done) {
     run->settle(env);
     run.reset();  // here, on the JS thread: the feeds' references, and maybe the last of the engine
     if (--inFlight_ == 0 && !closed_ && tsfnAlive_) napi_unref_threadsafe_function(env, tsfn_);
   }
+  return done.size();
 }
 
 void RunDelivery::close() {
@@ -169,7 +204,7 @@ void RunDelivery::finalize(napi_env, void* data, void*) {
     (*delivery)->environmentAlive_ = false;
   }
   {
-    std::lock_guard<std::mutex> lock((*delivery)->mutex_);
+    std::unique_lock<std::shared_mutex> gate((*delivery)->tsfnGate_);
     (*delivery)->tsfnAlive_ = false;
   }
   delete delivery;

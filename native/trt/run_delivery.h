@@ -6,12 +6,14 @@
 
 #include <napi.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
 
+#include "bound_io.h"
 #include "diagnostics.h"
 #include "engine_core.h"
 
@@ -19,18 +21,26 @@ namespace trt_node {
 
 class RunDelivery;
 
+// What a run reads and writes, kept alive until it settles: feeds of its own (Engine.run; `held` is their JS memory),
+// or an IOBinding's tensors.
+struct RunIO {
+  std::vector<HeldBytes> held;
+  std::vector<HostTensor> feeds;
+  std::shared_ptr<BoundIO> bound;
+};
+
 class PendingRun final : public RunJob {
  public:
   using Clock = std::chrono::steady_clock;
   // JS thread.
-  PendingRun(Napi::Env env, std::shared_ptr<EngineCore> core, std::shared_ptr<RunDelivery> delivery,
-             std::vector<RunFeed> feeds);
+  PendingRun(Napi::Env env, std::shared_ptr<EngineCore> core, std::shared_ptr<RunDelivery> delivery, RunIO io,
+             bool timed);
   Napi::Promise promise() const { return deferred_.Promise(); }
 
   void execute(ExecutionSlot& slot) noexcept override;
   void complete(std::unique_ptr<RunJob> self) noexcept override;
-  // JS thread: resolves with [meta: Float64Array, ...one ArrayBuffer per output] (layout in lib/native/binding.ts), or
-  // rejects with the failure.
+  // JS thread: resolves with [meta: Float64Array, ...one ArrayBuffer per output] (layout in lib/native/binding.ts); a
+  // bound run with its timings (a Float64Array) if timed, else undefined. Or rejects with the failure.
   void settle(Napi::Env env) noexcept;
 
  private:
@@ -40,7 +50,8 @@ class PendingRun final : public RunJob {
   std::shared_ptr<EngineCore> core_;  // runs in flight keep the engine: dispose() frees it after them
   std::shared_ptr<RunDelivery> delivery_;
   Napi::Promise::Deferred deferred_;
-  std::vector<RunFeed> feeds_;
+  RunIO io_;
+  bool timed_;
   std::vector<RunOutput> outputs_;
   RunTimings timings_;
   Diagnostics diagnostics_{-1, nullptr};
@@ -63,8 +74,10 @@ class RunDelivery {
   void withdrawn(Napi::Env env);
   // Slot thread: a finished run, to be settled on the JS thread.
   static void deliver(std::unique_ptr<PendingRun> run) noexcept;
-  // JS thread: settles every finished run.
-  void drain(Napi::Env env);
+  // JS thread: settles every finished run; returns how many. With a `wait`, and none finished yet, it first spins up to
+  // that long for one (pollWhileRunning: a finished run is then picked up within a microsecond or so, not at the next
+  // turn of the event loop).
+  size_t drain(Napi::Env env, std::chrono::microseconds wait = std::chrono::microseconds(0));
   // JS thread: the Engine is gone (runs in flight are still delivered).
   void close();
   // Slot thread: runs `fn` (a run, which reads its feeds from JS memory) unless the JS environment is gone; false if
@@ -87,9 +100,12 @@ class RunDelivery {
   size_t inFlight_ = 0;  // JS thread only
   std::mutex mutex_;
   std::vector<std::unique_ptr<PendingRun>> done_;
+  std::atomic<size_t> doneCount_{0};  // done_.size(), for drain's wait to watch without the lock
   // False once the thread-safe function is finalized. Node frees it then even if slot threads still hold it (when the
-  // environment is torn down), so it is only used under mutex_ while this is true. Written on the JS thread only.
+  // environment is torn down), so slot threads only use it under tsfnGate_ (shared) while this is true. Written on the
+  // JS thread only, under tsfnGate_ (exclusive).
   bool tsfnAlive_ = true;
+  std::shared_mutex tsfnGate_;
   // Runs hold this shared while they run; finalize() takes it exclusively, so that once it returns no run reads a feed
   // from JS memory that the environment's teardown frees. Runs queued after that fail without touching their feeds.
   std::shared_mutex feedsGate_;

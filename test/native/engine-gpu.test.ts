@@ -166,8 +166,8 @@ describeWithGpu('TensorRT engines on the GPU', () => {
       const gc = runInNewContext('gc') as () => void;
       (async () => {
         const { plan } = await buildEngine('ROOT/test/fixtures/super_resolution/model.onnx', { profiles: ${JSON.stringify(profiles[0])} });
-        let native: { run(p: number, d: Float32Array[], dims: number[]): Promise<unknown[]> } | null = await loadAddon().loadEngine(plan);
-        const pending = native.run(0, [new Float32Array(64 * 64)], [1, 1, 64, 64]);
+        let native: { run(p: number, d: Float32Array[], dims: number[], timed: boolean): Promise<unknown[]> } | null = await loadAddon().loadEngine(plan);
+        const pending = native.run(0, [new Float32Array(64 * 64)], [1, 1, 64, 64], false);
         native = null; // nothing refers to the engine object now but the run
         for (let i = 0; i < 4; i++) gc();
         const packed = await pending;
@@ -254,6 +254,85 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     await expect(inFlight).resolves.toHaveProperty('output');
     await expect(e.run({ input: randomInput([1, 1, 16, 16], 9) })).rejects.toBeInstanceOf(DisposedError);
     e.dispose(); // twice is harmless
+  });
+
+  describe('IOBinding', () => {
+    const data = (t: { data: unknown }) => t.data as Float32Array;
+
+    it('runs in place on each profile: the outputs of Engine.run, following values written into the bound input', async () => {
+      for (const [profile, dims] of [[0, [1, 1, 32, 32]], [1, [2, 1, 80, 96]]] as const) {
+        const input = randomInput([...dims], 40 + profile);
+        const binding = await engine.bind({ input });
+        expect(binding.profile).toBe(profile);
+        expect(binding.inputs.input.data).toBe(input.data); // the caller's own array, not a copy
+        // Outputs are trt-node's page-aligned memory: always page-locked. An input may share a page with other
+        // page-locked memory, and then goes through staging.
+        expect(binding.pageLocked.output).toBe(true);
+        expect(typeof binding.pageLocked.input).toBe('boolean');
+        const out = binding.outputs.output;
+        // bind() made one ordinary run: the outputs already hold its values.
+        expect(maxAbsDiff(data(out), data((await engine.run({ input })).output))).toBe(0);
+        data(out).fill(NaN);
+        expect(await binding.run()).toBe(binding.outputs);
+        expect(maxAbsDiff(data(out), data((await engine.run({ input })).output))).toBe(0);
+        // New values in the bound array; the next run reads them.
+        const next = randomFloats(input.data.length, 50 + profile);
+        data(binding.inputs.input).set(next);
+        const timed = await binding.runWithTimings();
+        expect(timed.outputs.output.data).toBe(out.data); // the same arrays every run
+        expect(timed.timings.computeMs).toBeGreaterThan(0);
+        expect(timed.profile).toBe(profile);
+        const expected = (await session.run({ input: new ort.Tensor('float32', next, [...dims]) })).output;
+        expect(out.dims).toEqual([...expected.dims]);
+        expect(maxAbsDiff(data(out), expected.data as Float32Array)).toBeLessThan(1e-2);
+        binding.dispose();
+      }
+    });
+
+    it('an array bound twice is page-locked once, and the second binding copies through staging with the same results', async () => {
+      const input = randomInput([1, 1, 48, 40], 60);
+      const [a, b] = [await engine.bind({ input }), await engine.bind({ input })];
+      expect(a.pageLocked.input && b.pageLocked.input).toBe(false);
+      await Promise.all([a.run(), b.run()]);
+      expect(maxAbsDiff(data(a.outputs.output), data(b.outputs.output))).toBe(0);
+      a.dispose();
+      b.dispose();
+      // Released: the array can be page-locked by a new binding.
+      const c = await engine.bind({ input });
+      expect(c.pageLocked.input || !(a.pageLocked.input || b.pageLocked.input)).toBe(true);
+      c.dispose();
+    });
+
+    it('bindings on two profiles run in parallel with plain runs; 2,000 bound runs keep memory flat', async () => {
+      const small = await engine.bind({ input: randomInput([1, 1, 16, 16], 61) });
+      const large = await engine.bind({ input: randomInput([2, 1, 80, 80], 62) });
+      const expectedLarge = Float32Array.from(data(large.outputs.output));
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      for (let i = 0; i < 1_000; i++) await Promise.all([small.run(), large.run(), engine.run({ input: large.inputs.input })]);
+      global.gc?.();
+      const rssGrownMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+      process.stderr.write(`2k bound runs (and 1k plain runs beside them): rss growth ${rssGrownMiB.toFixed(1)} MiB\n`);
+      expect(rssGrownMiB).toBeLessThan(32);
+      expect(maxAbsDiff(data(large.outputs.output), expectedLarge)).toBe(0);
+      small.dispose();
+      large.dispose();
+    });
+
+    it('dispose during a run: the run finishes; later runs of the binding, or of any binding of a disposed engine, reject', async () => {
+      const e = await Engine.load(plan);
+      const binding = await e.bind({ input: randomInput([1, 1, 64, 64], 63) });
+      const other = await e.bind({ input: randomInput([1, 1, 32, 32], 64) });
+      const inFlight = binding.run();
+      binding.dispose();
+      await expect(inFlight).resolves.toBe(binding.outputs);
+      await expect(binding.run()).rejects.toBeInstanceOf(DisposedError);
+      const otherInFlight = other.run();
+      e.dispose();
+      await expect(otherInFlight).resolves.toBe(other.outputs);
+      await expect(other.run()).rejects.toBeInstanceOf(DisposedError);
+      other.dispose();
+    });
   });
 
   it('BAD CALL - a corrupt plan is an EngineError with TensorRT\'s reason', async () => {

@@ -82,9 +82,9 @@ describeWithGpu('TensorRT defects of the review, fixed', () => {
   it("7. a failed run names TensorRT's own reason and carries the errors it recorded", async () => {
     // Straight to the addon: the TS layer refuses this shape before TensorRT could.
     const native = await addon().loadEngine(plan);
-    const good = () => native.run(0, [new Float32Array(32 * 32)], [1, 1, 32, 32]);
+    const good = () => native.run(0, [new Float32Array(32 * 32)], [1, 1, 32, 32], false);
     await good(); // the context now holds this shape
-    const failure = (await native.run(0, [new Float32Array(200 * 200)], [1, 1, 200, 200]).catch(
+    const failure = (await native.run(0, [new Float32Array(200 * 200)], [1, 1, 200, 200], false).catch(
       (e: unknown) => e,
     )) as Error & { code: string; recordedErrors: { codeName: string; description: string }[] };
     // The same context runs again after the failure (shapes are set afresh after a failed run).
@@ -214,7 +214,7 @@ describeWithStandIn('TensorRT defects of the review, fixed (proved with the stan
         const badMessage = await bad;
         const native = await loadAddon().loadEngine(built.plan);
         const [runMessage] = await Promise.all([
-          native.run(0, [new Float32Array(99 * 99)], [1, 1, 99, 99]).catch((e: Error) => e.message),
+          native.run(0, [new Float32Array(99 * 99)], [1, 1, 99, 99], false).catch((e: Error) => e.message),
           buildEngine(customOp, { profiles: customProfile }).catch((e: Error) => e.message),
         ]);
         native.dispose();

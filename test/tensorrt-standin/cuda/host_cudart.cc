@@ -13,6 +13,8 @@
 //   synchronize; cudaMallocAsync/cudaFreeAsync are stream-ordered and do not.
 // - Device memory is host memory with 256-byte alignment; every copy is checked against the allocation it touches
 //   and fails with cudaErrorInvalidValue (as CUDA does for an invalid pointer) when it leaves it.
+// - cudaHostRegister makes the caller's memory page-locked (copies to and from it become asynchronous) and refuses a
+//   range on a page that is registered already, as CUDA does (it locks whole pages).
 // - Events take the host clock when their stream reaches them, so cudaEventElapsedTime measures what ran between.
 // - One device, named as the stand-in it is; cudaMemGetInfo reports the bytes of device memory alive.
 // TRT_STANDIN_CUDA_ALLOC_DELAY_US adds a delay to each synchronizing allocation or free (to make their cost visible).
@@ -60,6 +62,7 @@ enum class Kind { kDevice, kDeviceAsync, kPinned };
 struct Allocation {
   size_t size;
   Kind kind;
+  bool registered = false;  // cudaHostRegister: the caller's memory, page-locked; never freed here
 };
 
 // Process-wide state of the one stand-in device. Deliberately leaked: streams' threads may still run while static
@@ -185,7 +188,7 @@ cudaError_t release(void* p, bool pinned, char const* call) {
   if (p == nullptr) return cudaSuccess;
   std::lock_guard<std::mutex> lock(device().mutex);
   auto it = device().allocations.find(reinterpret_cast<uintptr_t>(p));
-  if (it == device().allocations.end() || (it->second.kind == Kind::kPinned) != pinned) {
+  if (it == device().allocations.end() || (it->second.kind == Kind::kPinned) != pinned || it->second.registered) {
     return fail(cudaErrorInvalidValue, call, "not an allocation of this kind (or freed twice)");
   }
   if (!pinned) device().deviceBytes -= it->second.size;
@@ -433,6 +436,38 @@ cudaError_t cudaFreeHost(void* ptr) {
   synchronizeAll();
   allocDelay();
   return release(ptr, true, "cudaFreeHost");
+}
+
+cudaError_t cudaHostRegister(void* ptr, size_t size, unsigned int /*flags*/) {
+  char const* call = "cudaHostRegister";
+  if (ptr == nullptr || size == 0) return fail(cudaErrorInvalidValue, call, "null pointer or empty range");
+  constexpr uintptr_t kPage = 4096;
+  uintptr_t first = reinterpret_cast<uintptr_t>(ptr) / kPage;
+  uintptr_t last = (reinterpret_cast<uintptr_t>(ptr) + size - 1) / kPage;
+  std::lock_guard<std::mutex> lock(device().mutex);
+  for (auto const& [base, a] : device().allocations) {
+    if (!a.registered) continue;
+    // "cudaErrorHostMemoryAlreadyRegistered: the memory range passed to cudaHostRegister() has already been
+    // registered": CUDA locks whole pages, so a range sharing a page with a registered one counts.
+    if (base / kPage <= last && (base + a.size - 1) / kPage >= first) {
+      tLastError = cudaErrorHostMemoryAlreadyRegistered;
+      return cudaErrorHostMemoryAlreadyRegistered;
+    }
+  }
+  if (findRange(ptr, 0) != nullptr) return fail(cudaErrorInvalidValue, call, "the range lies in memory CUDA allocated");
+  device().allocations[reinterpret_cast<uintptr_t>(ptr)] = Allocation{size, Kind::kPinned, true};
+  return cudaSuccess;
+}
+
+cudaError_t cudaHostUnregister(void* ptr) {
+  std::lock_guard<std::mutex> lock(device().mutex);
+  auto it = device().allocations.find(reinterpret_cast<uintptr_t>(ptr));
+  // "Base address must be the same one specified to cudaHostRegister()".
+  if (it == device().allocations.end() || !it->second.registered) {
+    return fail(cudaErrorHostMemoryNotRegistered, "cudaHostUnregister", "not the base address of a registered range");
+  }
+  device().allocations.erase(it);
+  return cudaSuccess;
 }
 
 cudaError_t cudaMallocAsync(void** devPtr, size_t size, cudaStream_t stream) {
