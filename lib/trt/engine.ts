@@ -207,11 +207,13 @@ export class Engine {
     const native = this.#native;
     if (native === null) throw new DisposedError('This Engine');
     const dims = outputDims(first[0], this.outputs.length);
-    const [handle, locked, ...buffers] = native.bind(prepared.profile, prepared.data, prepared.dims, dims.flat()) as [
-      NativeBindingHandle,
-      boolean[],
-      ...ArrayBuffer[],
-    ];
+    let bound: [NativeBindingHandle, boolean[], ...ArrayBuffer[]];
+    try {
+      bound = native.bind(prepared.profile, prepared.data, prepared.dims, dims.flat());
+    } catch (err) {
+      throw fromNativeError(err, 'Engine.bind', new Error());
+    }
+    const [handle, locked, ...buffers] = bound;
     const pageLocked: Record<string, boolean> = {};
     [...this.inputs, ...this.outputs].forEach((t, i) => (pageLocked[t.name] = locked[i]));
     buffers.forEach((buffer, i) => new Uint8Array(buffer).set(new Uint8Array(first[i + 1] as ArrayBuffer)));
