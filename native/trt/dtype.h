@@ -4,6 +4,8 @@
 #include <NvInfer.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 namespace trt_node {
 
@@ -52,6 +54,13 @@ inline size_t dataTypeSize(nvinfer1::DataType type) noexcept {
     case nvinfer1::DataType::kFP8: return 1;
     default: return 0;
   }
+}
+
+// Bytes of a dense tensor of these dims (a negative, still unknown dim counts as 0).
+inline size_t tensorBytes(std::vector<int64_t> const& dims, nvinfer1::DataType type) noexcept {
+  size_t n = 1;
+  for (int64_t d : dims) n *= static_cast<size_t>(d < 0 ? 0 : d);
+  return n * dataTypeSize(type);
 }
 
 }  // namespace trt_node

@@ -25,12 +25,6 @@ std::string dimsText(std::vector<int64_t> const& dims) {
   return s + "]";
 }
 
-size_t volume(std::vector<int64_t> const& dims) {
-  size_t n = 1;
-  for (int64_t d : dims) n *= static_cast<size_t>(d < 0 ? 0 : d);
-  return n;
-}
-
 // Checked for every IO tensor before any GPU work: trt-node exchanges dense, linear device tensors of the types JS
 // has arrays for.
 void requireExchangeable(TensorInfo const& tensor) {
@@ -324,7 +318,7 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
                                            " dimensions; TensorRT supports at most " +
                                            std::to_string(nvinfer1::Dims::MAX_DIMS));
     }
-    size_t bytes = volume(feed->dims) * dataTypeSize(tensor.type);
+    size_t bytes = tensorBytes(feed->dims, tensor.type);
     if (bytes != feed->size) {
       throw NativeError(codes::kShape, "feed \"" + tensor.name + "\" has " + std::to_string(feed->size) +
                                            " bytes; shape " + dimsText(feed->dims) + " of " +
@@ -380,8 +374,11 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
 
   // Output shapes come from the allocator (notifyShape), which also covers data-dependent shapes; enqueueV3 has
   // returned, so they are final. Staging is sized before the copies' events.
+  // A binding holds one target per engine output, in output order (bind() made them from this engine's tensors).
+  auto targetOf = [&](size_t output) -> HostTensor const* {
+    return request.targets != nullptr ? &(*request.targets)[output] : nullptr;
+  };
   outputs.clear();
-  std::vector<HostTensor const*> targetOf(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
     if (tensor.isInput) continue;
@@ -391,10 +388,8 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
     for (int64_t d : out.dims) {
       if (d < 0) throw NativeError(codes::kEngine, "output \"" + tensor.name + "\" still has an unknown dimension after enqueueV3");
     }
-    out.size = volume(out.dims) * dataTypeSize(tensor.type);
-    // A binding holds one target per engine output, in output order (bind() made them from this engine's tensors).
-    HostTensor const* target = nullptr;
-    if (request.targets != nullptr) target = targetOf[i] = &(*request.targets)[outputs.size()];
+    out.size = tensorBytes(out.dims, tensor.type);
+    HostTensor const* target = targetOf(outputs.size());
     if (target != nullptr && out.dims != target->dims) {
       throw NativeError(codes::kShape, "output \"" + tensor.name + "\" came out with shape " + dimsText(out.dims) +
                                            ", but the IOBinding holds " + dimsText(target->dims) +
@@ -415,9 +410,9 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
   size_t o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
+    HostTensor const* target = targetOf(o);
     RunOutput const& out = outputs[o++];
     if (out.size == 0) continue;
-    HostTensor const* target = targetOf[i];
     void* destination = target != nullptr && target->pinned ? target->data : outputStaging_[i].data();
     TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(destination, allocators_[i]->data(), out.size, cudaMemcpyDeviceToHost, stream));
   }
@@ -429,8 +424,8 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
   o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
+    HostTensor const* target = targetOf(o);
     RunOutput& out = outputs[o++];
-    HostTensor const* target = targetOf[i];
     if (out.size == 0 || (target != nullptr && target->pinned)) continue;
     std::memcpy(target != nullptr ? target->data : out.bytes.get(), outputStaging_[i].data(), out.size);
   }

@@ -124,6 +124,8 @@ namespace {
 // Shapes were checked in TS.
 RunIO heldFeeds(Napi::Env env, EngineCore const& core, Napi::Array data, Napi::Array dims) {
   RunIO io;
+  io.held.reserve(data.Length());
+  io.feeds.reserve(data.Length());
   uint32_t d = 0;
   for (TensorInfo const& tensor : core.tensors()) {
     if (!tensor.isInput || io.feeds.size() >= data.Length()) continue;
@@ -219,9 +221,7 @@ Napi::Value EngineWrap::Bind(Napi::CallbackInfo const& info) {
       if (d >= outputDims.Length()) throw Napi::TypeError::New(env, "Expected every output's dims one after the other");
       v = outputDims.Get(d++).As<Napi::Number>().Int64Value();
     }
-    size_t elements = 1;
-    for (int64_t v : output.dims) elements *= static_cast<size_t>(v);
-    output.size = elements * dataTypeSize(tensor.type);
+    output.size = tensorBytes(output.dims, tensor.type);
     Napi::ArrayBuffer buffer = pageAlignedArrayBuffer(env, output.size);
     io.held.push_back(HeldBytes::hold(buffer, "output"));
     output.data = static_cast<uint8_t*>(buffer.Data());
