@@ -22,14 +22,17 @@ export { toTensorLike } from './tensor/convert';
 export { OrtRunner } from './runners/ort-runner';
 export type { OrtRunnerOptions } from './runners/ort-runner';
 export { buildFeeds, generateFeeds, parseValueRanges } from './runners/feeds';
-export { classifyOrtError } from './runners/ort-errors';
-export type { OrtErrorInfo } from './runners/ort-errors';
+export { classifyOrtError } from './diagnostics/ort-errors';
+export type { OrtErrorInfo } from './diagnostics/ort-errors';
 export { parseDims, parseShapeList } from './shapes/spec';
 export { compareOutputs, compareTensors, DEFAULT_TOLERANCES } from './compare';
 export type { CompareOptions, OutputComparison, ToleranceOverrides } from './compare';
 // Pre-flight diagnostics and `check` (lib/check).
-export { check, diagnose, formatCheckReport } from './check';
-export type { CheckOptions, CheckReport, Finding } from './check';
+export { check, formatCheckReport } from './check';
+export type { CheckOptions, CheckReport } from './check';
+export { diagnoseStatic } from './diagnostics';
+export type { Finding, FindingCode, Severity } from './diagnostics';
+export { diagnose } from './pipeline/probe-axes';
 // Error text from torch.onnx.export, onnxruntime or TensorRT explained with check's findings (lib/explain).
 export { explain, formatExplanation } from './explain';
 export type { Explanation, ExplainOptions, ExplainedFinding, ExplainNote } from './explain';
@@ -41,4 +44,4 @@ export * as validate from './validate';
 export { hasOwn, namedRecord, own } from './util/names';
 export type { NamedRecord } from './util/names';
 export { forTerminal } from './util/terminal';
-export { DEFAULT_MAX_TENSOR_BYTES, parseByteSize } from './util/budget';
+export { DEFAULT_MAX_TENSOR_BYTES, parseByteSize } from './io/budget';

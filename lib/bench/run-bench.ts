@@ -13,7 +13,7 @@ import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { generateProbeFeeds } from '../runners/feeds';
 import { givenProbes, probeOverBudget } from '../pipeline/probes';
-import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../util/budget';
+import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
 import { quoted } from '../util/terminal';
 import { createOnnxRuntimeRunner } from '../runners/onnxruntime';
 import type { SessionThread } from '../runners/ort-session';
@@ -21,7 +21,7 @@ import type { Runner, RunTimings } from '../runners/runner';
 import { createTensorRTRunner } from '../runners/tensorrt';
 import type { NamedTensors } from '../tensor/types';
 import type { BuildEngineOptions } from '../trt/build-options';
-import type { OptimizationProfile } from '../trt/profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
 import { backendList, BACKENDS, durationSeconds, type BackendName } from './options';
@@ -49,7 +49,7 @@ export interface BenchOptions {
   threads?: number;
   /** Seed of the generated inputs. Default 0. */
   seed?: number;
-  /** Memory budget for one shape set's tensors (lib/util/budget), checked before generating. Default: the library's. */
+  /** Memory budget for one shape set's tensors (lib/io/budget), checked before generating. Default: the library's. */
   maxTensorBytes?: number;
   /**
    * Where onnxruntime-node runs: 'worker' (default; the event loop stays free) or 'main' (the calling thread, as a

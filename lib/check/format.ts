@@ -4,10 +4,12 @@
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
 import { formatNumber, shapesText as inputShapesText } from '../report/format';
-import { countOf, formatPercent, paint, plural, verdictText, wrap, type TextStyle } from '../report/style';
+import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
+import { plural } from '../util/text';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
-import type { CheckParts, Finding } from './types';
+import type { Finding } from '../diagnostics/findings';
+import type { CheckParts } from './parts';
 import { forTerminal } from '../util/terminal';
 
 function where(f: Finding): string {

@@ -14,22 +14,24 @@ import { pipelineResult } from '../pipeline/result';
 import { runPipeline } from '../pipeline/run';
 import type { CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types';
 import { mergeFindings } from '../pipeline/verdicts';
-import { displayPath, loadSamples, type Sample } from '../runners/reference';
+import { loadSamples, type Sample } from '../runners/reference';
+import { displayPath } from '../util/text';
 import type { Runner } from '../runners/runner';
 import { disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
 import { unsafeArrayName, writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
-import type { OptimizationProfile } from '../trt/profiles';
-import { checkOutputFile } from '../util/atomic-write';
+import type { OptimizationProfile } from '../shapes/profiles';
+import { checkOutputFile } from '../io/atomic-write';
 import { hasOwn } from '../util/names';
 import type { OutputComparison } from '../compare';
-import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../crosscheck/options';
+import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../pipeline/options';
 import type { CrossCheckProgress } from '../crosscheck';
-import { indexGraph, shapeTag } from './graph';
-import { blocksRun, diagnoseStatic } from './diagnose';
-import type { CheckParts, Finding, FindingCode, ShapeRequest } from './types';
-import { checkParts, hasErrors } from './types';
+import { indexGraph, shapeTag } from '../diagnostics/graph';
+import { blocksRun, diagnoseStatic } from '../diagnostics/diagnose';
+import type { Finding, FindingCode, ShapeRequest } from '../diagnostics/findings';
+import { hasErrors } from '../diagnostics/findings';
+import { checkParts, type CheckParts } from './parts';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
 export type CheckSample = Sample;
@@ -148,7 +150,7 @@ export interface CheckReport {
   pass: boolean;
   /** Set when the check was stopped (AbortSignal, Ctrl-C): what is here is what finished. */
   interrupted?: boolean;
-  /** Which part failed: TensorRT import (judged statically), the export, the numerics (lib/check/types.ts checkParts). */
+  /** Which part failed: TensorRT import (judged statically), the export, the numerics (lib/check/parts.ts). */
   parts: CheckParts;
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }

@@ -251,14 +251,14 @@ export function buildSettingsFrom(cli: EngineCliOptions & { noTF32?: boolean }):
 
 // --------------------------------------------------------------------------------------------------- memory
 
-/** --max-tensor-bytes: the memory budget of one run's tensors (lib/util/budget), e.g. 4GiB. */
+/** --max-tensor-bytes: the memory budget of one run's tensors (lib/io/budget), e.g. 4GiB. */
 export function addBudgetOption(command: Command): Command {
   return command.option('--max-tensor-bytes <size>', 'memory budget for one run\'s tensors, checked before reading or generating them (default 1 GiB, at most a quarter of RAM): e.g. 4GiB');
 }
 
 export function budgetFrom(cli: { maxTensorBytes?: string }): number | undefined {
   if (cli.maxTensorBytes === undefined) return undefined;
-  const { parseByteSize } = require('../util/budget') as typeof import('../util/budget');
+  const { parseByteSize } = require('../io/budget') as typeof import('../io/budget');
   return parseByteSize(cli.maxTensorBytes, '--max-tensor-bytes');
 }
 

@@ -43,7 +43,7 @@ export async function emitJson(ctx: CliContext, json: string | boolean | undefin
     ctx.out(`${toJson(doc)}\n`);
     return true;
   }
-  const { checkOutputFile, writeFileAtomic } = require('../util/atomic-write') as typeof import('../util/atomic-write');
+  const { checkOutputFile, writeFileAtomic } = require('../io/atomic-write') as typeof import('../io/atomic-write');
   await checkOutputFile(target, '--json', { inputs });
   await writeFileAtomic(target, `${toJson(doc)}\n`);
   return false;

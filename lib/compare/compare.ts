@@ -8,11 +8,12 @@
  * reported exactly (as decimal strings beyond 2^53). Strings compare exactly and have no numeric statistics.
  */
 import { InvalidValueError } from '../errors';
+import { toTensorLike } from '../tensor/convert';
 import type { TensorLike } from '../tensor/types';
 import { own } from '../util/names';
 import { forTerminal } from '../util/terminal';
 import * as v from '../validate';
-import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceDtype, toleranceFor } from './tolerances';
+import { DEFAULT_TOLERANCES, Tolerance, ToleranceOverrides, toleranceDtype, toleranceFor, validateTolerances } from './tolerances';
 import type { ErrorHistogram, OutputComparison } from './types';
 import { compareUnordered, explainRowOrder } from './unordered';
 
@@ -289,7 +290,7 @@ for (const make of [Float32Array.from.bind(Float32Array), Float64Array.from.bind
 function validateOptions(options: unknown): CompareOptions {
   const o = v.options<CompareOptions>(options);
   return {
-    ...(o.tolerance !== undefined ? { tolerance: v.toleranceOverrides(o.tolerance, 'options.tolerance') } : {}),
+    ...(o.tolerance !== undefined ? { tolerance: validateTolerances(o.tolerance, 'options.tolerance') } : {}),
     ...(o.equalNan !== undefined ? { equalNan: v.boolean(o.equalNan, 'options.equalNan') } : {}),
     ...(o.unordered !== undefined ? { unordered: v.arrayOf(o.unordered, 'options.unordered', v.string) } : {}),
   };
@@ -307,7 +308,7 @@ export function compareTensors(
   options: CompareOptions = {},
 ): OutputComparison {
   v.string(output, 'output');
-  return compareValidated(output, actual === undefined ? undefined : v.tensor(actual, 'actual'), expected === undefined ? undefined : v.tensor(expected, 'expected'), validateOptions(options));
+  return compareValidated(output, actual === undefined ? undefined : toTensorLike(actual, 'actual'), expected === undefined ? undefined : toTensorLike(expected, 'expected'), validateOptions(options));
 }
 
 function compareValidated(output: string, actual: TensorLike | undefined, expected: TensorLike | undefined, options: CompareOptions): OutputComparison {
@@ -390,6 +391,6 @@ export function compareOutputs(
   const valid = validateOptions(options);
   return Object.keys(expected).map((name) => {
     const a = own(actual, name);
-    return compareValidated(name, a === undefined ? undefined : v.tensor(a, `actual["${name}"]`), v.tensor(own(expected, name), `expected["${name}"]`), valid);
+    return compareValidated(name, a === undefined ? undefined : toTensorLike(a, `actual["${name}"]`), toTensorLike(own(expected, name), `expected["${name}"]`), valid);
   });
 }

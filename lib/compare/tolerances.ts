@@ -11,6 +11,7 @@
  * | integers, bool    | 0     | 0     | compared exactly                                                       |
  */
 import { InvalidValueError } from '../errors';
+import { quoted } from '../util/terminal';
 import { namedRecord, own } from '../util/names';
 import * as v from '../validate';
 
@@ -87,7 +88,7 @@ export function parseTolerance(option: '--atol' | '--rtol', text: string): { glo
 }
 
 /** Merges parsed --atol and --rtol into ToleranceOverrides. */
-export function toleranceOverrides(
+export function mergeTolerances(
   atol?: { global?: number; perOutput: Record<string, number> },
   rtol?: { global?: number; perOutput: Record<string, number> },
 ): ToleranceOverrides {
@@ -100,9 +101,53 @@ export function toleranceOverrides(
 }
 
 /**
- * Checks tolerance overrides given through the API (the CLI's come through parseTolerance): lib/validate's
- * toleranceOverrides, kept under this name for its callers.
+ * Tolerance overrides `{ atol?, rtol?, perOutput?: { [output]: { atol?, rtol? } } }`, every value a finite number
+ * ≥ 0. A NaN tolerance would make every comparison pass (no difference is > NaN), a negative one fail identical
+ * tensors. Returns a copy; perOutput is a null-prototype record (outputs may be named `toString`).
  */
-export function validateToleranceOverrides(t: ToleranceOverrides | undefined, parameter = 'tolerance'): void {
-  if (t !== undefined) v.toleranceOverrides(t, parameter);
+export function validateTolerances(value: unknown, parameter = 'tolerance'): ToleranceOverrides {
+  const t = v.object(value, parameter, 'tolerance overrides { atol?, rtol?, perOutput? }');
+  const num = v.optional(v.nonNegativeNumber);
+  const out: ToleranceOverrides = {};
+  const atol = num(t.atol, `${parameter}.atol`);
+  const rtol = num(t.rtol, `${parameter}.rtol`);
+  if (atol !== undefined) out.atol = atol;
+  if (rtol !== undefined) out.rtol = rtol;
+  if (t.perOutput !== undefined) {
+    out.perOutput = v.record(
+      t.perOutput,
+      `${parameter}.perOutput`,
+      (o, p) => {
+        const each = v.object(o, p, '{ atol?, rtol? }');
+        const one: { atol?: number; rtol?: number } = {};
+        const a = num(each.atol, `${p}.atol`);
+        const r = num(each.rtol, `${p}.rtol`);
+        if (a !== undefined) one.atol = a;
+        if (r !== undefined) one.rtol = r;
+        return one;
+      },
+      'an object of { atol?, rtol? } by output name',
+    );
+  }
+  return out;
+}
+
+/**
+ * Refuses per-output tolerances for outputs the model does not have: a typo (`--atol ouput:1e-3`) would otherwise
+ * leave the default tolerance in place without a word.
+ * @param outputs the model's output names.
+ */
+export function validateToleranceOutputs(overrides: ToleranceOverrides | undefined, outputs: readonly string[], parameter = 'tolerance.perOutput'): void {
+  const known = new Set(v.arrayOf(outputs, 'outputs', v.string));
+  const t = v.optional(validateTolerances)(overrides, parameter);
+  for (const name of Object.keys(t?.perOutput ?? {})) {
+    if (!known.has(name)) {
+      throw new InvalidValueError(
+        parameter,
+        `an output of the model (${outputs.map(quoted).join(', ') || 'none'})`,
+        name,
+        'A tolerance for an output the model lacks would never apply',
+      );
+    }
+  }
 }

@@ -8,7 +8,7 @@
  * Without TensorRT the sweep still runs onnxruntime-node at every probe: that alone finds axes declared dynamic
  * that the graph cannot vary (SHAPE_NOT_DYNAMIC), and PyTorch references catch silent disagreements.
  */
-import { diagnoseStatic } from '../check/diagnose';
+import { diagnoseStatic } from '../diagnostics/diagnose';
 import { AbortError, InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import { firstRanBaseline, planProbes } from '../pipeline/plan';
@@ -22,8 +22,8 @@ import { loadSamples, type Sample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
 import { disposeRunners, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
-import type { OptimizationProfile } from '../trt/profiles';
-import { commonRunOptions, loadModelArgument, type CommonRunOptions } from './options';
+import type { OptimizationProfile } from '../shapes/profiles';
+import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../pipeline/options';
 
 export * from '../pipeline/types';
 export { axisSymbols, oddSize, profileProbes, givenProbes, resolveSweepProfiles } from '../pipeline/probes';

@@ -87,7 +87,7 @@ export class NpyFormatError extends TrtNodeError {
 }
 
 /**
- * Data that would take more memory than the budget allows (lib/util/budget.ts): an .npz entry, a generated input.
+ * Data that would take more memory than the budget allows (lib/io/budget.ts): an .npz entry, a generated input.
  * Raised before anything is allocated; the message names the file, array or input, the bytes, the budget and the
  * option that raises it.
  */

@@ -4,9 +4,9 @@
  * whether check found it in the model or the user met it in a tool. Given the model too, onnxruntime's messages
  * are translated exactly as check translates them (naming the model's inputs, nodes and the dynamic_axes to pass).
  */
-import { translateOrtError } from '../check/ort-translate';
+import { translateOrtError } from '../diagnostics/ort-translate';
 import type { ModelSummary } from '../onnx/types';
-import { SEVERITY_RANK } from '../check/types';
+import { SEVERITY_RANK } from '../diagnostics/findings';
 import type { Hit } from './rules';
 import { PYTORCH_RULES, TENSORRT_RULES, exporterInText, lineAt, onnxruntimeHits } from './rules';
 import type { ExplainNote, ExplainedFinding, Explanation } from './types';

@@ -3,17 +3,17 @@
  * explain: torch.onnx.export of PyTorch 2.11 with both exporters and older versions quoted in PyTorch issues,
  * onnxruntime-node and onnxruntime in Python, TensorRT logs quoted in TensorRT and onnx-tensorrt issues), and the
  * finding or note it amounts to, worded as `check` words it. onnxruntime's texts are recognised by
- * lib/runners/ort-errors.ts, the same classifier check uses.
+ * lib/diagnostics/ort-errors.ts, the same classifier check uses.
  */
-import { OPERATOR_SUPPORT } from '../check/data/onnx-tensorrt-operators';
-import type { Exporter } from '../check/graph';
-import { exportCall, pyStr } from '../check/graph';
-import { tracedIntFix } from '../check/rules/shape-not-dynamic';
-import { trainingModeFix } from '../check/rules/training-mode';
-import { importability } from '../check/rules/unsupported-op';
-import { looksLikeParameterName } from '../check/rules/weights-as-inputs';
-import type { Finding, FindingCode, Severity } from '../check/types';
-import { classifyOrtError } from '../runners/ort-errors';
+import { OPERATOR_SUPPORT } from '../diagnostics/data/onnx-tensorrt-operators';
+import type { Exporter } from '../diagnostics/graph';
+import { exportCall, pyStr } from '../diagnostics/graph';
+import { tracedIntFix } from '../diagnostics/rules/shape-not-dynamic';
+import { trainingModeFix } from '../diagnostics/rules/training-mode';
+import { importability } from '../diagnostics/rules/unsupported-op';
+import { looksLikeParameterName } from '../diagnostics/rules/weights-as-inputs';
+import type { Finding, FindingCode, Severity } from '../diagnostics/findings';
+import { classifyOrtError } from '../diagnostics/ort-errors';
 import type { ExplainNote, ExplainSource, ExplainedFinding } from './types';
 
 export type Hit = { finding: ExplainedFinding } | { note: ExplainNote };
@@ -259,7 +259,7 @@ const ORT_KEY_LINES = [
   /\[ONNXRuntimeError\]/,
 ];
 
-/** onnxruntime's texts, through the classifier check uses (lib/runners/ort-errors.ts). */
+/** onnxruntime's texts, through the classifier check uses (lib/diagnostics/ort-errors.ts). */
 export function onnxruntimeHits(text: string): Hit[] {
   if (!/ONNXRuntimeError|onnxruntime|Got invalid dimensions|is missing in 'feeds'|Model requires \d+ inputs|Required inputs \(|is not a registered function\/op|Non-zero status code returned|Could not find an implementation for|Node input '[^']+' is not a graph input/.test(text)) return [];
   const info = classifyOrtError(text);

@@ -3,7 +3,7 @@
  * text amounts to — a traceback of torch.onnx.export, an onnxruntime message, a TensorRT build log — plus notes for
  * what it recognises but is no pitfall (a benign warning). JSON-able.
  */
-import type { Finding } from '../check/types';
+import type { Finding } from '../diagnostics/findings';
 
 /** The tool whose text a finding was read from. */
 export type ExplainSource = 'torch.onnx.export (dynamo=False)' | 'torch.onnx.export (dynamo=True)' | 'torch.onnx.export' | 'onnxruntime' | 'TensorRT';

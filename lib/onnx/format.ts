@@ -13,8 +13,8 @@ export function formatDims(dims: readonly Dim[] | null): string {
   return dims.map((d) => (d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? `[${forTerminal(d.name)}]` : '?')).join('x');
 }
 
-/** 1536 → '1.5 KiB' (the one byte formatter, lib/util/budget). */
-export { formatByteSize as formatBytes } from '../util/budget';
+/** 1536 → '1.5 KiB' (the one byte formatter, lib/io/budget). */
+export { formatByteSize as formatBytes } from '../io/budget';
 
 /** The default domain ('') reads as 'ai.onnx'. */
 export function domainLabel(domain: string): string {

@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileError, InvalidTypeError, InvalidValueError } from '../errors';
-import { DEFAULT_MAX_TENSOR_BYTES, formatByteSize } from '../util/budget';
-import { readStreamed, readStreamedSync } from '../util/read-file';
+import { DEFAULT_MAX_TENSOR_BYTES, formatByteSize } from '../io/budget';
+import { readStreamed, readStreamedSync } from '../io/read-file';
 import * as v from '../validate';
 import { checkFiles, checkFilesSync, resolveAll } from './external-data';
 import { WalkContext } from './protowire';

@@ -5,9 +5,9 @@
  * output height = 3 × input height. An output dim that stays put while the symbol changes means a size traced as a
  * constant (SHAPE_NOT_DYNAMIC): the engine would return wrong-sized results at every other size.
  */
-import { exporterOf } from '../check/graph';
-import { tracedIntFix } from '../check/rules/shape-not-dynamic';
-import type { Finding } from '../check/types';
+import { exporterOf } from '../diagnostics/graph';
+import { tracedIntFix } from '../diagnostics/rules/shape-not-dynamic';
+import type { Finding } from '../diagnostics/findings';
 import { own } from '../util/names';
 import type { ModelSummary } from '../onnx/types';
 import type { AxisSymbol } from './probes';

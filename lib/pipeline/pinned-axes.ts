@@ -9,8 +9,8 @@
  * in; a warning when only odd sizes fail (a stride requirement is legitimate), when the baseline was a guess that
  * failed, or when an output dim ignores its axis.
  */
-import { pinnedAxisFinding, type DynamicSymbol, type ProbeAttempt, type ProbeFailure } from '../check/rules/shape-not-dynamic';
-import type { Finding, Severity } from '../check/types';
+import { pinnedAxisFinding, type DynamicSymbol, type ProbeAttempt, type ProbeFailure } from '../diagnostics/rules/shape-not-dynamic';
+import type { Finding, Severity } from '../diagnostics/findings';
 import type { ModelSummary } from '../onnx/types';
 import { checkOutputDims, type DimAnalysis } from './dims';
 import { axisSymbols, isStrictProbe, type AxisSymbol } from './probes';

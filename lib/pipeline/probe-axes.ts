@@ -4,8 +4,9 @@
  * analysis: the baseline, a larger aligned size, an odd size, the bounds given, and one axis at a time where a
  * joint probe fails.
  */
-import { declaredSymbols, defaultFailureClassifier, type DynamicSymbol, type FailureClassifier, type ProbeAttempt } from '../check/rules/shape-not-dynamic';
-import type { Finding } from '../check/types';
+import { declaredSymbols, defaultFailureClassifier, type DynamicSymbol, type FailureClassifier, type ProbeAttempt } from '../diagnostics/rules/shape-not-dynamic';
+import { blocksRun, diagnoseStatic, type DiagnoseOptions as StaticDiagnoseOptions } from '../diagnostics/diagnose';
+import { sortFindings, type Finding } from '../diagnostics/findings';
 import type { ModelSummary } from '../onnx/types';
 import type { NamedTensors } from '../tensor/types';
 import { requestedBaseline, planProbes } from './plan';
@@ -72,4 +73,28 @@ export async function probeDynamicAxes(model: ModelSummary, session: ProbeSessio
     };
   });
   return { symbols, attempts, findings: out.findings.filter((f) => f.code === 'SHAPE_NOT_DYNAMIC') };
+}
+
+export interface DiagnoseOptions extends StaticDiagnoseOptions {
+  /**
+   * A session to probe declared dynamic axes with (SHAPE_NOT_DYNAMIC). Default none: the probe is skipped.
+   * It is also skipped when a static error means the model cannot run as is (weights as inputs).
+   */
+  session?: ProbeSession;
+  /** Options for the probe (baseline sizes, profile bounds, size cap). */
+  probe?: ProbeOptions;
+}
+
+export interface Diagnosis {
+  findings: Finding[];
+  /** The dynamic-axes probe, when one ran. */
+  probe?: ProbeResult;
+}
+
+/** Static findings, plus SHAPE_NOT_DYNAMIC from probing when a session is given. */
+export async function diagnose(model: ModelSummary, options: DiagnoseOptions = {}): Promise<Diagnosis> {
+  const findings = diagnoseStatic(model, options);
+  if (!options.session || blocksRun(findings)) return { findings };
+  const probe = await probeDynamicAxes(model, options.session, options.probe);
+  return { findings: sortFindings([...findings, ...probe.findings]), probe };
 }

@@ -14,9 +14,10 @@
  */
 import { InvalidValueError, ShapeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
-import { OptimizationProfile, isDynamicInput, modelInputs, profileFromSamples, validateProfiles } from '../trt/profiles';
+import { defaultDimSize } from '../shapes/dims';
+import { OptimizationProfile, fitsProfile, isDynamicInput, modelInputs, profileFromSamples, validateProfiles } from '../shapes/profiles';
 import { ELEMENT_SIZE, elementCount, isNumericType } from '../tensor/types';
-import { budgetError, tensorBytes } from '../util/budget';
+import { budgetError, tensorBytes } from '../io/budget';
 import { own } from '../util/names';
 
 /**
@@ -294,13 +295,6 @@ export function valuesOf(symbols: readonly AxisSymbol[], shapes: Record<string, 
   return values;
 }
 
-export function fitsProfile(shapes: Record<string, readonly number[]>, profile: OptimizationProfile): boolean {
-  return Object.entries(profile).every(([name, r]) => {
-    const d = shapes[name];
-    return !!d && d.length === r.min.length && d.every((x, a) => x >= r.min[a] && x <= r.max[a]);
-  });
-}
-
 /** Where the profiles crossCheck sweeps came from. */
 export type ProfileSource = 'given' | 'engine' | 'samples' | 'model';
 
@@ -354,13 +348,6 @@ export function resolveSweepProfiles(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Default sizes, requested probes and check's dynamic-axes probes
-
-/** The size a dynamic dim gets when nobody says: batch 1, image height/width 64, anything else 8. */
-export function defaultDimSize(rank: number, axis: number): number {
-  if (axis === 0) return 1;
-  if (rank >= 4 && axis >= 2) return 64;
-  return 8;
-}
 
 /**
  * One default per symbol, from its first use (a symbol shared at different axes, 'k' in a[n, k] @ b[k, m], must

@@ -5,12 +5,12 @@
  * model's own sizes with defaults for dynamic dims. A shape that conflicts with a fixed dim is not run: the probe is
  * marked blocked and the static FIXED_DIM finding explains it.
  */
-import { formatDims, shapeTag } from '../check/graph';
-import { dimConflicts } from '../check/rules/fixed-dim';
+import { formatDims, shapeTag } from '../diagnostics/graph';
+import { dimConflicts } from '../diagnostics/rules/fixed-dim';
 import { InvalidValueError, ShapeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
 import type { LoadedSample } from '../runners/reference';
-import type { OptimizationProfile } from '../trt/profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import { defaultShapes, feedInputs, requestedProbe, type Probe } from './probes';
 import { hasOwn } from '../util/names';
 

@@ -1,5 +1,5 @@
 /** The pipeline's output as the JSON-able result crossCheck() returns and check() embeds. */
-import type { Finding } from '../check/types';
+import type { Finding } from '../diagnostics/findings';
 import type { ActiveRunner } from '../runners/specs';
 import type { PipelineOutput } from './run';
 import type { Sweep } from './setup';

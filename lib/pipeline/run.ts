@@ -5,9 +5,9 @@
  * it between probes, and mid-run for onnxruntime (its worker thread is stopped): what finished is kept and the
  * result is marked `interrupted`.
  */
-import { translateOrtError } from '../check/ort-translate';
-import { defaultFailureClassifier, type FailureClassifier, type ProbeFailure } from '../check/rules/shape-not-dynamic';
-import type { Finding } from '../check/types';
+import { translateOrtError } from '../diagnostics/ort-translate';
+import { defaultFailureClassifier, type FailureClassifier, type ProbeFailure } from '../diagnostics/rules/shape-not-dynamic';
+import type { Finding } from '../diagnostics/findings';
 import type { ToleranceOverrides } from '../compare';
 import { TrtNodeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
@@ -17,7 +17,7 @@ import type { RunnerKind } from '../runners/runner';
 import type { ActiveRunner } from '../runners/specs';
 import type { NamedTensors } from '../tensor/types';
 import { findPinnedAxes, type PinnedAxes } from './pinned-axes';
-import { formatByteSize } from '../util/budget';
+import { formatByteSize } from '../io/budget';
 import { hasOwn } from '../util/names';
 import { axisSymbols, probeBytes, shapesKey, type Probe } from './probes';
 import type { ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord } from './types';
@@ -56,7 +56,7 @@ export interface PipelineInput extends PipelineEvents {
   /** Which probe the dynamic axes are measured from (the first requested probe the probing runner ran). */
   baselineOf: (ctx: PlanContext) => number | undefined;
   seed: number;
-  /** Bytes of tensor data a generated probe may need (lib/util/budget). Default: the library default. */
+  /** Bytes of tensor data a generated probe may need (lib/io/budget). Default: the library default. */
   maxTensorBytes?: number;
   valueRange?: readonly [number, number];
   valueRanges?: Record<string, readonly [number, number]>;

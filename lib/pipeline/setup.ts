@@ -3,14 +3,14 @@
  * own Runners, the shorthands `engine` and `tensorrt`), the profiles to sweep (given, else the engine's own, else
  * derived from the samples or defaults) and the sweep's probes (or the probes given).
  */
-import { defaultFailureClassifier } from '../check/rules/shape-not-dynamic';
+import { defaultFailureClassifier } from '../diagnostics/rules/shape-not-dynamic';
 import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
 import type { LoadedSample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
 import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
-import type { OptimizationProfile } from '../trt/profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
 import { hasOwn } from '../util/names';
 

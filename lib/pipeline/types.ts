@@ -3,9 +3,9 @@
  * data first (JSON.stringify(result) is the `--json` form and what the HTML report reads), text second
  * (lib/report). Probes are referred to by index.
  */
-import type { Finding } from '../check/types';
+import type { Finding } from '../diagnostics/findings';
 import type { OutputComparison } from '../compare/types';
-import type { OptimizationProfile } from '../trt/profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import type { RunnerInfo } from '../runners/specs';
 import type { Probe, ProfileSource, SkippedProbe } from './probes';
 

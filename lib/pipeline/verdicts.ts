@@ -2,8 +2,8 @@
  * Verdicts of a cross-check: runner pairs compared output by output, findings merged, and the first failure in
  * probe order.
  */
-import type { Finding } from '../check/types';
-import { sortFindings } from '../check/types';
+import type { Finding } from '../diagnostics/findings';
+import { sortFindings } from '../diagnostics/findings';
 import type { NamedTensors } from '../tensor/types';
 import { compareTensors, type ToleranceOverrides } from '../compare';
 import type { RunnerKind } from '../runners/runner';

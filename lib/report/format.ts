@@ -1,11 +1,4 @@
 /** Small formatting helpers shared by the terminal and HTML reports. */
-import * as path from 'path';
-
-/** A file path as reports show it: relative to the working folder when inside it. */
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 /** 3 significant digits; scientific notation outside [1e-3, 1e4); '-' for null/undefined. */
 export function formatNumber(x: number | null | undefined): string {

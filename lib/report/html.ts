@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import type { CrossCheckResult, ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
-import { writeFileAtomic } from '../util/atomic-write';
+import { writeFileAtomic } from '../io/atomic-write';
 import { errorByProbeSpec, histogramSpec, renderSvg } from './charts';
 import { colourBarDataUri, heatmapDataUri } from './heatmap';
 import { formatNumber, shapesText } from './format';

@@ -3,7 +3,7 @@
  * pixels are for the HTML report).
  */
 import type { CrossCheckResult } from '../pipeline/types';
-import { writeFileAtomic } from '../util/atomic-write';
+import { writeFileAtomic } from '../io/atomic-write';
 import { toJson } from '../util/json';
 
 export function crossCheckJson(result: CrossCheckResult, indent = 2): string {

@@ -63,11 +63,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-/** "1 tensor", "3 tensors" ("2 indices" with pluralWord). */
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
-}
-
 /** "2 of 3 outputs", "1 of 1 output". */
 export function countOf(n: number, total: number, noun: string): string {
   return `${n} of ${total} ${noun}${total === 1 ? '' : 's'}`;
@@ -81,4 +76,3 @@ export function formatPercent(fraction: number | null | undefined): string {
   if (p >= 99.95 && p < 100) return '99.9%';
   return `${p < 0.01 ? p.toExponential(0) : Number(p.toPrecision(3))}%`;
 }
-

@@ -12,7 +12,7 @@ import { readFileBytes } from '../tensor/npy';
 import { npzArrayNames, parseNpz } from '../tensor/npz';
 import type { NamedTensors, TensorData, TensorLike, TensorType } from '../tensor/types';
 import { ELEMENT_SIZE, NUMERIC_TENSOR_TYPES, elementCount, isNumericType } from '../tensor/types';
-import { checkBudget, maxTensorBytes, tensorBytes } from '../util/budget';
+import { checkBudget, maxTensorBytes, tensorBytes } from '../io/budget';
 import { hasOwn, namedRecord, own } from '../util/names';
 import { quoted } from '../util/terminal';
 import * as v from '../validate';
@@ -201,7 +201,7 @@ export interface GenerateOptions {
   ranges?: Readonly<Record<string, ValueRange>>;
   /**
    * The most bytes all generated tensors together may take, checked from dtypes and shapes before anything is
-   * allocated. Default DEFAULT_MAX_TENSOR_BYTES (lib/util/budget.ts).
+   * allocated. Default DEFAULT_MAX_TENSOR_BYTES (lib/io/budget.ts).
    */
   maxTensorBytes?: number;
 }

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
 import type { NamedTensors } from '../tensor/types';
 import { FeedsInput, toFeeds } from './feeds';
-import { OrtErrorInfo, classifyOrtError, ortErrorText } from './ort-errors';
+import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../diagnostics/ort-errors';
 import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
 
 export type { SessionThread } from './ort-session';

@@ -4,11 +4,11 @@
  */
 import * as path from 'path';
 import { InvalidTypeError } from '../errors';
+import { namedTensors } from '../tensor/convert';
 import { readNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import type { Runner } from './runner';
-import * as v from '../validate';
-import { displayPath } from '../report/format';
+import { displayPath } from '../util/text';
 
 /** Saved inputs and, optionally, the outputs PyTorch (or anything else) computed from them. */
 export interface Sample {
@@ -31,9 +31,8 @@ export interface LoadedSample {
   reference?: NamedTensors;
 }
 
-export { displayPath };
 
-/** Reads the samples' files (each .npz within `maxTensorBytes`, lib/util/budget) or takes their tensors. */
+/** Reads the samples' files (each .npz within `maxTensorBytes`, lib/io/budget) or takes their tensors. */
 export async function loadSamples(samples: readonly Sample[], parameter = 'samples', maxTensorBytes?: number): Promise<LoadedSample[]> {
   if (!Array.isArray(samples)) throw new InvalidTypeError(parameter, 'an array of {inputs, reference?}', samples);
   const out: LoadedSample[] = [];
@@ -47,8 +46,8 @@ export async function loadSamples(samples: readonly Sample[], parameter = 'sampl
     }
     if (s.label !== undefined && typeof s.label !== 'string') throw new InvalidTypeError(`${parameter}[${i}].label`, 'a string', s.label);
     const read = (file: string) => readNpz(file, maxTensorBytes !== undefined ? { maxTensorBytes } : {});
-    const inputs = typeof s.inputs === 'string' ? await read(s.inputs) : v.namedTensors(s.inputs, `${parameter}[${i}].inputs`);
-    const reference = s.reference === undefined ? undefined : typeof s.reference === 'string' ? await read(s.reference) : v.namedTensors(s.reference, `${parameter}[${i}].reference`);
+    const inputs = typeof s.inputs === 'string' ? await read(s.inputs) : namedTensors(s.inputs, `${parameter}[${i}].inputs`);
+    const reference = s.reference === undefined ? undefined : typeof s.reference === 'string' ? await read(s.reference) : namedTensors(s.reference, `${parameter}[${i}].reference`);
     const source = typeof s.inputs === 'string' ? displayPath(s.inputs) : 'tensors';
     const referenceSource = s.reference === undefined ? null : typeof s.reference === 'string' ? displayPath(s.reference) : 'tensors';
     const label = s.label ?? (typeof s.inputs === 'string' ? `sample ${path.basename(s.inputs)}` : `sample ${i}`);

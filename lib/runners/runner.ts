@@ -4,7 +4,7 @@
  * (./tensorrt.ts), saved reference outputs (./reference.ts); anything else with this shape can be passed in too
  * (a custom runner, e.g. another runtime or a remote service).
  */
-import type { OptimizationProfile } from '../trt/profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import type { NamedTensors } from '../tensor/types';
 
 export type RunnerKind = 'tensorrt' | 'onnxruntime' | 'reference' | 'custom';

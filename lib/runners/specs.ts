@@ -4,7 +4,7 @@
  * is a bad option of any runner.
  */
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
-import type { OptimizationProfile } from '../trt/profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
 import { createReferenceRunner, type LoadedSample } from './reference';
 import { isRunner, type Runner, type RunnerKind } from './runner';

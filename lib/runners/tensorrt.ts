@@ -5,9 +5,8 @@
 import * as path from 'path';
 import { InvalidValueError } from '../errors';
 import type { BuildEngineOptions } from '../trt/build-options';
-import type { OptimizationProfile } from '../trt/profiles';
+import { fitsProfile, type OptimizationProfile } from '../shapes/profiles';
 import type { NamedTensors } from '../tensor/types';
-import { fitsProfile } from '../pipeline/probes';
 import type { RunContext, Runner, RunTimings } from './runner';
 
 export interface TensorRTRunnerOptions {

@@ -3,6 +3,8 @@
  * `{type, dims, data}` with a number array — into a validated TensorLike, so runners can trust type, dims and data.
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
+import type { NamedRecord } from '../util/names';
+import * as v from '../validate';
 import { TENSOR_TYPES, TensorData, TensorLike, TensorType } from './types';
 
 /**
@@ -144,4 +146,18 @@ export function toTensorLike(value: unknown, name: string): TensorLike {
     );
   }
   return { type: t, dims, data: typed };
+}
+
+/** Tensors by name (an object or a Map), each validated; a null-prototype record sharing the tensors' data. */
+export function namedTensors(value: unknown, parameter: string): NamedRecord<TensorLike> {
+  return v.record(value, parameter, toTensorLike, 'an object of tensors by name');
+}
+
+/** A path to an .npz file, or tensors by name: what check's samples and crossCheck's samples take. */
+export function tensorsOrFile(value: unknown, parameter: string): string | NamedRecord<TensorLike> {
+  if (typeof value === 'string') return v.filePath(value, parameter);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidTypeError(parameter, 'a path to an .npz file or an object of tensors by name', value);
+  }
+  return namedTensors(value, parameter);
 }

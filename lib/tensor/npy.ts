@@ -7,10 +7,10 @@
  * string tensors (`string[]`, trailing NULs stripped as numpy does); string tensors are written as `<U`.
  */
 import { FileError, InvalidTypeError } from '../errors';
-import { writeFileAtomic } from '../util/atomic-write';
-import { budgetError, checkBudget, formatByteSize, maxTensorBytes } from '../util/budget';
+import { writeFileAtomic } from '../io/atomic-write';
+import { budgetError, checkBudget, formatByteSize, maxTensorBytes } from '../io/budget';
 import { forTerminal } from '../util/terminal';
-import { readFileLimited } from '../util/read-file';
+import { readFileLimited } from '../io/read-file';
 import * as v from '../validate';
 import { toTensorLike } from './convert';
 import { DESCR, NpyHeader, NpyLocation, formatNpyHeader, npyError, parseNpyHeader, shapeText } from './npy-header';
@@ -158,7 +158,7 @@ export function decodeNpy(
 }
 
 export interface NpyReadOptions {
-  /** The most bytes the read may allocate (file and decoded data). Default DEFAULT_MAX_TENSOR_BYTES (lib/util/budget.ts). */
+  /** The most bytes the read may allocate (file and decoded data). Default DEFAULT_MAX_TENSOR_BYTES (lib/io/budget.ts). */
   maxTensorBytes?: number;
 }
 

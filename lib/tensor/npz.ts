@@ -14,8 +14,8 @@
  */
 import { Zippable, zipSync } from 'fflate';
 import { InvalidTypeError, InvalidValueError } from '../errors';
-import { writeFileAtomic } from '../util/atomic-write';
-import { checkBudget, maxTensorBytes } from '../util/budget';
+import { writeFileAtomic } from '../io/atomic-write';
+import { checkBudget, maxTensorBytes } from '../io/budget';
 import { NamedRecord, namedRecord } from '../util/names';
 import { quoted } from '../util/terminal';
 import * as v from '../validate';

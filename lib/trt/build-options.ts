@@ -6,7 +6,7 @@ import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../
 import type { NativeProgressEvent } from '../native/binding';
 import type { ModelSummary } from '../onnx/types';
 import { LogEntry, LogLevel, validateLogLevel } from './log';
-import { OptimizationProfile, Shape, profileFromSamples, validateProfiles } from './profiles';
+import { OptimizationProfile, Shape, profileFromSamples, validateProfiles } from '../shapes/profiles';
 
 export type BuildProgressEvent = NativeProgressEvent;
 

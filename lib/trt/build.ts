@@ -7,12 +7,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AbortError, FileError, InvalidTypeError } from '../errors';
 import type { NativeBuildJob, NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
-import { fromNativeError } from '../native/native-error';
+import { fromNativeError } from './native-error';
 import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { BuildEngineOptions, checkForTensorRTVersion, resolveProfiles, validateBuildOptions } from './build-options';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
-import type { OptimizationProfile } from './profiles';
+import type { OptimizationProfile } from '../shapes/profiles';
 import { requireTensorRT } from './tensorrt';
 
 export interface BuildEngineResult {

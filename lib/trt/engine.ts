@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
 import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
 import { RUN_META_TIMINGS } from '../native/binding';
-import { fromNativeError } from '../native/native-error';
+import { fromNativeError } from './native-error';
 import type { NamedTensors, TensorType } from '../tensor/types';
 import { TENSOR_TYPES } from '../tensor/types';
 import type { PreparedFeeds } from './feeds';

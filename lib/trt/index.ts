@@ -7,8 +7,8 @@ export type { EngineInputInfo, EngineLoadOptions, EngineRunOptions, EngineTensor
 export type { Feed, Feeds } from './feeds';
 export { LOG_LEVELS } from './log';
 export type { LogEntry, LogLevel } from './log';
-export { profileFromSamples, validateProfiles } from './profiles';
-export type { InputRange, OptimizationProfile, Shape } from './profiles';
+export { profileFromSamples, validateProfiles } from '../shapes/profiles';
+export type { InputRange, OptimizationProfile, Shape } from '../shapes/profiles';
 export { combineMinOptMax, formatProfile, parseFixedShapes, parseShapesSpec } from './shapes-spec';
 export { requireTensorRT, tensorrtAvailable } from './tensorrt';
 export type { TensorRTVersion } from './tensorrt';

@@ -8,7 +8,7 @@
 import { InvalidValueError } from '../errors';
 import { parseDims as parseShape } from '../shapes/spec';
 import { hasOwn, namedRecord } from '../util/names';
-import type { InputRange, OptimizationProfile } from './profiles';
+import type { InputRange, OptimizationProfile } from '../shapes/profiles';
 
 /** Dims as every shape option reads them (lib/shapes/spec), ≥ 1: a profile has no empty tensors. */
 function parseDims(text: string, parameter: string, entry: string): number[] {

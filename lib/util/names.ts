@@ -6,8 +6,6 @@
  * with `own()` wherever a record may come from a caller (a caller's plain object still inherits from Object).
  */
 
-import { InvalidTypeError } from '../errors';
-
 /** A record keyed by names from a model or a file: made by namedRecord(), so every name is an ordinary key. */
 export type NamedRecord<T> = Record<string, T>;
 
@@ -19,10 +17,11 @@ export type NamedRecord<T> = Record<string, T>;
 export function namedRecord<T>(from?: Iterable<readonly [string, T]> | Readonly<Record<string, T>> | null): NamedRecord<T> {
   const out = Object.create(null) as NamedRecord<T>;
   if (from === undefined || from === null) return out;
-  if (typeof from !== 'object') throw new InvalidTypeError('from', 'entries or a record', from);
+  // An internal helper (not part of the public API): a wrong argument is a bug of ours, a plain TypeError.
+  if (typeof from !== 'object') throw new TypeError('namedRecord: expected entries or a record');
   const entries = Symbol.iterator in from ? (from as Iterable<readonly [string, T]>) : Object.entries(from as Record<string, T>);
   for (const entry of entries) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new InvalidTypeError('from', "entries of [name, value] with string names", entry);
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new TypeError('namedRecord: expected entries of [name, value] with string names');
     out[entry[0]] = entry[1] as T;
   }
   return out;

@@ -12,11 +12,7 @@
  * (lib/util/names.ts): a tensor may be called `toString` or `__proto__`.
  */
 import { InvalidTypeError, InvalidValueError } from '../errors';
-import type { ToleranceOverrides } from '../compare/tolerances';
-import { toTensorLike } from '../tensor/convert';
-import type { TensorLike } from '../tensor/types';
 import { NamedRecord, namedRecord } from '../util/names';
-import { quoted } from '../util/terminal';
 
 /** A validator: returns `value` typed, or throws naming `parameter`. */
 export type Validator<T> = (value: unknown, parameter: string) => T;
@@ -143,25 +139,6 @@ export function shapes(value: unknown, parameter: string, opts: { allowZero?: bo
   return record(value, parameter, (v, p) => dims(v, p, opts), 'an object of dims by input name, e.g. { input: [1, 3, 224, 224] }');
 }
 
-/** A tensor ({type, dims, data}, an onnxruntime Tensor, or number arrays), as lib/tensor/convert's toTensorLike takes it. */
-export function tensor(value: unknown, parameter: string): TensorLike {
-  return toTensorLike(value, parameter);
-}
-
-/** Tensors by name (an object or a Map), each validated; a null-prototype record sharing the tensors' data. */
-export function namedTensors(value: unknown, parameter: string): NamedRecord<TensorLike> {
-  return record(value, parameter, tensor, 'an object of tensors by name');
-}
-
-/** A path to an .npz file, or tensors by name: what check's samples and crossCheck's samples take. */
-export function tensorsOrFile(value: unknown, parameter: string): string | NamedRecord<TensorLike> {
-  if (typeof value === 'string') return filePath(value, parameter);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidTypeError(parameter, 'a path to an .npz file or an object of tensors by name', value);
-  }
-  return namedTensors(value, parameter);
-}
-
 /** A function (a callback such as onProgress): checked up front, not found wrong mid-run. */
 export function callback<T extends (...args: never[]) => unknown>(value: unknown, parameter: string): T {
   if (typeof value !== 'function') throw new InvalidTypeError(parameter, 'a function', value);
@@ -177,54 +154,3 @@ export function abortSignal(value: unknown, parameter: string): AbortSignal {
   return value as AbortSignal;
 }
 
-/**
- * Tolerance overrides `{ atol?, rtol?, perOutput?: { [output]: { atol?, rtol? } } }`, every value a finite number
- * ≥ 0. A NaN tolerance would make every comparison pass (no difference is > NaN), a negative one fail identical
- * tensors. Returns a copy; perOutput is a null-prototype record (outputs may be named `toString`).
- */
-export function toleranceOverrides(value: unknown, parameter = 'tolerance'): ToleranceOverrides {
-  const t = object(value, parameter, 'tolerance overrides { atol?, rtol?, perOutput? }');
-  const num = optional(nonNegativeNumber);
-  const out: ToleranceOverrides = {};
-  const atol = num(t.atol, `${parameter}.atol`);
-  const rtol = num(t.rtol, `${parameter}.rtol`);
-  if (atol !== undefined) out.atol = atol;
-  if (rtol !== undefined) out.rtol = rtol;
-  if (t.perOutput !== undefined) {
-    out.perOutput = record(
-      t.perOutput,
-      `${parameter}.perOutput`,
-      (o, p) => {
-        const v = object(o, p, '{ atol?, rtol? }');
-        const one: { atol?: number; rtol?: number } = {};
-        const a = num(v.atol, `${p}.atol`);
-        const r = num(v.rtol, `${p}.rtol`);
-        if (a !== undefined) one.atol = a;
-        if (r !== undefined) one.rtol = r;
-        return one;
-      },
-      'an object of { atol?, rtol? } by output name',
-    );
-  }
-  return out;
-}
-
-/**
- * Refuses per-output tolerances for outputs the model does not have: a typo (`--atol ouput:1e-3`) would otherwise
- * leave the default tolerance in place without a word.
- * @param outputs the model's output names.
- */
-export function toleranceOutputs(overrides: ToleranceOverrides | undefined, outputs: readonly string[], parameter = 'tolerance.perOutput'): void {
-  const known = new Set(arrayOf(outputs, 'outputs', string));
-  const t = optional(toleranceOverrides)(overrides, parameter);
-  for (const name of Object.keys(t?.perOutput ?? {})) {
-    if (!known.has(name)) {
-      throw new InvalidValueError(
-        parameter,
-        `an output of the model (${outputs.map(quoted).join(', ') || 'none'})`,
-        name,
-        'A tolerance for an output the model lacks would never apply',
-      );
-    }
-  }
-}

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { check, diagnoseStatic, OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from '../../lib/check';
+import { check } from '../../lib/check';
+import { diagnoseStatic, OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from '../../lib/diagnostics';
 import { readModel } from '../../lib/onnx/reader';
 import { encodeModel, floatTensor, node, valueInfo } from '../onnx/build-model';
 

@@ -3,8 +3,9 @@
  * `training` argument; classic: dynamic_axes keyed by input_names), and FIXED_DIM not fired by sizes the data decides
  * (Unique, NonZero). On models PyTorch 2.11 exported both ways (test/fixtures, manifest.json).
  */
-import { check, diagnoseStatic } from '../../lib/check';
-import { exporterOf } from '../../lib/check/graph';
+import { check } from '../../lib/check';
+import { diagnoseStatic } from '../../lib/diagnostics';
+import { exporterOf } from '../../lib/diagnostics/graph';
 import { readModel } from '../../lib/onnx/reader';
 import { encodeModel, node, valueInfo } from '../onnx/build-model';
 import { MODELS, fixture, fixtureFile, modelPath } from './fixtures';

@@ -165,7 +165,7 @@ test('a failure only when several axes vary together is blamed on the joint prob
 });
 
 test('diagnose(): static findings plus the probe through an OrtRunner session; no probe when weights are inputs', async () => {
-  const { diagnose } = await import('../../lib/check');
+  const { diagnose } = await import('../../lib/pipeline/probe-axes');
   const { OrtRunner } = await import('../../lib/runners/ort-runner');
   const runner = await OrtRunner.create(modelPath('traced_reshape'));
   try {

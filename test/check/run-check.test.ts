@@ -10,7 +10,7 @@ import { check } from '../../lib/check/run-check';
 import { createOnnxRuntimeRunner } from '../../lib/runners/onnxruntime';
 import type { Runner } from '../../lib/runners/runner';
 import type { CheckReport } from '../../lib/check/run-check';
-import { translateOrtError } from '../../lib/check/ort-translate';
+import { translateOrtError } from '../../lib/diagnostics/ort-translate';
 import { formatCheckReport } from '../../lib/check/format';
 import { readModel } from '../../lib/onnx/reader';
 import { readNpz } from '../../lib/tensor/npz';

@@ -4,9 +4,9 @@
  * flattened 8x8x8 map — against the traced-Python-int case (traced_reshape), through onnxruntime-node.
  */
 import { check } from '../../lib/check';
-import { fixedSizeParameterCause } from '../../lib/check/rules/shape-not-dynamic';
+import { fixedSizeParameterCause } from '../../lib/diagnostics/rules/shape-not-dynamic';
 import { readModel } from '../../lib/onnx/reader';
-import { classifyOrtError } from '../../lib/runners/ort-errors';
+import { classifyOrtError } from '../../lib/diagnostics/ort-errors';
 import { fixture, fixtureFile, modelPath } from './fixtures';
 
 function samplesOf(name: string) {

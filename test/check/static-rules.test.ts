@@ -2,8 +2,8 @@
  * Static diagnostics on the PyTorch-exported fixtures (expectations from manifest.json `expect_findings`) and on
  * hand-made models for cases PyTorch cannot produce on demand (ATen fallback, MaxPool indices, opset out of range).
  */
-import { diagnoseStatic, FINDING_CODES, OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from '../../lib/check';
-import type { Finding } from '../../lib/check';
+import { diagnoseStatic, FINDING_CODES, OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from '../../lib/diagnostics';
+import type { Finding } from '../../lib/diagnostics';
 import { readModel } from '../../lib/onnx/reader';
 import type { ModelSummary } from '../../lib/onnx/types';
 import { encodeModel, floatTensor, node, valueInfo } from '../onnx/build-model';

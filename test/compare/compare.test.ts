@@ -1,4 +1,4 @@
-import { compareOutputs, compareTensors, DEFAULT_TOLERANCES, parseTolerance, toleranceFor, toleranceOverrides } from '../../lib/compare';
+import { compareOutputs, compareTensors, DEFAULT_TOLERANCES, parseTolerance, toleranceFor, mergeTolerances } from '../../lib/compare';
 import { TrtNodeError } from '../../lib/errors';
 import type { TensorLike } from '../../lib/tensor/types';
 
@@ -100,7 +100,7 @@ describe('tolerances', () => {
   it('parses global and per-output values and applies per-output first', () => {
     const atol = parseTolerance('--atol', '1e-4,output:1e-2');
     expect(atol).toEqual({ global: 1e-4, perOutput: { output: 1e-2 } });
-    const o = toleranceOverrides(atol, parseTolerance('--rtol', 'other:0.5'));
+    const o = mergeTolerances(atol, parseTolerance('--rtol', 'other:0.5'));
     expect(toleranceFor('output', 'float32', o)).toEqual({ atol: 1e-2, rtol: DEFAULT_TOLERANCES.float32.rtol });
     expect(toleranceFor('other', 'float32', o)).toEqual({ atol: 1e-4, rtol: 0.5 });
     expect(parseTolerance('--atol', 'a:b:1e-3').perOutput).toEqual({ 'a:b': 1e-3 });

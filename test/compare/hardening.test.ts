@@ -3,7 +3,7 @@
  * (a NaN made everything pass), outputs named like Object.prototype members, int64/uint64 beyond 2^53 reported
  * exactly, new integer types and strings compared exactly.
  */
-import { compareOutputs, compareTensors, parseTolerance, toleranceOverrides } from '../../lib/compare';
+import { compareOutputs, compareTensors, parseTolerance, mergeTolerances } from '../../lib/compare';
 import { InvalidTypeError, InvalidValueError } from '../../lib/errors';
 import type { TensorLike } from '../../lib/tensor/types';
 import { toJson } from '../../lib/util/json';
@@ -54,7 +54,7 @@ describe('outputs named like Object.prototype members (defect 5)', () => {
       ['__proto__', 0.5],
       ['toString', 0.25],
     ]);
-    const overrides = toleranceOverrides(parsed);
+    const overrides = mergeTolerances(parsed);
     expect(compareTensors('__proto__', t([1.4]), t([1]), { tolerance: overrides }).pass).toBe(true);
     expect(compareTensors('toString', t([1.4]), t([1]), { tolerance: overrides }).pass).toBe(false);
     expect(compareTensors('valueOf', t([1.00001]), t([1]), { tolerance: overrides }).atol).toBe(1e-4); // the default, not a function's

@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
-import { translateOrtError } from '../../lib/check/ort-translate';
+import { translateOrtError } from '../../lib/diagnostics/ort-translate';
 import { explain } from '../../lib/explain';
 import { readModel } from '../../lib/onnx/reader';
-import { ortErrorText } from '../../lib/runners/ort-errors';
+import { ortErrorText } from '../../lib/diagnostics/ort-errors';
 import { modelPath } from '../check/fixtures';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'explain');

@@ -8,10 +8,12 @@ import * as os from 'os';
 import * as path from 'path';
 import * as lib from '../../lib';
 import { TrtNodeError } from '../../lib/errors';
-import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/util/atomic-write';
+import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/io/atomic-write';
 import { feedableInputs, feedsFromNpz, resolveInputShapes, toFeeds } from '../../lib/runners/feeds';
 import { formatShapeList, splitNamedList } from '../../lib/shapes/spec';
-import { parseTolerance, toleranceFor, toleranceOverrides } from '../../lib/compare';
+import { mergeTolerances, parseTolerance, toleranceFor, validateToleranceOutputs, validateTolerances } from '../../lib/compare';
+import { namedTensors, tensorsOrFile } from '../../lib/tensor/convert';
+import * as validate from '../../lib/validate';
 import { npzArrayNames } from '../../lib/tensor/npz';
 
 const BAD: unknown[] = [undefined, null, 42, NaN, -1, '', 'x\0y', true, {}, [], [null], { name: 42 }, () => 1, Symbol('s'), 10n, new Uint8Array(3)];
@@ -72,24 +74,24 @@ it('only TrtNodeErrors escape, whatever the arguments', async () => {
     ['compareTensors', lib.compareTensors as Fn, ['o', t, t, {}]],
     ['compareOutputs', lib.compareOutputs as Fn, [{ o: t }, { o: t }, {}]],
     ['parseTolerance', parseTolerance as Fn, ['--atol', '1e-3']],
-    ['toleranceOverrides', toleranceOverrides as Fn, [{ perOutput: {} }, { perOutput: {} }]],
+    ['mergeTolerances', mergeTolerances as Fn, [{ perOutput: {} }, { perOutput: {} }]],
     ['toleranceFor', toleranceFor as Fn, ['o', 'float32', {}]],
     ['checkOutputFile', checkOutputFile as Fn, [out, '--x', {}]],
     ['writeFileAtomic', writeFileAtomic as Fn, [path.join(dir, 'w.bin'), null]],
     ['writeFileAtomicSync', writeFileAtomicSync as Fn, [path.join(dir, 'w.bin'), null]],
     ['parseByteSize', lib.parseByteSize as Fn, ['1G', '--m']],
     ['forTerminal', lib.forTerminal as Fn, ['x', {}]],
-    ['namedRecord', lib.namedRecord as Fn, [[]]],
     ['own', lib.own as Fn, [{}, 'k']],
   ];
   const defects: string[] = [];
   for (const [name, fn, valid] of calls) defects.push(...(await abuse(name, fn, valid)));
   // Validators: the value varies; the parameter name and the validator's own arguments come from our code.
-  const extra: Record<string, unknown[]> = { oneOf: [['a']], arrayOf: [lib.validate.safeInteger], record: [(x: unknown) => x] };
-  for (const [name, fn] of Object.entries(lib.validate)) {
-    const vary = name === 'toleranceOutputs' ? [{}, ['y']] : [1, 'p', ...(extra[name] ?? [])];
+  const extra: Record<string, unknown[]> = { oneOf: [['a']], arrayOf: [validate.safeInteger], record: [(x: unknown) => x] };
+  const validators = { ...validate, validateTolerances, validateToleranceOutputs, namedTensors, tensorsOrFile };
+  for (const [name, fn] of Object.entries(validators)) {
+    const vary = name === 'validateToleranceOutputs' ? [{}, ['y']] : [1, 'p', ...(extra[name] ?? [])];
     for (const bad of BAD) {
-      for (let at = 0; at < (name === 'toleranceOutputs' ? 2 : 1); at++) {
+      for (let at = 0; at < (name === 'validateToleranceOutputs' ? 2 : 1); at++) {
         const args = [...vary];
         args[at] = bad;
         try {

@@ -2,7 +2,7 @@
  * The operators TensorRT builds from plugins (lib/trt/plugins.ts): the ones onnx-tensorrt's matrix marks supported,
  * so `check` needs the plugin library's status to tell whether they really are, here.
  */
-import { OPERATOR_SUPPORT } from '../../lib/check/data/onnx-tensorrt-operators';
+import { OPERATOR_SUPPORT } from '../../lib/diagnostics/data/onnx-tensorrt-operators';
 import { loadAddon } from '../../lib/native/binding';
 import { PLUGIN_BACKED_OPERATORS, tensorrtPluginStatus } from '../../lib/trt/plugins';
 

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../../lib/errors';
 import { readModel } from '../../lib/onnx/reader';
 import type { ModelSummary } from '../../lib/onnx/types';
-import { profileFromSamples, validateProfiles } from '../../lib/trt/profiles';
+import { profileFromSamples, validateProfiles } from '../../lib/shapes/profiles';
 import { caught } from '../helpers/errors';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
 import { readModel } from '../../lib/onnx/reader';
-import { classifyOrtError, cleanOrtMessage, ortErrorText } from '../../lib/runners/ort-errors';
+import { classifyOrtError, cleanOrtMessage, ortErrorText } from '../../lib/diagnostics/ort-errors';
 import { fixture, fixtureFile, modelPath } from '../check/fixtures';
 import { encodeModel, node, valueInfo } from '../onnx/build-model';
 

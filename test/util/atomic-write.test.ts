@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FileError } from '../../lib/errors';
-import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/util/atomic-write';
+import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/io/atomic-write';
 
 let dir: string;
 beforeEach(() => {

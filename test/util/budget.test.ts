@@ -1,7 +1,7 @@
-/** The memory budget helpers (lib/util/budget.ts). */
+/** The memory budget helpers (lib/io/budget.ts). */
 import * as os from 'os';
 import { MemoryBudgetError } from '../../lib/errors';
-import { DEFAULT_MAX_TENSOR_BYTES, checkBudget, maxTensorBytes, parseByteSize, tensorBytes } from '../../lib/util/budget';
+import { DEFAULT_MAX_TENSOR_BYTES, checkBudget, maxTensorBytes, parseByteSize, tensorBytes } from '../../lib/io/budget';
 import { caught } from '../helpers/errors';
 
 it('the default is the smaller of 1 GiB and a quarter of the memory', () => {

@@ -1,5 +1,5 @@
 /**
- * Commands check where they will write before they run (lib/util/atomic-write.ts checkOutputFile): an output that
+ * Commands check where they will write before they run (lib/io/atomic-write.ts checkOutputFile): an output that
  * cannot be written, or that is one of the command's own input files, exits 2 at once instead of losing the run's
  * results at the end, or silently replacing the input.
  */

@@ -3,6 +3,8 @@
  * InvalidTypeError, unusable values InvalidValueError, and records keyed by names come back null-prototype.
  */
 import { InvalidTypeError, InvalidValueError } from '../../lib/errors';
+import { validateToleranceOutputs, validateTolerances } from '../../lib/compare/tolerances';
+import { namedTensors, tensorsOrFile } from '../../lib/tensor/convert';
 import * as v from '../../lib/validate';
 import { caught } from '../helpers/errors';
 
@@ -29,8 +31,8 @@ describe('BAD CALL: each validator names the parameter and what it received', ()
     ['dims(-1)', () => v.dims([1, -1], 'shape'), InvalidValueError, /for shape\[1\] but received -1/],
     ['shapes(array of objects)', () => v.shapes([{ input: '1x1' }], 'options.shapes[0]'), InvalidTypeError, /for options.shapes\[0\]/],
     ['shapes(string dims)', () => v.shapes({ input: '1x1' }, 'shapes'), InvalidTypeError, /for shapes\["input"\] but received "1x1"/],
-    ['namedTensors(42)', () => v.namedTensors(42, 'samples[0].inputs'), InvalidTypeError, /tensors by name for samples\[0\].inputs but received 42/],
-    ['tensorsOrFile(null)', () => v.tensorsOrFile(null, 'samples[0].inputs'), InvalidTypeError, /\.npz file or an object of tensors/],
+    ['namedTensors(42)', () => namedTensors(42, 'samples[0].inputs'), InvalidTypeError, /tensors by name for samples\[0\].inputs but received 42/],
+    ['tensorsOrFile(null)', () => tensorsOrFile(null, 'samples[0].inputs'), InvalidTypeError, /\.npz file or an object of tensors/],
     ['abortSignal({})', () => v.abortSignal({}, 'options.signal'), InvalidTypeError, /AbortSignal for options.signal/],
   ];
   it.each(cases)('%s', (_label, call, cls, message) => {
@@ -61,32 +63,32 @@ describe('values that pass', () => {
     expect(caught(() => v.shapes({ x: [0] }, 'shapes', { allowZero: false })).message).toMatch(/integer ≥ 1 for shapes\["x"\]\[0\]/);
   });
 
-  it('toleranceOverrides: a validated copy; NaN, negative and string values refused by name', () => {
-    const t = v.toleranceOverrides({ atol: 0, perOutput: { toString: { rtol: 1e-3 } } });
+  it('validateTolerances: a validated copy; NaN, negative and string values refused by name', () => {
+    const t = validateTolerances({ atol: 0, perOutput: { toString: { rtol: 1e-3 } } });
     expect(t).toEqual({ atol: 0, perOutput: { toString: { rtol: 1e-3 } } });
     expect(Object.getPrototypeOf(t.perOutput)).toBeNull();
-    expect(caught(() => v.toleranceOverrides({ atol: NaN })).message).toMatch(/tolerance.atol but received NaN/);
-    expect(caught(() => v.toleranceOverrides({ perOutput: { o: { rtol: NaN } } }, 'options.tolerance')).message).toMatch(
+    expect(caught(() => validateTolerances({ atol: NaN })).message).toMatch(/tolerance.atol but received NaN/);
+    expect(caught(() => validateTolerances({ perOutput: { o: { rtol: NaN } } }, 'options.tolerance')).message).toMatch(
       /options.tolerance.perOutput\["o"\].rtol but received NaN/,
     );
-    expect(caught(() => v.toleranceOverrides({ rtol: -1 })).message).toMatch(/received -1/);
-    expect(caught(() => v.toleranceOverrides({ atol: '1' })).code).toBe('ERR_TRT_NODE_INVALID_TYPE');
-    expect(caught(() => v.toleranceOverrides(null)).code).toBe('ERR_TRT_NODE_INVALID_TYPE');
+    expect(caught(() => validateTolerances({ rtol: -1 })).message).toMatch(/received -1/);
+    expect(caught(() => validateTolerances({ atol: '1' })).code).toBe('ERR_TRT_NODE_INVALID_TYPE');
+    expect(caught(() => validateTolerances(null)).code).toBe('ERR_TRT_NODE_INVALID_TYPE');
   });
 
-  it('toleranceOutputs refuses a per-output tolerance for an output the model lacks, naming its outputs', () => {
-    v.toleranceOutputs({ perOutput: { y: { atol: 1 } } }, ['y', 'z']);
-    v.toleranceOutputs(undefined, ['y']);
-    const err = caught(() => v.toleranceOutputs({ perOutput: { nope: { atol: 1e-3 } } }, ['output'], '--atol'));
+  it('validateToleranceOutputs refuses a per-output tolerance for an output the model lacks, naming its outputs', () => {
+    validateToleranceOutputs({ perOutput: { y: { atol: 1 } } }, ['y', 'z']);
+    validateToleranceOutputs(undefined, ['y']);
+    const err = caught(() => validateToleranceOutputs({ perOutput: { nope: { atol: 1e-3 } } }, ['output'], '--atol'));
     expect(err.message).toBe(
       "Expected an output of the model ('output') for --atol but received \"nope\". A tolerance for an output the model lacks would never apply",
     );
   });
 
   it('namedTensors validates each tensor and names it', () => {
-    const ok = v.namedTensors({ valueOf: { type: 'float32', dims: [2], data: [1, 2] } }, 'feeds');
+    const ok = namedTensors({ valueOf: { type: 'float32', dims: [2], data: [1, 2] } }, 'feeds');
     expect(Object.getOwnPropertyDescriptor(ok, 'valueOf')?.value.data).toEqual(Float32Array.of(1, 2));
-    expect(caught(() => v.namedTensors({ a: { type: 'float32', dims: [3], data: [1] } }, 'feeds')).message).toMatch(/feeds\["a"\]/);
-    expect(v.tensorsOrFile('in.npz', 'inputs')).toBe('in.npz');
+    expect(caught(() => namedTensors({ a: { type: 'float32', dims: [3], data: [1] } }, 'feeds')).message).toMatch(/feeds\["a"\]/);
+    expect(tensorsOrFile('in.npz', 'inputs')).toBe('in.npz');
   });
 });

@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { BenchReport } from '../../bench';
 import { durationSeconds, parseBackends } from '../../bench/options';
 import { InvalidValueError, TrtNodeError } from '../../errors';
-import type { OptimizationProfile } from '../../trt/profiles';
+import type { OptimizationProfile } from '../../shapes/profiles';
 import { DEFAULT_MODEL } from '../defaults';
 import { EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import {
@@ -86,7 +86,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   const writeFiles = cli.files !== false;
   const jsonFile = json === 'stdout' ? undefined : json ?? (writeFiles ? path.resolve('bench.json') : undefined);
   const chartFile = cli.chart ?? (writeFiles ? path.resolve('bench.svg') : undefined);
-  const { checkOutputFile, writeFileAtomic } = require('../../util/atomic-write') as typeof import('../../util/atomic-write');
+  const { checkOutputFile, writeFileAtomic } = require('../../io/atomic-write') as typeof import('../../io/atomic-write');
   const reads = [
     { file: modelPath, option: 'the model' },
     { file: engine, option: '--engine' },

@@ -5,12 +5,12 @@
  * JSON and HTML reports marked "interrupted", then exit 130.
  */
 import type { CheckOptions, CheckReport, CheckStart } from '../../check/run-check';
-import type { Finding } from '../../check/types';
+import type { Finding } from '../../diagnostics/findings';
 import type { CrossCheckProgress } from '../../crosscheck';
 import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { ModelSummary } from '../../onnx/types';
 import type { ProbeReport, Verdict } from '../../pipeline/types';
-import type { OptimizationProfile } from '../../trt/profiles';
+import type { OptimizationProfile } from '../../shapes/profiles';
 import { forTerminal } from '../../util/terminal';
 import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
@@ -28,7 +28,7 @@ function refuseUnknownNames(names: Iterable<string>, known: readonly string[], o
 
 /** Repeated --atol/--rtol values, each '1e-4', 'output:1e-3' or both comma-separated; later values win. */
 async function tolerancesFrom(cli: CheckCliOptions, outputs: readonly string[]): Promise<CheckOptions['tolerance']> {
-  const { parseTolerance, toleranceOverrides } = require('../../compare') as typeof import('../../compare');
+  const { parseTolerance, mergeTolerances } = require('../../compare') as typeof import('../../compare');
   const merge = (option: '--atol' | '--rtol', values: readonly string[] | undefined) => {
     const merged: { global?: number; perOutput: Record<string, number> } = { perOutput: Object.create(null) };
     for (const v of values ?? []) {
@@ -39,7 +39,7 @@ async function tolerancesFrom(cli: CheckCliOptions, outputs: readonly string[]):
     refuseUnknownNames(Object.keys(merged.perOutput), outputs, option, 'output');
     return merged;
   };
-  return toleranceOverrides(merge('--atol', cli.atol), merge('--rtol', cli.rtol));
+  return mergeTolerances(merge('--atol', cli.atol), merge('--rtol', cli.rtol));
 }
 
 /** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). */
@@ -145,7 +145,7 @@ function filesRead(model: string, options: CheckOptions): { file: string | undef
 
 export async function runCheck(ctx: CliContext, modelArg: string | undefined, cli: CheckCliOptions): Promise<void> {
   const { model, options, report: reportFile } = await checkOptionsFrom(modelArg, cli);
-  const { checkOutputFile } = require('../../util/atomic-write') as typeof import('../../util/atomic-write');
+  const { checkOutputFile } = require('../../io/atomic-write') as typeof import('../../io/atomic-write');
   const reads = filesRead(model, options);
   // Before the work: an output that cannot be written, or would replace an input, is a usage error now.
   if (options.saveOutputs) await checkOutputFile(options.saveOutputs, '--save-outputs', { inputs: reads });

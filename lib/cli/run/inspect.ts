@@ -9,8 +9,7 @@
 import { readModel } from '../../onnx/reader';
 import type { ModelSummary } from '../../onnx/types';
 import { domainLabel, formatBytes, formatDims, formatTable, opLabel } from '../../onnx/format';
-import { displayPath } from '../../report/format';
-import { plural } from '../../report/style';
+import { displayPath, plural } from '../../util/text';
 import { DEFAULT_MODEL } from '../defaults';
 import type { InspectCliOptions } from '../commands/inspect';
 import { modelFrom } from '../options';

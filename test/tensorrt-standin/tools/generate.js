@@ -10,7 +10,7 @@
  *                       does not implement stops the process with its name instead of compiling differently per
  *                       header version. Generated from the headers themselves: 10.x and 11.x differ in these lists.
  *   supported_ops.inc   the ONNX operators TensorRT's parser supports, read from trt-node's own transcription of
- *                       onnx-tensorrt's operator matrix (lib/check/data/onnx-tensorrt-operators.ts), so the stand-in
+ *                       onnx-tensorrt's operator matrix (lib/diagnostics/data/onnx-tensorrt-operators.ts), so the stand-in
  *                       parser accepts exactly what `trt-node check` says TensorRT accepts.
  *
  *   node generate.js <TensorRT include dir> <repository root> <output dir>
@@ -70,7 +70,7 @@ function stubClass(name, base, methods) {
 }
 
 function supportedOps(root) {
-  const file = path.join(root, 'lib', 'check', 'data', 'onnx-tensorrt-operators.ts');
+  const file = path.join(root, 'lib', 'diagnostics', 'data', 'onnx-tensorrt-operators.ts');
   const text = fs.readFileSync(file, 'utf8');
   const ops = [...text.matchAll(/^\s+(\w+): \{ supported: true\b/gm)].map((m) => m[1]);
   if (ops.length < 50) throw new Error(`only ${ops.length} supported operators read from ${file}`);
@@ -106,7 +106,7 @@ function main([includeDir, root, outDir]) {
   const ops = supportedOps(root);
   fs.writeFileSync(
     path.join(outDir, 'supported_ops.inc'),
-    `// Generated from lib/check/data/onnx-tensorrt-operators.ts by test/tensorrt-standin/tools/generate.js.\n${ops
+    `// Generated from lib/diagnostics/data/onnx-tensorrt-operators.ts by test/tensorrt-standin/tools/generate.js.\n${ops
       .map((o) => `"${o}",`)
       .join('\n')}\n`,
   );

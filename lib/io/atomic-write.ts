@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileError, InvalidTypeError, TrtNodeError } from '../errors';
 import * as v from '../validate';
-import { forTerminal } from './terminal';
+import { forTerminal } from '../util/terminal';
 
 function tempPathFor(file: string): string {
   const dir = path.dirname(path.resolve(file));

@@ -9,7 +9,7 @@
  * Nearest mode is not flagged: PyTorch's 'nearest' is the asymmetric floor both definitions share.
  */
 import { constantValues, describeNode, nodeRef, stringAttribute } from '../graph';
-import type { Finding } from '../types';
+import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 
 const INTERPOLATING = new Set(['linear', 'bilinear', 'trilinear', 'cubic', 'bicubic']);

@@ -205,3 +205,11 @@ export function describeProfile(profile: OptimizationProfile): string {
     .map(([n, r]) => `${n}: ${r.min.join('x')} .. ${r.opt.join('x')} .. ${r.max.join('x')}`)
     .join('; ');
 }
+
+/** Whether every input of `profile` has a shape in `shapes` within its [min, max] (same rank). */
+export function fitsProfile(shapes: Record<string, readonly number[]>, profile: OptimizationProfile): boolean {
+  return Object.entries(profile).every(([name, r]) => {
+    const d = shapes[name];
+    return !!d && d.length === r.min.length && d.every((x, a) => x >= r.min[a] && x <= r.max[a]);
+  });
+}

@@ -8,7 +8,7 @@
 import type { NodeSummary } from '../../onnx/types';
 import type { Exporter } from '../graph';
 import { constantValues, describeNode, exporterOf, intAttribute, isConstant, nodeRef } from '../graph';
-import type { Finding } from '../types';
+import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 
 /** dynamo=True has no `training` argument: it exports the mode the module is in (and warns when it is training). */

@@ -11,7 +11,7 @@
 import type { InputSummary, ModelSummary, ValueSummary } from '../../onnx/types';
 import type { Exporter, GraphIndex } from '../graph';
 import { axisLabel, exportCall, exporterOf, formatDims, indexGraph, pyDynamicAxes, pyDynamicShapes, pyStr, shapeTag } from '../graph';
-import type { Finding } from '../types';
+import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 import { exportedWithoutParams } from './weights-as-inputs';
 

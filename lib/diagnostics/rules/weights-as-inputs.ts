@@ -13,8 +13,9 @@
  */
 import type { InputSummary } from '../../onnx/types';
 import type { GraphIndex } from '../graph';
-import { exportCall, exporterOf, plural } from '../graph';
-import type { Finding, ShapeRequest } from '../types';
+import { plural } from '../../util/text';
+import { exportCall, exporterOf } from '../graph';
+import type { Finding, ShapeRequest } from '../findings';
 import type { RuleContext } from './context';
 
 /** The last segment of a state_dict key of a parameter or buffer. */

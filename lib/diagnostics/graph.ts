@@ -3,7 +3,7 @@
  * value of a tensor (initializer or Constant node), the ai.onnx opset, and Python-literal formatting for fixes.
  */
 import type { Dim, ModelSummary, NodeSummary } from '../onnx/types';
-import type { FindingNode } from './types';
+import type { FindingNode } from './findings';
 
 export interface GraphIndex {
   model: ModelSummary;
@@ -116,8 +116,6 @@ export function axisLabel(rank: number, axis: number): string {
   if (rank === 3) return (['batch', 'sequence', 'features'] as const)[axis];
   return `dim_${axis}`;
 }
-
-export { plural } from '../report/style';
 
 /**
  * Which of PyTorch's exporters made the model, so that fixes name the arguments that exporter takes.

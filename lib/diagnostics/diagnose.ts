@@ -1,19 +1,18 @@
 /**
- * diagnose(): the rules over a ModelSummary. Static rules read the summary only; SHAPE_NOT_DYNAMIC also runs the
- * model (give it a session).
+ * The static rules over a ModelSummary: each reads the summary only (no run). SHAPE_NOT_DYNAMIC, which runs the
+ * model, is lib/pipeline/probe-axes.ts's diagnose().
  */
 import type { ModelSummary } from '../onnx/types';
 import { indexGraph } from './graph';
 import type { RuleContext, StaticRule } from './rules/context';
 import { checkFixedDims } from './rules/fixed-dim';
 import { checkResizeSemantics } from './rules/resize-semantics';
-import { probeDynamicAxes, type ProbeOptions, type ProbeResult, type ProbeSession } from '../pipeline/probe-axes';
 import { checkTrainingMode } from './rules/training-mode';
 import { checkUnsupportedOps } from './rules/unsupported-op';
 import { checkWeightsAsInputs } from './rules/weights-as-inputs';
 import { checkWeightsMissing } from './rules/weights-missing';
-import type { Finding, ShapeRequest } from './types';
-import { sortFindings } from './types';
+import type { Finding, ShapeRequest } from './findings';
+import { sortFindings } from './findings';
 
 /** The static rules, in report order. */
 export const STATIC_RULES: readonly StaticRule[] = [
@@ -28,17 +27,10 @@ export const STATIC_RULES: readonly StaticRule[] = [
 export interface DiagnoseOptions {
   /** Shapes asked for (--shapes, --inputs dims, profile bounds), checked against the model's fixed dims. Default none. */
   requests?: readonly ShapeRequest[];
-  /**
-   * A session to probe declared dynamic axes with (SHAPE_NOT_DYNAMIC). Default none: the probe is skipped.
-   * It is also skipped when a static error means the model cannot run as is (weights as inputs).
-   */
-  session?: ProbeSession;
-  /** Options for the probe (baseline sizes, profile bounds, size cap). */
-  probe?: ProbeOptions;
 }
 
 /** The static findings (no model run), errors first. */
-export function diagnoseStatic(model: ModelSummary, options: Pick<DiagnoseOptions, 'requests'> = {}): Finding[] {
+export function diagnoseStatic(model: ModelSummary, options: DiagnoseOptions = {}): Finding[] {
   const ctx: RuleContext = { g: indexGraph(model), requests: options.requests ?? [] };
   return sortFindings(STATIC_RULES.flatMap((rule) => rule(ctx)));
 }
@@ -51,18 +43,4 @@ export function diagnoseStatic(model: ModelSummary, options: Pick<DiagnoseOption
  */
 export function blocksRun(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error' && f.code === 'WEIGHTS_AS_INPUTS');
-}
-
-export interface Diagnosis {
-  findings: Finding[];
-  /** The dynamic-axes probe, when one ran. */
-  probe?: ProbeResult;
-}
-
-/** Static findings, plus SHAPE_NOT_DYNAMIC from probing when a session is given. */
-export async function diagnose(model: ModelSummary, options: DiagnoseOptions = {}): Promise<Diagnosis> {
-  const findings = diagnoseStatic(model, options);
-  if (!options.session || blocksRun(findings)) return { findings };
-  const probe = await probeDynamicAxes(model, options.session, options.probe);
-  return { findings: sortFindings([...findings, ...probe.findings]), probe };
 }

@@ -18,7 +18,7 @@ import {
   TrtNodeError,
   UnsupportedOptionError,
 } from '../errors';
-import { logEntry } from '../trt/log';
+import { logEntry } from './log';
 
 interface RawNativeError extends Error {
   code?: string;

@@ -7,8 +7,9 @@
  */
 import type { NodeSummary } from '../../onnx/types';
 import type { GraphIndex } from '../graph';
-import { describeNode, exportCall, exporterOf, nodeRef, plural } from '../graph';
-import type { Finding } from '../types';
+import { plural } from '../../util/text';
+import { describeNode, exportCall, exporterOf, nodeRef } from '../graph';
+import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 
 export interface DanglingValue {

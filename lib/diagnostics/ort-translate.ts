@@ -1,17 +1,17 @@
 /**
  * onnxruntime-node's own errors for the pitfalls lib/check diagnoses, turned into the same findings (the user sees
  * FIXED_DIM with the dynamic_axes to pass, not "Got invalid dimensions for input ... index: 2"). Recognising the
- * text is lib/runners/ort-errors.ts's job; this maps what it recognised to findings.
+ * text is lib/diagnostics/ort-errors.ts's job; this maps what it recognised to findings.
  */
 import type { ModelSummary } from '../onnx/types';
-import { classifyOrtError } from '../runners/ort-errors';
+import { classifyOrtError } from './ort-errors';
 import { indexGraph } from './graph';
 import { fixedDimFindingFor } from './rules/fixed-dim';
 import { defaultFailureClassifier, fixedSizeParameterCause, runFailureFinding } from './rules/shape-not-dynamic';
 import { checkUnsupportedOps } from './rules/unsupported-op';
 import { parameterLikeInputs, weightsAsInputsFinding } from './rules/weights-as-inputs';
 import { checkWeightsMissing } from './rules/weights-missing';
-import type { Finding } from './types';
+import type { Finding } from './findings';
 
 export interface TranslateContext {
   /** Where the shapes came from, for the message ("--shapes", "--inputs in.npz"). */

@@ -4,11 +4,11 @@
  * inputs, tolerances (values, and output names that exist), order-insensitive outputs, the memory budget, error maps,
  * the abort signal, the probe-size cap and the progress callbacks.
  */
-import type { ToleranceOverrides } from '../compare';
+import { validateToleranceOutputs, validateTolerances, type ToleranceOverrides } from '../compare/tolerances';
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
-import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../util/budget';
+import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
 import { quoted } from '../util/terminal';
 import * as v from '../validate';
 
@@ -70,8 +70,8 @@ export function commonRunOptions(model: ModelSummary, options: CommonRunOptions,
     }
   }
   if (o.tolerance !== undefined) {
-    out.tolerance = v.toleranceOverrides(o.tolerance, `${prefix}.tolerance`);
-    v.toleranceOutputs(out.tolerance, outputs, `${prefix}.tolerance.perOutput`);
+    out.tolerance = validateTolerances(o.tolerance, `${prefix}.tolerance`);
+    validateToleranceOutputs(out.tolerance, outputs, `${prefix}.tolerance.perOutput`);
   }
   if (o.unordered !== undefined) {
     out.unordered = v.arrayOf(o.unordered, `${prefix}.unordered`, (x, p) => v.oneOf(x, p, outputs));

@@ -8,7 +8,7 @@
 import type { NodeSummary } from '../../onnx/types';
 import { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE, RESTRICTIONS } from '../data/onnx-tensorrt-operators';
 import { describeNode, intAttribute, nodeRef, stringAttribute } from '../graph';
-import type { Finding } from '../types';
+import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 
 const TRT = `TensorRT ${OPERATOR_SUPPORT_SOURCE.tensorrtVersion}`;

@@ -1,5 +1,5 @@
 import type { GraphIndex } from '../graph';
-import type { Finding, ShapeRequest } from '../types';
+import type { Finding, ShapeRequest } from '../findings';
 
 /** What every static rule gets. */
 export interface RuleContext {

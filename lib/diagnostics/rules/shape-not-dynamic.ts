@@ -5,12 +5,12 @@
  * the runs of the pipeline (failures at probe sizes, output dims that stay put); this file words the finding.
  */
 import type { ModelSummary, NodeSummary, TensorSummary } from '../../onnx/types';
-import { classifyOrtError } from '../../runners/ort-errors';
-import { defaultDimSize } from '../../pipeline/probes';
+import { classifyOrtError } from '../ort-errors';
+import { defaultDimSize } from '../../shapes/dims';
 import { elementCount } from '../../tensor/types';
 import type { Exporter, GraphIndex } from '../graph';
 import { describeNode, exporterOf, indexGraph, isConstant, nodeRef, shapeTag } from '../graph';
-import type { Finding, Severity } from '../types';
+import type { Finding, Severity } from '../findings';
 import { dataInputs } from './fixed-dim';
 
 /** Error details a run failure is reduced to. */
@@ -74,7 +74,7 @@ export function declaredSymbols(model: ModelSummary, baseline?: Record<string, r
   return [...bySymbol.values()];
 }
 
-/** Reduces a run error to a ProbeFailure with onnxruntime's classifier (lib/runners/ort-errors.ts). */
+/** Reduces a run error to a ProbeFailure with onnxruntime's classifier (lib/diagnostics/ort-errors.ts). */
 export function defaultFailureClassifier(err: unknown): ProbeFailure {
   const info = classifyOrtError(err);
   return {
