@@ -5,7 +5,10 @@
 import type { ModelSummary } from '../onnx/types';
 import { indexGraph } from './graph';
 import type { RuleContext, StaticRule } from './rules/context';
+import { checkDataDependentShapes } from './rules/data-dependent-shape';
 import { checkFixedDims } from './rules/fixed-dim';
+import { checkGraphStructure } from './rules/graph-structure';
+import { checkOpset } from './rules/opset';
 import { checkResizeSemantics } from './rules/resize-semantics';
 import { checkTrainingMode } from './rules/training-mode';
 import { checkUnsupportedOps } from './rules/unsupported-op';
@@ -16,10 +19,13 @@ import { sortFindings } from './findings';
 
 /** The static rules, in report order. */
 export const STATIC_RULES: readonly StaticRule[] = [
+  checkGraphStructure,
   checkWeightsAsInputs,
   checkWeightsMissing,
   checkFixedDims,
   checkUnsupportedOps,
+  checkOpset,
+  checkDataDependentShapes,
   checkResizeSemantics,
   checkTrainingMode,
 ];

@@ -5,25 +5,22 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** Stable codes: safe to switch on in scripts and CI. */
-export type FindingCode =
-  | 'FIXED_DIM'
-  | 'WEIGHTS_AS_INPUTS'
-  | 'WEIGHTS_MISSING'
-  | 'UNSUPPORTED_OP'
-  | 'RESIZE_SEMANTICS'
-  | 'TRAINING_MODE'
-  | 'SHAPE_NOT_DYNAMIC';
-
-export const FINDING_CODES: readonly FindingCode[] = [
+/** Stable codes: safe to switch on in scripts and CI. The one list; FindingCode is derived from it. */
+export const FINDING_CODES = [
   'FIXED_DIM',
   'WEIGHTS_AS_INPUTS',
   'WEIGHTS_MISSING',
   'UNSUPPORTED_OP',
+  'OPSET_VERSION',
+  'BROKEN_GRAPH',
+  'EMPTY_GRAPH',
+  'DATA_DEPENDENT_SHAPE',
   'RESIZE_SEMANTICS',
   'TRAINING_MODE',
   'SHAPE_NOT_DYNAMIC',
-];
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
 
 /** The node a finding is about; `index` is its position in graph.node (the index TensorRT's parser reports). */
 export interface FindingNode {

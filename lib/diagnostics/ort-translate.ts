@@ -7,6 +7,7 @@ import type { ModelSummary } from '../onnx/types';
 import { classifyOrtError } from './ort-errors';
 import { indexGraph } from './graph';
 import { fixedDimFindingFor } from './rules/fixed-dim';
+import { checkGraphStructure } from './rules/graph-structure';
 import { defaultFailureClassifier, fixedSizeParameterCause, runFailureFinding } from './rules/shape-not-dynamic';
 import { checkUnsupportedOps } from './rules/unsupported-op';
 import { parameterLikeInputs, weightsAsInputsFinding } from './rules/weights-as-inputs';
@@ -43,8 +44,8 @@ export function translateOrtError(model: ModelSummary, err: unknown, ctx?: Trans
       return params.length && isParam ? weightsAsInputsFinding(g, params) : undefined;
     }
     case 'invalid-model':
-      // Values no node, input or initializer provides: dynamo=True with export_params=False.
-      return info.danglingValue ? checkWeightsMissing({ g, requests: [] })[0] : undefined;
+      // Values no node, input or initializer provides: dynamo=True with export_params=False, else broken wiring.
+      return info.danglingValue ? (checkWeightsMissing({ g, requests: [] })[0] ?? checkGraphStructure({ g, requests: [] })[0]) : undefined;
     case 'unsupported-op': {
       // The same op as a static UNSUPPORTED_OP finding (custom domain, ATen...). An op onnxruntime lacks but
       // TensorRT imports is not this pitfall; nor is ONNX's training domain, which no inference runtime runs:
