@@ -19,9 +19,9 @@ export { encodeNpz, npzArrayNames, parseNpz, readNpz, writeNpz } from './tensor/
 export type { NpzOptions, NpzReadOptions } from './tensor/npz';
 export { toTensorLike } from './tensor/convert';
 // onnxruntime-node runner and the comparator (lib/runners, lib/compare).
-export { OrtRunner } from './runners/ort-runner';
-export type { OrtRunnerOptions } from './runners/ort-runner';
-export { buildFeeds, generateFeeds, parseValueRanges } from './runners/feeds';
+export { OrtRunner } from './runners/onnxruntime/ort-runner';
+export type { OrtRunnerOptions } from './runners/onnxruntime/ort-runner';
+export { buildFeeds, generateFeeds, parseValueRanges } from './data/feeds';
 export { classifyOrtError } from './diagnostics/ort-errors';
 export type { OrtErrorInfo } from './diagnostics/ort-errors';
 export { parseDims, parseShapeList } from './shapes/spec';

@@ -18,7 +18,7 @@ import { loadSamples, type Sample } from '../runners/reference';
 import { displayPath } from '../util/text';
 import type { Runner } from '../runners/runner';
 import { disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
-import type { TensorRTRunnerOptions } from '../runners/tensorrt';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
 import { unsafeArrayName, writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import type { OptimizationProfile } from '../shapes/profiles';

@@ -11,7 +11,7 @@ import type { Finding } from '../diagnostics/findings';
 import type { ToleranceOverrides } from '../compare';
 import { TrtNodeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
-import { generateFeeds } from '../runners/feeds';
+import { generateFeeds } from '../data/feeds';
 import type { LoadedSample } from '../runners/reference';
 import type { RunnerKind } from '../runners/runner';
 import type { ActiveRunner } from '../runners/specs';

@@ -9,7 +9,7 @@ import type { ModelSummary } from '../onnx/types';
 import type { LoadedSample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
 import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
-import type { TensorRTRunnerOptions } from '../runners/tensorrt';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
 import { hasOwn } from '../util/names';

@@ -5,10 +5,10 @@
  */
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
 import type { OptimizationProfile } from '../shapes/profiles';
-import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
+import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime/runner';
 import { createReferenceRunner, type LoadedSample } from './reference';
 import { isRunner, type Runner, type RunnerKind } from './runner';
-import { createTensorRTRunner, type TensorRTRunnerOptions } from './tensorrt';
+import { createTensorRTRunner, type TensorRTRunnerOptions } from './tensorrt/runner';
 
 /** A runner to create: onnxruntime-node, a TensorRT engine, or the samples' saved references. */
 export type RunnerSpec =

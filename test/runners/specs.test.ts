@@ -3,10 +3,10 @@
  * options it is given: a build started for a check must stop with the check's signal (Ctrl-C during a long build).
  */
 import { DEFAULT_MODEL } from '../../lib/cli/defaults';
-import type { TensorRTRunnerOptions } from '../../lib/runners/tensorrt';
+import type { TensorRTRunnerOptions } from '../../lib/runners/tensorrt/runner';
 
 const seen: TensorRTRunnerOptions[] = [];
-jest.mock('../../lib/runners/tensorrt', () => ({
+jest.mock('../../lib/runners/tensorrt/runner', () => ({
   createTensorRTRunner: async (_model: string | null, options: TensorRTRunnerOptions) => {
     seen.push(options);
     return { name: options.name ?? 'tensorrt', kind: 'tensorrt', description: 'recorded', supports: () => true, run: async () => ({}), dispose: async () => undefined };

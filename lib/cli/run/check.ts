@@ -99,7 +99,7 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   let valueRange: readonly [number, number] | undefined;
   let valueRanges: Record<string, readonly [number, number]> | undefined;
   if (cli.range !== undefined) {
-    const { parseValueRanges } = require('../../runners/feeds') as typeof import('../../runners/feeds');
+    const { parseValueRanges } = require('../../data/feeds') as typeof import('../../data/feeds');
     const r = parseValueRanges(cli.range, '--range');
     refuseUnknownNames(Object.keys(r.perInput), summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name), '--range', 'input');
     valueRange = r.global;

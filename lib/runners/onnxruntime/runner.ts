@@ -1,6 +1,6 @@
 /** The onnxruntime-node Runner: an OrtRunner on CPU, by default in a worker thread of its own. */
 import { OrtRunner, type GraphOptimizationLevel, type OrtRunnerOptions } from './ort-runner';
-import type { Runner } from './runner';
+import type { Runner } from '../runner';
 
 export interface OnnxRuntimeRunnerOptions extends Pick<OrtRunnerOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'executionProvider' | 'thread'> {
   /** Runner name. Default: 'onnxruntime', or 'onnxruntime-noopt' with graphOptimization 'disabled'. */

@@ -6,9 +6,9 @@
  */
 import { parentPort } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
-import { sessionInfo, type WorkerReply, type WorkerRequest, type WireTensor } from './ort-protocol';
+import { sessionInfo, type WorkerReply, type WorkerRequest, type WireTensor } from './protocol';
 
-if (!parentPort) throw new Error('ort-worker.ts runs inside a worker thread (see lib/runners/ort-session.ts)');
+if (!parentPort) throw new Error('lib/runners/onnxruntime/worker.ts runs inside a worker thread (see ./session.ts)');
 const port = parentPort;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -3,11 +3,11 @@
  * lib/trt, and the native addon behind it, are loaded only when a TensorRT runner is asked for.
  */
 import * as path from 'path';
-import { InvalidValueError } from '../errors';
-import type { BuildEngineOptions } from '../trt/build-options';
-import { fitsProfile, type OptimizationProfile } from '../shapes/profiles';
-import type { NamedTensors } from '../tensor/types';
-import type { RunContext, Runner, RunTimings } from './runner';
+import { InvalidValueError } from '../../errors';
+import type { BuildEngineOptions } from '../../trt/build-options';
+import { fitsProfile, type OptimizationProfile } from '../../shapes/profiles';
+import type { NamedTensors } from '../../tensor/types';
+import type { RunContext, Runner, RunTimings } from '../runner';
 
 export interface TensorRTRunnerOptions {
   /** Runner name. Default 'tensorrt'. */
@@ -81,7 +81,7 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
 export async function createTensorRTRunner(model: string | null, options: TensorRTRunnerOptions = {}): Promise<Runner> {
   // Required lazily: a CPU-only check never touches lib/trt (and the native addon behind it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const trt = require('../trt') as typeof import('../trt');
+  const trt = require('../../trt') as typeof import('../../trt');
   trt.requireTensorRT();
   const name = options.name ?? 'tensorrt';
   if (options.engine !== undefined) {

@@ -6,13 +6,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
-import type { NamedTensors } from '../tensor/types';
-import { FeedsInput, toFeeds } from './feeds';
-import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../diagnostics/ort-errors';
-import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
+import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../../errors';
+import type { NamedTensors } from '../../tensor/types';
+import { FeedsInput, toFeeds } from '../../data/feeds';
+import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../../diagnostics/ort-errors';
+import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './session';
 
-export type { SessionThread } from './ort-session';
+export type { SessionThread } from './session';
 
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
