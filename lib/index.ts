@@ -21,7 +21,7 @@ export { toTensorLike } from './tensor/convert';
 // onnxruntime-node runner and the comparator (lib/runners, lib/compare).
 export { OrtRunner } from './runners/onnxruntime/ort-runner';
 export type { OrtRunnerOptions } from './runners/onnxruntime/ort-runner';
-export { buildFeeds, generateFeeds, parseValueRanges } from './data/feeds';
+export { buildFeeds, generateFeeds, parseValueRanges } from './data';
 export { classifyOrtError } from './diagnostics/ort-errors';
 export type { OrtErrorInfo } from './diagnostics/ort-errors';
 export { parseDims, parseShapeList } from './shapes/spec';

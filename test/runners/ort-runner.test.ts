@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { compareOutputs } from '../../lib/compare';
 import { DisposedError, TrtNodeError, UnsupportedOptionError } from '../../lib/errors';
 import { readModel } from '../../lib/onnx/reader';
-import { buildFeeds } from '../../lib/data/feeds';
+import { buildFeeds } from '../../lib/data';
 import { OrtRunner, executionProviders, ortErrorInfo } from '../../lib/runners/onnxruntime/ort-runner';
 import { readNpz } from '../../lib/tensor/npz';
 import { fixture, fixtureFile, modelPath } from '../check/fixtures';

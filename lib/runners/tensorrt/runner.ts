@@ -1,33 +1,21 @@
 /**
- * The TensorRT Runner: a loaded engine (lib/trt) from a plan, or built on the fly from the model and profiles.
- * lib/trt, and the native addon behind it, are loaded only when a TensorRT runner is asked for.
+ * The TensorRT Runner: a loaded engine (./loader.ts: a plan, or built on the fly from the model and profiles)
+ * wrapped as a Runner, and the 'tensorrt' kind registered. lib/trt, and the native addon behind it, are loaded only
+ * when a TensorRT runner is asked for.
  */
-import * as path from 'path';
-import { InvalidValueError } from '../../errors';
-import type { BuildEngineOptions } from '../../trt/build-options';
 import { fitsProfile, type OptimizationProfile } from '../../shapes/profiles';
-import type { NamedTensors } from '../../tensor/types';
-import type { RunContext, Runner, RunTimings } from '../runner';
+import { EXPECTED_RANK, registerRunner } from '../registry';
+import type { RunContext, Runner, RunnerTimings } from '../runner';
+import { loadEngine, type EngineLike, type EngineSource } from './loader';
 
-export interface TensorRTRunnerOptions {
+export type { EngineLike } from './loader';
+
+export interface TensorRTRunnerOptions extends EngineSource {
   /** Runner name. Default 'tensorrt'. */
   name?: string;
-  /** A serialized engine: a .plan path or its bytes. Without it, the engine is built from `model` and `profiles`. */
-  engine?: string | Uint8Array;
-  /** Profiles to build with (when no `engine`). Default none: enough for a model without dynamic inputs. */
-  profiles?: OptimizationProfile[];
-  /** Other buildEngine options (precision, workspace, timing cache...). Default none. */
-  build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes'>;
 }
 
-/** The parts of lib/trt's Engine the runner uses (so tests can stand in a fake). */
-export interface EngineLike {
-  readonly inputs: readonly { name: string; dims: number[]; profiles: { min: number[]; opt: number[]; max: number[] }[] }[];
-  readonly profileCount: number;
-  run(feeds: Record<string, unknown>, options?: { profile?: number }): Promise<NamedTensors>;
-  runWithTimings?(feeds: Record<string, unknown>, options?: { profile?: number }): Promise<{ outputs: NamedTensors; timings: { h2dMs: number; computeMs: number; d2hMs: number } }>;
-  dispose(): void;
-}
+export type TensorRTRunnerSpec = { kind: 'tensorrt' } & TensorRTRunnerOptions;
 
 /** The engine's optimization profiles, by input name (as buildEngine takes them). */
 export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
@@ -52,11 +40,14 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
     const p = profileFor(probe);
     return p >= 0 ? { profile: p } : {};
   };
+  const described = `${description} (${engine.profileCount} profile${engine.profileCount === 1 ? '' : 's'})`;
   return {
     name,
     kind: 'tensorrt',
     profiles,
-    description: `${description} (${engine.profileCount} profile${engine.profileCount === 1 ? '' : 's'})`,
+    description: described,
+    settings: { profiles: profiles.length },
+    measuredAs: `${described} through the trt-node addon (runs on the profile's own thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
     supports: (probe) => profiles.length === 0 || profileFor(probe) >= 0,
     unsupportedReason: () =>
       `the shapes are outside every optimization profile of the engine (${profiles
@@ -67,7 +58,7 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
       if (!engine.runWithTimings) return { outputs: await engine.run(feeds, options(probe)), timings: {} };
       const r = await engine.runWithTimings(feeds, options(probe));
       // Inside the engine is enqueueV3's work; the copies to and from the GPU are the binding's (bindingOverheadMs).
-      const t: RunTimings = { h2dMs: r.timings.h2dMs, computeMs: r.timings.computeMs, d2hMs: r.timings.d2hMs, engineMs: r.timings.computeMs };
+      const t: RunnerTimings = { h2dMs: r.timings.h2dMs, computeMs: r.timings.computeMs, d2hMs: r.timings.d2hMs, engineMs: r.timings.computeMs };
       return { outputs: r.outputs, timings: t };
     },
     dispose: () => engine.dispose(),
@@ -75,23 +66,26 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
 }
 
 /**
- * A TensorRT runner: loads `options.engine`, or builds one from `model` with `options.profiles`. Throws
- * TensorRTUnavailableError when the addon has no TensorRT.
+ * A TensorRT runner: loads `options.engine`, or builds one from `model` with `options.profiles` (./loader.ts).
+ * Throws TensorRTUnavailableError when the addon has no TensorRT.
  */
 export async function createTensorRTRunner(model: string | null, options: TensorRTRunnerOptions = {}): Promise<Runner> {
-  // Required lazily: a CPU-only check never touches lib/trt (and the native addon behind it).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const trt = require('../../trt') as typeof import('../../trt');
-  trt.requireTensorRT();
-  const name = options.name ?? 'tensorrt';
-  if (options.engine !== undefined) {
-    const engine = await trt.Engine.load(options.engine);
-    const what = typeof options.engine === 'string' ? `engine ${path.basename(options.engine)}` : 'engine (plan bytes)';
-    return tensorRTRunnerFromEngine(engine, name, `TensorRT ${trt.requireTensorRT().version.text}, ${what}`);
-  }
-  if (model === null) throw new InvalidValueError('model', 'a path to the .onnx file to build a TensorRT engine from', model);
-  // A static model needs no profile; buildEngine names the dynamic inputs a missing profile leaves uncovered.
-  const built = await trt.buildEngine(model, { ...options.build, profiles: options.profiles ?? [] });
-  const engine = await trt.Engine.load(built.plan);
-  return tensorRTRunnerFromEngine(engine, name, `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} in ${Math.round(built.buildMs)} ms`);
+  const { engine, description } = await loadEngine(model, options);
+  return tensorRTRunnerFromEngine(engine, options.name ?? 'tensorrt', description);
 }
+
+registerRunner<TensorRTRunnerSpec>(
+  'tensorrt',
+  // Usage errors (TensorRT missing, a bad plan) throw: the caller asked for TensorRT explicitly.
+  (spec, context) => {
+    const { kind: _kind, ...options } = spec;
+    // An engine built here is the slow part of a check: the caller's signal stops the build too.
+    const build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
+    return createTensorRTRunner(context.model, {
+      ...options,
+      ...(build ? { build } : {}),
+      ...(options.engine === undefined ? { profiles: options.profiles ?? context.profiles() } : {}),
+    });
+  },
+  { expectedRank: EXPECTED_RANK.underTest },
+);
