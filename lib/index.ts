@@ -8,6 +8,9 @@ export * from './trt';
 // Cross-check: runners compared at probe shapes across the dynamic range, with reports (lib/crosscheck, lib/report).
 export { crossCheck, createOnnxRuntimeRunner, createReferenceRunner, createTensorRTRunner, tensorRTRunnerFromEngine } from './crosscheck';
 export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runner, RunnerKind, RunnerSpec, Sample } from './crosscheck';
+// A runner of your own, by kind (lib/runners/registry.ts): one registerRunner call, then usable in runner specs.
+export { EXPECTED_RANK, registerRunner } from './crosscheck';
+export type { CustomRunnerSpec, RunnerFactory, RunnerFactoryContext, RunnerRegistrationOptions } from './crosscheck';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
 // The ONNX model reader (lib/onnx): a typed summary without reading the weights.
 export { readModel, readModelSync } from './onnx';
