@@ -1,7 +1,8 @@
 /**
  * The run pipeline shared by check() and crossCheck(): probes from a planner, in stages (the planner sees what ran
  * before planning more), each run on every runner that supports it with the same inputs, every model runner
- * compared with the expected one, then SHAPE_NOT_DYNAMIC found from all of it (./pinned-axes.ts). An abort stops
+ * compared with the expected one (one probe: ./probe-run.ts), then SHAPE_NOT_DYNAMIC found from all of it
+ * (./pinned-axes.ts). The options come validated (./options.ts commonRunOptions) and are trusted here. An abort stops
  * it between probes, and mid-run for onnxruntime (its worker thread is stopped): what finished is kept and the
  * result is marked `interrupted`.
  */
@@ -42,6 +43,7 @@ export interface PipelineEvents {
   onProbe?(report: ProbeReport, done: number): void;
 }
 
+/** What the pipeline runs: the settings as commonRunOptions validated them (not checked again). */
 export interface PipelineInput extends PipelineEvents {
   model: ModelSummary;
   inputs: readonly InputSummary[];
