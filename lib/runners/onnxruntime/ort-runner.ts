@@ -2,7 +2,7 @@
  * onnxruntime-node behind one small class: one InferenceSession per model and settings, created once and reused for
  * every run (session creation costs far more than a run). Used by `check`, the cross-check and the benchmark.
  * onnxruntime's errors come out as TrtNodeError 'ERR_TRT_NODE_ORT' with the raw text in `details.ortMessage` and
- * its classification (./ort-errors.ts) in `details.ortError`.
+ * its classification (lib/diagnostics/ort-errors.ts) in `details.ortError`.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,5 +1,5 @@
 /**
- * The worker-thread side of OrtRunner's 'worker' mode (./ort-session.ts): one onnxruntime-node InferenceSession per
+ * The worker-thread side of OrtRunner's 'worker' mode (./session.ts): one onnxruntime-node InferenceSession per
  * worker, so that a run (which blocks the thread that calls it: onnxruntime-node's run is synchronous inside) never
  * stalls the caller's event loop. Messages: create → created | failed; run → result | failed. Output buffers are
  * transferred back, not copied. Errors cross as onnxruntime's raw text; the main side classifies them.
