@@ -7,8 +7,8 @@
 import * as path from 'path';
 import { measureEventLoopLag } from '../lib/bench';
 import { check } from '../lib/check';
-import { OrtRunner } from '../lib/runners/ort-runner';
-import { generateProbeFeeds } from '../lib/runners/feeds';
+import { OrtRunner } from '../lib/runners/onnxruntime/ort-runner';
+import { generateProbeFeeds } from '../lib/data';
 import { readModel } from '../lib/onnx/reader';
 import { DEFAULT_MODEL } from '../lib/cli/defaults';
 

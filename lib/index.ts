@@ -8,6 +8,9 @@ export * from './trt';
 // Cross-check: runners compared at probe shapes across the dynamic range, with reports (lib/crosscheck, lib/report).
 export { crossCheck, createOnnxRuntimeRunner, createReferenceRunner, createTensorRTRunner, tensorRTRunnerFromEngine } from './crosscheck';
 export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runner, RunnerKind, RunnerSpec, Sample } from './crosscheck';
+// A runner of your own, by kind (lib/runners/registry.ts): one registerRunner call, then usable in runner specs.
+export { EXPECTED_RANK, registerRunner } from './crosscheck';
+export type { CustomRunnerSpec, RunnerFactory, RunnerFactoryContext, RunnerRegistrationOptions } from './crosscheck';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
 // The ONNX model reader (lib/onnx): a typed summary without reading the weights.
 export { readModel, readModelSync } from './onnx';
@@ -19,9 +22,9 @@ export { encodeNpz, npzArrayNames, parseNpz, readNpz, writeNpz } from './tensor/
 export type { NpzOptions, NpzReadOptions } from './tensor/npz';
 export { toTensorLike } from './tensor/convert';
 // onnxruntime-node runner and the comparator (lib/runners, lib/compare).
-export { OrtRunner } from './runners/ort-runner';
-export type { OrtRunnerOptions } from './runners/ort-runner';
-export { buildFeeds, generateFeeds, parseValueRanges } from './runners/feeds';
+export { OrtRunner } from './runners/onnxruntime/ort-runner';
+export type { OrtRunnerOptions } from './runners/onnxruntime/ort-runner';
+export { buildFeeds, generateFeeds, parseValueRanges } from './data';
 export { classifyOrtError } from './diagnostics/ort-errors';
 export type { OrtErrorInfo } from './diagnostics/ort-errors';
 export { parseDims, parseShapeList } from './shapes/spec';

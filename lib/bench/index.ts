@@ -1,5 +1,5 @@
-export { BACKENDS, coveringProfile, resolveShapes, runBench, validateBenchOptions } from './run-bench';
-export type { BackendName, BackendRun, BenchOptions, BenchReport } from './run-bench';
+export { BACKENDS, coveringProfile, DEFAULT_BENCH_RUNNERS, resolveShapes, runBench, validateBenchOptions } from './run-bench';
+export type { BackendRun, BenchOptions, BenchProgress, BenchReport } from './run-bench';
 export { formatBenchReport, latencyChartSpec, renderLatencyChart } from './report';
 export { percentile, summarize } from './stats';
 export type { LatencyStats } from './stats';

@@ -1,31 +1,33 @@
 /**
- * The benchmark's option values, defined once for runBench and `trt-node bench` alike: which backends there are, and
- * what a duration may be. Light on purpose (lib/validate only): the CLI checks its flags with these before loading
- * onnxruntime-node or the addon, and names the flag where runBench names the option.
+ * The benchmark's option values, defined once for runBench and `trt-node bench` alike: the CLI's names for the
+ * runners bench times, and what a duration may be. Light on purpose (nothing that loads a runtime): the CLI checks its flags
+ * with these before loading onnxruntime-node or the addon, and names the flag where runBench names the option.
  */
 import { InvalidTypeError, InvalidValueError } from '../errors';
-import * as v from '../validate';
+import type { BuiltInRunnerKind } from '../runners/runner';
+import { own } from '../util/names';
 
-/** The backends bench times: TensorRT, onnxruntime-node. */
-export const BACKENDS = ['trt', 'ort'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+/** `--backends`: trtexec-style short names of the runner kinds bench times by default. */
+export const BACKEND_KINDS: Readonly<Record<string, BuiltInRunnerKind>> = { trt: 'tensorrt', ort: 'onnxruntime' };
+
+/** The short names `--backends` takes (their kinds' own names are taken too). */
+export const BACKENDS = Object.keys(BACKEND_KINDS);
 
 /** A timed phase longer than an hour is a typo (seconds taken for milliseconds), not a benchmark. */
 export const MAX_DURATION_S = 3600;
 
-/** A non-empty list of backends, each named once (duplicates dropped, order kept). */
-export function backendList(value: unknown, parameter: string): BackendName[] {
-  const list = v.arrayOf(value, parameter, (b, p) => v.oneOf(b, p, BACKENDS), { nonEmpty: true });
-  return [...new Set(list)];
-}
-
-/** `--backends trt,ort`: the comma-separated list, refused whole (the flag's value in the message) when any is unknown. */
-export function parseBackends(text: string, option: string): BackendName[] {
+/**
+ * `--backends trt,ort`: the runner kinds of a comma-separated list of short names (or the kinds' own names), each
+ * once (order kept); refused whole, the flag's value in the message, when any is unknown.
+ */
+export function parseBackends(text: string, option: string): BuiltInRunnerKind[] {
+  const kinds = Object.values(BACKEND_KINDS);
   const names = text.split(',').map((b) => b.trim());
-  if (!names.every((b): b is BackendName => (BACKENDS as readonly string[]).includes(b))) {
-    throw new InvalidValueError(option, `a comma-separated list of ${BACKENDS.join(', ')}`, text);
+  const chosen = names.map((b) => own(BACKEND_KINDS, b) ?? kinds.find((k) => k === b));
+  if (names.length === 0 || !chosen.every((k): k is BuiltInRunnerKind => k !== undefined)) {
+    throw new InvalidValueError(option, `a comma-separated list of ${BACKENDS.join(', ')} (or ${kinds.join(', ')})`, text);
   }
-  return backendList(names, option);
+  return [...new Set(chosen)];
 }
 
 /** Seconds to time each backend and shape, in (0, MAX_DURATION_S]: a number, or the flag's text ('2.5'). */

@@ -3,8 +3,6 @@ import { renderSvg, type VegaLiteSpec } from '../report/charts';
 import type { BackendRun, BenchReport } from './run-bench';
 import type { LatencyStats } from './stats';
 
-const NAMES: Record<string, string> = { trt: 'TensorRT', ort: 'onnxruntime' };
-
 export function shapeLabel(shapes: Record<string, number[]>): string {
   return Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
 }
@@ -31,16 +29,16 @@ export function formatBenchReport(report: BenchReport): string {
   const rows = [['backend', 'shapes', 'min', 'mean', 'median', 'p90', 'p95', 'p99', 'max', 'IQR', 'inf/s', 'lag p99']];
   for (const r of report.runs) {
     if (!r.latency) continue;
-    rows.push([NAMES[r.backend], shapeLabel(r.shapes), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
+    rows.push([r.backend, shapeLabel(r.shapes), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
   }
   if (rows.length > 1) lines.push(table(rows));
   for (const r of report.runs.filter((x) => x.engine && !x.gpu)) {
-    lines.push(`${NAMES[r.backend]} ${shapeLabel(r.shapes)}: median inside the runtime ${ms(r.engine!.median)} ms; binding overhead (end-to-end − runtime) median ${ms(r.overheadMedianMs!)} ms`);
+    lines.push(`${r.backend} ${shapeLabel(r.shapes)}: median inside the runtime ${ms(r.engine!.median)} ms; binding overhead (end-to-end − runtime) median ${ms(r.overheadMedianMs!)} ms`);
   }
   for (const r of report.runs.filter((x) => x.gpu)) {
     const g = r.gpu!;
     lines.push(
-      `TensorRT ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); ` +
+      `${r.backend} ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); ` +
         `binding overhead per run (end-to-end − enqueueV3) median ${r.overheadMedianMs !== undefined ? `${(r.overheadMedianMs * 1000).toFixed(1)} µs` : `${ms(g.nodeOverheadMedianMs)} ms`}`,
     );
     if (r.trtexec && 'error' in r.trtexec) lines.push(`  trtexec: ${r.trtexec.error}`);
@@ -53,19 +51,19 @@ export function formatBenchReport(report: BenchReport): string {
   const seen = new Set<string>();
   for (const r of report.runs) {
     if (r.available) continue;
-    if (r.description !== undefined) lines.push(`${NAMES[r.backend]} ${shapeLabel(r.shapes)}: failed — ${r.reason ?? 'no reason given'}`);
+    if (r.description !== undefined) lines.push(`${r.backend} ${shapeLabel(r.shapes)}: failed — ${r.reason ?? 'no reason given'}`);
     else if (!seen.has(r.backend)) {
       seen.add(r.backend);
-      lines.push(`${NAMES[r.backend]}: not run — ${r.reason ?? 'unavailable'}`);
+      lines.push(`${r.backend}: not run — ${r.reason ?? 'unavailable'}`);
     }
   }
-  for (const r of report.runs.filter((x) => x.settings && x.backend === 'ort').slice(0, 1)) {
+  for (const r of report.runs.filter((x) => x.settings && x.kind === 'onnxruntime').slice(0, 1)) {
     const s = r.settings!;
     lines.push(`onnxruntime settings: ${r.description}; intra-op threads ${s.intraOpNumThreads}, inter-op threads ${s.interOpNumThreads || 'auto'}`);
   }
   for (const q of report.ratios) lines.push(`median TensorRT / onnxruntime at ${shapeLabel(q.shapes)}: ${q.trtOverOrtMedian.toFixed(3)}`);
   const how = new Map<string, string>();
-  for (const r of report.runs) if (r.measuredAs) how.set(NAMES[r.backend], r.measuredAs);
+  for (const r of report.runs) if (r.measuredAs) how.set(r.backend, r.measuredAs);
   for (const [name, text] of how) lines.push(`${name}: ${text}`);
   if (report.runs.some((r) => r.eventLoopLag)) {
     lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
@@ -76,9 +74,9 @@ export function formatBenchReport(report: BenchReport): string {
 /** A box plot of every timed run's latency, per backend, faceted by shape set. */
 export function latencyChartSpec(report: BenchReport): VegaLiteSpec {
   const values = report.runs.flatMap((r: BackendRun) =>
-    (r.samplesMs ?? []).map((v) => ({ backend: NAMES[r.backend], shapes: shapeLabel(r.shapes), ms: v })),
+    (r.samplesMs ?? []).map((v) => ({ backend: r.backend, shapes: shapeLabel(r.shapes), ms: v })),
   );
-  const missing = [...new Set(report.runs.filter((r) => !r.available).map((r) => `${NAMES[r.backend]} not run${r.reason ? `: ${r.reason}` : ''}`))];
+  const missing = [...new Set(report.runs.filter((r) => !r.available).map((r) => `${r.backend} not run${r.reason ? `: ${r.reason}` : ''}`))];
   return {
     title: {
       text: `Latency per run (ms): ${report.model.split(/[\\/]/).pop()}`,

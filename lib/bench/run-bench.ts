@@ -8,37 +8,46 @@
  * no change where TensorRT exists.
  */
 import * as os from 'os';
-import { AbortError, InvalidValueError, TrtNodeError } from '../errors';
-import { readModel } from '../onnx/reader';
-import type { ModelSummary } from '../onnx/types';
-import { generateProbeFeeds } from '../runners/feeds';
-import { givenProbes, probeOverBudget } from '../pipeline/probes';
+import { generateProbeFeeds } from '../data/generate';
+import { AbortError, InvalidTypeError, InvalidValueError, TrtNodeError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
-import { quoted } from '../util/terminal';
-import { createOnnxRuntimeRunner } from '../runners/onnxruntime';
-import type { SessionThread } from '../runners/ort-session';
-import type { Runner, RunTimings } from '../runners/runner';
-import { createTensorRTRunner } from '../runners/tensorrt';
+import type { ModelSummary } from '../onnx/types';
+import { loadModelArgument } from '../pipeline/options';
+import { givenProbes, probeOverBudget } from '../pipeline/probes';
+import type { SessionThread } from '../runners/onnxruntime/session';
+import { runnerRegistration } from '../runners/registry';
+import { isRunner, type Runner, type RunnerKind, type RunnerTimings } from '../runners/runner';
+import { createRunner, runnerName, type ActiveRunner, type RunnerSetup, type RunnerSpec } from '../runners/specs';
 import type { NamedTensors } from '../tensor/types';
 import type { BuildEngineOptions } from '../trt/build-options';
 import type { OptimizationProfile } from '../shapes/profiles';
+import { quoted } from '../util/terminal';
+import { displayPath } from '../util/text';
 import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
-import { backendList, BACKENDS, durationSeconds, type BackendName } from './options';
+import { BACKENDS, durationSeconds } from './options';
 import { LatencyStats, summarize } from './stats';
 import { findTrtexec, runTrtexec, type TrtexecSummary } from './trtexec';
 
-export { BACKENDS, type BackendName };
+export { BACKENDS };
+
+/** What bench times when no runners are given (TensorRT is reported unavailable where it cannot run). */
+export const DEFAULT_BENCH_RUNNERS: readonly RunnerKind[] = ['onnxruntime', 'tensorrt'];
 
 export interface BenchOptions {
-  /** The ONNX model (its inputs give dtypes and the dims the shapes must fill). */
-  model: string;
+  /** The ONNX model: its path, or its ModelSummary from readModel (its inputs give dtypes and the dims to fill). */
+  model: string | ModelSummary;
   /** A TensorRT plan to run; without it, an engine is built from the model with a profile covering `shapes`. */
   engine?: string;
   /** One or more shape sets, e.g. [{ input: [1, 1, 224, 224] }]. Required for models with dynamic inputs. */
   shapes: Record<string, number[]>[];
-  /** Backends to run. Default: all (TensorRT reported unavailable where it cannot run). */
-  backends?: BackendName[];
+  /**
+   * What to time: runner kinds ('onnxruntime', 'tensorrt', or a kind registered with registerRunner), runner specs,
+   * or your own Runner objects (those stay yours to dispose). A kind named gets the settings below (`threads` and
+   * `ortThread` for onnxruntime; `engine`, `profile` and `build` for TensorRT); a spec is used as given. Default
+   * DEFAULT_BENCH_RUNNERS: onnxruntime and TensorRT (reported unavailable where it cannot run).
+   */
+  runners?: (RunnerKind | RunnerSpec | Runner)[];
   /** Untimed runs before measuring, per backend and shape. Default 5. */
   warmup?: number;
   /** Timed runs per backend and shape. Default 50 (ignored when durationS is given). */
@@ -67,7 +76,8 @@ export interface BenchOptions {
 }
 
 export interface BenchProgress {
-  backend: BackendName;
+  /** The runner's name. */
+  backend: string;
   shapes?: Record<string, number[]>;
   phase: 'preparing' | 'warmup' | 'timed';
   done: number;
@@ -76,16 +86,18 @@ export interface BenchProgress {
 }
 
 export interface BackendRun {
-  backend: BackendName;
+  /** The runner's name ('onnxruntime', 'tensorrt', or yours). */
+  backend: string;
+  kind: RunnerKind;
   shapes: Record<string, number[]>;
   /** Batch size (axis 0 of the first input), for items/s. */
   batch: number;
   available: boolean;
   /** Why the backend did not run (TensorRT missing, a failed run...). */
   reason?: string;
-  /** The backend that ran, e.g. 'onnxruntime-node 1.30.0 (cpu)'; absent when it could not start at all. */
+  /** The runner that ran, e.g. 'onnxruntime-node 1.30.0 (cpu)'; absent when it could not start at all. */
   description?: string;
-  /** Backend settings worth knowing when reading the figures (threads, execution provider, profile...). */
+  /** The runner's settings worth knowing when reading the figures (threads, execution provider, profiles...). */
   settings?: Record<string, unknown>;
   /** End-to-end latency of one `run` from JavaScript, ms. */
   latency?: LatencyStats;
@@ -116,12 +128,21 @@ export interface BenchReport {
   ratios: { shapes: Record<string, number[]>; trtOverOrtMedian: number }[];
 }
 
-/** A runner to time, with what the report says about it. */
-interface Backend {
-  runner: Runner;
-  description: string;
-  settings: Record<string, unknown>;
-  measuredAs: string;
+/** The runners to time, each checked (a kind must be registered); a kind named twice is timed once. */
+function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
+  const list = v.arrayOf(
+    value,
+    'runners',
+    (r, p): RunnerKind | RunnerSpec | Runner => {
+      if (typeof r === 'string') return runnerRegistration(r, p).kind;
+      if (isRunner(r)) return r;
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new InvalidTypeError(p, 'a runner kind, a runner spec ({kind, ...}) or a Runner', r);
+      runnerRegistration((r as { kind?: unknown }).kind, `${p}.kind`);
+      return r as RunnerSpec;
+    },
+    { nonEmpty: true },
+  );
+  return list.filter((r, i) => typeof r !== 'string' || list.indexOf(r) === i);
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
@@ -137,10 +158,10 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     }
   }
   return {
-    model: v.filePath(o.model, 'model'),
+    model: typeof o.model === 'object' && o.model !== null ? o.model : v.filePath(o.model, 'model'),
     engine,
     shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
-    backends: o.backends === undefined ? [...BACKENDS] : backendList(o.backends, 'backends'),
+    runners: o.runners === undefined ? [...DEFAULT_BENCH_RUNNERS] : benchRunners(o.runners),
     warmup: count(o.warmup, 'warmup', 5, 0),
     iterations: count(o.iterations, 'iterations', 50, 1),
     durationS: v.optional(durationSeconds)(o.durationS, 'durationS'),
@@ -183,31 +204,22 @@ export function coveringProfile(sets: Record<string, number[]>[]): OptimizationP
   return profile;
 }
 
-async function ortBackend(model: string, threads: number | undefined, thread: SessionThread): Promise<Backend> {
-  const runner = await createOnnxRuntimeRunner(model, { ...(threads !== undefined ? { intraOpNumThreads: threads } : {}), thread });
-  const settings = runner.session.settings;
-  return {
-    runner,
-    description: runner.description,
-    settings: { ...settings, intraOpNumThreads: settings.intraOpNumThreads || `auto (${os.cpus().length} cores)` },
-    measuredAs:
-      thread === 'worker'
-        ? 'onnxruntime-node in a worker thread; engine = InferenceSession.run on that thread (what a direct caller of onnxruntime-node waits for, blocking its thread); end-to-end adds the thread hop'
-        : 'onnxruntime-node on the calling thread (as a direct caller uses it: the event loop is blocked during each run); engine = InferenceSession.run',
-  };
+type ValidBenchOptions = ReturnType<typeof validateBenchOptions>;
+
+/** bench's own options as the specs of the built-in kinds they set; any other kind named is made from `{ kind }`. */
+const KIND_SPECS: Readonly<Record<string, (o: ValidBenchOptions) => RunnerSpec>> = {
+  onnxruntime: (o) => ({ kind: 'onnxruntime', thread: o.ortThread, ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}) }),
+  // Without an engine, one is built with a profile covering every shape set (RunnerSetup.profiles).
+  tensorrt: (o) => (o.engine !== undefined ? { kind: 'tensorrt', engine: o.engine } : { kind: 'tensorrt', ...(o.build ? { build: o.build } : {}) }),
+};
+
+function specOf(entry: RunnerKind | RunnerSpec | Runner, o: ValidBenchOptions): RunnerSpec | Runner {
+  return typeof entry === 'string' ? (KIND_SPECS[entry]?.(o) ?? { kind: entry }) : entry;
 }
 
-async function trtBackend(model: string, plan: string | undefined, sets: Record<string, number[]>[], o: ReturnType<typeof validateBenchOptions>): Promise<Backend> {
-  const runner = plan
-    ? await createTensorRTRunner(model, { engine: plan })
-    : // The signal cancels the build at TensorRT's next step (minutes for a large model), not only the runs after it.
-      await createTensorRTRunner(model, { profiles: [o.profile ?? coveringProfile(sets)], build: { ...o.build, ...(o.signal ? { signal: o.signal } : {}) } });
-  return {
-    runner,
-    description: runner.description,
-    settings: { profiles: runner.profiles?.length ?? 0 },
-    measuredAs: `${runner.description} through the trt-node addon (runs on the profile's own thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
-  };
+/** How a runner's figures were taken, in its own words where it has them. */
+function measuredAs(runner: Runner): string {
+  return runner.measuredAs ?? (runner.runTimed ? 'run() end to end from JavaScript; engine = the time its runTimed() reports' : 'run() end to end from JavaScript');
 }
 
 interface Measured {
@@ -217,11 +229,12 @@ interface Measured {
   lag: EventLoopLag;
 }
 
-async function measure(backend: Backend, feeds: NamedTensors, shapes: Record<string, number[]>, name: BackendName, o: ReturnType<typeof validateBenchOptions>): Promise<Measured> {
+async function measure(runner: Runner, feeds: NamedTensors, shapes: Record<string, number[]>, o: ValidBenchOptions): Promise<Measured> {
   const probe = { shapes, label: 'bench' };
-  const runOnce = async (): Promise<{ ms: number; timings: RunTimings }> => {
+  const name = runner.name;
+  const runOnce = async (): Promise<{ ms: number; timings: RunnerTimings }> => {
     const t0 = process.hrtime.bigint();
-    const r = backend.runner.runTimed ? await backend.runner.runTimed(feeds, probe) : { outputs: await backend.runner.run(feeds, probe), timings: {} };
+    const r = runner.runTimed ? await runner.runTimed(feeds, probe) : { outputs: await runner.run(feeds, probe), timings: {} };
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6, timings: r.timings };
   };
   for (let i = 0; i < o.warmup; i++) {
@@ -258,22 +271,61 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0] : String(err);
 }
 
-export async function runBench(options: BenchOptions): Promise<BenchReport> {
+function isAbort(err: unknown): boolean {
+  return err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED';
+}
+
+/** What a runner that could not start still tells: why (TensorRT or CUDA missing, onnxruntime cannot load the model). */
+function unavailableReason(err: unknown): string {
+  // Anything else of ours is a usage error (a bad option, a file that is not there): the caller's to fix.
+  if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
+  return reasonOf(err);
+}
+
+/** One benchmark, validated and resolved before anything runs. */
+interface BenchPlan {
+  o: ValidBenchOptions;
+  summary: ModelSummary;
+  inputs: ModelSummary['inputs'];
+  /** Every shape set filled out to every input. */
+  sets: Record<string, number[]>[];
+  budget: number;
+  /** What to time, as specs (kinds given by name carry bench's settings) or Runners, with their names. */
+  runners: { spec: RunnerSpec | Runner; name: string; parameter: string }[];
+  setup: RunnerSetup;
+  trtexec: string | null;
+}
+
+async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
   const o = validateBenchOptions(options);
-  const summary = await readModel(o.model);
-  const inputs = summary.inputs.filter((i) => !i.isInitializer);
+  const summary = await loadModelArgument(o.model);
   const sets = resolveShapes(summary, o.shapes);
-  // Shapes no machine here could hold are a usage error before any backend starts (a mistyped shape).
+  // Shapes no machine here could hold are a usage error before any runner starts (a mistyped shape).
   const budget = o.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   for (const shapes of sets) {
     const over = probeOverBudget(summary, { shapes, label: 'bench' }, budget, '--shapes');
     if (over) throw over;
   }
-  const runs: BackendRun[] = [];
-  const trtexec = findTrtexec();
-  const unprepared: unknown[] = [];
-  const report = (): BenchReport => ({
-    model: o.model,
+  const runners = o.runners.map((entry, i) => {
+    const spec = specOf(entry, o);
+    return { spec, name: runnerName(spec, `runners[${i}]`), parameter: `runners[${i}]` };
+  });
+  runners.forEach((r, i) => {
+    if (runners.findIndex((x) => x.name === r.name) !== i) throw new InvalidValueError(`${r.parameter}.name`, 'a name no other runner has', r.name, 'Give each runner its own `name`');
+  });
+  const setup: RunnerSetup = {
+    model: summary.file,
+    // An engine built here covers every shape set; the signal stops its build (minutes for a large model) too.
+    profiles: () => [o.profile ?? coveringProfile(sets)],
+    ...(o.signal ? { signal: o.signal } : {}),
+  };
+  return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec() };
+}
+
+function benchReport(plan: BenchPlan, runs: BackendRun[]): BenchReport {
+  const { o } = plan;
+  return {
+    model: plan.summary.file ? displayPath(plan.summary.file) : '(model bytes)',
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -283,64 +335,79 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     },
     settings: { warmup: o.warmup, iterations: o.durationS === undefined ? o.iterations : null, durationS: o.durationS ?? null, seed: o.seed },
     runs,
-    ratios: ratiosOf(runs, sets),
-  });
-  for (const name of o.backends) {
-    let backend: Backend | undefined;
-    let unavailable: string | undefined;
-    try {
-      o.onProgress?.({ backend: name, phase: 'preparing', done: 0, total: null });
-      backend = name === 'ort' ? await ortBackend(o.model, o.threads, o.ortThread) : await trtBackend(o.model, o.engine, sets, o);
-    } catch (err) {
-      if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') throw new AbortError('runBench', report());
-      if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
-      unavailable = reasonOf(err);
-      unprepared.push(err);
-    }
-    try {
-      for (const shapes of sets) {
-        const batch = Object.values(shapes)[0]?.[0] ?? 1;
-        if (!backend) {
-          runs.push({ backend: name, shapes, batch, available: false, reason: unavailable });
-          continue;
-        }
-        const feeds = generateProbeFeeds(inputs, shapes, o.seed, [0, 1], budget);
-        try {
-          const m = await measure(backend, feeds, shapes, name, o);
-          runs.push(await runOf(name, shapes, batch, backend, m, o, trtexec));
-        } catch (err) {
-          if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') throw new AbortError('runBench', report());
-          runs.push({ backend: name, shapes, batch, available: false, description: backend.description, reason: reasonOf(err) });
-        }
-      }
-    } finally {
-      await backend?.runner.dispose();
-    }
-  }
-  // Not one backend could start (e.g. `--backends trt` without TensorRT): a report of nothing measured would pass
-  // for a benchmark; the reason (TensorRTUnavailableError...) is the answer.
-  if (unprepared.length === o.backends.length) throw unprepared[0];
-  return report();
+    ratios: ratiosOf(runs, plan.sets),
+  };
 }
 
-async function runOf(
-  name: BackendName,
-  shapes: Record<string, number[]>,
-  batch: number,
-  backend: Backend,
-  m: Measured,
-  o: ReturnType<typeof validateBenchOptions>,
-  trtexec: string | null,
-): Promise<BackendRun> {
+/**
+ * Times one runner at every shape set: created (or taken as given), measured, disposed if made here. Returns why it
+ * could not start, if it could not; a run that fails is recorded at its shape and the others go on.
+ */
+async function benchOne(plan: BenchPlan, entry: BenchPlan['runners'][number], runs: BackendRun[]): Promise<{ unprepared?: unknown }> {
+  const { o } = plan;
+  const interrupted = () => new AbortError('runBench', benchReport(plan, runs));
+  o.onProgress?.({ backend: entry.name, phase: 'preparing', done: 0, total: null });
+  let active: ActiveRunner | undefined;
+  let failure: { err: unknown; reason: string } | undefined;
+  try {
+    active = await createRunner(entry.spec, entry.parameter, plan.setup);
+    if (!active.runner) failure = { err: active.failure, reason: active.info.error ?? 'could not be created' };
+  } catch (err) {
+    if (isAbort(err)) throw interrupted();
+    failure = { err, reason: unavailableReason(err) };
+  }
+  const kind = active?.info.kind ?? (isRunner(entry.spec) ? entry.spec.kind : entry.spec.kind);
+  const runner = active?.runner;
+  try {
+    for (const shapes of plan.sets) {
+      const batch = Object.values(shapes)[0]?.[0] ?? 1;
+      if (!runner) {
+        runs.push({ backend: entry.name, kind, shapes, batch, available: false, reason: failure?.reason });
+        continue;
+      }
+      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget);
+      try {
+        const m = await measure(runner, feeds, shapes, o);
+        runs.push(await runOf(runner, kind, shapes, batch, m, o, plan.trtexec));
+      } catch (err) {
+        if (isAbort(err)) throw interrupted();
+        runs.push({ backend: entry.name, kind, shapes, batch, available: false, description: runner.description, reason: reasonOf(err) });
+      }
+    }
+  } finally {
+    if (active?.owned) await runner?.dispose();
+  }
+  return failure ? { unprepared: failure.err } : {};
+}
+
+/**
+ * The benchmark: each runner at each shape set, warm-up excluded, the same generated inputs every iteration.
+ * @throws TrtNodeError for usage errors, and the reason when not one runner could start (a report of nothing
+ *   measured would pass for a benchmark). An abort rejects with AbortError whose `partial` is the report so far.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const plan = await prepareBench(options);
+  const runs: BackendRun[] = [];
+  const unprepared: unknown[] = [];
+  for (const entry of plan.runners) {
+    const r = await benchOne(plan, entry, runs);
+    if ('unprepared' in r) unprepared.push(r.unprepared);
+  }
+  if (unprepared.length === plan.runners.length) throw unprepared[0];
+  return benchReport(plan, runs);
+}
+
+async function runOf(runner: Runner, kind: RunnerKind, shapes: Record<string, number[]>, batch: number, m: Measured, o: ValidBenchOptions, trtexec: string | null): Promise<BackendRun> {
   const latency = summarize(m.samples);
   const run: BackendRun = {
-    backend: name,
+    backend: runner.name,
+    kind,
     shapes,
     batch,
     available: true,
-    description: backend.description,
-    settings: backend.settings,
-    measuredAs: backend.measuredAs,
+    description: runner.description,
+    settings: { ...runner.settings },
+    measuredAs: measuredAs(runner),
     latency,
     samplesMs: m.samples,
     throughput: { inferencesPerSec: 1000 / latency.mean, itemsPerSec: (1000 * batch) / latency.mean },
@@ -353,7 +420,8 @@ async function runOf(
   if (m.gpu) {
     const gpuMedian = summarize(m.gpu.h2d.map((h, i) => h + m.gpu!.compute[i] + m.gpu!.d2h[i])).median;
     run.gpu = { h2d: summarize(m.gpu.h2d), compute: summarize(m.gpu.compute), d2h: summarize(m.gpu.d2h), nodeOverheadMedianMs: latency.median - gpuMedian };
-    if (trtexec && o.engine) {
+    // trtexec times the same plan, where it is on the PATH and the plan is a file.
+    if (trtexec && o.engine && kind === 'tensorrt') {
       const spec = Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
       run.trtexec = await runTrtexec(trtexec, o.engine, spec, o.iterations, 200).catch((e: Error) => ({ error: reasonOf(e) }));
     }
@@ -363,9 +431,9 @@ async function runOf(
 
 function ratiosOf(runs: readonly BackendRun[], sets: readonly Record<string, number[]>[]): BenchReport['ratios'] {
   return sets.flatMap((shapes) => {
-    const find = (b: BackendName) => runs.find((r) => r.backend === b && r.shapes === shapes && r.latency);
-    const trt = find('trt');
-    const ort = find('ort');
+    const find = (kind: RunnerKind) => runs.find((r) => r.kind === kind && r.shapes === shapes && r.latency);
+    const trt = find('tensorrt');
+    const ort = find('onnxruntime');
     return trt?.latency && ort?.latency ? [{ shapes, trtOverOrtMedian: trt.latency.median / ort.latency.median }] : [];
   });
 }

@@ -4,33 +4,32 @@
  * probes (SHAPE_NOT_DYNAMIC), or, when a cross-check is asked for (sweep, probes, a TensorRT engine), the sweep of
  * the dynamic range. One JSON-able report; formatCheckReport() renders it for people.
  */
-import { AbortError, InvalidTypeError, InvalidValueError } from '../errors';
-import type { ModelSummary } from '../onnx/types';
-import { planProbes, requestedBaseline } from '../pipeline/plan';
-import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
-import { runnerSpecs, setUpRuns } from '../pipeline/setup';
-import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
-import { pipelineResult } from '../pipeline/result';
-import { runPipeline } from '../pipeline/run';
-import type { CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types';
-import { mergeFindings } from '../pipeline/verdicts';
-import { loadSamples, type Sample } from '../runners/reference';
-import { displayPath } from '../util/text';
-import type { Runner } from '../runners/runner';
-import { disposeRunners, type RunnerInfo, type RunnerSpec } from '../runners/specs';
-import type { TensorRTRunnerOptions } from '../runners/tensorrt';
-import { unsafeArrayName, writeNpz } from '../tensor/npz';
-import type { NamedTensors } from '../tensor/types';
-import type { OptimizationProfile } from '../shapes/profiles';
-import { checkOutputFile } from '../io/atomic-write';
-import { hasOwn } from '../util/names';
-import type { OutputComparison } from '../compare';
-import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../pipeline/options';
-import type { CrossCheckProgress } from '../crosscheck';
-import { indexGraph, shapeTag } from '../diagnostics/graph';
+import type { OutputComparison } from '../compare/types';
+import { loadSamples, type LoadedSample, type Sample } from '../data/samples';
 import { blocksRun, diagnoseStatic } from '../diagnostics/diagnose';
 import type { Finding, FindingCode, ShapeRequest } from '../diagnostics/findings';
 import { hasErrors } from '../diagnostics/findings';
+import { indexGraph, shapeTag } from '../diagnostics/graph';
+import { InvalidTypeError, InvalidValueError } from '../errors';
+import { checkOutputFile } from '../io/atomic-write';
+import type { InputSummary, ModelSummary } from '../onnx/types';
+import { execute, type Executed, type Execution } from '../pipeline/execute';
+import { commonRunOptions, loadModelArgument, type CommonRunOptions, type ResolvedRunOptions } from '../pipeline/options';
+import { planProbes, requestedBaseline } from '../pipeline/plan';
+import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
+import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
+import { pipelineResult } from '../pipeline/result';
+import { runnerSpecs } from '../pipeline/setup';
+import type { CrossCheckProgress, CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types';
+import { mergeFindings } from '../pipeline/verdicts';
+import type { Runner } from '../runners/runner';
+import type { ActiveRunner, RunnerInfo, RunnerSpec } from '../runners/specs';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
+import type { OptimizationProfile } from '../shapes/profiles';
+import { unsafeArrayName, writeNpz } from '../tensor/npz';
+import type { NamedTensors } from '../tensor/types';
+import { hasOwn } from '../util/names';
+import { displayPath } from '../util/text';
 import { checkParts, type CheckParts } from './parts';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
@@ -232,6 +231,215 @@ function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null):
   };
 }
 
+/** check()'s call validated and resolved once, before any runner exists. */
+interface CheckPlan {
+  started: number;
+  options: CheckOptions;
+  summary: ModelSummary;
+  modelPath: string | null;
+  common: ResolvedRunOptions;
+  /** A sweep, probes or a TensorRT engine was asked for: the cross-check runs, and is part of the report. */
+  crossChecking: boolean;
+  inputs: InputSummary[];
+  samples: LoadedSample[];
+  /** What the caller asked to run (samples, --shapes, or the model's own sizes), validated against the model. */
+  requested: Probe[];
+  staticFindings: Finding[];
+  /** A static finding blocks every run (WEIGHTS_AS_INPUTS): no runner is made. */
+  blocked: boolean;
+  specs: (RunnerSpec | Runner)[];
+}
+
+/** The outputs must never replace what the check reads, and must be nameable in an .npz (the library guards as the CLI does). */
+async function guardSavedOutputs(file: string, summary: ModelSummary, modelPath: string | null, samples: CheckOptions['samples']): Promise<void> {
+  await checkOutputFile(file, 'options.saveOutputs', {
+    inputs: [
+      { file: modelPath ?? undefined, option: 'the model' },
+      ...(samples ?? []).flatMap((s, i) => [
+        { file: typeof s?.inputs === 'string' ? s.inputs : undefined, option: `options.samples[${i}].inputs` },
+        { file: typeof s?.reference === 'string' ? s.reference : undefined, option: `options.samples[${i}].reference` },
+      ]),
+    ],
+  });
+  // An output whose name cannot be an .npz entry ('../x', a NUL) would fail the save after the whole run: say so now.
+  for (const o of summary.outputs) {
+    const why = unsafeArrayName(o.name);
+    if (why) throw new InvalidValueError('options.saveOutputs', 'outputs whose names can be .npz entries', o.name, `It cannot name an array of the .npz: ${why}. Rename the output (output_names in torch.onnx.export) to save it`);
+  }
+}
+
+/** Profile bounds are sizes the caller gave: a wrong one, or one over the budget, is a usage error before any run. */
+function checkBounds(plan: Pick<CheckPlan, 'summary' | 'inputs' | 'common'>, bounds: CheckOptions['bounds']): void {
+  for (const b of bounds ?? []) {
+    validateShapeSet(plan.inputs, b.shapes, b.label, false);
+    const over = probeOverBudget(plan.summary, b, plan.common.maxTensorBytes, b.label);
+    if (over) throw over;
+  }
+}
+
+/** How a sample's inputs are named in errors: the CLI's --inputs file, or the option. */
+function sampleLabel(samples: readonly LoadedSample[]): (i: number) => string {
+  return (i) => (samples[i].source === 'tensors' ? `options.samples[${i}].inputs` : `--inputs ${samples[i].source}`);
+}
+
+/** The requested probes: samples, then shape sets; nothing asked (and no sweep), the model's own or default sizes. */
+function requestedProbes(plan: Pick<CheckPlan, 'summary' | 'samples' | 'common' | 'crossChecking'>, options: CheckOptions): Probe[] {
+  const { summary, samples } = plan;
+  const profiles = givenProfiles(options);
+  const requested = [...sampleProbes(summary, samples, profiles, sampleLabel(samples)), ...shapeSetProbes(summary, options.shapes ?? [], profiles, '--shapes')];
+  if (requested.length === 0 && !plan.crossChecking) requested.push(defaultProbe(summary, profiles));
+  // Sizes no machine here could hold are a usage error before anything is read or generated (a mistyped shape).
+  for (const p of requested) {
+    const over = p.kind === 'sample' ? undefined : probeOverBudget(summary, p, plan.common.maxTensorBytes, p.kind === 'given' ? '--shapes' : 'the model shapes');
+    if (over) throw over;
+  }
+  return requested;
+}
+
+function givenProfiles(options: CheckOptions): OptimizationProfile[] {
+  return options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
+}
+
+/**
+ * What the caller asked for (not the sizes check made up): checked against fixed dims, and a parameter-like input
+ * the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error.
+ */
+function shapeRequests(requested: readonly Probe[], samples: readonly LoadedSample[], options: CheckOptions): ShapeRequest[] {
+  const label = sampleLabel(samples);
+  return [
+    ...requested.filter((p) => p.kind === 'sample').map((p) => ({ source: label(samples.findIndex((s) => s.key === p.sample)), shapes: p.shapes })),
+    ...(options.shapes ?? []).map((shapes) => ({ source: '--shapes', shapes })),
+    ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
+  ];
+}
+
+/** Validates check's options and resolves them, once: the model read, the samples loaded, the requested probes made. */
+async function prepareCheck(model: string | ModelSummary, options: CheckOptions): Promise<CheckPlan> {
+  const started = Date.now();
+  validateCheckOptions(options);
+  const summary = await loadModelArgument(model);
+  const modelPath = typeof model === 'string' ? model : summary.file;
+  const common = commonRunOptions(summary, options, 'options');
+  const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);
+  if (options.saveOutputs) await guardSavedOutputs(options.saveOutputs, summary, modelPath, options.samples);
+  const inputs = feedInputs(summary);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  checkBounds({ summary, inputs, common }, options.bounds);
+  // Requested probes first: they validate what the caller gave before any runner is created.
+  const requested = requestedProbes({ summary, samples, common, crossChecking }, options);
+  const staticFindings = diagnoseStatic(summary, { requests: shapeRequests(requested, samples, options) });
+  const blocked = blocksRun(staticFindings);
+  if (blocked) {
+    for (const p of requested) p.blocked ??= { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' };
+  }
+  const specs = runnerSpecs(options, () => defaultSpecs(options, crossChecking), samples.some((s) => s.reference));
+  return { started, options, summary, modelPath, common, crossChecking, inputs, samples, requested, staticFindings, blocked, specs };
+}
+
+/** Keeps the first model runner's outputs at the requested probes, and writes them to `saveOutputs` at the end. */
+function outputSaver(plan: CheckPlan) {
+  const saved: { probe: Probe; outputs: NamedTensors }[] = [];
+  let first: string | undefined;
+  return {
+    start(runners: readonly ActiveRunner[]): void {
+      first = runners.find((r) => r.runner && r.info.kind !== 'reference')?.info.name;
+    },
+    keep(probe: Probe, runner: string, outputs: NamedTensors): void {
+      if (runner === first && isRequestedRun(probe)) saved.push({ probe, outputs });
+    },
+    /** The file written, if any: nothing is written for an interrupted check. */
+    async write(interrupted: boolean): Promise<string | undefined> {
+      const file = plan.options.saveOutputs;
+      if (!file || !saved.length || interrupted) return undefined;
+      // Several runs: keys '<output>@<shape of the first input>' ('#2'... if shapes repeat).
+      const all: NamedTensors = Object.create(null);
+      const firstInput = plan.inputs[0]?.name;
+      for (const { probe, outputs } of saved) {
+        const tag = shapeTag(firstInput !== undefined ? probe.shapes[firstInput] ?? [] : []);
+        for (const [k, t] of Object.entries(outputs)) {
+          let key = saved.length > 1 ? `${k}@${tag}` : k;
+          for (let i = 2; hasOwn(all, key); i++) key = `${k}@${tag}#${i}`;
+          all[key] = t;
+        }
+      }
+      await writeNpz(file, all);
+      return file;
+    },
+  };
+}
+
+type OutputSaver = ReturnType<typeof outputSaver>;
+
+/** The plan as the pipeline runs it: check's requested probes, then its dynamic-axes probes or the sweep. */
+function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Execution {
+  const { options, summary, requested, crossChecking, blocked } = plan;
+  return {
+    call: 'check',
+    model: summary,
+    modelPath: plan.modelPath,
+    specs: blocked ? [] : plan.specs,
+    samples: plan.samples,
+    options: plan.common,
+    sweep: { ...options, maxTensorBytes: plan.common.maxTensorBytes, ...(plan.common.signal ? { signal: plan.common.signal } : {}), sweep: crossChecking && !blocked },
+    // A sweep covers the range (odd sizes included): check's own dynamic-axes probes would only repeat it.
+    plan: (sweep) => ({
+      planner: planProbes(summary, {
+        requested,
+        ...(options.probe !== false && !crossChecking && !blocked ? { dynamicAxes: { bounds: options.bounds, maxElements: options.maxElements } } : {}),
+        sweep: sweep.probes,
+      }),
+      planned: requested.length + sweep.probes.length,
+    }),
+    baselineOf: requestedBaseline,
+    onStart: (runners, sweep) => {
+      saver.start(runners);
+      options.onStart?.({
+        model: plan.modelPath ? displayPath(plan.modelPath) : null,
+        opset,
+        findings: plan.staticFindings,
+        runners: runners.map((r) => r.info),
+        crossCheck: crossChecking ? { profiles: sweep.profiles, profileSource: sweep.profiles.length ? sweep.source : 'none' } : null,
+      });
+    },
+    onOutputs: (probe, runner, outputs) => saver.keep(probe, runner, outputs),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+}
+
+/** check's report from what ran: the runs and the dynamic-axes attempts, the cross-check, the verdict and its parts. */
+async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, saver: OutputSaver, opset: number): Promise<CheckReport> {
+  const findings = mergeFindings(plan.staticFindings, out.findings);
+  const infos = runners.map((r) => r.info);
+  const runs = out.probes.filter(isRequestedRun).flatMap((p) => runViewsOf(p, infos));
+  const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
+  const savedOutputs = await saver.write(out.interrupted);
+  const crossCheck = plan.crossChecking
+    ? pipelineResult(out, { model: plan.modelPath, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
+    : undefined;
+  const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
+  return {
+    model: plan.modelPath ? displayPath(plan.modelPath) : null,
+    opset,
+    findings,
+    runs,
+    ...(attempts.length ? { probe: { attempts } } : {}),
+    ...(crossCheck ? { crossCheck } : {}),
+    ...(savedOutputs ? { savedOutputs } : {}),
+    pass: !hasErrors(findings) && runs.every((r) => r.pass) && (crossCheck ? crossCheck.verdict !== 'fail' : true) && !out.interrupted,
+    ...(out.interrupted ? { interrupted: true } : {}),
+    parts: checkParts(findings, runs, crossCheck),
+    summary: {
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      info: findings.filter((f) => f.severity === 'info').length,
+      runs: runs.length,
+      failedRuns: runs.filter((r) => !r.ok).length,
+      compared: comparedOutputs.length,
+      failedOutputs: comparedOutputs.filter((o) => o.pass === false).length,
+    },
+  };
+}
+
 /**
  * Checks a model: diagnostics, runs on each runner (onnxruntime-node by default), comparisons with references,
  * the dynamic-axes probe or the cross-check sweep. Throws TrtNodeError for usage and input errors (missing or
@@ -239,153 +447,8 @@ function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null):
  * abort through `signal` rejects with AbortError, whose `partial` is the report so far, marked `interrupted`.
  */
 export async function check(model: string | ModelSummary, options: CheckOptions = {}): Promise<CheckReport> {
-  const started = Date.now();
-  validateCheckOptions(options);
-  const summary = await loadModelArgument(model);
-  const modelPath = typeof model === 'string' ? model : summary.file;
-  const common = commonRunOptions(summary, options, 'options');
-  const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);
-  // The outputs must never replace what the check reads (the library guards as the CLI does).
-  if (options.saveOutputs) {
-    await checkOutputFile(options.saveOutputs, 'options.saveOutputs', {
-      inputs: [
-        { file: modelPath ?? undefined, option: 'the model' },
-        ...(options.samples ?? []).flatMap((s, i) => [
-          { file: typeof s?.inputs === 'string' ? s.inputs : undefined, option: `options.samples[${i}].inputs` },
-          { file: typeof s?.reference === 'string' ? s.reference : undefined, option: `options.samples[${i}].reference` },
-        ]),
-      ],
-    });
-  }
-  // An output whose name cannot be an .npz entry ('../x', a NUL) would fail the save after the whole run: say so now.
-  if (options.saveOutputs) {
-    for (const o of summary.outputs) {
-      const why = unsafeArrayName(o.name);
-      if (why) throw new InvalidValueError('options.saveOutputs', 'outputs whose names can be .npz entries', o.name, `It cannot name an array of the .npz: ${why}. Rename the output (output_names in torch.onnx.export) to save it`);
-    }
-  }
-  const g = indexGraph(summary);
-  const inputs = feedInputs(summary);
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
-  for (const b of options.bounds ?? []) {
-    validateShapeSet(inputs, b.shapes, b.label, false);
-    // A bound is a size the caller gave: over the budget, it is a usage error now, not a throw after other runs.
-    const over = probeOverBudget(summary, b, common.maxTensorBytes, b.label);
-    if (over) throw over;
-  }
-
-  // Requested probes first: they validate what the caller gave before any runner is created.
-  const label = (i: number) => (samples[i].source === 'tensors' ? `options.samples[${i}].inputs` : `--inputs ${samples[i].source}`);
-  const givenProfiles = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
-  const requested: Probe[] = [...sampleProbes(summary, samples, givenProfiles, label), ...shapeSetProbes(summary, options.shapes ?? [], givenProfiles, '--shapes')];
-  // Nothing asked: one run at the model's own or default sizes, unless a cross-check sweeps (or probes) anyway.
-  if (requested.length === 0 && !crossChecking) requested.push(defaultProbe(summary, givenProfiles));
-  // Sizes no machine here could hold are a usage error before anything is read or generated (a mistyped shape).
-  for (const p of requested) {
-    const over = p.kind === 'sample' ? undefined : probeOverBudget(summary, p, common.maxTensorBytes, p.kind === 'given' ? '--shapes' : 'the model shapes');
-    if (over) throw over;
-  }
-
-  // What the caller asked for (not the sizes check made up): checked against fixed dims, and a parameter-like
-  // input the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error.
-  const requests: ShapeRequest[] = [
-    ...requested.filter((p) => p.kind === 'sample').map((p) => ({ source: label(samples.findIndex((s) => s.key === p.sample)), shapes: p.shapes })),
-    ...(options.shapes ?? []).map((shapes) => ({ source: '--shapes', shapes })),
-    ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
-  ];
-  const staticFindings = diagnoseStatic(summary, { requests });
-  const blocked = blocksRun(staticFindings);
-  if (blocked) {
-    for (const p of requested) p.blocked ??= { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' };
-  }
-
-  const withReference = samples.some((s) => s.reference);
-  const specs = runnerSpecs(options, () => defaultSpecs(options, crossChecking), withReference);
-  const { runners, sweep } = blocked
-    ? { runners: [], sweep: { profiles: givenProfiles, source: 'given' as const, probes: [], skipped: [] } }
-    : await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, signal: common.signal, sweep: crossChecking });
-  try {
-    const { profiles, source } = sweep;
-    options.onStart?.({
-      model: modelPath ? displayPath(modelPath) : null,
-      opset: g.opset,
-      findings: staticFindings,
-      runners: runners.map((r) => r.info),
-      crossCheck: crossChecking ? { profiles, profileSource: profiles.length ? source : 'none' } : null,
-    });
-
-    // The outputs to save: the first model runner's, at the requested probes.
-    const saved: { probe: Probe; outputs: NamedTensors }[] = [];
-    const firstModelRunner = runners.find((r) => r.runner && r.info.kind !== 'reference')?.info.name;
-    const out = await runPipeline({
-      model: summary,
-      inputs,
-      runners,
-      samples,
-      // A sweep covers the range (odd sizes included): check's own dynamic-axes probes would only repeat it.
-      planner: planProbes(summary, {
-        requested,
-        ...(options.probe !== false && !crossChecking && !blocked ? { dynamicAxes: { bounds: options.bounds, maxElements: options.maxElements } } : {}),
-        sweep: sweep.probes,
-      }),
-      baselineOf: requestedBaseline,
-      ...common,
-      onOutputs: (probe, runner, outputs) => {
-        if (options.saveOutputs && runner === firstModelRunner && isRequestedRun(probe)) saved.push({ probe, outputs });
-      },
-      onProbe: (report, done) =>
-        options.onProgress?.({ probe: report, done, total: Math.max(done, requested.length + sweep.probes.length), verdict: report.verdict, pass: report.verdict === 'pass', report }),
-    });
-
-    const findings = mergeFindings(staticFindings, out.findings);
-    const infos = runners.map((r) => r.info);
-    const runs = out.probes.filter(isRequestedRun).flatMap((p) => runViewsOf(p, infos));
-    const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
-
-    let savedOutputs: string | undefined;
-    if (options.saveOutputs && saved.length && !out.interrupted) {
-      // Several runs: keys '<output>@<shape of the first input>' ('#2'... if shapes repeat).
-      const all: NamedTensors = Object.create(null);
-      const first = inputs[0]?.name;
-      for (const { probe, outputs } of saved) {
-        const tag = shapeTag(first !== undefined ? probe.shapes[first] ?? [] : []);
-        for (const [k, t] of Object.entries(outputs)) {
-          let key = saved.length > 1 ? `${k}@${tag}` : k;
-          for (let i = 2; hasOwn(all, key); i++) key = `${k}@${tag}#${i}`;
-          all[key] = t;
-        }
-      }
-      await writeNpz(options.saveOutputs, all);
-      savedOutputs = options.saveOutputs;
-    }
-
-    const crossCheck = crossChecking ? pipelineResult(out, { model: modelPath, runners, sweep, seed: common.seed, staticFindings, startedAt: started }) : undefined;
-    const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
-    const report: CheckReport = {
-      model: modelPath ? displayPath(modelPath) : null,
-      opset: g.opset,
-      findings,
-      runs,
-      ...(attempts.length ? { probe: { attempts } } : {}),
-      ...(crossCheck ? { crossCheck } : {}),
-      ...(savedOutputs ? { savedOutputs } : {}),
-      pass: !hasErrors(findings) && runs.every((r) => r.pass) && (crossCheck ? crossCheck.verdict !== 'fail' : true) && !out.interrupted,
-      ...(out.interrupted ? { interrupted: true } : {}),
-      parts: checkParts(findings, runs, crossCheck),
-      summary: {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        info: findings.filter((f) => f.severity === 'info').length,
-        runs: runs.length,
-        failedRuns: runs.filter((r) => !r.ok).length,
-        compared: comparedOutputs.length,
-        failedOutputs: comparedOutputs.filter((o) => o.pass === false).length,
-      },
-    };
-    if (out.interrupted) throw new AbortError('check', report);
-    return report;
-  } finally {
-    await disposeRunners(runners);
-  }
+  const plan = await prepareCheck(model, options);
+  const { opset } = indexGraph(plan.summary);
+  const saver = outputSaver(plan);
+  return execute(checkExecution(plan, saver, opset), (done) => checkReport(plan, done, saver, opset));
 }
-

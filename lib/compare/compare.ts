@@ -311,7 +311,12 @@ export function compareTensors(
   return compareValidated(output, actual === undefined ? undefined : toTensorLike(actual, 'actual'), expected === undefined ? undefined : toTensorLike(expected, 'expected'), validateOptions(options));
 }
 
-function compareValidated(output: string, actual: TensorLike | undefined, expected: TensorLike | undefined, options: CompareOptions): OutputComparison {
+/**
+ * compareTensors for callers that validated their tensors and options once already (the run pipeline compares every
+ * output of every runner at every probe: validating the same tolerances each time would only repeat work). Trusts
+ * its arguments: give it TensorLikes (toTensorLike) and options as validateTolerances returns them.
+ */
+export function compareValidated(output: string, actual: TensorLike | undefined, expected: TensorLike | undefined, options: CompareOptions): OutputComparison {
   if (options.unordered?.includes(output)) return compareUnordered(output, actual, expected, options);
   const dtype = toleranceDtype(actual?.type, expected?.type);
   const tol = toleranceFor(output, dtype, options.tolerance);

@@ -8,47 +8,40 @@
  * Without TensorRT the sweep still runs onnxruntime-node at every probe: that alone finds axes declared dynamic
  * that the graph cannot vary (SHAPE_NOT_DYNAMIC), and PyTorch references catch silent disagreements.
  */
+import type { Sample } from '../data/samples';
+import { loadSamples } from '../data/samples';
 import { diagnoseStatic } from '../diagnostics/diagnose';
-import { AbortError, InvalidTypeError } from '../errors';
+import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
+import { execute, type Execution } from '../pipeline/execute';
+import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../pipeline/options';
 import { firstRanBaseline, planProbes } from '../pipeline/plan';
-import { feedInputs, type Probe } from '../pipeline/probes';
 import { sampleProbes } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
-import { runPipeline } from '../pipeline/run';
-import { runnerSpecs, setUpRuns } from '../pipeline/setup';
-import type { CrossCheckResult, ProbeReport } from '../pipeline/types';
-import { loadSamples, type Sample } from '../runners/reference';
+import { runnerSpecs } from '../pipeline/setup';
+import type { CrossCheckProgress, CrossCheckResult } from '../pipeline/types';
 import type { Runner } from '../runners/runner';
-import { disposeRunners, type RunnerSpec } from '../runners/specs';
-import type { TensorRTRunnerOptions } from '../runners/tensorrt';
+import type { RunnerSpec } from '../runners/specs';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
 import type { OptimizationProfile } from '../shapes/profiles';
-import { commonRunOptions, loadModelArgument, type CommonRunOptions } from '../pipeline/options';
 
 export * from '../pipeline/types';
 export { axisSymbols, oddSize, profileProbes, givenProbes, resolveSweepProfiles } from '../pipeline/probes';
 export type { Probe, ProbeKind, AxisSymbol, SkippedProbe, ProfileSource } from '../pipeline/probes';
-export { createOnnxRuntimeRunner, onnxRuntimeRunnerName } from '../runners/onnxruntime';
-export type { OnnxRuntimeRunnerOptions } from '../runners/onnxruntime';
-export { createTensorRTRunner, tensorRTRunnerFromEngine, engineProfiles } from '../runners/tensorrt';
-export type { EngineLike, TensorRTRunnerOptions } from '../runners/tensorrt';
-export { createReferenceRunner, loadSamples } from '../runners/reference';
-export type { LoadedSample, Sample } from '../runners/reference';
-export type { Runner, RunnerKind, RunContext, RunTimings } from '../runners/runner';
+export { createOnnxRuntimeRunner, onnxRuntimeRunnerFromSession, onnxRuntimeRunnerName } from '../runners/onnxruntime/runner';
+export type { OnnxRuntimeRunnerOptions, OnnxRuntimeRunnerSpec } from '../runners/onnxruntime/runner';
+export { createTensorRTRunner, tensorRTRunnerFromEngine, engineProfiles } from '../runners/tensorrt/runner';
+export type { EngineLike, TensorRTRunnerOptions, TensorRTRunnerSpec } from '../runners/tensorrt/runner';
+export { engineFromModel, engineFromPlan, loadEngine } from '../runners/tensorrt/loader';
+export type { EngineSource, LoadedEngine } from '../runners/tensorrt/loader';
+export { createReferenceRunner } from '../runners/reference';
+export type { ReferenceRunnerSpec } from '../runners/reference';
+export { EXPECTED_RANK, registerRunner, runnerKinds } from '../runners/registry';
+export type { CustomRunnerSpec, RunnerFactory, RunnerFactoryContext, RunnerRegistrationOptions } from '../runners/registry';
+export { loadSamples } from '../data/samples';
+export type { LoadedSample, Sample } from '../data/samples';
+export type { BuiltInRunnerKind, Runner, RunnerKind, RunContext, RunnerTimings } from '../runners/runner';
 export type { RunnerSpec } from '../runners/specs';
-
-export interface CrossCheckProgress {
-  probe: Probe;
-  /** Probes finished so far (this one included). */
-  done: number;
-  /** Probes planned so far (more may be planned as results come in). */
-  total: number;
-  /** The probe's verdict; `pass` is true for 'pass' only. */
-  verdict: ProbeReport['verdict'];
-  pass: boolean;
-  /** The probe's whole report. */
-  report: ProbeReport;
-}
 
 export interface CrossCheckOptions extends CommonRunOptions {
   /**
@@ -87,35 +80,31 @@ export interface CrossCheckOptions extends CommonRunOptions {
  */
 export async function crossCheck(model: string | ModelSummary, options: CrossCheckOptions = {}): Promise<CrossCheckResult> {
   const started = Date.now();
-  if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
-  const summary = await loadModelArgument(model);
-  const modelPath = typeof model === 'string' ? model : summary.file;
-  const common = commonRunOptions(summary, options, 'options');
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
-  const inputs = feedInputs(summary);
-
-  const specs = runnerSpecs(options, () => [{ kind: 'onnxruntime' }], samples.some((s) => s.reference));
-  const { runners, sweep } = await setUpRuns(summary, modelPath, specs, samples, { ...options, maxTensorBytes: common.maxTensorBytes, signal: common.signal, sweep: options.sweep !== false || options.probes !== undefined });
-  try {
-    // Probes: samples first (they carry references), then the sweep or the given shapes, without repeats.
-    const requested = sampleProbes(summary, samples, sweep.profiles, (i) => `options.samples[${i}]`);
-    const extra = sweep.probes;
-    const planned = () => requested.length + extra.length;
-    const out = await runPipeline({
-      model: summary,
-      inputs,
-      runners,
-      samples,
-      planner: planProbes(summary, { requested, sweep: extra }),
-      baselineOf: firstRanBaseline,
-      ...common,
-      onProbe: (report, done) => options.onProgress?.({ probe: report, done, total: Math.max(done, planned()), verdict: report.verdict, pass: report.verdict === 'pass', report }),
-    });
-    const result = pipelineResult(out, { model: modelPath, runners, sweep, seed: common.seed, staticFindings: diagnoseStatic(summary), startedAt: started });
-    if (out.interrupted) throw new AbortError('crossCheck', result);
-    return result;
-  } finally {
-    await disposeRunners(runners);
-  }
+  const e = await prepareCrossCheck(model, options);
+  const staticFindings = diagnoseStatic(e.model);
+  return execute(e, ({ out, runners, sweep }) => pipelineResult(out, { model: e.modelPath, runners, sweep, seed: e.options.seed, staticFindings, startedAt: started }));
 }
 
+/** crossCheck's options validated and resolved once: the runners to make, the samples read, the plan of probes. */
+async function prepareCrossCheck(model: string | ModelSummary, options: CrossCheckOptions): Promise<Execution> {
+  if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
+  const summary = await loadModelArgument(model);
+  const common = commonRunOptions(summary, options, 'options');
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  return {
+    call: 'crossCheck',
+    model: summary,
+    modelPath: typeof model === 'string' ? model : summary.file,
+    specs: runnerSpecs(options, () => [{ kind: 'onnxruntime' }], samples.some((s) => s.reference)),
+    samples,
+    options: common,
+    sweep: { ...options, maxTensorBytes: common.maxTensorBytes, ...(common.signal ? { signal: common.signal } : {}), sweep: options.sweep !== false || options.probes !== undefined },
+    // Probes: samples first (they carry references), then the sweep or the given shapes, without repeats.
+    plan: (sweep) => {
+      const requested = sampleProbes(summary, samples, sweep.profiles, (i) => `options.samples[${i}]`);
+      return { planner: planProbes(summary, { requested, sweep: sweep.probes }), planned: requested.length + sweep.probes.length };
+    },
+    baselineOf: firstRanBaseline,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+}

@@ -185,6 +185,170 @@ export function cleanOrtMessage(raw: string): string {
   return m.length > 400 ? `${m.slice(0, 397)}...` : m;
 }
 
+/** One kind of onnxruntime message: the texts that identify it, and the facts it carries. */
+interface OrtErrorPattern {
+  kind: OrtErrorKind;
+  /** The row applies when any of these matches (the first match is handed to `extract`). */
+  patterns: readonly RegExp[];
+  /** The facts of the message, or undefined when, read closer, it is not this kind after all. */
+  extract(match: RegExpExecArray, raw: string, common: Common): OrtErrorInfo | undefined;
+}
+
+/** '' for the default ONNX domain, which onnxruntime writes 'ai.onnx'. */
+function domainOf(written: string | undefined): string {
+  return written === 'ai.onnx' ? '' : (written ?? '');
+}
+
+/** Every name listed by `pattern` (global) in `text`, from its first group. */
+function allNamed(text: string, pattern: RegExp): string[] {
+  return [...text.matchAll(pattern)].map((m) => m[1]);
+}
+
+/**
+ * onnxruntime's messages, most specific first: the first row whose pattern matches (and whose extract accepts it)
+ * says what the message is. Quoted above each row is the wording it was taken from.
+ */
+const ORT_ERROR_PATTERNS: readonly OrtErrorPattern[] = [
+  {
+    // "Got invalid dimensions for input: input for the following indices\n index: 2 Got: 128 Expected: 96\n ..."
+    kind: 'fixed-dim',
+    patterns: [/Got invalid dimensions for input: (.+?) for the following indices/s],
+    extract: ([, input], raw, common) => {
+      const dims = [...raw.matchAll(/index: (\d+) Got: (-?\d+) Expected: (-?\d+)/g)].map((m) => ({ axis: Number(m[1]), got: Number(m[2]), expected: Number(m[3]) }));
+      const first = dims[0] ?? { axis: -1, got: -1, expected: -1 };
+      return { ...common, kind: 'fixed-dim', input, ...first, dims };
+    },
+  },
+  {
+    // "Invalid rank for input: input Got: 3 Expected: 4 Please fix either the inputs/outputs or the model."
+    kind: 'invalid-rank',
+    patterns: [/Invalid rank for input: (.+?) Got: (\d+) Expected: (\d+)/s],
+    extract: ([, input, got, expected], _raw, common) => ({ ...common, kind: 'invalid-rank', input, got: Number(got), expected: Number(expected) }),
+  },
+  {
+    // onnxruntime-node: "input 'conv1.weight' is missing in 'feeds'."; C++: "Missing Input: conv1.weight";
+    // older C++: "Model requires 552 inputs. Input Feed contains 1"; Python: "Required inputs (['a', 'b']) are missing".
+    kind: 'missing-inputs',
+    patterns: [/Model requires (\d+) inputs?\. Input Feed contains (\d+)/, /input '[^']+' is missing in 'feeds'/, /Missing Input: \S+/, /Required inputs \(\[[^\]]*\]\) are missing/],
+    extract: (_match, raw, common) => {
+      const counts = /Model requires (\d+) inputs?\. Input Feed contains (\d+)/.exec(raw);
+      const missing = [
+        ...allNamed(raw, /input '([^']+)' is missing in 'feeds'/g),
+        ...allNamed(raw, /Missing Input: (\S+)/g),
+        ...allNamed(/Required inputs \(\[([^\]]*)\]\) are missing/.exec(raw)?.[1] ?? '', /'([^']+)'/g),
+      ];
+      if (!counts && missing.length === 0) return undefined; // "Required inputs ([]) are missing" names none
+      return { ...common, kind: 'missing-inputs', missing: [...new Set(missing)], ...(counts ? { required: Number(counts[1]), given: Number(counts[2]) } : {}) };
+    },
+  },
+  {
+    // "Unexpected input data type. Actual: (tensor(double)) , expected: (tensor(float))"
+    kind: 'wrong-type',
+    patterns: [/Unexpected input data type\. Actual: \((tensor\(\w+\))\)\s*,\s*expected: \((tensor\(\w+\))\)/],
+    extract: ([, actual, expected], _raw, common) => ({ ...common, kind: 'wrong-type', actual: typeName(actual), expected: typeName(expected) }),
+  },
+  {
+    // "Fatal error: com.example:FastGelu(-1) is not a registered function/op" (ai.onnx for the default domain)
+    kind: 'unsupported-op',
+    patterns: [/(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/],
+    extract: ([, domain, op, opset], _raw, common) => ({ ...common, kind: 'unsupported-op', op, domain: domainOf(domain), opset: Number(opset), reason: 'not-registered' }),
+  },
+  {
+    // "In Node, ("FooBar_y", FooBar, "", -1) : ... , Error No Op registered for FooBar with domain_version of 13"
+    kind: 'unsupported-op',
+    patterns: [/In Node, \("([^"]*)", (\w+), "([^"]*)", (-?\d+)\)/],
+    extract: ([, nodeName, op, domain], raw, common) => {
+      if (!/No Op registered for|No opset import for domain/.test(raw)) return undefined;
+      const version = /with domain_version of (\d+)/.exec(raw);
+      return {
+        ...common,
+        kind: 'unsupported-op',
+        nodeName,
+        opType: op,
+        op,
+        domain: domainOf(domain),
+        ...(version ? { opset: Number(version[1]) } : {}),
+        reason: /No opset import for domain/.test(raw) ? 'no-opset-import' : 'not-registered',
+      };
+    },
+  },
+  {
+    // "Could not find an implementation for Abs(13) node with name 'Abs_y'"
+    kind: 'unsupported-op',
+    patterns: [/Could not find an implementation for (?:([\w.-]+):)?(\w+)\((\d+)\) node with name '([^']*)'/],
+    extract: ([, domain, op, opset, nodeName], _raw, common) => ({ ...common, kind: 'unsupported-op', op, opType: op, domain: domainOf(domain), opset: Number(opset), nodeName, reason: 'no-kernel' }),
+  },
+  {
+    // "... running Reshape node. Name:'/Reshape' ... The input tensor cannot be reshaped to the requested shape.
+    //  Input shape:{1,4,32,32}, requested shape:{1,4,576}"
+    kind: 'reshape',
+    patterns: [/cannot be reshaped to the requested shape/, /requested shape/],
+    extract: (match, raw, common) => {
+      if (!/cannot be reshaped/.test(match[0]) && common.opType !== 'Reshape') return undefined;
+      const shapes = /Input shape:\{([\d,\s-]*)\},\s*requested shape:\{([\d,\s-]*)\}/.exec(raw);
+      return { ...common, kind: 'reshape', ...(shapes ? { inputShape: parseShape(shapes[1]), requestedShape: parseShape(shapes[2]) } : {}) };
+    },
+  },
+  {
+    // "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library", "Failed to get a WebGPU adapter"
+    kind: 'provider-unavailable',
+    patterns: [/AppendExecutionProvider_(\w+)/, /libonnxruntime_providers_(\w+)\.so/, /Failed to get a WebGPU adapter/, /\[(\w+)\] backend not found/, /backend not found/],
+    extract: (match, raw, common) => {
+      // A library names the provider in its own case; a missing backend is named as written.
+      const fromLibrary = /AppendExecutionProvider_|libonnxruntime_providers_/.test(match[0]);
+      const name = fromLibrary ? match[1].toLowerCase() : /WebGPU/.test(raw) ? 'webgpu' : match[1];
+      return { ...common, kind: 'provider-unavailable', ...(name && name !== 'shared' ? { provider: name } : {}) };
+    },
+  },
+  {
+    kind: 'file-missing',
+    patterns: [/File doesn't exist|No such file or directory/],
+    extract: (_match, _raw, common) => ({ ...common, kind: 'file-missing' }),
+  },
+  {
+    // "Unsupported model IR version: 11", "Opset 23 is under development", "Node input 'conv_in.weight' is not a
+    // graph input, initializer, or output of a previous node", "This is an invalid model. ...", protobuf failures
+    kind: 'invalid-model',
+    patterns: [
+      /Unsupported model IR version: (\d+)/,
+      /Opset (\d+) is under development/,
+      /Node input '([^']+)' is not a graph input, initializer, or output of a previous node/,
+      /This is an invalid model|Invalid model\.|protobuf parsing failed|Failed to load model/,
+    ],
+    extract: (_match, raw, common) => {
+      const ir = /Unsupported model IR version: (\d+)/.exec(raw);
+      const opset = /Opset (\d+) is under development/.exec(raw);
+      const dangling = /Node input '([^']+)' is not a graph input, initializer, or output of a previous node/.exec(raw);
+      // "Type Error: Type 'tensor(int32)' of input parameter (x) of operator (Tanh) in node (Tanh_y) is invalid."
+      const typeError = /of operator \((\w+)\) in node \(([^)]*)\)/.test(raw)
+        ? { opType: /of operator \((\w+)\)/.exec(raw)![1], nodeName: /in node \(([^)]*)\)/.exec(raw)![1] }
+        : undefined;
+      return {
+        ...common,
+        kind: 'invalid-model',
+        ...(ir ? { irVersion: Number(ir[1]) } : {}),
+        ...(opset ? { opset: Number(opset[1]) } : {}),
+        ...(dangling ? { danglingValue: dangling[1] } : {}),
+        ...typeError,
+      };
+    },
+  },
+];
+
+/** The first row of ORT_ERROR_PATTERNS that recognises `raw`. */
+function recognise(raw: string, common: Common): OrtErrorInfo | undefined {
+  for (const row of ORT_ERROR_PATTERNS) {
+    for (const pattern of row.patterns) {
+      const match = pattern.exec(raw);
+      if (!match) continue;
+      const info = row.extract(match, raw, common);
+      if (info) return info;
+      break; // read closer, not this kind: the next row
+    }
+  }
+  return undefined;
+}
+
 /**
  * Recognises onnxruntime's error text (a raw message, or an error whose text `ortErrorText` finds). Never throws;
  * what it does not recognise comes back as kind 'other' with the cleaned message.
@@ -197,115 +361,5 @@ export function classifyOrtError(errOrMessage: unknown): OrtErrorInfo {
     common.opType = node[1];
     common.nodeName = node[2];
   }
-
-  // "Got invalid dimensions for input: input for the following indices\n index: 2 Got: 128 Expected: 96\n ..."
-  const fixed = /Got invalid dimensions for input: (.+?) for the following indices/s.exec(raw);
-  if (fixed) {
-    const dims = [...raw.matchAll(/index: (\d+) Got: (-?\d+) Expected: (-?\d+)/g)].map((m) => ({
-      axis: Number(m[1]),
-      got: Number(m[2]),
-      expected: Number(m[3]),
-    }));
-    const first = dims[0] ?? { axis: -1, got: -1, expected: -1 };
-    return { ...common, kind: 'fixed-dim', input: fixed[1], ...first, dims };
-  }
-
-  // "Invalid rank for input: input Got: 3 Expected: 4 Please fix either the inputs/outputs or the model."
-  const rank = /Invalid rank for input: (.+?) Got: (\d+) Expected: (\d+)/s.exec(raw);
-  if (rank) return { ...common, kind: 'invalid-rank', input: rank[1], got: Number(rank[2]), expected: Number(rank[3]) };
-
-  // onnxruntime-node: "input 'conv1.weight' is missing in 'feeds'."; C++: "Missing Input: conv1.weight";
-  // older C++: "Model requires 552 inputs. Input Feed contains 1"; Python: "Required inputs (['a', 'b']) are missing".
-  const counts = /Model requires (\d+) inputs?\. Input Feed contains (\d+)/.exec(raw);
-  const missing = [
-    ...[...raw.matchAll(/input '([^']+)' is missing in 'feeds'/g)].map((m) => m[1]),
-    ...[...raw.matchAll(/Missing Input: (\S+)/g)].map((m) => m[1]),
-    ...[...(/Required inputs \(\[([^\]]*)\]\) are missing/.exec(raw)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]),
-  ];
-  if (counts || missing.length) {
-    return {
-      ...common,
-      kind: 'missing-inputs',
-      missing: [...new Set(missing)],
-      ...(counts ? { required: Number(counts[1]), given: Number(counts[2]) } : {}),
-    };
-  }
-
-  // "Unexpected input data type. Actual: (tensor(double)) , expected: (tensor(float))"
-  const type = /Unexpected input data type\. Actual: \((tensor\(\w+\))\)\s*,\s*expected: \((tensor\(\w+\))\)/.exec(raw);
-  if (type) return { ...common, kind: 'wrong-type', actual: typeName(type[1]), expected: typeName(type[2]) };
-
-  // "Fatal error: com.example:FastGelu(-1) is not a registered function/op" (ai.onnx for the default domain)
-  const unregistered = /(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/.exec(raw);
-  if (unregistered) {
-    const domain = unregistered[1] === 'ai.onnx' ? '' : (unregistered[1] ?? '');
-    return { ...common, kind: 'unsupported-op', op: unregistered[2], domain, opset: Number(unregistered[3]), reason: 'not-registered' };
-  }
-  // "In Node, ("FooBar_y", FooBar, "", -1) : ... , Error No Op registered for FooBar with domain_version of 13"
-  const noOp = /In Node, \("([^"]*)", (\w+), "([^"]*)", (-?\d+)\)/.exec(raw);
-  if (noOp && /No Op registered for|No opset import for domain/.test(raw)) {
-    const version = /with domain_version of (\d+)/.exec(raw);
-    return {
-      ...common,
-      kind: 'unsupported-op',
-      nodeName: noOp[1],
-      opType: noOp[2],
-      op: noOp[2],
-      domain: noOp[3] === 'ai.onnx' ? '' : noOp[3],
-      ...(version ? { opset: Number(version[1]) } : {}),
-      reason: /No opset import for domain/.test(raw) ? 'no-opset-import' : 'not-registered',
-    };
-  }
-  // "Could not find an implementation for Abs(13) node with name 'Abs_y'"
-  const noKernel = /Could not find an implementation for (?:([\w.-]+):)?(\w+)\((\d+)\) node with name '([^']*)'/.exec(raw);
-  if (noKernel) {
-    return {
-      ...common,
-      kind: 'unsupported-op',
-      op: noKernel[2],
-      opType: noKernel[2],
-      domain: noKernel[1] === 'ai.onnx' ? '' : (noKernel[1] ?? ''),
-      opset: Number(noKernel[3]),
-      nodeName: noKernel[4],
-      reason: 'no-kernel',
-    };
-  }
-
-  // "... running Reshape node. Name:'/Reshape' ... The input tensor cannot be reshaped to the requested shape.
-  //  Input shape:{1,4,32,32}, requested shape:{1,4,576}"
-  if (/cannot be reshaped to the requested shape/.test(raw) || (common.opType === 'Reshape' && /requested shape/.test(raw))) {
-    const shapes = /Input shape:\{([\d,\s-]*)\},\s*requested shape:\{([\d,\s-]*)\}/.exec(raw);
-    return {
-      ...common,
-      kind: 'reshape',
-      ...(shapes ? { inputShape: parseShape(shapes[1]), requestedShape: parseShape(shapes[2]) } : {}),
-    };
-  }
-
-  // "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library", "Failed to get a WebGPU adapter"
-  const provider = /AppendExecutionProvider_(\w+)/.exec(raw) ?? /libonnxruntime_providers_(\w+)\.so/.exec(raw);
-  if (provider || /Failed to get a WebGPU adapter|backend not found/.test(raw)) {
-    const name = provider?.[1].toLowerCase() ?? (/WebGPU/.test(raw) ? 'webgpu' : /\[(\w+)\] backend not found/.exec(raw)?.[1]);
-    return { ...common, kind: 'provider-unavailable', ...(name && name !== 'shared' ? { provider: name } : {}) };
-  }
-
-  if (/File doesn't exist|No such file or directory/.test(raw)) return { ...common, kind: 'file-missing' };
-
-  const ir = /Unsupported model IR version: (\d+)/.exec(raw);
-  const opset = /Opset (\d+) is under development/.exec(raw);
-  const dangling = /Node input '([^']+)' is not a graph input, initializer, or output of a previous node/.exec(raw);
-  if (ir || opset || dangling || /This is an invalid model|Invalid model\.|protobuf parsing failed|Failed to load model/.test(raw)) {
-    return {
-      ...common,
-      kind: 'invalid-model',
-      ...(ir ? { irVersion: Number(ir[1]) } : {}),
-      ...(opset ? { opset: Number(opset[1]) } : {}),
-      ...(dangling ? { danglingValue: dangling[1] } : {}),
-      // "Type Error: Type 'tensor(int32)' of input parameter (x) of operator (Tanh) in node (Tanh_y) is invalid."
-      ...(/of operator \((\w+)\) in node \(([^)]*)\)/.test(raw)
-        ? { opType: /of operator \((\w+)\)/.exec(raw)![1], nodeName: /in node \(([^)]*)\)/.exec(raw)![1] }
-        : {}),
-    };
-  }
-  return { ...common, kind: 'other' };
+  return recognise(raw, common) ?? { ...common, kind: 'other' };
 }

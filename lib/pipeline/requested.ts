@@ -9,7 +9,7 @@ import { formatDims, shapeTag } from '../diagnostics/graph';
 import { dimConflicts } from '../diagnostics/rules/fixed-dim';
 import { InvalidValueError, ShapeError } from '../errors';
 import type { InputSummary, ModelSummary } from '../onnx/types';
-import type { LoadedSample } from '../runners/reference';
+import type { LoadedSample } from '../data/samples';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { defaultShapes, feedInputs, requestedProbe, type Probe } from './probes';
 import { hasOwn } from '../util/names';

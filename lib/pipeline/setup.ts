@@ -3,13 +3,12 @@
  * own Runners, the shorthands `engine` and `tensorrt`), the profiles to sweep (given, else the engine's own, else
  * derived from the samples or defaults) and the sweep's probes (or the probes given).
  */
-import { defaultFailureClassifier } from '../diagnostics/rules/shape-not-dynamic';
 import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
-import type { LoadedSample } from '../runners/reference';
+import type { LoadedSample } from '../data/samples';
 import type { Runner } from '../runners/runner';
 import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
-import type { TensorRTRunnerOptions } from '../runners/tensorrt';
+import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
 import { hasOwn } from '../util/names';
@@ -41,6 +40,9 @@ export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec 
   return specs;
 }
 
+/** How the sweep is made: the profiles and probes given, the size caps, the signal; `sweep` false makes none. */
+export type SweepOptions = Pick<RunnerOptions, 'profiles' | 'probes' | 'maxElements' | 'maxTensorBytes' | 'signal'> & { sweep: boolean };
+
 export interface Sweep {
   profiles: OptimizationProfile[];
   source: ProfileSource | 'none';
@@ -58,20 +60,21 @@ export async function setUpRuns(
   modelPath: string | null,
   specs: readonly (RunnerSpec | Runner)[],
   samples: readonly LoadedSample[],
-  options: RunnerOptions & { sweep: boolean },
+  options: SweepOptions,
 ): Promise<{ runners: ActiveRunner[]; sweep: Sweep }> {
   const inputs = feedInputs(model);
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
-  const runners = await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message, options.signal);
+  const runners = await createRunners(specs, { model: modelPath, samples, profiles: () => resolve().profiles, ...(options.signal ? { signal: options.signal } : {}) });
   try {
     if (!options.sweep) {
       const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
       return { runners, sweep: { profiles: given, source: 'given', probes: [], skipped: [] } };
     }
     if (!resolved && options.profiles === undefined) {
-      const engine = runners.find((r) => r.runner?.kind === 'tensorrt' && r.runner.profiles?.length);
+      // A runner with shape ranges of its own (a TensorRT engine loaded from a plan): its range is what to sweep.
+      const engine = runners.find((r) => r.runner?.profiles?.length);
       if (engine) resolved = { profiles: engine.runner!.profiles!, source: 'engine' };
     }
     const { profiles, source } = resolve();

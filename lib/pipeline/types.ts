@@ -14,6 +14,20 @@ export type { RunnerInfo } from '../runners/specs';
 // The comparator's result types are shared with check and the reports (lib/compare).
 export type { ErrorHistogram, OutputComparison } from '../compare/types';
 
+/** After each probe: what crossCheck()'s and check()'s `onProgress` get. */
+export interface CrossCheckProgress {
+  probe: Probe;
+  /** Probes finished so far (this one included). */
+  done: number;
+  /** Probes planned so far (more may be planned as results come in). */
+  total: number;
+  /** The probe's verdict; `pass` is true for 'pass' only. */
+  verdict: ProbeReport['verdict'];
+  pass: boolean;
+  /** The probe's whole report. */
+  report: ProbeReport;
+}
+
 /** `actual` runner against `expected` runner at one probe. */
 export interface PairComparison {
   actual: string;

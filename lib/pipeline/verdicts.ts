@@ -5,14 +5,15 @@
 import type { Finding } from '../diagnostics/findings';
 import { sortFindings } from '../diagnostics/findings';
 import type { NamedTensors } from '../tensor/types';
-import { compareTensors, type ToleranceOverrides } from '../compare';
+import { compareValidated } from '../compare/compare';
+import type { ToleranceOverrides } from '../compare/tolerances';
 import type { RunnerKind } from '../runners/runner';
 import { DEFAULT_MAP_SIDE, errorMap } from './error-map';
 import type { Probe } from './probes';
 import type { CrossCheckResult, ErrorMap, FailureRef, OutputComparison, PairComparison, ProbeReport, RunnerInfo, Verdict } from './types';
 import { own } from '../util/names';
 
-/** Tolerances and error-map size, as crossCheck's options give them. */
+/** Tolerances and error-map size, as crossCheck's options give them, validated once before the first probe. */
 export interface CompareSettings {
   tolerance?: ToleranceOverrides;
   /** Outputs compared in any row order. */
@@ -35,7 +36,8 @@ export function compareRunners(
       ? Object.keys(expected.outputs).filter((n) => !options.referenceExtras?.has(n))
       : [...new Set([...Object.keys(expected.outputs), ...Object.keys(actual.outputs)])];
   const outputs = names.map((name) => {
-    const c = compareTensors(name, own(actual.outputs, name), own(expected.outputs, name), { tolerance: options.tolerance, ...(options.unordered ? { unordered: options.unordered } : {}) });
+    // Trusted: the outputs were checked as they came back from their runners, the settings before the first probe.
+    const c = compareValidated(name, own(actual.outputs, name), own(expected.outputs, name), { ...(options.tolerance ? { tolerance: options.tolerance } : {}), ...(options.unordered ? { unordered: options.unordered } : {}) });
     if (expected.kind === 'reference' && !own(actual.outputs, name)) {
       c.problem = `the reference has '${name}', which ${actual.name} does not output (outputs: ${Object.keys(actual.outputs).join(', ')}); check output_names in torch.onnx.export`;
     }

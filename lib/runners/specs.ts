@@ -1,20 +1,25 @@
 /**
- * Runners from their specs. A runner that cannot load the model is reported, not thrown (onnxruntime and a custom
- * op: the other runners go on), unless it is TensorRT: asking for TensorRT where there is none is a usage error, as
- * is a bad option of any runner.
+ * Runners from their specs, through the registry (./registry.ts): a spec names a registered kind, and its factory
+ * makes the runner; a Runner object passed in is used as it is. A runner that cannot load the model is reported,
+ * not thrown, where its kind says so (onnxruntime and a custom op: the other runners go on); a bad option of any
+ * runner, or TensorRT asked for where there is none, is a usage error.
  */
+import type { LoadedSample } from '../data/samples';
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
 import type { OptimizationProfile } from '../shapes/profiles';
-import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
-import { createReferenceRunner, type LoadedSample } from './reference';
+import { quoted } from '../util/terminal';
+import type { OnnxRuntimeRunnerSpec } from './onnxruntime/runner';
+import type { ReferenceRunnerSpec } from './reference';
+import { runnerRegistration, type CustomRunnerSpec } from './registry';
 import { isRunner, type Runner, type RunnerKind } from './runner';
-import { createTensorRTRunner, type TensorRTRunnerOptions } from './tensorrt';
+import type { TensorRTRunnerSpec } from './tensorrt/runner';
+// The built-in kinds register themselves when their files load.
+import './onnxruntime/runner';
+import './reference';
+import './tensorrt/runner';
 
-/** A runner to create: onnxruntime-node, a TensorRT engine, or the samples' saved references. */
-export type RunnerSpec =
-  | ({ kind: 'onnxruntime' } & OnnxRuntimeRunnerOptions)
-  | ({ kind: 'tensorrt' } & TensorRTRunnerOptions)
-  | { kind: 'reference'; name?: string };
+/** A runner to create: onnxruntime-node, a TensorRT engine, the samples' saved references, or a kind you registered. */
+export type RunnerSpec = OnnxRuntimeRunnerSpec | TensorRTRunnerSpec | ReferenceRunnerSpec | CustomRunnerSpec;
 
 export interface RunnerInfo {
   name: string;
@@ -38,56 +43,79 @@ export interface ActiveRunner {
   owned?: boolean;
 }
 
+/** What the runners of one call share: the model, the samples, the profiles to build with, the abort signal. */
+export interface RunnerSetup {
+  /** The .onnx file; null for a model given as a summary without a file. */
+  model: string | null;
+  samples?: readonly LoadedSample[];
+  /** The profiles an engine built on the fly covers (called only when one is built). Default none. */
+  profiles?: () => OptimizationProfile[];
+  /** Stops an engine build as well as the runs. */
+  signal?: AbortSignal;
+}
+
 /** Errors in what the caller asked for (an option's type or value, a provider not here): thrown, never reported. */
 function isUsageError(err: unknown): boolean {
   return err instanceof InvalidTypeError || err instanceof InvalidValueError || err instanceof UnsupportedOptionError;
 }
 
-export async function createRunners(
-  modelPath: string | null,
-  specs: readonly (RunnerSpec | Runner)[],
-  samples: readonly LoadedSample[],
-  profilesFor: () => OptimizationProfile[],
-  describeFailure: (err: unknown) => string,
-  signal?: AbortSignal,
-): Promise<ActiveRunner[]> {
+function checkSpec(spec: unknown, parameter: string): asserts spec is RunnerSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new InvalidTypeError(parameter, "a runner spec ({kind: 'onnxruntime' | 'tensorrt' | 'reference' | a kind you registered}) or a Runner", spec);
+  }
+}
+
+/** The name a spec's runner will have (known before it exists), or a Runner's own. */
+export function runnerName(spec: RunnerSpec | Runner, parameter: string): string {
+  if (isRunner(spec)) return spec.name;
+  checkSpec(spec, parameter);
+  return runnerRegistration(spec.kind, `${parameter}.kind`).nameOf(spec);
+}
+
+/**
+ * One runner: a Runner passed in as it is, or made from its spec by its kind's factory.
+ * @param parameter where the spec was given, for errors: 'options.runners[1]'.
+ */
+export async function createRunner(spec: RunnerSpec | Runner, parameter: string, setup: RunnerSetup): Promise<ActiveRunner> {
+  if (isRunner(spec)) return { info: { name: spec.name, kind: spec.kind, description: spec.description }, runner: spec };
+  checkSpec(spec, parameter);
+  const registration = runnerRegistration(spec.kind, `${parameter}.kind`);
+  const context = {
+    model: setup.model,
+    samples: setup.samples ?? [],
+    profiles: setup.profiles ?? (() => []),
+    parameter,
+    ...(setup.signal ? { signal: setup.signal } : {}),
+  };
+  let runner: Runner;
+  try {
+    runner = await registration.create(spec, context);
+  } catch (err) {
+    const reported = registration.reportsLoadFailure;
+    if (!reported || isUsageError(err)) throw err; // a bad option is the caller's to fix, not the model's finding
+    const text = reported.describe(err);
+    const info = { name: registration.nameOf(spec), kind: spec.kind, description: reported.description, error: `${spec.kind} cannot load the model: ${text}` };
+    return { info, failure: err, failureText: text, owned: true };
+  }
+  if (!isRunner(runner)) throw new InvalidTypeError(`the runner made for kind ${quoted(spec.kind)}`, 'a Runner (name, kind, supports, run, dispose)', runner);
+  // The registered kind, whatever the runner calls itself: it is what ranks the runner as the expected side.
+  return { info: { name: runner.name, kind: spec.kind, description: runner.description }, runner, owned: true };
+}
+
+/**
+ * The runners of one call, each named once (a second runner with a name already taken is a usage error). On any
+ * error those made so far are disposed.
+ * @param parameter names the list in errors: 'options.runners'.
+ */
+export async function createRunners(specs: readonly (RunnerSpec | Runner)[], setup: RunnerSetup, parameter = 'runners'): Promise<ActiveRunner[]> {
   const out: ActiveRunner[] = [];
   const names = new Set<string>();
   try {
     for (const [i, spec] of specs.entries()) {
-      let active: ActiveRunner;
-      if (isRunner(spec)) {
-        active = { info: { name: spec.name, kind: spec.kind, description: spec.description }, runner: spec };
-      } else if (typeof spec !== 'object' || spec === null) {
-        throw new InvalidTypeError(`runners[${i}]`, "a runner spec ({kind: 'onnxruntime' | 'tensorrt' | 'reference'}) or a Runner", spec);
-      } else if (spec.kind === 'onnxruntime') {
-        const name = spec.name ?? onnxRuntimeRunnerName(spec.graphOptimization ?? 'all');
-        if (modelPath === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', modelPath);
-        try {
-          const runner = await createOnnxRuntimeRunner(modelPath, { ...spec, name });
-          active = { info: { name, kind: 'onnxruntime', description: runner.description }, runner };
-        } catch (err) {
-          if (isUsageError(err)) throw err; // a bad option is the caller's to fix, not the model's finding
-          const text = describeFailure(err);
-          active = { info: { name, kind: 'onnxruntime', description: 'onnxruntime-node (CPU)', error: `onnxruntime cannot load the model: ${text}` }, failure: err, failureText: text };
-        }
-      } else if (spec.kind === 'tensorrt') {
-        // Usage errors (TensorRT missing, bad plan) throw: the caller asked for TensorRT explicitly.
-        // An engine built here is the slow part of a check: the caller's signal stops the build too.
-        const build = signal && spec.build?.signal === undefined ? { build: { ...spec.build, signal } } : {};
-        const runner = await createTensorRTRunner(modelPath, { ...spec, ...build, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
-        active = { info: { name: runner.name, kind: 'tensorrt', description: runner.description }, runner };
-      } else if (spec.kind === 'reference') {
-        const name = spec.name ?? 'reference';
-        const runner = createReferenceRunner(samples, name);
-        active = { info: { name, kind: 'reference', description: runner.description }, runner };
-      } else {
-        throw new InvalidValueError(`runners[${i}].kind`, "'onnxruntime', 'tensorrt' or 'reference'", (spec as { kind: unknown }).kind);
-      }
-      if (!isRunner(spec)) active.owned = true;
+      const active = await createRunner(spec, `${parameter}[${i}]`, setup);
       if (names.has(active.info.name)) {
         if (active.owned) await active.runner?.dispose();
-        throw new InvalidValueError(`runners[${i}].name`, 'a name no other runner has', active.info.name, 'Give each runner its own `name`');
+        throw new InvalidValueError(`${parameter}[${i}].name`, 'a name no other runner has', active.info.name, 'Give each runner its own `name`');
       }
       names.add(active.info.name);
       out.push(active);

@@ -42,8 +42,8 @@ describe('BAD CALL: bench options', () => {
   it.each([
     [{ iterations: 0 }, /iterations/],
     [{ warmup: -1 }, /warmup/],
-    [{ backends: ['tpu'] }, /backends/],
-    [{ backends: [] }, /backends/],
+    [{ runners: ['tpu'] }, /runners/],
+    [{ runners: [] }, /runners/],
     [{ durationS: 0 }, /duration/],
   ])('%j is rejected naming the option', (bad, re) => {
     expect(() => validateBenchOptions({ model: DEFAULT_MODEL, shapes: [], ...(bad as object) })).toThrow(re);
@@ -67,7 +67,7 @@ describe('BAD CALL: bench options', () => {
     [[null], 'ERR_TRT_NODE_INVALID_TYPE', /for shapes\[0\]/],
     ['input:1x1x8x8', 'ERR_TRT_NODE_INVALID_TYPE', /an array for shapes/],
   ])('runBench shapes %j: %s naming the option and the input', async (shapes, code, re) => {
-    const err = await caughtAsync(() => runBench({ model: DEFAULT_MODEL, shapes: shapes as never, backends: ['ort'], warmup: 0, iterations: 1 }));
+    const err = await caughtAsync(() => runBench({ model: DEFAULT_MODEL, shapes: shapes as never, runners: ['onnxruntime'], warmup: 0, iterations: 1 }));
     expect(err.code).toBe(code);
     expect(err.message).toMatch(re);
   });
@@ -80,7 +80,7 @@ describe('BAD CALL: bench options', () => {
 describe('a real run of the bundled model', () => {
   it('measures onnxruntime and reports TensorRT with its reason when absent', async () => {
     const report = await runBench({ model: DEFAULT_MODEL, shapes: [{ input: [1, 1, 32, 32] }, { input: [2, 1, 24, 40] }], warmup: 1, iterations: 4 });
-    const ort = report.runs.filter((r) => r.backend === 'ort');
+    const ort = report.runs.filter((r) => r.backend === 'onnxruntime');
     expect(ort).toHaveLength(2);
     for (const r of ort) {
       expect(r.available).toBe(true);
@@ -91,7 +91,7 @@ describe('a real run of the bundled model', () => {
       expect(r.eventLoopLag).toHaveProperty('p99Ms');
     }
     expect(ort[1].batch).toBe(2);
-    const trt = report.runs.filter((r) => r.backend === 'trt');
+    const trt = report.runs.filter((r) => r.backend === 'tensorrt');
     if (!tensorrtAvailable()) {
       expect(trt.every((r) => !r.available && /TensorRT/.test(r.reason ?? ''))).toBe(true);
       expect(report.ratios).toEqual([]);
@@ -175,7 +175,7 @@ describe('BAD CALL: the bench CLI', () => {
       expect(fs.readdirSync(dir)).toEqual([]);
     } else {
       expect(r.code).toBe(0);
-      expect(JSON.parse(fs.readFileSync(json, 'utf8')).runs.map((x: { backend: string }) => x.backend)).toEqual(['trt']);
+      expect(JSON.parse(fs.readFileSync(json, 'utf8')).runs.map((x: { backend: string }) => x.backend)).toEqual(['tensorrt']);
     }
   });
 });
@@ -293,20 +293,20 @@ describeWithGpu('TensorRT bench (needs TensorRT and a GPU)', () => {
         runBench({
           model: DEFAULT_MODEL,
           shapes: [{ input: [1, 1, 16, 16] }],
-          backends: ['ort', 'trt'],
+          runners: ['onnxruntime', 'tensorrt'],
           warmup: 0,
           iterations: 2,
           build: { timingCache: cache },
           signal: controller.signal,
           onProgress: (e) => {
-            if (e.backend === 'trt' && e.phase === 'preparing') controller.abort();
+            if (e.backend === 'tensorrt' && e.phase === 'preparing') controller.abort();
           },
         }),
       );
       expect(err.code).toBe('ERR_TRT_NODE_ABORTED');
       expect(fs.existsSync(cache)).toBe(false);
       const partial = (err as TrtNodeError & { partial?: { runs: { backend: string; available: boolean }[] } }).partial;
-      expect(partial?.runs).toEqual([expect.objectContaining({ backend: 'ort', available: true })]);
+      expect(partial?.runs).toEqual([expect.objectContaining({ backend: 'onnxruntime', available: true })]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -314,7 +314,7 @@ describeWithGpu('TensorRT bench (needs TensorRT and a GPU)', () => {
 
 
   it('reports H2D, compute and D2H from CUDA events and the Node overhead', async () => {
-    const report = await runBench({ model: DEFAULT_MODEL, shapes: [{ input: [1, 1, 64, 64] }], backends: ['trt'], warmup: 2, iterations: 10 });
+    const report = await runBench({ model: DEFAULT_MODEL, shapes: [{ input: [1, 1, 64, 64] }], runners: ['tensorrt'], warmup: 2, iterations: 10 });
     const r = report.runs[0];
     expect(r.available).toBe(true);
     expect(r.gpu!.compute.median).toBeGreaterThan(0);

@@ -165,7 +165,7 @@ test("an output whose name cannot be an .npz entry ('../x') is refused before th
 });
 
 test('a bad probes option found after the runners exist still releases them (no session left open)', async () => {
-  const { OrtRunner } = await import('../../lib/runners/ort-runner');
+  const { OrtRunner } = await import('../../lib/runners/onnxruntime/ort-runner');
   const dispose = jest.spyOn(OrtRunner.prototype, 'dispose');
   try {
     const e = await caughtAsync(() => crossCheck(DEFAULT_MODEL, { probes: [{ nope: [1, 3, 4, 4] }] }));

@@ -166,7 +166,7 @@ test('a failure only when several axes vary together is blamed on the joint prob
 
 test('diagnose(): static findings plus the probe through an OrtRunner session; no probe when weights are inputs', async () => {
   const { diagnose } = await import('../../lib/pipeline/probe-axes');
-  const { OrtRunner } = await import('../../lib/runners/ort-runner');
+  const { OrtRunner } = await import('../../lib/runners/onnxruntime/ort-runner');
   const runner = await OrtRunner.create(modelPath('traced_reshape'));
   try {
     const d = await diagnose(await readModel(modelPath('traced_reshape')), { session: runner, probe: { baseline: { input: [1, 3, 24, 24] } } });

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { check } from '../../lib/check/run-check';
-import { createOnnxRuntimeRunner } from '../../lib/runners/onnxruntime';
+import { createOnnxRuntimeRunner } from '../../lib/runners/onnxruntime/runner';
 import type { Runner } from '../../lib/runners/runner';
 import type { CheckReport } from '../../lib/check/run-check';
 import { translateOrtError } from '../../lib/diagnostics/ort-translate';

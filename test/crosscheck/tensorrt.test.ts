@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { crossCheck, tensorRTRunnerFromEngine, type EngineLike } from '../../lib/crosscheck';
-import { OrtRunner } from '../../lib/runners/ort-runner';
+import { OrtRunner } from '../../lib/runners/onnxruntime/ort-runner';
 import { TensorRTUnavailableError } from '../../lib/errors';
 import type { NamedTensors } from '../../lib/tensor/types';
 import { describeWithGpu, gpuSkipReason } from '../native/gpu-gate';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as lib from '../../lib';
 import { TrtNodeError } from '../../lib/errors';
 import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/io/atomic-write';
-import { feedableInputs, feedsFromNpz, resolveInputShapes, toFeeds } from '../../lib/runners/feeds';
+import { feedableInputs, feedsFromNpz, resolveInputShapes, toFeeds } from '../../lib/data';
 import { formatShapeList, splitNamedList } from '../../lib/shapes/spec';
 import { mergeTolerances, parseTolerance, toleranceFor, validateToleranceOutputs, validateTolerances } from '../../lib/compare';
 import { namedTensors, tensorsOrFile } from '../../lib/tensor/convert';

@@ -4,7 +4,7 @@
  * duplicated and deleted slices, with positions biased towards the structure a reader parses (the first and last
  * bytes, where headers and directories live, and any `hotspots` given, e.g. zip signatures).
  */
-import { mulberry32 } from '../../lib/runners/feeds';
+import { mulberry32 } from '../../lib/data';
 
 const INTERESTING_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x08, 0x0a, 0x12, 0x1a, 0x22];
 const INTERESTING_U32 = [0, 1, 0x7f, 0x80, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];

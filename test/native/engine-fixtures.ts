@@ -1,6 +1,6 @@
 /** What the TensorRT suites share: the bundled model, two optimization profiles for it, seeded inputs, comparison. */
 import * as path from 'path';
-import { mulberry32 } from '../../lib/runners/feeds';
+import { mulberry32 } from '../../lib/data';
 
 export const fixtures = path.join(__dirname, '..', 'fixtures');
 export const superRes = path.join(fixtures, 'super_resolution', 'model.onnx');

@@ -8,7 +8,7 @@ import * as protobuf from 'protobufjs';
 import { FileError, OnnxFormatError, TrtNodeError } from '../../lib/errors';
 import { readModel, readModelSync } from '../../lib/onnx/reader';
 import { MAX_DEPTH } from '../../lib/onnx/protowire';
-import { mulberry32 as prng } from '../../lib/runners/feeds';
+import { mulberry32 as prng } from '../../lib/data';
 import { encode, encodeModel, makeTemp, node, removeTemp, valueInfo } from './build-model';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');

@@ -6,8 +6,8 @@ import * as ort from 'onnxruntime-node';
 import { compareOutputs } from '../../lib/compare';
 import { DisposedError, TrtNodeError, UnsupportedOptionError } from '../../lib/errors';
 import { readModel } from '../../lib/onnx/reader';
-import { buildFeeds } from '../../lib/runners/feeds';
-import { OrtRunner, executionProviders, ortErrorInfo } from '../../lib/runners/ort-runner';
+import { buildFeeds } from '../../lib/data';
+import { OrtRunner, executionProviders, ortErrorInfo } from '../../lib/runners/onnxruntime/ort-runner';
 import { readNpz } from '../../lib/tensor/npz';
 import { fixture, fixtureFile, modelPath } from '../check/fixtures';
 
@@ -148,7 +148,7 @@ describe('OrtRunner feeds, providers and lifetime', () => {
 });
 
 test('a feed that is a window on a larger buffer is posted to the worker as its own bytes, not the whole buffer', async () => {
-  const { toWire } = await import('../../lib/runners/ort-session');
+  const { toWire } = await import('../../lib/runners/onnxruntime/session');
   const big = new Float32Array(1 << 20);
   const view = big.subarray(8, 12);
   view.set([1, 2, 3, 4]);
@@ -160,7 +160,7 @@ test('a feed that is a window on a larger buffer is posted to the worker as its 
 });
 
 test('a request the worker cannot even start (a feed onnxruntime refuses to wrap) is answered, and the next one served', async () => {
-  const { workerSession } = await import('../../lib/runners/ort-session');
+  const { workerSession } = await import('../../lib/runners/onnxruntime/session');
   const s = await workerSession(modelPath('super_resolution'), { logSeverityLevel: 4 });
   try {
     const bad = { input: { type: 'complex64' as never, dims: [1, 1, 8, 8], data: new Float32Array(64) } };

@@ -1,15 +1,17 @@
 /**
- * createRunners: what it hands each runtime. TensorRT is not here, so its runner factory is replaced to record the
- * options it is given: a build started for a check must stop with the check's signal (Ctrl-C during a long build).
+ * createRunners: what it hands each runtime. TensorRT is not here, so the TensorRT runner's engine loader is
+ * replaced to record the source it is given: a build started for a check must stop with the check's signal (Ctrl-C
+ * during a long build).
  */
 import { DEFAULT_MODEL } from '../../lib/cli/defaults';
-import type { TensorRTRunnerOptions } from '../../lib/runners/tensorrt';
+import type { EngineLike, EngineSource } from '../../lib/runners/tensorrt/loader';
 
-const seen: TensorRTRunnerOptions[] = [];
-jest.mock('../../lib/runners/tensorrt', () => ({
-  createTensorRTRunner: async (_model: string | null, options: TensorRTRunnerOptions) => {
-    seen.push(options);
-    return { name: options.name ?? 'tensorrt', kind: 'tensorrt', description: 'recorded', supports: () => true, run: async () => ({}), dispose: async () => undefined };
+const seen: EngineSource[] = [];
+jest.mock('../../lib/runners/tensorrt/loader', () => ({
+  loadEngine: async (_model: string | null, source: EngineSource) => {
+    seen.push(source);
+    const engine: EngineLike = { inputs: [], profileCount: 0, run: async () => ({}), dispose: () => undefined };
+    return { engine, description: 'recorded' };
   },
 }));
 
@@ -19,15 +21,18 @@ test("an engine built for the run gets the caller's signal, unless its build opt
   const signal = new AbortController().signal;
   const own = new AbortController().signal;
   seen.length = 0;
-  const runners = await createRunners(DEFAULT_MODEL, [{ kind: 'tensorrt' }, { kind: 'tensorrt', name: 'fp16', build: { fp16: true, signal: own } }], [], () => [], String, signal);
+  const runners = await createRunners([{ kind: 'tensorrt' }, { kind: 'tensorrt', name: 'fp16', build: { fp16: true, signal: own } }], { model: DEFAULT_MODEL, signal });
   await disposeRunners(runners);
   expect(seen.map((o) => o.build?.signal)).toEqual([signal, own]);
   expect(seen[1].build?.fp16).toBe(true);
+  expect(runners.map((r) => r.info.name)).toEqual(['tensorrt', 'fp16']);
 });
 
-test('no signal given: the build options are passed as they are', async () => {
+test('no signal given: the build options are passed as they are, with the profiles of the call', async () => {
   seen.length = 0;
-  const runners = await createRunners(DEFAULT_MODEL, [{ kind: 'tensorrt', build: { fp16: true } }], [], () => [], String);
+  const profile = { input: { min: [1, 1, 8, 8], opt: [1, 1, 16, 16], max: [1, 1, 32, 32] } };
+  const runners = await createRunners([{ kind: 'tensorrt', build: { fp16: true } }], { model: DEFAULT_MODEL, profiles: () => [profile] });
   await disposeRunners(runners);
   expect(seen[0].build).toEqual({ fp16: true });
+  expect(seen[0].profiles).toEqual([profile]);
 });

@@ -64,7 +64,7 @@ export function tempDir(): string {
 }
 
 /** A small deterministic PRNG for random bytes and values (the one the input generator uses). */
-export { mulberry32 as prng } from '../../lib/runners/feeds';
+export { mulberry32 as prng } from '../../lib/data';
 export { caught, caughtAsync } from '../helpers/errors';
 
 /** Why numpy cannot be used at test time, or undefined when `python3 -c "import numpy"` works. */

@@ -66,7 +66,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   const buildFlags = buildFlagsGiven(cli, { profileFlags: true });
   if (engine !== undefined) {
     refuseUnusedBuildFlags(buildFlags, `${engineFlag(cli)} ${engine} is an engine already built`, `drop ${buildFlags.join(', ')}, or drop ${engineFlag(cli)} to have bench build one`);
-  } else if (backends && !backends.includes('trt')) {
+  } else if (backends && !backends.includes('tensorrt')) {
     refuseUnusedBuildFlags(buildFlags, `--backends ${cli.backends} runs no TensorRT`, `add trt to --backends, or drop ${buildFlags.join(', ')}`);
   }
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
@@ -94,7 +94,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   ];
   if (engine !== undefined) {
     if (!fs.existsSync(engine)) throw new TrtNodeError('ERR_TRT_NODE_FILE', `${engine}: not found (--engine expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: engine });
-    if (backends && !backends.includes('trt')) {
+    if (backends && !backends.includes('tensorrt')) {
       throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${engineFlag(cli)} ${engine} is a TensorRT engine, but --backends ${cli.backends} runs no TensorRT: add trt to --backends, or drop ${engineFlag(cli)}`, {
         option: engineFlag(cli),
       });
@@ -109,10 +109,10 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   let interrupted = false;
   try {
     report = await runBench({
-      model: modelPath,
+      model: summary, // read once, above
       ...(engine !== undefined ? { engine } : {}),
       shapes,
-      ...(backends ? { backends } : {}),
+      ...(backends ? { runners: backends } : {}),
       ...(warmup !== undefined ? { warmup } : {}),
       ...(iterations !== undefined ? { iterations } : {}),
       ...(duration !== undefined ? { durationS: duration } : {}),
@@ -122,7 +122,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
       ...(budgetFrom(cli) !== undefined ? { maxTensorBytes: budgetFrom(cli) } : {}),
       signal: ctx.signal,
       onProgress: (e) => {
-        const name = e.backend === 'trt' ? 'TensorRT' : 'onnxruntime';
+        const name = e.backend;
         const where = e.shapes ? ` ${Object.entries(e.shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',')}` : '';
         progress.update(`bench: ${name}${where} ${e.phase}${e.phase === 'preparing' ? '' : ` ${e.done}${e.total !== null ? `/${e.total}` : ''}`}`);
       },

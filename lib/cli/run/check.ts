@@ -99,7 +99,7 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
   let valueRange: readonly [number, number] | undefined;
   let valueRanges: Record<string, readonly [number, number]> | undefined;
   if (cli.range !== undefined) {
-    const { parseValueRanges } = require('../../runners/feeds') as typeof import('../../runners/feeds');
+    const { parseValueRanges } = require('../../data/generate') as typeof import('../../data/generate');
     const r = parseValueRanges(cli.range, '--range');
     refuseUnknownNames(Object.keys(r.perInput), summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name), '--range', 'input');
     valueRange = r.global;
@@ -144,7 +144,7 @@ function filesRead(model: string, options: CheckOptions): { file: string | undef
 }
 
 export async function runCheck(ctx: CliContext, modelArg: string | undefined, cli: CheckCliOptions): Promise<void> {
-  const { model, options, report: reportFile } = await checkOptionsFrom(modelArg, cli);
+  const { model, summary, options, report: reportFile } = await checkOptionsFrom(modelArg, cli);
   const { checkOutputFile } = require('../../io/atomic-write') as typeof import('../../io/atomic-write');
   const reads = filesRead(model, options);
   // Before the work: an output that cannot be written, or would replace an input, is a usage error now.
@@ -164,7 +164,7 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   const progress = progressLine(ctx, ctx.progressAllowed(cli.json));
   let report: CheckReport;
   try {
-    report = await check(model, {
+    report = await check(summary, { // the model as read above: check() does not read it again
       ...options,
       signal: ctx.signal,
       onStart: (s) => printer?.start(s),

@@ -8,9 +8,9 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
-import { AbortError, DisposedError, TrtNodeError } from '../errors';
-import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
-import { sessionInfo, type WireTensor, type WireValueInfo, type WorkerReply, type WorkerRequest } from './ort-protocol';
+import { AbortError, DisposedError, TrtNodeError } from '../../errors';
+import type { NamedTensors, TensorLike, TensorType } from '../../tensor/types';
+import { sessionInfo, type WireTensor, type WireValueInfo, type WorkerReply, type WorkerRequest } from './protocol';
 
 export type SessionThread = 'main' | 'worker';
 
@@ -80,7 +80,7 @@ export async function mainThreadSession(model: string | Uint8Array, options: Rec
  */
 function spawnWorker(): Worker {
   const ext = path.extname(__filename);
-  const file = path.join(__dirname, `ort-worker${ext}`);
+  const file = path.join(__dirname, `worker${ext}`);
   if (ext !== '.ts') return new Worker(file);
   const tsx = require.resolve('tsx/cjs/api');
   return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, { eval: true });

@@ -2,17 +2,17 @@
  * onnxruntime-node behind one small class: one InferenceSession per model and settings, created once and reused for
  * every run (session creation costs far more than a run). Used by `check`, the cross-check and the benchmark.
  * onnxruntime's errors come out as TrtNodeError 'ERR_TRT_NODE_ORT' with the raw text in `details.ortMessage` and
- * its classification (./ort-errors.ts) in `details.ortError`.
+ * its classification (lib/diagnostics/ort-errors.ts) in `details.ortError`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
-import type { NamedTensors } from '../tensor/types';
-import { FeedsInput, toFeeds } from './feeds';
-import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../diagnostics/ort-errors';
-import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
+import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../../errors';
+import type { NamedTensors } from '../../tensor/types';
+import { FeedsInput, toFeeds } from '../../data/feeds';
+import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../../diagnostics/ort-errors';
+import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './session';
 
-export type { SessionThread } from './ort-session';
+export type { SessionThread } from './session';
 
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';

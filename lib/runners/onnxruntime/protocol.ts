@@ -1,4 +1,4 @@
-/** Messages between OrtRunner (main side, ./ort-session.ts) and its worker thread (./ort-worker.ts). */
+/** Messages between OrtRunner (main side, ./session.ts) and its worker thread (./worker.ts). */
 import type * as ortTypes from 'onnxruntime-node';
 
 /** A tensor on the wire: numeric data as a typed array (its buffer transferred where it can be), strings as an array. */

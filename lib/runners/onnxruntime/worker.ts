@@ -1,14 +1,14 @@
 /**
- * The worker-thread side of OrtRunner's 'worker' mode (./ort-session.ts): one onnxruntime-node InferenceSession per
+ * The worker-thread side of OrtRunner's 'worker' mode (./session.ts): one onnxruntime-node InferenceSession per
  * worker, so that a run (which blocks the thread that calls it: onnxruntime-node's run is synchronous inside) never
  * stalls the caller's event loop. Messages: create → created | failed; run → result | failed. Output buffers are
  * transferred back, not copied. Errors cross as onnxruntime's raw text; the main side classifies them.
  */
 import { parentPort } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
-import { sessionInfo, type WorkerReply, type WorkerRequest, type WireTensor } from './ort-protocol';
+import { sessionInfo, type WorkerReply, type WorkerRequest, type WireTensor } from './protocol';
 
-if (!parentPort) throw new Error('ort-worker.ts runs inside a worker thread (see lib/runners/ort-session.ts)');
+if (!parentPort) throw new Error('lib/runners/onnxruntime/worker.ts runs inside a worker thread (see ./session.ts)');
 const port = parentPort;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

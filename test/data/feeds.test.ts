@@ -20,7 +20,7 @@ import {
   parseValueRanges,
   resolveInputShapes,
   toFeeds,
-} from '../../lib/runners/feeds';
+} from '../../lib/data';
 import { parseShapeList } from '../../lib/shapes/spec';
 import { writeNpz } from '../../lib/tensor/npz';
 import type { TensorLike } from '../../lib/tensor/types';

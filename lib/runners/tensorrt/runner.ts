@@ -1,0 +1,91 @@
+/**
+ * The TensorRT Runner: a loaded engine (./loader.ts: a plan, or built on the fly from the model and profiles)
+ * wrapped as a Runner, and the 'tensorrt' kind registered. lib/trt, and the native addon behind it, are loaded only
+ * when a TensorRT runner is asked for.
+ */
+import { fitsProfile, type OptimizationProfile } from '../../shapes/profiles';
+import { EXPECTED_RANK, registerRunner } from '../registry';
+import type { RunContext, Runner, RunnerTimings } from '../runner';
+import { loadEngine, type EngineLike, type EngineSource } from './loader';
+
+export type { EngineLike } from './loader';
+
+export interface TensorRTRunnerOptions extends EngineSource {
+  /** Runner name. Default 'tensorrt'. */
+  name?: string;
+}
+
+export type TensorRTRunnerSpec = { kind: 'tensorrt' } & TensorRTRunnerOptions;
+
+/** The engine's optimization profiles, by input name (as buildEngine takes them). */
+export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
+  return Array.from({ length: engine.profileCount }, (_, p) => {
+    const profile: OptimizationProfile = Object.create(null);
+    for (const input of engine.inputs) {
+      const r = input.profiles[p];
+      if (r) profile[input.name] = { min: [...r.min], opt: [...r.opt], max: [...r.max] };
+      else profile[input.name] = { min: [...input.dims], opt: [...input.dims], max: [...input.dims] };
+    }
+    return profile;
+  });
+}
+
+/** Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits. */
+export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', description = 'TensorRT engine'): Runner {
+  const profiles = engineProfiles(engine);
+  const fits = (probe: RunContext) => profiles.findIndex((p) => fitsProfile(probe.shapes, p));
+  const profileFor = (probe: RunContext) =>
+    probe.profile !== undefined && profiles[probe.profile] && fitsProfile(probe.shapes, profiles[probe.profile]) ? probe.profile : fits(probe);
+  const options = (probe: RunContext) => {
+    const p = profileFor(probe);
+    return p >= 0 ? { profile: p } : {};
+  };
+  const described = `${description} (${engine.profileCount} profile${engine.profileCount === 1 ? '' : 's'})`;
+  return {
+    name,
+    kind: 'tensorrt',
+    profiles,
+    description: described,
+    settings: { profiles: profiles.length },
+    measuredAs: `${described} through the trt-node addon (runs on the profile's own thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
+    supports: (probe) => profiles.length === 0 || profileFor(probe) >= 0,
+    unsupportedReason: () =>
+      `the shapes are outside every optimization profile of the engine (${profiles
+        .map((p, i) => `${i}: ${Object.entries(p).map(([n, r]) => `${n} ${r.min.join('x')}..${r.max.join('x')}`).join(', ')}`)
+        .join('; ')})`,
+    run: (feeds, probe) => engine.run(feeds, options(probe)),
+    async runTimed(feeds, probe) {
+      if (!engine.runWithTimings) return { outputs: await engine.run(feeds, options(probe)), timings: {} };
+      const r = await engine.runWithTimings(feeds, options(probe));
+      // Inside the engine is enqueueV3's work; the copies to and from the GPU are the binding's (bindingOverheadMs).
+      const t: RunnerTimings = { h2dMs: r.timings.h2dMs, computeMs: r.timings.computeMs, d2hMs: r.timings.d2hMs, engineMs: r.timings.computeMs };
+      return { outputs: r.outputs, timings: t };
+    },
+    dispose: () => engine.dispose(),
+  };
+}
+
+/**
+ * A TensorRT runner: loads `options.engine`, or builds one from `model` with `options.profiles` (./loader.ts).
+ * Throws TensorRTUnavailableError when the addon has no TensorRT.
+ */
+export async function createTensorRTRunner(model: string | null, options: TensorRTRunnerOptions = {}): Promise<Runner> {
+  const { engine, description } = await loadEngine(model, options);
+  return tensorRTRunnerFromEngine(engine, options.name ?? 'tensorrt', description);
+}
+
+registerRunner<TensorRTRunnerSpec>(
+  'tensorrt',
+  // Usage errors (TensorRT missing, a bad plan) throw: the caller asked for TensorRT explicitly.
+  (spec, context) => {
+    const { kind: _kind, ...options } = spec;
+    // An engine built here is the slow part of a check: the caller's signal stops the build too.
+    const build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
+    return createTensorRTRunner(context.model, {
+      ...options,
+      ...(build ? { build } : {}),
+      ...(options.engine === undefined ? { profiles: options.profiles ?? context.profiles() } : {}),
+    });
+  },
+  { expectedRank: EXPECTED_RANK.underTest },
+);
