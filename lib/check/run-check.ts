@@ -6,7 +6,7 @@
  */
 import type { OutputComparison } from '../compare/types';
 import { loadSamples, type LoadedSample, type Sample } from '../data/samples';
-import { blocksRun, diagnoseStatic } from '../diagnostics/diagnose';
+import { blockedMessage, blockingFinding, diagnoseStatic } from '../diagnostics/diagnose';
 import type { Finding, FindingCode, ShapeRequest } from '../diagnostics/findings';
 import { hasErrors } from '../diagnostics/findings';
 import { indexGraph, shapeTag } from '../diagnostics/graph';
@@ -328,9 +328,10 @@ async function prepareCheck(model: string | ModelSummary, options: CheckOptions)
   // Requested probes first: they validate what the caller gave before any runner is created.
   const requested = requestedProbes({ summary, samples, common, crossChecking }, options);
   const staticFindings = diagnoseStatic(summary, { requests: shapeRequests(requested, samples, options) });
-  const blocked = blocksRun(staticFindings);
-  if (blocked) {
-    for (const p of requested) p.blocked ??= { message: 'not run: the model needs its weights as inputs (see WEIGHTS_AS_INPUTS)', code: 'WEIGHTS_AS_INPUTS' };
+  const blocker = blockingFinding(staticFindings);
+  const blocked = blocker !== undefined;
+  if (blocker) {
+    for (const p of requested) p.blocked ??= { message: blockedMessage(blocker), code: blocker.code };
   }
   const specs = runnerSpecs(options, () => defaultSpecs(options, crossChecking), samples.some((s) => s.reference));
   return { started, options, summary, modelPath, common, crossChecking, inputs, samples, requested, staticFindings, blocked, specs };

@@ -42,11 +42,26 @@ export function diagnoseStatic(model: ModelSummary, options: DiagnoseOptions = {
 }
 
 /**
- * Whether the static findings say the model cannot be run with data inputs alone: its weights are inputs the caller
- * did not supply (WEIGHTS_AS_INPUTS as an error; supplied, it is a warning and the model runs). Custom ops do not
- * block: onnxruntime implements some domains TensorRT does not (com.microsoft), so it is asked. WEIGHTS_MISSING does
- * not either: onnxruntime's own refusal is then shown next to the finding.
+ * The static finding that says the model cannot be run as it is, or undefined: its weights are inputs the caller did
+ * not supply (WEIGHTS_AS_INPUTS as an error; supplied, it is a warning and the model runs), its weights were stripped
+ * (a run would compute with empty tensors), or its wiring is broken (no runtime loads it). Custom ops do not block:
+ * onnxruntime implements some domains TensorRT does not (com.microsoft), so it is asked. Left-out weights
+ * (WEIGHTS_MISSING of a dynamo export) do not either: onnxruntime's own refusal is then shown next to the finding.
  */
+export function blockingFinding(findings: readonly Finding[]): Finding | undefined {
+  return findings.find(
+    (f) => f.severity === 'error' && (f.code === 'WEIGHTS_AS_INPUTS' || f.code === 'BROKEN_GRAPH' || (f.code === 'WEIGHTS_MISSING' && f.details?.stripped !== undefined)),
+  );
+}
+
+/** Whether a static finding says the model cannot be run as it is (blockingFinding). */
 export function blocksRun(findings: readonly Finding[]): boolean {
-  return findings.some((f) => f.severity === 'error' && f.code === 'WEIGHTS_AS_INPUTS');
+  return blockingFinding(findings) !== undefined;
+}
+
+/** Why a run was not made, in the words of the finding that blocked it. */
+export function blockedMessage(f: Finding): string {
+  const why =
+    f.code === 'WEIGHTS_AS_INPUTS' ? 'the model needs its weights as inputs' : f.code === 'BROKEN_GRAPH' ? 'the graph is wired so that no runtime loads it' : 'the model holds no data for its weights';
+  return `not run: ${why} (see ${f.code})`;
 }
