@@ -9,7 +9,7 @@
  */
 import * as os from 'os';
 import { AbortError, InvalidValueError, TrtNodeError } from '../errors';
-import { readModel } from '../onnx/reader';
+import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { generateProbeFeeds } from '../runners/feeds';
 import { givenProbes, probeOverBudget } from '../pipeline/probes';
@@ -21,7 +21,8 @@ import type { Runner, RunTimings } from '../runners/runner';
 import { createTensorRTRunner } from '../runners/tensorrt';
 import type { NamedTensors } from '../tensor/types';
 import type { BuildEngineOptions } from '../trt/build-options';
-import type { OptimizationProfile } from '../shapes/profiles';
+import { validateProfiles, type OptimizationProfile } from '../shapes/profiles';
+import { formatShapeList } from '../shapes/spec';
 import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
 import { backendList, BACKENDS, durationSeconds, type BackendName } from './options';
@@ -31,8 +32,11 @@ import { findTrtexec, runTrtexec, type TrtexecSummary } from './trtexec';
 export { BACKENDS, type BackendName };
 
 export interface BenchOptions {
-  /** The ONNX model (its inputs give dtypes and the dims the shapes must fill). */
-  model: string;
+  /**
+   * The ONNX model (its inputs give dtypes and the dims the shapes must fill): its path, or the ModelSummary
+   * readModel(path) gave (not read again).
+   */
+  model: string | ModelSummary;
   /** A TensorRT plan to run; without it, an engine is built from the model with a profile covering `shapes`. */
   engine?: string;
   /** One or more shape sets, e.g. [{ input: [1, 1, 224, 224] }]. Required for models with dynamic inputs. */
@@ -56,8 +60,11 @@ export interface BenchOptions {
    * direct caller of onnxruntime-node runs it: its lag shows how much it blocks).
    */
   ortThread?: SessionThread;
-  /** Profile of the engine built when no `engine` is given (refused with `engine`). Default: one covering every shape set. */
-  profile?: OptimizationProfile;
+  /**
+   * Profiles of the engine built when no `engine` is given (refused with `engine`), checked against the model first.
+   * Default: one profile covering every shape set.
+   */
+  profiles?: OptimizationProfile | OptimizationProfile[];
   /** Other settings of that build (workspace, timing cache, fp16, tf32...; refused with `engine`). Default none. */
   build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes' | 'signal' | 'onProgress'>;
   /** Progress (backend, shape, runs done) for the CLI. */
@@ -125,19 +132,19 @@ interface Backend {
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal' | 'maxTensorBytes';
+type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   const o = v.options<BenchOptions>(options);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
   const engine = v.optional(v.filePath)(o.engine, 'engine');
   // An engine is already built: its profiles and settings are fixed, so these would be ignored without a word.
-  for (const name of ['profile', 'build'] as const) {
+  for (const name of ['profiles', 'build'] as const) {
     if (engine !== undefined && o[name] !== undefined) {
       throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${name} sets how bench builds an engine, and engine gives one already built: give one of the two`, { option: name });
     }
   }
   return {
-    model: v.filePath(o.model, 'model'),
+    model: isModelSummary(o.model) ? o.model : v.filePath(o.model, 'model'),
     engine,
     shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
     backends: o.backends === undefined ? [...BACKENDS] : backendList(o.backends, 'backends'),
@@ -147,7 +154,7 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     threads: o.threads === undefined ? undefined : v.safeInteger(o.threads, 'threads', { min: 1 }),
     seed: count(o.seed, 'seed', 0, 0),
     ortThread: o.ortThread === undefined ? 'worker' : v.oneOf(o.ortThread, 'ortThread', ['worker', 'main'] as const),
-    profile: o.profile,
+    profiles: o.profiles,
     build: o.build,
     onProgress: o.onProgress,
     signal: v.optional(v.abortSignal)(o.signal, 'signal'),
@@ -167,6 +174,12 @@ export function resolveShapes(model: ModelSummary, sets: readonly Record<string,
     if (dynamic) throw new InvalidValueError(parameter, `a shape set for dynamic input ${quoted(dynamic.name)}`, [], `e.g. --shapes ${dynamic.name}:1x3x224x224`);
   }
   return givenProbes(model, checked.length ? checked : [{}], [], parameter).map((p) => p.shapes);
+}
+
+/** The file a ModelSummary was read from (runBench runs the model from its path). */
+function summaryPath(summary: ModelSummary): string {
+  if (summary.file === null) throw new InvalidValueError('model', 'a path, or the ModelSummary of a model read from a file', 'a ModelSummary read from bytes');
+  return summary.file;
 }
 
 /** One profile covering every shape set: min/max per axis, opt = the first set. */
@@ -197,11 +210,16 @@ async function ortBackend(model: string, threads: number | undefined, thread: Se
   };
 }
 
-async function trtBackend(model: string, plan: string | undefined, sets: Record<string, number[]>[], o: ReturnType<typeof validateBenchOptions>): Promise<Backend> {
+async function trtBackend(
+  model: string,
+  plan: string | undefined,
+  profiles: OptimizationProfile[],
+  o: ReturnType<typeof validateBenchOptions>,
+): Promise<Backend> {
   const runner = plan
     ? await createTensorRTRunner(model, { engine: plan })
     : // The signal cancels the build at TensorRT's next step (minutes for a large model), not only the runs after it.
-      await createTensorRTRunner(model, { profiles: [o.profile ?? coveringProfile(sets)], build: { ...o.build, ...(o.signal ? { signal: o.signal } : {}) } });
+      await createTensorRTRunner(model, { profiles, build: { ...o.build, ...(o.signal ? { signal: o.signal } : {}) } });
   return {
     runner,
     description: runner.description,
@@ -260,8 +278,10 @@ function reasonOf(err: unknown): string {
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const o = validateBenchOptions(options);
-  const summary = await readModel(o.model);
+  const summary = typeof o.model === 'string' ? await readModel(o.model) : o.model;
+  const model = typeof o.model === 'string' ? o.model : summaryPath(o.model);
   const inputs = summary.inputs.filter((i) => !i.isInitializer);
+  const profiles = o.profiles === undefined ? undefined : validateProfiles(o.profiles, summary, 'profiles');
   const sets = resolveShapes(summary, o.shapes);
   // Shapes no machine here could hold are a usage error before any backend starts (a mistyped shape).
   const budget = o.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
@@ -273,7 +293,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const trtexec = findTrtexec();
   const unprepared: unknown[] = [];
   const report = (): BenchReport => ({
-    model: o.model,
+    model,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -290,7 +310,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     let unavailable: string | undefined;
     try {
       o.onProgress?.({ backend: name, phase: 'preparing', done: 0, total: null });
-      backend = name === 'ort' ? await ortBackend(o.model, o.threads, o.ortThread) : await trtBackend(o.model, o.engine, sets, o);
+      backend = name === 'ort' ? await ortBackend(model, o.threads, o.ortThread) : await trtBackend(model, o.engine, profiles ?? [coveringProfile(sets)], o);
     } catch (err) {
       if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') throw new AbortError('runBench', report());
       if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
@@ -354,7 +374,7 @@ async function runOf(
     const gpuMedian = summarize(m.gpu.h2d.map((h, i) => h + m.gpu!.compute[i] + m.gpu!.d2h[i])).median;
     run.gpu = { h2d: summarize(m.gpu.h2d), compute: summarize(m.gpu.compute), d2h: summarize(m.gpu.d2h), nodeOverheadMedianMs: latency.median - gpuMedian };
     if (trtexec && o.engine) {
-      const spec = Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
+      const spec = formatShapeList(shapes);
       run.trtexec = await runTrtexec(trtexec, o.engine, spec, o.iterations, 200).catch((e: Error) => ({ error: reasonOf(e) }));
     }
   }

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { InvalidValueError } from '../errors';
 import type { BuildEngineOptions } from '../trt/build-options';
-import { fitsProfile, type OptimizationProfile } from '../shapes/profiles';
+import { fitsProfile, profilesByIndex, type OptimizationProfile } from '../shapes/profiles';
 import type { NamedTensors } from '../tensor/types';
 import type { RunContext, Runner, RunTimings } from './runner';
 
@@ -31,15 +31,7 @@ export interface EngineLike {
 
 /** The engine's optimization profiles, by input name (as buildEngine takes them). */
 export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
-  return Array.from({ length: engine.profileCount }, (_, p) => {
-    const profile: OptimizationProfile = Object.create(null);
-    for (const input of engine.inputs) {
-      const r = input.profiles[p];
-      if (r) profile[input.name] = { min: [...r.min], opt: [...r.opt], max: [...r.max] };
-      else profile[input.name] = { min: [...input.dims], opt: [...input.dims], max: [...input.dims] };
-    }
-    return profile;
-  });
+  return profilesByIndex(engine.inputs, engine.profileCount);
 }
 
 /** Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits. */
