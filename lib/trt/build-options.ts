@@ -126,6 +126,9 @@ function precisionFlag(name: string, help: string): BuildOptionSpec<boolean> {
   });
 }
 
+/** ProfilingVerbosity by trtexec's names (--profilingVerbosity). */
+const PROFILING_VERBOSITY = ['layer_names_only', 'detailed', 'none'] as const;
+
 // ---------------------------------------------------------------------------------------------------- the table
 
 /** Every build setting; the documentation of each is that of BuildEngineOptions. */
@@ -210,6 +213,22 @@ export const BUILD_OPTIONS = {
       flag: '--version-compatible',
       help: 'a version-compatible plan (embeds the lean runtime; load it with allowHostCode)',
       trtexec: { flag: '--versionCompatible' },
+    },
+  }),
+  /**
+   * The layer information the engine keeps for profilers, NVTX ranges and IEngineInspector
+   * (IBuilderConfig::setProfilingVerbosity): 'layer_names_only', 'detailed' (names and parameters: what Nsight
+   * Systems and trtexec --dumpLayerInfo show best) or 'none'. Default: TensorRT's, 'layer_names_only'.
+   */
+  profilingVerbosity: option({
+    check: (value, label) => v.oneOf(value, label, PROFILING_VERBOSITY),
+    default: 'layer_names_only',
+    native: 'config',
+    cli: {
+      flag: '--profiling-verbosity <level>',
+      help: `layer information kept in the engine for profilers: ${PROFILING_VERBOSITY.join(', ')} (default layer_names_only)`,
+      parse: (text, flag) => v.oneOf(text, flag, PROFILING_VERBOSITY),
+      trtexec: { flag: '--profilingVerbosity <level>', parse: (text, flag) => v.oneOf(text, flag, PROFILING_VERBOSITY) },
     },
   }),
 };

@@ -85,6 +85,9 @@ ConfigSetting const kSettings[] = {
     {"tf32", SettingKind::kBoolean, &builderFlag<nvinfer1::BuilderFlag::kTF32>, {}},
     // The plan embeds the lean runtime and loads on later TensorRT versions (IRuntime::setEngineHostCodeAllowed).
     {"versionCompatible", SettingKind::kBoolean, &builderFlag<nvinfer1::BuilderFlag::kVERSION_COMPATIBLE>, {}},
+    {"profilingVerbosity", SettingKind::kChoice,
+     [](nvinfer1::IBuilderConfig& c, int64_t v) { c.setProfilingVerbosity(static_cast<nvinfer1::ProfilingVerbosity>(v)); },
+     {"layer_names_only", "none", "detailed"}},  // kLAYER_NAMES_ONLY = 0, kNONE = 1, kDETAILED = 2
 };
 
 int64_t readSetting(Napi::Env env, ConfigSetting const& setting, Napi::Value value) {

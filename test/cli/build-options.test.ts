@@ -29,6 +29,8 @@ const VALID: Record<string, string> = {
   '--builderOptimizationLevel': '2',
   '--timing-cache': 'timing.cache',
   '--timingCacheFile': 'timing.cache',
+  '--profiling-verbosity': 'detailed',
+  '--profilingVerbosity': 'detailed',
 };
 
 /** The flag as typed, with its value when it takes one. */
@@ -89,6 +91,8 @@ describe('validation names the flag, or the library option', () => {
     [['--workspace', '512M', '--memPoolSize', 'workspace:1G'], 'Expected the same value as --workspace for --memPoolSize but received "workspace:1G". --workspace and --memPoolSize set the same option: give it once'],
     [['--strongly-typed', '--fp16'], 'Expected no precision flag with --strongly-typed for --fp16 but received true'],
     [['--stronglyTyped', '--int8'], 'Expected no precision flag with --stronglyTyped for --int8 but received true'],
+    [['--profiling-verbosity', 'loud'], 'Expected one of layer_names_only, detailed, none for --profiling-verbosity but received "loud"'],
+    [['--profilingVerbosity=DETAILED'], 'Expected one of layer_names_only, detailed, none for --profilingVerbosity but received "DETAILED"'],
   ])('%j: build, check and bench exit 2 with the same message', async (flags, message) => {
     for (const command of [['build', DEFAULT_MODEL], ['check', DEFAULT_MODEL, '--no-probe'], ['bench', DEFAULT_MODEL, '--no-files']]) {
       const r = await runCli([...command, '--shapes', 'input:1x1x8x8..1x1x16x16..1x1x32x32', ...flags]);
@@ -115,12 +119,18 @@ describe('validation names the flag, or the library option', () => {
 describe('what crosses into C++', () => {
   test("only the IBuilderConfig settings given (a default is TensorRT's own: nothing is set)", () => {
     expect(nativeConfig(validateBuildOptions({}))).toEqual({});
-    expect(nativeConfig(validateBuildOptions({ tf32: false, fp16: true, workspaceBytes: 2 ** 30, optimizationLevel: 4, timingCache: 'x.cache', stronglyTyped: false, versionCompatible: true }))).toEqual({
+    expect(nativeConfig(validateBuildOptions({ profilingVerbosity: 'layer_names_only' }))).toEqual({});
+    expect(
+      nativeConfig(
+        validateBuildOptions({ tf32: false, fp16: true, workspaceBytes: 2 ** 30, optimizationLevel: 4, timingCache: 'x.cache', stronglyTyped: false, versionCompatible: true, profilingVerbosity: 'detailed' }),
+      ),
+    ).toEqual({
       fp16: true,
       tf32: false,
       workspaceBytes: 2 ** 30,
       optimizationLevel: 4,
       versionCompatible: true,
+      profilingVerbosity: 'detailed',
     });
   });
 });
