@@ -78,11 +78,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (options.signal?.aborted) controller.abort();
   const ctx = createContext(controller.signal);
   const program = createProgram(ctx);
-  process.exitCode = undefined; // commands report through it; start clean when main() runs more than once in a process
   try {
     await program.parseAsync(normalizeJsonArgs(argv));
     if (controller.signal.aborted) return EXIT_INTERRUPTED;
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+    return ctx.exitCode ?? EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;

@@ -2,7 +2,7 @@
  * Small lookups over a ModelSummary that several rules share: who produces / consumes a value, the constant
  * value of a tensor (initializer or Constant node), the ai.onnx opset, and Python-literal formatting for fixes.
  */
-import type { Dim, ModelSummary, NodeSummary } from '../onnx/types';
+import type { ModelSummary, NodeSummary } from '../onnx/types';
 import type { FindingNode } from './findings';
 
 export interface GraphIndex {
@@ -86,14 +86,9 @@ export function intAttribute(node: NodeSummary, name: string): number | undefine
   return a && a.type === 'int' ? a.value : undefined;
 }
 
-export function formatDims(dims: readonly Dim[] | null): string {
-  if (!dims) return '(unknown rank)';
-  return `[${dims.map((d) => (d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? d.name : '?')).join(', ')}]`;
-}
-
-export function shapeTag(dims: readonly number[]): string {
-  return dims.length ? dims.join('x') : 'scalar';
-}
+// Dims as text have one home each in lib/shapes: declared dims ('[batch, 1, height, width]') and shapes ('1x3x8x8').
+export { dimsText as formatDims } from '../shapes/profiles';
+export { formatDims as shapeTag } from '../shapes/spec';
 
 /** A Python string literal (single quotes, as PyTorch docs write them). */
 export function pyStr(s: string): string {

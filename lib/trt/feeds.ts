@@ -5,6 +5,7 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { NativeTensorInfo } from '../native/binding';
+import { fitsProfile, profilesByIndex } from '../shapes/profiles';
 // TensorRT carries numeric tensors only: its TensorType and TensorData are the typed-array ones.
 import { ARRAY_CLASS, ELEMENT_SIZE, NUMERIC_TENSOR_TYPES as TENSOR_TYPES, NumericTensorData as TensorData, NumericTensorType as TensorType, TensorLike, elementCount } from '../tensor/types';
 
@@ -23,17 +24,7 @@ function dimsString(d: readonly number[]): string {
 
 /** The first profile whose ranges contain every feed's shape, or -1. */
 export function chooseProfile(inputs: NativeTensorInfo[], shapes: Record<string, readonly number[]>, profileCount: number): number {
-  for (let p = 0; p < Math.max(profileCount, 1); p++) {
-    const fits = inputs.every((t) => {
-      const s = shapes[t.name];
-      const r = t.profiles[p];
-      if (!s) return false;
-      if (!r) return s.length === t.dims.length && s.every((d, a) => t.dims[a] === d);
-      return s.length === r.min.length && s.every((d, a) => d >= r.min[a] && d <= r.max[a]);
-    });
-    if (fits) return p;
-  }
-  return -1;
+  return profilesByIndex(inputs, Math.max(profileCount, 1)).findIndex((p) => fitsProfile(shapes, p));
 }
 
 /** Checks `shape` against input `t` under profile `p`; throws ShapeError naming input, axis and range. */

@@ -3,7 +3,7 @@
  * wrapped as a Runner, and the 'tensorrt' kind registered. lib/trt, and the native addon behind it, are loaded only
  * when a TensorRT runner is asked for.
  */
-import { fitsProfile, type OptimizationProfile } from '../../shapes/profiles';
+import { fitsProfile, profilesByIndex, type OptimizationProfile } from '../../shapes/profiles';
 import { EXPECTED_RANK, registerRunner } from '../registry';
 import type { RunContext, Runner, RunnerTimings } from '../runner';
 import { loadEngine, type EngineLike, type EngineSource } from './loader';
@@ -19,15 +19,7 @@ export type TensorRTRunnerSpec = { kind: 'tensorrt' } & TensorRTRunnerOptions;
 
 /** The engine's optimization profiles, by input name (as buildEngine takes them). */
 export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
-  return Array.from({ length: engine.profileCount }, (_, p) => {
-    const profile: OptimizationProfile = Object.create(null);
-    for (const input of engine.inputs) {
-      const r = input.profiles[p];
-      if (r) profile[input.name] = { min: [...r.min], opt: [...r.opt], max: [...r.max] };
-      else profile[input.name] = { min: [...input.dims], opt: [...input.dims], max: [...input.dims] };
-    }
-    return profile;
-  });
+  return profilesByIndex(engine.inputs, engine.profileCount);
 }
 
 /** Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits. */

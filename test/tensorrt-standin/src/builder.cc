@@ -252,6 +252,8 @@ class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConf
   }
   void setBuilderOptimizationLevel(int32_t level) noexcept override { level_ = level; }
   int32_t getBuilderOptimizationLevel() const noexcept override { return level_; }
+  void setProfilingVerbosity(nvinfer1::ProfilingVerbosity verbosity) noexcept override { verbosity_ = verbosity; }
+  nvinfer1::ProfilingVerbosity getProfilingVerbosity() const noexcept override { return verbosity_; }
   void setFlags(nvinfer1::BuilderFlags flags) noexcept override { flags_ = flags; }
   nvinfer1::BuilderFlags getFlags() const noexcept override { return flags_; }
   void setFlag(nvinfer1::BuilderFlag flag) noexcept override { flags_ |= 1U << static_cast<uint32_t>(flag); }
@@ -280,6 +282,8 @@ class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConf
  private:
   std::map<int, std::size_t> limits_;
   int32_t level_ = 3;
+  // NvInfer.h, IBuilderConfig::getProfilingVerbosity: "Default value is ProfilingVerbosity::kLAYER_NAMES_ONLY."
+  nvinfer1::ProfilingVerbosity verbosity_ = nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY;
   nvinfer1::BuilderFlags flags_ = 0;
   nvinfer1::ITimingCache const* cacheObject_ = nullptr;
   TimingCacheImpl* cache_ = nullptr;
@@ -445,6 +449,10 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
     }
     if (!cfg->getFlag(nvinfer1::BuilderFlag::kTF32)) {
       log(Severity::kINFO, "BuilderFlag::kTF32 is cleared: float32 layers are built without TF32");
+    }
+    if (cfg->getProfilingVerbosity() != nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY) {
+      bool const detailed = cfg->getProfilingVerbosity() == nvinfer1::ProfilingVerbosity::kDETAILED;
+      log(Severity::kINFO, std::string("ProfilingVerbosity::") + (detailed ? "kDETAILED" : "kNONE") + " is set");
     }
     Plan plan;
     plan.trtMajor = NV_TENSORRT_MAJOR;
