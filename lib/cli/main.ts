@@ -18,6 +18,7 @@ import { defineBuild } from './commands/build';
 import { defineCheck } from './commands/check';
 import { defineDoctor } from './commands/doctor';
 import { defineExplain } from './commands/explain';
+import { defineExport } from './commands/export';
 import { defineInspect } from './commands/inspect';
 import { normalizeJsonArgs } from './options';
 import { createContext, type CliContext } from './output';
@@ -34,7 +35,7 @@ export function createProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineExport, defineDoctor]) define(program, ctx);
   return program;
 }
 
