@@ -69,7 +69,7 @@ export function tritonConfigFor(io: EngineIO, options: TritonConfigOptions): Tri
   } else {
     maxBatchSize = wholeNumber(options.maxBatchSize, names.maxBatchSize, 0);
     if (maxBatchSize > 0 && !batch.batchable) {
-      throw new InvalidValueError(names.maxBatchSize, '0 for this engine', maxBatchSize, `Triton batches along the first axis of every input and output, and ${batch.reason}`);
+      throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${names.maxBatchSize} ${maxBatchSize}: Triton batches along the first axis of every input and output, and ${batch.reason}. Use 0, or export the model with that axis dynamic`, { option: names.maxBatchSize });
     }
     if (maxBatchSize > batch.maxBatch) {
       throw new InvalidValueError(names.maxBatchSize, `at most ${batch.maxBatch}, the largest batch the engine's profiles take (max of the first axis)`, maxBatchSize, 'Rebuild the engine with a larger max batch in its profiles');
@@ -97,7 +97,9 @@ export function tritonConfigFor(io: EngineIO, options: TritonConfigOptions): Tri
     instance_group: [group],
   };
   if (options.dynamicBatching) {
-    if (!batching) throw new InvalidValueError(names.dynamicBatching, 'no dynamic batching for an engine Triton cannot batch (max_batch_size 0)', options.dynamicBatching, batch.reason ? `Because ${batch.reason}` : undefined);
+    if (!batching) {
+      throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${names.dynamicBatching}: dynamic batching needs max_batch_size > 0, and it is 0 here${batch.batchable ? '' : ` because ${batch.reason}`}`, { option: names.dynamicBatching });
+    }
     const delay = typeof options.dynamicBatching === 'object' ? options.dynamicBatching.maxQueueDelayMicroseconds : undefined;
     config.dynamic_batching = delay === undefined ? {} : { max_queue_delay_microseconds: wholeNumber(delay, `${names.dynamicBatching}.maxQueueDelayMicroseconds`, 0) };
   }

@@ -276,16 +276,25 @@ function checkTensors(lint: Lint, kind: Kind, batching: boolean, profiles: reado
     checkDims(lint, entry, tensor, kind, path, batching, profiles);
   });
   const fedElsewhere = lint.config.batch_input !== undefined || lint.config.sequence_batching !== undefined;
+  // None of this kind listed: Triton's auto-complete (on by default) fills them all from the plan; some listed: it
+  // completes those only, and refuses the model for the rest.
+  const filled = entries.length === 0;
   for (const tensor of engine) {
     if (listed.has(tensor.name)) continue;
+    const severity = filled || (kind === 'input' && fedElsewhere) ? 'warning' : 'error';
+    const why = filled
+      ? `no ${kind} is configured, so Triton fills them from the plan while auto-complete is on (the default; --disable-auto-complete-config refuses the model)`
+      : kind === 'input' && fedElsewhere
+        ? 'unless batch_input or sequence_batching feeds it (not followed by this lint), Triton refuses a TensorRT model with an unconfigured input'
+        : 'Triton refuses a TensorRT model with an input or output its config leaves out';
     lint.add(
       kind === 'input' ? 'TRITON_INPUT_MISSING' : 'TRITON_OUTPUT_MISSING',
-      kind === 'input' && fedElsewhere ? 'warning' : 'error',
+      severity,
       // Where the block goes: beside the others of its kind, else beside the other kind's.
       entries.length ? kind : (lint.config[kind === 'input' ? 'output' : 'input'] ?? []).length ? (kind === 'input' ? 'output' : 'input') : 'name',
-      `the engine's ${kind} "${tensor.name}" ${shapeText(tensor.dims)} is not configured${kind === 'input' && fedElsewhere ? ' (unless batch_input or sequence_batching feeds it, which this lint does not follow)' : ''}: Triton refuses a TensorRT model whose every input and output is not in its config`,
+      `the engine's ${kind} "${tensor.name}" ${shapeText(tensor.dims)} is not configured: ${why}`,
       `add ${entryText(kind, tensor, batching)}`,
-      { tensor: tensor.name, tritonError: `expected configuration for ${kind} '${tensor.name}' for ${lint.model}` },
+      { tensor: tensor.name, ...(severity === 'error' ? { tritonError: `expected configuration for ${kind} '${tensor.name}' for ${lint.model}` } : {}) },
     );
   }
 }

@@ -28,25 +28,20 @@ describe('Triton config lint', () => {
     }
   });
 
-  it.each(EXAMPLE_SEEDS.map((s) => [s.what, s] as const))('finds the seeded mismatch in the example: %s', (_what, seed) => {
-    const text = seed.edit(example.text);
-    expect(text).not.toBe(example.text);
-    const report = lintTritonConfigText(text, example.io);
+  const seeded = [
+    ...EXAMPLE_SEEDS.map((seed) => ['the example', seed.what, seed, () => example] as const),
+    ...TWO_INPUT_SEEDS.map((seed) => ['two_input_bias', seed.what, seed, () => two] as const),
+  ];
+  it.each(seeded)('finds the seeded mismatch in %s: %s', (_model, _what, seed, base) => {
+    const { io, text: original } = base();
+    const text = seed.edit(original);
+    expect(text).not.toBe(original);
+    const report = lintTritonConfigText(text, io);
     const found = report.findings.find((f) => f.code === seed.code);
     expect(found).toBeDefined();
     expect(found!.line).toBe(lineOf(text, seed.at[0], seed.at[1] ?? 0));
     expect(found!.severity).toBe('error');
     expect(found!.fix.length).toBeGreaterThan(0);
-    expect(report.pass).toBe(false);
-  });
-
-  it.each(TWO_INPUT_SEEDS.map((s) => [s.what, s] as const))('finds the seeded mismatch in two_input_bias: %s', (_what, seed) => {
-    const text = seed.edit(two.text);
-    expect(text).not.toBe(two.text);
-    const report = lintTritonConfigText(text, two.io);
-    const found = report.findings.find((f) => f.code === seed.code);
-    expect(found).toBeDefined();
-    expect(found!.line).toBe(lineOf(text, seed.at[0], seed.at[1] ?? 0));
     expect(report.pass).toBe(false);
   });
 
@@ -56,6 +51,13 @@ describe('Triton config lint', () => {
     expect(f).toMatchObject({ code: 'TRITON_DIMS_MISMATCH', path: 'input[0].dims[0]', tensor: 'input', fix: 'dims: [ 1, -1, -1 ]' });
     expect(f.message).toBe('input "input": axis 1 is 1 in the engine, 3 in the config (engine [-1,1,-1,-1])');
     expect(f.tritonError).toMatch(/the model expects 4 dimensions \(shape \[-1,1,-1,-1\]\)/);
+  });
+
+  it('leaves the outputs to Triton when none is listed (auto-complete fills them), with a warning', () => {
+    const report = lintTritonConfigText(example.text.replace(/output \[\n[\s\S]*?\n\]\n/, ''), example.io);
+    expect(report.findings.map((f) => [f.code, f.severity, f.line])).toEqual([['TRITON_OUTPUT_MISSING', 'warning', lineOf(example.text, 'input [')]]);
+    expect(report.findings[0].fix).toBe('add output { name: "output" data_type: TYPE_FP32 dims: [ 1, -1, -1 ] }');
+    expect(report.pass).toBe(true);
   });
 
   it('warns when the instance groups leave profiles unused (Triton takes profile 0 only)', () => {

@@ -43,7 +43,6 @@ export const EXAMPLE_SEEDS: Seed[] = [
   { what: 'names: an input the engine does not have', edit: (t) => t.replace('name: "input"', 'name: "images"'), code: 'TRITON_INPUT_UNKNOWN', at: ['name: "images"'] },
   { what: 'names: the engine input then goes unconfigured', edit: (t) => t.replace('name: "input"', 'name: "images"'), code: 'TRITON_INPUT_MISSING', at: ['input [', 0] },
   { what: 'names: an output named as the input', edit: (t) => t.replace('name: "output"', 'name: "input"'), code: 'TRITON_OUTPUT_UNKNOWN', at: ['name: "input"', -1] },
-  { what: 'counts: an output missing', edit: (t) => t.replace(/output \[\n[\s\S]*?\n\]\n/, ''), code: 'TRITON_OUTPUT_MISSING', at: ['input [', 0] },
   { what: 'counts: an input configured twice', edit: (t) => t.replace(/(input \[\n)(  \{[^}]*\})/, '$1$2,\n$2'), code: 'TRITON_IO_DUPLICATE', at: ['name: "input"', 1] },
   { what: 'platform: another backend', edit: (t) => t.replace('"tensorrt_plan"', '"onnxruntime_onnx"'), code: 'TRITON_PLATFORM', at: ['onnxruntime_onnx'] },
   { what: 'instances: on CPUs', edit: (t) => t.replace('KIND_GPU', 'KIND_CPU'), code: 'TRITON_INSTANCE_KIND', at: ['KIND_CPU'] },
@@ -55,6 +54,8 @@ export const TWO_INPUT_SEEDS: Seed[] = [
   { what: 'dims: the batch axis left out although max_batch_size is 0', edit: (t) => t.replace('dims: [ 1, 8, 1, 1 ]', 'dims: [ 8, 1, 1 ]'), code: 'TRITON_DIMS_RANK', at: ['dims: [ 8, 1, 1 ]'] },
   { what: 'dims: a fixed axis of the second input differs', edit: (t) => t.replace('dims: [ 1, 8, 1, 1 ]', 'dims: [ 1, 3, 1, 1 ]'), code: 'TRITON_DIMS_MISMATCH', at: ['dims: [ 1, 3, 1, 1 ]'] },
   { what: 'profile: a size fixed that only profile 1 takes', edit: (t) => replaceAt(t, 'dims: [ -1, 3, -1, -1 ]', 'dims: [ -1, 3, 128, -1 ]'), code: 'TRITON_DIMS_PROFILE', at: ['dims: [ -1, 3, 128, -1 ]'] },
+  { what: 'counts: bias left out of the inputs', edit: (t) => t.replace(/,\n\s*\{\n\s*name: "bias"[^}]*\}/, ''), code: 'TRITON_INPUT_MISSING', at: ['input [', 0] },
+  { what: 'counts: a third input the engine does not have', edit: (t) => t.replace(/(\n\s*name: "bias"[^}]*\})/, '$1,\n  {\n    name: "scale"\n    data_type: TYPE_FP32\n    dims: [ 1 ]\n  }'), code: 'TRITON_INPUT_UNKNOWN', at: ['name: "scale"'] },
   { what: 'names: bias misspelt', edit: (t) => t.replace('name: "bias"', 'name: "Bias"'), code: 'TRITON_INPUT_UNKNOWN', at: ['name: "Bias"'] },
   { what: 'dtype: bias as int64', edit: (t) => replaceAt(t, 'TYPE_FP32', 'TYPE_INT64', 1), code: 'TRITON_DTYPE_MISMATCH', at: ['TYPE_INT64'] },
 ];
