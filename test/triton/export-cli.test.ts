@@ -94,3 +94,15 @@ if (withTensorRT) process.stderr.write('skipping the export tests for a machine 
     expect([withModel.code, withModel.stderr]).toEqual([2, expect.stringMatching(/drop the model, --sweep/)]);
   });
 });
+
+describe('the export command line', () => {
+  it('shows the export targets without one, and names `trt-node export triton` in its usage errors', async () => {
+    const bare = await runCli(['export']);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout + bare.stderr).toMatch(/triton \[options\] \[model\]/);
+    const bad = await runCli(['export', 'triton', '--repo', 'x', '--max-batch-size']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('usage: trt-node export triton [options] [model]');
+    expect(bad.stderr).toContain('(trt-node export triton --help for every option)');
+  });
+});
