@@ -39,6 +39,9 @@ export { diagnose } from './pipeline/probe-axes';
 // Error text from torch.onnx.export, onnxruntime or TensorRT explained with check's findings (lib/explain).
 export { explain, formatExplanation } from './explain';
 export type { Explanation, ExplainOptions, ExplainedFinding, ExplainNote } from './explain';
+// Triton Inference Server: a model repository for a plan, and a config.pbtxt linted against it (lib/triton).
+export { engineIOFromModel, engineIOOf, lintTritonConfig, lintTritonConfigText, readTritonConfig, tritonConfigFor, writeTritonRepository, tritonRepositoryPaths } from './triton';
+export type { EngineIO, TritonConfigOptions, TritonConfigResult, TritonFinding, TritonFindingCode, TritonLintReport, TritonModelConfig } from './triton';
 // The benchmark (lib/bench).
 export { formatBenchReport, runBench } from './bench';
 export type { BenchOptions, BenchReport } from './bench';

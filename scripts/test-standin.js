@@ -36,6 +36,7 @@ const TENSORRT_SUITES = [
   'test/native/plugins.test.ts',
   'test/crosscheck/tensorrt.test.ts',
   'test/bench/bench.test.ts',
+  'test/native/triton.test.ts',
 ];
 
 function parseArgs(argv) {

@@ -25,6 +25,7 @@ export interface CheckCliOptions extends EngineSourceFlags {
   report?: string;
   json?: string | boolean;
   maxTensorBytes?: string;
+  tritonConfig?: string;
 }
 
 export function defineCheck(program: Command, ctx: CliContext): void {
@@ -52,12 +53,16 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--no-probe', 'do not probe the dynamic axes at other sizes')
     .option('--sweep', "cross-check the whole dynamic range: each profile's min/opt/max, sizes in between and odd sizes")
     .option('--probes <spec>', "cross-check at these shapes instead, one set per option (trtexec syntax; a bare 1x1x64x64 for one input)", collect)
-    .option('--report <file>', 'write the cross-check report: .html (self-contained, with charts and error heatmaps) or .json');
+    .option('--report <file>', 'write the cross-check report: .html (self-contained, with charts and error heatmaps) or .json')
+    .option('--triton-config <pbtxt>', "lint a Triton config.pbtxt against --engine's plan: each mismatch Triton would report at load time, with the line to change");
   addEngineSource(command, { engine: 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles' });
   addModelOptions(command);
   addBudgetOption(command);
   addJsonOption(command, 'the check report');
   command.action(async (model: string | undefined, cli: CheckCliOptions) => {
-    ctx.exitCode = await (require('../run/check') as typeof import('../run/check')).runCheck(ctx, model, cli);
+    ctx.exitCode =
+      cli.tritonConfig !== undefined
+        ? await (require('../run/check-triton') as typeof import('../run/check-triton')).runTritonConfigCheck(ctx, model, cli)
+        : await (require('../run/check') as typeof import('../run/check')).runCheck(ctx, model, cli);
   });
 }

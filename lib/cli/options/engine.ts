@@ -176,7 +176,8 @@ function profilesFrom(cli: EngineSourceFlags, model: ModelSummary, shapeProfiles
   return [...profilesOf(shapeProfiles), ...(trtexec ? [trtexec] : []), ...profilesOf(shapeTexts('--profile', cli.profile, model))];
 }
 
-function engineFrom(cli: EngineSourceFlags): { engine?: string; engineFlag?: string } {
+/** The plan --engine or --loadEngine gives (both given: the same one), with the flag that gave it. */
+export function engineFrom(cli: EngineSourceFlags): { engine?: string; engineFlag?: string } {
   if (cli.engine !== undefined && cli.loadEngine !== undefined && cli.engine !== cli.loadEngine) {
     throw new InvalidValueError('--loadEngine', 'the same plan as --engine', cli.loadEngine, 'Give the engine once');
   }
