@@ -129,7 +129,7 @@ function checkRange(range: unknown, input: InputSummary, where: string): InputRa
  * Validates profiles against the model: every name is a model input, every dynamic input is covered by every
  * profile, ranks agree, fixed dims match and min ≤ opt ≤ max per axis. Returns normalised copies.
  * @param parameter how the option is named in messages (e.g. 'options.profiles' or '--shapes')
- * @param labelOf   how profile `index` is named in messages (default `${parameter}[index]`)
+ * @param labelAt   how profile `index` is named in messages (default `${parameter}[index]`)
  */
 export function validateProfiles(
   profiles: unknown,
