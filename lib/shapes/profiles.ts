@@ -5,6 +5,7 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { Dim, InputSummary, ModelSummary } from '../onnx/types';
+import { checkProfileNamedDimensions, dimensionNames } from './named-dims';
 
 export type Shape = readonly number[];
 
@@ -105,7 +106,8 @@ function checkRange(range: unknown, input: InputSummary, where: string): InputRa
 
 /**
  * Validates profiles against the model: every name is a model input, every dynamic input is covered by every
- * profile, ranks agree, fixed dims match and min ≤ opt ≤ max per axis. Returns normalised copies.
+ * profile, ranks agree, fixed dims match, min ≤ opt ≤ max per axis, and axes named alike get one size (named-dims.ts).
+ * Returns normalised copies.
  * @param parameter how the option is named in messages (e.g. 'options.profiles' or '--shapes')
  * @param labelOf   how profile `index` is named in messages (default `${parameter}[index]`)
  */
@@ -156,6 +158,7 @@ export function validateProfiles(
         );
       }
     }
+    checkProfileNamedDimensions(dimensionNames(inputs), out, where);
     return out;
   });
 }
