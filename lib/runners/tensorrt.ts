@@ -3,6 +3,7 @@
  * lib/trt, and the native addon behind it, are loaded only when a TensorRT runner is asked for.
  */
 import * as path from 'path';
+import { IO_TYPES } from '../diagnostics/data/onnx-tensorrt-import-checks';
 import { InvalidValueError } from '../errors';
 import type { BuildEngineOptions } from '../trt/build-options';
 import { fitsProfile, type OptimizationProfile } from '../shapes/profiles';
@@ -22,7 +23,7 @@ export interface TensorRTRunnerOptions {
 
 /** The parts of lib/trt's Engine the runner uses (so tests can stand in a fake). */
 export interface EngineLike {
-  readonly inputs: readonly { name: string; dims: number[]; profiles: { min: number[]; opt: number[]; max: number[] }[] }[];
+  readonly inputs: readonly { name: string; type?: string; dims: number[]; profiles: { min: number[]; opt: number[]; max: number[] }[] }[];
   readonly profileCount: number;
   run(feeds: Record<string, unknown>, options?: { profile?: number }): Promise<NamedTensors>;
   runWithTimings?(feeds: Record<string, unknown>, options?: { profile?: number }): Promise<{ outputs: NamedTensors; timings: { h2dMs: number; computeMs: number; d2hMs: number } }>;
@@ -40,6 +41,25 @@ export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
     }
     return profile;
   });
+}
+
+const FLT_MAX = 3.4028234663852886e38;
+
+/**
+ * The feeds as the engine takes them: TensorRT's ONNX parser casts DOUBLE network inputs down to FLOAT ("TensorRT will
+ * attempt to cast DOUBLE down to FLOAT, clamping values to +-FLT_MAX if necessary", IO_TYPES.castDown), so a model's
+ * float64 inputs are float32 engine inputs: their feeds are cast the same way.
+ */
+export function castDownFeeds(feeds: NamedTensors, engine: EngineLike): NamedTensors {
+  let out: NamedTensors | undefined;
+  for (const input of engine.inputs) {
+    const feed = feeds[input.name];
+    if (!feed || !input.type || IO_TYPES.castDown[feed.type] !== input.type) continue;
+    const data = Float32Array.from(feed.data as Float64Array, (v) => (Number.isNaN(v) ? v : Math.max(-FLT_MAX, Math.min(FLT_MAX, v))));
+    out ??= { ...feeds };
+    out[input.name] = { type: 'float32', dims: feed.dims, data };
+  }
+  return out ?? feeds;
 }
 
 /** Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits. */
@@ -62,10 +82,10 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
       `the shapes are outside every optimization profile of the engine (${profiles
         .map((p, i) => `${i}: ${Object.entries(p).map(([n, r]) => `${n} ${r.min.join('x')}..${r.max.join('x')}`).join(', ')}`)
         .join('; ')})`,
-    run: (feeds, probe) => engine.run(feeds, options(probe)),
+    run: (feeds, probe) => engine.run(castDownFeeds(feeds, engine), options(probe)),
     async runTimed(feeds, probe) {
-      if (!engine.runWithTimings) return { outputs: await engine.run(feeds, options(probe)), timings: {} };
-      const r = await engine.runWithTimings(feeds, options(probe));
+      if (!engine.runWithTimings) return { outputs: await engine.run(castDownFeeds(feeds, engine), options(probe)), timings: {} };
+      const r = await engine.runWithTimings(castDownFeeds(feeds, engine), options(probe));
       // Inside the engine is enqueueV3's work; the copies to and from the GPU are the binding's (bindingOverheadMs).
       const t: RunTimings = { h2dMs: r.timings.h2dMs, computeMs: r.timings.computeMs, d2hMs: r.timings.d2hMs, engineMs: r.timings.computeMs };
       return { outputs: r.outputs, timings: t };
@@ -92,6 +112,6 @@ export async function createTensorRTRunner(model: string | null, options: Tensor
   if (model === null) throw new InvalidValueError('model', 'a path to the .onnx file to build a TensorRT engine from', model);
   // A static model needs no profile; buildEngine names the dynamic inputs a missing profile leaves uncovered.
   const built = await trt.buildEngine(model, { ...options.build, profiles: options.profiles ?? [] });
-  const engine = await trt.Engine.load(built.plan);
+  const engine = await trt.Engine.load(built.plan, { model: built.model });
   return tensorRTRunnerFromEngine(engine, name, `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} in ${Math.round(built.buildMs)} ms`);
 }
