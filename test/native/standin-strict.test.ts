@@ -106,9 +106,10 @@ describeWithStandIn('the stand-in, as strict as TensorRT', () => {
   describe('plans are tied to their TensorRT version and GPU', () => {
     let plan: Buffer;
     let versionCompatible: Buffer;
-    const { version } = requireTensorRT();
+    let version: ReturnType<typeof requireTensorRT>['version'];
 
     beforeAll(async () => {
+      version = requireTensorRT().version;
       const profiles = { a: { min: [1, 4], opt: [2, 4], max: [8, 4] }, b: { min: [1, 4], opt: [2, 4], max: [8, 4] } };
       plan = (await buildEngine(NAMED_PAIR, { profiles })).plan;
       versionCompatible = (await buildEngine(NAMED_PAIR, { profiles, versionCompatible: true })).plan;
