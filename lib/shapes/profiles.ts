@@ -11,6 +11,7 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { Dim, InputSummary, ModelSummary } from '../onnx/types';
+import { checkProfileNamedDimensions, dimensionNames } from './named-dims';
 import { namedRecord } from '../util/names';
 import { formatDims, type ShapeText } from './spec';
 import type { InputRange, OptimizationProfile } from './types';
@@ -127,7 +128,8 @@ function checkRange(range: unknown, input: InputSummary, where: string): InputRa
 
 /**
  * Validates profiles against the model: every name is a model input, every dynamic input is covered by every
- * profile, ranks agree, fixed dims match and min ≤ opt ≤ max per axis. Returns normalised copies.
+ * profile, ranks agree, fixed dims match, min ≤ opt ≤ max per axis, and axes named alike get one size (named-dims.ts).
+ * Returns normalised copies.
  * @param parameter how the option is named in messages (e.g. 'options.profiles' or '--shapes')
  * @param labelAt   how profile `index` is named in messages (default `${parameter}[index]`)
  */
@@ -179,6 +181,7 @@ export function validateProfiles(
         );
       }
     }
+    checkProfileNamedDimensions(dimensionNames(inputs), out, where);
     checkedFor.set(out, model);
     return labelOf(profile, '') ? labelled(out, where) : out;
   });

@@ -5,6 +5,7 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { NativeTensorInfo } from '../native/binding';
+import { checkNamedDimensions, type DimensionNames } from '../shapes/named-dims';
 import { fitsProfile, profilesByIndex } from '../shapes/profiles';
 // TensorRT carries numeric tensors only: its TensorType and TensorData are the typed-array ones.
 import { ARRAY_CLASS, ELEMENT_SIZE, NUMERIC_TENSOR_TYPES as TENSOR_TYPES, NumericTensorData as TensorData, NumericTensorType as TensorType, TensorLike, elementCount } from '../tensor/types';
@@ -104,8 +105,9 @@ export interface PreparedFeeds {
  * Checks all feeds against the engine inputs and picks (or checks) the profile. On every run's path: plain loops, no
  * intermediate maps.
  * @param profile an explicit profile index, or undefined to take the first profile that fits every feed
+ * @param names   the model's named axes, when known: feeds giving one name two sizes are refused
  */
-export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profileCount: number, profile: number | undefined): PreparedFeeds {
+export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profileCount: number, profile: number | undefined, names?: DimensionNames): PreparedFeeds {
   if (typeof feeds !== 'object' || feeds === null || Array.isArray(feeds)) {
     throw new InvalidTypeError('feeds', 'an object mapping input names to tensors', feeds);
   }
@@ -124,6 +126,7 @@ export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profil
     data.push(n.data);
     shapes.push(n.dims);
   }
+  if (names) checkNamedDimensions(names, (name) => shapes[inputs.findIndex((t) => t.name === name)], (name) => `feeds["${name}"]`);
   let chosen: number;
   if (profile === undefined) {
     const byName: Record<string, number[]> = Object.create(null);
