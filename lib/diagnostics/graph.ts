@@ -35,6 +35,26 @@ export function indexGraph(model: ModelSummary): GraphIndex {
   };
 }
 
+/**
+ * Walks from `value` back through the nodes that compute it, depth first, each value once. `visit` returns a result
+ * to stop with, 'skip' to not go further up from that value, or undefined to go on to the producer's inputs.
+ */
+export function findUpstream<T>(g: GraphIndex, value: string, visit: (name: string, producer: NodeSummary | undefined) => T | 'skip' | undefined): T | undefined {
+  const seen = new Set<string>();
+  const stack = [value];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const node = g.producer.get(name);
+    const r = visit(name, node);
+    if (r === 'skip') continue;
+    if (r !== undefined) return r;
+    if (node) stack.push(...node.inputs.filter(Boolean));
+  }
+  return undefined;
+}
+
 export function defaultOpset(model: ModelSummary): number {
   const entry = model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   return entry ? entry.version : 0;
