@@ -20,8 +20,8 @@ import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSo
 import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runnerSpecs } from '../pipeline/setup';
-import type { CrossCheckProgress, CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types';
-import { mergeFindings } from '../pipeline/verdicts';
+import type { CrossCheckProgress, CrossCheckResult, DimIssue, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
+import { mergeFindings, tensorrtPart } from '../pipeline/verdicts';
 import type { Runner } from '../runners/runner';
 import type { ActiveRunner, RunnerInfo, RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
@@ -130,7 +130,9 @@ export interface RunReport {
   /** Why it did not run or failed; `code` when a finding explains it. */
   error?: { message: string; code?: FindingCode };
   outputs: OutputReport[];
-  /** Ran, and every compared output passed. */
+  /** Output dims that contradict the model's declared dims here (the output-dims check, over all probes at the end). */
+  dimIssues?: DimIssue[];
+  /** Ran, every compared output passed, and the output dims are as the model declares them. */
   pass: boolean;
 }
 
@@ -145,8 +147,17 @@ export interface CheckReport {
   crossCheck?: CrossCheckResult;
   /** The .npz the outputs were saved to. */
   savedOutputs?: string;
-  /** No error-severity finding, every run ran, every comparison passed, the cross-check did not fail. */
+  /**
+   * No error-severity finding, every run ran, every comparison passed, no output dim contradicts the model, the
+   * cross-check did not fail, and the check was not interrupted.
+   */
   pass: boolean;
+  /**
+   * The verdict in one word, as the text, the HTML report and the exit code give it: 'PASS', 'PASS (nothing
+   * compared)' (a pass where no output was compared with anything: the model ran, no more), 'FAIL', or 'INTERRUPTED'
+   * (stopped before anything failed: not a pass).
+   */
+  result: CheckResult;
   /** Set when the check was stopped (AbortSignal, Ctrl-C): what is here is what finished. */
   interrupted?: boolean;
   /** Which part failed: TensorRT import (judged statically), the export, the numerics (lib/check/parts.ts). */
@@ -154,7 +165,22 @@ export interface CheckReport {
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }
 
+export type CheckResult = 'PASS' | 'PASS (nothing compared)' | 'FAIL' | 'INTERRUPTED';
+
 const DYNAMIC_AXES = new Set(['aligned', 'odd', 'bound', 'axis']);
+
+/**
+ * A TensorRT engine was made in this check: TensorRT's parser imported the model, so the static UNSUPPORTED_OP errors
+ * are refuted (a plugin, or a parser newer than the operator matrix). They stay, as warnings that say so.
+ */
+function refutedByTensorRT(findings: readonly Finding[], tensorrt: TensorRTPart): Finding[] {
+  if (!tensorrt.ran) return [...findings];
+  return findings.map((f) =>
+    f.code === 'UNSUPPORTED_OP' && f.severity === 'error'
+      ? { ...f, severity: 'warning' as const, message: `${f.message} TensorRT imported the model nonetheless (${tensorrt.what}): a plugin, or a parser newer than this operator matrix.` }
+      : f,
+  );
+}
 
 function validateCheckOptions(options: CheckOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidTypeError('options', 'an object', options);
@@ -218,6 +244,7 @@ function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null):
     for (const c of comparison?.outputs ?? []) if (!names.includes(c.output)) outputs.push(compared(c));
   }
   const reference = comparison ? (comparison.expected === 'reference' ? referenceLabel : comparison.expected) : null;
+  const dimIssues = p.dimIssues.filter((d) => d.runner === run.runner);
   return {
     backend: run.runner,
     label: p.label,
@@ -227,7 +254,8 @@ function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null):
     ok,
     ...(ok ? {} : { error: { message: run.reason ?? 'not run', ...(run.code ? { code: run.code as FindingCode } : {}) } }),
     outputs,
-    pass: ok && outputs.every((o) => o.pass !== false),
+    ...(dimIssues.length ? { dimIssues } : {}),
+    pass: ok && outputs.every((o) => o.pass !== false) && dimIssues.length === 0,
   };
 }
 
@@ -409,8 +437,9 @@ function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Exe
 
 /** check's report from what ran: the runs and the dynamic-axes attempts, the cross-check, the verdict and its parts. */
 async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, saver: OutputSaver, opset: number): Promise<CheckReport> {
-  const findings = mergeFindings(plan.staticFindings, out.findings);
   const infos = runners.map((r) => r.info);
+  const tensorrt = tensorrtPart(infos);
+  const findings = refutedByTensorRT(mergeFindings(plan.staticFindings, out.findings), tensorrt);
   const runs = out.probes.filter(isRequestedRun).flatMap((p) => runViewsOf(p, infos));
   const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
   const savedOutputs = await saver.write(out.interrupted);
@@ -418,6 +447,10 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
     ? pipelineResult(out, { model: plan.modelPath, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
     : undefined;
   const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
+  const parts = checkParts(findings, runs, tensorrt, crossCheck);
+  // Every probe counts, the dynamic-axes probes too: the output-dims check fails the probes it finds issues at.
+  const failed = hasErrors(findings) || !runs.every((r) => r.pass) || out.probes.some((p) => p.dimIssues.length > 0) || crossCheck?.verdict === 'fail';
+  const result: CheckResult = failed ? 'FAIL' : out.interrupted ? 'INTERRUPTED' : parts.numerics.compared === 0 ? 'PASS (nothing compared)' : 'PASS';
   return {
     model: plan.modelPath ? displayPath(plan.modelPath) : null,
     opset,
@@ -426,9 +459,10 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
     ...(attempts.length ? { probe: { attempts } } : {}),
     ...(crossCheck ? { crossCheck } : {}),
     ...(savedOutputs ? { savedOutputs } : {}),
-    pass: !hasErrors(findings) && runs.every((r) => r.pass) && (crossCheck ? crossCheck.verdict !== 'fail' : true) && !out.interrupted,
+    pass: !failed && !out.interrupted,
+    result,
     ...(out.interrupted ? { interrupted: true } : {}),
-    parts: checkParts(findings, runs, crossCheck),
+    parts,
     summary: {
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,

@@ -15,6 +15,22 @@ export interface HtmlReportOptions {
   title?: string;
   /** Time shown as generated. Default: now. */
   generatedAt?: Date;
+  /**
+   * The verdict of the call the cross-check was part of, when that call judges more than the cross-check (check: its
+   * findings count too): the report's badge is then that verdict, and `line` says what it is made of, so the HTML
+   * says what the terminal and the exit code say. Default: the cross-check's own verdict.
+   */
+  verdict?: ReportVerdict;
+}
+
+/** A verdict as check gives it: its word ('PASS', 'PASS (nothing compared)', 'FAIL', 'INTERRUPTED') and its parts. */
+export interface ReportVerdict {
+  result: string;
+  line: string;
+}
+
+function badgeClass(result: string): string {
+  return result === 'FAIL' ? 'fail' : result === 'PASS' ? 'pass' : result === 'INTERRUPTED' ? 'interrupted' : 'none';
 }
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
@@ -170,9 +186,20 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
   html.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
   html.push(`<title>${esc(title)}</title><style>${CSS}</style></head><body><main>`);
   // A stopped run is not a pass: INTERRUPTED replaces PASS / NOT COMPARED, and goes next to a FAIL found before.
-  const badges = result.verdict === 'fail' ? [['fail', 'FAIL']] : result.interrupted ? [] : result.verdict === 'pass' ? [['pass', 'PASS']] : [['none', 'NOT COMPARED']];
-  if (result.interrupted) badges.push(['interrupted', 'INTERRUPTED']);
-  html.push(`<h1>${esc(title)} ${badges.map(([cls, text]) => `<span class="badge ${cls}">${text}</span>`).join(' ')}</h1>`);
+  const given = options.verdict;
+  const badges = given
+    ? [[badgeClass(given.result), given.result]]
+    : result.verdict === 'fail' ? [['fail', 'FAIL']] : result.interrupted ? [] : result.verdict === 'pass' ? [['pass', 'PASS']] : [['none', 'NOT COMPARED']];
+  if (result.interrupted && badges[0]?.[1] !== 'INTERRUPTED') badges.push(['interrupted', 'INTERRUPTED']);
+  html.push(`<h1>${esc(title)} ${badges.map(([cls, text]) => `<span class="badge ${cls}">${esc(text)}</span>`).join(' ')}</h1>`);
+  if (given) {
+    const own = result.verdict === 'pass' ? 'PASS' : result.verdict === 'fail' ? 'FAIL' : 'NOT COMPARED';
+    html.push(`<div class="callout ${given.result === 'FAIL' ? '' : given.result === 'PASS' ? 'ok' : 'warn'}"><b>check: ${esc(given.result)}</b> — ${esc(given.line)}.` +
+      ` The cross-check below is one part of it: its own verdict is ${own}.</div>`);
+  }
+  if (!result.tensorrt.ran) {
+    html.push(`<div class="callout warn"><b>TensorRT was not part of this cross-check</b>: ${esc(result.tensorrt.what)}. The runners compared are ${result.runners.map((r) => esc(r.name)).join(', ')}.</div>`);
+  }
   if (result.interrupted) {
     html.push(`<div class="callout warn"><b>Interrupted:</b> the run was stopped after ${s.probes} probe${s.probes === 1 ? '' : 's'}; this report holds only what finished.</div>`);
   }
@@ -181,9 +208,11 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
       ` · profiles: ${esc(result.profileSource)}<br>runners: ${result.runners.map((r) => `<b>${esc(r.name)}</b>${r.error ? ' <span class="bad">(unavailable)</span>' : ''}`).join(', ')}</div>`,
   );
   html.push(
-    `<div class="cards"><div class="card">probes<b>${s.probes - s.failedProbes - s.notComparedProbes}/${s.probes - s.notComparedProbes}</b>compared and passed${s.notComparedProbes ? ` (${s.notComparedProbes} not compared)` : ''}</div>` +
+    `<div class="cards">` +
+      (s.referenceProbes ? `<div class="card">against the reference<b>${s.referenceProbes - s.failedReferenceProbes}/${s.referenceProbes}</b>probes passed</div>` : '') +
+      `<div class="card">probes<b>${s.probes - s.failedProbes - s.notComparedProbes}/${s.probes - s.notComparedProbes}</b>compared and passed${s.notComparedProbes ? ` (${s.notComparedProbes} not compared)` : ''}</div>` +
       `<div class="card">comparisons<b>${s.comparisons - s.failedComparisons}/${s.comparisons}</b>within tolerance</div>` +
-      `<div class="card">runs<b>${s.runs - s.failedRuns}/${s.runs}</b>ran${s.skippedRuns ? ` (${s.skippedRuns} skipped)` : ''}</div>` +
+      `<div class="card">runs<b>${s.runs - s.failedRuns}/${s.runs}</b>model runs ran${s.skippedRuns ? ` (${s.skippedRuns} skipped)` : ''}</div>` +
       `<div class="card">findings<b>${result.findings.length}</b>${esc(findingsCount(result))}</div></div>`,
   );
   if (result.firstFailure) {

@@ -96,7 +96,7 @@ describe('FIXED_DIM is not fired by sizes the data decides', () => {
     expect(diagnoseStatic(named).filter((f) => f.code === 'FIXED_DIM').map((f) => f.severity)).toEqual(['info']);
     // Whereas an image output named dynamic while the image input is fixed still is (the misnamed-key pitfall).
     const misnamed = await readModel(modelPath('super_resolution_misnamed_axes'));
-    expect(diagnoseStatic(misnamed).find((f) => f.code === 'FIXED_DIM')!.severity).toBe('warning');
+    expect(diagnoseStatic(misnamed).find((f) => f.code === 'FIXED_DIM')!.severity).toBe('error');
   });
 });
 

@@ -118,7 +118,7 @@ describe('terminal table and JSON', () => {
     const text = formatCrossCheckTable(result);
     for (const p of result.probes) expect(text).toContain(p.label.slice(0, 12));
     expect(text).toMatch(/'output' axis 2 = 3 × height/);
-    expect(text).toMatch(/Cross-check: PASS \(\d+ of \d+ compared probes passed/);
+    expect(text).toMatch(/Cross-check: PASS \(against the reference: (\d+) of \1 probes passed; \d+ of \d+ compared probes passed/);
   });
   test('the first failure is marked', async () => {
     const r = await crossCheck(modelOf(fixture('traced_reshape')));

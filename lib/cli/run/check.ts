@@ -185,8 +185,10 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   const lines: string[] = [];
   if (reportFile && report.crossCheck) {
     const { writeHtmlReport, writeJsonReport } = require('../../report') as typeof import('../../report');
-    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck);
-    else await writeHtmlReport(reportFile, report.crossCheck);
+    // The report carries check's verdict too (its findings count): it says what the text and the exit code say.
+    const verdict = { result: report.result, line: (require('../../check/format') as typeof import('../../check/format')).resultDetail(report) };
+    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck, { pass: report.pass, result: report.result, parts: report.parts });
+    else await writeHtmlReport(reportFile, report.crossCheck, { verdict });
     lines.push(`Cross-check report written to ${reportFile}${report.interrupted ? ' (interrupted: what finished)' : ''}`);
   }
   const onStdout = await emitJson(ctx, cli.json, report, jsonInputs);
