@@ -17,7 +17,7 @@ import { execute, type Executed, type Execution } from '../pipeline/execute';
 import { commonRunOptions, loadModelArgument, type CommonRunOptions, type ResolvedRunOptions } from '../pipeline/options';
 import { planProbes, requestedBaseline } from '../pipeline/plan';
 import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
-import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
+import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet, type RunBlocker } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runnerSpecs } from '../pipeline/setup';
 import type { CrossCheckProgress, CrossCheckResult, DimIssue, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
@@ -311,10 +311,10 @@ function sampleLabel(samples: readonly LoadedSample[]): (i: number) => string {
 }
 
 /** The requested probes: samples, then shape sets; nothing asked (and no sweep), the model's own or default sizes. */
-function requestedProbes(plan: Pick<CheckPlan, 'summary' | 'samples' | 'common' | 'crossChecking'>, options: CheckOptions): Probe[] {
+function requestedProbes(plan: Pick<CheckPlan, 'summary' | 'samples' | 'common' | 'crossChecking'>, options: CheckOptions, blocker: RunBlocker | undefined): Probe[] {
   const { summary, samples } = plan;
   const profiles = givenProfiles(options);
-  const requested = [...sampleProbes(summary, samples, profiles, sampleLabel(samples)), ...shapeSetProbes(summary, options.shapes ?? [], profiles, '--shapes')];
+  const requested = [...sampleProbes(summary, samples, profiles, sampleLabel(samples), blocker), ...shapeSetProbes(summary, options.shapes ?? [], profiles, '--shapes')];
   if (requested.length === 0 && !plan.crossChecking) requested.push(defaultProbe(summary, profiles));
   // Sizes no machine here could hold are a usage error before anything is read or generated (a mistyped shape).
   for (const p of requested) {
@@ -330,15 +330,25 @@ function givenProfiles(options: CheckOptions): OptimizationProfile[] {
 
 /**
  * What the caller asked for (not the sizes check made up): checked against fixed dims, and a parameter-like input
- * the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error.
+ * the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error. Read from the samples' arrays as they
+ * are, before they are validated: the diagnostics come first, so that a finding can explain what a file lacks.
  */
-function shapeRequests(requested: readonly Probe[], samples: readonly LoadedSample[], options: CheckOptions): ShapeRequest[] {
+function shapeRequests(summary: ModelSummary, samples: readonly LoadedSample[], options: CheckOptions): ShapeRequest[] {
   const label = sampleLabel(samples);
+  const inputs = feedInputs(summary);
+  const arraysOf = (s: LoadedSample) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, s.inputs[i.name].dims]));
   return [
-    ...requested.filter((p) => p.kind === 'sample').map((p) => ({ source: label(samples.findIndex((s) => s.key === p.sample)), shapes: p.shapes })),
+    ...samples.map((s, i) => ({ source: label(i), shapes: arraysOf(s) })),
     ...(options.shapes ?? []).map((shapes) => ({ source: '--shapes', shapes })),
     ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
   ];
+}
+
+/** The inputs a blocking finding says are not the caller's to supply: the weights WEIGHTS_AS_INPUTS names. */
+function excusedInputs(summary: ModelSummary, blocker: Finding): Set<string> {
+  if (blocker.code !== 'WEIGHTS_AS_INPUTS') return new Set();
+  const data = new Set(Array.isArray(blocker.details?.dataInputs) ? (blocker.details.dataInputs as string[]) : []);
+  return new Set(feedInputs(summary).map((i) => i.name).filter((n) => !data.has(n)));
 }
 
 /** Validates check's options and resolves them, once: the model read, the samples loaded, the requested probes made. */
@@ -353,13 +363,16 @@ async function prepareCheck(model: string | ModelSummary, options: CheckOptions)
   const inputs = feedInputs(summary);
   const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
   checkBounds({ summary, inputs, common }, options.bounds);
-  // Requested probes first: they validate what the caller gave before any runner is created.
-  const requested = requestedProbes({ summary, samples, common, crossChecking }, options);
-  const staticFindings = diagnoseStatic(summary, { requests: shapeRequests(requested, samples, options) });
+  // The diagnostics first, then the requested probes (which validate what the caller gave before any runner is
+  // created): a finding that blocks the runs explains what the files lack (the weights of an export_params=False
+  // model are not the .npz's to hold).
+  const staticFindings = diagnoseStatic(summary, { requests: shapeRequests(summary, samples, options) });
   const blocker = blockingFinding(staticFindings);
   const blocked = blocker !== undefined;
-  if (blocker) {
-    for (const p of requested) p.blocked ??= { message: blockedMessage(blocker), code: blocker.code };
+  const runBlocker = blocker ? { blocked: { message: blockedMessage(blocker), code: blocker.code }, excused: excusedInputs(summary, blocker) } : undefined;
+  const requested = requestedProbes({ summary, samples, common, crossChecking }, options, runBlocker);
+  if (runBlocker) {
+    for (const p of requested) p.blocked ??= runBlocker.blocked;
   }
   const specs = runnerSpecs(options, () => defaultSpecs(options, crossChecking), samples.some((s) => s.reference));
   return { started, options, summary, modelPath, common, crossChecking, inputs, samples, requested, staticFindings, blocked, specs };
