@@ -15,3 +15,14 @@ export function shapesText(shapes: Record<string, readonly number[]>): string {
     .map(([n, d]) => `${n} ${d.length ? d.join('x') : 'scalar'}`)
     .join(', ');
 }
+
+/**
+ * Whether a finding's message already states its fix: the fix itself, or the arguments of the torch.onnx.export call
+ * it is ("Re-export with input_names=[...], dynamic_axes={...}" states "torch.onnx.export(model, args, f,
+ * input_names=[...], dynamic_axes={...}, ...)"). Text reports then do not print it a second time.
+ */
+export function fixStatedIn(message: string, fix: string): boolean {
+  if (message.includes(fix)) return true;
+  const call = /^torch\.onnx\.export\(model, args, f, (?:dynamo=True, )?(.+), \.\.\.\)/.exec(fix);
+  return call !== null && message.includes(call[1]);
+}

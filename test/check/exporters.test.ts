@@ -30,7 +30,8 @@ describe('FIXED_DIM, worded for the exporter', () => {
     const f = diagnoseStatic(m, { requests: [{ source: '--shapes', shapes: { x: [1, 3, 64, 48] } }] }).find((x) => x.code === 'FIXED_DIM')!;
     expect(f).toMatchObject({ severity: 'error', input: 'x', axis: 2 });
     expect(f.fix).toBe(
-      "torch.onnx.export(model, args, f, dynamo=True, dynamic_shapes={'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height'), 3: torch.export.Dim('width')}}, ...)",
+      "torch.onnx.export(model, args, f, dynamo=True, dynamic_shapes={'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height'), 3: torch.export.Dim('width')}}, ...) " +
+        'with example inputs of size 2 or more on those axes',
     );
     expect(f.fix).not.toContain('dynamic_axes');
     expect(f.message).toContain("forward()'s argument name");

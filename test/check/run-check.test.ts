@@ -138,7 +138,8 @@ describe("onnxruntime's own errors are translated", () => {
     }
     const f = translateOrtError(await readModel(modelPath('super_resolution_static')), err)!;
     expect(f).toMatchObject({ code: 'FIXED_DIM', severity: 'error', input: 'input', axis: 3 });
-    expect(f.details!.conflicts).toEqual([{ axis: 3, fixed: 64, requested: 80, source: 'onnxruntime' }]);
+    expect(f.details!.conflicts).toEqual([{ axis: 3, fixed: 64, requested: 80, source: 'onnxruntime', fed: true }]);
+    expect(f.message).toContain('axis 3 is fixed at 64 but was fed 80 (onnxruntime)');
     expect(f.message).not.toContain('Got invalid dimensions for input: input for the following indices');
   });
 
