@@ -3,7 +3,7 @@
  * (header and static findings first, then a line per run or probe as each finishes, then the verdict) and as one
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
-import { formatNumber, shapesText as inputShapesText } from '../report/format';
+import { causeAndFix, formatNumber, shapesText as inputShapesText } from '../report/format';
 import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
 import { plural } from '../util/text';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader, probesHeadline } from '../report/table';
@@ -24,7 +24,10 @@ function where(f: Finding): string {
 
 export function formatFinding(f: Finding, style?: TextStyle): string[] {
   const head = `${verdictText(f.severity.toUpperCase().padEnd(7), style)} ${paint(f.code, 'bold', style)}${where(f) ? `  ${where(f)}` : ''}`;
-  return [`  ${head}`, ...wrap(forTerminal(f.message), '          ', style?.width)];
+  // The cause, then the fix on a line of its own (said once: cut from the cause when the cause ends with it).
+  const { cause, fix } = causeAndFix(f.message, f.fix);
+  const fixLines = fix ? wrap(forTerminal(`Fix: ${fix}`), '          ', style?.width).map((l, i) => (i === 0 ? l.replace('Fix:', paint('Fix:', 'bold', style)) : l)) : [];
+  return [`  ${head}`, ...wrap(forTerminal(cause), '          ', style?.width), ...fixLines];
 }
 
 export function formatFindings(title: string, findings: readonly Finding[], style?: TextStyle): string[] {
@@ -72,8 +75,9 @@ export function resultDetail(report: CheckReport): string {
   const cc = report.crossCheck;
   const counts = [`${plural(s.errors, 'error')}`, `${plural(s.warnings, 'warning')}`];
   // With a cross-check, its runs are all of the check's (the requested ones are its first probes): one count.
-  const runs = cc ? { runs: cc.summary.runs, failed: cc.summary.failedRuns } : { runs: s.runs, failed: s.failedRuns };
-  if (runs.runs) counts.push(`${countOf(runs.runs - runs.failed, runs.runs, 'run')} ran`);
+  // Runs skipped (a runner not available here, a probe outside an engine's profiles) count as not run.
+  const runs = cc ? { runs: cc.summary.runs + cc.summary.skippedRuns, ran: cc.summary.runs - cc.summary.failedRuns } : { runs: s.runs, ran: s.runs - s.failedRuns };
+  if (runs.runs) counts.push(`${countOf(runs.ran, runs.runs, 'run')} ran`);
   const sweep = cc ? `; cross-check: ${cc.verdict === 'fail' ? 'FAIL' : cc.verdict === 'pass' ? 'pass' : 'not compared'} (${probesHeadline(cc.summary)})` : '';
   return `${partsText(report.parts)}${sweep} (${counts.join(', ')})`;
 }

@@ -422,7 +422,15 @@ function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Exe
     specs: blocked ? [] : plan.specs,
     samples: plan.samples,
     options: plan.common,
-    sweep: { ...options, maxTensorBytes: plan.common.maxTensorBytes, ...(plan.common.signal ? { signal: plan.common.signal } : {}), sweep: crossChecking && !blocked },
+    sweep: {
+      ...options,
+      maxTensorBytes: plan.common.maxTensorBytes,
+      ...(plan.common.signal ? { signal: plan.common.signal } : {}),
+      sweep: crossChecking && !blocked,
+      // An engine asked for where TensorRT is missing: the diagnostics and the other runs still count; TensorRT is
+      // reported as not run (the check fails: what was asked was not checked).
+      reportUnavailable: true,
+    },
     // A sweep covers the range (odd sizes included): check's own dynamic-axes probes would only repeat it.
     plan: (sweep) => ({
       planner: planProbes(summary, {

@@ -5,6 +5,7 @@
  * (--minShapes/--optShapes/--maxShapes, --memPoolSize=workspace:<size>, --timingCacheFile, --noTF32, --fp16...).
  * Light on purpose: command definitions import only this and commander; implementations load lazily.
  */
+import * as fs from 'fs';
 import { Option, type Command } from 'commander';
 import { InvalidValueError, TrtNodeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
@@ -156,6 +157,11 @@ export function engineFrom(cli: EngineCliOptions): string | undefined {
     throw new InvalidValueError('--loadEngine', 'the same plan as --engine', cli.loadEngine, 'Give the engine once');
   }
   return cli.engine ?? cli.loadEngine;
+}
+
+/** An --engine plan that does not exist is a usage error before any work (check and bench alike). */
+export function requireEngineFile(engine: string): void {
+  if (!fs.existsSync(engine)) throw new TrtNodeError('ERR_TRT_NODE_FILE', `${engine}: not found (--engine expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: engine });
 }
 
 /** The build settings of an engine built on the fly (check, bench) or by `build`. */

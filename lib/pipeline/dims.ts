@@ -176,6 +176,13 @@ export function checkOutputDims(model: ModelSummary, symbols: readonly AxisSymbo
         }
         const declared = d.kind === 'symbolic' ? d.name : '?';
         if (d.kind !== 'symbolic' || !symbolNames.has(d.name)) {
+          // A name of its own ('out_height' of a 3x upscaler): checked when it follows an input's dim across the probes.
+          const follows = d.kind === 'symbolic' ? followedSymbol(symbols, points) : undefined;
+          if (follows) {
+            const withValue = points.map((p) => ({ probe: p.probe, value: p.values[follows.symbol], dim: p.dim }));
+            checks.push({ runner, output: out.name, axis, declared, verdict: 'follows', relation: follows, points: withValue, message: `axis ${axis} (${declared}) = ${relationText(follows.symbol, follows.scale, follows.offset)}` });
+            return;
+          }
           checks.push({
             runner,
             output: out.name,

@@ -104,8 +104,9 @@ export function crossCheckPreamble(result: Pick<CrossCheckResult, 'model' | 'run
     out.push(`  ${pad(r.name, w)}  ${forTerminal(r.description)}`);
     if (r.error) out.push(...wrap(`${paint('NOT AVAILABLE', 'red', style)}: ${forTerminal(r.error)}`, `  ${' '.repeat(w)}  `, style?.width));
   }
+  // Said once: a TensorRT runner that could not be made has its NOT AVAILABLE line above.
   const trt = tensorrtPart(result.runners);
-  if (!trt.ran) out.push(...wrap(`TensorRT: not part of this cross-check (${forTerminal(trt.what)})`, '  ', style?.width));
+  if (!trt.ran && !result.runners.some((r) => r.kind === 'tensorrt')) out.push(...wrap(`TensorRT: not part of this cross-check (${forTerminal(trt.what)})`, '  ', style?.width));
   result.profiles.forEach((p, i) => {
     const text = Object.entries(p).map(([n, r]) => `${forTerminal(n)} ${r.min.join('x')}..${r.opt.join('x')}..${r.max.join('x')}`).join(', ');
     out.push(`  profile ${i} (${result.profileSource}): ${text}`);

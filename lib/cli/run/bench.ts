@@ -4,7 +4,6 @@
  * (bench.json, bench.svg) unless told otherwise. Ctrl-C keeps what was measured (marked interrupted), exit 130.
  * Nothing measured at all (every run failed): the failures printed, no file written, exit 1.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchReport } from '../../bench';
 import { durationSeconds, parseBackends } from '../../bench/options';
@@ -23,6 +22,7 @@ import {
   modelFrom,
   modelShapeSet,
   refuseUnusedBuildFlags,
+  requireEngineFile,
   type EngineCliOptions,
 } from '../options';
 import { emitJson, progressLine, type CliContext } from '../output';
@@ -93,7 +93,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
     { file: build.timingCache, option: '--timing-cache' },
   ];
   if (engine !== undefined) {
-    if (!fs.existsSync(engine)) throw new TrtNodeError('ERR_TRT_NODE_FILE', `${engine}: not found (--engine expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: engine });
+    requireEngineFile(engine);
     if (backends && !backends.includes('tensorrt')) {
       throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${engineFlag(cli)} ${engine} is a TensorRT engine, but --backends ${cli.backends} runs no TensorRT: add trt to --backends, or drop ${engineFlag(cli)}`, {
         option: engineFlag(cli),

@@ -15,7 +15,7 @@ import { forTerminal } from '../../util/terminal';
 import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
 import { quoted } from '../../util/terminal';
-import { budgetFrom, buildFlagsGiven, buildSettingsFrom, engineFlag, engineFrom, integerOption, jsonTarget, modelFrom, modelShapeSet, refuseUnusedBuildFlags } from '../options';
+import { budgetFrom, buildFlagsGiven, buildSettingsFrom, engineFlag, engineFrom, integerOption, jsonTarget, modelFrom, modelShapeSet, refuseUnusedBuildFlags, requireEngineFile } from '../options';
 import { emitJson, progressLine, type CliContext } from '../output';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 
@@ -63,6 +63,7 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
     givenProbes(summary, probes, [], '--probes'); // usage errors named after the flag
   }
   const engine = engineFrom(cli);
+  if (engine !== undefined) requireEngineFile(engine);
   if (engine !== undefined && profiles.length) {
     throw new TrtNodeError('ERR_TRT_NODE_USAGE', `--shapes ranges (or --minShapes/--optShapes/--maxShapes) build an engine, and --engine gives one: give one of the two`, { option: '--engine' });
   }

@@ -8,6 +8,6 @@ import { emitJson, type CliContext } from '../output';
 
 export async function runDoctor(ctx: CliContext, cli: { json?: string | boolean }): Promise<void> {
   const report = doctorReport();
-  if (!(await emitJson(ctx, cli.json, report, []))) ctx.out(formatDoctorReport(report));
+  if (!(await emitJson(ctx, cli.json, report, []))) ctx.out(formatDoctorReport(report, { width: ctx.style.width }));
   process.exitCode = report.ready ? 0 : 1;
 }
