@@ -7,11 +7,12 @@ export type { NamedTensors, NumericTensorType, TensorData, TensorLike, TensorTyp
 export * from './trt';
 // Cross-check: runners compared at probe shapes across the dynamic range, with reports (lib/crosscheck, lib/report).
 export { crossCheck, createOnnxRuntimeRunner, createReferenceRunner, createTensorRTRunner, tensorRTRunnerFromEngine } from './crosscheck';
-export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runner, RunnerKind, RunnerSpec, Sample } from './crosscheck';
+export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runner, RunnerKind, RunnerSpec, Sample, TensorRTPart } from './crosscheck';
 // A runner of your own, by kind (lib/runners/registry.ts): one registerRunner call, then usable in runner specs.
 export { EXPECTED_RANK, registerRunner } from './crosscheck';
 export type { CustomRunnerSpec, RunnerFactory, RunnerFactoryContext, RunnerRegistrationOptions } from './crosscheck';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
+export type { HtmlReportOptions, ReportVerdict } from './report';
 // The ONNX model reader (lib/onnx): a typed summary without reading the weights.
 export { readModel, readModelSync } from './onnx';
 export type { Dim, FunctionSummary, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
@@ -32,7 +33,7 @@ export { compareOutputs, compareTensors, DEFAULT_TOLERANCES } from './compare';
 export type { CompareOptions, OutputComparison, ToleranceOverrides } from './compare';
 // Pre-flight diagnostics and `check` (lib/check).
 export { check, formatCheckReport } from './check';
-export type { CheckOptions, CheckReport } from './check';
+export type { CheckOptions, CheckParts, CheckReport, CheckResult } from './check';
 export { diagnoseStatic } from './diagnostics';
 export type { Finding, FindingCode, Severity } from './diagnostics';
 export { diagnose } from './pipeline/probe-axes';
