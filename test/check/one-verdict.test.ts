@@ -9,7 +9,7 @@ import * as path from 'path';
 import { check, formatCheckReport } from '../../lib/check';
 import { runCli } from '../helpers/cli';
 import { resultLine } from '../helpers/text';
-import { encodeModel, makeTemp, node, removeTemp, valueInfo } from '../onnx/build-model';
+import { makeTemp, node, removeTemp, valueInfo, writeModel } from '../onnx/build-model';
 import { fixtureFile, modelPath } from './fixtures';
 
 let dir: string;
@@ -19,9 +19,7 @@ afterAll(() => removeTemp(dir));
 
 /** Identity x [b, 3] -> y, declared [b, 4]: every run returns y [b, 3], against the declared fixed 4. */
 function outputDimsModel(): string {
-  const file = path.join(dir, 'outdims_fixed.onnx');
-  fs.writeFileSync(file, encodeModel({ nodes: [node('Identity', ['x'], ['y'])], inputs: [valueInfo('x', ['b', 3])], outputs: [valueInfo('y', ['b', 4])] }));
-  return file;
+  return writeModel(dir, 'outdims_fixed.onnx', { nodes: [node('Identity', ['x'], ['y'])], inputs: [valueInfo('x', ['b', 3])], outputs: [valueInfo('y', ['b', 4])] });
 }
 
 describe('the output-dims check is part of the verdict (D4)', () => {
@@ -149,15 +147,11 @@ describe('counts agree with each other (P9)', () => {
 
 describe("the dynamic_axes mistake check names fails the check (P6)", () => {
   test('outputs dynamic, input fixed (dynamic_axes keyed by another name): an error, exit 1', async () => {
-    const file = path.join(dir, 'wrong_key.onnx');
-    fs.writeFileSync(
-      file,
-      encodeModel({
-        nodes: [node('Relu', ['image'], ['output'])],
-        inputs: [valueInfo('image', [1, 3, 8, 8])],
-        outputs: [valueInfo('output', ['batch', 3, 'height', 'width'])],
-      }),
-    );
+    const file = writeModel(dir, 'wrong_key.onnx', {
+      nodes: [node('Relu', ['image'], ['output'])],
+      inputs: [valueInfo('image', [1, 3, 8, 8])],
+      outputs: [valueInfo('output', ['batch', 3, 'height', 'width'])],
+    });
     const r = await runCli(['check', file, '--json']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);

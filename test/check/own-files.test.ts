@@ -4,12 +4,10 @@
  * the .npz"); the static diagnostics run even when no input can be generated; SHAPE_NOT_DYNAMIC never blames an axis
  * its own probes showed working.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { check } from '../../lib/check';
 import { runCli } from '../helpers/cli';
 import { resultLine } from '../helpers/text';
-import { encodeModel, makeTemp, node, removeTemp, valueInfo } from '../onnx/build-model';
+import { makeTemp, node, removeTemp, valueInfo, writeModel } from '../onnx/build-model';
 import { fixtureFile, modelPath } from './fixtures';
 
 let dir: string;
@@ -34,9 +32,8 @@ describe('feeds are validated after the diagnostics', () => {
   });
 
   test('an .npz that lacks the data input itself is still a usage error naming the array', async () => {
-    const other = path.join(dir, 'wrong-name.npz');
-    fs.copyFileSync(fixtureFile('flatten_linear/inputs_1x3x16x16.npz'), other); // its array is 'input' of rank 4, shape 1x3x16x16
-    const e = await check(modelPath('two_input_bias'), { samples: [{ inputs: other }] }).catch((x: unknown) => x);
+    // Its one array is 'input' (1x3x16x16); two_input_bias also takes 'bias', a data input, not a weight.
+    const e = await check(modelPath('two_input_bias'), { samples: [{ inputs: fixtureFile('flatten_linear/inputs_1x3x16x16.npz') }] }).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'ERR_TRT_NODE_INVALID_VALUE' });
     expect(String((e as Error).message)).toMatch(/has no array 'bias'/);
   });
@@ -44,17 +41,13 @@ describe('feeds are validated after the diagnostics', () => {
 
 describe('static diagnostics run even when no input can be generated', () => {
   test('a shapeless input does not hide an op TensorRT cannot import: UNSUPPORTED_OP reported, the run not run (naming --shapes)', async () => {
-    const file = path.join(dir, 'aten_shapeless.onnx');
-    fs.writeFileSync(
-      file,
-      encodeModel({
-        opsets: [{ domain: '', version: 17 }, { domain: 'org.pytorch.aten', version: 1 }],
-        producer: 'pytorch',
-        nodes: [node('Relu', ['input'], ['r']), node('ATen', ['r'], ['output'], { domain: 'org.pytorch.aten', attribute: [{ name: 'operator', type: 3, s: new TextEncoder().encode('grid_sampler') }] })],
-        inputs: [valueInfo('input', null)],
-        outputs: [valueInfo('output', null)],
-      }),
-    );
+    const file = writeModel(dir, 'aten_shapeless.onnx', {
+      opsets: [{ domain: '', version: 17 }, { domain: 'org.pytorch.aten', version: 1 }],
+      producer: 'pytorch',
+      nodes: [node('Relu', ['input'], ['r']), node('ATen', ['r'], ['output'], { domain: 'org.pytorch.aten', attribute: [{ name: 'operator', type: 3, s: new TextEncoder().encode('grid_sampler') }] })],
+      inputs: [valueInfo('input', null)],
+      outputs: [valueInfo('output', null)],
+    });
     const r = await check(file);
     expect(r.findings.map((f) => [f.code, f.severity])).toContainEqual(['UNSUPPORTED_OP', 'error']);
     expect(r.pass).toBe(false);
