@@ -6,7 +6,7 @@
  */
 import { validateToleranceOutputs, validateTolerances, type ToleranceOverrides } from '../compare/tolerances';
 import { InvalidTypeError, InvalidValueError } from '../errors';
-import { readModel } from '../onnx/reader';
+import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
 import { quoted } from '../util/terminal';
@@ -41,8 +41,7 @@ export interface CommonRunOptions {
 /** A path, or a ModelSummary from readModel; anything else is a usage error (not a TypeError from deep inside). */
 export async function loadModelArgument(model: unknown): Promise<ModelSummary> {
   if (typeof model === 'string') return readModel(v.filePath(model, 'model'));
-  const m = model as Partial<ModelSummary> | null;
-  if (m !== null && typeof m === 'object' && Array.isArray(m.inputs) && Array.isArray(m.outputs) && Array.isArray(m.nodes)) return m as ModelSummary;
+  if (isModelSummary(model)) return model;
   throw new InvalidTypeError('model', 'the path of an .onnx file, or a ModelSummary from readModel()', model);
 }
 

@@ -14,6 +14,7 @@ import { DEFAULT_MODEL } from '../defaults';
 import type { InspectCliOptions } from '../commands/inspect';
 import { modelFrom } from '../options';
 import { emitJson, type CliContext } from '../output';
+import { EXIT_OK } from '../exit-codes';
 
 export interface InspectOptions {
   /** Include the node list (JSON) or a node table (text). Default false. */
@@ -114,9 +115,9 @@ function externalLine(summary: ModelSummary): string {
 }
 
 /** The action of `trt-node inspect`. */
-export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<void> {
+export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<number> {
   const file = modelFrom(model, cli, DEFAULT_MODEL);
   const summary = await readModel(file);
-  if (await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }])) return;
-  ctx.out(formatInspect(summary, cli));
+  if (!(await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }]))) ctx.out(formatInspect(summary, cli));
+  return EXIT_OK;
 }
