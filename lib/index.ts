@@ -82,13 +82,13 @@ export type { CompareOptions, ErrorHistogram, OutputComparison, RowMatch, Tolera
 
 // check and crossCheck, and their reports (lib/check, lib/crosscheck, lib/report).
 export { check, formatCheckReport } from './check';
-export type { CheckOptions, CheckParts, CheckReport, CheckSample, CheckStart, OutputReport, ProbeAttemptView, RunReport } from './check';
+export type { CheckOptions, CheckParts, CheckReport, CheckResult, CheckSample, CheckStart, OutputReport, ProbeAttemptView, RunReport } from './check';
 export { crossCheck } from './crosscheck';
 export type { CrossCheckOptions, CrossCheckProgress, CrossCheckResult, FailureRef, ProbeReport } from './crosscheck';
-export type { DimCheck, DimIssue, ErrorMap, PairComparison, RunRecord, Verdict } from './pipeline/types';
+export type { DimCheck, DimIssue, ErrorMap, PairComparison, RunRecord, TensorRTPart, Verdict } from './pipeline/types';
 export type { Probe, ProbeKind, ProfileSource, SkippedProbe } from './pipeline/probes';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
-export type { HtmlReportOptions } from './report';
+export type { HtmlReportOptions, ReportVerdict } from './report';
 export type { TextStyle } from './report/style';
 
 // explain: an error text from torch.onnx.export, onnxruntime or TensorRT answered with findings (lib/explain).

@@ -153,6 +153,20 @@ export function exportCall(exporter: Exporter, rest: string): string {
   return `torch.onnx.export(model, args, f, ${exporter === 'dynamo' ? 'dynamo=True, ' : ''}${rest})`;
 }
 
+/**
+ * What a dynamic_shapes fix needs besides the Dims: torch.export specialises an axis whose example input is 0 or 1
+ * ("Constraints violated"), so the example inputs must not be of size 0 or 1 on an axis meant to vary.
+ */
+export const DYNAMO_EXAMPLE_SIZES = {
+  fix: 'with example inputs of size 2 or more on those axes',
+  text: 'Export with example inputs of size 2 or more on every axis declared dynamic: torch.export specialises an axis whose example size is 0 or 1 ("Constraints violated"), e.g. a batch of 1.',
+} as const;
+
+/** The torch.onnx.export call that makes axes vary: `dynamic` is dynamic_axes=... or, for dynamo, dynamic_shapes=... */
+export function dynamicExportCall(exporter: Exporter, dynamic: string): string {
+  return exporter === 'dynamo' ? `${exportCall(exporter, `${dynamic}, ...`)} ${DYNAMO_EXAMPLE_SIZES.fix}` : exportCall(exporter, `${dynamic}, ...`);
+}
+
 /** `{'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height')}}`: dynamo's dynamic_shapes, keyed by forward()'s argument names. */
 export function pyDynamicShapes(entries: { name: string; axes: { axis: number; label: string }[] }[]): string {
   const body = entries

@@ -7,7 +7,7 @@
  */
 import { OPERATOR_SUPPORT } from '../diagnostics/data/onnx-tensorrt-operators';
 import type { Exporter } from '../diagnostics/graph';
-import { exportCall, pyStr } from '../diagnostics/graph';
+import { DYNAMO_EXAMPLE_SIZES, axisLabel, exportCall, pyDynamicAxes, pyDynamicShapes, pyStr } from '../diagnostics/graph';
 import { tracedIntFix } from '../diagnostics/rules/shape-not-dynamic';
 import { trainingModeFix } from '../diagnostics/rules/training-mode';
 import { importability } from '../diagnostics/rules/unsupported-op';
@@ -268,14 +268,21 @@ export function onnxruntimeHits(text: string): Hit[] {
   const src: ExplainSource = 'onnxruntime';
   switch (info.kind) {
     case 'fixed-dim': {
-      const axes = info.dims.map((d) => `${d.axis}: ${pyStr(d.axis === 0 ? 'batch' : `dim_${d.axis}`)}`).join(', ');
-      const dynamo = `dynamic_shapes={${pyStr(info.input)}: {${info.dims.map((d) => `${d.axis}: torch.export.Dim(${pyStr(d.axis === 0 ? 'batch' : `dim_${d.axis}`)})`).join(', ')}}}`;
-      const fix = `torch.onnx.export(..., input_names=[${pyStr(info.input)}, ...], dynamic_axes={${pyStr(info.input)}: {${axes}}}) (with dynamo=True: ${dynamo}), or feed ${info.dims.map((d) => `${d.expected} on axis ${d.axis}`).join(', ')}`;
+      // Without the model its rank is unknown: axes 2 and 3 (and no higher) are an image's height and width, the
+      // common case; batch (axis 0) has to vary with them as a rule, as check suggests.
+      const image = info.dims.every((d) => d.axis <= 3) && info.dims.some((d) => d.axis >= 2);
+      const label = (axis: number) => (axis === 0 ? 'batch' : image && axis >= 2 ? axisLabel(4, axis) : `dim_${axis}`);
+      const axisList = [...new Set([0, ...info.dims.map((d) => d.axis)])].sort((a, b) => a - b).map((axis) => ({ axis, label: label(axis) }));
+      const classic = `torch.onnx.export(..., input_names=[${pyStr(info.input)}, ...], dynamic_axes=${pyDynamicAxes([{ name: info.input, axes: axisList }])})`;
+      const dynamo = `dynamic_shapes=${pyDynamicShapes([{ name: info.input, axes: axisList }])} ${DYNAMO_EXAMPLE_SIZES.fix}`;
+      const fix = `${classic} (with dynamo=True: ${dynamo}), or feed ${info.dims.map((d) => `${d.expected} on axis ${d.axis}`).join(', ')}`;
       const parts = info.dims.map((d) => `axis ${d.axis} is fixed at ${d.expected} but was fed ${d.got}`).join('; ');
       return [
         found(src, evidence, 'FIXED_DIM', 'error',
-          `Input ${pyStr(info.input)} has fixed dims: ${parts}. torch.onnx.export fixes every dim not named in dynamic_axes ` +
-            `(dynamo=True: not declared in dynamic_shapes), so the model accepts only the export-time size. Fix: ${fix}.`,
+          `Input ${pyStr(info.input)} has fixed dims: ${parts}. torch.onnx.export fixes every dim not named in dynamic_axes, ` +
+            `keyed by input_names (dynamo=True: not declared in dynamic_shapes, keyed by forward()'s argument names, which ` +
+            `may differ from the input's name here), so the model accepts only the export-time size. ` +
+            `trt-node explain --model model.onnx (or trt-node check) names the model's own axes. Fix: ${fix}.`,
           fix, { input: info.input, axis: info.axis, details: { conflicts: info.dims } }),
       ];
     }

@@ -15,7 +15,7 @@ import type { InputSummary, ModelSummary } from '../onnx/types';
 import type { ActiveRunner } from '../runners/specs';
 import { namedTensors } from '../tensor/convert';
 import type { NamedTensors } from '../tensor/types';
-import { probeBytes, type Probe } from './probes';
+import { isRequestedRun, probeBytes, type Probe } from './probes';
 import type { ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord } from './types';
 import { addFinding, compareRunners, probeVerdict, type CompareSettings } from './verdicts';
 
@@ -108,10 +108,13 @@ function ranRecord(runner: string, ms: number, outputs: NamedTensors): RunRecord
 function failedRecord(probe: Probe, runner: string, err: unknown, ms: number, ctx: ProbeRunContext): RunRecord {
   const failure = ctx.classify(err);
   if (runner === ctx.probing) ctx.failures.set(probe.index, failure);
-  // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts).
-  const f = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes });
+  // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts). So is an
+  // axis an architecture fixes, except at sizes the caller asked for: a probe of the dynamic axes or the sweep varies
+  // some axes only, and only the analysis over all probes knows which of them fail (not the batch that ran at 2).
+  const translated = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes });
+  const f = translated?.code === 'SHAPE_NOT_DYNAMIC' && !isRequestedRun(probe) ? undefined : translated;
   if (f) addFinding(ctx.findings, f);
-  const code = f?.code ?? (failure.kind === 'reshape' && ctx.dynamic ? 'SHAPE_NOT_DYNAMIC' : undefined);
+  const code = translated?.code ?? (failure.kind === 'reshape' && ctx.dynamic ? 'SHAPE_NOT_DYNAMIC' : undefined);
   return {
     runner,
     status: 'failed',

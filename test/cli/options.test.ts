@@ -68,6 +68,7 @@ describe("trtexec's spellings", () => {
     const c = await runCli(['check', DEFAULT_MODEL, `--loadEngine=${plan}`]);
     expect(c.code).toBe(2);
     expect(c.stderr).not.toMatch(/unknown option/);
+    expect(c.stderr).toMatch(/missing\.plan: not found/);
     const b = await runCli(['bench', DEFAULT_MODEL, '--loadEngine', plan, '--backends', 'ort', '--shapes', 'input:1x1x8x8', '--iterations', '1', '--warmup', '0', '--no-files']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/missing\.plan: not found/);

@@ -42,6 +42,13 @@ describeWithGpu('the CLI on TensorRT', () => {
     const html = fs.readFileSync(report, 'utf8');
     expect(html).toContain('tensorrt');
     expect(html).toContain(requireTensorRT().version.text);
+    // TensorRT loaded the engine in this check: the import part is TensorRT's word, not a static judgement.
+    expect(html).not.toContain('TensorRT was not part of this cross-check');
+    expect(r.stdout).toMatch(/TensorRT import: ok; export: ok;/);
+    expect(r.stdout).not.toContain('judged without TensorRT');
+    const json = JSON.parse((await runCli(['check', superRes, '--engine', plan, '--probes', '1x1x32x32', '--json'])).stdout);
+    expect(json.parts.tensorrtImport).toMatchObject({ status: 'ok', judgedBy: 'tensorrt', tensorrt: expect.stringContaining('engine model.plan') });
+    expect(json.crossCheck.tensorrt).toMatchObject({ ran: true });
   });
 
   it("trtexec's spellings build the same engine: --onnx, --saveEngine, --minShapes/--optShapes/--maxShapes, --memPoolSize, --noTF32", async () => {

@@ -9,6 +9,7 @@
  * (every message names the flag as typed), refuses build flags that an engine already built would not read, and
  * lists the files the source reads for the commands' output guards.
  */
+import * as fs from 'fs';
 import { Option, type Command } from 'commander';
 import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { ModelSummary } from '../../onnx/types';
@@ -183,6 +184,13 @@ export function engineFrom(cli: EngineSourceFlags): { engine?: string; engineFla
   }
   const engine = cli.engine ?? cli.loadEngine;
   return engine === undefined ? {} : { engine, engineFlag: cli.engine !== undefined ? '--engine' : '--loadEngine' };
+}
+
+/** An --engine plan that does not exist is a usage error before any work (check and bench alike). */
+export function requireEngineFile(source: Pick<EngineSource, 'engine' | 'engineFlag'>): void {
+  if (source.engine !== undefined && !fs.existsSync(source.engine)) {
+    throw new TrtNodeError('ERR_TRT_NODE_FILE', `${source.engine}: not found (${source.engineFlag} expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: source.engine });
+  }
 }
 
 /**

@@ -4,7 +4,6 @@
  * (bench.json, bench.svg) unless told otherwise. Ctrl-C keeps what was measured (marked interrupted), exit 130.
  * Nothing measured at all (every run failed): the failures printed, no file written, exit 1.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchOptions, BenchReport } from '../../bench';
 import { durationSeconds, parseBackends } from '../../bench/options';
@@ -16,7 +15,7 @@ import type { BenchCliOptions } from '../commands/bench';
 import { DEFAULT_MODEL } from '../defaults';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 import { budgetFrom, integerOption, jsonTarget, modelFrom } from '../options';
-import { engineSourceFrom, refuseUnusedBuildFlags, type EngineSource } from '../options/engine';
+import { engineSourceFrom, refuseUnusedBuildFlags, requireEngineFile, type EngineSource } from '../options/engine';
 import { shapeSetsOf, shapeTexts } from '../options/shapes';
 import { emitJson, progressLine, type CliContext, type InputFiles } from '../output';
 import { toJson } from '../../util/json';
@@ -50,9 +49,7 @@ function runsAndEngine(cli: BenchCliOptions, summary: ModelSummary, bundled: boo
   const texts = shapeTexts('--shapes', cli.shapes?.length ? cli.shapes : bundled ? DEFAULT_SHAPES : [], summary);
   const ranged = texts.filter(isRanged);
   const source = engineSourceFrom(cli, summary, { command: 'bench', shapeProfiles: ranged });
-  if (source.engine !== undefined && !fs.existsSync(source.engine)) {
-    throw new TrtNodeError('ERR_TRT_NODE_FILE', `${source.engine}: not found (${source.engineFlag} expects a serialized TensorRT engine, e.g. written by trt-node build)`, { file: source.engine });
-  }
+  requireEngineFile(source);
   if (backends && !backends.includes('tensorrt')) {
     if (source.engine !== undefined) {
       throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${source.engineFlag} ${source.engine} is a TensorRT engine, but --backends ${cli.backends} runs no TensorRT: add trt to --backends, or drop ${source.engineFlag}`, {

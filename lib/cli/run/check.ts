@@ -16,7 +16,7 @@ import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
 import { quoted } from '../../util/terminal';
 import { budgetFrom, integerOption, jsonTarget, modelFrom } from '../options';
-import { engineSourceFrom, refuseUnusedBuildFlags, type EngineSource } from '../options/engine';
+import { engineSourceFrom, refuseUnusedBuildFlags, requireEngineFile, type EngineSource } from '../options/engine';
 import { shapeSetsOf, shapeTexts } from '../options/shapes';
 import { emitJson, progressLine, type CliContext, type InputFiles } from '../output';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
@@ -50,6 +50,7 @@ function runsAndEngine(cli: CheckCliOptions, summary: ModelSummary): { shapes: R
   const texts = shapeTexts('--shapes', cli.shapes, summary, { allowZero: true });
   const shapes = shapeSetsOf(texts.filter((t) => !isRanged(t)), '');
   const source = engineSourceFrom(cli, summary, { command: 'check', shapeProfiles: texts.filter(isRanged) });
+  requireEngineFile(source);
   if (source.engine === undefined && source.profiles.length === 0) {
     refuseUnusedBuildFlags(
       source.buildFlags,
@@ -194,8 +195,10 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   const lines: string[] = [];
   if (reportFile && report.crossCheck) {
     const { writeHtmlReport, writeJsonReport } = require('../../report') as typeof import('../../report');
-    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck);
-    else await writeHtmlReport(reportFile, report.crossCheck);
+    // The report carries check's verdict too (its findings count): it says what the text and the exit code say.
+    const verdict = { result: report.result, line: (require('../../check/format') as typeof import('../../check/format')).resultDetail(report) };
+    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck, { pass: report.pass, result: report.result, parts: report.parts });
+    else await writeHtmlReport(reportFile, report.crossCheck, { verdict });
     lines.push(`Cross-check report written to ${reportFile}${report.interrupted ? ' (interrupted: what finished)' : ''}`);
   }
   const onStdout = await emitJson(ctx, cli.json, report, jsonInputs);

@@ -9,6 +9,6 @@ import { emitJson, type CliContext } from '../output';
 
 export async function runDoctor(ctx: CliContext, cli: { json?: string | boolean }): Promise<number> {
   const report = doctorReport();
-  if (!(await emitJson(ctx, cli.json, report, []))) ctx.out(formatDoctorReport(report));
+  if (!(await emitJson(ctx, cli.json, report, []))) ctx.out(formatDoctorReport(report, { width: ctx.style.width }));
   return report.ready ? EXIT_OK : EXIT_FAILED;
 }
