@@ -323,7 +323,7 @@ async function prepareCheck(model: string | ModelSummary, options: CheckOptions)
   const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);
   if (options.saveOutputs) await guardSavedOutputs(options.saveOutputs, summary, modelPath, options.samples);
   const inputs = feedInputs(summary);
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes, summary);
   checkBounds({ summary, inputs, common }, options.bounds);
   // Requested probes first: they validate what the caller gave before any runner is created.
   const requested = requestedProbes({ summary, samples, common, crossChecking }, options);

@@ -90,7 +90,7 @@ async function prepareCrossCheck(model: string | ModelSummary, options: CrossChe
   if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
   const summary = await loadModelArgument(model);
   const common = commonRunOptions(summary, options, 'options');
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes, summary);
   return {
     call: 'crossCheck',
     model: summary,

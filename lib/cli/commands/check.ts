@@ -35,8 +35,8 @@ export function defineCheck(program: Command, ctx: CliContext): void {
         'training mode, dynamic axes that cannot vary), run the model and compare with a reference, across the dynamic range',
     )
     .argument('[model]', 'the .onnx file (default: the bundled super-resolution example and its PyTorch references)')
-    .option('--inputs <npz>', '.npz with the model inputs by name (numpy.savez(f, **{input_name: array}))')
-    .option('--reference <npz>', '.npz with the expected outputs by name (e.g. PyTorch outputs of the same inputs)')
+    .option('--inputs <npz>', '.npz with the model inputs by name (numpy.savez(f, **{input_name: array})); a .npy (numpy.save) for a model with one input')
+    .option('--reference <npz>', '.npz with the expected outputs by name (e.g. PyTorch outputs of the same inputs); a .npy for one output; alone for a model without inputs')
     .option(
       '--shapes <spec>',
       "run at these shapes with generated inputs, trtexec syntax 'input:1x1x256x256,mask:1x256' (repeat for more); " +

@@ -78,7 +78,9 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
 
   const samples: NonNullable<CheckOptions['samples']> = [];
   if (cli.inputs) samples.push({ inputs: cli.inputs, ...(cli.reference ? { reference: cli.reference } : {}) });
-  else if (cli.reference) {
+  else if (cli.reference && !summary.inputs.some((i) => !i.isInitializer)) {
+    samples.push({ inputs: {}, reference: cli.reference }); // a model without inputs: nothing to feed
+  } else if (cli.reference) {
     // A reference without inputs only makes sense if the file also holds the inputs (some users save both).
     const { readNpz } = require('../../tensor/npz') as typeof import('../../tensor/npz');
     const inputs = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
