@@ -365,7 +365,7 @@ async function benchOne(plan: BenchPlan, entry: BenchPlan['runners'][number], ru
         runs.push({ backend: entry.name, kind, shapes, batch, available: false, reason: failure?.reason });
         continue;
       }
-      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget);
+      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget, plan.summary);
       try {
         const m = await measure(runner, feeds, shapes, o);
         runs.push(await runOf(runner, kind, shapes, batch, m, o, plan.trtexec));
