@@ -317,7 +317,7 @@ function shapeRequests(requested: readonly Probe[], samples: readonly LoadedSamp
 async function prepareCheck(model: string | ModelSummary, options: CheckOptions): Promise<CheckPlan> {
   const started = Date.now();
   validateCheckOptions(options);
-  const summary = await loadModelArgument(model);
+  const summary = await loadModelArgument(model, options.externalDataDir);
   const modelPath = typeof model === 'string' ? model : summary.file;
   const common = commonRunOptions(summary, options, 'options');
   const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);

@@ -52,6 +52,8 @@ export interface RunnerSetup {
   profiles?: () => OptimizationProfile[];
   /** Stops an engine build as well as the runs. */
   signal?: AbortSignal;
+  /** The folder of the model's external data, when not the model's own. Default: the model's folder. */
+  externalDataDir?: string;
 }
 
 /** Errors in what the caller asked for (an option's type or value, a provider not here): thrown, never reported. */
@@ -86,6 +88,7 @@ export async function createRunner(spec: RunnerSpec | Runner, parameter: string,
     profiles: setup.profiles ?? (() => []),
     parameter,
     ...(setup.signal ? { signal: setup.signal } : {}),
+    ...(setup.externalDataDir !== undefined ? { externalDataDir: setup.externalDataDir } : {}),
   };
   let runner: Runner;
   try {

@@ -64,7 +64,8 @@ function cancelOnExit(job: NativeBuildJob): () => void {
 
 /**
  * Builds a TensorRT engine from an ONNX model.
- * @param model a path to an .onnx file (external data is found next to it) or the model's bytes
+ * @param model a path to an .onnx file (external data is found next to it, or in `options.baseDir`) or the
+ *   model's bytes
  */
 export async function buildEngine(model: string | Uint8Array, options?: BuildEngineOptions): Promise<BuildEngineResult> {
   const callSite = new Error();
@@ -95,7 +96,13 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     versionCompatible: opts.versionCompatible,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
-  if (typeof model === 'string') {
+  if (typeof model === 'string' && opts.baseDir) {
+    // External data elsewhere: the parser gets the bytes and a model path in that folder to resolve it against.
+    native.modelBytes = await fs.promises.readFile(model).catch((err: unknown) => {
+      throw new FileError(model, `cannot be read: ${(err as Error).message}`, { cause: err });
+    });
+    native.modelPath = path.join(path.resolve(opts.baseDir), 'model.onnx');
+  } else if (typeof model === 'string') {
     native.modelPath = path.resolve(model);
   } else {
     native.modelBytes = model;

@@ -3,7 +3,7 @@
  * a TensorRT engine from an ONNX model, written atomically, with a progress bar.
  */
 import { Option, type Command } from 'commander';
-import { addBuildOptions, addJsonOption, addModelOptions, collect } from '../options';
+import { addBuildOptions, addExternalDataOption, addJsonOption, addModelOptions, collect } from '../options';
 import type { CliContext } from '../output';
 
 export function defineBuild(program: Command, ctx: CliContext): void {
@@ -27,6 +27,7 @@ export function defineBuild(program: Command, ctx: CliContext): void {
     .option('--verbose', 'same as --log-level verbose')
     .option('--no-progress', 'no progress bar');
   addModelOptions(command);
+  addExternalDataOption(command);
   addJsonOption(command, 'the build result');
   command.addHelpText(
     'after',

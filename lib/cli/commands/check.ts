@@ -4,11 +4,12 @@
  * --probes or an engine the cross-check over the whole dynamic range. Exit 0 pass, 1 fail, 2 usage, 130 interrupted.
  */
 import type { Command } from 'commander';
-import { addBudgetOption, addEngineOptions, addJsonOption, addModelOptions, collect, type EngineCliOptions } from '../options';
+import { addBudgetOption, addEngineOptions, addExternalDataOption, addJsonOption, addModelOptions, collect, type EngineCliOptions } from '../options';
 import type { CliContext } from '../output';
 
 export interface CheckCliOptions extends EngineCliOptions {
   onnx?: string;
+  externalDataDir?: string;
   shapes?: string[];
   inputs?: string;
   reference?: string;
@@ -55,6 +56,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--report <file>', 'write the cross-check report: .html (self-contained, with charts and error heatmaps) or .json');
   addEngineOptions(command, 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles');
   addModelOptions(command);
+  addExternalDataOption(command);
   addBudgetOption(command);
   addJsonOption(command, 'the check report');
   command.action(async (model: string | undefined, cli: CheckCliOptions) => (require('../run/check') as typeof import('../run/check')).runCheck(ctx, model, cli));

@@ -21,6 +21,7 @@ import { emitJson, type CliContext } from '../output';
 
 export interface BuildCommandOptions extends EngineCliOptions {
   onnx?: string;
+  externalDataDir?: string;
   shapes?: string;
   profile?: string[];
   optLevel?: string;
@@ -102,9 +103,10 @@ function progressBar(): { onProgress: (e: BuildProgressEvent) => void; stop: () 
 export async function runBuild(ctx: CliContext, modelArg: string | undefined, o: BuildCommandOptions): Promise<void> {
   const model = modelFrom(modelArg, o, DEFAULT_MODEL);
   // Checked here too so that messages name the flag that gave the profile (buildEngine checks again).
-  const profiles = validateProfiles(profilesFromFlags(o), await readModel(model), '--shapes', (i) => profileFlag(o, i));
+  const baseDir = o.externalDataDir !== undefined ? { baseDir: o.externalDataDir } : {};
+  const profiles = validateProfiles(profilesFromFlags(o), await readModel(model, baseDir), '--shapes', (i) => profileFlag(o, i));
   const consoleLogLevel = o.verbose ? 'verbose' : (validateLogLevel(o.logLevel ?? 'warning', '--log-level', true) as LogLevel | 'none');
-  const options: BuildEngineOptions = { profiles, consoleLogLevel, ...buildSettingsFrom(o) };
+  const options: BuildEngineOptions = { profiles, consoleLogLevel, ...buildSettingsFrom(o), ...baseDir };
   if (o.optLevel !== undefined && o.builderOptimizationLevel !== undefined) {
     throw new InvalidValueError('--builderOptimizationLevel', 'either --opt-level or --builderOptimizationLevel', o.builderOptimizationLevel);
   }

@@ -46,7 +46,7 @@ async function tolerancesFrom(cli: CheckCliOptions, outputs: readonly string[]):
 export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckCliOptions): Promise<{ model: string; summary: ModelSummary; options: CheckOptions; report?: string }> {
   const model = modelFrom(modelArg, cli, DEFAULT_MODEL);
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
-  const summary = await readModel(model);
+  const summary = await readModel(model, cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {});
   const { parseShapesSpec, combineMinOptMax } = require('../../trt/shapes-spec') as typeof import('../../trt/shapes-spec');
 
   // --shapes: fixed shape sets run with generated inputs; min..opt..max ranges are TensorRT profiles.
@@ -128,6 +128,7 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
     ...(probes.length ? { probes } : {}),
     ...(engine !== undefined ? { engine } : {}),
     ...(tensorrt ? { tensorrt: { build: buildSettingsFrom(cli) }, profiles } : {}),
+    ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
   };
   return { model, summary, options, ...(cli.report !== undefined ? { report: cli.report } : {}) };
 }
