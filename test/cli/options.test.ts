@@ -221,24 +221,3 @@ describe('check: build flags that no build would read', () => {
     expect(r.stderr).toMatch(/\[ERR_TRT_NODE_MEMORY_BUDGET\]/);
   });
 });
-
-describe('bench', () => {
-  test('default outputs go to the current folder (bench.json, bench.svg), not into the package', async () => {
-    const cwd = process.cwd();
-    const work = fs.mkdtempSync(path.join(dir, 'bench-'));
-    process.chdir(work);
-    try {
-      const r = await runCli(['bench', '--backends', 'ort', '--shapes', 'input:1x1x16x16', '--iterations', '2', '--warmup', '0']);
-      expect(r.code).toBe(0);
-      expect(fs.readdirSync(work).sort()).toEqual(['bench.json', 'bench.svg']);
-      expect(r.stdout).toContain('wrote bench.json');
-      const doc = JSON.parse(fs.readFileSync(path.join(work, 'bench.json'), 'utf8'));
-      // onnxruntime's figures say how they were taken, and what the binding adds on top of the runtime.
-      expect(doc.runs[0].measuredAs).toMatch(/worker thread/);
-      expect(doc.runs[0].engine.median).toBeGreaterThan(0);
-      expect(typeof doc.runs[0].overheadMedianMs).toBe('number');
-    } finally {
-      process.chdir(cwd);
-    }
-  });
-});

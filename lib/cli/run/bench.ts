@@ -1,7 +1,7 @@
 /**
  * The action of `trt-node bench`: flags → BenchOptions (each value checked and named by its flag), then runBench
- * with progress on stderr, the table on stdout, and the JSON report and SVG chart written in the current folder
- * (bench.json, bench.svg) unless told otherwise. Ctrl-C keeps what was measured (marked interrupted), exit 130.
+ * with progress on stderr, the table on stdout, and the JSON report and SVG chart written only when asked: --files
+ * (bench.json, bench.svg in the current folder), --json <file>, --chart <file>. Ctrl-C keeps what was measured (marked interrupted), exit 130.
  * Nothing measured at all (every run failed): the failures printed, no file written, exit 1.
  */
 import * as fs from 'fs';
@@ -83,7 +83,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
 
   // Outputs go to the current folder (never into the installed package); checked before minutes of measuring.
   const json = jsonTarget(cli.json);
-  const writeFiles = cli.files !== false;
+  const writeFiles = cli.files === true; // bench.json and bench.svg only when asked (--files)
   const jsonFile = json === 'stdout' ? undefined : json ?? (writeFiles ? path.resolve('bench.json') : undefined);
   const chartFile = cli.chart ?? (writeFiles ? path.resolve('bench.svg') : undefined);
   const { checkOutputFile, writeFileAtomic } = require('../../io/atomic-write') as typeof import('../../io/atomic-write');
