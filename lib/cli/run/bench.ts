@@ -25,7 +25,7 @@ import {
   refuseUnusedBuildFlags,
   type EngineCliOptions,
 } from '../options';
-import { emitJson, progressLine, type CliContext } from '../output';
+import { emitJson, jsonDocument, progressLine, type CliContext } from '../output';
 import { toJson } from '../../util/json';
 
 export interface BenchCliOptions extends EngineCliOptions {
@@ -142,7 +142,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc, []);
   const wrote: string[] = [];
   if (jsonFile && measured) {
-    await writeFileAtomic(jsonFile, `${toJson(doc)}\n`);
+    await writeFileAtomic(jsonFile, `${toJson(jsonDocument(doc))}\n`);
     wrote.push(jsonFile);
   }
   if (chart && chartFile) {
