@@ -31,11 +31,14 @@ const TENSORRT_SUITES = [
   'test/native/tensorrt-defects.test.ts',
   'test/native/standin.test.ts',
   'test/native/standin-cli.test.ts',
+  'test/native/standin-strict.test.ts',
+  'test/native/tensorrt-strict.test.ts',
   'test/native/doctor.test.ts',
   'test/native/addon.test.ts',
   'test/native/plugins.test.ts',
   'test/crosscheck/tensorrt.test.ts',
   'test/bench/bench.test.ts',
+  'test/native/triton.test.ts',
 ];
 
 function parseArgs(argv) {

@@ -1,11 +1,9 @@
 /** The benchmark's report: a text table, the JSON document, and an SVG chart of the latency distributions. */
 import { renderSvg, type VegaLiteSpec } from '../report/charts';
+import { formatShapeList as shapeLabel } from '../shapes/spec';
 import type { BackendRun, BenchReport } from './run-bench';
 import type { LatencyStats } from './stats';
 
-export function shapeLabel(shapes: Record<string, number[]>): string {
-  return Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
-}
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 

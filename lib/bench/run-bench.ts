@@ -11,6 +11,7 @@ import * as os from 'os';
 import { generateProbeFeeds } from '../data/generate';
 import { AbortError, InvalidTypeError, InvalidValueError, TrtNodeError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
+import { isModelSummary } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { loadModelArgument } from '../pipeline/options';
 import { givenProbes, probeOverBudget } from '../pipeline/probes';
@@ -20,7 +21,8 @@ import { isRunner, type Runner, type RunnerKind, type RunnerTimings } from '../r
 import { createRunner, runnerName, type ActiveRunner, type RunnerSetup, type RunnerSpec } from '../runners/specs';
 import type { NamedTensors } from '../tensor/types';
 import type { BuildEngineOptions } from '../trt/build-options';
-import type { OptimizationProfile } from '../shapes/profiles';
+import { validateProfiles, type OptimizationProfile } from '../shapes/profiles';
+import { formatShapeList } from '../shapes/spec';
 import { quoted } from '../util/terminal';
 import { displayPath } from '../util/text';
 import * as v from '../validate';
@@ -45,7 +47,7 @@ export interface BenchOptions {
   /**
    * What to time: runner kinds ('onnxruntime', 'tensorrt', or a kind registered with registerRunner), runner specs,
    * or your own Runner objects (those stay yours to dispose). A kind named gets the settings below (`threads` and
-   * `ortThread` for onnxruntime; `engine`, `profile` and `build` for TensorRT); a spec is used as given. Default
+   * `ortThread` for onnxruntime; `engine`, `profiles` and `build` for TensorRT); a spec is used as given. Default
    * DEFAULT_BENCH_RUNNERS: onnxruntime and TensorRT (reported unavailable where it cannot run).
    */
   runners?: (RunnerKind | RunnerSpec | Runner)[];
@@ -66,8 +68,11 @@ export interface BenchOptions {
    * direct caller of onnxruntime-node runs it: its lag shows how much it blocks).
    */
   ortThread?: SessionThread;
-  /** Profile of the engine built when no `engine` is given (refused with `engine`). Default: one covering every shape set. */
-  profile?: OptimizationProfile;
+  /**
+   * Profiles of the engine built when no `engine` is given (refused with `engine`), checked against the model first.
+   * Default: one profile covering every shape set.
+   */
+  profiles?: OptimizationProfile | OptimizationProfile[];
   /** Other settings of that build (workspace, timing cache, fp16, tf32...; refused with `engine`). Default none. */
   build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes' | 'signal' | 'onProgress'>;
   /** Progress (backend, shape, runs done) for the CLI. */
@@ -150,19 +155,19 @@ function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal' | 'maxTensorBytes';
+type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   const o = v.options<BenchOptions>(options);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
   const engine = v.optional(v.filePath)(o.engine, 'engine');
   // An engine is already built: its profiles and settings are fixed, so these would be ignored without a word.
-  for (const name of ['profile', 'build'] as const) {
+  for (const name of ['profiles', 'build'] as const) {
     if (engine !== undefined && o[name] !== undefined) {
       throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${name} sets how bench builds an engine, and engine gives one already built: give one of the two`, { option: name });
     }
   }
   return {
-    model: typeof o.model === 'object' && o.model !== null ? o.model : v.filePath(o.model, 'model'),
+    model: isModelSummary(o.model) ? o.model : v.filePath(o.model, 'model'),
     engine,
     shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
     runners: o.runners === undefined ? [...DEFAULT_BENCH_RUNNERS] : benchRunners(o.runners),
@@ -172,7 +177,7 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     threads: o.threads === undefined ? undefined : v.safeInteger(o.threads, 'threads', { min: 1 }),
     seed: count(o.seed, 'seed', 0, 0),
     ortThread: o.ortThread === undefined ? 'worker' : v.oneOf(o.ortThread, 'ortThread', ['worker', 'main'] as const),
-    profile: o.profile,
+    profiles: o.profiles,
     build: o.build,
     onProgress: o.onProgress,
     signal: v.optional(v.abortSignal)(o.signal, 'signal'),
@@ -305,6 +310,7 @@ interface BenchPlan {
 async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
   const o = validateBenchOptions(options);
   const summary = await loadModelArgument(o.model);
+  const profiles = o.profiles === undefined ? undefined : validateProfiles(o.profiles, summary, 'profiles');
   const sets = resolveShapes(summary, o.shapes);
   // Shapes no machine here could hold are a usage error before any runner starts (a mistyped shape).
   const budget = o.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
@@ -322,7 +328,7 @@ async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
   const setup: RunnerSetup = {
     model: summary.file,
     // An engine built here covers every shape set; the signal stops its build (minutes for a large model) too.
-    profiles: () => [o.profile ?? coveringProfile(sets)],
+    profiles: () => profiles ?? [coveringProfile(sets)],
     ...(o.signal ? { signal: o.signal } : {}),
   };
   return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec(), loadAtStart: loadAverage() };
@@ -432,7 +438,7 @@ async function runOf(runner: Runner, kind: RunnerKind, shapes: Record<string, nu
     run.gpu = { h2d: summarize(m.gpu.h2d), compute: summarize(m.gpu.compute), d2h: summarize(m.gpu.d2h), nodeOverheadMedianMs: latency.median - gpuMedian };
     // trtexec times the same plan, where it is on the PATH and the plan is a file.
     if (trtexec && o.engine && kind === 'tensorrt') {
-      const spec = Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
+      const spec = formatShapeList(shapes);
       run.trtexec = await runTrtexec(trtexec, o.engine, spec, o.iterations, 200).catch((e: Error) => ({ error: reasonOf(e) }));
     }
   }

@@ -13,6 +13,8 @@ import { jsonTarget } from './options';
 export interface CliContext {
   /** Aborted on the first Ctrl-C (SIGINT). */
   signal: AbortSignal;
+  /** The exit code the command's action returned (each action returns its own; main() answers it). */
+  exitCode?: number;
   /** stdout's style: colour on a TTY (NO_COLOR / FORCE_COLOR honoured), wrapped to its width. */
   style: Required<TextStyle>;
   out(text: string): void;

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'ERR_TRT_NODE_DISPOSED'
   | 'ERR_TRT_NODE_ABORTED'
   | 'ERR_TRT_NODE_USAGE'
-  | 'ERR_TRT_NODE_MEMORY_BUDGET';
+  | 'ERR_TRT_NODE_MEMORY_BUDGET'
+  | 'ERR_TRT_NODE_TRITON_CONFIG';
 
 export class TrtNodeError extends Error {
   readonly code: ErrorCode;
@@ -116,6 +117,24 @@ export class AbortError extends TrtNodeError {
     super('ERR_TRT_NODE_ABORTED', `${what} was aborted`);
     this.name = 'AbortError';
     if (partial !== undefined) this.partial = partial;
+  }
+}
+
+/**
+ * A Triton model configuration (config.pbtxt) that does not read as protobuf text format against Triton's
+ * ModelConfig: the line and column are those Triton's own parser would name.
+ */
+export class TritonConfigError extends TrtNodeError {
+  readonly line: number;
+  readonly column: number;
+  /** The problem alone, without the place. */
+  readonly reason: string;
+  constructor(file: string, line: number, column: number, reason: string) {
+    super('ERR_TRT_NODE_TRITON_CONFIG', `${forTerminal(file)}:${line}:${column}: ${reason}`, { file, line, column, reason });
+    this.name = 'TritonConfigError';
+    this.line = line;
+    this.column = column;
+    this.reason = reason;
   }
 }
 

@@ -112,18 +112,16 @@ export interface NativeBuildOptions {
   modelPath?: string;
   modelBytes?: Uint8Array;
   profiles: NativeProfileInput[][];
-  workspaceBytes?: number;
-  optimizationLevel?: number;
   useTimingCache: boolean;
   timingCache?: Uint8Array | null;
-  fp16: boolean;
-  bf16: boolean;
-  int8: boolean;
-  /** Clear BuilderFlag::kTF32 when false. */
-  tf32: boolean;
+  /** NetworkDefinitionCreationFlag::kSTRONGLY_TYPED (TensorRT 10; 11's networks always are). */
   stronglyTyped: boolean;
-  /** BuilderFlag::kVERSION_COMPATIBLE. */
-  versionCompatible?: boolean;
+  /**
+   * IBuilderConfig settings by option name (lib/trt/build-options.ts BUILD_OPTIONS, the 'config' ones), applied by
+   * the table in native/trt/build_options.cc: a boolean sets or clears a BuilderFlag, a number or a choice's name
+   * sets a value. An option left out keeps TensorRT's default.
+   */
+  config: Record<string, boolean | number | string>;
   /** Forward TensorRT messages up to this severity to the log callback; -1 for none. */
   logLevel: number;
 }

@@ -37,6 +37,12 @@ export interface ReadModelOptions {
   stats?: ReadStats;
 }
 
+/** Whether `value` is a ModelSummary (what readModel returns), told apart from a path or bytes by its shape. */
+export function isModelSummary(value: unknown): value is ModelSummary {
+  const m = value as Partial<ModelSummary> | null;
+  return m !== null && typeof m === 'object' && Array.isArray(m.inputs) && Array.isArray(m.outputs) && Array.isArray(m.nodes);
+}
+
 function validateSource(source: unknown): asserts source is string | Uint8Array {
   if (typeof source === 'string') {
     if (source === '') throw new InvalidValueError('source', 'a path to an .onnx file', source);

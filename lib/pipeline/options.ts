@@ -6,7 +6,7 @@
  */
 import { validateToleranceOutputs, validateTolerances, type ToleranceOverrides } from '../compare/tolerances';
 import { InvalidTypeError, InvalidValueError } from '../errors';
-import { readModel } from '../onnx/reader';
+import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
 import { quoted } from '../util/terminal';
@@ -50,8 +50,7 @@ export interface CommonRunOptions {
 export async function loadModelArgument(model: unknown, externalDataDir?: unknown): Promise<ModelSummary> {
   const baseDir = externalDataDir === undefined ? undefined : v.filePath(externalDataDir, 'options.externalDataDir');
   if (typeof model === 'string') return readModel(v.filePath(model, 'model'), baseDir !== undefined ? { baseDir } : {});
-  const m = model as Partial<ModelSummary> | null;
-  if (m !== null && typeof m === 'object' && Array.isArray(m.inputs) && Array.isArray(m.outputs) && Array.isArray(m.nodes)) return m as ModelSummary;
+  if (isModelSummary(model)) return model;
   throw new InvalidTypeError('model', 'the path of an .onnx file, or a ModelSummary from readModel()', model);
 }
 

@@ -1,4 +1,5 @@
 /** Small formatting helpers shared by the terminal and HTML reports. */
+import { formatDims } from '../shapes/spec';
 
 /** 3 significant digits; scientific notation outside [1e-3, 1e4); '-' for null/undefined. */
 export function formatNumber(x: number | null | undefined): string {
@@ -12,6 +13,6 @@ export function formatNumber(x: number | null | undefined): string {
 /** "input 1x1x64x64, mask 1x64x64". */
 export function shapesText(shapes: Record<string, readonly number[]>): string {
   return Object.entries(shapes)
-    .map(([n, d]) => `${n} ${d.length ? d.join('x') : 'scalar'}`)
+    .map(([n, d]) => `${n} ${formatDims(d)}`)
     .join(', ');
 }

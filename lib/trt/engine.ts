@@ -10,6 +10,8 @@ import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueEr
 import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
 import { RUN_META_TIMINGS } from '../native/binding';
 import { fromNativeError } from './native-error';
+import type { ModelSummary } from '../onnx/types';
+import { dimensionNames, type DimensionNames } from '../shapes/named-dims';
 import type { NamedTensors, TensorType } from '../tensor/types';
 import { TENSOR_TYPES } from '../tensor/types';
 import type { PreparedFeeds } from './feeds';
@@ -49,6 +51,12 @@ export interface EngineLoadOptions {
    * For latency-critical callers; `npm run bench:binding` shows the difference. Default: false.
    */
   pollWhileRunning?: boolean;
+  /**
+   * The summary of the model the plan was built from (buildEngine's `result.model`, or readModel's): run() then
+   * refuses feeds that give two sizes to axes the model names alike (a ShapeError naming both inputs) before TensorRT
+   * fails the run. TensorRT engines do not keep the names themselves. Default: none.
+   */
+  model?: Pick<ModelSummary, 'inputs'>;
 }
 
 export interface EngineRunOptions {
@@ -102,11 +110,13 @@ export class Engine {
   #tensors: NativeTensorInfo[];
   #unusable: string | null;
   #pollWhileRunning: boolean;
+  #dimensionNames: DimensionNames | undefined;
   #inFlight = 0;
   #polling = false;
 
-  private constructor(native: NativeEngine, pollWhileRunning: boolean) {
+  private constructor(native: NativeEngine, pollWhileRunning: boolean, names: DimensionNames | undefined) {
     this.#pollWhileRunning = pollWhileRunning;
+    this.#dimensionNames = names;
     const info = native.info();
     this.#native = native;
     this.#tensors = info.tensors;
@@ -152,6 +162,9 @@ export class Engine {
     for (const key of ['allowHostCode', 'pollWhileRunning'] as const) {
       if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidTypeError(`options.${key}`, 'a boolean', options[key]);
     }
+    if (options.model !== undefined && !Array.isArray((options.model as { inputs?: unknown } | null)?.inputs)) {
+      throw new InvalidTypeError('options.model', "a model summary (buildEngine's result.model, or readModel's)", options.model);
+    }
     const { addon } = requireTensorRT();
     const onLog = options.onLog;
     const callback = onLog
@@ -169,7 +182,7 @@ export class Engine {
         { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false },
         callback,
       );
-      return new Engine(native, options.pollWhileRunning ?? false);
+      return new Engine(native, options.pollWhileRunning ?? false, options.model && dimensionNames(options.model.inputs));
     } catch (err) {
       throw fromNativeError(err, typeof plan === 'string' ? `Engine.load(${plan})` : 'Engine.load(<bytes>)', callSite);
     }
@@ -237,7 +250,7 @@ export class Engine {
     if (this.#native === null) throw new DisposedError('This Engine');
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
     if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
-    return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
+    return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile, this.#dimensionNames);
   }
 
   // Runs on one profile queue natively, on that profile's thread; an idle profile starts at once.

@@ -61,3 +61,11 @@ export function tensorrtAvailable(): boolean {
     return false;
   }
 }
+
+/**
+ * The TensorRT version the addon runs with (`text` names a stand-in when one runs); throws TensorRTUnavailableError,
+ * with the reasons and the fix, when the addon was built without TensorRT.
+ */
+export function tensorrtVersion(): TensorRTVersion {
+  return requireTensorRT().version;
+}

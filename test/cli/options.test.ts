@@ -5,7 +5,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { normalizeJsonArgs, parseMemPoolSize, parseShapeSet, nameShapeSet } from '../../lib/cli/options';
+import { normalizeJsonArgs } from '../../lib/cli/options';
+import { shapeSetsOf, shapeTexts } from '../../lib/cli/options/shapes';
+import { readModel } from '../../lib/onnx/reader';
+import type { ModelSummary } from '../../lib/onnx/types';
+import { parseMemPoolSize } from '../../lib/trt/build-options';
 import { DEFAULT_MODEL } from '../../lib/cli/defaults';
 import { tensorrtAvailable } from '../../lib/trt';
 import { caught } from '../helpers/errors';
@@ -81,14 +85,18 @@ describe("trtexec's spellings", () => {
 });
 
 describe('one shape syntax', () => {
-  test("trtexec's 'name:dims,name:dims', one set per option; a bare shape names the only input", () => {
-    expect(parseShapeSet('input:1x3x8x8,mask:1x8', '--shapes')).toEqual({ input: [1, 3, 8, 8], mask: [1, 8] });
-    expect(nameShapeSet(parseShapeSet('1x3x8x8', '--shapes'), ['input'], '--shapes')).toEqual({ input: [1, 3, 8, 8] });
-    expect(caught(() => nameShapeSet(parseShapeSet('1x3x8x8', '--shapes'), ['a', 'b'], '--shapes')).message).toMatch(/2 inputs to shape \(a, b\)/);
-    expect(caught(() => parseShapeSet('input:1x3;input:2x3', '--shapes')).message).toMatch(/Repeat --shapes/);
-    expect(caught(() => parseShapeSet('input:1..2..3', '--probes')).message).toMatch(/ranges are profiles/);
-    // A name may be an Object.prototype member.
-    expect(Object.keys(parseShapeSet('__proto__:1x2,toString:3', '--shapes'))).toEqual(['__proto__', 'toString']);
+  test("trtexec's 'name:dims,name:dims', one set per option; a bare shape names the only input", async () => {
+    const model = await readModel(DEFAULT_MODEL);
+    const sets = (text: string, m: Pick<ModelSummary, 'inputs'> = model) => shapeSetsOf(shapeTexts('--shapes', text, m), 'ranges are profiles');
+    const two = { inputs: [...model.inputs, { ...model.inputs[0], name: 'mask' }] };
+    expect(sets('input:1x3x8x8,mask:1x8', two)).toEqual([{ input: [1, 3, 8, 8], mask: [1, 8] }]);
+    expect(sets('1x3x8x8')).toEqual([{ input: [1, 3, 8, 8] }]);
+    expect(caught(() => sets('1x3x8x8', two)).message).toMatch(/2 inputs to shape \(input, mask\)/);
+    expect(caught(() => sets('input:1x3;input:2x3')).message).toMatch(/Repeat --shapes for several sets/);
+    expect(caught(() => sets('input:1..2..3')).message).toMatch(/ranges are profiles/);
+    // Repeated, each value is labelled with its place; a name may be an Object.prototype member.
+    expect(shapeTexts('--probes', ['input:1x1x8x8', 'input:2x1x8x8'], model).map((t) => t.label)).toEqual(['--probes #1', '--probes #2']);
+    expect(Object.keys(shapeSetsOf(shapeTexts('--shapes', '__proto__:1x2,toString:3', model), '')[0])).toEqual(['__proto__', 'toString']);
   });
 
   test('bench and check read the same syntax (repeat the option)', async () => {

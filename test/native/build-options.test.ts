@@ -18,7 +18,8 @@ const profile = { input: { min: [1, 1, 64, 64], opt: [1, 1, 128, 128], max: [1, 
 describe('validateBuildOptions', () => {
   it('applies the documented defaults', () => {
     const o = validateBuildOptions(undefined);
-    expect(o).toMatchObject({ fp16: false, bf16: false, int8: false, stronglyTyped: null, logLevel: 'warning', consoleLogLevel: 'none' });
+    expect(o).toMatchObject({ fp16: false, bf16: false, int8: false, tf32: true, versionCompatible: false, logLevel: 'warning', consoleLogLevel: 'none' });
+    expect(o.stronglyTyped).toBeUndefined(); // the TensorRT version decides
     expect(o.workspaceBytes).toBeUndefined();
     expect(o.optimizationLevel).toBeUndefined();
   });

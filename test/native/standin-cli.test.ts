@@ -57,6 +57,16 @@ describeWithGpu('the CLI on TensorRT', () => {
     expect(r.stderr).toMatch(/BuilderFlag::kTF32 is cleared/);
     const plain = await runCli(['build', superRes, '--shapes', 'input:1x1x16x16..1x1x32x32..1x1x64x64', '-o', path.join(dir, 'tf32.plan'), '--log-level', 'info', '--no-progress']);
     expect(plain.stderr).not.toMatch(/kTF32 is cleared/);
+    expect(plain.stderr).not.toMatch(/ProfilingVerbosity/); // the default is TensorRT's own: not set at all
+  });
+
+  it("a build option of the table reaches IBuilderConfig: --profiling-verbosity, and trtexec's --profilingVerbosity", async () => {
+    const build = await runCli(['build', superRes, '--shapes', '1x1x16x16', '-o', path.join(dir, 'detailed.plan'), '--profiling-verbosity', 'detailed', '--log-level', 'info', '--no-progress']);
+    expect(build.code).toBe(0);
+    // The stand-in logs what TensorRT's builder was told.
+    expect(build.stderr).toMatch(/ProfilingVerbosity::kDETAILED is set/);
+    const trtexec = await runCli(['build', superRes, '--shapes', '1x1x16x16', '-o', path.join(dir, 'none.plan'), '--profilingVerbosity=none', '--verbose', '--no-progress']);
+    expect(trtexec.stderr).toMatch(/ProfilingVerbosity::kNONE is set/);
   });
 
   it('bench: TensorRT rows next to onnxruntime, with the binding\'s own cost per run', async () => {

@@ -19,5 +19,7 @@ export function defineInspect(program: Command, ctx: CliContext): void {
   addModelOptions(command);
   addExternalDataOption(command);
   addJsonOption(command, 'the model summary');
-  command.action(async (model: string | undefined, cli: InspectCliOptions) => (require('../run/inspect') as typeof import('../run/inspect')).runInspect(ctx, model, cli));
+  command.action(async (model: string | undefined, cli: InspectCliOptions) => {
+    ctx.exitCode = await (require('../run/inspect') as typeof import('../run/inspect')).runInspect(ctx, model, cli);
+  });
 }

@@ -15,6 +15,7 @@ import { DEFAULT_MODEL } from '../defaults';
 import type { InspectCliOptions } from '../commands/inspect';
 import { modelFrom } from '../options';
 import { emitJson, type CliContext } from '../output';
+import { EXIT_OK } from '../exit-codes';
 
 export interface InspectOptions {
   /** Include the node list (JSON) or a node table (text). Default false. */
@@ -124,7 +125,7 @@ function missingFiles(summary: ModelSummary): string[] {
  * The action of `trt-node inspect`. A model whose external data is missing is still shown (the graph needs none of
  * it), with a warning on stderr naming the files and how to point at them.
  */
-export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<void> {
+export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<number> {
   const file = modelFrom(model, cli, DEFAULT_MODEL);
   const summary = await readModel(file, { allowMissingExternalData: true, ...(cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {}) });
   const missing = missingFiles(summary);
@@ -134,6 +135,6 @@ export async function runInspect(ctx: CliContext, model: string | undefined, cli
         'the graph is shown, but check and build need the weights. Copy the files next to the model, or give their folder with --external-data-dir <dir>\n',
     );
   }
-  if (await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }])) return;
-  ctx.out(formatInspect(summary, cli));
+  if (!(await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }]))) ctx.out(formatInspect(summary, cli));
+  return EXIT_OK;
 }

@@ -10,7 +10,7 @@
  */
 import type { InputSummary, ModelSummary, ValueSummary } from '../../onnx/types';
 import type { Exporter, GraphIndex } from '../graph';
-import { axisLabel, exportCall, exporterOf, formatDims, indexGraph, pyDynamicAxes, pyDynamicShapes, pyStr, shapeTag } from '../graph';
+import { axisLabel, exportCall, exporterOf, findUpstream, formatDims, indexGraph, pyDynamicAxes, pyDynamicShapes, pyStr, shapeTag } from '../graph';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 import { exportedWithoutParams } from './weights-as-inputs';
@@ -40,18 +40,7 @@ const DATA_DEPENDENT_OPS = new Set(['NonZero', 'Unique', 'NonMaxSuppression', 'C
 
 /** Whether `value` is computed from a data-dependent op's output (its dims may then be sizes the data decides). */
 export function dependsOnData(g: GraphIndex, value: string): boolean {
-  const seen = new Set<string>();
-  const stack = [value];
-  while (stack.length) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const node = g.producer.get(name);
-    if (!node) continue;
-    if (node.domain === '' && DATA_DEPENDENT_OPS.has(node.opType)) return true;
-    stack.push(...node.inputs.filter(Boolean));
-  }
-  return false;
+  return findUpstream(g, value, (_, node) => (node && node.domain === '' && DATA_DEPENDENT_OPS.has(node.opType) ? true : undefined)) ?? false;
 }
 
 /** Graph inputs that are data: not initializer-backed, not parameters left by export_params=False. */

@@ -268,8 +268,17 @@ cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp* prop, int dev) {
   if (dev != 0) return fail(cudaErrorInvalidDevice, "cudaGetDeviceProperties", "the stand-in has device 0 only");
   std::memset(prop, 0, sizeof(*prop));
   std::snprintf(prop->name, sizeof(prop->name), "%s", "trt-node CUDA stand-in (host memory, no GPU)");
+  // TRT_STANDIN_CUDA_COMPUTE_CAPABILITY="8.6" makes the device another GPU generation (tests of plans from other GPUs).
   prop->major = 9;
   prop->minor = 0;
+  if (char const* cc = std::getenv("TRT_STANDIN_CUDA_COMPUTE_CAPABILITY")) {
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(cc, "%d.%d", &major, &minor) == 2) {
+      prop->major = major;
+      prop->minor = minor;
+    }
+  }
   prop->totalGlobalMem = kTotalDeviceBytes;
   prop->multiProcessorCount = 1;
   prop->textureAlignment = kAlignment;

@@ -515,6 +515,15 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
                   "IExecutionContext::enqueueV3: not all input dimensions are specified (setInputShape)");
       return false;
     }
+    // ITensor::setDimensionName: "Dimensions with the same non-empty name must be equal at runtime."
+    std::vector<std::vector<int64_t>> shapes(tensors.size());
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      if (tensors[i].isInput) shapes[i] = shapeSet_[i] ? shapes_[i] : tensors[i].dims;
+    }
+    if (std::string conflict = namedDimensionConflict(engine_.plan(), shapes); !conflict.empty()) {
+      reportError(recorder_.get(), ErrorCode::kFAILED_EXECUTION, "IExecutionContext::enqueueV3: Error Code 7: Internal Error (" + conflict + ")");
+      return false;
+    }
     if (stream == nullptr && !warnedDefaultStream_.exchange(true)) {
       log(Severity::kWARNING, "enqueueV3 on the default stream (\"Using default stream may lead to performance issues\")");
     }
@@ -649,6 +658,13 @@ nvinfer1::ICudaEngine* RuntimeImpl::deserializeCudaEngine(void const* blob, std:
   } catch (std::exception const& e) {
     reportError(recorder, ErrorCode::kUNSPECIFIED_ERROR,
                 std::string("IRuntime::deserializeCudaEngine: Error Code 1: Serialization (") + e.what() + ")");
+    return nullptr;
+  }
+  try {
+    auto [major, minor] = computeCapability();
+    checkPlanCompatible(plan, major, minor);
+  } catch (PlanIncompatible const& e) {
+    reportError(recorder, e.code, std::string("IRuntime::deserializeCudaEngine: ") + e.what());
     return nullptr;
   }
   if (plan.hostCode && !hostCodeAllowed_.load()) {
