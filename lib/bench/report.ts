@@ -20,7 +20,8 @@ export function formatBenchReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
     `trt-node bench: ${report.model}`,
-    `machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}`,
+    `machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage}`,
+    ...report.warnings.map((w) => `WARNING: ${w}`),
     `runs: ${report.settings.warmup} warm-up (excluded), ${report.settings.iterations !== null ? `${report.settings.iterations} timed` : `${report.settings.durationS} s timed`} per backend and shape; latency in ms, end to end from JavaScript`,
     '',
   ];

@@ -27,6 +27,7 @@ import { quoted } from '../util/terminal';
 import { displayPath } from '../util/text';
 import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
+import { loadAverage, machineLoadWarning } from './load';
 import { BACKENDS, durationSeconds } from './options';
 import { LatencyStats, summarize } from './stats';
 import { findTrtexec, runTrtexec, type TrtexecSummary } from './trtexec';
@@ -126,7 +127,10 @@ export interface BackendRun {
 
 export interface BenchReport {
   model: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string };
+  /** `loadAverage`: the 1-minute load average when the benchmark started (0 where the platform has none). */
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string; loadAverage: number };
+  /** What makes the figures less reliable: a machine busy with other work. */
+  warnings: string[];
   settings: { warmup: number; iterations: number | null; durationS: number | null; seed: number };
   runs: BackendRun[];
   /** Per shape set: median latency of TensorRT over onnxruntime, both measured in this run. */
@@ -299,6 +303,8 @@ interface BenchPlan {
   runners: { spec: RunnerSpec | Runner; name: string; parameter: string }[];
   setup: RunnerSetup;
   trtexec: string | null;
+  /** The load average before anything ran (measured later, it would count the benchmark's own threads). */
+  loadAtStart: number;
 }
 
 async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
@@ -325,20 +331,24 @@ async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
     profiles: () => profiles ?? [coveringProfile(sets)],
     ...(o.signal ? { signal: o.signal } : {}),
   };
-  return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec() };
+  return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec(), loadAtStart: loadAverage() };
 }
 
 function benchReport(plan: BenchPlan, runs: BackendRun[]): BenchReport {
   const { o } = plan;
+  const cpus = os.cpus().length;
+  const busy = machineLoadWarning(plan.loadAtStart, cpus);
   return {
     model: plan.summary.file ? displayPath(plan.summary.file) : '(model bytes)',
     machine: {
-      cpus: os.cpus().length,
+      cpus,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
       platform: `${os.platform()}-${os.arch()}`,
       node: process.version,
+      loadAverage: plan.loadAtStart,
     },
+    warnings: busy ? [busy] : [],
     settings: { warmup: o.warmup, iterations: o.durationS === undefined ? o.iterations : null, durationS: o.durationS ?? null, seed: o.seed },
     runs,
     ratios: ratiosOf(runs, plan.sets),
@@ -371,7 +381,7 @@ async function benchOne(plan: BenchPlan, entry: BenchPlan['runners'][number], ru
         runs.push({ backend: entry.name, kind, shapes, batch, available: false, reason: failure?.reason });
         continue;
       }
-      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget);
+      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget, plan.summary);
       try {
         const m = await measure(runner, feeds, shapes, o);
         runs.push(await runOf(runner, kind, shapes, batch, m, o, plan.trtexec));

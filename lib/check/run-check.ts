@@ -355,13 +355,13 @@ function excusedInputs(summary: ModelSummary, blocker: Finding): Set<string> {
 async function prepareCheck(model: string | ModelSummary, options: CheckOptions): Promise<CheckPlan> {
   const started = Date.now();
   validateCheckOptions(options);
-  const summary = await loadModelArgument(model);
+  const summary = await loadModelArgument(model, options.externalDataDir);
   const modelPath = typeof model === 'string' ? model : summary.file;
   const common = commonRunOptions(summary, options, 'options');
   const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);
   if (options.saveOutputs) await guardSavedOutputs(options.saveOutputs, summary, modelPath, options.samples);
   const inputs = feedInputs(summary);
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes, summary);
   checkBounds({ summary, inputs, common }, options.bounds);
   // The diagnostics first, then the requested probes (which validate what the caller gave before any runner is
   // created): a finding that blocks the runs explains what the files lack (the weights of an export_params=False

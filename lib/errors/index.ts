@@ -79,7 +79,7 @@ export class OnnxFormatError extends TrtNodeError {
   }
 }
 
-/** A .npy/.npz file that is malformed or holds what trt-node cannot read (Fortran order, objects, ...). */
+/** A .npy/.npz file that is malformed or holds what trt-node cannot read (objects, complex numbers, ...). */
 export class NpyFormatError extends TrtNodeError {
   constructor(file: string, what: string, details: Record<string, unknown> = {}) {
     super('ERR_TRT_NODE_NPY_FORMAT', `${forTerminal(file)}: ${what}`, { file, ...details });

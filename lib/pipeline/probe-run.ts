@@ -4,6 +4,7 @@
  * classified as they happen (the probing runner's go to SHAPE_NOT_DYNAMIC, ./pinned-axes.ts), and onnxruntime's
  * words become findings.
  */
+import { generatedDataMessage, generatedSuspects } from '../data/consumers';
 import { generateFeeds } from '../data/generate';
 import { sampleFeeds, type LoadedSample } from '../data/samples';
 import { translateOrtError } from '../diagnostics/ort-translate';
@@ -63,6 +64,7 @@ function sampleOf(probe: Probe, ctx: ProbeRunContext): LoadedSample | undefined 
 function probeFeeds(probe: Probe, sample: LoadedSample | undefined, ctx: ProbeRunContext): NamedTensors {
   if (sample) return sampleFeeds(sample, ctx.inputs);
   return generateFeeds(ctx.inputs, probe.shapes, {
+    model: ctx.model, // indices and shapes as the model's ops take them (lib/data/consumers.ts)
     seed: ctx.seed + probe.index,
     range: ctx.valueRange,
     ...(ctx.valueRanges ? { ranges: ctx.valueRanges } : {}),
@@ -104,9 +106,18 @@ function ranRecord(runner: string, ms: number, outputs: NamedTensors): RunRecord
   };
 }
 
-/** A runner that threw: classified, the probing runner's failure kept, onnxruntime's words made a finding. */
+/**
+ * A runner that threw: classified, the probing runner's failure kept, onnxruntime's words made a finding. A failing
+ * node that reads generated indices, shapes or boxes blames the generated data instead (lib/data/consumers.ts): no
+ * finding about the model, and no evidence for SHAPE_NOT_DYNAMIC.
+ */
 function failedRecord(probe: Probe, runner: string, err: unknown, ms: number, ctx: ProbeRunContext): RunRecord {
   const failure = ctx.classify(err);
+  const suspects = probe.sample === undefined && failure.nodeName !== undefined ? generatedSuspects(ctx.model, failure.nodeName, ctx.inputs) : [];
+  if (suspects.length) {
+    const reason = generatedDataMessage(suspects, { name: failure.nodeName!, ...(failure.opType ? { opType: failure.opType } : {}) }, failure.message);
+    return { runner, status: 'failed', ms: rounded(ms), reason, node: failure.nodeName! };
+  }
   if (runner === ctx.probing) ctx.failures.set(probe.index, failure);
   // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts). So is an
   // axis an architecture fixes, except at sizes the caller asked for: a probe of the dynamic axes or the sweep varies

@@ -64,7 +64,7 @@ export async function setUpRuns(
   modelPath: string | null,
   specs: readonly (RunnerSpec | Runner)[],
   samples: readonly LoadedSample[],
-  options: SweepOptions,
+  options: SweepOptions & { externalDataDir?: string },
 ): Promise<{ runners: ActiveRunner[]; sweep: Sweep }> {
   const inputs = feedInputs(model);
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
@@ -76,6 +76,7 @@ export async function setUpRuns(
     profiles: () => resolve().profiles,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.reportUnavailable ? { reportUnavailable: true } : {}),
+    ...(options.externalDataDir !== undefined ? { externalDataDir: options.externalDataDir } : {}),
   });
   try {
     if (!options.sweep) {

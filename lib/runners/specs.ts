@@ -57,6 +57,8 @@ export interface RunnerSetup {
    * RunnerInfo.error, as a load failure is, instead of thrown: check keeps its diagnostics and other runs. Default false.
    */
   reportUnavailable?: boolean;
+  /** The folder of the model's external data, when not the model's own. Default: the model's folder. */
+  externalDataDir?: string;
 }
 
 /** Errors in what the caller asked for (an option's type or value, a provider not here): thrown, never reported. */
@@ -91,6 +93,7 @@ export async function createRunner(spec: RunnerSpec | Runner, parameter: string,
     profiles: setup.profiles ?? (() => []),
     parameter,
     ...(setup.signal ? { signal: setup.signal } : {}),
+    ...(setup.externalDataDir !== undefined ? { externalDataDir: setup.externalDataDir } : {}),
   };
   let runner: Runner;
   try {

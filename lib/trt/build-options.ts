@@ -262,8 +262,8 @@ export interface BuildEngineOptions extends BuildSettings {
    */
   sampleShapes?: Record<string, Shape>[];
   /**
-   * When the model is given as bytes: the folder its external-data files are in (they are found next to the model
-   * file when the model is a path). Default: none.
+   * The folder the model's external-data files are in: for a model given as bytes, or a path whose data is not next
+   * to it. Default: the model file's folder (for bytes, none).
    */
   baseDir?: string;
   /** Receives TensorRT's log messages up to `logLevel`. Default: none. */

@@ -89,7 +89,14 @@ async function nativeOptions(source: ModelSource, opts: ResolvedBuildOptions, pr
     config: nativeConfig(opts),
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
-  if (source.path !== undefined) {
+  if (source.path !== undefined && opts.baseDir) {
+    // External data elsewhere: the parser gets the bytes and a model path in that folder to resolve it against.
+    const file = source.path;
+    native.modelBytes = await fs.promises.readFile(file).catch((err: unknown) => {
+      throw new FileError(file, `cannot be read: ${(err as Error).message}`, { cause: err });
+    });
+    native.modelPath = path.join(path.resolve(opts.baseDir), 'model.onnx');
+  } else if (source.path !== undefined) {
     native.modelPath = path.resolve(source.path);
   } else {
     native.modelBytes = source.bytes;
@@ -154,7 +161,7 @@ async function saveTimingCache(addon: ReturnType<typeof requireTensorRT>['addon'
 /**
  * Builds a TensorRT engine from an ONNX model: options checked, then the model and its profiles, then TensorRT's
  * presence and version, then the native build, then the timing cache saved.
- * @param model a path to an .onnx file (external data is found next to it), the model's bytes, or the ModelSummary
+ * @param model a path to an .onnx file (external data is found next to it, or in `options.baseDir`), the model's bytes, or the ModelSummary
  *   readModel(path) gave (the model is then not read again)
  */
 export async function buildEngine(model: string | Uint8Array | ModelSummary, options?: BuildEngineOptions): Promise<BuildEngineResult> {

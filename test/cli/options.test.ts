@@ -131,7 +131,8 @@ describe('--json [file]', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Model /); // the text, as without --json
     }
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'))).toEqual(JSON.parse(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')));
+    const read = (f: string) => ({ ...JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')), createdAt: 'when' }); // written apart
+    expect(read('a.json')).toEqual(read('b.json'));
   });
 
   test('a --json file that is one of the inputs is refused (exit 2), and the input is left as it was', async () => {
@@ -228,26 +229,5 @@ describe('check: build flags that no build would read', () => {
     const r = await runCli(['check', DEFAULT_MODEL, '--reference', reference, '--max-tensor-bytes', '64KiB']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\[ERR_TRT_NODE_MEMORY_BUDGET\]/);
-  });
-});
-
-describe('bench', () => {
-  test('default outputs go to the current folder (bench.json, bench.svg), not into the package', async () => {
-    const cwd = process.cwd();
-    const work = fs.mkdtempSync(path.join(dir, 'bench-'));
-    process.chdir(work);
-    try {
-      const r = await runCli(['bench', '--backends', 'ort', '--shapes', 'input:1x1x16x16', '--iterations', '2', '--warmup', '0']);
-      expect(r.code).toBe(0);
-      expect(fs.readdirSync(work).sort()).toEqual(['bench.json', 'bench.svg']);
-      expect(r.stdout).toContain('wrote bench.json');
-      const doc = JSON.parse(fs.readFileSync(path.join(work, 'bench.json'), 'utf8'));
-      // onnxruntime's figures say how they were taken, and what the binding adds on top of the runtime.
-      expect(doc.runs[0].measuredAs).toMatch(/worker thread/);
-      expect(doc.runs[0].engine.median).toBeGreaterThan(0);
-      expect(typeof doc.runs[0].overheadMedianMs).toBe('number');
-    } finally {
-      process.chdir(cwd);
-    }
   });
 });

@@ -1,8 +1,8 @@
 /**
  * `trt-node bench [model]`: latency and throughput, TensorRT vs onnxruntime-node, side by side in one run, with the
- * event-loop lag; writes the JSON report and an SVG chart (default: bench.json and bench.svg in the current folder).
+ * event-loop lag; the JSON report and an SVG chart when asked (--files: bench.json and bench.svg in the current folder).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BACKENDS, MAX_DURATION_S } from '../../bench/options';
 import { addBudgetOption, addJsonOption, addModelOptions, collect } from '../options';
 import { addEngineSource, type EngineSourceFlags } from '../options/engine';
@@ -33,12 +33,13 @@ export function defineBench(program: Command, ctx: CliContext): void {
     .option('--iterations <n>', 'timed runs per backend and shape (default 50)')
     .option('--duration <s>', `time each backend and shape for this many seconds (at most ${MAX_DURATION_S}) instead of --iterations`)
     .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
-    .option('--chart <file>', 'where to write the SVG latency chart (default: bench.svg in the current folder)')
-    .option('--no-files', 'write neither the JSON report nor the chart (unless --json <file> or --chart <file> is given)');
+    .option('--chart <file>', 'write the SVG latency chart to <file>')
+    .option('--files', 'write the JSON report and the chart to bench.json and bench.svg in the current folder')
+    .addOption(new Option('--no-files', 'write no file (the default; kept for scripts that pass it)').hideHelp());
   addEngineSource(command, { engine: 'the TensorRT plan to run (default: build one from the model covering --shapes)' });
   addModelOptions(command);
   addBudgetOption(command);
-  addJsonOption(command, 'the report (default: written to bench.json in the current folder; nothing measured: not written)');
+  addJsonOption(command, 'the report (nothing measured: not written)');
   command.action(async (model: string | undefined, cli: BenchCliOptions) => {
     ctx.exitCode = await (require('../run/bench') as typeof import('../run/bench')).runBenchCommand(ctx, model, cli);
   });

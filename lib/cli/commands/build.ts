@@ -3,12 +3,13 @@
  * a TensorRT engine from an ONNX model, written atomically, with a progress bar.
  */
 import { Option, type Command } from 'commander';
-import { addJsonOption, addModelOptions, collect } from '../options';
+import { addExternalDataOption, addJsonOption, addModelOptions, collect } from '../options';
 import { addEngineSource, type EngineSourceFlags } from '../options/engine';
 import type { CliContext } from '../output';
 
 export interface BuildCliOptions extends EngineSourceFlags {
   onnx?: string;
+  externalDataDir?: string;
   shapes?: string[];
   saveEngine?: string;
   output?: string;
@@ -32,6 +33,7 @@ export function defineBuild(program: Command, ctx: CliContext): void {
     .option('--verbose', 'same as --log-level verbose')
     .option('--no-progress', 'no progress bar');
   addModelOptions(command);
+  addExternalDataOption(command);
   addJsonOption(command, 'the build result');
   command.action(async (model: string | undefined, cli: BuildCliOptions) => {
     ctx.exitCode = await (require('../run/build') as typeof import('../run/build')).runBuild(ctx, model, cli);

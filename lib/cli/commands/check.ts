@@ -4,12 +4,13 @@
  * --probes or an engine the cross-check over the whole dynamic range. Exit 0 pass, 1 fail, 2 usage, 130 interrupted.
  */
 import type { Command } from 'commander';
-import { addBudgetOption, addJsonOption, addModelOptions, collect } from '../options';
+import { addBudgetOption, addExternalDataOption, addJsonOption, addModelOptions, collect } from '../options';
 import { addEngineSource, type EngineSourceFlags } from '../options/engine';
 import type { CliContext } from '../output';
 
 export interface CheckCliOptions extends EngineSourceFlags {
   onnx?: string;
+  externalDataDir?: string;
   shapes?: string[];
   inputs?: string;
   reference?: string;
@@ -36,8 +37,8 @@ export function defineCheck(program: Command, ctx: CliContext): void {
         'training mode, dynamic axes that cannot vary), run the model and compare with a reference, across the dynamic range',
     )
     .argument('[model]', 'the .onnx file (default: the bundled super-resolution example and its PyTorch references)')
-    .option('--inputs <npz>', '.npz with the model inputs by name (numpy.savez(f, **{input_name: array}))')
-    .option('--reference <npz>', '.npz with the expected outputs by name (e.g. PyTorch outputs of the same inputs)')
+    .option('--inputs <npz>', '.npz with the model inputs by name (numpy.savez(f, **{input_name: array})); a .npy (numpy.save) for a model with one input')
+    .option('--reference <npz>', '.npz with the expected outputs by name (e.g. PyTorch outputs of the same inputs); a .npy for one output; alone for a model without inputs')
     .option(
       '--shapes <spec>',
       "run at these shapes with generated inputs, trtexec syntax 'input:1x1x256x256,mask:1x256' (repeat for more); " +
@@ -57,6 +58,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--triton-config <pbtxt>', "lint a Triton config.pbtxt against --engine's plan: each mismatch Triton would report at load time, with the line to change");
   addEngineSource(command, { engine: 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles' });
   addModelOptions(command);
+  addExternalDataOption(command);
   addBudgetOption(command);
   addJsonOption(command, 'the check report');
   command.action(async (model: string | undefined, cli: CheckCliOptions) => {

@@ -19,6 +19,11 @@ export function addModelOptions(command: Command): Command {
   return command.addOption(new Option('--onnx <file>', "trtexec's spelling of the model argument").hideHelp());
 }
 
+/** `--external-data-dir <dir>`: where the model's external-data files are, when not in the model's own folder. */
+export function addExternalDataOption(command: Command): Command {
+  return command.option('--external-data-dir <dir>', "the folder of the model's external data (model.onnx.data) when it is not the model's own");
+}
+
 /** The model file: the argument, or --onnx (both given and different: a usage error), or the fallback. */
 export function modelFrom(arg: string | undefined, cli: { onnx?: string }, fallback: string): string {
   if (arg !== undefined && cli.onnx !== undefined && arg !== cli.onnx) {

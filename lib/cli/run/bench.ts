@@ -1,7 +1,7 @@
 /**
  * The action of `trt-node bench`: flags → BenchOptions (each value checked and named by its flag), then runBench
- * with progress on stderr, the table on stdout, and the JSON report and SVG chart written in the current folder
- * (bench.json, bench.svg) unless told otherwise. Ctrl-C keeps what was measured (marked interrupted), exit 130.
+ * with progress on stderr, the table on stdout, and the JSON report and SVG chart written only when asked: --files
+ * (bench.json, bench.svg in the current folder), --json <file>, --chart <file>. Ctrl-C keeps what was measured (marked interrupted), exit 130.
  * Nothing measured at all (every run failed): the failures printed, no file written, exit 1.
  */
 import * as path from 'path';
@@ -17,7 +17,7 @@ import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 import { budgetFrom, integerOption, jsonTarget, modelFrom } from '../options';
 import { engineSourceFrom, refuseUnusedBuildFlags, requireEngineFile, type EngineSource } from '../options/engine';
 import { shapeSetsOf, shapeTexts } from '../options/shapes';
-import { emitJson, progressLine, type CliContext, type InputFiles } from '../output';
+import { emitJson, jsonDocument, progressLine, type CliContext, type InputFiles } from '../output';
 import { toJson } from '../../util/json';
 
 /** The default shapes for the bundled example: small and medium images, one run under ~30 s on 2 cores. */
@@ -65,10 +65,10 @@ function runsAndEngine(cli: BenchCliOptions, summary: ModelSummary, bundled: boo
   return { shapes: [...fixed, ...atOpt], source };
 }
 
-/** The report and chart files (in the current folder unless told otherwise), checked before minutes of measuring. */
+/** The report and chart files (--files: in the current folder; --json/--chart <file>), checked before minutes of measuring. */
 async function outputsFrom(cli: BenchCliOptions, reads: InputFiles): Promise<{ json: string | undefined; jsonFile?: string; chartFile?: string }> {
   const json = jsonTarget(cli.json);
-  const writeFiles = cli.files !== false;
+  const writeFiles = cli.files === true; // bench.json and bench.svg only when asked (--files)
   const jsonFile = json === 'stdout' ? undefined : json ?? (writeFiles ? path.resolve('bench.json') : undefined);
   const chartFile = cli.chart ?? (writeFiles ? path.resolve('bench.svg') : undefined);
   const { checkOutputFile } = require('../../io/atomic-write') as typeof import('../../io/atomic-write');
@@ -139,7 +139,7 @@ async function writeResults(ctx: CliContext, report: BenchReport, interrupted: b
   const onStdout = await emitJson(ctx, json === 'stdout' ? true : undefined, doc, []);
   const wrote: string[] = [];
   if (jsonFile && measured) {
-    await writeFileAtomic(jsonFile, `${toJson(doc)}\n`);
+    await writeFileAtomic(jsonFile, `${toJson(jsonDocument(doc))}\n`);
     wrote.push(jsonFile);
   }
   if (chart && chartFile) {

@@ -73,7 +73,8 @@ function outputFrom(o: BuildCliOptions, model: string): string {
 /** The action of `trt-node build`: flags read and checked, outputs guarded, the engine built and written. */
 export async function runBuild(ctx: CliContext, modelArg: string | undefined, o: BuildCliOptions): Promise<number> {
   const model = modelFrom(modelArg, o, DEFAULT_MODEL);
-  const summary = await readModel(model);
+  const baseDir = o.externalDataDir !== undefined ? { baseDir: o.externalDataDir } : {};
+  const summary = await readModel(model, baseDir);
   // Every --shapes is a profile (a fixed shape: min = opt = max); checked against the model here, once.
   const source = engineSourceFrom(o, summary, { command: 'build', shapeProfiles: shapeTexts('--shapes', o.shapes, summary), requireProfile: true });
   const consoleLogLevel = o.verbose ? 'verbose' : (validateLogLevel(o.logLevel ?? 'warning', '--log-level', true) as LogLevel | 'none');
@@ -90,7 +91,7 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
   try {
     // The summary, not the path: the model is not read again, and the profiles checked against it are not rechecked.
     // Ctrl-C cancels the build at TensorRT's next step (main turns SIGINT into this signal).
-    result = await buildEngine(summary, { ...source.build, profiles: source.profiles, consoleLogLevel, signal: ctx.signal, ...(bar ? { onProgress: bar.onProgress } : {}) });
+    result = await buildEngine(summary, { ...source.build, ...baseDir, profiles: source.profiles, consoleLogLevel, signal: ctx.signal, ...(bar ? { onProgress: bar.onProgress } : {}) });
   } finally {
     bar?.stop();
   }

@@ -70,7 +70,9 @@ function runsAndEngine(cli: CheckCliOptions, summary: ModelSummary): { shapes: R
 async function samplesFrom(cli: CheckCliOptions, summary: ModelSummary, bundled: boolean): Promise<NonNullable<CheckOptions['samples']>> {
   const samples: NonNullable<CheckOptions['samples']> = [];
   if (cli.inputs) samples.push({ inputs: cli.inputs, ...(cli.reference ? { reference: cli.reference } : {}) });
-  else if (cli.reference) {
+  else if (cli.reference && !summary.inputs.some((i) => !i.isInitializer)) {
+    samples.push({ inputs: {}, reference: cli.reference }); // a model without inputs: nothing to feed
+  } else if (cli.reference) {
     // A reference without inputs only makes sense if the file also holds the inputs (some users save both).
     const { readNpz } = require('../../tensor/npz') as typeof import('../../tensor/npz');
     const inputs = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
@@ -113,7 +115,7 @@ export async function checkOptionsFrom(
 ): Promise<{ model: string; summary: ModelSummary; options: CheckOptions; report?: string; reads: InputFiles }> {
   const model = modelFrom(modelArg, cli, DEFAULT_MODEL);
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
-  const summary = await readModel(model);
+  const summary = await readModel(model, cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {});
   const { shapes, probes, source } = runsAndEngine(cli, summary);
   if (cli.report !== undefined && !/\.(html?|json)$/i.test(cli.report)) {
     throw new TrtNodeError('ERR_TRT_NODE_INVALID_VALUE', `--report: expected a file ending in .html or .json but received ${JSON.stringify(cli.report)}`, { option: '--report' });
@@ -137,6 +139,7 @@ export async function checkOptionsFrom(
     ...(probes.length ? { probes } : {}),
     ...(source.engine !== undefined ? { engine: source.engine } : {}),
     ...(source.profiles.length ? { tensorrt: { build: source.build }, profiles: source.profiles } : {}),
+    ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
   };
   return { model, summary, options, ...(cli.report !== undefined ? { report: cli.report } : {}), reads: [...filesRead(model, options), ...source.reads] };
 }

@@ -93,7 +93,9 @@ registerRunner<TensorRTRunnerSpec>(
   (spec, context) => {
     const { kind: _kind, ...options } = spec;
     // An engine built here is the slow part of a check: the caller's signal stops the build too.
-    const build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
+    let build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
+    // TensorRT's parser finds external data next to the model unless told where (buildEngine's baseDir).
+    if (context.externalDataDir !== undefined && build?.baseDir === undefined) build = { ...build, baseDir: context.externalDataDir };
     return createTensorRTRunner(context.model, {
       ...options,
       ...(build ? { build } : {}),
