@@ -181,7 +181,13 @@ export function cleanOrtMessage(raw: string): string {
     .replace(/\/onnxruntime_src\/\S+:\d+ (?:[\w:~<>*&]+ )*[\w:~<>]+\((?:[^()]|\([^()]*\))*\) /s, '')
     .replace(/^Non-zero status code returned while running \S+ node\. Name:'[^']*' Status Message: /, '')
     .replace(/^Load model from .+? failed:\s*/, '');
-  m = m.replace(/\s*\n\s*/g, ' ').trim();
+  // One line: the whitespace around each line break becomes one space (line by line: a regex /\s*\n\s*/ would try
+  // every space of a long run of them, quadratic).
+  m = m
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
   return m.length > 400 ? `${m.slice(0, 397)}...` : m;
 }
 
@@ -236,7 +242,8 @@ export function classifyOrtError(errOrMessage: unknown): OrtErrorInfo {
   if (type) return { ...common, kind: 'wrong-type', actual: typeName(type[1]), expected: typeName(type[2]) };
 
   // "Fatal error: com.example:FastGelu(-1) is not a registered function/op" (ai.onnx for the default domain)
-  const unregistered = /(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/.exec(raw);
+  // The name starts a word (the lookbehind), so a long word is tried once, not from each of its characters.
+  const unregistered = /(?<![\w.:-])(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/.exec(raw);
   if (unregistered) {
     const domain = unregistered[1] === 'ai.onnx' ? '' : (unregistered[1] ?? '');
     return { ...common, kind: 'unsupported-op', op: unregistered[2], domain, opset: Number(unregistered[3]), reason: 'not-registered' };
