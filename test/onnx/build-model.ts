@@ -80,6 +80,28 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   return encode('ModelProto', modelObject(spec));
 }
 
+/** A length-delimited protobuf field by hand (tag, length, bytes): for what protobufjs will not encode (a field given twice, deep nesting). */
+export function lenField(no: number, bytes: Uint8Array): Uint8Array {
+  const head: number[] = [];
+  const varint = (n: number) => {
+    for (; n >= 0x80; n = Math.floor(n / 128)) head.push((n % 128) | 0x80);
+    head.push(n);
+  };
+  varint(no * 8 + 2);
+  varint(bytes.length);
+  return concatBytes(new Uint8Array(head), bytes);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** A fresh temp folder; remove with removeTemp. */
 export function makeTemp(prefix = 'trt-node-onnx-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
