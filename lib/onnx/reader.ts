@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { FileError, InvalidTypeError, InvalidValueError, OnnxFormatError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, formatByteSize } from '../io/budget';
 import { readStreamed, readStreamedSync } from '../io/read-file';
 import * as v from '../validate';
@@ -63,6 +63,20 @@ function streamTooLarge(file: string) {
     new FileError(file, `is a pipe or device that delivered more than ${formatByteSize(STREAM_LIMIT)} (${bytes} bytes so far); save the model to a file and give its path`);
 }
 
+/** protobuf's limit on one message (INT_MAX bytes): past it protobuf itself, so onnxruntime and TensorRT, cannot parse. */
+export const PROTOBUF_LIMIT = 2 ** 31 - 1;
+
+/** A model past protobuf's limit, refused with the way out (its weights as external data) before anything is read. */
+function refuseOverProtobufLimit(label: string, size: number): void {
+  if (size <= PROTOBUF_LIMIT) return;
+  throw new OnnxFormatError(
+    label,
+    `is ${formatByteSize(size)} in one protobuf file, over protobuf's 2 GiB limit: onnxruntime and TensorRT cannot load it. ` +
+      'Save the weights as external data: torch.onnx.export(..., external_data=True), or onnx.save(model, path, save_as_external_data=True)',
+    { bytes: size },
+  );
+}
+
 function openError(file: string, err: unknown): FileError {
   const code = (err as NodeJS.ErrnoException).code;
   const what =
@@ -119,6 +133,7 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
 
 /** The walk of a model held in memory (given as bytes, or read whole from a pipe). */
 function walkBytes(bytes: Uint8Array, p: ReturnType<typeof plan>): { walk: ModelWalk; size: number } {
+  refuseOverProtobufLimit(p.label, bytes.length);
   return { walk: runSync(walkModel(new WalkContext(p.label, bytes.length)), bytesReader(bytes, p.stats)), size: bytes.length };
 }
 
@@ -149,6 +164,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
         ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
+        refuseOverProtobufLimit(p.label, size);
         const ctx = new WalkContext(p.label, size);
         walk = await runAsync(walkModel(ctx), fileReaderAsync(handle, ctx, p.stats));
       }
@@ -190,6 +206,7 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
         ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
+        refuseOverProtobufLimit(p.label, size);
         const ctx = new WalkContext(p.label, size);
         walk = runSync(walkModel(ctx), fileReaderSync(fd, ctx, p.stats));
       }

@@ -33,6 +33,8 @@ export interface RawExternalRef {
   location: string;
   offset: number;
   length: number | null;
+  /** The tensor's size from its dims and type (what onnxruntime reads); null where the type has no fixed size. */
+  tensorBytes: number | null;
   /** The summary to complete (byteLength) once the file is known. */
   summary: TensorSummary;
 }
@@ -196,14 +198,9 @@ function* walkTensor(st: State, parts: FieldRef | readonly FieldRef[], depth: nu
     dataLocation: num(h.data_location) === 1 ? 'external' : 'internal',
   };
   if (summary.dataLocation === 'external') {
-    const entries = new Map(objects(h.external_data).map((e) => [text(e.key), text(e.value)]));
-    const location = entries.get('location') ?? '';
-    if (location === '') {
-      throw new OnnxFormatError(st.ctx.label, `tensor "${forTerminal(name)}": stored as external data but no location is given`, { tensor: name });
-    }
-    const length = externalCount(st, entries, 'length', name, location);
-    st.externals.push({ tensor: name, location, offset: externalCount(st, entries, 'offset', name, location) ?? 0, length, summary });
-    summary.byteLength = length ?? 0;
+    const ref = externalRef(st, name, objects(h.external_data), dims, dataType, summary);
+    st.externals.push(ref);
+    summary.byteLength = ref.length ?? ref.tensorBytes ?? 0; // without either: the rest of the file (once known)
   } else {
     const bits = DATA_TYPE_BITS[dataType];
     if (s.rawBytes !== null) summary.byteLength = s.rawBytes;
@@ -215,6 +212,40 @@ function* walkTensor(st: State, parts: FieldRef | readonly FieldRef[], depth: nu
     }
   }
   return summary;
+}
+
+/** The keys ONNX defines for external_data; onnxruntime refuses a model with any other ("model format error!"). */
+const EXTERNAL_KEYS = new Set(['location', 'offset', 'length', 'checksum']);
+
+/**
+ * A tensor's external-data reference, refused where onnxruntime would refuse it (so that the diagnosis is of the model
+ * that runs): a key ONNX does not define, 'location' twice (readers disagree on which counts), a length other than
+ * the tensor's size.
+ */
+function externalRef(st: State, name: string, external: Record<string, unknown>[], dims: number[], dataType: number, summary: TensorSummary): RawExternalRef {
+  const refuse = (what: string, location = ''): never => {
+    throw new OnnxFormatError(st.ctx.label, `tensor "${forTerminal(name)}": ${what}`, { tensor: name, ...(location ? { location } : {}) });
+  };
+  const entries = new Map<string, string>();
+  for (const e of external) {
+    const key = text(e.key);
+    if (!EXTERNAL_KEYS.has(key)) refuse(`external data key "${forTerminal(key)}" is not one ONNX defines (location, offset, length, checksum); onnxruntime refuses the model`);
+    if (key === 'location' && entries.has(key)) refuse('external data gives "location" twice; onnxruntime refuses it, and readers disagree on which one counts');
+    entries.set(key, text(e.value)); // offset or length twice: the last, as onnxruntime reads them
+  }
+  const location = entries.get('location') ?? '';
+  if (location === '') refuse('stored as external data but no location is given');
+  const bits = DATA_TYPE_BITS[dataType];
+  const count = dims.reduce((a, b) => a * b, 1);
+  const tensorBytes = bits && Number.isSafeInteger(count) ? Math.ceil((count * bits) / 8) : null;
+  const length = externalCount(st, entries, 'length', name, location);
+  if (length !== null && tensorBytes !== null && length !== tensorBytes) {
+    refuse(
+      `external data length ${length} does not match the tensor's ${tensorBytes} bytes (${summary.elemType} [${dims.join(', ')}]); onnxruntime refuses the model`,
+      location,
+    );
+  }
+  return { tensor: name, location, offset: externalCount(st, entries, 'offset', name, location) ?? 0, length, tensorBytes, summary };
 }
 
 /** external_data's offset or length: a decimal string, or null when absent. */
@@ -257,22 +288,29 @@ function* walkSparseTensor(st: State, parts: FieldRef | readonly FieldRef[], dep
   };
 }
 
-function toDims(shape: Record<string, unknown> | undefined): Dim[] | null {
+function toDims(ctx: WalkContext, name: string, shape: Record<string, unknown> | undefined): Dim[] | null {
   if (!shape) return null;
-  return objects(shape.dim).map((d): Dim => {
-    if (typeof d.dim_value === 'number' && d.dim_value >= 0) return { kind: 'fixed', value: d.dim_value };
+  return objects(shape.dim).map((d, axis): Dim => {
+    if (typeof d.dim_value === 'number' && d.dim_value >= 0) {
+      // Past 2^53 a double cannot hold the dim exactly (9007199254740993 would read as ...992): refused, not shown wrong.
+      if (!Number.isSafeInteger(d.dim_value)) {
+        throw formatError(ctx, `"${forTerminal(name)}" declares dim ${axis} as 2^53 or more (${d.dim_value}): no tensor has that many elements, and trt-node cannot show it exactly`);
+      }
+      return { kind: 'fixed', value: d.dim_value };
+    }
     if (typeof d.dim_param === 'string' && d.dim_param !== '') return { kind: 'symbolic', name: d.dim_param };
     return { kind: 'unknown' };
   });
 }
 
-export function toValueSummary(v: Record<string, unknown>): ValueSummary {
+function toValueSummary(ctx: WalkContext, v: Record<string, unknown>): ValueSummary {
   const type = (v.type ?? {}) as Record<string, unknown>;
   const tensor = (type.tensor_type ?? type.sparse_tensor_type) as Record<string, unknown> | undefined;
+  const name = text(v.name);
   return {
-    name: text(v.name),
+    name,
     elemType: tensor ? dataTypeName(num(tensor.elem_type)) : 'undefined',
-    dims: tensor ? toDims(tensor.shape as Record<string, unknown> | undefined) : null,
+    dims: tensor ? toDims(ctx, name, tensor.shape as Record<string, unknown> | undefined) : null,
   };
 }
 
@@ -447,9 +485,9 @@ function* walkGraph(st: State, spans: readonly Span[], depth: number, what: stri
     name: text(h.name),
     nodes: s.nodes,
     initializers: s.initializers,
-    inputs: objects(h.input).map(toValueSummary),
-    outputs: objects(h.output).map(toValueSummary),
-    valueInfo: objects(h.value_info).map(toValueSummary),
+    inputs: objects(h.input).map((v) => toValueSummary(st.ctx, v)),
+    outputs: objects(h.output).map((v) => toValueSummary(st.ctx, v)),
+    valueInfo: objects(h.value_info).map((v) => toValueSummary(st.ctx, v)),
   };
 }
 
