@@ -10,8 +10,8 @@ export { crossCheck, createOnnxRuntimeRunner, createReferenceRunner, createTenso
 export type { CrossCheckOptions, CrossCheckResult, FailureRef, ProbeReport, Runner, RunnerKind, RunnerSpec, Sample } from './crosscheck';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
 // The ONNX model reader (lib/onnx): a typed summary without reading the weights.
-export { readModel, readModelSync } from './onnx';
-export type { Dim, FunctionSummary, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
+export { modelBytesOf, readModel, readModelSync } from './onnx';
+export type { Dim, FunctionSummary, ModelBytes, InputSummary, ModelSummary, NodeSummary, TensorSummary, ValueSummary } from './onnx';
 // Tensors from and to numpy files (lib/tensor).
 export { encodeNpy, parseNpy, readNpy, writeNpy } from './tensor/npy';
 export type { NpyReadOptions } from './tensor/npy';

@@ -3,6 +3,7 @@
  * weights. See ./protowire.ts for how (a lazy walker that seeks past weight payloads) and why.
  */
 import * as fs from 'fs';
+import type { FileHandle } from 'fs/promises';
 import * as path from 'path';
 import { FileError, InvalidTypeError, InvalidValueError, OnnxFormatError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, formatByteSize } from '../io/budget';
@@ -30,6 +31,28 @@ export interface ReadModelOptions {
   checkExternalData?: boolean;
   /** If given, receives how many bytes (and read calls) summarising took — to show that weights are skipped. */
   stats?: ReadStats;
+  /**
+   * Read the whole file (weights included) and keep its bytes with the summary (`modelBytesOf(summary)`), so that a
+   * runtime loads exactly the bytes that were summarised and diagnosed, not what the path names a moment later (a
+   * model replaced meanwhile). Default false: weights are skipped, never read.
+   */
+  keepBytes?: boolean;
+}
+
+/** The bytes a summary was read from (readModel with keepBytes), and what a runtime needs to load them. */
+export interface ModelBytes {
+  /** The model as it was named (its path as given). */
+  file: string;
+  bytes: Uint8Array;
+  /** The folder its external-data locations resolve against. */
+  baseDir: string;
+}
+
+const keptBytes = new WeakMap<ModelSummary, ModelBytes>();
+
+/** The bytes `summary` was read from, when readModel kept them (keepBytes); undefined otherwise. */
+export function modelBytesOf(summary: ModelSummary): ModelBytes | undefined {
+  return keptBytes.get(summary);
 }
 
 function validateSource(source: unknown): asserts source is string | Uint8Array {
@@ -45,6 +68,7 @@ function validateOptions(options: unknown): ReadModelOptions {
   const o = v.options<ReadModelOptions>(options);
   v.optional(v.filePath)(o.baseDir, 'options.baseDir');
   v.optional(v.boolean)(o.checkExternalData, 'options.checkExternalData');
+  v.optional(v.boolean)(o.keepBytes, 'options.keepBytes');
   if (o.stats !== undefined) {
     const st = v.object(o.stats, 'options.stats', 'an object { bytesRead, reads } to fill');
     v.safeInteger(st.bytesRead, 'options.stats.bytesRead', { min: 0 });
@@ -128,7 +152,13 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
   const baseDir = path.resolve(options.baseDir ?? (file ? path.dirname(file) : process.cwd()));
   const check = options.checkExternalData ?? (isPath || options.baseDir !== undefined);
   const stats = options.stats ?? { bytesRead: 0, reads: 0 };
-  return { file, label, baseDir, check, stats };
+  return { file, label, baseDir, check, stats, keepBytes: isPath && options.keepBytes === true };
+}
+
+/** Keeps the bytes that were walked with the summary (keepBytes), for modelBytesOf. */
+function keep(summary: ModelSummary, p: ReturnType<typeof plan>, bytes: Uint8Array | undefined): ModelSummary {
+  if (p.keepBytes && bytes) keptBytes.set(summary, { file: p.label, bytes, baseDir: p.baseDir });
+  return summary;
 }
 
 /** The walk of a model held in memory (given as bytes, or read whole from a pipe). */
@@ -150,6 +180,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
   const p = plan(source, validateOptions(options));
   let walk: ModelWalk;
   let size: number;
+  let bytes: Uint8Array | undefined;
   if (typeof source === 'string') {
     const handle = await fs.promises.open(source, 'r').catch((err: unknown) => {
       throw openError(source, err);
@@ -158,9 +189,13 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
       const st = await handle.stat();
       if (st.isDirectory()) throw openError(source, Object.assign(new Error('directory'), { code: 'EISDIR' }));
       if (!st.isFile()) {
-        const bytes = await readStreamed(handle, STREAM_LIMIT, streamTooLarge(source)).catch((err: unknown) => {
+        bytes = await readStreamed(handle, STREAM_LIMIT, streamTooLarge(source)).catch((err: unknown) => {
           throw err instanceof FileError ? err : openError(source, err);
         });
+        ({ walk, size } = walkBytes(bytes, p));
+      } else if (p.keepBytes) {
+        refuseOverProtobufLimit(p.label, st.size);
+        bytes = await readWhole(handle, source, st.size);
         ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
@@ -177,7 +212,35 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
   // Resolve (and check) external data first: a reference without a length takes the rest of its file.
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
   if (p.check) await checkFiles(p.label, p.baseDir, externalData, walk.externals);
-  return assemble(walk, p.file, size, externalData);
+  return keep(assemble(walk, p.file, size, externalData), p, bytes);
+}
+
+/** A regular file read whole (keepBytes): exactly the bytes it had when opened, or an error if it shrank meanwhile. */
+async function readWhole(handle: FileHandle, file: string, size: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; ) {
+    const { bytesRead } = await handle.read(bytes, at, size - at, at).catch((err: unknown) => {
+      throw openError(file, err);
+    });
+    if (bytesRead === 0) throw new FileError(file, `the file shrank while being read (${size} bytes when opened, ${at} now)`);
+    at += bytesRead;
+  }
+  return bytes;
+}
+
+function readWholeSync(fd: number, file: string, size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; ) {
+    let bytesRead: number;
+    try {
+      bytesRead = fs.readSync(fd, bytes, at, size - at, at);
+    } catch (err) {
+      throw openError(file, err);
+    }
+    if (bytesRead === 0) throw new FileError(file, `the file shrank while being read (${size} bytes when opened, ${at} now)`);
+    at += bytesRead;
+  }
+  return bytes;
 }
 
 /** readModel, synchronously (same result and errors). */
@@ -186,6 +249,7 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
   const p = plan(source, validateOptions(options));
   let walk: ModelWalk;
   let size: number;
+  let bytes: Uint8Array | undefined;
   if (typeof source === 'string') {
     let fd: number;
     try {
@@ -197,12 +261,15 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
       const st = fs.fstatSync(fd);
       if (st.isDirectory()) throw openError(source, Object.assign(new Error('directory'), { code: 'EISDIR' }));
       if (!st.isFile()) {
-        let bytes: Uint8Array;
         try {
           bytes = readStreamedSync(fd, STREAM_LIMIT, streamTooLarge(source));
         } catch (err) {
           throw err instanceof FileError ? err : openError(source, err);
         }
+        ({ walk, size } = walkBytes(bytes, p));
+      } else if (p.keepBytes) {
+        refuseOverProtobufLimit(p.label, st.size);
+        bytes = readWholeSync(fd, source, st.size);
         ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
@@ -218,5 +285,5 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
   }
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
   if (p.check) checkFilesSync(p.label, p.baseDir, externalData, walk.externals);
-  return assemble(walk, p.file, size, externalData);
+  return keep(assemble(walk, p.file, size, externalData), p, bytes);
 }

@@ -40,7 +40,8 @@ export interface CommonRunOptions {
 
 /** A path, or a ModelSummary from readModel; anything else is a usage error (not a TypeError from deep inside). */
 export async function loadModelArgument(model: unknown): Promise<ModelSummary> {
-  if (typeof model === 'string') return readModel(v.filePath(model, 'model'));
+  // The bytes are kept: onnxruntime runs exactly what was read and diagnosed (lib/onnx/reader.ts keepBytes).
+  if (typeof model === 'string') return readModel(v.filePath(model, 'model'), { keepBytes: true });
   const m = model as Partial<ModelSummary> | null;
   if (m !== null && typeof m === 'object' && Array.isArray(m.inputs) && Array.isArray(m.outputs) && Array.isArray(m.nodes)) return m as ModelSummary;
   throw new InvalidTypeError('model', 'the path of an .onnx file, or a ModelSummary from readModel()', model);

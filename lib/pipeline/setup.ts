@@ -6,6 +6,7 @@
 import { defaultFailureClassifier } from '../diagnostics/rules/shape-not-dynamic';
 import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
+import { modelBytesOf } from '../onnx/reader';
 import type { LoadedSample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
 import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
@@ -64,7 +65,7 @@ export async function setUpRuns(
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
-  const runners = await createRunners(modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message, options.signal);
+  const runners = await createRunners(modelBytesOf(model) ?? modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message, options.signal);
   try {
     if (!options.sweep) {
       const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];

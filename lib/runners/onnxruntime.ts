@@ -1,6 +1,7 @@
 /** The onnxruntime-node Runner: an OrtRunner on CPU, by default in a worker thread of its own. */
 import { OrtRunner, type GraphOptimizationLevel, type OrtRunnerOptions } from './ort-runner';
 import type { Runner } from './runner';
+import type { ModelBytes } from '../onnx/reader';
 
 export interface OnnxRuntimeRunnerOptions extends Pick<OrtRunnerOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'executionProvider' | 'thread'> {
   /** Runner name. Default: 'onnxruntime', or 'onnxruntime-noopt' with graphOptimization 'disabled'. */
@@ -16,8 +17,11 @@ export function onnxRuntimeRunnerName(level: GraphOptimizationLevel): string {
   return level === 'all' ? 'onnxruntime' : `onnxruntime-${level === 'disabled' ? 'noopt' : level}`;
 }
 
-/** onnxruntime-node. Creating it throws when onnxruntime cannot load the model (custom ops, for one). */
-export async function createOnnxRuntimeRunner(model: string, options: OnnxRuntimeRunnerOptions = {}): Promise<Runner & { readonly session: OrtRunner }> {
+/**
+ * onnxruntime-node, for a model file or the bytes readModel kept (`modelBytesOf(summary)`: exactly what was read).
+ * Creating it throws when onnxruntime cannot load the model (custom ops, for one).
+ */
+export async function createOnnxRuntimeRunner(model: string | ModelBytes, options: OnnxRuntimeRunnerOptions = {}): Promise<Runner & { readonly session: OrtRunner }> {
   const { name, ...rest } = options;
   const level = rest.graphOptimization ?? 'all';
   const session = await OrtRunner.create(model, { ...rest, graphOptimization: level });

@@ -11,6 +11,8 @@ import type { NamedTensors } from '../tensor/types';
 import { FeedsInput, toFeeds } from './feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../diagnostics/ort-errors';
 import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
+import { sourceOf } from './ort-source';
+import type { ModelBytes } from '../onnx/reader';
 
 export type { SessionThread } from './ort-session';
 
@@ -164,12 +166,14 @@ export class OrtRunner {
    * are TrtNodeError 'ERR_TRT_NODE_ORT' with onnxruntime's text in `details.ortMessage` and its classification in
    * `details.ortError`.
    */
-  static async create(model: string | Uint8Array, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
+  static async create(model: string | Uint8Array | ModelBytes, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
     const isBytes = ArrayBuffer.isView(model) && (model as unknown as Record<symbol, unknown>)[Symbol.toStringTag] === 'Uint8Array';
-    if (!(typeof model === 'string' && model !== '') && !isBytes) {
+    // The bytes a summary was read from (readModel keepBytes): run exactly what was diagnosed (./ort-source.ts).
+    const read = !isBytes && typeof model === 'object' && model !== null ? sourceOf(model as ModelBytes) : undefined;
+    if (!(typeof model === 'string' && model !== '') && !isBytes && !read) {
       throw new InvalidTypeError('model', 'the path of an .onnx file, or its bytes', model);
     }
-    const label = typeof model === 'string' ? model : `<${model.byteLength}-byte model>`;
+    const label = read ? read.label : typeof model === 'string' ? model : `<${(model as Uint8Array).byteLength}-byte model>`;
     const o = validate(options);
     let session: SessionBackend;
     try {
@@ -181,8 +185,10 @@ export class OrtRunner {
         // Severity 4 (fatal only): at 3 onnxruntime prints every kernel error to stderr, which would break
         // `--json` output and repeat what trt-node reports as findings.
         logSeverityLevel: 4,
+        ...read?.sessionOptions,
       };
-      session = o.thread === 'worker' ? await workerSession(model, sessionOptions) : await mainThreadSession(model, sessionOptions);
+      const source = read ? read.bytes : (model as string | Uint8Array);
+      session = o.thread === 'worker' ? await workerSession(source, sessionOptions) : await mainThreadSession(source, sessionOptions);
     } catch (err) {
       if (err instanceof TrtNodeError) throw err;
       const info = classifyOrtError(err);

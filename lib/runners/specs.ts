@@ -5,6 +5,7 @@
  */
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
 import type { OptimizationProfile } from '../shapes/profiles';
+import type { ModelBytes } from '../onnx/reader';
 import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
 import { createReferenceRunner, type LoadedSample } from './reference';
 import { isRunner, type Runner, type RunnerKind } from './runner';
@@ -44,7 +45,8 @@ function isUsageError(err: unknown): boolean {
 }
 
 export async function createRunners(
-  modelPath: string | null,
+  /** The model: its path, or the bytes that were read and diagnosed (onnxruntime then loads those). */
+  model: string | ModelBytes | null,
   specs: readonly (RunnerSpec | Runner)[],
   samples: readonly LoadedSample[],
   profilesFor: () => OptimizationProfile[],
@@ -62,9 +64,9 @@ export async function createRunners(
         throw new InvalidTypeError(`runners[${i}]`, "a runner spec ({kind: 'onnxruntime' | 'tensorrt' | 'reference'}) or a Runner", spec);
       } else if (spec.kind === 'onnxruntime') {
         const name = spec.name ?? onnxRuntimeRunnerName(spec.graphOptimization ?? 'all');
-        if (modelPath === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', modelPath);
+        if (model === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', model);
         try {
-          const runner = await createOnnxRuntimeRunner(modelPath, { ...spec, name });
+          const runner = await createOnnxRuntimeRunner(model, { ...spec, name });
           active = { info: { name, kind: 'onnxruntime', description: runner.description }, runner };
         } catch (err) {
           if (isUsageError(err)) throw err; // a bad option is the caller's to fix, not the model's finding
@@ -75,7 +77,7 @@ export async function createRunners(
         // Usage errors (TensorRT missing, bad plan) throw: the caller asked for TensorRT explicitly.
         // An engine built here is the slow part of a check: the caller's signal stops the build too.
         const build = signal && spec.build?.signal === undefined ? { build: { ...spec.build, signal } } : {};
-        const runner = await createTensorRTRunner(modelPath, { ...spec, ...build, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
+        const runner = await createTensorRTRunner(typeof model === 'object' && model !== null ? model.file : model, { ...spec, ...build, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
         active = { info: { name: runner.name, kind: 'tensorrt', description: runner.description }, runner };
       } else if (spec.kind === 'reference') {
         const name = spec.name ?? 'reference';
