@@ -294,6 +294,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     } catch (err) {
       if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') throw new AbortError('runBench', report());
       if (err instanceof TrtNodeError && err.code !== 'ERR_TRT_NODE_TENSORRT_UNAVAILABLE' && err.code !== 'ERR_TRT_NODE_CUDA' && err.code !== 'ERR_TRT_NODE_ORT') throw err;
+      if (name === 'trt' && o.engine !== undefined) throw err; // the engine asked for cannot run: not a row 'not run'
       unavailable = reasonOf(err);
       unprepared.push(err);
     }

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileError, OnnxFormatError } from '../errors';
+import { lookAlikeNote } from '../util/look-alike';
 import { forTerminal } from '../util/terminal';
 import type { ExternalDataRef } from './types';
 import type { RawExternalRef } from './walk';
@@ -65,7 +66,8 @@ function checkAgainstFile(
   if (!facts) {
     throw new FileError(
       file,
-      `external data file of tensor "${forTerminal(first.tensor)}" (location "${forTerminal(first.location)}") in model ${label} does not exist; copy it next to the model`,
+      `external data file of tensor "${forTerminal(first.tensor)}" (location "${forTerminal(first.location)}") in model ${label} does not exist; copy it next to the model` +
+        lookAlikeInFolder(file),
     );
   }
   if (!facts.isFile) {
@@ -101,6 +103,15 @@ function checkAgainstFile(
 function kernelPath(baseDir: string, location: string): string {
   // (fs.realpathSync normalises '..' lexically first; its .native twin and fs.promises.realpath ask the kernel.)
   return `${baseDir}${path.sep}${location}`;
+}
+
+/** A file of the folder whose name looks like the missing one (NFC vs NFD, a look-alike letter): where they differ. */
+function lookAlikeInFolder(file: string): string {
+  try {
+    return lookAlikeNote([path.basename(file)], fs.readdirSync(path.dirname(file)), ['in the model', 'in the folder']);
+  } catch {
+    return ''; // the folder itself is missing or unreadable: nothing to compare
+  }
 }
 
 function groupByFile(baseDir: string, refs: ExternalDataRef[], raw: RawExternalRef[]): Map<string, { ref: ExternalDataRef; raw: RawExternalRef }[]> {

@@ -10,6 +10,7 @@ import { modelBytesOf } from '../onnx/reader';
 import type { LoadedSample } from '../runners/reference';
 import type { Runner } from '../runners/runner';
 import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
+import { refuseWhatOrtCannotCarry } from '../runners/ort-limits';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
@@ -65,6 +66,7 @@ export async function setUpRuns(
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
+  refuseWhatOrtCannotCarry(model, specs); // bfloat16, NUL in names: said before a session fails on them
   const runners = await createRunners(modelBytesOf(model) ?? modelPath, specs, samples, () => resolve().profiles, (err) => defaultFailureClassifier(err).message, options.signal);
   try {
     if (!options.sweep) {

@@ -33,7 +33,7 @@ const MAX_NPY_HEADER = 1 << 20;
  * Why `key` cannot name an array of an .npz, or undefined. '/' inside a name is allowed (numpy keys may hold it, and
  * ONNX tensor names often do: it makes a subfolder at worst when extracted); what could place a file outside the
  * extraction folder or confuse a reader is not: an absolute path or drive letter, a '..' (or '.' or empty) segment,
- * a backslash, a NUL.
+ * a backslash, a NUL; and a name longer than a zip entry name can be.
  */
 export function unsafeArrayName(key: string): string | undefined {
   if (key === '') return 'it is empty';
@@ -41,6 +41,8 @@ export function unsafeArrayName(key: string): string | undefined {
   if (key.includes('\\')) return 'it contains a backslash';
   if (key.startsWith('/') || /^[A-Za-z]:/.test(key)) return 'it is an absolute path';
   if (key.split('/').some((s) => s === '..' || s === '.' || s === '')) return "it has a '..', '.' or empty path segment";
+  // A zip entry name is at most 65,535 bytes (its length is 16 bits), '.npy' included.
+  if (Buffer.byteLength(key, 'utf8') + 4 > 0xffff) return 'it is longer than a zip entry name can be (65,535 bytes)';
   return undefined;
 }
 
