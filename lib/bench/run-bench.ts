@@ -7,6 +7,7 @@
  * binding costs. TensorRT that cannot run here is reported as unavailable with the reason, and the same call needs
  * no change where TensorRT exists.
  */
+import { BENCH_OPTIONS } from './option-names';
 import * as os from 'os';
 import { AbortError, InvalidValueError, TrtNodeError } from '../errors';
 import { readModel } from '../onnx/reader';
@@ -127,7 +128,7 @@ interface Backend {
 /** Validates and defaults the options (before any session or engine is created). */
 type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
-  const o = v.options<BenchOptions>(options);
+  const o = v.options<BenchOptions>(options, 'options', BENCH_OPTIONS);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
   const engine = v.optional(v.filePath)(o.engine, 'engine');
   // An engine is already built: its profiles and settings are fixed, so these would be ignored without a word.

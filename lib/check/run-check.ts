@@ -32,6 +32,8 @@ import { blocksRun, diagnoseStatic } from '../diagnostics/diagnose';
 import type { Finding, FindingCode, ShapeRequest } from '../diagnostics/findings';
 import { hasErrors } from '../diagnostics/findings';
 import { checkParts, type CheckParts } from './parts';
+import { CHECK_OPTIONS } from './option-names';
+import { knownKeys } from '../validate';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
 export type CheckSample = Sample;
@@ -159,6 +161,7 @@ const DYNAMIC_AXES = new Set(['aligned', 'odd', 'bound', 'axis']);
 
 function validateCheckOptions(options: CheckOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidTypeError('options', 'an object', options);
+  knownKeys(options as Record<string, unknown>, 'options', CHECK_OPTIONS); // a misspelt option would change nothing
   if (options.shapes !== undefined) {
     if (!Array.isArray(options.shapes)) throw new InvalidTypeError('options.shapes', 'an array of {input: dims} objects', options.shapes);
     options.shapes.forEach((set, i) => {

@@ -8,6 +8,8 @@
  * Without TensorRT the sweep still runs onnxruntime-node at every probe: that alone finds axes declared dynamic
  * that the graph cannot vary (SHAPE_NOT_DYNAMIC), and PyTorch references catch silent disagreements.
  */
+import { CROSSCHECK_OPTIONS } from './option-names';
+import { knownKeys } from '../validate';
 import { diagnoseStatic } from '../diagnostics/diagnose';
 import { AbortError, InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
@@ -88,6 +90,7 @@ export interface CrossCheckOptions extends CommonRunOptions {
 export async function crossCheck(model: string | ModelSummary, options: CrossCheckOptions = {}): Promise<CrossCheckResult> {
   const started = Date.now();
   if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
+  knownKeys(options as Record<string, unknown>, 'options', CROSSCHECK_OPTIONS); // a misspelt option would change nothing
   const summary = await loadModelArgument(model);
   const modelPath = typeof model === 'string' ? model : summary.file;
   const common = commonRunOptions(summary, options, 'options');

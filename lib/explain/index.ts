@@ -6,6 +6,7 @@
  */
 import { translateOrtError } from '../diagnostics/ort-translate';
 import type { ModelSummary } from '../onnx/types';
+import * as v from '../validate';
 import { SEVERITY_RANK } from '../diagnostics/findings';
 import type { Hit } from './rules';
 import { PYTORCH_RULES, TENSORRT_RULES, exporterInText, lineAt, onnxruntimeHits } from './rules';
@@ -21,6 +22,9 @@ export interface ExplainOptions {
 
 /** Findings and notes for `text` (never throws; unrecognised text gives `recognized: false`). */
 export function explain(text: string, options: ExplainOptions = {}): Explanation {
+  v.string(text, 'text');
+  const o = v.options<ExplainOptions>(options, 'options', v.optionNames<ExplainOptions>()({ model: true }));
+  if (o.model !== undefined) v.object(o.model, 'options.model', 'a ModelSummary (from readModel)');
   const ctx = { text, exporter: exporterInText(text) };
   const hits: Hit[] = [...PYTORCH_RULES.flatMap((r) => r(ctx)), ...onnxruntimeHits(text), ...TENSORRT_RULES.flatMap((r) => r(ctx))];
   let findings = hits.flatMap((h) => ('finding' in h ? [h.finding] : []));

@@ -64,8 +64,10 @@ function validateSource(source: unknown): asserts source is string | Uint8Array 
   if (!(source instanceof Uint8Array)) throw new InvalidTypeError('source', 'a path string or a Uint8Array', source);
 }
 
+const READ_MODEL_OPTIONS = v.optionNames<ReadModelOptions>()({ baseDir: true, checkExternalData: true, stats: true, keepBytes: true });
+
 function validateOptions(options: unknown): ReadModelOptions {
-  const o = v.options<ReadModelOptions>(options);
+  const o = v.options<ReadModelOptions>(options, 'options', READ_MODEL_OPTIONS);
   v.optional(v.filePath)(o.baseDir, 'options.baseDir');
   v.optional(v.boolean)(o.checkExternalData, 'options.checkExternalData');
   v.optional(v.boolean)(o.keepBytes, 'options.keepBytes');

@@ -16,6 +16,7 @@ import { checkBudget, maxTensorBytes, tensorBytes } from '../io/budget';
 import { hasOwn, namedRecord, own } from '../util/names';
 import { quoted } from '../util/terminal';
 import * as v from '../validate';
+import { BUILD_FEEDS_OPTIONS, GENERATE_OPTIONS, NPZ_FEEDS_OPTIONS } from './option-names';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tensors given by the caller
@@ -304,7 +305,7 @@ export function generateFeeds(
 ): NamedTensors {
   const list = validateInputs(inputs);
   const shapeOf = v.shapes(shapes, 'shapes');
-  const o = v.options<GenerateOptions>(options);
+  const o = v.options<GenerateOptions>(options, 'options', GENERATE_OPTIONS);
   const seed = o.seed === undefined ? 0 : v.safeInteger(o.seed, 'seed');
   const global = o.range ?? [0, 1];
   checkRange(global, 'range');
@@ -403,7 +404,7 @@ export interface NpzFeedsOptions {
 export async function feedsFromNpz(file: string, inputs?: readonly InputSummary[], options: NpzFeedsOptions = {}): Promise<NamedTensors> {
   v.filePath(file, 'file');
   const list = inputs === undefined ? undefined : validateInputs(inputs);
-  const o = v.options<NpzFeedsOptions>(options);
+  const o = v.options<NpzFeedsOptions>(options, 'options', NPZ_FEEDS_OPTIONS);
   const budget = maxTensorBytes(o.maxTensorBytes, 'maxTensorBytes');
   if (o.beforeRead !== undefined && typeof o.beforeRead !== 'function') throw new InvalidTypeError('beforeRead', 'a function', o.beforeRead);
   const bytes = await readFileBytes(file, budget);
@@ -472,7 +473,7 @@ export type FeedSource = 'tensor' | 'npz' | 'generated';
 export async function buildFeeds(model: ModelSummary, options: BuildFeedsOptions = {}): Promise<{ feeds: NamedTensors; sources: Record<string, FeedSource> }> {
   const m = v.object(model, 'model', 'a model summary (from readModel)');
   const inputs = validateInputs(m.inputs, 'model.inputs');
-  const o = v.options<BuildFeedsOptions>(options);
+  const o = v.options<BuildFeedsOptions>(options, 'options', BUILD_FEEDS_OPTIONS);
   const shapesOption = o.shapesOption === undefined ? '--shapes' : v.string(o.shapesOption, 'shapesOption');
   const byName = new Map(inputs.map((i) => [i.name, i]));
   const modelInputs = () => `an input of the model (${[...byName.keys()].map(quoted).join(', ')})`;
@@ -510,7 +511,7 @@ export async function buildFeeds(model: ModelSummary, options: BuildFeedsOptions
     }
     const missingNames = new Set(missing.map((i) => i.name));
     const shapes = resolveInputShapes(missing, namedRecord(Object.entries(spec).filter(([n]) => missingNames.has(n))), shapesOption);
-    for (const [name, t] of Object.entries(generateFeeds(missing, shapes, { ...o, maxTensorBytes: budget }))) {
+    for (const [name, t] of Object.entries(generateFeeds(missing, shapes, { seed: o.seed, range: o.range, ranges: o.ranges, maxTensorBytes: budget }))) {
       feeds[name] = t;
       sources[name] = 'generated';
     }

@@ -2,6 +2,8 @@
 import { OrtRunner, type GraphOptimizationLevel, type OrtRunnerOptions } from './ort-runner';
 import type { Runner } from './runner';
 import type { ModelBytes } from '../onnx/reader';
+import * as v from '../validate';
+import { ONNXRUNTIME_RUNNER_OPTIONS } from './option-names';
 
 export interface OnnxRuntimeRunnerOptions extends Pick<OrtRunnerOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'executionProvider' | 'thread'> {
   /** Runner name. Default: 'onnxruntime', or 'onnxruntime-noopt' with graphOptimization 'disabled'. */
@@ -22,7 +24,7 @@ export function onnxRuntimeRunnerName(level: GraphOptimizationLevel): string {
  * Creating it throws when onnxruntime cannot load the model (custom ops, for one).
  */
 export async function createOnnxRuntimeRunner(model: string | ModelBytes, options: OnnxRuntimeRunnerOptions = {}): Promise<Runner & { readonly session: OrtRunner }> {
-  const { name, ...rest } = options;
+  const { name, ...rest } = v.options<OnnxRuntimeRunnerOptions>(options, 'options', ONNXRUNTIME_RUNNER_OPTIONS);
   const level = rest.graphOptimization ?? 'all';
   const session = await OrtRunner.create(model, { ...rest, graphOptimization: level });
   return {

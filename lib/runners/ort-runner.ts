@@ -12,6 +12,8 @@ import { FeedsInput, toFeeds } from './feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../diagnostics/ort-errors';
 import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './ort-session';
 import { sourceOf } from './ort-source';
+import { knownKeys } from '../validate';
+import { ORT_RUNNER_OPTIONS } from './option-names';
 import type { ModelBytes } from '../onnx/reader';
 
 export type { SessionThread } from './ort-session';
@@ -110,6 +112,7 @@ function providerError(ep: string, reason: string, extra: Record<string, unknown
 
 function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'> {
   if (options === null || typeof options !== 'object') throw new InvalidTypeError('options', 'an object', options);
+  knownKeys(options as Record<string, unknown>, 'options', ORT_RUNNER_OPTIONS);
   const ep = options.executionProvider ?? 'cpu';
   if (typeof ep !== 'string') throw new InvalidTypeError('executionProvider', 'a string', ep);
   const listed = executionProviders().find((p) => p.name === ep);

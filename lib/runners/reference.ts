@@ -2,6 +2,8 @@
  * Saved samples — inputs and, optionally, the outputs PyTorch (or anything else) computed from them — and the
  * reference Runner that "runs" by returning those outputs, only at the probes made from its samples.
  */
+import * as v from '../validate';
+import { SAMPLE_FIELDS } from './option-names';
 import * as path from 'path';
 import { InvalidTypeError } from '../errors';
 import { namedTensors } from '../tensor/convert';
@@ -37,6 +39,7 @@ export async function loadSamples(samples: readonly Sample[], parameter = 'sampl
   if (!Array.isArray(samples)) throw new InvalidTypeError(parameter, 'an array of {inputs, reference?}', samples);
   const out: LoadedSample[] = [];
   for (const [i, s] of samples.entries()) {
+    if (typeof s === 'object' && s !== null) v.knownKeys(s as unknown as Record<string, unknown>, `${parameter}[${i}]`, SAMPLE_FIELDS);
     if (typeof s !== 'object' || s === null || s.inputs === undefined) throw new InvalidTypeError(`${parameter}[${i}]`, 'an object {inputs, reference?, label?}', s);
     for (const key of ['inputs', 'reference'] as const) {
       const v = s[key];

@@ -6,6 +6,7 @@
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
 import type { OptimizationProfile } from '../shapes/profiles';
 import type { ModelBytes } from '../onnx/reader';
+import { ONNXRUNTIME_RUNNER_OPTIONS, TENSORRT_RUNNER_OPTIONS, specOptions } from './option-names';
 import { createOnnxRuntimeRunner, onnxRuntimeRunnerName, type OnnxRuntimeRunnerOptions } from './onnxruntime';
 import { createReferenceRunner, type LoadedSample } from './reference';
 import { isRunner, type Runner, type RunnerKind } from './runner';
@@ -66,7 +67,7 @@ export async function createRunners(
         const name = spec.name ?? onnxRuntimeRunnerName(spec.graphOptimization ?? 'all');
         if (model === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', model);
         try {
-          const runner = await createOnnxRuntimeRunner(model, { ...spec, name });
+          const runner = await createOnnxRuntimeRunner(model, { ...specOptions(spec, `runners[${i}]`, ONNXRUNTIME_RUNNER_OPTIONS), name });
           active = { info: { name, kind: 'onnxruntime', description: runner.description }, runner };
         } catch (err) {
           if (isUsageError(err)) throw err; // a bad option is the caller's to fix, not the model's finding
@@ -77,10 +78,10 @@ export async function createRunners(
         // Usage errors (TensorRT missing, bad plan) throw: the caller asked for TensorRT explicitly.
         // An engine built here is the slow part of a check: the caller's signal stops the build too.
         const build = signal && spec.build?.signal === undefined ? { build: { ...spec.build, signal } } : {};
-        const runner = await createTensorRTRunner(typeof model === 'object' && model !== null ? model.file : model, { ...spec, ...build, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
+        const runner = await createTensorRTRunner(typeof model === 'object' && model !== null ? model.file : model, { ...specOptions(spec, `runners[${i}]`, TENSORRT_RUNNER_OPTIONS), ...build, ...(spec.engine === undefined ? { profiles: spec.profiles ?? profilesFor() } : {}) });
         active = { info: { name: runner.name, kind: 'tensorrt', description: runner.description }, runner };
       } else if (spec.kind === 'reference') {
-        const name = spec.name ?? 'reference';
+        const name = specOptions(spec, `runners[${i}]`, ['name']).name ?? 'reference';
         const runner = createReferenceRunner(samples, name);
         active = { info: { name, kind: 'reference', description: runner.description }, runner };
       } else {

@@ -2,6 +2,8 @@
  * The TensorRT Runner: a loaded engine (lib/trt) from a plan, or built on the fly from the model and profiles.
  * lib/trt, and the native addon behind it, are loaded only when a TensorRT runner is asked for.
  */
+import * as v from '../validate';
+import { TENSORRT_RUNNER_OPTIONS } from './option-names';
 import * as path from 'path';
 import { InvalidValueError } from '../errors';
 import type { BuildEngineOptions } from '../trt/build-options';
@@ -79,6 +81,7 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
  * TensorRTUnavailableError when the addon has no TensorRT.
  */
 export async function createTensorRTRunner(model: string | null, options: TensorRTRunnerOptions = {}): Promise<Runner> {
+  v.options<TensorRTRunnerOptions>(options, 'options', TENSORRT_RUNNER_OPTIONS);
   // Required lazily: a CPU-only check never touches lib/trt (and the native addon behind it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const trt = require('../trt') as typeof import('../trt');

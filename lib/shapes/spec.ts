@@ -9,6 +9,7 @@
  * single-quoted ('my input':1x3); names containing ',' cannot be written in this syntax.
  * Errors are InvalidValueError naming the option, the bad entry and the bad token.
  */
+import { PARSE_DIMS_OPTIONS, PARSE_SHAPE_LIST_OPTIONS, SPLIT_NAMED_LIST_OPTIONS } from './option-names';
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import { NamedRecord, namedRecord } from '../util/names';
 import * as v from '../validate';
@@ -24,7 +25,7 @@ export interface ParseDimsOptions {
 
 /** '1x1x64x64' -> [1, 1, 64, 64]. Every dim a non-negative (by default positive) integer; names the bad token. */
 export function parseDims(text: string, options: ParseDimsOptions = {}): number[] {
-  const o = v.options<ParseDimsOptions>(options);
+  const o = v.options<ParseDimsOptions>(options, 'options', PARSE_DIMS_OPTIONS);
   const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
   if (typeof text !== 'string') throw new InvalidTypeError(option, "dims like 1x3x224x224 (a string)", text);
   const entry = o.entry ?? text;
@@ -70,7 +71,7 @@ export interface SplitNamedListOptions {
  * skipped; an empty list, an entry without a name, or a name given twice is an error naming the entry.
  */
 export function splitNamedList(spec: unknown, options: SplitNamedListOptions = {}): NamedEntry[] {
-  const o = v.options<SplitNamedListOptions>(options);
+  const o = v.options<SplitNamedListOptions>(options, 'options', SPLIT_NAMED_LIST_OPTIONS);
   const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
   const example = o.example ?? 'input:1x3x224x224';
   if (typeof spec !== 'string') throw new InvalidTypeError(option, `entries like '${example}' (a string)`, spec);
@@ -115,7 +116,7 @@ export interface ParseShapeListOptions {
  * with a pointer to profiles: they belong to engine builds (lib/trt/shapes-spec.ts).
  */
 export function parseShapeList(spec: unknown, options: ParseShapeListOptions = {}): NamedRecord<number[]> {
-  const o = v.options<ParseShapeListOptions>(options);
+  const o = v.options<ParseShapeListOptions>(options, 'options', PARSE_SHAPE_LIST_OPTIONS);
   const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
   const out = namedRecord<number[]>();
   for (const { name, value, entry } of splitNamedList(spec, { option })) {

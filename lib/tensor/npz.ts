@@ -46,6 +46,8 @@ export function unsafeArrayName(key: string): string | undefined {
   return undefined;
 }
 
+const NPZ_READ_OPTIONS = v.optionNames<NpzReadOptions>()({ maxTensorBytes: true, names: true, beforeRead: true });
+
 export interface NpzReadOptions extends NpyReadOptions {
   /**
    * Read only these arrays (keys, without '.npy'); the other entries are neither inflated nor decoded (their names
@@ -68,7 +70,7 @@ interface Planned {
 }
 
 function validateReadOptions(options: unknown): { names?: Set<string>; beforeRead?: NpzReadOptions['beforeRead']; budget: number } {
-  const o = v.options<NpzReadOptions>(options);
+  const o = v.options<NpzReadOptions>(options, 'options', NPZ_READ_OPTIONS);
   let names: Set<string> | undefined;
   if (o.names !== undefined) {
     if (typeof o.names === 'string' || typeof (o.names as Iterable<unknown>)[Symbol.iterator] !== 'function') {
@@ -219,7 +221,7 @@ export function encodeNpz(tensors: NamedTensors | ReadonlyMap<string, TensorLike
   v.string(file, 'file');
   // Each tensor is validated by encodeNpy, named by its key.
   const entries = Object.entries(v.record(tensors, `tensors for ${file}`, (t) => t as TensorLike, 'an object (or Map) of tensors by name'));
-  const o = v.options<NpzOptions>(options);
+  const o = v.options<NpzOptions>(options, 'options', v.optionNames<NpzOptions>()({ compress: true }));
   v.optional(v.boolean)(o.compress, 'options.compress');
   if (entries.length > 0xffff) {
     throw new InvalidValueError(`tensors for ${file}`, 'at most 65535 arrays (zip without zip64)', `${entries.length} arrays`);

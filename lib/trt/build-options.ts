@@ -3,6 +3,7 @@
  * the C++ side receives one plain NativeBuildOptions object and trusts it.
  */
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
+import { knownKeys } from '../validate';
 import type { NativeProgressEvent } from '../native/binding';
 import type { ModelSummary } from '../onnx/types';
 import { LogEntry, LogLevel, validateLogLevel } from './log';
@@ -128,11 +129,7 @@ export function validateBuildOptions(options: unknown): ResolvedBuildOptions & {
     throw new InvalidTypeError('options', 'an object', options);
   }
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) {
-      throw new InvalidValueError('options', `known option names (${[...KNOWN].join(', ')})`, key, `Unknown option "${key}"`);
-    }
-  }
+  knownKeys(o, 'options', [...KNOWN]);
   let workspaceBytes: number | undefined;
   if (o.workspaceBytes !== undefined) {
     const v = o.workspaceBytes;
