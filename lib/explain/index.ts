@@ -5,6 +5,9 @@
  * are translated exactly as check translates them (naming the model's inputs, nodes and the dynamic_axes to pass).
  */
 import { translateOrtError } from '../diagnostics/ort-translate';
+import { classifyOrtError } from '../diagnostics/ort-errors';
+import { formatDims } from '../diagnostics/graph';
+import { forTerminal, quoted } from '../util/terminal';
 import type { ModelSummary } from '../onnx/types';
 import * as v from '../validate';
 import { SEVERITY_RANK } from '../diagnostics/findings';
@@ -30,7 +33,9 @@ export function explain(text: string, options: ExplainOptions = {}): Explanation
   let findings = hits.flatMap((h) => ('finding' in h ? [h.finding] : []));
   // A traceback repeats its error: one note per message.
   const notes: ExplainNote[] = [...new Map(hits.flatMap((h) => ('note' in h ? [[h.note.message, h.note] as const] : []))).values()];
-  if (options.model) {
+  const other = options.model ? anotherExport(options.model, text) : undefined;
+  if (other) notes.push(other);
+  else if (options.model) {
     const exact = translateOrtError(options.model, text);
     if (exact) {
       const generic = findings.find((f) => f.source === 'onnxruntime' && f.code === exact.code);
@@ -40,6 +45,38 @@ export function explain(text: string, options: ExplainOptions = {}): Explanation
   }
   const merged = mergeByCode(findings);
   return { findings: merged, notes, recognized: merged.length + notes.length > 0 };
+}
+
+/**
+ * onnxruntime's "invalid dimensions" about another export than the model given: the model leaves the axis dynamic,
+ * or fixes it at another size than the error's "Expected". Translating the error with this model would call a
+ * dynamic axis fixed (and suggest the dynamic_axes it already has); the note says the error came from another file.
+ */
+function anotherExport(model: ModelSummary, text: string): ExplainNote | undefined {
+  const info = classifyOrtError(text);
+  if (info.kind !== 'fixed-dim') return undefined;
+  const input = model.inputs.find((i) => i.name === info.input);
+  if (!input?.dims) return undefined;
+  const differing = info.dims.filter((d) => {
+    const dim = input.dims![d.axis];
+    return dim !== undefined && !(dim.kind === 'fixed' && dim.value === d.expected);
+  });
+  if (differing.length === 0) return undefined;
+  const what = differing
+    .map((d) => {
+      const dim = input.dims![d.axis];
+      const here = dim.kind === 'fixed' ? `fixes it at ${dim.value}` : `leaves it dynamic${dim.kind === 'symbolic' ? ` ('${forTerminal(dim.name)}')` : ''}`;
+      return `axis ${d.axis}: the failing model expected ${d.expected} (it was fed ${d.got}), this one ${here}`;
+    })
+    .join('; ');
+  return {
+    source: 'onnxruntime',
+    evidence: lineAt(text, Math.max(0, text.indexOf('Got invalid dimensions'))),
+    message:
+      `The model given is not the one that failed: its input ${quoted(input.name)} is ${formatDims(input.dims)} (${what}). The error came from ` +
+      'another export of the model (an older file?).',
+    fix: 'run the failing program with this model file, or give explain the model that failed (--model)',
+  };
 }
 
 /** One finding per code: the most severe, first seen (a traceback repeats its error; a warning precedes it). */
