@@ -1,16 +1,10 @@
 /** check()'s option names (v.optionNames: TypeScript keeps the list equal to CheckOptions). Unknown ones are refused. */
 import { optionNames } from '../validate';
 import type { CheckOptions } from './run-check';
+import { COMMON_RUN_FIELDS } from '../pipeline/option-names';
 
 export const CHECK_OPTIONS = optionNames<CheckOptions>()({
-  seed: true,
-  valueRange: true,
-  valueRanges: true,
-  tolerance: true,
-  unordered: true,
-  maxTensorBytes: true,
-  errorMaps: true,
-  signal: true,
+  ...COMMON_RUN_FIELDS,
   shapes: true,
   samples: true,
   saveOutputs: true,

@@ -1,16 +1,10 @@
 /** crossCheck()'s option names (v.optionNames: TypeScript keeps the list equal to CrossCheckOptions). */
 import { optionNames } from '../validate';
 import type { CrossCheckOptions } from './index';
+import { COMMON_RUN_FIELDS } from '../pipeline/option-names';
 
 export const CROSSCHECK_OPTIONS = optionNames<CrossCheckOptions>()({
-  seed: true,
-  valueRange: true,
-  valueRanges: true,
-  tolerance: true,
-  unordered: true,
-  maxTensorBytes: true,
-  errorMaps: true,
-  signal: true,
+  ...COMMON_RUN_FIELDS,
   runners: true,
   engine: true,
   tensorrt: true,

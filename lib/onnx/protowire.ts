@@ -215,18 +215,12 @@ export interface Span {
  * gathered (their raw bytes, tag included — a concatenation of fields is a valid message) and decoded with
  * protobufjs at the end; fields the schema does not declare are skipped unread.
  */
-export function walkMessage<S>(
-  ctx: WalkContext,
-  start: number,
-  end: number,
-  depth: number,
-  type: protobuf.Type,
-  what: string,
-  handlers: FieldHandlers<S> | null,
-  state: S,
-): Walk<Record<string, unknown>> {
-  return walkMerged(ctx, [{ start, end }], depth, type, what, handlers, state);
+export function walkMessage<S>(ctx: WalkContext, start: number, end: number, ...how: HowToWalk<S>): Walk<Record<string, unknown>> {
+  return walkMerged(ctx, [{ start, end }], ...how);
 }
+
+/** What walkMessage and walkMerged need besides the bytes: depth, schema type, name for errors, handlers, state. */
+type HowToWalk<S> = [depth: number, type: protobuf.Type, what: string, handlers: FieldHandlers<S> | null, state: S];
 
 /**
  * Walks several occurrences of one singular message field as the one message protobuf makes of them: a parser
@@ -234,15 +228,7 @@ export function walkMessage<S>(
  * value, its messages merged again), exactly as if it parsed the occurrences' bytes one after the other. onnxruntime
  * and TensorRT's parser do so; keeping only the last occurrence would diagnose another model than they run.
  */
-export function* walkMerged<S>(
-  ctx: WalkContext,
-  spans: readonly Span[],
-  depth: number,
-  type: protobuf.Type,
-  what: string,
-  handlers: FieldHandlers<S> | null,
-  state: S,
-): Walk<Record<string, unknown>> {
+export function* walkMerged<S>(ctx: WalkContext, spans: readonly Span[], ...[depth, type, what, handlers, state]: HowToWalk<S>): Walk<Record<string, unknown>> {
   const first = spans[0]?.start ?? 0;
   if (depth > MAX_DEPTH) throw tooDeep(ctx, first, what);
   // Kept fields, as views, read when met: their bytes are at hand then (header fields are interleaved with

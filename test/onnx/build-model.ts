@@ -82,14 +82,19 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
 
 /** A length-delimited protobuf field by hand (tag, length, bytes): for what protobufjs will not encode (a field given twice, deep nesting). */
 export function lenField(no: number, bytes: Uint8Array): Uint8Array {
+  return concatBytes(lenFieldHeader(no, bytes.length), bytes);
+}
+
+/** The tag and length of a length-delimited field whose `length` bytes follow (or are not in memory at all). */
+export function lenFieldHeader(no: number, length: number): Uint8Array {
   const head: number[] = [];
   const varint = (n: number) => {
     for (; n >= 0x80; n = Math.floor(n / 128)) head.push((n % 128) | 0x80);
     head.push(n);
   };
   varint(no * 8 + 2);
-  varint(bytes.length);
-  return concatBytes(new Uint8Array(head), bytes);
+  varint(length);
+  return new Uint8Array(head);
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

@@ -9,27 +9,7 @@ import * as path from 'path';
 import { OnnxFormatError } from '../../lib/errors';
 import { readModel, readModelSync } from '../../lib/onnx/reader';
 import { runCli } from '../helpers/cli';
-import { concatBytes, encode, makeTemp, node, removeTemp, valueInfo } from './build-model';
-
-/** A varint-length field header (tag, length) for a payload of `length` bytes that is not in memory. */
-function header(no: number, length: number): Uint8Array {
-  const out: number[] = [];
-  for (let n = no * 8 + 2; ; n = Math.floor(n / 128)) {
-    if (n < 0x80) {
-      out.push(n);
-      break;
-    }
-    out.push((n % 128) | 0x80);
-  }
-  for (let n = length; ; n = Math.floor(n / 128)) {
-    if (n < 0x80) {
-      out.push(n);
-      break;
-    }
-    out.push((n % 128) | 0x80);
-  }
-  return new Uint8Array(out);
-}
+import { concatBytes, encode, lenFieldHeader, makeTemp, node, removeTemp, valueInfo } from './build-model';
 
 let dir: string;
 let file: string;
@@ -38,10 +18,10 @@ beforeAll(() => {
   file = path.join(dir, 'model.onnx');
   const payload = 2_200_000_000; // float32 [550000000], inline raw_data
   const tensorHead = encode('TensorProto', { name: 'W', dims: [payload / 4], data_type: 1 });
-  const tensor = concatBytes(tensorHead, header(9, payload)); // + payload zeros
+  const tensor = concatBytes(tensorHead, lenFieldHeader(9, payload)); // + payload zeros
   const graphHead = encode('GraphProto', { name: 'g', node: [node('Add', ['x', 'W'], ['y'])], input: [valueInfo('x', [payload / 4])], output: [valueInfo('y', [payload / 4])] });
-  const graph = concatBytes(graphHead, header(5, tensor.length + payload), tensor);
-  const model = concatBytes(encode('ModelProto', { ir_version: 8, opset_import: [{ domain: '', version: 17 }] }), header(7, graph.length + payload), graph);
+  const graph = concatBytes(graphHead, lenFieldHeader(5, tensor.length + payload), tensor);
+  const model = concatBytes(encode('ModelProto', { ir_version: 8, opset_import: [{ domain: '', version: 17 }] }), lenFieldHeader(7, graph.length + payload), graph);
   fs.writeFileSync(file, model);
   fs.truncateSync(file, model.length + payload); // the raw_data: zeros, not written (sparse)
 });
