@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BIN, ROOT, crashed, runNode, tally, trials } from '../helpers/trials';
+import { BIN, ROOT, STRESS_TIMEOUT, crashed, runNode, tally, trials } from '../helpers/trials';
 
 const MODEL = path.join(ROOT, 'test', 'fixtures', 'super_resolution', 'model.onnx');
 const onLinux = fs.existsSync('/dev/full') ? test : test.skip;
@@ -21,7 +21,7 @@ test('stdout closed by its reader while check runs (| head -c1): 20 trials, each
   expect(tally(outcomes)).toEqual({ 0: 20 });
   expect(outcomes.filter(crashed)).toEqual([]);
   expect(outcomes.map((o) => o.stderr).filter(Boolean)).toEqual([]);
-});
+}, STRESS_TIMEOUT);
 
 /** Runs the bin with stdout (or stderr) on /dev/full. */
 function toDevFull(args: string[], stream: 'stdout' | 'stderr') {
@@ -35,7 +35,7 @@ onLinux('check > /dev/full: 20 trials, each one line on stderr and exit 2, none 
   expect(tally(outcomes)).toEqual({ 2: 20 });
   expect(outcomes.filter(crashed)).toEqual([]);
   for (const o of outcomes) expect(o.stderr).toBe('trt-node: cannot write to stdout: no space left on the device\n');
-});
+}, STRESS_TIMEOUT);
 
 onLinux.each([[['inspect', MODEL]], [['explain', 'Unsupported ONNX opset version: 18']], [['--help']]])('%j > /dev/full: one line on stderr, exit 2', async (args) => {
   const o = await toDevFull(args, 'stdout');

@@ -10,6 +10,12 @@ export const BIN = path.join(ROOT, 'bin', 'trt-node.js');
 /** The compiled library (`npm test` builds it before jest runs). */
 export const DIST = path.join(ROOT, 'dist', 'index.js');
 
+/**
+ * Jest's limit for a stress test: 20 process trials take seconds on an idle machine, but a minute or more on a shared
+ * one (each child starts Node and onnxruntime); the limit is for hangs, not speed.
+ */
+export const STRESS_TIMEOUT = 600_000;
+
 export interface Outcome {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -4,7 +4,7 @@
  * exits with its code. Before lib/runners/native-gate.ts it died of SIGABRT (onnxruntime-node's binding throws a C++
  * exception when its run returns into a thread being torn down). Stress: 20 trials per mode, 0 aborts.
  */
-import { DIST, ROOT, crashed, runNode, tally, trials } from '../helpers/trials';
+import { DIST, ROOT, STRESS_TIMEOUT, crashed, runNode, tally, trials } from '../helpers/trials';
 import * as path from 'path';
 
 const MODEL = path.join(ROOT, 'test', 'fixtures', 'super_resolution', 'model.onnx');
@@ -32,4 +32,4 @@ test.each(['exit', 'abort'])('process.exit() with a run in flight (%s): 20 trial
   const outcomes = await trials(20, 4, (i) => runNode(['-e', CHILD, mode, String((i * 7) % 30)]));
   expect(tally(outcomes)).toEqual({ 0: 20 });
   expect(outcomes.filter(crashed)).toEqual([]);
-});
+}, STRESS_TIMEOUT);
