@@ -325,13 +325,8 @@ export function validateBuildSettings(o: Readonly<Record<string, unknown>>, labe
  * Profiles are checked against the model by resolveProfiles.
  */
 export function validateBuildOptions(options: unknown): ResolvedBuildOptions {
-  const o = v.options<BuildEngineOptions>(options) as Record<string, unknown>;
-  const known = [...Object.keys(BUILD_OPTIONS), ...OTHER_OPTIONS];
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) {
-      throw new InvalidValueError('options', `known option names (${known.join(', ')})`, key, `Unknown option "${key}"`);
-    }
-  }
+  // An unknown name (a misspelt one) is refused, naming the nearest known one.
+  const o = v.options<BuildEngineOptions>(options, 'options', [...OTHER_OPTIONS, ...Object.keys(BUILD_OPTIONS)]) as Record<string, unknown>;
   if (o.sampleShapes !== undefined && !Array.isArray(o.sampleShapes)) {
     throw new InvalidTypeError('options.sampleShapes', 'an array of {inputName: shape} objects', o.sampleShapes);
   }
