@@ -31,6 +31,9 @@ const TENSORRT_SUITES = [
   'test/native/tensorrt-defects.test.ts',
   'test/native/standin.test.ts',
   'test/native/standin-cli.test.ts',
+  'test/native/standin-defects.test.ts',
+  'test/native/engine-cli.test.ts',
+  'test/native/engine-defects.test.ts',
   'test/native/doctor.test.ts',
   'test/native/addon.test.ts',
   'test/native/plugins.test.ts',
@@ -164,6 +167,7 @@ function build(include, args) {
     `--CDTENSORRT_INCLUDE_DIR=${include}`, `--CDTENSORRT_LIB_DIR=${path.join(standin, 'lib')}`,
     `--CDCUDAToolkit_ROOT=${cuda}`,
     `--CDTRT_NODE_SANITIZE=${args.sanitize ? 'ON' : 'OFF'}`,
+    '--CDTRT_NODE_FAULT_INJECTION=ON',
   ];
   if (args.cuda === 'host') cmakeJs.push(`--CDTRT_NODE_CUDART_LIBRARY=${path.join(standin, 'cuda', 'libtrt_standin_cudart.so')}`);
   run(process.execPath, cmakeJs, { capture: true });

@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "../common/fault_injection.h"
 #include "../common/napi_error.h"
 
 namespace trt_node {
@@ -107,9 +108,11 @@ std::shared_ptr<RunDelivery> RunDelivery::open(Napi::Env env) {
   std::shared_ptr<RunDelivery> delivery(new RunDelivery());
   // The thread-safe function keeps the delivery alive until it is finalized (after close() and the last run).
   auto* context = new std::shared_ptr<RunDelivery>(delivery);
-  napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "trt-node:run"), 0, 1,
-                                                       context, &RunDelivery::finalize, context, &RunDelivery::callJs,
-                                                       &delivery->tsfn_);
+  napi_status status = faultInjected("runDelivery.open")
+                           ? napi_generic_failure
+                           : napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "trt-node:run"), 0,
+                                                             1, context, &RunDelivery::finalize, context,
+                                                             &RunDelivery::callJs, &delivery->tsfn_);
   if (status != napi_ok) {
     delete context;
     NAPI_THROW(Napi::Error::New(env, "napi_create_threadsafe_function failed for an Engine's runs"), nullptr);

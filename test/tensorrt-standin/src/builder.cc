@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "diagnostics.h"
 #include "dims.h"
@@ -441,6 +442,28 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
     std::shared_ptr<ParsedModel> model = net->model;
     if (!model) {
       reportError(recorder, ErrorCode::kINVALID_ARGUMENT, "Network must have at least one output");
+      return nullptr;
+    }
+#if NV_TENSORRT_MAJOR < 11
+    // A strongly typed network takes its types from the model; TensorRT refuses precision flags with it
+    // (NVIDIA/TensorRT#4228, #4253: "Error Code 3: API Usage Error (Parameter check failed, condition:
+    // !config.getFlag(BuilderFlag::kFP16))").
+    if (net->getFlag(nvinfer1::NetworkDefinitionCreationFlag::kSTRONGLY_TYPED)) {
+      for (auto [flag, name] : {std::pair{nvinfer1::BuilderFlag::kFP16, "kFP16"}, std::pair{nvinfer1::BuilderFlag::kBF16, "kBF16"},
+                                std::pair{nvinfer1::BuilderFlag::kINT8, "kINT8"}}) {
+        if (!cfg->getFlag(flag)) continue;
+        reportError(recorder, ErrorCode::kINVALID_ARGUMENT,
+                    std::string("IBuilder::buildSerializedNetwork: Error Code 3: API Usage Error (Parameter check failed, "
+                                "condition: !config.getFlag(BuilderFlag::") + name + "))");
+        return nullptr;
+      }
+    }
+#endif
+    // The build runs on the current device (the engine is bound to it): its scratch memory is there.
+    void* scratch = nullptr;
+    if (cudaMalloc(&scratch, 256) != cudaSuccess || cudaFree(scratch) != cudaSuccess) {
+      cudaGetLastError();
+      reportError(recorder, ErrorCode::kFAILED_ALLOCATION, "IBuilder::buildSerializedNetwork: cudaMalloc failed");
       return nullptr;
     }
     if (!cfg->getFlag(nvinfer1::BuilderFlag::kTF32)) {

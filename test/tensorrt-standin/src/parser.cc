@@ -102,6 +102,20 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
     errors_.emplace_back(code, std::move(desc), node, std::move(name), std::move(op));
   }
 
+  // onnx-tensorrt's Dropout importer (onnxOpImporters.cpp, 10.1-GA and later): "TensorRT does not support the Dropout
+  // operator with training mode"; from opset 12 the mode is the third input, which must be a constant.
+  void checkDropout(OnnxModel const& graph, OnnxNode const& node, int index) {
+    if (graph.opset() < 12 || node.inputs.size() < 3 || node.inputs[2].empty()) return;
+    auto mode = graph.constants.find(node.inputs[2]);
+    if (mode == graph.constants.end()) {
+      add(nvonnxparser::ErrorCode::kUNSUPPORTED_NODE, "This Version of TensorRT only supports the training_mode input as an initializer.",
+          index, node.name, node.opType);
+    } else if (mode->second) {
+      add(nvonnxparser::ErrorCode::kUNSUPPORTED_NODE, "TensorRT does not support the Dropout operator in training mode.", index,
+          node.name, node.opType);
+    }
+  }
+
   bool parseBytes(std::string bytes, std::string modelDir) noexcept {
     try {
       // createParser: "Each instance of the parser is designed to only parse one ONNX model once."
@@ -125,6 +139,7 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
               static_cast<int>(i), node.name, node.opType);
           continue;
         }
+        if (node.opType == "Dropout") checkDropout(model->graph, node, static_cast<int>(i));
         for (PluginOp const& p : kPluginOps) {
           if (node.opType != p.op) continue;
           if (!hasPluginCreator(p.creator)) {
