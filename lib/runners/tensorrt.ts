@@ -92,6 +92,6 @@ export async function createTensorRTRunner(model: string | null, options: Tensor
   if (model === null) throw new InvalidValueError('model', 'a path to the .onnx file to build a TensorRT engine from', model);
   // A static model needs no profile; buildEngine names the dynamic inputs a missing profile leaves uncovered.
   const built = await trt.buildEngine(model, { ...options.build, profiles: options.profiles ?? [] });
-  const engine = await trt.Engine.load(built.plan);
+  const engine = await trt.Engine.load(built.plan, { device: options.build?.device });
   return tensorRTRunnerFromEngine(engine, name, `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} in ${Math.round(built.buildMs)} ms`);
 }

@@ -5,6 +5,7 @@
 import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
 import type { NativeProgressEvent } from '../native/binding';
 import type { ModelSummary } from '../onnx/types';
+import { validateDevice } from './device';
 import { LogEntry, LogLevel, validateLogLevel } from './log';
 import { OptimizationProfile, Shape, profileFromSamples, validateProfiles } from '../shapes/profiles';
 
@@ -59,6 +60,11 @@ export interface BuildEngineOptions {
    * with later TensorRT versions, through `Engine.load(plan, { allowHostCode: true })`. Default: false.
    */
   versionCompatible?: boolean;
+  /**
+   * The CUDA device to build on (trtexec's --device): TensorRT builds for it, and the plan it makes is for its kind of
+   * GPU. 0 .. the number of devices the CUDA runtime sees - 1. Default: 0.
+   */
+  device?: number;
   /** Receives TensorRT's log messages up to `logLevel`. Default: none. */
   onLog?: (entry: LogEntry) => void;
   /** Least severe message passed to `onLog`. Default: 'warning'. */
@@ -85,6 +91,7 @@ export interface ResolvedBuildOptions {
   /** null: the TensorRT version decides (false on 10, true on 11). */
   stronglyTyped: boolean | null;
   versionCompatible: boolean;
+  device: number;
   onLog?: (entry: LogEntry) => void;
   logLevel: LogLevel;
   consoleLogLevel: LogLevel | 'none';
@@ -94,7 +101,7 @@ export interface ResolvedBuildOptions {
 
 const KNOWN = new Set([
   'profiles', 'sampleShapes', 'baseDir', 'workspaceBytes', 'optimizationLevel', 'timingCache', 'fp16', 'bf16', 'int8', 'tf32',
-  'stronglyTyped', 'versionCompatible', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal',
+  'stronglyTyped', 'versionCompatible', 'device', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal',
 ]);
 
 function optionalBool(o: Record<string, unknown>, key: string): boolean | undefined {
@@ -184,6 +191,7 @@ export function validateBuildOptions(options: unknown): ResolvedBuildOptions & {
     tf32: optionalBool(o, 'tf32') ?? true,
     stronglyTyped,
     versionCompatible: optionalBool(o, 'versionCompatible') ?? false,
+    device: validateDevice(o.device, 'options.device') ?? 0,
     onLog: optionalFunction(o, 'onLog'),
     logLevel: (o.logLevel === undefined ? 'warning' : validateLogLevel(o.logLevel, 'options.logLevel', false)) as LogLevel,
     consoleLogLevel: o.consoleLogLevel === undefined ? 'none' : validateLogLevel(o.consoleLogLevel, 'options.consoleLogLevel', true),

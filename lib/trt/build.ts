@@ -11,6 +11,7 @@ import { fromNativeError } from './native-error';
 import { readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { BuildEngineOptions, checkForTensorRTVersion, resolveProfiles, validateBuildOptions } from './build-options';
+import { requireDevice } from './device';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { requireTensorRT } from './tensorrt';
@@ -79,6 +80,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
   const profiles = resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary);
 
   const { addon, version } = requireTensorRT();
+  requireDevice(opts.device, 'options.device', addon);
   const stronglyTyped = checkForTensorRTVersion(opts, version);
   const timingCache = opts.timingCache ? await readTimingCache(opts.timingCache) : null;
   if (opts.signal?.aborted) throw new AbortError(what);
@@ -93,6 +95,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
     tf32: opts.tf32,
     stronglyTyped,
     versionCompatible: opts.versionCompatible,
+    device: opts.device,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
   if (typeof model === 'string') {
@@ -146,7 +149,7 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
   let timingCacheFile: string | null = null;
   if (opts.timingCache && result.timingCache) {
     try {
-      const saved = await addon.saveTimingCache(path.resolve(opts.timingCache), result.timingCache);
+      const saved = await addon.saveTimingCache(path.resolve(opts.timingCache), result.timingCache, { device: opts.device });
       for (const message of saved.warnings) warnings.push({ severity: 'warning', message: `trt-node: ${message}` });
     } catch (err) {
       throw new FileError(opts.timingCache, `the timing cache could not be written: ${(err as Error).message}`, { cause: err });

@@ -1,5 +1,8 @@
 #include "build_options.h"
 
+#include <cuda_runtime_api.h>
+
+#include <cmath>
 #include <string>
 
 namespace trt_node {
@@ -28,6 +31,22 @@ std::vector<int64_t> readDims(Napi::Value value, std::string const& what) {
 }
 
 }  // namespace
+
+int32_t readDevice(Napi::Object options) {
+  Napi::Value value = options.Get("device");
+  if (value.IsUndefined()) return 0;
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();
+    count = 0;
+  }
+  double device = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(device >= 0 && device < count) || std::floor(device) != device) {
+    throw Napi::RangeError::New(options.Env(), "Expected device to be a CUDA device number below " + std::to_string(count) +
+                                                   " (the devices the CUDA runtime sees)");
+  }
+  return static_cast<int32_t>(device);
+}
 
 BuildOptions readBuildOptions(Napi::Object options) {
   Napi::Env env = options.Env();
@@ -69,8 +88,13 @@ BuildOptions readBuildOptions(Napi::Object options) {
 
   Napi::Value workspace = field(options, "workspaceBytes");
   if (workspace.IsNumber()) {
+    // Checked before the cast: a negative, NaN or too large double cast to an integer is undefined behaviour.
+    double bytes = workspace.As<Napi::Number>().DoubleValue();
+    if (!(bytes >= 0 && bytes <= 9007199254740992.0) || std::floor(bytes) != bytes) {
+      throw Napi::RangeError::New(env, "Expected workspaceBytes to be a whole number of bytes, 0 to 2^53");
+    }
     out.hasWorkspaceBytes = true;
-    out.workspaceBytes = static_cast<uint64_t>(workspace.As<Napi::Number>().DoubleValue());
+    out.workspaceBytes = static_cast<uint64_t>(bytes);
   }
   Napi::Value level = field(options, "optimizationLevel");
   if (level.IsNumber()) {
@@ -90,6 +114,12 @@ BuildOptions readBuildOptions(Napi::Object options) {
   out.tf32 = field(options, "tf32").IsUndefined() ? true : readBool(options, "tf32");  // TensorRT's default: on
   out.stronglyTyped = readBool(options, "stronglyTyped");
   out.versionCompatible = readBool(options, "versionCompatible");
+  if (out.stronglyTyped && (out.fp16 || out.bf16 || out.int8)) {
+    char const* flag = out.fp16 ? "fp16" : out.bf16 ? "bf16" : "int8";
+    throw Napi::RangeError::New(env, std::string("Expected no precision flag with stronglyTyped: ") + flag +
+                                         " was given, but a strongly typed network takes its precision from the model");
+  }
+  out.device = readDevice(options);
 
   Napi::Value logLevel = field(options, "logLevel");
   if (logLevel.IsNumber()) out.logLevel = logLevel.As<Napi::Number>().Int32Value();

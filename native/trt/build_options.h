@@ -1,5 +1,5 @@
 // The build options as C++ receives them: already validated and defaulted by lib/trt/build-options.ts, so reading
-// them only checks types as a backstop (Napi::TypeError on a malformed object from a direct caller of the addon).
+// them only checks them as a backstop for direct callers of the addon.
 #pragma once
 
 #include <napi.h>
@@ -47,9 +47,16 @@ struct BuildOptions {
   bool versionCompatible = false;
 
   int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
+  int32_t device = 0;     // the CUDA device to build on
 };
 
-// JS thread.
+// JS thread. Backstops for direct callers of the addon: Napi::TypeError / RangeError on a malformed object, on values
+// C++ cannot take as they are (a workspace that is no byte count: casting it would be undefined behaviour), and on
+// precision flags with a strongly typed network (TensorRT fails such a build with a parameter check).
 BuildOptions readBuildOptions(Napi::Object options);
+
+// JS thread: `options.device` (loadEngine and saveTimingCache read it too): 0 when absent; a Napi::RangeError unless it
+// is a device the CUDA runtime sees.
+int32_t readDevice(Napi::Object options);
 
 }  // namespace trt_node

@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "../common/array_buffers.h"
 #include "../common/fault_injection.h"
 #include "../common/napi_error.h"
 
@@ -96,10 +97,9 @@ Napi::Value PendingRun::result(Napi::Env env) {
   packed.Set(0u, Napi::Float64Array::New(env, slots, metaBuffer, 0));
   for (size_t i = 0; i < outputs_.size(); ++i) {
     RunOutput& out = outputs_[i];
-    // The output bytes move into the ArrayBuffer without a copy; V8 frees them with the buffer.
-    uint8_t* bytes = out.bytes.release();
+    // The output bytes move into the ArrayBuffer (without a copy where Node allows it); V8 frees them with the buffer.
     packed.Set(static_cast<uint32_t>(i + 1),
-               Napi::ArrayBuffer::New(env, bytes, out.size, [](Napi::Env, void* p) { delete[] static_cast<uint8_t*>(p); }));
+               arrayBufferOwning(env, out.bytes.release(), out.size, [](void* p) { delete[] static_cast<uint8_t*>(p); }));
   }
   return packed;
 }

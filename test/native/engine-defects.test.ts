@@ -49,8 +49,9 @@ describeWithGpu('defects of the second native review, fixed', () => {
     const binding = await engine.bind({ input: { type: 'float32', dims: [1, 1, 32, 32], data } });
     const expected = Float32Array.from(binding.outputs.output.data as Float32Array);
     for (const array of [binding.inputs.input.data, binding.outputs.output.data] as Float32Array[]) {
-      const moved = structuredClone(array.buffer, { transfer: [array.buffer] });
-      expect([moved.byteLength, array.byteLength]).toEqual([array.buffer.byteLength, array.length * 4]); // copied, still here
+      const buffer = array.buffer as ArrayBuffer;
+      const moved = structuredClone(buffer, { transfer: [buffer] });
+      expect([moved.byteLength, array.byteLength]).toEqual([buffer.byteLength, array.length * 4]); // copied, still here
     }
     await binding.run();
     expect(Array.from(binding.outputs.output.data as Float32Array)).toEqual(Array.from(expected));

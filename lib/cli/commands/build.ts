@@ -19,6 +19,7 @@ export function defineBuild(program: Command, ctx: CliContext): void {
     .addOption(new Option('--builderOptimizationLevel <0-5>', "trtexec's spelling of --opt-level").hideHelp())
     .option('--bf16', 'allow BF16 kernels (TensorRT 10 only)')
     .option('--int8', 'allow INT8 kernels for Q/DQ models (TensorRT 10 only)')
+    .option('--device <N>', "the CUDA device to build on, as trtexec's --device (default 0)")
     .option('--strongly-typed', 'strongly typed network (always so on TensorRT 11)')
     .addOption(new Option('--stronglyTyped', "trtexec's spelling of --strongly-typed").hideHelp())
     .option('-o, --output <file>', 'where to write the plan (default: <model name>.plan in the current folder)')

@@ -16,7 +16,9 @@ import { OptimizationProfile, validateProfiles } from '../../shapes/profiles';
 import { combineMinOptMax, formatProfile, parseShapesSpec } from '../../trt/shapes-spec';
 import { checkOutputFile, writeFileAtomic } from '../../io/atomic-write';
 import { DEFAULT_MODEL } from '../defaults';
-import { buildSettingsFrom, jsonTarget, modelFrom, type EngineCliOptions } from '../options';
+import { requireDevice } from '../../trt/device';
+import { requireTensorRT } from '../../trt/tensorrt';
+import { buildSettingsFrom, integerOption, jsonTarget, modelFrom, type EngineCliOptions } from '../options';
 import { emitJson, type CliContext } from '../output';
 
 export interface BuildCommandOptions extends EngineCliOptions {
@@ -30,6 +32,7 @@ export interface BuildCommandOptions extends EngineCliOptions {
   bf16?: boolean;
   int8?: boolean;
   stronglyTyped?: boolean;
+  device?: string;
   output?: string;
   logLevel?: string;
   verbose?: boolean;
@@ -117,6 +120,11 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
   if (o.bf16) options.bf16 = true;
   if (o.int8) options.int8 = true;
   if (o.stronglyTyped) options.stronglyTyped = true;
+  const device = integerOption('--device', o.device, 0);
+  if (device !== undefined) {
+    requireDevice(device, '--device', requireTensorRT().addon);
+    options.device = device;
+  }
   if (o.output !== undefined && o.saveEngine !== undefined && o.output !== o.saveEngine) {
     throw new InvalidValueError('--saveEngine', 'the same file as --output', o.saveEngine, 'Give the output once');
   }
