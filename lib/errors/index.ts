@@ -234,8 +234,9 @@ export class UnsupportedOptionError extends TrtNodeError {
 
 /** A disposed object (e.g. an Engine after dispose()) was used. */
 export class DisposedError extends TrtNodeError {
-  constructor(what: string) {
-    super('ERR_TRT_NODE_DISPOSED', `${what} was disposed; create or load it again to use it`);
+  /** @param message what the native side said instead, when it names what is gone (an IOBinding's array, say) */
+  constructor(what: string, message = `${what} was disposed; create or load it again to use it`) {
+    super('ERR_TRT_NODE_DISPOSED', message);
     this.name = 'DisposedError';
   }
 }

@@ -43,6 +43,8 @@ export interface NativeTensorRTVersion {
   patch: number;
   build: number;
   encoded: number;
+  /** Set when that libnvinfer is trt-node's test stand-in (test/tensorrt-standin), not TensorRT: its self-description. */
+  standIn: string | null;
 }
 
 export interface NativeCudaDevice {
@@ -50,7 +52,7 @@ export interface NativeCudaDevice {
   name?: string;
   computeCapability?: string;
   totalMemoryBytes?: number;
-  /** Free device memory when cudaInfo() was called (cudaMemGetInfo). */
+  /** Free device memory now (cudaMemGetInfo): only for the device cudaInfo() was asked about (it needs a context). */
   freeMemoryBytes?: number;
   multiProcessorCount?: number;
   error?: string;
@@ -124,6 +126,8 @@ export interface NativeBuildOptions {
   config: Record<string, boolean | number | string>;
   /** Forward TensorRT messages up to this severity to the log callback; -1 for none. */
   logLevel: number;
+  /** The CUDA device to build on. Default 0. */
+  device?: number;
 }
 
 export interface NativeBuildResult {
@@ -210,14 +214,19 @@ export interface NativeEngine {
 
 export interface NativeAddon {
   buildInfo(): NativeBuildInfo;
+  /** Loads nothing. */
   tensorrtVersion(): NativeTensorRTVersion | null;
-  cudaInfo(): NativeCudaInfo;
+  /**
+   * The CUDA runtime and the GPUs it sees, creating no CUDA context; `freeMemoryOf`: that device's free memory too
+   * (measured with its context, which is created if it does not exist yet).
+   */
+  cudaInfo(freeMemoryOf?: number): NativeCudaInfo;
   /** null in a build without TensorRT. Loads the plugin library and builder resources the first time. */
   tensorrtRuntimeInfo(): NativeTensorRTRuntimeInfo | null;
   /** Creates and destroys a builder, network and config: null when that works, else why not. */
   probeBuilder(): string | null;
   /** Writes a timing cache, merged under a file lock with what the file holds now (see native/trt/timing_cache.h). */
-  saveTimingCache(path: string, bytes: Uint8Array): Promise<{ warnings: string[] }>;
+  saveTimingCache(path: string, bytes: Uint8Array, options?: { device?: number }): Promise<{ warnings: string[] }>;
   buildEngine(
     options: NativeBuildOptions,
     onLog?: (severity: NativeSeverity, message: string) => void,
@@ -225,7 +234,7 @@ export interface NativeAddon {
   ): NativeBuildJob;
   loadEngine(
     plan: Uint8Array,
-    options?: { logLevel: number; allowHostCode?: boolean },
+    options?: { logLevel: number; allowHostCode?: boolean; device?: number },
     onLog?: (severity: NativeSeverity, message: string) => void,
   ): Promise<NativeEngine>;
 }

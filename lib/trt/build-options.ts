@@ -14,6 +14,7 @@ import type { NativeProgressEvent } from '../native/binding';
 import type { ModelSummary } from '../onnx/types';
 import { splitNamedList } from '../shapes/spec';
 import * as v from '../validate';
+import { validateDevice } from './device';
 import { LogEntry, LogLevel, validateLogLevel } from './log';
 import { OptimizationProfile, Shape, profileFromSamples, validateProfiles } from '../shapes/profiles';
 
@@ -45,7 +46,7 @@ export interface BuildOptionSpec<T> {
   unsupported?: (value: T, version: TensorRTVersionLike) => string | undefined;
   /**
    * How it reaches TensorRT: 'config', by name in NativeBuildOptions.config, applied to IBuilderConfig by
-   * native/trt/build_options.cc; 'build', read by buildEngine itself (a file to load, the network's flags).
+   * native/trt/build_options.cc; 'build', read by buildEngine itself (a file to load, the network's flags, the device the build's thread sets).
    */
   native: 'config' | 'build';
   /** The option names a file the build reads: commands refuse to write an output over it. */
@@ -109,6 +110,12 @@ export function parseMemPoolSize(spec: string, flag = '--memPoolSize'): number {
 function parseOptimizationLevel(text: string, flag: string): number {
   if (!/^\d$/.test(text) || Number(text) > 5) throw new InvalidValueError(flag, 'an integer 0..5', text);
   return Number(text);
+}
+
+/** A device number as typed: digits only ('1.5', '-1', '0x1' are refused naming the flag). */
+function parseDevice(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidValueError(flag, 'a CUDA device number (a whole number ≥ 0)', text);
+  return validateDevice(Number(text), flag)!;
 }
 
 /** fp16, bf16 and int8 are weak typing's precision flags, gone in TensorRT 11. */
@@ -230,6 +237,16 @@ export const BUILD_OPTIONS = {
       parse: (text, flag) => v.oneOf(text, flag, PROFILING_VERBOSITY),
       trtexec: { flag: '--profilingVerbosity <level>', parse: (text, flag) => v.oneOf(text, flag, PROFILING_VERBOSITY) },
     },
+  }),
+  /**
+   * The CUDA device to build on (trtexec's --device): TensorRT builds for it, and the plan it makes is for its kind of
+   * GPU. 0 .. the number of devices the CUDA runtime sees - 1 (buildEngine checks that bound). Default: 0.
+   */
+  device: option({
+    check: (value, label) => validateDevice(value, label)!,
+    default: 0,
+    native: 'build',
+    cli: { flag: '--device <N>', help: "the CUDA device to build on, as trtexec's --device (default 0)", parse: parseDevice },
   }),
 };
 

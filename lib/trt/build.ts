@@ -11,6 +11,7 @@ import { fromNativeError } from './native-error';
 import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { BuildEngineOptions, ResolvedBuildOptions, checkForTensorRTVersion, nativeConfig, resolveProfiles, validateBuildOptions } from './build-options';
+import { requireDevice } from './device';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import { profileEntries, type OptimizationProfile } from '../shapes/profiles';
 import { requireTensorRT } from './tensorrt';
@@ -87,6 +88,7 @@ async function nativeOptions(source: ModelSource, opts: ResolvedBuildOptions, pr
     timingCache: opts.timingCache !== undefined ? await readTimingCache(opts.timingCache) : null,
     stronglyTyped,
     config: nativeConfig(opts),
+    device: opts.device ?? 0,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
   if (source.path !== undefined && opts.baseDir) {
@@ -147,10 +149,16 @@ async function runNativeBuild(addon: ReturnType<typeof requireTensorRT>['addon']
 }
 
 /** Writes the build's timing cache back to its file (merged under a lock); returns the file, or null. */
-async function saveTimingCache(addon: ReturnType<typeof requireTensorRT>['addon'], file: string | undefined, cache: Buffer | null, warnings: LogEntry[]): Promise<string | null> {
+async function saveTimingCache(
+  addon: ReturnType<typeof requireTensorRT>['addon'],
+  file: string | undefined,
+  cache: Buffer | null,
+  device: number,
+  warnings: LogEntry[],
+): Promise<string | null> {
   if (file === undefined || !cache) return null;
   try {
-    const saved = await addon.saveTimingCache(path.resolve(file), cache);
+    const saved = await addon.saveTimingCache(path.resolve(file), cache, { device });
     for (const message of saved.warnings) warnings.push({ severity: 'warning', message: `trt-node: ${message}` });
   } catch (err) {
     throw new FileError(file, `the timing cache could not be written: ${(err as Error).message}`, { cause: err });
@@ -173,13 +181,15 @@ export async function buildEngine(model: string | Uint8Array | ModelSummary, opt
   const summary = source.summary ?? (await readModel((source.path ?? source.bytes)!, opts.baseDir ? { baseDir: opts.baseDir } : {}));
   const profiles = resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary);
   const { addon, version } = requireTensorRT();
+  const device = opts.device ?? 0;
+  requireDevice(device, 'options.device', addon);
   const stronglyTyped = checkForTensorRTVersion(opts, version);
   const native = await nativeOptions(source, opts, profiles, stronglyTyped);
   if (opts.signal?.aborted) throw new AbortError(source.what);
 
   const result = await runNativeBuild(addon, native, opts, source, callSite);
   const warnings = result.warnings.map(logEntry);
-  const timingCacheFile = await saveTimingCache(addon, opts.timingCache, result.timingCache, warnings);
+  const timingCacheFile = await saveTimingCache(addon, opts.timingCache, result.timingCache, device, warnings);
   return {
     plan: result.plan,
     profiles,

@@ -6,6 +6,8 @@
  * that profile's thread, in call order. None of it blocks the JS thread or Node's thread pool.
  */
 import * as fs from 'fs';
+import { isArrayBuffer } from 'util/types';
+import { markAsUntransferable } from 'worker_threads';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
 import { knownKeys, optionNames } from '../validate';
 import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
@@ -21,6 +23,7 @@ import { IOBinding } from './io-binding';
 import { LogEntry, LogLevel, levelNumber, severityName, validateLogLevel } from './log';
 import type { RunTimings } from './run-timings';
 import { unpackTimings } from './run-timings';
+import { requireDevice, validateDevice } from './device';
 import { requireTensorRT } from './tensorrt';
 
 export { bindingOverheadMs } from './run-timings';
@@ -45,6 +48,11 @@ export interface EngineLoadOptions {
    */
   allowHostCode?: boolean;
   /**
+   * The CUDA device to load on (trtexec's --device): the engine, its execution contexts, streams and memory are there,
+   * and its runs set it on their threads. 0 .. the number of devices the CUDA runtime sees - 1. Default: 0.
+   */
+  device?: number;
+  /**
    * Trade CPU for latency: while runs of this engine are in flight the event loop polls for finished runs instead of
    * sleeping, so a finished run is picked up at once rather than after the JS thread wakes up (tens of microseconds
    * on some machines, virtual ones especially). Each turn of the loop waits up to 50 µs for a run to finish; timers,
@@ -60,7 +68,7 @@ export interface EngineLoadOptions {
   model?: Pick<ModelSummary, 'inputs'>;
 }
 
-const LOAD_OPTIONS = optionNames<EngineLoadOptions>()({ onLog: true, logLevel: true, allowHostCode: true, pollWhileRunning: true, model: true });
+const LOAD_OPTIONS = optionNames<EngineLoadOptions>()({ onLog: true, logLevel: true, allowHostCode: true, device: true, pollWhileRunning: true, model: true });
 
 export interface EngineRunOptions {
   /**
@@ -109,7 +117,7 @@ export class Engine {
   readonly library: string;
   /** The engine's name (ICudaEngine::getName). */
   readonly name: string;
-  /** The CUDA device it was loaded on (the current device of the loading thread). */
+  /** The CUDA device it was loaded on (EngineLoadOptions.device). */
   readonly device: number;
   #native: NativeEngine | null;
   #tensors: NativeTensorInfo[];
@@ -171,7 +179,9 @@ export class Engine {
     if (options.model !== undefined && !Array.isArray((options.model as { inputs?: unknown } | null)?.inputs)) {
       throw new InvalidTypeError('options.model', "a model summary (buildEngine's result.model, or readModel's)", options.model);
     }
+    const device = validateDevice(options.device, 'options.device') ?? 0;
     const { addon } = requireTensorRT();
+    requireDevice(device, 'options.device', addon);
     const onLog = options.onLog;
     const callback = onLog
       ? (severity: NativeSeverity, message: string) => {
@@ -185,7 +195,7 @@ export class Engine {
     try {
       const native = await addon.loadEngine(
         bytes,
-        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false },
+        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false, device },
         callback,
       );
       return new Engine(native, options.pollWhileRunning ?? false, options.model && dimensionNames(options.model.inputs));
@@ -198,7 +208,11 @@ export class Engine {
     return this.#native === null;
   }
 
-  /** Runs the engine; resolves to the outputs by name ({type, dims, data}, like onnxruntime-node's results). */
+  /**
+   * Runs the engine; resolves to the outputs by name ({type, dims, data}, like onnxruntime-node's results). The feeds
+   * are read when the run starts on its profile's thread: until the promise settles, do not transfer their
+   * ArrayBuffers away (postMessage or structuredClone with `transfer`), which would free their memory under the run.
+   */
   async run(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<NamedTensors> {
     const packed = await this.#runPrepared(this.#prepare(feeds, options), false);
     return this.#unpackOutputs(packed, outputDims(packed[0], this.outputs.length));
@@ -218,7 +232,9 @@ export class Engine {
    * once, with nothing validated, copied through staging or allocated per run, and the arrays page-locked where CUDA
    * allows. Write new input values into `binding.inputs` (the arrays given here) between runs. It makes one ordinary
    * run first, which gives the outputs their shapes (and `binding.outputs` that run's values). Outputs whose shape
-   * depends on the input values rather than on the input shapes make a later run reject.
+   * depends on the input values rather than on the input shapes make a later run reject. The bound arrays cannot be
+   * transferred (worker_threads.markAsUntransferable: postMessage and structuredClone copy them instead), so their
+   * memory stays where the binding reads and writes it.
    */
   async bind(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<IOBinding> {
     const prepared = this.#prepare(feeds, options);
@@ -233,6 +249,11 @@ export class Engine {
       throw fromNativeError(err, 'Engine.bind', new Error());
     }
     const [handle, locked, ...buffers] = bound;
+    // A transferred ArrayBuffer takes its memory along: the binding would read and write freed memory. (The native side
+    // refuses a run of a binding whose arrays were detached all the same.) SharedArrayBuffers are never detached.
+    for (const buffer of [...prepared.data.map((d) => d.buffer), ...buffers]) {
+      if (isArrayBuffer(buffer)) markAsUntransferable(buffer); // realm-independent (jest and vm contexts have their own)
+    }
     const pageLocked: Record<string, boolean> = {};
     [...this.inputs, ...this.outputs].forEach((t, i) => (pageLocked[t.name] = locked[i]));
     buffers.forEach((buffer, i) => new Uint8Array(buffer).set(new Uint8Array(first[i + 1] as ArrayBuffer)));

@@ -55,7 +55,7 @@ export function requireTensorRT(): { addon: NativeAddon; version: TensorRTVersio
       cudaReason: info.cuda.reason,
     });
   }
-  const standIn = addon.tensorrtRuntimeInfo()?.standIn ?? null;
+  const standIn = v.standIn ?? null;
   const text = `${v.major}.${v.minor}.${v.patch}${standIn ? ` (${standIn})` : ''}`;
   return { addon, version: { major: v.major, minor: v.minor, patch: v.patch, text, standIn } };
 }

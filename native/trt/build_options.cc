@@ -1,8 +1,10 @@
 #include "build_options.h"
 
 #include <NvInferVersion.h>
+#include <cuda_runtime_api.h>
 
 #include <array>
+#include <cmath>
 #include <string>
 
 #include "../common/native_error.h"
@@ -96,9 +98,15 @@ int64_t readSetting(Napi::Env env, ConfigSetting const& setting, Napi::Value val
     case SettingKind::kBoolean:
       if (!value.IsBoolean()) throw Napi::TypeError::New(env, "Expected a boolean for " + what);
       return value.As<Napi::Boolean>().Value() ? 1 : 0;
-    case SettingKind::kNumber:
+    case SettingKind::kNumber: {
       if (!value.IsNumber()) throw Napi::TypeError::New(env, "Expected a number for " + what);
-      return static_cast<int64_t>(value.As<Napi::Number>().DoubleValue());
+      // Checked before the cast: a negative, NaN or too large double cast to an integer is undefined behaviour.
+      double const number = value.As<Napi::Number>().DoubleValue();
+      if (!(number >= 0 && number <= 9007199254740992.0) || std::floor(number) != number) {
+        throw Napi::RangeError::New(env, "Expected " + what + " to be a whole number, 0 to 2^53");
+      }
+      return static_cast<int64_t>(number);
+    }
     case SettingKind::kChoice: {
       std::string const text = value.IsString() ? value.As<Napi::String>().Utf8Value() : std::string();
       for (std::size_t i = 0; i < setting.choices.size() && setting.choices[i] != nullptr; ++i) {
@@ -158,6 +166,22 @@ std::vector<int64_t> readDims(Napi::Value value, std::string const& what) {
 
 }  // namespace
 
+int32_t readDevice(Napi::Object options) {
+  Napi::Value value = options.Get("device");
+  if (value.IsUndefined()) return 0;
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();
+    count = 0;
+  }
+  double device = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(device >= 0 && device < count) || std::floor(device) != device) {
+    throw Napi::RangeError::New(options.Env(), "Expected device to be a CUDA device number below " + std::to_string(count) +
+                                                   " (the devices the CUDA runtime sees)");
+  }
+  return static_cast<int32_t>(device);
+}
+
 BuildOptions readBuildOptions(Napi::Object options) {
   Napi::Env env = options.Env();
   BuildOptions out;
@@ -204,6 +228,16 @@ BuildOptions readBuildOptions(Napi::Object options) {
 
   out.stronglyTyped = readBool(options, "stronglyTyped");
   out.config = readConfig(env, field(options, "config"));
+  if (out.stronglyTyped) {
+    for (ConfigValue const& value : out.config) {
+      std::string const name = value.setting->name;
+      if (value.value != 0 && (name == "fp16" || name == "bf16" || name == "int8")) {
+        throw Napi::RangeError::New(env, "Expected no precision flag with stronglyTyped: " + name +
+                                             " was given, but a strongly typed network takes its precision from the model");
+      }
+    }
+  }
+  out.device = readDevice(options);
 
   Napi::Value logLevel = field(options, "logLevel");
   if (logLevel.IsNumber()) out.logLevel = logLevel.As<Napi::Number>().Int32Value();

@@ -50,12 +50,19 @@ struct BuildOptions {
   std::vector<ConfigValue> config;
 
   int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
+  int32_t device = 0;     // the CUDA device to build on
 };
 
-// JS thread.
+// JS thread. Backstops for direct callers of the addon: Napi::TypeError / RangeError on a malformed object, on values
+// C++ cannot take as they are (a workspace that is no byte count: casting it would be undefined behaviour), and on
+// precision flags with a strongly typed network (TensorRT fails such a build with a parameter check).
 BuildOptions readBuildOptions(Napi::Object options);
 
 // Worker thread: applies every setting read to `config` (NativeError for one this TensorRT cannot honour).
 void applyConfig(std::vector<ConfigValue> const& values, nvinfer1::IBuilderConfig& config);
+
+// JS thread: `options.device` (loadEngine and saveTimingCache read it too): 0 when absent; a Napi::RangeError unless it
+// is a device the CUDA runtime sees.
+int32_t readDevice(Napi::Object options);
 
 }  // namespace trt_node

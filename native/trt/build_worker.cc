@@ -11,6 +11,7 @@
 
 #include "build_options.h"
 #include "check.h"
+#include "device.h"
 #include "logger.h"
 #include "progress_monitor.h"
 #include "promise_worker.h"
@@ -160,6 +161,7 @@ class BuildWorker final : public PromiseWorker {
   void build() {
     throwIfCancelled();
     prepareTensorRT();
+    useDevice(options_.device);  // TensorRT builds for, and binds the engine to, the current device
     nvinfer1::ILogger& logger = LogHub::instance();
     ProgressMonitor monitor(progressChannel_, cancelled_);
     // Declared before the builder: TensorRT requires the cache to outlive every builder that uses it.

@@ -31,6 +31,7 @@ const VALID: Record<string, string> = {
   '--timingCacheFile': 'timing.cache',
   '--profiling-verbosity': 'detailed',
   '--profilingVerbosity': 'detailed',
+  '--device': '0',
 };
 
 /** The flag as typed, with its value when it takes one. */
@@ -93,6 +94,7 @@ describe('validation names the flag, or the library option', () => {
     [['--stronglyTyped', '--int8'], 'Expected no precision flag with --stronglyTyped for --int8 but received true'],
     [['--profiling-verbosity', 'loud'], 'Expected one of layer_names_only, detailed, none for --profiling-verbosity but received "loud"'],
     [['--profilingVerbosity=DETAILED'], 'Expected one of layer_names_only, detailed, none for --profilingVerbosity but received "DETAILED"'],
+    [['--device', '1.5'], 'Expected a CUDA device number (a whole number ≥ 0) for --device but received "1.5"'],
   ])('%j: build, check and bench exit 2 with the same message', async (flags, message) => {
     for (const command of [['build', DEFAULT_MODEL], ['check', DEFAULT_MODEL, '--no-probe'], ['bench', DEFAULT_MODEL, '--no-files']]) {
       const r = await runCli([...command, '--shapes', 'input:1x1x8x8..1x1x16x16..1x1x32x32', ...flags]);

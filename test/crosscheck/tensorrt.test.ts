@@ -15,7 +15,7 @@ import { MODELS, NOT_RUNNABLE, fixture, modelOf, samplesOf } from './manifest';
 
 const skipReason = gpuSkipReason();
 
-describe('the TensorRT runner over a stand-in engine (onnxruntime behind the engine interface)', () => {
+describe('the TensorRT runner over a fake engine (onnxruntime behind the engine interface; not the TensorRT stand-in)', () => {
   test('runs each probe with its own profile, picks one that fits otherwise, and skips shapes outside all profiles', async () => {
     const session = await OrtRunner.create(modelOf(fixture('super_resolution')));
     const calls: { profile: number | undefined; dims: number[] }[] = [];

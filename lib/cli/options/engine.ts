@@ -16,6 +16,8 @@ import type { ModelSummary } from '../../onnx/types';
 import { labelled, validateProfiles, type OptimizationProfile } from '../../shapes/profiles';
 import { combineFixedSets, type ShapeText } from '../../shapes/spec';
 import { buildOptionEntries, validateBuildSettings, type BuildOptionFlag, type BuildOptionName, type BuildSettings } from '../../trt/build-options';
+import { requireDevice } from '../../trt/device';
+import { requireTensorRT, tensorrtAvailable } from '../../trt/tensorrt';
 import type { InputFiles } from '../output';
 import { collect } from './index';
 import { profilesOf, shapeSetsOf, shapeTexts } from './shapes';
@@ -150,6 +152,8 @@ function buildOptionsFrom(cli: EngineSourceFlags): BuildSettings {
     labels.set(s.name, first ?? s.flag);
   }
   validateBuildSettings(build, (name) => labels.get(name) ?? ownFlag(spellings, name).flag);
+  // The upper bound needs the CUDA runtime: checked here to name the flag (without TensorRT, the build says so first).
+  if (build.device !== undefined && tensorrtAvailable()) requireDevice(build.device as number, labels.get('device')!, requireTensorRT().addon);
   return build as BuildSettings;
 }
 

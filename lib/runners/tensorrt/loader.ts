@@ -58,7 +58,8 @@ export async function engineFromPlan(plan: string | Uint8Array): Promise<LoadedE
 export async function engineFromModel(model: string, profiles: OptimizationProfile[] = [], build: EngineSource['build'] = {}): Promise<LoadedEngine> {
   const trt = trtModule();
   const built = await trt.buildEngine(model, { ...build, profiles });
-  const engine = await trt.Engine.load(built.plan, { model: built.model });
+  // The engine runs where it was built: a plan is for its build device's kind of GPU.
+  const engine = await trt.Engine.load(built.plan, { model: built.model, device: build.device });
   return { engine, description: `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} in ${Math.round(built.buildMs)} ms` };
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "diagnostics.h"
 #include "dims.h"
@@ -541,6 +542,13 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
           }
         }
       }
+    }
+    // The build runs on the current device (the engine is bound to it): its scratch memory is there.
+    void* scratch = nullptr;
+    if (cudaMalloc(&scratch, 256) != cudaSuccess || cudaFree(scratch) != cudaSuccess) {
+      cudaGetLastError();
+      reportError(recorder, ErrorCode::kFAILED_ALLOCATION, "IBuilder::buildSerializedNetwork: cudaMalloc failed");
+      return nullptr;
     }
     if (!cfg->getFlag(nvinfer1::BuilderFlag::kTF32)) {
       log(Severity::kINFO, "BuilderFlag::kTF32 is cleared: float32 layers are built without TF32");
