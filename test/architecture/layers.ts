@@ -13,6 +13,7 @@ export const LAYERS: readonly { folder: string; holds: string }[] = [
   { folder: 'onnx', holds: 'the ONNX protobuf reader and ModelSummary' },
   { folder: 'shapes', holds: 'the shape grammar, dims and optimization profiles (no TensorRT needed)' },
   { folder: 'compare', holds: 'the comparator and tolerances' },
+  { folder: 'cache', holds: 'the engine cache: keys, entries, locks, pruning (the build is handed in: no TensorRT)' },
   { folder: 'native', holds: 'the one typed surface of the native addon' },
   { folder: 'trt', holds: 'buildEngine, Engine, IOBinding, doctor' },
   { folder: 'triton', holds: "Triton model repositories for TensorRT plans: config.pbtxt read, written and linted against an engine's IO" },
