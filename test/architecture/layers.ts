@@ -8,7 +8,7 @@ export const LAYERS: readonly { folder: string; holds: string }[] = [
   { folder: 'util', holds: 'text for terminals and messages, null-prototype records, JSON: imports nothing of ours' },
   { folder: 'errors', holds: 'the one error hierarchy with stable codes' },
   { folder: 'validate', holds: "argument validators that name the caller's parameter" },
-  { folder: 'io', holds: 'bounded file reads, atomic writes, the memory budget' },
+  { folder: 'io', holds: 'bounded file reads, atomic writes, lock files, the memory budget' },
   { folder: 'tensor', holds: 'TensorLike, numpy .npy/.npz, zip' },
   { folder: 'onnx', holds: 'the ONNX protobuf reader and ModelSummary' },
   { folder: 'shapes', holds: 'the shape grammar, dims and optimization profiles (no TensorRT needed)' },
