@@ -128,13 +128,17 @@ function tryCreate(file: string): LockOwner | null {
   return owner;
 }
 
-/** Removes `file` if it is still the file `st` describes (a new holder's file is left alone). */
-function removeIfSame(file: string, st: fs.Stats): void {
+/**
+ * Removes `file` if it is still the file `st` describes (a new holder's file is left alone). False when that file
+ * is still there (it could not be removed): then it is waited for like a held lock, not retried at once.
+ */
+function removeIfSame(file: string, st: fs.Stats): boolean {
   try {
     const now = fs.lstatSync(file);
     if (now.ino === st.ino && now.dev === st.dev) fs.unlinkSync(file);
-  } catch {
-    // already gone
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 
@@ -179,10 +183,7 @@ export async function acquireFileLock(file: string, options: FileLockOptions): P
       continue; // released between the two calls: try again at once
     }
     const holder = readOwner(file);
-    if (staleness(holder, Date.now() - st.mtimeMs, staleMs) !== null) {
-      removeIfSame(file, st);
-      continue;
-    }
+    if (staleness(holder, Date.now() - st.mtimeMs, staleMs) !== null && removeIfSame(file, st)) continue;
     if (Date.now() >= deadline) {
       throw new LockTimeoutError(
         file,
