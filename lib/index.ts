@@ -41,6 +41,8 @@ export { LOG_LEVELS } from './trt/log';
 export type { LogEntry, LogLevel } from './trt/log';
 export { tensorrtAvailable, tensorrtVersion } from './trt/tensorrt';
 export type { TensorRTVersion } from './trt/tensorrt';
+export { clearEngineCache, defaultCacheDir, listEngineCache } from './cache';
+export type { CacheEntryDescription, CacheEntryInfo } from './cache';
 export { doctorReport, formatDoctorReport } from './trt/doctor';
 export type { DoctorReport } from './trt/doctor';
 export { PLUGIN_BACKED_OPERATORS, tensorrtPluginStatus } from './trt/plugins';

@@ -42,6 +42,7 @@ const TENSORRT_SUITES = [
   'test/crosscheck/tensorrt.test.ts',
   'test/bench/bench.test.ts',
   'test/native/triton.test.ts',
+  'test/native/engine-cache.test.ts',
 ];
 
 function parseArgs(argv) {

@@ -17,6 +17,7 @@ import type { ErrorCode } from '../errors';
 import { TrtNodeError } from '../errors';
 import { defineBench } from './commands/bench';
 import { defineBuild } from './commands/build';
+import { defineCache } from './commands/cache';
 import { defineCheck } from './commands/check';
 import { defineDoctor } from './commands/doctor';
 import { defineExplain } from './commands/explain';
@@ -48,7 +49,7 @@ export function createProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineExport, defineDoctor]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineExport, defineCache, defineDoctor]) define(program, ctx);
   return program;
 }
 
