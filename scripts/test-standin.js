@@ -31,10 +31,12 @@ const TENSORRT_SUITES = [
   'test/native/tensorrt-defects.test.ts',
   'test/native/standin.test.ts',
   'test/native/standin-cli.test.ts',
+  'test/native/standin-runtime.test.ts',
   'test/native/doctor.test.ts',
   'test/native/addon.test.ts',
   'test/native/plugins.test.ts',
   'test/crosscheck/tensorrt.test.ts',
+  'test/crosscheck/standin-numerics.test.ts',
   'test/bench/bench.test.ts',
 ];
 

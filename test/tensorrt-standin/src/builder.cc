@@ -16,6 +16,7 @@
 #include "diagnostics.h"
 #include "dims.h"
 #include "plan.h"
+#include "precision.h"
 #include "standin.h"
 
 namespace trt_standin {
@@ -453,7 +454,7 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
     plan.hostCode = cfg->getFlag(nvinfer1::BuilderFlag::kVERSION_COMPATIBLE);
     plan.plugins = model->plugins;
     plan.modelDir = model->modelDir;
-    plan.onnx = model->onnx;
+    plan.onnx = modelForBuild(model->onnx, model->modelDir, network, config);
     plan.builtOn = deviceName();
     bool dynamic = false;
     for (TensorDesc const& t : model->inputs) {

@@ -2,58 +2,10 @@
 
 #include <stdexcept>
 
+#include "protobuf.h"
+
 namespace trt_standin {
 namespace {
-
-// Protocol buffers wire format: https://protobuf.dev/programming-guides/encoding/
-class Reader {
- public:
-  Reader(uint8_t const* p, size_t n) : p_(p), end_(p + n) {}
-  bool done() const { return p_ >= end_; }
-
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ >= end_) throw std::runtime_error("truncated varint");
-      uint8_t b = *p_++;
-      v |= uint64_t{b & 0x7FU} << shift;
-      if ((b & 0x80U) == 0) return v;
-    }
-    throw std::runtime_error("varint longer than 10 bytes");
-  }
-
-  // A length-delimited field's bytes.
-  Reader sub() {
-    uint64_t n = varint();
-    if (n > static_cast<uint64_t>(end_ - p_)) throw std::runtime_error("field runs past the end of the message");
-    Reader r(p_, static_cast<size_t>(n));
-    p_ += n;
-    return r;
-  }
-
-  std::string string() {
-    Reader r = sub();
-    return std::string(reinterpret_cast<char const*>(r.p_), static_cast<size_t>(r.end_ - r.p_));
-  }
-
-  void skip(uint32_t wireType) {
-    switch (wireType) {
-      case 0: varint(); return;
-      case 1: advance(8); return;
-      case 2: sub(); return;
-      case 5: advance(4); return;
-      default: throw std::runtime_error("unsupported wire type " + std::to_string(wireType));
-    }
-  }
-
- private:
-  void advance(size_t n) {
-    if (n > static_cast<size_t>(end_ - p_)) throw std::runtime_error("fixed field runs past the end");
-    p_ += n;
-  }
-  uint8_t const* p_;
-  uint8_t const* end_;
-};
 
 OnnxNode readNode(Reader r) {
   OnnxNode node;
