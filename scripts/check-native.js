@@ -3,7 +3,9 @@
 /**
  * npm run check:native — compiles every TensorRT-facing C++ source of the addon against TensorRT's headers
  * (C++17, -Wall -Wextra -Werror, -fsyntax-only: nothing is linked, so no TensorRT library is needed), plus the
- * sources of the build without TensorRT.
+ * sources of the build without TensorRT. The TensorRT sources are compiled once more against the first header set
+ * with NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED (Node-API without external ArrayBuffers, as where a V8 sandbox forbids
+ * them: Electron) and with the test-only fault-injection points on.
  *
  * Headers: TENSORRT_INCLUDE_DIR (one folder, or several separated by ':'), else every .trt-headers/<version>/include
  * found in the repository (the official NVIDIA/TensorRT include/ folders, git-ignored). CUDA's include folder:
@@ -159,6 +161,11 @@ async function main() {
   for (const dir of trtDirs) {
     const flags = [...common, '-DTRT_NODE_HAVE_TENSORRT=1', '-DTRT_NODE_HAVE_CUDA=1', `-isystem${dir}`, `-isystem${cudaDir}`];
     for (const file of [...shared, ...sources('trt')]) jobs.push({ cxx, file, flags, label: `TensorRT headers ${dir}` });
+  }
+  const sandboxed = [...common, '-DTRT_NODE_HAVE_TENSORRT=1', '-DTRT_NODE_HAVE_CUDA=1', '-DNODE_API_NO_EXTERNAL_BUFFERS_ALLOWED',
+    '-DTRT_NODE_FAULT_INJECTION=1', `-isystem${trtDirs[0]}`, `-isystem${cudaDir}`];
+  for (const file of [...shared, ...sources('trt')]) {
+    jobs.push({ cxx, file, flags: sandboxed, label: `TensorRT headers ${trtDirs[0]}, no external buffers, fault injection` });
   }
   const noTrt = [...shared, ...sources('unavailable')];
   for (const file of noTrt) {

@@ -32,12 +32,18 @@ const TENSORRT_SUITES = [
   'test/native/standin.test.ts',
   'test/native/standin-cli.test.ts',
   'test/native/standin-runtime.test.ts',
+  'test/native/standin-strict.test.ts',
+  'test/native/tensorrt-strict.test.ts',
+  'test/native/standin-defects.test.ts',
+  'test/native/engine-cli.test.ts',
+  'test/native/engine-defects.test.ts',
   'test/native/doctor.test.ts',
   'test/native/addon.test.ts',
   'test/native/plugins.test.ts',
   'test/crosscheck/tensorrt.test.ts',
   'test/crosscheck/standin-numerics.test.ts',
   'test/bench/bench.test.ts',
+  'test/native/triton.test.ts',
 ];
 
 function parseArgs(argv) {
@@ -161,14 +167,18 @@ function build(include, args) {
     `-DSTANDIN_SANITIZE=${args.sanitize ? 'ON' : 'OFF'}`,
   ], { capture: true });
   run('cmake', ['--build', standin, '-j', String(Math.max(2, os.cpus().length))], { capture: true });
+  // configure, then build: `compile` configures only a new build folder, so a setting changed since (a new -D below)
+  // would not reach an existing one.
   const cmakeJs = [
-    path.join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js'), 'compile', '--out', path.join(dir, 'addon'),
+    path.join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js'), 'configure', '--out', path.join(dir, 'addon'),
     `--CDTENSORRT_INCLUDE_DIR=${include}`, `--CDTENSORRT_LIB_DIR=${path.join(standin, 'lib')}`,
     `--CDCUDAToolkit_ROOT=${cuda}`,
     `--CDTRT_NODE_SANITIZE=${args.sanitize ? 'ON' : 'OFF'}`,
+    '--CDTRT_NODE_FAULT_INJECTION=ON',
   ];
   if (args.cuda === 'host') cmakeJs.push(`--CDTRT_NODE_CUDART_LIBRARY=${path.join(standin, 'cuda', 'libtrt_standin_cudart.so')}`);
   run(process.execPath, cmakeJs, { capture: true });
+  run(process.execPath, [cmakeJs[0], 'build', '--out', path.join(dir, 'addon')], { capture: true });
   return dir;
 }
 

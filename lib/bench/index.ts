@@ -6,3 +6,4 @@ export type { LatencyStats } from './stats';
 export { findTrtexec, parseTrtexecSummary, runTrtexec } from './trtexec';
 export type { TrtexecSummary } from './trtexec';
 export { measureEventLoopLag } from './event-loop-lag';
+export { loadAverage, machineLoadWarning } from './load';

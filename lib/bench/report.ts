@@ -1,11 +1,9 @@
 /** The benchmark's report: a text table, the JSON document, and an SVG chart of the latency distributions. */
 import { renderSvg, type VegaLiteSpec } from '../report/charts';
+import { formatShapeList as shapeLabel } from '../shapes/spec';
 import type { BackendRun, BenchReport } from './run-bench';
 import type { LatencyStats } from './stats';
 
-export function shapeLabel(shapes: Record<string, number[]>): string {
-  return Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
-}
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
@@ -22,7 +20,8 @@ export function formatBenchReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
     `trt-node bench: ${report.model}`,
-    `machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}`,
+    `machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage}`,
+    ...report.warnings.map((w) => `WARNING: ${w}`),
     `runs: ${report.settings.warmup} warm-up (excluded), ${report.settings.iterations !== null ? `${report.settings.iterations} timed` : `${report.settings.durationS} s timed`} per backend and shape; latency in ms, end to end from JavaScript`,
     '',
   ];

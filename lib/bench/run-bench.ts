@@ -11,6 +11,7 @@ import * as os from 'os';
 import { generateProbeFeeds } from '../data/generate';
 import { AbortError, InvalidTypeError, InvalidValueError, TrtNodeError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
+import { isModelSummary } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { loadModelArgument } from '../pipeline/options';
 import { givenProbes, probeOverBudget } from '../pipeline/probes';
@@ -20,11 +21,13 @@ import { isRunner, type Runner, type RunnerKind, type RunnerTimings } from '../r
 import { createRunner, runnerName, type ActiveRunner, type RunnerSetup, type RunnerSpec } from '../runners/specs';
 import type { NamedTensors } from '../tensor/types';
 import type { BuildEngineOptions } from '../trt/build-options';
-import type { OptimizationProfile } from '../shapes/profiles';
+import { validateProfiles, type OptimizationProfile } from '../shapes/profiles';
+import { formatShapeList } from '../shapes/spec';
 import { quoted } from '../util/terminal';
 import { displayPath } from '../util/text';
 import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
+import { loadAverage, machineLoadWarning } from './load';
 import { BACKENDS, durationSeconds } from './options';
 import { LatencyStats, summarize } from './stats';
 import { findTrtexec, runTrtexec, type TrtexecSummary } from './trtexec';
@@ -44,7 +47,7 @@ export interface BenchOptions {
   /**
    * What to time: runner kinds ('onnxruntime', 'tensorrt', or a kind registered with registerRunner), runner specs,
    * or your own Runner objects (those stay yours to dispose). A kind named gets the settings below (`threads` and
-   * `ortThread` for onnxruntime; `engine`, `profile` and `build` for TensorRT); a spec is used as given. Default
+   * `ortThread` for onnxruntime; `engine`, `profiles` and `build` for TensorRT); a spec is used as given. Default
    * DEFAULT_BENCH_RUNNERS: onnxruntime and TensorRT (reported unavailable where it cannot run).
    */
   runners?: (RunnerKind | RunnerSpec | Runner)[];
@@ -65,8 +68,11 @@ export interface BenchOptions {
    * direct caller of onnxruntime-node runs it: its lag shows how much it blocks).
    */
   ortThread?: SessionThread;
-  /** Profile of the engine built when no `engine` is given (refused with `engine`). Default: one covering every shape set. */
-  profile?: OptimizationProfile;
+  /**
+   * Profiles of the engine built when no `engine` is given (refused with `engine`), checked against the model first.
+   * Default: one profile covering every shape set.
+   */
+  profiles?: OptimizationProfile | OptimizationProfile[];
   /** Other settings of that build (workspace, timing cache, fp16, tf32...; refused with `engine`). Default none. */
   build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes' | 'signal' | 'onProgress'>;
   /** Progress (backend, shape, runs done) for the CLI. */
@@ -121,7 +127,10 @@ export interface BackendRun {
 
 export interface BenchReport {
   model: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string };
+  /** `loadAverage`: the 1-minute load average when the benchmark started (0 where the platform has none). */
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string; loadAverage: number };
+  /** What makes the figures less reliable: a machine busy with other work. */
+  warnings: string[];
   settings: { warmup: number; iterations: number | null; durationS: number | null; seed: number };
   runs: BackendRun[];
   /** Per shape set: median latency of TensorRT over onnxruntime, both measured in this run. */
@@ -146,19 +155,19 @@ function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profile' | 'build' | 'signal' | 'maxTensorBytes';
+type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   const o = v.options<BenchOptions>(options);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
   const engine = v.optional(v.filePath)(o.engine, 'engine');
   // An engine is already built: its profiles and settings are fixed, so these would be ignored without a word.
-  for (const name of ['profile', 'build'] as const) {
+  for (const name of ['profiles', 'build'] as const) {
     if (engine !== undefined && o[name] !== undefined) {
       throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${name} sets how bench builds an engine, and engine gives one already built: give one of the two`, { option: name });
     }
   }
   return {
-    model: typeof o.model === 'object' && o.model !== null ? o.model : v.filePath(o.model, 'model'),
+    model: isModelSummary(o.model) ? o.model : v.filePath(o.model, 'model'),
     engine,
     shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
     runners: o.runners === undefined ? [...DEFAULT_BENCH_RUNNERS] : benchRunners(o.runners),
@@ -168,7 +177,7 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     threads: o.threads === undefined ? undefined : v.safeInteger(o.threads, 'threads', { min: 1 }),
     seed: count(o.seed, 'seed', 0, 0),
     ortThread: o.ortThread === undefined ? 'worker' : v.oneOf(o.ortThread, 'ortThread', ['worker', 'main'] as const),
-    profile: o.profile,
+    profiles: o.profiles,
     build: o.build,
     onProgress: o.onProgress,
     signal: v.optional(v.abortSignal)(o.signal, 'signal'),
@@ -294,11 +303,14 @@ interface BenchPlan {
   runners: { spec: RunnerSpec | Runner; name: string; parameter: string }[];
   setup: RunnerSetup;
   trtexec: string | null;
+  /** The load average before anything ran (measured later, it would count the benchmark's own threads). */
+  loadAtStart: number;
 }
 
 async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
   const o = validateBenchOptions(options);
   const summary = await loadModelArgument(o.model);
+  const profiles = o.profiles === undefined ? undefined : validateProfiles(o.profiles, summary, 'profiles');
   const sets = resolveShapes(summary, o.shapes);
   // Shapes no machine here could hold are a usage error before any runner starts (a mistyped shape).
   const budget = o.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
@@ -316,23 +328,27 @@ async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
   const setup: RunnerSetup = {
     model: summary.file,
     // An engine built here covers every shape set; the signal stops its build (minutes for a large model) too.
-    profiles: () => [o.profile ?? coveringProfile(sets)],
+    profiles: () => profiles ?? [coveringProfile(sets)],
     ...(o.signal ? { signal: o.signal } : {}),
   };
-  return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec() };
+  return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec(), loadAtStart: loadAverage() };
 }
 
 function benchReport(plan: BenchPlan, runs: BackendRun[]): BenchReport {
   const { o } = plan;
+  const cpus = os.cpus().length;
+  const busy = machineLoadWarning(plan.loadAtStart, cpus);
   return {
     model: plan.summary.file ? displayPath(plan.summary.file) : '(model bytes)',
     machine: {
-      cpus: os.cpus().length,
+      cpus,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
       platform: `${os.platform()}-${os.arch()}`,
       node: process.version,
+      loadAverage: plan.loadAtStart,
     },
+    warnings: busy ? [busy] : [],
     settings: { warmup: o.warmup, iterations: o.durationS === undefined ? o.iterations : null, durationS: o.durationS ?? null, seed: o.seed },
     runs,
     ratios: ratiosOf(runs, plan.sets),
@@ -365,7 +381,7 @@ async function benchOne(plan: BenchPlan, entry: BenchPlan['runners'][number], ru
         runs.push({ backend: entry.name, kind, shapes, batch, available: false, reason: failure?.reason });
         continue;
       }
-      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget);
+      const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget, plan.summary);
       try {
         const m = await measure(runner, feeds, shapes, o);
         runs.push(await runOf(runner, kind, shapes, batch, m, o, plan.trtexec));
@@ -422,7 +438,7 @@ async function runOf(runner: Runner, kind: RunnerKind, shapes: Record<string, nu
     run.gpu = { h2d: summarize(m.gpu.h2d), compute: summarize(m.gpu.compute), d2h: summarize(m.gpu.d2h), nodeOverheadMedianMs: latency.median - gpuMedian };
     // trtexec times the same plan, where it is on the PATH and the plan is a file.
     if (trtexec && o.engine && kind === 'tensorrt') {
-      const spec = Object.entries(shapes).map(([n, d]) => `${n}:${d.join('x')}`).join(',');
+      const spec = formatShapeList(shapes);
       run.trtexec = await runTrtexec(trtexec, o.engine, spec, o.iterations, 200).catch((e: Error) => ({ error: reasonOf(e) }));
     }
   }

@@ -3,10 +3,10 @@
  * (header and static findings first, then a line per run or probe as each finishes, then the verdict) and as one
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
-import { formatNumber, shapesText as inputShapesText } from '../report/format';
+import { causeAndFix, formatNumber, shapesText as inputShapesText } from '../report/format';
 import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
 import { plural } from '../util/text';
-import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader } from '../report/table';
+import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader, probesHeadline } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
 import type { Finding } from '../diagnostics/findings';
 import type { CheckParts } from './parts';
@@ -16,12 +16,18 @@ function where(f: Finding): string {
   const parts: string[] = [];
   if (f.node) parts.push(`node ${f.node.index} '${f.node.name}' (${f.node.domain ? `${f.node.domain}::` : ''}${f.node.opType})`);
   if (f.input !== undefined) parts.push(`input '${f.input}'${f.axis !== undefined ? ` axis ${f.axis}` : ''}`);
+  const output = f.details?.output;
+  const outputAxis = f.details?.outputAxis;
+  if (typeof output === 'string') parts.push(`output '${output}'${typeof outputAxis === 'number' && outputAxis >= 0 ? ` axis ${outputAxis}` : ''}`);
   return forTerminal(parts.join(', '));
 }
 
 export function formatFinding(f: Finding, style?: TextStyle): string[] {
   const head = `${verdictText(f.severity.toUpperCase().padEnd(7), style)} ${paint(f.code, 'bold', style)}${where(f) ? `  ${where(f)}` : ''}`;
-  return [`  ${head}`, ...wrap(forTerminal(f.message), '          ', style?.width)];
+  // The cause, then the fix on a line of its own (said once: cut from the cause when the cause ends with it).
+  const { cause, fix } = causeAndFix(f.message, f.fix);
+  const fixLines = fix ? wrap(forTerminal(`Fix: ${fix}`), '          ', style?.width).map((l, i) => (i === 0 ? l.replace('Fix:', paint('Fix:', 'bold', style)) : l)) : [];
+  return [`  ${head}`, ...wrap(forTerminal(cause), '          ', style?.width), ...fixLines];
 }
 
 export function formatFindings(title: string, findings: readonly Finding[], style?: TextStyle): string[] {
@@ -63,31 +69,30 @@ export function formatCheckHeader(model: string | null, opset: number): string {
   return `trt-node check: ${model ? forTerminal(model) : '(model from memory)'} (opset ${opset})`;
 }
 
-/** Something failed (an error finding, a failed run or comparison, a failing cross-check), interrupted or not. */
-function foundFailure(report: CheckReport): boolean {
+/** What the verdict is made of (parts, the cross-check's headline, counts): the Result line after its word. */
+export function resultDetail(report: CheckReport): string {
   const s = report.summary;
-  return s.errors > 0 || s.failedRuns > 0 || s.failedOutputs > 0 || report.crossCheck?.verdict === 'fail';
-}
-
-/** PASS, FAIL, or INTERRUPTED when the run was stopped before anything failed (not a pass: it did not finish). */
-function resultWord(report: CheckReport): string {
-  if (report.interrupted && !foundFailure(report)) return 'INTERRUPTED';
-  return report.pass ? 'PASS' : 'FAIL';
+  const cc = report.crossCheck;
+  const counts = [`${plural(s.errors, 'error')}`, `${plural(s.warnings, 'warning')}`];
+  // With a cross-check, its runs are all of the check's (the requested ones are its first probes): one count.
+  // Runs skipped (a runner not available here, a probe outside an engine's profiles) count as not run.
+  const runs = cc ? { runs: cc.summary.runs + cc.summary.skippedRuns, ran: cc.summary.runs - cc.summary.failedRuns } : { runs: s.runs, ran: s.runs - s.failedRuns };
+  if (runs.runs) counts.push(`${countOf(runs.ran, runs.runs, 'run')} ran`);
+  const sweep = cc ? `; cross-check: ${cc.verdict === 'fail' ? 'FAIL' : cc.verdict === 'pass' ? 'pass' : 'not compared'} (${probesHeadline(cc.summary)})` : '';
+  return `${partsText(report.parts)}${sweep} (${counts.join(', ')})`;
 }
 
 /** The last line: the verdict, which part failed (TensorRT import, export, numerics, cross-check), and the counts. */
 export function formatCheckResult(report: CheckReport, style?: TextStyle): string {
-  const s = report.summary;
-  const counts = [`${plural(s.errors, 'error')}`, `${plural(s.warnings, 'warning')}`];
-  if (s.runs) counts.push(`${countOf(s.runs - s.failedRuns, s.runs, 'run')} ran`, `${countOf(s.compared - s.failedOutputs, s.compared, 'compared output')} within tolerance`);
-  const cc = report.crossCheck;
-  const sweep = cc
-    ? `; cross-check: ${cc.verdict === 'fail' ? 'FAIL' : cc.verdict === 'pass' ? 'pass' : 'not compared'} (${countOf(cc.summary.probes - cc.summary.notComparedProbes - cc.summary.failedProbes, cc.summary.probes - cc.summary.notComparedProbes, 'compared probe')} passed)`
-    : '';
-  return (
-    `Result: ${verdictText(resultWord(report), style)}${report.interrupted && !report.pass && foundFailure(report) ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} — ` +
-    `${partsText(report.parts)}${sweep} (${counts.join(', ')})`
-  );
+  const line = resultDetail(report);
+  const head = `Result: ${report.result}${report.interrupted && report.result === 'FAIL' ? ' (interrupted)' : ''}`;
+  // Wrapped to the terminal's width (continuation lines indented), then coloured: colour codes take no columns.
+  const lines = wrap(`${head} — ${line}`, '  ', style?.width);
+  lines[0] = lines[0].slice(2);
+  const word = report.result === 'PASS (nothing compared)' ? `${verdictText('PASS', style)} ${paint('(nothing compared)', 'dim', style)}` : verdictText(report.result, style);
+  const coloured = `Result: ${word}${head.endsWith('(interrupted)') ? ` ${paint('(interrupted)', 'yellow', style)}` : ''}`;
+  if (lines[0].startsWith(head)) lines[0] = coloured + lines[0].slice(head.length);
+  return lines.join('\n');
 }
 
 export function formatCheckReport(report: CheckReport, style?: TextStyle): string {
@@ -110,16 +115,24 @@ export function formatCheckReport(report: CheckReport, style?: TextStyle): strin
   return out.join('\n');
 }
 
-/** "TensorRT import: FAILS (UNSUPPORTED_OP); export: ok; numerics: pass": which part failed, in one line. */
+/**
+ * "TensorRT import: FAILS (UNSUPPORTED_OP, judged without TensorRT); export: ok; numerics: pass (3 of 3 comparisons
+ * within tolerance)": which part failed, in one line. "TensorRT import: ok" is said only when TensorRT imported it.
+ */
 export function partsText(p: CheckParts): string {
-  const imp = p.tensorrtImport.status === 'fails' ? `FAILS (${p.tensorrtImport.codes.join(', ')}, judged without TensorRT)` : 'ok';
+  const judged = p.tensorrtImport.judgedBy === 'static' ? 'judged without TensorRT' : '';
+  const imp =
+    p.tensorrtImport.status === 'fails'
+      ? `FAILS (${[...p.tensorrtImport.codes, judged].filter(Boolean).join(', ')})`
+      : `ok${judged ? ` (${judged})` : ''}`;
   const exp = p.export.status === 'fails' ? `FAILS (${p.export.codes.join(', ')})` : 'ok';
+  const n = p.numerics;
   const num: Record<CheckParts['numerics']['status'], string> = {
-    pass: 'pass',
-    fail: `FAIL (${p.numerics.failed} of ${p.numerics.compared} comparisons outside tolerance)`,
-    'not-run': `NOT RUN (${p.numerics.runsNotRun} run${p.numerics.runsNotRun === 1 ? '' : 's'} could not run)`,
+    pass: `pass (${countOf(n.compared, n.compared, 'comparison')} within tolerance)`,
+    fail: `FAIL (${countOf(n.failed, n.compared, 'comparison')} outside tolerance)`,
+    'not-run': `NOT RUN (${plural(n.runsNotRun, 'run')} could not run)`,
     'not-compared': 'not compared (no reference)',
     none: 'no run',
   };
-  return `TensorRT import: ${imp}; export: ${exp}; numerics: ${num[p.numerics.status]}`;
+  return `TensorRT import: ${imp}; export: ${exp}; numerics: ${num[n.status]}`;
 }

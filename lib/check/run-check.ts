@@ -17,11 +17,11 @@ import { execute, type Executed, type Execution } from '../pipeline/execute';
 import { commonRunOptions, loadModelArgument, type CommonRunOptions, type ResolvedRunOptions } from '../pipeline/options';
 import { planProbes, requestedBaseline } from '../pipeline/plan';
 import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSource } from '../pipeline/probes';
-import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet } from '../pipeline/requested';
+import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet, type RunBlocker } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runnerSpecs } from '../pipeline/setup';
-import type { CrossCheckProgress, CrossCheckResult, ProbeReport, RunRecord } from '../pipeline/types';
-import { mergeFindings } from '../pipeline/verdicts';
+import type { CrossCheckProgress, CrossCheckResult, DimIssue, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
+import { mergeFindings, tensorrtPart } from '../pipeline/verdicts';
 import type { Runner } from '../runners/runner';
 import type { ActiveRunner, RunnerInfo, RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
@@ -130,7 +130,9 @@ export interface RunReport {
   /** Why it did not run or failed; `code` when a finding explains it. */
   error?: { message: string; code?: FindingCode };
   outputs: OutputReport[];
-  /** Ran, and every compared output passed. */
+  /** Output dims that contradict the model's declared dims here (the output-dims check, over all probes at the end). */
+  dimIssues?: DimIssue[];
+  /** Ran, every compared output passed, and the output dims are as the model declares them. */
   pass: boolean;
 }
 
@@ -145,8 +147,17 @@ export interface CheckReport {
   crossCheck?: CrossCheckResult;
   /** The .npz the outputs were saved to. */
   savedOutputs?: string;
-  /** No error-severity finding, every run ran, every comparison passed, the cross-check did not fail. */
+  /**
+   * No error-severity finding, every run ran, every comparison passed, no output dim contradicts the model, the
+   * cross-check did not fail, and the check was not interrupted.
+   */
   pass: boolean;
+  /**
+   * The verdict in one word, as the text, the HTML report and the exit code give it: 'PASS', 'PASS (nothing
+   * compared)' (a pass where no output was compared with anything: the model ran, no more), 'FAIL', or 'INTERRUPTED'
+   * (stopped before anything failed: not a pass).
+   */
+  result: CheckResult;
   /** Set when the check was stopped (AbortSignal, Ctrl-C): what is here is what finished. */
   interrupted?: boolean;
   /** Which part failed: TensorRT import (judged statically), the export, the numerics (lib/check/parts.ts). */
@@ -154,7 +165,22 @@ export interface CheckReport {
   summary: { errors: number; warnings: number; info: number; runs: number; failedRuns: number; compared: number; failedOutputs: number };
 }
 
+export type CheckResult = 'PASS' | 'PASS (nothing compared)' | 'FAIL' | 'INTERRUPTED';
+
 const DYNAMIC_AXES = new Set(['aligned', 'odd', 'bound', 'axis']);
+
+/**
+ * A TensorRT engine was made in this check: TensorRT's parser imported the model, so the static UNSUPPORTED_OP errors
+ * are refuted (a plugin, or a parser newer than the operator matrix). They stay, as warnings that say so.
+ */
+function refutedByTensorRT(findings: readonly Finding[], tensorrt: TensorRTPart): Finding[] {
+  if (!tensorrt.ran) return [...findings];
+  return findings.map((f) =>
+    f.code === 'UNSUPPORTED_OP' && f.severity === 'error'
+      ? { ...f, severity: 'warning' as const, message: `${f.message} TensorRT imported the model nonetheless (${tensorrt.what}): a plugin, or a parser newer than this operator matrix.` }
+      : f,
+  );
+}
 
 function validateCheckOptions(options: CheckOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidTypeError('options', 'an object', options);
@@ -218,6 +244,7 @@ function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null):
     for (const c of comparison?.outputs ?? []) if (!names.includes(c.output)) outputs.push(compared(c));
   }
   const reference = comparison ? (comparison.expected === 'reference' ? referenceLabel : comparison.expected) : null;
+  const dimIssues = p.dimIssues.filter((d) => d.runner === run.runner);
   return {
     backend: run.runner,
     label: p.label,
@@ -227,7 +254,8 @@ function runView(p: ProbeReport, run: RunRecord, referenceLabel: string | null):
     ok,
     ...(ok ? {} : { error: { message: run.reason ?? 'not run', ...(run.code ? { code: run.code as FindingCode } : {}) } }),
     outputs,
-    pass: ok && outputs.every((o) => o.pass !== false),
+    ...(dimIssues.length ? { dimIssues } : {}),
+    pass: ok && outputs.every((o) => o.pass !== false) && dimIssues.length === 0,
   };
 }
 
@@ -283,10 +311,10 @@ function sampleLabel(samples: readonly LoadedSample[]): (i: number) => string {
 }
 
 /** The requested probes: samples, then shape sets; nothing asked (and no sweep), the model's own or default sizes. */
-function requestedProbes(plan: Pick<CheckPlan, 'summary' | 'samples' | 'common' | 'crossChecking'>, options: CheckOptions): Probe[] {
+function requestedProbes(plan: Pick<CheckPlan, 'summary' | 'samples' | 'common' | 'crossChecking'>, options: CheckOptions, blocker: RunBlocker | undefined): Probe[] {
   const { summary, samples } = plan;
   const profiles = givenProfiles(options);
-  const requested = [...sampleProbes(summary, samples, profiles, sampleLabel(samples)), ...shapeSetProbes(summary, options.shapes ?? [], profiles, '--shapes')];
+  const requested = [...sampleProbes(summary, samples, profiles, sampleLabel(samples), blocker), ...shapeSetProbes(summary, options.shapes ?? [], profiles, '--shapes')];
   if (requested.length === 0 && !plan.crossChecking) requested.push(defaultProbe(summary, profiles));
   // Sizes no machine here could hold are a usage error before anything is read or generated (a mistyped shape).
   for (const p of requested) {
@@ -302,36 +330,49 @@ function givenProfiles(options: CheckOptions): OptimizationProfile[] {
 
 /**
  * What the caller asked for (not the sizes check made up): checked against fixed dims, and a parameter-like input
- * the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error.
+ * the caller supplied makes WEIGHTS_AS_INPUTS a warning instead of an error. Read from the samples' arrays as they
+ * are, before they are validated: the diagnostics come first, so that a finding can explain what a file lacks.
  */
-function shapeRequests(requested: readonly Probe[], samples: readonly LoadedSample[], options: CheckOptions): ShapeRequest[] {
+function shapeRequests(summary: ModelSummary, samples: readonly LoadedSample[], options: CheckOptions): ShapeRequest[] {
   const label = sampleLabel(samples);
+  const inputs = feedInputs(summary);
+  const arraysOf = (s: LoadedSample) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, s.inputs[i.name].dims]));
   return [
-    ...requested.filter((p) => p.kind === 'sample').map((p) => ({ source: label(samples.findIndex((s) => s.key === p.sample)), shapes: p.shapes })),
+    ...samples.map((s, i) => ({ source: label(i), shapes: arraysOf(s) })),
     ...(options.shapes ?? []).map((shapes) => ({ source: '--shapes', shapes })),
     ...(options.bounds ?? []).map((b) => ({ source: b.label, shapes: b.shapes })),
   ];
+}
+
+/** The inputs a blocking finding says are not the caller's to supply: the weights WEIGHTS_AS_INPUTS names. */
+function excusedInputs(summary: ModelSummary, blocker: Finding): Set<string> {
+  if (blocker.code !== 'WEIGHTS_AS_INPUTS') return new Set();
+  const data = new Set(Array.isArray(blocker.details?.dataInputs) ? (blocker.details.dataInputs as string[]) : []);
+  return new Set(feedInputs(summary).map((i) => i.name).filter((n) => !data.has(n)));
 }
 
 /** Validates check's options and resolves them, once: the model read, the samples loaded, the requested probes made. */
 async function prepareCheck(model: string | ModelSummary, options: CheckOptions): Promise<CheckPlan> {
   const started = Date.now();
   validateCheckOptions(options);
-  const summary = await loadModelArgument(model);
+  const summary = await loadModelArgument(model, options.externalDataDir);
   const modelPath = typeof model === 'string' ? model : summary.file;
   const common = commonRunOptions(summary, options, 'options');
   const crossChecking = Boolean(options.sweep || options.probes !== undefined || options.engine !== undefined || options.tensorrt);
   if (options.saveOutputs) await guardSavedOutputs(options.saveOutputs, summary, modelPath, options.samples);
   const inputs = feedInputs(summary);
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes, summary);
   checkBounds({ summary, inputs, common }, options.bounds);
-  // Requested probes first: they validate what the caller gave before any runner is created.
-  const requested = requestedProbes({ summary, samples, common, crossChecking }, options);
-  const staticFindings = diagnoseStatic(summary, { requests: shapeRequests(requested, samples, options) });
+  // The diagnostics first, then the requested probes (which validate what the caller gave before any runner is
+  // created): a finding that blocks the runs explains what the files lack (the weights of an export_params=False
+  // model are not the .npz's to hold).
+  const staticFindings = diagnoseStatic(summary, { requests: shapeRequests(summary, samples, options) });
   const blocker = blockingFinding(staticFindings);
   const blocked = blocker !== undefined;
-  if (blocker) {
-    for (const p of requested) p.blocked ??= { message: blockedMessage(blocker), code: blocker.code };
+  const runBlocker = blocker ? { blocked: { message: blockedMessage(blocker), code: blocker.code }, excused: excusedInputs(summary, blocker) } : undefined;
+  const requested = requestedProbes({ summary, samples, common, crossChecking }, options, runBlocker);
+  if (runBlocker) {
+    for (const p of requested) p.blocked ??= runBlocker.blocked;
   }
   const specs = runnerSpecs(options, () => defaultSpecs(options, crossChecking), samples.some((s) => s.reference));
   return { started, options, summary, modelPath, common, crossChecking, inputs, samples, requested, staticFindings, blocked, specs };
@@ -381,7 +422,15 @@ function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Exe
     specs: blocked ? [] : plan.specs,
     samples: plan.samples,
     options: plan.common,
-    sweep: { ...options, maxTensorBytes: plan.common.maxTensorBytes, ...(plan.common.signal ? { signal: plan.common.signal } : {}), sweep: crossChecking && !blocked },
+    sweep: {
+      ...options,
+      maxTensorBytes: plan.common.maxTensorBytes,
+      ...(plan.common.signal ? { signal: plan.common.signal } : {}),
+      sweep: crossChecking && !blocked,
+      // An engine asked for where TensorRT is missing: the diagnostics and the other runs still count; TensorRT is
+      // reported as not run (the check fails: what was asked was not checked).
+      reportUnavailable: true,
+    },
     // A sweep covers the range (odd sizes included): check's own dynamic-axes probes would only repeat it.
     plan: (sweep) => ({
       planner: planProbes(summary, {
@@ -409,8 +458,9 @@ function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Exe
 
 /** check's report from what ran: the runs and the dynamic-axes attempts, the cross-check, the verdict and its parts. */
 async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, saver: OutputSaver, opset: number): Promise<CheckReport> {
-  const findings = mergeFindings(plan.staticFindings, out.findings);
   const infos = runners.map((r) => r.info);
+  const tensorrt = tensorrtPart(infos);
+  const findings = refutedByTensorRT(mergeFindings(plan.staticFindings, out.findings), tensorrt);
   const runs = out.probes.filter(isRequestedRun).flatMap((p) => runViewsOf(p, infos));
   const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
   const savedOutputs = await saver.write(out.interrupted);
@@ -418,6 +468,10 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
     ? pipelineResult(out, { model: plan.modelPath, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
     : undefined;
   const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
+  const parts = checkParts(findings, runs, tensorrt, crossCheck);
+  // Every probe counts, the dynamic-axes probes too: the output-dims check fails the probes it finds issues at.
+  const failed = hasErrors(findings) || !runs.every((r) => r.pass) || out.probes.some((p) => p.dimIssues.length > 0) || crossCheck?.verdict === 'fail';
+  const result: CheckResult = failed ? 'FAIL' : out.interrupted ? 'INTERRUPTED' : parts.numerics.compared === 0 ? 'PASS (nothing compared)' : 'PASS';
   return {
     model: plan.modelPath ? displayPath(plan.modelPath) : null,
     opset,
@@ -426,9 +480,10 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
     ...(attempts.length ? { probe: { attempts } } : {}),
     ...(crossCheck ? { crossCheck } : {}),
     ...(savedOutputs ? { savedOutputs } : {}),
-    pass: !hasErrors(findings) && runs.every((r) => r.pass) && (crossCheck ? crossCheck.verdict !== 'fail' : true) && !out.interrupted,
+    pass: !failed && !out.interrupted,
+    result,
     ...(out.interrupted ? { interrupted: true } : {}),
-    parts: checkParts(findings, runs, crossCheck),
+    parts,
     summary: {
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,

@@ -18,6 +18,7 @@ import { defineBuild } from './commands/build';
 import { defineCheck } from './commands/check';
 import { defineDoctor } from './commands/doctor';
 import { defineExplain } from './commands/explain';
+import { defineExport } from './commands/export';
 import { defineInspect } from './commands/inspect';
 import { normalizeJsonArgs } from './options';
 import { createContext, type CliContext } from './output';
@@ -34,7 +35,7 @@ export function createProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineDoctor]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineExport, defineDoctor]) define(program, ctx);
   return program;
 }
 
@@ -58,11 +59,27 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 /**
  * The command a command line runs: its first word that is not an option (the program has no options taking a
- * value), as commander dispatches it. A later word naming a command is an argument or an option's value.
+ * value), as commander dispatches it, and for a command with subcommands (`export triton`) the next such word. A
+ * later word naming a command is an argument or an option's value.
  */
 export function commandOf(program: Command, argv: readonly string[]): Command | undefined {
-  const word = argv.slice(2).find((a) => a === '--' || !a.startsWith('-'));
-  return word === undefined || word === '--' ? undefined : program.commands.find((c) => c.name() === word || c.aliases().includes(word));
+  const words = argv.slice(2);
+  const end = words.indexOf('--');
+  let found: Command | undefined;
+  for (const word of (end < 0 ? words : words.slice(0, end)).filter((a) => !a.startsWith('-'))) {
+    const next = (found ?? program).commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    found = next;
+    if (next.commands.length === 0) break;
+  }
+  return found;
+}
+
+/** 'trt-node export triton': the command's name with its parents'. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 export interface MainOptions {
@@ -78,17 +95,17 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (options.signal?.aborted) controller.abort();
   const ctx = createContext(controller.signal);
   const program = createProgram(ctx);
-  process.exitCode = undefined; // commands report through it; start clean when main() runs more than once in a process
   try {
     await program.parseAsync(normalizeJsonArgs(argv));
     if (controller.signal.aborted) return EXIT_INTERRUPTED;
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+    return ctx.exitCode ?? EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+      if (err.code === 'commander.help') return EXIT_USAGE; // a command that needs a subcommand (`export`): its help was shown
       const cmd = commandOf(program, argv) ?? program;
-      const usage = `usage: ${cmd === program ? 'trt-node' : `trt-node ${cmd.name()}`} ${cmd.usage()}`;
-      ctx.err(`trt-node: ${err.message.replace(/^error: /, '')}\n${usage}\n(trt-node ${cmd === program ? '' : `${cmd.name()} `}--help for every option)\n`);
+      const usage = `usage: ${commandPath(cmd)} ${cmd.usage()}`;
+      ctx.err(`trt-node: ${err.message.replace(/^error: /, '')}\n${usage}\n(${commandPath(cmd)} --help for every option)\n`);
       return EXIT_USAGE;
     }
     if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') {

@@ -1,15 +1,20 @@
 /**
  * What a command writes and how: the text style of stdout (colour on a TTY, its width), progress on stderr (only
- * on a TTY, never with JSON on stdout or in CI), JSON documents to stdout or a file, and the abort signal Ctrl-C
- * raises. One CliContext per run of main().
+ * on a TTY, never with JSON on stdout or in CI), JSON documents to stdout or a file (each with its `createdAt` and
+ * `versions`), and the abort signal Ctrl-C raises. One CliContext per run of main().
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { styleFor, type TextStyle } from '../report/style';
 import { toJson } from '../util/json';
+import { PACKAGE_ROOT } from './defaults';
 import { jsonTarget } from './options';
 
 export interface CliContext {
   /** Aborted on the first Ctrl-C (SIGINT). */
   signal: AbortSignal;
+  /** The exit code the command's action returned (each action returns its own; main() answers it). */
+  exitCode?: number;
   /** stdout's style: colour on a TTY (NO_COLOR / FORCE_COLOR honoured), wrapped to its width. */
   style: Required<TextStyle>;
   out(text: string): void;
@@ -28,6 +33,30 @@ export function createContext(signal: AbortSignal): CliContext {
   };
 }
 
+/** What wrote a JSON document: trt-node's, onnxruntime-node's and Node's versions (read from the packages, not loaded). */
+export function versions(): { trtNode: string; onnxruntimeNode: string | null; node: string } {
+  const version = (file: string) => {
+    try {
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version as string;
+    } catch {
+      return null;
+    }
+  };
+  let ort: string | null = null;
+  try {
+    ort = version(require.resolve('onnxruntime-node/package.json'));
+  } catch {
+    // not installed: null
+  }
+  return { trtNode: version(path.join(PACKAGE_ROOT, 'package.json')) ?? 'unknown', onnxruntimeNode: ort, node: process.version };
+}
+
+/** A command's JSON document with, first, when it was made (`createdAt`, ISO 8601 UTC) and by what (`versions`). */
+export function jsonDocument(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  return { createdAt: new Date().toISOString(), versions: versions(), ...doc };
+}
+
 /** The files a command reads, by the option that named them: an output onto one of them is refused. */
 export type InputFiles = readonly { file: string | undefined; option: string }[];
 
@@ -40,12 +69,12 @@ export async function emitJson(ctx: CliContext, json: string | boolean | undefin
   const target = jsonTarget(json);
   if (target === undefined) return false;
   if (target === 'stdout') {
-    ctx.out(`${toJson(doc)}\n`);
+    ctx.out(`${toJson(jsonDocument(doc))}\n`);
     return true;
   }
   const { checkOutputFile, writeFileAtomic } = require('../io/atomic-write') as typeof import('../io/atomic-write');
   await checkOutputFile(target, '--json', { inputs });
-  await writeFileAtomic(target, `${toJson(doc)}\n`);
+  await writeFileAtomic(target, `${toJson(jsonDocument(doc))}\n`);
   return false;
 }
 

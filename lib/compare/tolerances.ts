@@ -11,6 +11,7 @@
  * | integers, bool    | 0     | 0     | compared exactly                                                       |
  */
 import { InvalidValueError } from '../errors';
+import { splitNamedList } from '../shapes/spec';
 import { quoted } from '../util/terminal';
 import { namedRecord, own } from '../util/names';
 import * as v from '../validate';
@@ -66,23 +67,13 @@ export function toleranceFor(output: string, dtype: string, overrides: Tolerance
 export function parseTolerance(option: '--atol' | '--rtol', text: string): { global?: number; perOutput: Record<string, number> } {
   v.string(text, option);
   const result: { global?: number; perOutput: Record<string, number> } = { perOutput: namedRecord() };
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new InvalidValueError(option, "a number like 1e-4, or 'output:1e-3'", text);
-  for (const item of items) {
-    const colon = item.lastIndexOf(':');
-    const name = colon >= 0 ? item.slice(0, colon).trim() : undefined;
-    const valueText = colon >= 0 ? item.slice(colon + 1).trim() : item;
+  for (const { name, value: valueText } of splitNamedList(text, { option, example: 'output:1e-3', allowUnnamed: true })) {
     const value = valueText === '' ? NaN : Number(valueText);
     if (!Number.isFinite(value) || value < 0) {
       throw new InvalidValueError(option, `a finite number ≥ 0${name ? ` for output '${name}'` : ''}`, valueText);
     }
-    if (name === undefined) {
-      if (result.global !== undefined) throw new InvalidValueError(option, 'one global value', text);
-      result.global = value;
-    } else {
-      if (!name) throw new InvalidValueError(option, "'output:value' with an output name", item);
-      result.perOutput[name] = value;
-    }
+    if (name === '') result.global = value;
+    else result.perOutput[name] = value;
   }
   return result;
 }

@@ -88,9 +88,9 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
 /** crossCheck's options validated and resolved once: the runners to make, the samples read, the plan of probes. */
 async function prepareCrossCheck(model: string | ModelSummary, options: CrossCheckOptions): Promise<Execution> {
   if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
-  const summary = await loadModelArgument(model);
+  const summary = await loadModelArgument(model, options.externalDataDir);
   const common = commonRunOptions(summary, options, 'options');
-  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes);
+  const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes, summary);
   return {
     call: 'crossCheck',
     model: summary,

@@ -13,7 +13,7 @@ import { maxTensorBytes } from '../io/budget';
 import { hasOwn, namedRecord, own } from '../util/names';
 import { quoted } from '../util/terminal';
 import * as v from '../validate';
-import { generateFeeds, type GenerateOptions } from './generate';
+import { generateFeeds, hasGraph, type GenerateOptions } from './generate';
 import { validateInputs } from './inputs';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -253,7 +253,9 @@ export async function buildFeeds(model: ModelSummary, options: BuildFeedsOptions
     }
     const missingNames = new Set(missing.map((i) => i.name));
     const shapes = resolveInputShapes(missing, namedRecord(Object.entries(spec).filter(([n]) => missingNames.has(n))), shapesOption);
-    for (const [name, t] of Object.entries(generateFeeds(missing, shapes, { ...o, maxTensorBytes: budget }))) {
+    // The fed inputs' sizes too: an index input generated here may index one of them.
+    const known = namedRecord([...Object.entries(feeds).map(([name, t]) => [name, [...t.dims]] as const), ...Object.entries(shapes)]);
+    for (const [name, t] of Object.entries(generateFeeds(missing, known, { ...o, maxTensorBytes: budget, ...(hasGraph(m) ? { model: m } : {}) }))) {
       feeds[name] = t;
       sources[name] = 'generated';
     }

@@ -3,8 +3,8 @@
  * values), dtype-aware, a value range per input. Check, the cross-check and the benchmark share it, so a failing run
  * can be repeated with the same values.
  */
-import { InvalidValueError, ShapeError, TrtNodeError } from '../errors';
-import type { InputSummary } from '../onnx/types';
+import { InvalidTypeError, InvalidValueError, ShapeError, TrtNodeError } from '../errors';
+import type { InputSummary, ModelSummary } from '../onnx/types';
 import { splitNamedList } from '../shapes/spec';
 import type { NamedTensors, TensorLike, TensorType } from '../tensor/types';
 import { ELEMENT_SIZE, NUMERIC_TENSOR_TYPES, elementCount, isNumericType } from '../tensor/types';
@@ -12,6 +12,7 @@ import { checkBudget, maxTensorBytes, tensorBytes } from '../io/budget';
 import { namedRecord, own } from '../util/names';
 import { quoted } from '../util/terminal';
 import * as v from '../validate';
+import { largestIndex, orderBoxCorners, shapeValues, valueNeeds, type ValueNeed } from './consumers';
 import { validateInputs } from './inputs';
 
 /** mulberry32: a tiny, fast 32-bit PRNG; the same seed gives the same stream on every machine. Values in [0, 1). */
@@ -88,10 +89,52 @@ export interface GenerateOptions {
   /** Ranges per input name, applied as given (integers may go negative): see parseValueRanges. */
   ranges?: Readonly<Record<string, ValueRange>>;
   /**
+   * The model the inputs feed. Inputs without a range of their own then get values the ops reading them take:
+   * indices within what they index (Gather, GatherElements, RoiAlign's batch_indices: `range` narrowed to the
+   * indexed size, 0 alone where that size is unknown), shapes for Expand (ones) and Reshape (the data's dims, or
+   * ones and a -1), boxes with their corners in order (RoiAlign's rois). Default none: values from the range alone.
+   */
+  model?: ModelSummary;
+  /**
    * The most bytes all generated tensors together may take, checked from dtypes and shapes before anything is
    * allocated. Default DEFAULT_MAX_TENSOR_BYTES (lib/io/budget.ts).
    */
   maxTensorBytes?: number;
+}
+
+/** An integer tensor holding `values` (a shape for Expand or Reshape). */
+function integerTensor(type: TensorType, dims: number[], values: readonly number[]): TensorLike {
+  if (type === 'int64' || type === 'uint64') {
+    const data = type === 'int64' ? new BigInt64Array(values.length) : new BigUint64Array(values.length);
+    values.forEach((x, i) => (data[i] = BigInt(x)));
+    return { type, dims, data };
+  }
+  return { type, dims, data: INT_ARRAYS[type as keyof typeof INT_ARRAYS].from(values) };
+}
+
+/** The range an index input is drawn from: `range` within [0, largest], or all of [0, largest] if they do not meet. */
+function indexRange([lo, hi]: ValueRange, largest: number): ValueRange {
+  const a = Math.max(0, Math.ceil(lo));
+  const b = Math.min(largest, Math.floor(hi));
+  return a <= b ? [a, b] : [0, largest];
+}
+
+/**
+ * One input's tensor: a shape its readers take, or values from its range (an index input's narrowed to what it
+ * indexes). `needs` from valueNeeds; none without a model or where the caller gave the input a range.
+ */
+function generateInput(input: InputSummary, dims: number[], next: () => number, range: ValueRange, own: boolean, needs: readonly ValueNeed[]): TensorLike {
+  const integer = INT_LIMITS[input.elemType as TensorType] !== undefined;
+  if (own || !needs.length) return generateTensor(input, dims, next, range, !own);
+  if (!integer) {
+    const t = generateTensor(input, dims, next, range, true);
+    if (needs.some((n) => n.kind === 'boxes')) orderBoxCorners(t.data as Float32Array, dims);
+    return t;
+  }
+  const shape = shapeValues(needs, elementCount(dims));
+  if (shape) return integerTensor(input.elemType as TensorType, dims, shape);
+  const largest = largestIndex(needs);
+  return generateTensor(input, dims, next, largest === undefined ? range : indexRange(range, largest), true);
 }
 
 /** One generated tensor; `next` is its own stream. Bools: true with probability 1/2. */
@@ -188,6 +231,7 @@ export function generateFeeds(
   checkRange(global, 'range');
   const ranges = o.ranges === undefined ? namedRecord<ValueRange>() : v.record(o.ranges, 'ranges', (r, p) => (checkRange(r as ValueRange, p), r as ValueRange));
   const budget = maxTensorBytes(o.maxTensorBytes, 'maxTensorBytes');
+  const model = o.model === undefined ? undefined : validateModel(o.model);
   let total = 0;
   for (const input of list) {
     const dims = own(shapeOf, input.name);
@@ -196,6 +240,7 @@ export function generateFeeds(
       total = checkBudget(tensorBytes(dims, ELEMENT_SIZE[input.elemType]), budget, `Input ${quoted(input.name)} at shape ${dims.join('x')} (${input.elemType})`, { input: input.name, dims }, total);
     }
   }
+  const needs = model ? valueNeeds(model, list, shapeOf) : new Map<string, ValueNeed[]>();
   const feeds = namedRecord<TensorLike>();
   for (const input of list) {
     const dims = own(shapeOf, input.name)!;
@@ -203,7 +248,7 @@ export function generateFeeds(
     // Mix seed (also beyond 32 bits) and name into the stream's state.
     const state = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.floor(seed / 2 ** 32) ^ hashName(input.name)) >>> 0;
     try {
-      feeds[input.name] = generateTensor(input, [...dims], mulberry32(state), mine ?? global, !mine);
+      feeds[input.name] = generateInput(input, [...dims], mulberry32(state), mine ?? global, mine !== undefined, needs.get(input.name) ?? []);
     } catch (err) {
       // A typed array too large to allocate throws a bare RangeError ("Invalid typed array length: 10000000000").
       // (By name: the typed array, and so the error, may come from another realm; InvalidValueError is named so too.)
@@ -217,6 +262,19 @@ export function generateFeeds(
   return feeds;
 }
 
+/** Whether `model` has the parts of a ModelSummary (readModel's) that the generator reads: its graph. */
+export function hasGraph(model: unknown): model is ModelSummary {
+  const m = model as Partial<Record<keyof ModelSummary, unknown>> | null;
+  const init = m?.initializers as { list?: unknown } | null | undefined;
+  return typeof m === 'object' && m !== null && [m.nodes, m.outputs, m.valueInfo, init?.list].every(Array.isArray);
+}
+
+/** The `model` option: a ModelSummary, checked for the parts read here. */
+function validateModel(model: unknown): ModelSummary {
+  if (!hasGraph(model)) throw new InvalidTypeError('model', 'a model summary (from readModel)', model);
+  return model;
+}
+
 function checkRange(r: unknown, parameter: string): void {
   if (!Array.isArray(r) || r.length !== 2 || !r.every(Number.isFinite) || r[0] > r[1]) {
     throw new InvalidValueError(parameter, '[lo, hi] with finite lo ≤ hi', r);
@@ -225,7 +283,8 @@ function checkRange(r: unknown, parameter: string): void {
 
 /**
  * The generator check, the cross-check and the benchmark share: floats uniform in [range[0], range[1]), integers in
- * [max(0, ceil(lo)), floor(hi)], bools random. Same as generateFeeds with `{ seed, range, maxTensorBytes }`.
+ * [max(0, ceil(lo)), floor(hi)] (indices and shapes as `model`'s ops take them), bools random. Same as
+ * generateFeeds with `{ seed, range, maxTensorBytes, model }`.
  */
 export function generateProbeFeeds(
   inputs: readonly InputSummary[],
@@ -233,8 +292,9 @@ export function generateProbeFeeds(
   seed: number,
   range: ValueRange = [0, 1],
   maxTensorBytes?: number,
+  model?: ModelSummary,
 ): NamedTensors {
-  return generateFeeds(inputs, shapes, { seed, range, ...(maxTensorBytes !== undefined ? { maxTensorBytes } : {}) });
+  return generateFeeds(inputs, shapes, { seed, range, ...(maxTensorBytes !== undefined ? { maxTensorBytes } : {}), ...(model ? { model } : {}) });
 }
 
 /**

@@ -2,7 +2,7 @@
  * Small lookups over a ModelSummary that several rules share: who produces / consumes a value, the constant
  * value of a tensor (initializer or Constant node), the ai.onnx opset, and Python-literal formatting for fixes.
  */
-import type { Dim, ModelSummary, NodeSummary } from '../onnx/types';
+import type { ModelSummary, NodeSummary } from '../onnx/types';
 import type { FindingNode } from './findings';
 
 export interface GraphIndex {
@@ -33,6 +33,26 @@ export function indexGraph(model: ModelSummary): GraphIndex {
     consumers,
     initializerNames: new Set(model.initializers.list.map((t) => t.name)),
   };
+}
+
+/**
+ * Walks from `value` back through the nodes that compute it, depth first, each value once. `visit` returns a result
+ * to stop with, 'skip' to not go further up from that value, or undefined to go on to the producer's inputs.
+ */
+export function findUpstream<T>(g: GraphIndex, value: string, visit: (name: string, producer: NodeSummary | undefined) => T | 'skip' | undefined): T | undefined {
+  const seen = new Set<string>();
+  const stack = [value];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const node = g.producer.get(name);
+    const r = visit(name, node);
+    if (r === 'skip') continue;
+    if (r !== undefined) return r;
+    if (node) stack.push(...node.inputs.filter(Boolean));
+  }
+  return undefined;
 }
 
 export function defaultOpset(model: ModelSummary): number {
@@ -86,14 +106,9 @@ export function intAttribute(node: NodeSummary, name: string): number | undefine
   return a && a.type === 'int' ? a.value : undefined;
 }
 
-export function formatDims(dims: readonly Dim[] | null): string {
-  if (!dims) return '(unknown rank)';
-  return `[${dims.map((d) => (d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? d.name : '?')).join(', ')}]`;
-}
-
-export function shapeTag(dims: readonly number[]): string {
-  return dims.length ? dims.join('x') : 'scalar';
-}
+// Dims as text have one home each in lib/shapes: declared dims ('[batch, 1, height, width]') and shapes ('1x3x8x8').
+export { dimsText as formatDims } from '../shapes/profiles';
+export { formatDims as shapeTag } from '../shapes/spec';
 
 /** A Python string literal (single quotes, as PyTorch docs write them). */
 export function pyStr(s: string): string {
@@ -136,6 +151,20 @@ export function exporterOf(model: ModelSummary): Exporter {
 /** "torch.onnx.export(model, args, f, <rest>)", with dynamo=True spelled out for models that exporter made. */
 export function exportCall(exporter: Exporter, rest: string): string {
   return `torch.onnx.export(model, args, f, ${exporter === 'dynamo' ? 'dynamo=True, ' : ''}${rest})`;
+}
+
+/**
+ * What a dynamic_shapes fix needs besides the Dims: torch.export specialises an axis whose example input is 0 or 1
+ * ("Constraints violated"), so the example inputs must not be of size 0 or 1 on an axis meant to vary.
+ */
+export const DYNAMO_EXAMPLE_SIZES = {
+  fix: 'with example inputs of size 2 or more on those axes',
+  text: 'Export with example inputs of size 2 or more on every axis declared dynamic: torch.export specialises an axis whose example size is 0 or 1 ("Constraints violated"), e.g. a batch of 1.',
+} as const;
+
+/** The torch.onnx.export call that makes axes vary: `dynamic` is dynamic_axes=... or, for dynamo, dynamic_shapes=... */
+export function dynamicExportCall(exporter: Exporter, dynamic: string): string {
+  return exporter === 'dynamo' ? `${exportCall(exporter, `${dynamic}, ...`)} ${DYNAMO_EXAMPLE_SIZES.fix}` : exportCall(exporter, `${dynamic}, ...`);
 }
 
 /** `{'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height')}}`: dynamo's dynamic_shapes, keyed by forward()'s argument names. */

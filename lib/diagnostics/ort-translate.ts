@@ -33,7 +33,7 @@ export function translateOrtError(model: ModelSummary, err: unknown, ctx?: Trans
       return fixedDimFindingFor(
         model,
         info.input,
-        info.dims.map((d) => ({ axis: d.axis, fixed: d.expected, requested: d.got, source })),
+        info.dims.map((d) => ({ axis: d.axis, fixed: d.expected, requested: d.got, source, fed: true })),
       );
     }
     case 'missing-inputs': {

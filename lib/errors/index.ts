@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'ERR_TRT_NODE_DISPOSED'
   | 'ERR_TRT_NODE_ABORTED'
   | 'ERR_TRT_NODE_USAGE'
-  | 'ERR_TRT_NODE_MEMORY_BUDGET';
+  | 'ERR_TRT_NODE_MEMORY_BUDGET'
+  | 'ERR_TRT_NODE_TRITON_CONFIG';
 
 export class TrtNodeError extends Error {
   readonly code: ErrorCode;
@@ -78,7 +79,7 @@ export class OnnxFormatError extends TrtNodeError {
   }
 }
 
-/** A .npy/.npz file that is malformed or holds what trt-node cannot read (Fortran order, objects, ...). */
+/** A .npy/.npz file that is malformed or holds what trt-node cannot read (objects, complex numbers, ...). */
 export class NpyFormatError extends TrtNodeError {
   constructor(file: string, what: string, details: Record<string, unknown> = {}) {
     super('ERR_TRT_NODE_NPY_FORMAT', `${forTerminal(file)}: ${what}`, { file, ...details });
@@ -116,6 +117,24 @@ export class AbortError extends TrtNodeError {
     super('ERR_TRT_NODE_ABORTED', `${what} was aborted`);
     this.name = 'AbortError';
     if (partial !== undefined) this.partial = partial;
+  }
+}
+
+/**
+ * A Triton model configuration (config.pbtxt) that does not read as protobuf text format against Triton's
+ * ModelConfig: the line and column are those Triton's own parser would name.
+ */
+export class TritonConfigError extends TrtNodeError {
+  readonly line: number;
+  readonly column: number;
+  /** The problem alone, without the place. */
+  readonly reason: string;
+  constructor(file: string, line: number, column: number, reason: string) {
+    super('ERR_TRT_NODE_TRITON_CONFIG', `${forTerminal(file)}:${line}:${column}: ${reason}`, { file, line, column, reason });
+    this.name = 'TritonConfigError';
+    this.line = line;
+    this.column = column;
+    this.reason = reason;
   }
 }
 
@@ -215,8 +234,9 @@ export class UnsupportedOptionError extends TrtNodeError {
 
 /** A disposed object (e.g. an Engine after dispose()) was used. */
 export class DisposedError extends TrtNodeError {
-  constructor(what: string) {
-    super('ERR_TRT_NODE_DISPOSED', `${what} was disposed; create or load it again to use it`);
+  /** @param message what the native side said instead, when it names what is gone (an IOBinding's array, say) */
+  constructor(what: string, message = `${what} was disposed; create or load it again to use it`) {
+    super('ERR_TRT_NODE_DISPOSED', message);
     this.name = 'DisposedError';
   }
 }

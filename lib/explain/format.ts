@@ -1,4 +1,5 @@
 /** The readable form of an Explanation (the JSON form is the Explanation itself). */
+import { fixStatedIn } from '../report/format';
 import { wrap } from '../report/style';
 import type { Explanation } from './types';
 
@@ -15,7 +16,7 @@ export function formatExplanation(e: Explanation): string {
     out.push(...wrap(`From: ${f.evidence}`, '          '));
     out.push(...wrap(f.message, '          '));
     // check's messages end with their fix; say it apart only where the message does not.
-    if (!f.message.includes(f.fix)) out.push(...wrap(`Fix: ${f.fix}`, '          '));
+    if (!fixStatedIn(f.message, f.fix)) out.push(...wrap(`Fix: ${f.fix}`, '          '));
   }
   for (const n of e.notes) {
     out.push(`NOTE    (${n.source})`);

@@ -4,7 +4,10 @@
  * whether check found it in the model or the user met it in a tool. Given the model too, onnxruntime's messages
  * are translated exactly as check translates them (naming the model's inputs, nodes and the dynamic_axes to pass).
  */
+import { classifyOrtError } from '../diagnostics/ort-errors';
 import { translateOrtError } from '../diagnostics/ort-translate';
+import type { Finding } from '../diagnostics/findings';
+import { dynamicExportCall, exporterOf, formatDims, pyDynamicAxes, pyDynamicShapes, pyStr } from '../diagnostics/graph';
 import type { ModelSummary } from '../onnx/types';
 import { SEVERITY_RANK } from '../diagnostics/findings';
 import type { Hit } from './rules';
@@ -27,7 +30,7 @@ export function explain(text: string, options: ExplainOptions = {}): Explanation
   // A traceback repeats its error: one note per message.
   const notes: ExplainNote[] = [...new Map(hits.flatMap((h) => ('note' in h ? [[h.note.message, h.note] as const] : []))).values()];
   if (options.model) {
-    const exact = translateOrtError(options.model, text);
+    const exact = otherExport(options.model, text) ?? translateOrtError(options.model, text);
     if (exact) {
       const generic = findings.find((f) => f.source === 'onnxruntime' && f.code === exact.code);
       const evidence = generic?.evidence ?? lineAt(text, 0);
@@ -36,6 +39,43 @@ export function explain(text: string, options: ExplainOptions = {}): Explanation
   }
   const merged = mergeByCode(findings);
   return { findings: merged, notes, recognized: merged.length + notes.length > 0 };
+}
+
+/**
+ * A fixed-dim error about an axis the given model declares dynamic: the model that failed is not this one (an older
+ * or static export of it). Said as such; calling the axis fixed, and suggesting the dynamic_axes it already has,
+ * would be wrong.
+ */
+function otherExport(model: ModelSummary, text: string): Finding | undefined {
+  const info = classifyOrtError(text);
+  if (info.kind !== 'fixed-dim') return undefined;
+  const input = model.inputs.find((i) => i.name === info.input);
+  const dynamic = info.dims.filter((d) => input?.dims?.[d.axis] && input.dims[d.axis].kind !== 'fixed');
+  if (!input || dynamic.length === 0) return undefined;
+  const name = (axis: number) => {
+    const d = input.dims![axis];
+    return d.kind === 'symbolic' ? ` (${pyStr(d.name)})` : '';
+  };
+  const axes = dynamic.map((d) => `axis ${d.axis} of input '${input.name}' is dynamic${name(d.axis)}`).join('; ');
+  const fed = info.dims.map((d) => `fed ${d.got} on axis ${d.axis} where it expected ${d.expected}`).join(', ');
+  const own = model.inputs
+    .filter((i) => !i.isInitializer && i.dims?.some((d) => d.kind === 'symbolic'))
+    .map((i) => ({ name: i.name, axes: i.dims!.flatMap((d, a) => (d.kind === 'symbolic' ? [{ axis: a, label: d.name }] : [])) }));
+  const exporter = exporterOf(model);
+  const dynamicArg = exporter === 'dynamo' ? `dynamic_shapes=${pyDynamicShapes(own)}` : `dynamic_axes=${pyDynamicAxes(own)}`;
+  const fix = `run the model given here (it accepts these sizes); or re-export the one that failed as this one was, with ${dynamicExportCall(exporter, dynamicArg)}`;
+  return {
+    code: 'FIXED_DIM',
+    severity: 'error',
+    message:
+      `onnxruntime was ${fed}: the model that ran fixes that axis. But in the model given here ${formatDims(input.dims)}, ${axes}, so the ` +
+      `error came from another export of the model (an older one, or one exported without dynamic_axes): check which ` +
+      `file the failing code loads.`,
+    fix,
+    input: input.name,
+    axis: dynamic[0].axis,
+    details: { conflicts: info.dims, dynamicInModel: true, modelDims: input.dims },
+  };
 }
 
 /** One finding per code: the most severe, first seen (a traceback repeats its error; a warning precedes it). */

@@ -7,7 +7,7 @@
  */
 import { OPERATOR_SUPPORT } from '../diagnostics/data/onnx-tensorrt-operators';
 import type { Exporter } from '../diagnostics/graph';
-import { exportCall, pyStr } from '../diagnostics/graph';
+import { DYNAMO_EXAMPLE_SIZES, axisLabel, exportCall, pyDynamicAxes, pyDynamicShapes, pyStr } from '../diagnostics/graph';
 import { tracedIntFix } from '../diagnostics/rules/shape-not-dynamic';
 import { trainingModeFix } from '../diagnostics/rules/training-mode';
 import { importability } from '../diagnostics/rules/unsupported-op';
@@ -246,6 +246,31 @@ function unsupportedExport(ctx: TextContext, evidence: string, op: string, opset
   );
 }
 
+/**
+ * onnxruntime's texts as they reach explain: with its own markers (a traceback, Node's error), or as `check` prints
+ * them, without the "running X node" preamble: load failures ("cannot load the model: ...") and kernel messages.
+ */
+const ORT_TEXT = new RegExp(
+  [
+    /ONNXRuntimeError|onnxruntime|Got invalid dimensions|is missing in 'feeds'|Model requires \d+ inputs|Required inputs \(/,
+    /is not a registered function\/op|Non-zero status code returned|Could not find an implementation for|Node input '[^']+' is not a graph input/,
+    /cannot load the model|This is an invalid model|Unsupported model IR version|Opset \d+ is under development|Unsupported data type: \d+/,
+    /cannot be reshaped to the requested shape|Attempting to broadcast an axis|MatMul dimension mismatch|GEMM: Dimension mismatch|Non concat axis dimensions must match/,
+    /Input channels C is not equal to kernel channels|indices element out of data bounds|Invalid rank for input|Unexpected input data type/,
+  ]
+    .map((re) => re.source)
+    .join('|'),
+);
+
+/** Operands that no longer fit once a "dynamic" axis changed (broadcast, MatMul/Gemm, Concat, a Conv's channels). */
+const OPERANDS_MISMATCH = /Attempting to broadcast an axis by a dimension other than 1|[Dd]imension mismatch|Non concat axis dimensions must match|Input channels C is not equal to kernel channels/;
+
+/** check's words for a run its generated values broke (lib/data/consumers.ts generatedDataMessage). */
+const GENERATED_DATA = /the generated values of (.+?) do not fit '([^'\n]*)'/;
+
+/** ONNX TensorProto.DataType numbers onnxruntime names in "Unsupported data type: N", for the ones it refuses. */
+const ONNX_TYPE_NAMES: Readonly<Record<string, string>> = { '8': 'string', '14': 'complex64', '15': 'complex128', '16': 'bfloat16' };
+
 /** The line that says what went wrong, in a traceback or log around an onnxruntime message. */
 const ORT_KEY_LINES = [
   /Got invalid dimensions/,
@@ -261,21 +286,36 @@ const ORT_KEY_LINES = [
 
 /** onnxruntime's texts, through the classifier check uses (lib/diagnostics/ort-errors.ts). */
 export function onnxruntimeHits(text: string): Hit[] {
-  if (!/ONNXRuntimeError|onnxruntime|Got invalid dimensions|is missing in 'feeds'|Model requires \d+ inputs|Required inputs \(|is not a registered function\/op|Non-zero status code returned|Could not find an implementation for|Node input '[^']+' is not a graph input/.test(text)) return [];
+  const generated = GENERATED_DATA.exec(text);
+  if (generated) {
+    return [
+      note('trt-node check', lineAt(text, generated.index),
+        `check generated the values of ${generated[1]} and they do not fit '${generated[2]}': the data is to blame, not the model (the node failed on values, not on the model's shapes).`,
+        'feed real inputs (check --inputs in.npz) or give the input a range it fits (--range name:lo..hi)'),
+    ];
+  }
+  if (!ORT_TEXT.test(text)) return [];
   const info = classifyOrtError(text);
   const key = ORT_KEY_LINES.map((re) => re.exec(text)).find((m) => m);
   const evidence = lineAt(text, key?.index ?? 0);
   const src: ExplainSource = 'onnxruntime';
   switch (info.kind) {
     case 'fixed-dim': {
-      const axes = info.dims.map((d) => `${d.axis}: ${pyStr(d.axis === 0 ? 'batch' : `dim_${d.axis}`)}`).join(', ');
-      const dynamo = `dynamic_shapes={${pyStr(info.input)}: {${info.dims.map((d) => `${d.axis}: torch.export.Dim(${pyStr(d.axis === 0 ? 'batch' : `dim_${d.axis}`)})`).join(', ')}}}`;
-      const fix = `torch.onnx.export(..., input_names=[${pyStr(info.input)}, ...], dynamic_axes={${pyStr(info.input)}: {${axes}}}) (with dynamo=True: ${dynamo}), or feed ${info.dims.map((d) => `${d.expected} on axis ${d.axis}`).join(', ')}`;
+      // Without the model its rank is unknown: axes 2 and 3 (and no higher) are an image's height and width, the
+      // common case; batch (axis 0) has to vary with them as a rule, as check suggests.
+      const image = info.dims.every((d) => d.axis <= 3) && info.dims.some((d) => d.axis >= 2);
+      const label = (axis: number) => (axis === 0 ? 'batch' : image && axis >= 2 ? axisLabel(4, axis) : `dim_${axis}`);
+      const axisList = [...new Set([0, ...info.dims.map((d) => d.axis)])].sort((a, b) => a - b).map((axis) => ({ axis, label: label(axis) }));
+      const classic = `torch.onnx.export(..., input_names=[${pyStr(info.input)}, ...], dynamic_axes=${pyDynamicAxes([{ name: info.input, axes: axisList }])})`;
+      const dynamo = `dynamic_shapes=${pyDynamicShapes([{ name: info.input, axes: axisList }])} ${DYNAMO_EXAMPLE_SIZES.fix}`;
+      const fix = `${classic} (with dynamo=True: ${dynamo}), or feed ${info.dims.map((d) => `${d.expected} on axis ${d.axis}`).join(', ')}`;
       const parts = info.dims.map((d) => `axis ${d.axis} is fixed at ${d.expected} but was fed ${d.got}`).join('; ');
       return [
         found(src, evidence, 'FIXED_DIM', 'error',
-          `Input ${pyStr(info.input)} has fixed dims: ${parts}. torch.onnx.export fixes every dim not named in dynamic_axes ` +
-            `(dynamo=True: not declared in dynamic_shapes), so the model accepts only the export-time size. Fix: ${fix}.`,
+          `Input ${pyStr(info.input)} has fixed dims: ${parts}. torch.onnx.export fixes every dim not named in dynamic_axes, ` +
+            `keyed by input_names (dynamo=True: not declared in dynamic_shapes, keyed by forward()'s argument names, which ` +
+            `may differ from the input's name here), so the model accepts only the export-time size. ` +
+            `trt-node explain --model model.onnx (or trt-node check) names the model's own axes. Fix: ${fix}.`,
           fix, { input: info.input, axis: info.axis, details: { conflicts: info.dims } }),
       ];
     }
@@ -295,7 +335,7 @@ export function onnxruntimeHits(text: string): Hit[] {
       ];
     }
     case 'invalid-model':
-      if (!info.danglingValue) return [];
+      if (!info.danglingValue) return invalidModelHits(info, evidence);
       return [
         found(src, evidence, 'WEIGHTS_MISSING', 'error',
           `The model's nodes read ${pyStr(info.danglingValue)}, which nothing in the model provides: what ` +
@@ -328,12 +368,38 @@ export function onnxruntimeHits(text: string): Hit[] {
       ];
     }
     case 'other': {
-      if (!/Attempting to broadcast an axis by a dimension other than 1|Dimension mismatch|dimension mismatch/.test(text)) return [];
-      return [fixedSizeHit(src, evidence, info.nodeName ? `'${info.nodeName}' (${info.opType})` : 'a node')];
+      if (OPERANDS_MISMATCH.test(text)) return [fixedSizeHit(src, evidence, info.nodeName ? `'${info.nodeName}' (${info.opType})` : 'a node')];
+      const type = /Unsupported data type: (\d+)/.exec(text);
+      if (type) {
+        const name = ONNX_TYPE_NAMES[type[1]] ?? `ONNX type ${type[1]}`;
+        return [note(src, evidence, `onnxruntime-node cannot carry ${name} tensors, so it cannot load a model with a ${name} input or output.`, `make the model's inputs and outputs float32 (cast inside forward(), e.g. return y.float()), then re-export`)];
+      }
+      if (/indices element out of data bounds/.test(text)) {
+        return [note(src, evidence, 'An index fed to the model is outside the tensor it indexes (a Gather: token ids beyond the vocabulary, a class id beyond the table).', 'feed indices in range (0 ≤ index < the indexed size)')];
+      }
+      return [];
     }
     default:
       return [];
   }
+}
+
+/** A model onnxruntime refuses to load that no pitfall explains: a version too new, a type its kernels lack. */
+function invalidModelHits(info: Extract<ReturnType<typeof classifyOrtError>, { kind: 'invalid-model' }>, evidence: string): Hit[] {
+  const src: ExplainSource = 'onnxruntime';
+  if (info.irVersion !== undefined) {
+    const max = /max supported IR version: (\d+)/.exec(info.raw)?.[1];
+    return [note(src, evidence, `The model's IR version ${info.irVersion} is newer than this onnxruntime reads${max ? ` (up to ${max})` : ''}.`, 'use a newer onnxruntime-node, or export with the PyTorch and onnx versions that match it')];
+  }
+  if (info.opset !== undefined) {
+    const max = /support for domain ai\.onnx is till opset (\d+)/.exec(info.raw)?.[1];
+    return [note(src, evidence, `The model uses opset ${info.opset}, which onnxruntime does not know${max ? ` (it knows up to ${max})` : ''}.`, `torch.onnx.export(..., opset_version=${max ?? 'an official opset'})`)];
+  }
+  if (info.opType && /Type Error/.test(info.raw)) {
+    const type = /Type '([^']+)'/.exec(info.raw)?.[1];
+    return [note(src, evidence, `onnxruntime has no ${info.opType} for ${type ?? 'this type'} (node '${info.nodeName}'): the model feeds the op a type the ONNX spec does not allow it.`, 'cast to a type the op takes inside forward() (x.float()), then re-export')];
+  }
+  return [note(src, evidence, `onnxruntime refuses the model as invalid: ${info.message}`, 're-export it; `trt-node check` on the model names the export pitfalls it knows')];
 }
 
 /** A node whose operands no longer fit once a "dynamic" axis changed: a fixed-size parameter, or traced sizes. */

@@ -6,7 +6,7 @@
 import type { Finding } from '../diagnostics/findings';
 
 /** The tool whose text a finding was read from. */
-export type ExplainSource = 'torch.onnx.export (dynamo=False)' | 'torch.onnx.export (dynamo=True)' | 'torch.onnx.export' | 'onnxruntime' | 'TensorRT';
+export type ExplainSource = 'torch.onnx.export (dynamo=False)' | 'torch.onnx.export (dynamo=True)' | 'torch.onnx.export' | 'onnxruntime' | 'TensorRT' | 'trt-node check';
 
 /** A finding read from text: check's Finding, with the tool and the line it came from. */
 export type ExplainedFinding = Finding & {

@@ -43,6 +43,8 @@ export interface NativeTensorRTVersion {
   patch: number;
   build: number;
   encoded: number;
+  /** Set when that libnvinfer is trt-node's test stand-in (test/tensorrt-standin), not TensorRT: its self-description. */
+  standIn: string | null;
 }
 
 export interface NativeCudaDevice {
@@ -50,7 +52,7 @@ export interface NativeCudaDevice {
   name?: string;
   computeCapability?: string;
   totalMemoryBytes?: number;
-  /** Free device memory when cudaInfo() was called (cudaMemGetInfo). */
+  /** Free device memory now (cudaMemGetInfo): only for the device cudaInfo() was asked about (it needs a context). */
   freeMemoryBytes?: number;
   multiProcessorCount?: number;
   error?: string;
@@ -112,20 +114,20 @@ export interface NativeBuildOptions {
   modelPath?: string;
   modelBytes?: Uint8Array;
   profiles: NativeProfileInput[][];
-  workspaceBytes?: number;
-  optimizationLevel?: number;
   useTimingCache: boolean;
   timingCache?: Uint8Array | null;
-  fp16: boolean;
-  bf16: boolean;
-  int8: boolean;
-  /** Clear BuilderFlag::kTF32 when false. */
-  tf32: boolean;
+  /** NetworkDefinitionCreationFlag::kSTRONGLY_TYPED (TensorRT 10; 11's networks always are). */
   stronglyTyped: boolean;
-  /** BuilderFlag::kVERSION_COMPATIBLE. */
-  versionCompatible?: boolean;
+  /**
+   * IBuilderConfig settings by option name (lib/trt/build-options.ts BUILD_OPTIONS, the 'config' ones), applied by
+   * the table in native/trt/build_options.cc: a boolean sets or clears a BuilderFlag, a number or a choice's name
+   * sets a value. An option left out keeps TensorRT's default.
+   */
+  config: Record<string, boolean | number | string>;
   /** Forward TensorRT messages up to this severity to the log callback; -1 for none. */
   logLevel: number;
+  /** The CUDA device to build on. Default 0. */
+  device?: number;
 }
 
 export interface NativeBuildResult {
@@ -212,14 +214,19 @@ export interface NativeEngine {
 
 export interface NativeAddon {
   buildInfo(): NativeBuildInfo;
+  /** Loads nothing. */
   tensorrtVersion(): NativeTensorRTVersion | null;
-  cudaInfo(): NativeCudaInfo;
+  /**
+   * The CUDA runtime and the GPUs it sees, creating no CUDA context; `freeMemoryOf`: that device's free memory too
+   * (measured with its context, which is created if it does not exist yet).
+   */
+  cudaInfo(freeMemoryOf?: number): NativeCudaInfo;
   /** null in a build without TensorRT. Loads the plugin library and builder resources the first time. */
   tensorrtRuntimeInfo(): NativeTensorRTRuntimeInfo | null;
   /** Creates and destroys a builder, network and config: null when that works, else why not. */
   probeBuilder(): string | null;
   /** Writes a timing cache, merged under a file lock with what the file holds now (see native/trt/timing_cache.h). */
-  saveTimingCache(path: string, bytes: Uint8Array): Promise<{ warnings: string[] }>;
+  saveTimingCache(path: string, bytes: Uint8Array, options?: { device?: number }): Promise<{ warnings: string[] }>;
   buildEngine(
     options: NativeBuildOptions,
     onLog?: (severity: NativeSeverity, message: string) => void,
@@ -227,7 +234,7 @@ export interface NativeAddon {
   ): NativeBuildJob;
   loadEngine(
     plan: Uint8Array,
-    options?: { logLevel: number; allowHostCode?: boolean },
+    options?: { logLevel: number; allowHostCode?: boolean; device?: number },
     onLog?: (severity: NativeSeverity, message: string) => void,
   ): Promise<NativeEngine>;
 }

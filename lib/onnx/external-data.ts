@@ -60,12 +60,18 @@ function checkAgainstFile(
   file: string,
   facts: FileFacts | null,
   refs: { ref: ExternalDataRef; raw: RawExternalRef }[],
+  allowMissing: boolean,
 ): void {
   const first = refs[0].ref;
+  if (!facts && allowMissing) {
+    for (const { ref } of refs) ref.missing = true;
+    return;
+  }
   if (!facts) {
     throw new FileError(
       file,
-      `external data file of tensor "${forTerminal(first.tensor)}" (location "${forTerminal(first.location)}") in model ${label} does not exist; copy it next to the model`,
+      `external data file of tensor "${forTerminal(first.tensor)}" (location "${forTerminal(first.location)}") in model ${label} does not exist; ` +
+        `copy it next to the model, or give the folder it is in (--external-data-dir; externalDataDir, readModel's baseDir)`,
     );
   }
   if (!facts.isFile) {
@@ -102,7 +108,7 @@ function groupByFile(refs: ExternalDataRef[], raw: RawExternalRef[]): Map<string
   return byFile;
 }
 
-export function checkFilesSync(label: string, baseDir: string, refs: ExternalDataRef[], raw: RawExternalRef[]): void {
+export function checkFilesSync(label: string, baseDir: string, refs: ExternalDataRef[], raw: RawExternalRef[], allowMissing = false): void {
   if (refs.length === 0) return;
   let realBase: string;
   try {
@@ -118,11 +124,11 @@ export function checkFilesSync(label: string, baseDir: string, refs: ExternalDat
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw fsError(file, err);
     }
-    checkAgainstFile(label, realBase, file, facts, list);
+    checkAgainstFile(label, realBase, file, facts, list, allowMissing);
   }
 }
 
-export async function checkFiles(label: string, baseDir: string, refs: ExternalDataRef[], raw: RawExternalRef[]): Promise<void> {
+export async function checkFiles(label: string, baseDir: string, refs: ExternalDataRef[], raw: RawExternalRef[], allowMissing = false): Promise<void> {
   if (refs.length === 0) return;
   const realBase = await fs.promises.realpath(baseDir).catch((err: unknown) => {
     throw fsError(baseDir, err);
@@ -135,7 +141,7 @@ export async function checkFiles(label: string, baseDir: string, refs: ExternalD
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw fsError(file, err);
     }
-    checkAgainstFile(label, realBase, file, facts, list);
+    checkAgainstFile(label, realBase, file, facts, list, allowMissing);
   }
 }
 

@@ -28,8 +28,19 @@ export interface ReadModelOptions {
    * without `baseDir` (locations are then still checked, lexically).
    */
   checkExternalData?: boolean;
+  /**
+   * A missing external-data file is not an error: the summary comes back with its references marked `missing`
+   * (`inspect` shows the graph of a model whose weights are elsewhere). Default false: FileError.
+   */
+  allowMissingExternalData?: boolean;
   /** If given, receives how many bytes (and read calls) summarising took — to show that weights are skipped. */
   stats?: ReadStats;
+}
+
+/** Whether `value` is a ModelSummary (what readModel returns), told apart from a path or bytes by its shape. */
+export function isModelSummary(value: unknown): value is ModelSummary {
+  const m = value as Partial<ModelSummary> | null;
+  return m !== null && typeof m === 'object' && Array.isArray(m.inputs) && Array.isArray(m.outputs) && Array.isArray(m.nodes);
 }
 
 function validateSource(source: unknown): asserts source is string | Uint8Array {
@@ -45,6 +56,7 @@ function validateOptions(options: unknown): ReadModelOptions {
   const o = v.options<ReadModelOptions>(options);
   v.optional(v.filePath)(o.baseDir, 'options.baseDir');
   v.optional(v.boolean)(o.checkExternalData, 'options.checkExternalData');
+  v.optional(v.boolean)(o.allowMissingExternalData, 'options.allowMissingExternalData');
   if (o.stats !== undefined) {
     const st = v.object(o.stats, 'options.stats', 'an object { bytesRead, reads } to fill');
     v.safeInteger(st.bytesRead, 'options.stats.bytesRead', { min: 0 });
@@ -114,7 +126,7 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
   const baseDir = path.resolve(options.baseDir ?? (file ? path.dirname(file) : process.cwd()));
   const check = options.checkExternalData ?? (isPath || options.baseDir !== undefined);
   const stats = options.stats ?? { bytesRead: 0, reads: 0 };
-  return { file, label, baseDir, check, stats };
+  return { file, label, baseDir, check, stats, allowMissing: options.allowMissingExternalData === true };
 }
 
 /** The walk of a model held in memory (given as bytes, or read whole from a pipe). */
@@ -160,7 +172,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
   }
   // Resolve (and check) external data first: a reference without a length takes the rest of its file.
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
-  if (p.check) await checkFiles(p.label, p.baseDir, externalData, walk.externals);
+  if (p.check) await checkFiles(p.label, p.baseDir, externalData, walk.externals, p.allowMissing);
   return assemble(walk, p.file, size, externalData);
 }
 
@@ -200,6 +212,6 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
     ({ walk, size } = walkBytes(source, p));
   }
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
-  if (p.check) checkFilesSync(p.label, p.baseDir, externalData, walk.externals);
+  if (p.check) checkFilesSync(p.label, p.baseDir, externalData, walk.externals, p.allowMissing);
   return assemble(walk, p.file, size, externalData);
 }

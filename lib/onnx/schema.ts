@@ -7,7 +7,7 @@
  * The reader (lib/onnx/reader.ts) decodes only small messages with these types; tests and the benchmark encode
  * whole models with them.
  */
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
 
 export const ONNX_PROTO = `
 syntax = "proto2";
@@ -169,7 +169,9 @@ let root: protobuf.Root | undefined;
 
 export function onnxRoot(): protobuf.Root {
   if (!root) {
-    root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
+    // Loaded here, on first use: its 45 modules would otherwise cost every require('trt-node').
+    const pb = require('protobufjs') as typeof protobuf;
+    root = pb.parse(ONNX_PROTO, { keepCase: true }).root;
     root.resolveAll();
   }
   return root;

@@ -88,6 +88,8 @@ export interface ExternalDataRef {
   length: number | null;
   /** Size of the external file; absent when the file was not checked (bytes read without a baseDir). */
   fileBytes?: number;
+  /** The file does not exist (set only when readModel was told to allow that: `allowMissingExternalData`). */
+  missing?: true;
 }
 
 export interface OpsetImport {

@@ -45,7 +45,7 @@ export interface Executed {
 
 /** Runs `e` and returns `report` of it; the runners made here are disposed when it ends, however it ends. */
 export async function execute<R>(e: Execution, report: (done: Executed) => R | Promise<R>): Promise<R> {
-  const { runners, sweep } = await setUpRuns(e.model, e.modelPath, e.specs, e.samples, e.sweep);
+  const { runners, sweep } = await setUpRuns(e.model, e.modelPath, e.specs, e.samples, { ...e.sweep, ...(e.options.externalDataDir !== undefined ? { externalDataDir: e.options.externalDataDir } : {}) });
   try {
     e.onStart?.(runners, sweep);
     const { planner, planned } = e.plan(sweep);

@@ -6,7 +6,7 @@
  */
 import { validateToleranceOutputs, validateTolerances, type ToleranceOverrides } from '../compare/tolerances';
 import { InvalidTypeError, InvalidValueError } from '../errors';
-import { readModel } from '../onnx/reader';
+import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
 import { quoted } from '../util/terminal';
@@ -36,13 +36,21 @@ export interface CommonRunOptions {
   errorMaps?: boolean | { maxSide?: number };
   /** Stops the run: between probes, and mid-run for onnxruntime. The promise rejects with AbortError (see `partial`). */
   signal?: AbortSignal;
+  /**
+   * The folder the model's external data (model.onnx.data) is in, when it is not the model's own: the reader,
+   * onnxruntime and a TensorRT build look there. Default: the model's folder.
+   */
+  externalDataDir?: string;
 }
 
-/** A path, or a ModelSummary from readModel; anything else is a usage error (not a TypeError from deep inside). */
-export async function loadModelArgument(model: unknown): Promise<ModelSummary> {
-  if (typeof model === 'string') return readModel(v.filePath(model, 'model'));
-  const m = model as Partial<ModelSummary> | null;
-  if (m !== null && typeof m === 'object' && Array.isArray(m.inputs) && Array.isArray(m.outputs) && Array.isArray(m.nodes)) return m as ModelSummary;
+/**
+ * A path (read with its external data in `externalDataDir`, validated here, when given), or a ModelSummary from
+ * readModel; anything else is a usage error (not a TypeError from deep inside).
+ */
+export async function loadModelArgument(model: unknown, externalDataDir?: unknown): Promise<ModelSummary> {
+  const baseDir = externalDataDir === undefined ? undefined : v.filePath(externalDataDir, 'options.externalDataDir');
+  if (typeof model === 'string') return readModel(v.filePath(model, 'model'), baseDir !== undefined ? { baseDir } : {});
+  if (isModelSummary(model)) return model;
   throw new InvalidTypeError('model', 'the path of an .onnx file, or a ModelSummary from readModel()', model);
 }
 
@@ -77,6 +85,7 @@ export function commonRunOptions(model: ModelSummary, options: CommonRunOptions,
     out.unordered = v.arrayOf(o.unordered, `${prefix}.unordered`, (x, p) => v.oneOf(x, p, outputs));
   }
   if (o.signal !== undefined) out.signal = v.abortSignal(o.signal, `${prefix}.signal`);
+  if (o.externalDataDir !== undefined) out.externalDataDir = v.filePath(o.externalDataDir, `${prefix}.externalDataDir`);
   // Options both check() and crossCheck() declare, each in its own interface: checked here, once, before any run.
   const more = o as { maxElements?: unknown; onProgress?: unknown; onStart?: unknown };
   if (more.maxElements !== undefined) v.safeInteger(more.maxElements, `${prefix}.maxElements`, { min: 1 });

@@ -9,7 +9,7 @@
  */
 import type { ModelSummary } from '../onnx/types';
 import type { PlanContext, ProbePlanner } from './run';
-import { REQUESTED_KINDS, axisSymbols, defaultShapes, dynamicAxisProbes, narrowingProbes, requestedProbe, shapesKey, type Probe } from './probes';
+import { REQUESTED_KINDS, axisSymbols, defaultShapes, dynamicAxisProbes, feedInputs, narrowingProbes, requestedProbe, shapesKey, type Probe } from './probes';
 
 
 export interface PlanOptions {
@@ -48,7 +48,9 @@ export function planProbes(model: ModelSummary, options: PlanOptions): ProbePlan
           const f = ctx.failures.get(p.index);
           return f !== undefined && f.kind !== 'fixed-dim';
         });
-        if (base === undefined && !failedInModel && !triedDefault) {
+        // No default sizes for an input of unknown rank: nothing to probe from.
+        const unranked = feedInputs(model).some((i) => i.dims === null);
+        if (base === undefined && !failedInModel && !triedDefault && !unranked) {
           // Every requested probe was blocked or hit a fixed dim: start from default sizes instead.
           triedDefault = true;
           const shapes = defaultShapes(model);

@@ -4,6 +4,7 @@
  * classified as they happen (the probing runner's go to SHAPE_NOT_DYNAMIC, ./pinned-axes.ts), and onnxruntime's
  * words become findings.
  */
+import { generatedDataMessage, generatedSuspects } from '../data/consumers';
 import { generateFeeds } from '../data/generate';
 import { sampleFeeds, type LoadedSample } from '../data/samples';
 import { translateOrtError } from '../diagnostics/ort-translate';
@@ -15,7 +16,7 @@ import type { InputSummary, ModelSummary } from '../onnx/types';
 import type { ActiveRunner } from '../runners/specs';
 import { namedTensors } from '../tensor/convert';
 import type { NamedTensors } from '../tensor/types';
-import { probeBytes, type Probe } from './probes';
+import { isRequestedRun, probeBytes, type Probe } from './probes';
 import type { ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord } from './types';
 import { addFinding, compareRunners, probeVerdict, type CompareSettings } from './verdicts';
 
@@ -63,6 +64,7 @@ function sampleOf(probe: Probe, ctx: ProbeRunContext): LoadedSample | undefined 
 function probeFeeds(probe: Probe, sample: LoadedSample | undefined, ctx: ProbeRunContext): NamedTensors {
   if (sample) return sampleFeeds(sample, ctx.inputs);
   return generateFeeds(ctx.inputs, probe.shapes, {
+    model: ctx.model, // indices and shapes as the model's ops take them (lib/data/consumers.ts)
     seed: ctx.seed + probe.index,
     range: ctx.valueRange,
     ...(ctx.valueRanges ? { ranges: ctx.valueRanges } : {}),
@@ -104,14 +106,26 @@ function ranRecord(runner: string, ms: number, outputs: NamedTensors): RunRecord
   };
 }
 
-/** A runner that threw: classified, the probing runner's failure kept, onnxruntime's words made a finding. */
+/**
+ * A runner that threw: classified, the probing runner's failure kept, onnxruntime's words made a finding. A failing
+ * node that reads generated indices, shapes or boxes blames the generated data instead (lib/data/consumers.ts): no
+ * finding about the model, and no evidence for SHAPE_NOT_DYNAMIC.
+ */
 function failedRecord(probe: Probe, runner: string, err: unknown, ms: number, ctx: ProbeRunContext): RunRecord {
   const failure = ctx.classify(err);
+  const suspects = probe.sample === undefined && failure.nodeName !== undefined ? generatedSuspects(ctx.model, failure.nodeName, ctx.inputs) : [];
+  if (suspects.length) {
+    const reason = generatedDataMessage(suspects, { name: failure.nodeName!, ...(failure.opType ? { opType: failure.opType } : {}) }, failure.message);
+    return { runner, status: 'failed', ms: rounded(ms), reason, node: failure.nodeName! };
+  }
   if (runner === ctx.probing) ctx.failures.set(probe.index, failure);
-  // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts).
-  const f = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes });
+  // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts). So is an
+  // axis an architecture fixes, except at sizes the caller asked for: a probe of the dynamic axes or the sweep varies
+  // some axes only, and only the analysis over all probes knows which of them fail (not the batch that ran at 2).
+  const translated = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes });
+  const f = translated?.code === 'SHAPE_NOT_DYNAMIC' && !isRequestedRun(probe) ? undefined : translated;
   if (f) addFinding(ctx.findings, f);
-  const code = f?.code ?? (failure.kind === 'reshape' && ctx.dynamic ? 'SHAPE_NOT_DYNAMIC' : undefined);
+  const code = translated?.code ?? (failure.kind === 'reshape' && ctx.dynamic ? 'SHAPE_NOT_DYNAMIC' : undefined);
   return {
     runner,
     status: 'failed',

@@ -28,17 +28,33 @@ function blockOf(inputs: readonly InputSummary[], shapes: Record<string, readonl
 }
 
 /**
+ * A static finding that blocks every run, and the inputs it says the caller need not supply (WEIGHTS_AS_INPUTS: the
+ * weights export_params=False made inputs; asking for them in the .npz would be the wrong fix).
+ */
+export interface RunBlocker {
+  blocked: NonNullable<Probe['blocked']>;
+  excused: ReadonlySet<string>;
+}
+
+/**
  * Probes from loaded samples. `parameter(i)` names the sample's inputs in errors ('--inputs in.npz',
  * 'options.samples[0].inputs'); its reference is named '--reference <file>' (or '<parameter>.reference' for tensors).
+ * With a `blocker`, the samples are not run: arrays it excuses may be missing (the probe is blocked by it).
  * @throws InvalidValueError / ShapeError: arrays not named like the inputs, wrong dtypes or ranks, a reference
  *   holding none of the model's outputs (it would compare nothing and pass).
  */
-export function sampleProbes(model: ModelSummary, samples: readonly LoadedSample[], profiles: readonly OptimizationProfile[], parameter: (i: number) => string): Probe[] {
+export function sampleProbes(
+  model: ModelSummary,
+  samples: readonly LoadedSample[],
+  profiles: readonly OptimizationProfile[],
+  parameter: (i: number) => string,
+  blocker?: RunBlocker,
+): Probe[] {
   const inputs = feedInputs(model);
   return samples.map((s, i) => {
     const option = parameter(i);
     const present = inputs.filter((x) => hasOwn(s.inputs, x.name));
-    if (present.length < inputs.length) {
+    if (present.length < inputs.length && !inputs.every((x) => hasOwn(s.inputs, x.name) || blocker?.excused.has(x.name))) {
       const missing = inputs.filter((x) => !hasOwn(s.inputs, x.name));
       throw new InvalidValueError(
         option,
@@ -56,7 +72,7 @@ export function sampleProbes(model: ModelSummary, samples: readonly LoadedSample
       );
     }
     const shapes: Record<string, number[]> = Object.create(null);
-    for (const input of inputs) {
+    for (const input of present) {
       const t = s.inputs[input.name];
       // A dtype the model does not take is the file's fault (numpy saves float64 by default), not the model's.
       if (input.elemType !== 'undefined' && t.type !== input.elemType) {
@@ -70,7 +86,7 @@ export function sampleProbes(model: ModelSummary, samples: readonly LoadedSample
       }
       shapes[input.name] = [...t.dims];
     }
-    return requestedProbe(model, 'sample', s.label, shapes, profiles, { sample: s.key, ...blockIf(blockOf(inputs, shapes, option)) });
+    return requestedProbe(model, 'sample', s.label, shapes, profiles, { sample: s.key, ...blockIf(blocker?.blocked ?? blockOf(inputs, shapes, option)) });
   });
 }
 
@@ -120,17 +136,17 @@ export function shapeSetProbes(model: ModelSummary, sets: readonly Record<string
 
 /**
  * The probe when nothing is asked: the model's own sizes ('model shapes') or defaults for dynamic dims (batch 1,
- * image h/w 64: 'default shapes'). An input of unknown rank has no default: a usage error naming the option.
+ * image h/w 64: 'default shapes'). An input of unknown rank has no default: the probe is blocked, saying which
+ * option gives one (the static findings are still made and reported: a shapeless input hides nothing).
  */
 export function defaultProbe(model: ModelSummary, profiles: readonly OptimizationProfile[] = []): Probe {
   const inputs = feedInputs(model);
   const unranked = inputs.find((i) => i.dims === null);
   if (unranked) {
-    throw new ShapeError(
-      `input '${unranked.name}' has no shape in the model (unknown rank), so check cannot make up inputs for it: ` +
-        `give its shape with --shapes ${unranked.name}:<dims> (e.g. 1x3x224x224), or --inputs in.npz`,
-      { option: '--shapes', input: unranked.name },
-    );
+    const message =
+      `not run: input '${unranked.name}' has no shape in the model (unknown rank), so check cannot make up inputs for it: ` +
+      `give its shape with --shapes ${unranked.name}:<dims> (e.g. 1x3x224x224), or --inputs in.npz`;
+    return requestedProbe(model, 'default', 'default shapes', defaultShapes(model), profiles, { blocked: { message } });
   }
   const guessed = inputs.some((i) => i.dims?.some((d) => d.kind !== 'fixed'));
   return requestedProbe(model, guessed ? 'default' : 'fixed', guessed ? 'default shapes' : 'model shapes', defaultShapes(model), profiles);

@@ -4,7 +4,7 @@ import type { ActiveRunner } from '../runners/specs';
 import type { PipelineOutput } from './run';
 import type { Sweep } from './setup';
 import type { CrossCheckResult } from './types';
-import { firstFailureOf, mergeFindings, overallVerdict, summaryOf } from './verdicts';
+import { firstFailureOf, mergeFindings, overallVerdict, summaryOf, tensorrtPart } from './verdicts';
 
 export interface ResultParts {
   model: string | null;
@@ -34,7 +34,8 @@ export function pipelineResult(out: PipelineOutput, parts: ResultParts): CrossCh
     verdict,
     pass: verdict === 'pass' && !out.interrupted, // what finished passing is not a pass of the whole range
     ...(out.interrupted ? { interrupted: true } : {}),
-    summary: summaryOf(out.probes),
+    tensorrt: tensorrtPart(runners),
+    summary: summaryOf(out.probes, runners),
     ...(out.errorMaps ? { errorMaps: out.errorMaps } : {}),
     durationMs: Date.now() - parts.startedAt,
   };

@@ -41,7 +41,11 @@ export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec 
 }
 
 /** How the sweep is made: the profiles and probes given, the size caps, the signal; `sweep` false makes none. */
-export type SweepOptions = Pick<RunnerOptions, 'profiles' | 'probes' | 'maxElements' | 'maxTensorBytes' | 'signal'> & { sweep: boolean };
+export type SweepOptions = Pick<RunnerOptions, 'profiles' | 'probes' | 'maxElements' | 'maxTensorBytes' | 'signal'> & {
+  sweep: boolean;
+  /** A runner whose runtime is missing here (TensorRT) is reported in its info, not thrown (lib/runners/specs.ts). */
+  reportUnavailable?: boolean;
+};
 
 export interface Sweep {
   profiles: OptimizationProfile[];
@@ -60,13 +64,20 @@ export async function setUpRuns(
   modelPath: string | null,
   specs: readonly (RunnerSpec | Runner)[],
   samples: readonly LoadedSample[],
-  options: SweepOptions,
+  options: SweepOptions & { externalDataDir?: string },
 ): Promise<{ runners: ActiveRunner[]; sweep: Sweep }> {
   const inputs = feedInputs(model);
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
-  const runners = await createRunners(specs, { model: modelPath, samples, profiles: () => resolve().profiles, ...(options.signal ? { signal: options.signal } : {}) });
+  const runners = await createRunners(specs, {
+    model: modelPath,
+    samples,
+    profiles: () => resolve().profiles,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.reportUnavailable ? { reportUnavailable: true } : {}),
+    ...(options.externalDataDir !== undefined ? { externalDataDir: options.externalDataDir } : {}),
+  });
   try {
     if (!options.sweep) {
       const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];

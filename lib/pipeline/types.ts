@@ -100,6 +100,15 @@ export interface DimCheck {
   message: string;
 }
 
+/**
+ * TensorRT in a cross-check: `ran` when a TensorRT runner made an engine in this call (built from the model, or
+ * loaded from a plan); `what` is then its description, else why TensorRT was not part of it.
+ */
+export interface TensorRTPart {
+  ran: boolean;
+  what: string;
+}
+
 export interface FailureRef {
   probe: number;
   label: string;
@@ -133,13 +142,20 @@ export interface CrossCheckResult {
   pass: boolean;
   /** Set when the run was stopped (AbortSignal, Ctrl-C): the probes are those that finished. */
   interrupted?: boolean;
+  /** Whether TensorRT was part of the cross-check, and what it ran or why it was not (the report says so). */
+  tensorrt: TensorRTPart;
   summary: {
     probes: number;
     failedProbes: number;
     /** Probes where everything ran but nothing was compared. */
     notComparedProbes: number;
+    /** Probes compared with saved reference outputs (PyTorch's), and those where such a comparison failed. */
+    referenceProbes: number;
+    failedReferenceProbes: number;
+    /** One comparison: one output of one runner against the expected side (a reference or a runner) at one probe. */
     comparisons: number;
     failedComparisons: number;
+    /** Runs of the model by a runner (saved references are not runs), failed ones included; skipped ones apart. */
     runs: number;
     failedRuns: number;
     skippedRuns: number;

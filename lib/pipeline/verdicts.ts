@@ -10,7 +10,7 @@ import type { ToleranceOverrides } from '../compare/tolerances';
 import type { RunnerKind } from '../runners/runner';
 import { DEFAULT_MAP_SIDE, errorMap } from './error-map';
 import type { Probe } from './probes';
-import type { CrossCheckResult, ErrorMap, FailureRef, OutputComparison, PairComparison, ProbeReport, RunnerInfo, Verdict } from './types';
+import type { CrossCheckResult, ErrorMap, FailureRef, OutputComparison, PairComparison, ProbeReport, RunnerInfo, TensorRTPart, Verdict } from './types';
 import { own } from '../util/names';
 
 /** Tolerances and error-map size, as crossCheck's options give them, validated once before the first probe. */
@@ -65,19 +65,39 @@ export function overallVerdict(probes: readonly ProbeReport[], firstFailure: Fai
   return probes.some((p) => p.verdict === 'pass') ? 'pass' : 'not compared';
 }
 
-/** The counts of a result's summary. */
-export function summaryOf(probes: readonly ProbeReport[]): CrossCheckResult['summary'] {
-  const comparisons = probes.flatMap((p) => p.comparisons);
-  const runs = probes.flatMap((p) => p.runs);
+/**
+ * The counts of a result's summary, in the units every report uses: a comparison is one output of one runner against
+ * the expected side at one probe; a run is a runner running the model (saved references are data, not runs).
+ */
+export function summaryOf(probes: readonly ProbeReport[], runners: readonly RunnerInfo[]): CrossCheckResult['summary'] {
+  const references = new Set(runners.filter((r) => r.kind === 'reference').map((r) => r.name));
+  const comparisons = probes.flatMap((p) => p.comparisons.flatMap((c) => c.outputs));
+  const runs = probes.flatMap((p) => p.runs.filter((r) => !references.has(r.runner)));
+  const againstReference = probes.filter((p) => p.comparisons.some((c) => references.has(c.expected)));
   return {
     probes: probes.length,
     failedProbes: probes.filter((p) => p.verdict === 'fail').length,
     notComparedProbes: probes.filter((p) => p.verdict === 'not compared').length,
+    referenceProbes: againstReference.length,
+    failedReferenceProbes: againstReference.filter((p) => p.comparisons.some((c) => references.has(c.expected) && !c.pass)).length,
     comparisons: comparisons.length,
     failedComparisons: comparisons.filter((c) => !c.pass).length,
     runs: runs.filter((r) => r.status !== 'skipped').length,
     failedRuns: runs.filter((r) => r.status === 'failed').length,
     skippedRuns: runs.filter((r) => r.status === 'skipped').length,
+  };
+}
+
+/** Whether TensorRT ran in a call with these runners: the engine it made, or why it was not part of it. */
+export function tensorrtPart(runners: readonly RunnerInfo[]): TensorRTPart {
+  const trt = runners.filter((r) => r.kind === 'tensorrt');
+  const ran = trt.find((r) => !r.error);
+  if (ran) return { ran: true, what: ran.description };
+  const broken = trt.find((r) => r.error);
+  if (broken) return { ran: false, what: broken.error! };
+  return {
+    ran: false,
+    what: 'no TensorRT engine was given or built (an engine: --engine model.plan; one built from profiles: --shapes input:min..opt..max; `trt-node doctor` says whether TensorRT is usable here)',
   };
 }
 

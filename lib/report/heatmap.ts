@@ -43,9 +43,22 @@ function pngDataUri(width: number, height: number, fill: (x: number, y: number) 
 /** Non-finite errors (NaN on one side only, Inf) are drawn in this colour. */
 export const NON_FINITE_RGB: Rgb = [255, 0, 255];
 
-/** The heatmap of `map` as a PNG data: URI; values ≥ `max` (the map's max by default) take the brightest colour. */
-export function heatmapDataUri(map: ErrorMap, max = map.max): string {
-  const colours = viridis();
+/** A grey ramp (light to mid grey) for maps of rounding noise: their pattern is not worth a colour. */
+function greys(): Rgb[] {
+  return Array.from({ length: 256 }, (_, i) => {
+    const v = Math.round(235 - (i / 255) * 115);
+    return [v, v, v] as Rgb;
+  });
+}
+
+export type HeatmapPalette = 'viridis' | 'grey';
+
+/**
+ * The heatmap of `map` as a PNG data: URI; values ≥ `max` (the map's max by default) take the brightest colour.
+ * 'grey' draws it muted (errors far below the tolerance: noise).
+ */
+export function heatmapDataUri(map: ErrorMap, max = map.max, palette: HeatmapPalette = 'viridis'): string {
+  const colours = palette === 'grey' ? greys() : viridis();
   let top = max;
   if (!Number.isFinite(top)) {
     top = 0; // scale to the largest finite error; the non-finite ones get their own colour
@@ -60,7 +73,7 @@ export function heatmapDataUri(map: ErrorMap, max = map.max): string {
 }
 
 /** The colour bar of the legend: left (0) to right (max). */
-export function colourBarDataUri(width = 256, height = 12): string {
-  const colours = viridis();
+export function colourBarDataUri(width = 256, height = 12, palette: HeatmapPalette = 'viridis'): string {
+  const colours = palette === 'grey' ? greys() : viridis();
   return pngDataUri(width, height, (x) => colours[Math.round((x / Math.max(1, width - 1)) * 255)]);
 }

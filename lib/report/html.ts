@@ -8,13 +8,29 @@ import type { CrossCheckResult, ErrorMap, OutputComparison, PairComparison, Prob
 import { writeFileAtomic } from '../io/atomic-write';
 import { errorByProbeSpec, histogramSpec, renderSvg } from './charts';
 import { colourBarDataUri, heatmapDataUri } from './heatmap';
-import { formatNumber, shapesText } from './format';
+import { causeAndFix, formatNumber, shapesText } from './format';
 
 export interface HtmlReportOptions {
   /** Page title. Default: 'trt-node cross-check: <model file name>'. */
   title?: string;
   /** Time shown as generated. Default: now. */
   generatedAt?: Date;
+  /**
+   * The verdict of the call the cross-check was part of, when that call judges more than the cross-check (check: its
+   * findings count too): the report's badge is then that verdict, and `line` says what it is made of, so the HTML
+   * says what the terminal and the exit code say. Default: the cross-check's own verdict.
+   */
+  verdict?: ReportVerdict;
+}
+
+/** A verdict as check gives it: its word ('PASS', 'PASS (nothing compared)', 'FAIL', 'INTERRUPTED') and its parts. */
+export interface ReportVerdict {
+  result: string;
+  line: string;
+}
+
+function badgeClass(result: string): string {
+  return result === 'FAIL' ? 'fail' : result === 'PASS' ? 'pass' : result === 'INTERRUPTED' ? 'interrupted' : 'none';
 }
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
@@ -124,16 +140,25 @@ function pairOutputs(result: CrossCheckResult): PairOutput[] {
   return [...out.values()];
 }
 
-function heatmapFigure(map: ErrorMap, probe: ProbeReport | undefined): string {
+/** A map whose largest error is below this fraction of atol is rounding noise: drawn in grey, and said so. */
+const NOISE_FRACTION = 0.01;
+
+function heatmapFigure(map: ErrorMap, probe: ProbeReport | undefined, atol: number | undefined): string {
   // Show small maps larger (nearest neighbour) so a 24×24 output is still readable; cap at 512 px.
   const zoom = Math.max(1, Math.min(8, Math.floor(512 / Math.max(map.width, map.height))));
   const note = map.scale > 1 ? ` Downsampled ${map.scale}× (max of each ${map.scale}×${map.scale} block).` : '';
+  // A full-colour picture of 1e-7 noise looks alarming and means nothing: grey it out.
+  const noise = atol !== undefined && atol > 0 && Number.isFinite(map.max) && map.max < atol * NOISE_FRACTION;
+  const palette = noise ? 'grey' : 'viridis';
+  const noiseNote = noise
+    ? ` Every error here is below ${NOISE_FRACTION * 100}% of atol (${formatNumber(atol)}): rounding noise, drawn in grey; its pattern means nothing.`
+    : '';
   return (
-    `<figure><img class="heat" alt="error heatmap of ${esc(map.output)}" width="${map.width * zoom}" height="${map.height * zoom}" src="${heatmapDataUri(map)}">` +
-    `<div class="legend"><span>${esc(formatNumber(0))}</span><img alt="colour scale" src="${colourBarDataUri()}"><span>${esc(formatNumber(map.max))}</span></div>` +
+    `<figure><img class="heat${noise ? ' muted' : ''}" alt="error heatmap of ${esc(map.output)}" width="${map.width * zoom}" height="${map.height * zoom}" src="${heatmapDataUri(map, map.max, palette)}">` +
+    `<div class="legend"><span>${esc(formatNumber(0))}</span><img alt="colour scale" src="${colourBarDataUri(256, 12, palette)}"><span>${esc(formatNumber(map.max))}</span></div>` +
     `<figcaption style="max-width:${Math.max(320, map.width * zoom)}px">|${esc(map.actual)} − ${esc(map.expected)}| of <code>${esc(map.output)}</code> ${esc(map.dims.join('×'))} at probe ${map.probe}` +
     `${probe ? ` (${esc(probe.label)})` : ''}, max over N and C per pixel; linear colour scale from 0 to ${esc(formatNumber(map.max))} ` +
-    `(smallest pixel ${esc(formatNumber(map.min))}).${esc(note)}</figcaption></figure>`
+    `(smallest pixel ${esc(formatNumber(map.min))}).${esc(note)}${esc(noiseNote)}</figcaption></figure>`
   );
 }
 
@@ -147,7 +172,7 @@ async function outputSection(result: CrossCheckResult, po: PairOutput): Promise<
     parts.push(`<div class="chart" data-chart="histogram">${svg}</div>`);
   }
   const map = result.errorMaps?.find((m) => m.actual === po.actual && m.expected === po.expected && m.output === po.output);
-  if (map) parts.push(heatmapFigure(map, result.probes[map.probe]));
+  if (map) parts.push(heatmapFigure(map, result.probes[map.probe], po.worst?.comparison.atol));
   return `${head}<div class="charts">${parts.join('')}</div>`;
 }
 
@@ -170,9 +195,20 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
   html.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
   html.push(`<title>${esc(title)}</title><style>${CSS}</style></head><body><main>`);
   // A stopped run is not a pass: INTERRUPTED replaces PASS / NOT COMPARED, and goes next to a FAIL found before.
-  const badges = result.verdict === 'fail' ? [['fail', 'FAIL']] : result.interrupted ? [] : result.verdict === 'pass' ? [['pass', 'PASS']] : [['none', 'NOT COMPARED']];
-  if (result.interrupted) badges.push(['interrupted', 'INTERRUPTED']);
-  html.push(`<h1>${esc(title)} ${badges.map(([cls, text]) => `<span class="badge ${cls}">${text}</span>`).join(' ')}</h1>`);
+  const given = options.verdict;
+  const badges = given
+    ? [[badgeClass(given.result), given.result]]
+    : result.verdict === 'fail' ? [['fail', 'FAIL']] : result.interrupted ? [] : result.verdict === 'pass' ? [['pass', 'PASS']] : [['none', 'NOT COMPARED']];
+  if (result.interrupted && badges[0]?.[1] !== 'INTERRUPTED') badges.push(['interrupted', 'INTERRUPTED']);
+  html.push(`<h1>${esc(title)} ${badges.map(([cls, text]) => `<span class="badge ${cls}">${esc(text)}</span>`).join(' ')}</h1>`);
+  if (given) {
+    const own = result.verdict === 'pass' ? 'PASS' : result.verdict === 'fail' ? 'FAIL' : 'NOT COMPARED';
+    html.push(`<div class="callout ${given.result === 'FAIL' ? '' : given.result === 'PASS' ? 'ok' : 'warn'}"><b>check: ${esc(given.result)}</b> — ${esc(given.line)}.` +
+      ` The cross-check below is one part of it: its own verdict is ${own}.</div>`);
+  }
+  if (!result.tensorrt.ran) {
+    html.push(`<div class="callout warn"><b>TensorRT was not part of this cross-check</b>: ${esc(result.tensorrt.what)}. The runners compared are ${result.runners.map((r) => esc(r.name)).join(', ')}.</div>`);
+  }
   if (result.interrupted) {
     html.push(`<div class="callout warn"><b>Interrupted:</b> the run was stopped after ${s.probes} probe${s.probes === 1 ? '' : 's'}; this report holds only what finished.</div>`);
   }
@@ -181,9 +217,11 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
       ` · profiles: ${esc(result.profileSource)}<br>runners: ${result.runners.map((r) => `<b>${esc(r.name)}</b>${r.error ? ' <span class="bad">(unavailable)</span>' : ''}`).join(', ')}</div>`,
   );
   html.push(
-    `<div class="cards"><div class="card">probes<b>${s.probes - s.failedProbes - s.notComparedProbes}/${s.probes - s.notComparedProbes}</b>compared and passed${s.notComparedProbes ? ` (${s.notComparedProbes} not compared)` : ''}</div>` +
+    `<div class="cards">` +
+      (s.referenceProbes ? `<div class="card">against the reference<b>${s.referenceProbes - s.failedReferenceProbes}/${s.referenceProbes}</b>probes passed</div>` : '') +
+      `<div class="card">probes<b>${s.probes - s.failedProbes - s.notComparedProbes}/${s.probes - s.notComparedProbes}</b>compared and passed${s.notComparedProbes ? ` (${s.notComparedProbes} not compared)` : ''}</div>` +
       `<div class="card">comparisons<b>${s.comparisons - s.failedComparisons}/${s.comparisons}</b>within tolerance</div>` +
-      `<div class="card">runs<b>${s.runs - s.failedRuns}/${s.runs}</b>ran${s.skippedRuns ? ` (${s.skippedRuns} skipped)` : ''}</div>` +
+      `<div class="card">runs<b>${s.runs - s.failedRuns}/${s.runs + s.skippedRuns}</b>model runs ran${s.skippedRuns ? ` (${s.skippedRuns} not run)` : ''}</div>` +
       `<div class="card">findings<b>${result.findings.length}</b>${esc(findingsCount(result))}</div></div>`,
   );
   if (result.firstFailure) {
@@ -202,7 +240,9 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
     html.push('<h2>Findings</h2><ul class="findings">');
     for (const f of result.findings) {
       const cls = f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'skip';
-      html.push(`<li id="finding-${esc(f.code)}"><span class="${cls}">${esc(f.severity.toUpperCase())} ${esc(f.code)}</span> ${esc(f.message)}${f.fix ? `<div class="small">Fix: ${esc(f.fix)}</div>` : ''}</li>`);
+      // The cause, then the fix once (as the terminal shows it).
+      const { cause, fix } = causeAndFix(f.message, f.fix);
+      html.push(`<li id="finding-${esc(f.code)}"><span class="${cls}">${esc(f.severity.toUpperCase())} ${esc(f.code)}</span> ${esc(cause)}${fix ? `<div class="small">Fix: ${esc(fix)}</div>` : ''}</li>`);
     }
     html.push('</ul>');
   }

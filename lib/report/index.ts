@@ -2,4 +2,4 @@
 export { formatCrossCheckTable } from './table';
 export { crossCheckJson, writeJsonReport } from './json';
 export { escapeHtml, renderHtmlReport, writeHtmlReport } from './html';
-export type { HtmlReportOptions } from './html';
+export type { HtmlReportOptions, ReportVerdict } from './html';

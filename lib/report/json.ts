@@ -6,10 +6,14 @@ import type { CrossCheckResult } from '../pipeline/types';
 import { writeFileAtomic } from '../io/atomic-write';
 import { toJson } from '../util/json';
 
-export function crossCheckJson(result: CrossCheckResult, indent = 2): string {
-  return toJson(result, indent);
+/**
+ * The result as JSON; with `check` (the verdict of the check the cross-check was part of: its findings count too),
+ * that verdict goes in the same document, next to the cross-check's own `pass`.
+ */
+export function crossCheckJson(result: CrossCheckResult, indent = 2, check?: Record<string, unknown>): string {
+  return toJson(check ? { ...result, check } : result, indent);
 }
 
-export async function writeJsonReport(file: string, result: CrossCheckResult): Promise<void> {
-  await writeFileAtomic(file, `${crossCheckJson(result)}\n`);
+export async function writeJsonReport(file: string, result: CrossCheckResult, check?: Record<string, unknown>): Promise<void> {
+  await writeFileAtomic(file, `${crossCheckJson(result, 2, check)}\n`);
 }

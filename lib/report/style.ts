@@ -38,20 +38,8 @@ export function verdictText(word: string, style: TextStyle | undefined): string 
   return paint(word, tone, style);
 }
 
-/** Greedy word wrap to `width` columns with an indent on every line. */
-export function wrap(text: string, indent: string, width = 100): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && indent.length + line.length + 1 + w.length > width) {
-      lines.push(indent + line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(indent + line);
-  return lines;
-}
+/** Greedy word wrap (lib/util/text.ts: the layers below report wrap too). */
+export { wrap } from '../util/text';
 
 /** "850 ms", "3.2 s", "14 s", "2 min 5 s": milliseconds below a second, seconds with a decimal below 10 s. */
 export function formatDuration(ms: number): string {

@@ -7,6 +7,7 @@ import type { CrossCheckResult, ProbeReport, RunRecord, Verdict } from '../pipel
 import { formatNumber, shapesText } from './format';
 import { countOf, formatDuration, formatPercent, paint, verdictText, wrap, type TextStyle } from './style';
 import { forTerminal } from '../util/terminal';
+import { tensorrtPart } from '../pipeline/verdicts';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -32,7 +33,19 @@ function compareText(p: ProbeReport): string {
   const failing = outputs.filter((o) => !o.pass);
   if (!failing.length) return formatNumber(max);
   const worst = Math.max(...failing.map((o) => o.failingFraction ?? 0));
-  return `${formatNumber(max)} (${formatPercent(worst)} of elements out of tol.${outputs.length > 1 ? `, ${countOf(failing.length, outputs.length, 'output')}` : ''})`;
+  // Each entry is one comparison (one output of one runner against the expected side), not one model output.
+  return `${formatNumber(max)} (${formatPercent(worst)} of elements out of tol.${outputs.length > 1 ? `, ${countOf(failing.length, outputs.length, 'comparison')}` : ''})`;
+}
+
+/**
+ * How many probes passed, the probes with saved references (PyTorch's) first: a failure there is not hidden behind
+ * probes where two runtimes agree with each other. "against the reference: 0 of 1 probe passed; 8 of 9 compared
+ * probes passed".
+ */
+export function probesHeadline(s: CrossCheckResult['summary']): string {
+  const compared = s.probes - s.notComparedProbes;
+  const reference = s.referenceProbes ? `against the reference: ${countOf(s.referenceProbes - s.failedReferenceProbes, s.referenceProbes, 'probe')} passed; ` : '';
+  return `${reference}${countOf(compared - s.failedProbes, compared, 'compared probe')} passed`;
 }
 
 export function verdictLabel(v: Verdict): string {
@@ -91,6 +104,9 @@ export function crossCheckPreamble(result: Pick<CrossCheckResult, 'model' | 'run
     out.push(`  ${pad(r.name, w)}  ${forTerminal(r.description)}`);
     if (r.error) out.push(...wrap(`${paint('NOT AVAILABLE', 'red', style)}: ${forTerminal(r.error)}`, `  ${' '.repeat(w)}  `, style?.width));
   }
+  // Said once: a TensorRT runner that could not be made has its NOT AVAILABLE line above.
+  const trt = tensorrtPart(result.runners);
+  if (!trt.ran && !result.runners.some((r) => r.kind === 'tensorrt')) out.push(...wrap(`TensorRT: not part of this cross-check (${forTerminal(trt.what)})`, '  ', style?.width));
   result.profiles.forEach((p, i) => {
     const text = Object.entries(p).map(([n, r]) => `${forTerminal(n)} ${r.min.join('x')}..${r.opt.join('x')}..${r.max.join('x')}`).join(', ');
     out.push(`  profile ${i} (${result.profileSource}): ${text}`);
@@ -125,11 +141,10 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
     out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${forTerminal(f.label)}, ${forTerminal(shapesText(f.shapes))})` : f.label}`, ...wrap(forTerminal(f.message), '  ', style?.width));
   }
   const s = result.summary;
-  const compared = s.probes - s.notComparedProbes;
   out.push(
     '',
     `Cross-check: ${verdictText(resultLabel(result), style)}${result.interrupted && result.verdict === 'fail' ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} (` +
-      `${countOf(compared - s.failedProbes, compared, 'compared probe')} passed` +
+      probesHeadline(s) +
       (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
       `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'})`,
   );

@@ -37,6 +37,8 @@ export interface RunnerFactoryContext {
   profiles(): OptimizationProfile[];
   /** The call's abort signal: a long load (an engine build) should stop with it. */
   signal?: AbortSignal;
+  /** The folder the model's external data is in, when it is not the model's own (a runner loading the file looks there). */
+  externalDataDir?: string;
   /** Where the spec was given, for error messages: 'options.runners[1]'. */
   parameter: string;
 }

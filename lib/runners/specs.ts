@@ -5,7 +5,7 @@
  * runner, or TensorRT asked for where there is none, is a usage error.
  */
 import type { LoadedSample } from '../data/samples';
-import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
+import { AddonLoadError, InvalidTypeError, InvalidValueError, TensorRTUnavailableError, UnsupportedOptionError } from '../errors';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { quoted } from '../util/terminal';
 import type { OnnxRuntimeRunnerSpec } from './onnxruntime/runner';
@@ -52,6 +52,13 @@ export interface RunnerSetup {
   profiles?: () => OptimizationProfile[];
   /** Stops an engine build as well as the runs. */
   signal?: AbortSignal;
+  /**
+   * A runner whose runtime this machine lacks (TensorRT not in the addon, the addon not loading) is reported in its
+   * RunnerInfo.error, as a load failure is, instead of thrown: check keeps its diagnostics and other runs. Default false.
+   */
+  reportUnavailable?: boolean;
+  /** The folder of the model's external data, when not the model's own. Default: the model's folder. */
+  externalDataDir?: string;
 }
 
 /** Errors in what the caller asked for (an option's type or value, a provider not here): thrown, never reported. */
@@ -86,11 +93,17 @@ export async function createRunner(spec: RunnerSpec | Runner, parameter: string,
     profiles: setup.profiles ?? (() => []),
     parameter,
     ...(setup.signal ? { signal: setup.signal } : {}),
+    ...(setup.externalDataDir !== undefined ? { externalDataDir: setup.externalDataDir } : {}),
   };
   let runner: Runner;
   try {
     runner = await registration.create(spec, context);
   } catch (err) {
+    if (setup.reportUnavailable && (err instanceof TensorRTUnavailableError || err instanceof AddonLoadError)) {
+      const text = err.message.split('\n')[0];
+      const info = { name: registration.nameOf(spec), kind: spec.kind, description: `${spec.kind} (not available here)`, error: `${text} \`trt-node doctor\` says what this machine has.` };
+      return { info, owned: true };
+    }
     const reported = registration.reportsLoadFailure;
     if (!reported || isUsageError(err)) throw err; // a bad option is the caller's to fix, not the model's finding
     const text = reported.describe(err);

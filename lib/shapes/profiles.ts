@@ -1,22 +1,44 @@
 /**
  * Optimization profiles: for each dynamic input, the min / opt / max shape an engine accepts (TensorRT tunes its
- * kernels for opt). Checked here against the model's declared dims before TensorRT sees them, so a mistake is named
- * by input and axis instead of surfacing as a builder error.
+ * kernels for opt). This module fits shapes to profiles, converts between the layouts profiles come in (by profile,
+ * as buildEngine takes them; by input, as an engine reports them; the list of entries the addon builds from), names
+ * bare shapes after the model's input, and checks profiles against the model's declared dims before TensorRT sees
+ * them, so a mistake is named by input and axis instead of surfacing as a builder error.
+ *
+ * A profile parsed from a command line carries the flag it came from (labelled): every message about it names
+ * that flag, whichever layer checks it. A profile validateProfiles returned is known to fit that model: checking
+ * it again for the same ModelSummary does nothing (the CLI checks at its boundary and hands the summary down).
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { Dim, InputSummary, ModelSummary } from '../onnx/types';
+import { checkProfileNamedDimensions, dimensionNames } from './named-dims';
+import { namedRecord } from '../util/names';
+import { formatDims, type ShapeText } from './spec';
+import type { InputRange, OptimizationProfile } from './types';
 
-export type Shape = readonly number[];
+export type { InputRange, OptimizationProfile, Shape } from './types';
 
-/** The accepted range of one input. TensorRT requires min ≤ opt ≤ max on every axis. */
-export interface InputRange {
-  min: Shape;
-  opt: Shape;
-  max: Shape;
+// ----------------------------------------------------------------------------------------------------- labels
+
+const LABEL = Symbol('trt-node:label');
+
+/**
+ * Marks `profile` as given by `label` (a flag: '--shapes'), named in messages instead of the parameter. The mark
+ * is a non-enumerable property: JSON, Object.keys and equality see the profile only.
+ */
+export function labelled<T extends object>(profile: T, label: string): T {
+  Object.defineProperty(profile, LABEL, { value: label, enumerable: false, configurable: true });
+  return profile;
 }
 
-/** One optimization profile: a range per input name (fully static inputs may be left out). */
-export type OptimizationProfile = Record<string, InputRange>;
+/** The label `profile` carries, or `fallback`. */
+export function labelOf(profile: unknown, fallback: string): string {
+  const label = typeof profile === 'object' && profile !== null ? (profile as { [LABEL]?: unknown })[LABEL] : undefined;
+  return typeof label === 'string' ? label : fallback;
+}
+
+/** Profiles validateProfiles returned, with the model they were checked against. */
+const checkedFor = new WeakMap<object, ModelSummary>();
 
 /** The graph inputs a profile is about: inputs that are not backed by an initializer (weights). */
 export function modelInputs(model: ModelSummary): InputSummary[] {
@@ -27,7 +49,8 @@ export function dimText(d: Dim): string {
   return d.kind === 'fixed' ? String(d.value) : d.kind === 'symbolic' ? d.name : '?';
 }
 
-export function dimsText(dims: Dim[] | null): string {
+/** A model input's declared dims for messages: '[batch, 1, height, width]'. */
+export function dimsText(dims: readonly Dim[] | null): string {
   return dims === null ? '(unknown rank)' : `[${dims.map(dimText).join(', ')}]`;
 }
 
@@ -105,24 +128,26 @@ function checkRange(range: unknown, input: InputSummary, where: string): InputRa
 
 /**
  * Validates profiles against the model: every name is a model input, every dynamic input is covered by every
- * profile, ranks agree, fixed dims match and min ≤ opt ≤ max per axis. Returns normalised copies.
+ * profile, ranks agree, fixed dims match, min ≤ opt ≤ max per axis, and axes named alike get one size (named-dims.ts).
+ * Returns normalised copies.
  * @param parameter how the option is named in messages (e.g. 'options.profiles' or '--shapes')
- * @param labelOf   how profile `index` is named in messages (default `${parameter}[index]`)
+ * @param labelAt   how profile `index` is named in messages (default `${parameter}[index]`)
  */
 export function validateProfiles(
   profiles: unknown,
   model: ModelSummary,
   parameter = 'profiles',
-  labelOf: (index: number) => string = (index) => `${parameter}[${index}]`,
+  labelAt: (index: number) => string = (index) => `${parameter}[${index}]`,
 ): OptimizationProfile[] {
   const list = profiles === undefined ? [] : Array.isArray(profiles) ? profiles : [profiles];
+  if (list.length > 0 && list.every((p) => checkedFor.get(p as object) === model)) return list as OptimizationProfile[];
   const inputs = modelInputs(model);
   const byName = new Map(inputs.map((i) => [i.name, i]));
   const dynamic = inputs.filter(isDynamicInput);
   if (list.length === 0 && dynamic.length > 0) {
     const listed = dynamic.map((i) => `${i.name} ${dimsText(i.dims)}`).join(', ');
     const example = parameter.startsWith('--')
-      ? `${parameter} ${dynamic.map((i) => `${i.name}:${exampleRange(i).map((d) => d.join('x')).join('..')}`).join(',')}`
+      ? `${parameter} ${dynamic.map((i) => `${i.name}:${exampleRange(i).map(formatDims).join('..')}`).join(',')}`
       : JSON.stringify(Object.fromEntries(dynamic.map((i) => {
           const [min, opt, max] = exampleRange(i);
           return [i.name, { min, opt, max }];
@@ -134,7 +159,7 @@ export function validateProfiles(
     );
   }
   return list.map((profile, p) => {
-    const where = labelOf(p);
+    const where = labelOf(profile, labelAt(p));
     if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) {
       throw new InvalidTypeError(where, 'an object mapping input names to {min, opt, max}', profile);
     }
@@ -156,7 +181,9 @@ export function validateProfiles(
         );
       }
     }
-    return out;
+    checkProfileNamedDimensions(dimensionNames(inputs), out, where);
+    checkedFor.set(out, model);
+    return labelOf(profile, '') ? labelled(out, where) : out;
   });
 }
 
@@ -199,17 +226,68 @@ export function profileFromSamples(samples: unknown, parameter = 'sampleShapes')
   return profile;
 }
 
-/** For messages: "input: 1x1x64x64 .. 1x1x256x256 .. 1x1x960x640". */
-export function describeProfile(profile: OptimizationProfile): string {
-  return Object.entries(profile)
-    .map(([n, r]) => `${n}: ${r.min.join('x')} .. ${r.opt.join('x')} .. ${r.max.join('x')}`)
-    .join('; ');
-}
-
 /** Whether every input of `profile` has a shape in `shapes` within its [min, max] (same rank). */
-export function fitsProfile(shapes: Record<string, readonly number[]>, profile: OptimizationProfile): boolean {
+export function fitsProfile(shapes: Readonly<Record<string, readonly number[]>>, profile: OptimizationProfile): boolean {
   return Object.entries(profile).every(([name, r]) => {
-    const d = shapes[name];
+    const d = Object.prototype.hasOwnProperty.call(shapes, name) ? shapes[name] : undefined;
     return !!d && d.length === r.min.length && d.every((x, a) => x >= r.min[a] && x <= r.max[a]);
   });
+}
+
+// ---------------------------------------------------------------------------------------------------- layouts
+
+/** An input as an engine reports it: its dims (-1 dynamic) and its range in each profile. */
+export interface InputProfiles {
+  name: string;
+  dims: readonly number[];
+  /** One range per profile; a static input may have none (its dims are its range). */
+  profiles: readonly InputRange[];
+}
+
+/** Profiles by input (an engine's layout) -> `count` profiles by input name (buildEngine's layout). */
+export function profilesByIndex(inputs: readonly InputProfiles[], count: number): OptimizationProfile[] {
+  return Array.from({ length: count }, (_, p) => {
+    const profile = namedRecord<InputRange>();
+    for (const input of inputs) {
+      const r = input.profiles[p] ?? { min: input.dims, opt: input.dims, max: input.dims };
+      profile[input.name] = { min: [...r.min], opt: [...r.opt], max: [...r.max] };
+    }
+    return profile;
+  });
+}
+
+/** A profile as the list of entries the addon builds from: [{ name, min, opt, max }]. */
+export function profileEntries(profile: OptimizationProfile): { name: string; min: number[]; opt: number[]; max: number[] }[] {
+  return Object.entries(profile).map(([name, r]) => ({ name, min: [...r.min], opt: [...r.opt], max: [...r.max] }));
+}
+
+// ------------------------------------------------------------------------------------------------ bare shapes
+
+/** The inputs a bare shape may be meant for: the dynamic ones, or the only input (every command alike). */
+export function shapeableInputs(model: Pick<ModelSummary, 'inputs'>): string[] {
+  const feed = model.inputs.filter((i) => !i.isInitializer);
+  const dynamic = feed.filter(isDynamicInput);
+  return (dynamic.length ? dynamic : feed).map((i) => i.name);
+}
+
+/**
+ * A shape text with its bare entry ('1x3x224x224', or a bare range) named after the model's only input to shape
+ * (shapeableInputs). A bare entry with several such inputs is a usage error naming them.
+ */
+export function nameBareShape(text: ShapeText, model: Pick<ModelSummary, 'inputs'>): ShapeText {
+  const bare = text.entries.find((e) => e.name === '');
+  if (!bare) return text;
+  const inputs = shapeableInputs(model);
+  if (inputs.length !== 1) {
+    throw new InvalidValueError(
+      text.label,
+      `named shapes ('${inputs[0] ?? 'input'}:1x3x224x224${inputs[1] ? `,${inputs[1]}:...` : ''}')`,
+      bare.entry,
+      `The model has ${inputs.length} inputs to shape (${inputs.join(', ') || 'none'}); a bare shape only works for one`,
+    );
+  }
+  if (text.entries.some((e) => e.name === inputs[0])) {
+    throw new InvalidValueError(text.label, 'each name once', bare.entry, `The bare shape is for "${inputs[0]}", which is given too`);
+  }
+  return { ...text, entries: text.entries.map((e) => (e === bare ? { ...e, name: inputs[0] } : e)) };
 }

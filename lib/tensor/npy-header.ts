@@ -320,15 +320,6 @@ export function parseNpyHeader(bytes: Uint8Array, at: NpyLocation): NpyHeader {
     return d;
   });
   const { type, bigEndian, itemSize, stringKind } = typeOfDescr(descr, at);
-  // Fortran and C order lay out the same bytes when at most one axis is longer than 1 (numpy never flags those).
-  if (fortran && dims.filter((d) => d > 1).length > 1) {
-    throw npyError(
-      at,
-      `is stored in Fortran (column-major) order, shape ${shapeText(dims)}; trt-node reads C order only. ` +
-        'Save it with np.save(path, np.ascontiguousarray(a)).',
-      { fortranOrder: true },
-    );
-  }
   return { type, descr, itemSize, ...(stringKind ? { stringKind } : {}), bigEndian, fortranOrder: fortran, dims, dataOffset, version };
 }
 

@@ -1,6 +1,6 @@
 /**
  * .npy files (what numpy.save writes): read and write the tensor types trt-node speaks, C order, little-endian.
- * Big-endian files ('>f4') are read by swapping the bytes. Reading returns a view on the given bytes when the data
+ * Big-endian files ('>f4') are read by swapping the bytes, Fortran-order ones by reordering them into C order. Reading returns a view on the given bytes when the data
  * start is aligned for the element type (numpy aligns it to 64 bytes), and a copy otherwise.
  *
  * String arrays: numpy's `<U` (fixed-width UTF-32) and `|S` (fixed-width bytes, read as UTF-8) arrays become
@@ -50,6 +50,35 @@ export function npyDataBytes(header: NpyHeader, at: NpyLocation): number {
   return count * header.itemSize;
 }
 
+/**
+ * Whether the data is stored in Fortran (column-major) order in a way that differs from C order: numpy writes
+ * `fortran_order: True` for transposes and np.asfortranarray, and reads such arrays back with the same values at the
+ * same indices. trt-node hands out C order, so those are reordered (a copy). With at most one axis longer than 1
+ * both orders lay out the same bytes.
+ */
+function reorders(header: NpyHeader): boolean {
+  return header.fortranOrder && header.dims.filter((d) => d > 1).length > 1;
+}
+
+/** Column-major `src` (dims `dims`) in row-major order, into `out` (same length): a[i0..ir] at Σ i_k · Π_{j<k} d_j. */
+function fortranToC<T extends { length: number; [i: number]: unknown }>(src: T, out: T, dims: readonly number[]): T {
+  const rank = dims.length;
+  const strides = new Array<number>(rank);
+  for (let k = 0, s = 1; k < rank; s *= dims[k], k++) strides[k] = s;
+  const index = new Array<number>(rank).fill(0);
+  let from = 0;
+  for (let c = 0; c < out.length; c++) {
+    out[c] = src[from];
+    for (let k = rank - 1; k >= 0; k--) {
+      from += strides[k];
+      if (++index[k] < dims[k]) break;
+      from -= strides[k] * dims[k];
+      index[k] = 0;
+    }
+  }
+  return out;
+}
+
 /** Whether decoding data starting at `byteOffset` copies it (misaligned for its type, or byte-swapped). */
 function needsCopy(header: NpyHeader, byteOffset: number): boolean {
   const size = header.itemSize;
@@ -65,7 +94,7 @@ export function decodeCost(header: NpyHeader, dataBytes: number, dataByteOffset:
     const chars = header.stringKind === 'U' ? header.itemSize / 4 : header.itemSize;
     return (dataBytes / header.itemSize) * (STRING_OVERHEAD + 2 * chars);
   }
-  return needsCopy(header, dataByteOffset) ? dataBytes : 0;
+  return (needsCopy(header, dataByteOffset) ? dataBytes : 0) + (reorders(header) ? dataBytes : 0);
 }
 
 /** `what` for budget messages: the array, its shape and dtype. */
@@ -145,7 +174,10 @@ export function decodeNpy(
   }
   const start = bytes.byteOffset + dataOffset;
   if (budget) checkBudget(decodeCost(header, byteLength, start), budget.limit, arrayDescription(header, at), arrayDetails(at), budget.held);
-  if (type === 'string') return { type, dims, data: decodeStrings(bytes.subarray(dataOffset), header, count, at) };
+  if (type === 'string') {
+    const strings = decodeStrings(bytes.subarray(dataOffset), header, count, at);
+    return { type, dims, data: reorders(header) ? fortranToC(strings, new Array<string>(count), dims) : strings };
+  }
   let data: TensorData;
   if (!needsCopy(header, start)) {
     data = new ARRAY_CLASS[type](bytes.buffer, start, count);
@@ -154,6 +186,7 @@ export function decodeNpy(
     if (header.bigEndian === HOST_LITTLE_ENDIAN) swapBytes(copy, size);
     data = new ARRAY_CLASS[type](copy.buffer, 0, count);
   }
+  if (reorders(header)) data = fortranToC(data, new ARRAY_CLASS[type](count), dims);
   return { type, dims, data };
 }
 
@@ -165,7 +198,7 @@ export interface NpyReadOptions {
 /**
  * Parses the bytes of a .npy file. The result may share memory with `bytes`.
  * @param name the file name, used in error messages.
- * @throws NpyFormatError naming `name` and what is wrong (bad magic, malformed header, Fortran order, object or
+ * @throws NpyFormatError naming `name` and what is wrong (bad magic, malformed header, object or
  *   unsupported dtype, truncated data); MemoryBudgetError for a string array whose decoded form exceeds the budget.
  */
 export function parseNpy(bytes: Uint8Array, name = '<bytes>', options: NpyReadOptions = {}): TensorLike {

@@ -12,7 +12,7 @@
  * Writing is fflate's zipSync. fflate does not write zip64, so the writer refuses archives of 4 GiB or more, or more
  * than 65535 arrays; names that could climb out of a folder when the archive is extracted are refused.
  */
-import { Zippable, zipSync } from 'fflate';
+import type { Zippable } from 'fflate';
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import { writeFileAtomic } from '../io/atomic-write';
 import { checkBudget, maxTensorBytes } from '../io/budget';
@@ -249,6 +249,7 @@ export function encodeNpz(tensors: NamedTensors | ReadonlyMap<string, TensorLike
       'Save the largest tensors as separate .npy files with writeNpy.',
     );
   }
+  const { zipSync } = require('fflate') as typeof import('fflate'); // on first use, not with every require('trt-node')
   return zipSync(zippable);
 }
 

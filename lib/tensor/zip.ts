@@ -12,7 +12,7 @@
  * CRC-32, sizes, local header offset; zip64 extra field for sizes ≥ 4 GiB), and each entry's local header, which is
  * only skipped over (numpy writes 0xFFFFFFFF sizes there; the central directory holds the real ones).
  */
-import { Inflate } from 'fflate';
+import type * as fflate from 'fflate';
 import * as zlib from 'zlib';
 
 const EOCD = 0x06054b50;
@@ -151,6 +151,7 @@ export function inflatePrefix(compressed: Uint8Array, want: number, fail: Fail):
   const out = new Uint8Array(want);
   let got = 0;
   let done = false;
+  const { Inflate } = require('fflate') as typeof fflate; // on first use, not with every require('trt-node')
   const inflate = new Inflate((chunk, final) => {
     out.set(chunk.subarray(0, Math.min(chunk.length, want - got)), got);
     got = Math.min(want, got + chunk.length);

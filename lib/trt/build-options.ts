@@ -1,16 +1,272 @@
 /**
- * buildEngine's options: the public interface (with defaults), and their validation. Everything is checked here;
- * the C++ side receives one plain NativeBuildOptions object and trusts it.
+ * buildEngine's options. The build settings are one table, BUILD_OPTIONS: one descriptor per option, from which
+ * come its public type and documentation (BuildEngineOptions), its default, its validation, the TensorRT versions
+ * that take it, its command-line flags (trt-node's spelling and trtexec's, with help; lib/cli/options/engine.ts
+ * gives every one of them to build, check and bench) and how it crosses into C++: an IBuilderConfig setting is
+ * passed by name in NativeBuildOptions.config and applied by the table in native/trt/build_options.cc, which
+ * trusts what this file checked.
+ *
+ * Adding a build option: a descriptor here; for an IBuilderConfig setting, a row in build_options.cc's table (and
+ * the stand-in's IBuilderConfig when it is a method the stand-in does not implement yet); tests and README.
  */
-import { InvalidTypeError, InvalidValueError, UnsupportedOptionError } from '../errors';
+import { InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../errors';
 import type { NativeProgressEvent } from '../native/binding';
 import type { ModelSummary } from '../onnx/types';
+import { splitNamedList } from '../shapes/spec';
+import * as v from '../validate';
+import { validateDevice } from './device';
 import { LogEntry, LogLevel, validateLogLevel } from './log';
 import { OptimizationProfile, Shape, profileFromSamples, validateProfiles } from '../shapes/profiles';
 
 export type BuildProgressEvent = NativeProgressEvent;
 
-export interface BuildEngineOptions {
+/** A TensorRT version, as requireTensorRT() reports it. */
+export interface TensorRTVersionLike {
+  major: number;
+  text: string;
+}
+
+/** One spelling of a build option on the command line. */
+export interface BuildOptionFlag<T> {
+  /** commander's spelling: '--fp16', '--no-tf32', '--workspace <size>'. */
+  flag: string;
+  /** A flag with a value: the text to the option's value, errors naming `flag`. Default: the text. */
+  parse?: (text: string, flag: string) => T;
+  /** A flag without a value: the option's value when the flag is given. Default: false for '--no-…', else true. */
+  value?: T;
+}
+
+/** One build option: everything trt-node knows about it, in one place. */
+export interface BuildOptionSpec<T> {
+  /** Checks a value given to buildEngine, naming `label` ('options.fp16', or the flag that gave it) in errors. */
+  check: (value: unknown, label: string) => T;
+  /** The value when the option is not given. None: TensorRT's own default stands (nothing is set). */
+  default?: T;
+  /** Why TensorRT `version` cannot honour `value` (the end of the message), or undefined when it can. */
+  unsupported?: (value: T, version: TensorRTVersionLike) => string | undefined;
+  /**
+   * How it reaches TensorRT: 'config', by name in NativeBuildOptions.config, applied to IBuilderConfig by
+   * native/trt/build_options.cc; 'build', read by buildEngine itself (a file to load, the network's flags, the device the build's thread sets).
+   */
+  native: 'config' | 'build';
+  /** The option names a file the build reads: commands refuse to write an output over it. */
+  readsFile?: boolean;
+  /** The command line: trt-node's flag and its help, and trtexec's spelling (hidden from the help). */
+  cli: BuildOptionFlag<T> & { help: string; trtexec?: BuildOptionFlag<T> };
+}
+
+function option<T>(spec: BuildOptionSpec<T>): BuildOptionSpec<T> {
+  return spec;
+}
+
+// ----------------------------------------------------------------------------------------------- value checks
+
+function boolean(value: unknown, label: string): boolean {
+  if (typeof value !== 'boolean') throw new InvalidTypeError(label, 'a boolean', value);
+  return value;
+}
+
+function optimizationLevel(value: unknown, label: string): number {
+  if (typeof value !== 'number') throw new InvalidTypeError(label, 'an integer 0..5', value);
+  if (!Number.isInteger(value) || value < 0 || value > 5) throw new InvalidValueError(label, 'an integer 0..5', value);
+  return value;
+}
+
+function workspaceBytes(value: unknown, label: string): number {
+  if (typeof value !== 'number') throw new InvalidTypeError(label, 'a number of bytes', value);
+  if (!Number.isSafeInteger(value) || value < 2 ** 20) throw new InvalidValueError(label, 'an integer number of bytes ≥ 1 MiB (1048576)', value);
+  return value;
+}
+
+function nonEmptyString(value: unknown, label: string): string {
+  if (typeof value !== 'string' || value === '') throw new InvalidTypeError(label, 'a non-empty string', value);
+  return value;
+}
+
+/** "4096" (MiB), "512M", "2G", "1.5GiB" -> bytes (the --workspace flag; trtexec counts MiB). */
+export function parseSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|m|g|t)?(i?b)?$/i.exec(String(text).trim());
+  if (!m) throw new InvalidValueError(flag, 'a size in MiB (e.g. 4096) or with a unit (512M, 2G)', text);
+  const unit = (m[2] ?? 'm').toLowerCase() as 'b' | 'k' | 'm' | 'g' | 't';
+  const bytes = Math.round(Number(m[1]) * { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit]);
+  if (!Number.isSafeInteger(bytes) || bytes < 2 ** 20) throw new InvalidValueError(flag, 'a size of at least 1 MiB', text);
+  return bytes;
+}
+
+/** trtexec's --memPoolSize: 'workspace:1024' (MiB), 'workspace:2G'; other pools are not trt-node's to set. */
+export function parseMemPoolSize(spec: string, flag = '--memPoolSize'): number {
+  let workspace: number | undefined;
+  for (const { name, value, entry } of splitNamedList(spec, { option: flag, example: 'workspace:1024' })) {
+    if (name !== 'workspace') {
+      throw new TrtNodeError('ERR_TRT_NODE_UNSUPPORTED_OPTION', `${flag}: pool '${name}' (in '${entry}') is not supported; trt-node sets the workspace pool only (workspace:<size>)`, {
+        option: flag,
+      });
+    }
+    workspace = parseSize(value, flag);
+  }
+  return workspace!;
+}
+
+function parseOptimizationLevel(text: string, flag: string): number {
+  if (!/^\d$/.test(text) || Number(text) > 5) throw new InvalidValueError(flag, 'an integer 0..5', text);
+  return Number(text);
+}
+
+/** A device number as typed: digits only ('1.5', '-1', '0x1' are refused naming the flag). */
+function parseDevice(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidValueError(flag, 'a CUDA device number (a whole number ≥ 0)', text);
+  return validateDevice(Number(text), flag)!;
+}
+
+/** fp16, bf16 and int8 are weak typing's precision flags, gone in TensorRT 11. */
+function precisionFlag(name: string, help: string): BuildOptionSpec<boolean> {
+  return option({
+    check: boolean,
+    default: false,
+    unsupported: (value, version) =>
+      value && version.major >= 11
+        ? 'TensorRT 11 builds strongly typed networks only, so precision comes from the model. Export the model in the ' +
+          `precision you want (e.g. model.half() before torch.onnx.export for fp16, or Q/DQ nodes for int8) and build without ${name}`
+        : undefined,
+    native: 'config',
+    cli: { flag: `--${name}`, help },
+  });
+}
+
+/** ProfilingVerbosity by trtexec's names (--profilingVerbosity). */
+const PROFILING_VERBOSITY = ['layer_names_only', 'detailed', 'none'] as const;
+
+// ---------------------------------------------------------------------------------------------------- the table
+
+/** Every build setting; the documentation of each is that of BuildEngineOptions. */
+export const BUILD_OPTIONS = {
+  /** Limit of TensorRT's workspace memory pool, in bytes. Default: TensorRT's (the device's global memory). */
+  workspaceBytes: option({
+    check: workspaceBytes,
+    native: 'config',
+    cli: {
+      flag: '--workspace <size>',
+      help: 'TensorRT workspace memory pool limit: MiB, or with a unit (512M, 2G)',
+      parse: parseSize,
+      trtexec: { flag: '--memPoolSize <spec>', parse: parseMemPoolSize },
+    },
+  }),
+  /** Builder optimization level 0 (fast build) .. 5 (slowest build, best kernels). Default: TensorRT's, 3. */
+  optimizationLevel: option({
+    check: optimizationLevel,
+    native: 'config',
+    cli: {
+      flag: '--opt-level <0-5>',
+      help: 'builder optimization level (TensorRT default 3)',
+      parse: parseOptimizationLevel,
+      trtexec: { flag: '--builderOptimizationLevel <0-5>', parse: parseOptimizationLevel },
+    },
+  }),
+  /**
+   * A timing cache file: loaded when it exists, and after a successful build merged with what the file then holds
+   * (under a lock on "<file>.lock", so builds sharing the file keep each other's entries) and written back
+   * atomically. A cache TensorRT cannot use here (another GPU or TensorRT version) does not fail the build: the build
+   * starts a fresh cache, says so in `warnings`, and replaces the file. Default: no timing cache file.
+   */
+  timingCache: option({
+    check: nonEmptyString,
+    native: 'build',
+    readsFile: true,
+    cli: {
+      flag: '--timing-cache <file>',
+      help: 'timing cache: read if it exists, written back after the build',
+      trtexec: { flag: '--timingCacheFile <file>' },
+    },
+  }),
+  /** TensorRT 10 only (weakly typed networks): allow FP16 kernels. TensorRT 11 rejects it. Default: false. */
+  fp16: precisionFlag('fp16', 'allow FP16 kernels (TensorRT 10 only)'),
+  /** TensorRT 10 only: allow BF16 kernels. TensorRT 11 rejects it. Default: false. */
+  bf16: precisionFlag('bf16', 'allow BF16 kernels (TensorRT 10 only)'),
+  /** TensorRT 10 only: allow INT8 kernels (for Q/DQ models; no calibration). TensorRT 11 rejects it. Default: false. */
+  int8: precisionFlag('int8', 'allow INT8 kernels for Q/DQ models (TensorRT 10 only)'),
+  /**
+   * TF32 for float32 convolutions and matrix products on Ampere and later (TensorRT's default: on). false builds
+   * them in full float32, which tells TF32 noise (~1e-3) from a real disagreement. Default: true.
+   */
+  tf32: option({
+    check: boolean,
+    default: true,
+    native: 'config',
+    cli: {
+      flag: '--no-tf32',
+      help: 'disable TF32 for float32 layers (compare with TF32 noise ruled out)',
+      trtexec: { flag: '--noTF32', value: false },
+    },
+  }),
+  /**
+   * Build a strongly typed network: tensor types follow the model, no precision flags. TensorRT 11 networks are
+   * always strongly typed (false is rejected there). Default: false on TensorRT 10, true on 11.
+   */
+  stronglyTyped: option({
+    check: boolean,
+    unsupported: (value, version) => (value === false && version.major >= 11 ? 'its networks are always strongly typed' : undefined),
+    native: 'build',
+    cli: { flag: '--strongly-typed', help: 'strongly typed network (always so on TensorRT 11)', trtexec: { flag: '--stronglyTyped' } },
+  }),
+  /**
+   * Build a version-compatible plan (BuilderFlag::kVERSION_COMPATIBLE): it embeds TensorRT's lean runtime and loads
+   * with later TensorRT versions, through `Engine.load(plan, { allowHostCode: true })`. Default: false.
+   */
+  versionCompatible: option({
+    check: boolean,
+    default: false,
+    native: 'config',
+    cli: {
+      flag: '--version-compatible',
+      help: 'a version-compatible plan (embeds the lean runtime; load it with allowHostCode)',
+      trtexec: { flag: '--versionCompatible' },
+    },
+  }),
+  /**
+   * The layer information the engine keeps for profilers, NVTX ranges and IEngineInspector
+   * (IBuilderConfig::setProfilingVerbosity): 'layer_names_only', 'detailed' (names and parameters: what Nsight
+   * Systems and trtexec --dumpLayerInfo show best) or 'none'. Default: TensorRT's, 'layer_names_only'.
+   */
+  profilingVerbosity: option({
+    check: (value, label) => v.oneOf(value, label, PROFILING_VERBOSITY),
+    default: 'layer_names_only',
+    native: 'config',
+    cli: {
+      flag: '--profiling-verbosity <level>',
+      help: `layer information kept in the engine for profilers: ${PROFILING_VERBOSITY.join(', ')} (default layer_names_only)`,
+      parse: (text, flag) => v.oneOf(text, flag, PROFILING_VERBOSITY),
+      trtexec: { flag: '--profilingVerbosity <level>', parse: (text, flag) => v.oneOf(text, flag, PROFILING_VERBOSITY) },
+    },
+  }),
+  /**
+   * The CUDA device to build on (trtexec's --device): TensorRT builds for it, and the plan it makes is for its kind of
+   * GPU. 0 .. the number of devices the CUDA runtime sees - 1 (buildEngine checks that bound). Default: 0.
+   */
+  device: option({
+    check: (value, label) => validateDevice(value, label)!,
+    default: 0,
+    native: 'build',
+    cli: { flag: '--device <N>', help: "the CUDA device to build on, as trtexec's --device (default 0)", parse: parseDevice },
+  }),
+};
+
+export type BuildOptionName = keyof typeof BUILD_OPTIONS;
+
+/** The value type of a build option. */
+export type BuildOptionValue<K extends BuildOptionName> = (typeof BUILD_OPTIONS)[K] extends BuildOptionSpec<infer T> ? T : never;
+
+/** The build settings, as buildEngine takes them (each documented in BUILD_OPTIONS). */
+export type BuildSettings = { [K in BuildOptionName]?: BuildOptionValue<K> };
+
+/** The settings after validation: defaults applied; undefined leaves TensorRT's own default. */
+export type ResolvedBuildSettings = { [K in BuildOptionName]: BuildOptionValue<K> | undefined };
+
+/** The table's entries, typed loosely, for the loops that treat every option alike. */
+export function buildOptionEntries(): [BuildOptionName, BuildOptionSpec<unknown>][] {
+  return Object.entries(BUILD_OPTIONS) as [BuildOptionName, BuildOptionSpec<unknown>][];
+}
+
+export interface BuildEngineOptions extends BuildSettings {
   /**
    * Optimization profiles: one object or an array, each mapping input names to `{ min, opt, max }` shapes.
    * Required (or `sampleShapes`) when the model has dynamic inputs; fully static inputs may be left out.
@@ -23,42 +279,10 @@ export interface BuildEngineOptions {
    */
   sampleShapes?: Record<string, Shape>[];
   /**
-   * When the model is given as bytes: the folder its external-data files are in (they are found next to the model
-   * file when the model is a path). Default: none.
+   * The folder the model's external-data files are in: for a model given as bytes, or a path whose data is not next
+   * to it. Default: the model file's folder (for bytes, none).
    */
   baseDir?: string;
-  /** Limit of TensorRT's workspace memory pool, in bytes. Default: TensorRT's (the device's global memory). */
-  workspaceBytes?: number;
-  /** Builder optimization level 0 (fast build) .. 5 (slowest build, best kernels). Default: TensorRT's, 3. */
-  optimizationLevel?: number;
-  /**
-   * A timing cache file: loaded when it exists, and after a successful build merged with what the file then holds
-   * (under a lock on "<file>.lock", so builds sharing the file keep each other's entries) and written back
-   * atomically. A cache TensorRT cannot use here (another GPU or TensorRT version) does not fail the build: the build
-   * starts a fresh cache, says so in `warnings`, and replaces the file. Default: no timing cache file.
-   */
-  timingCache?: string;
-  /** TensorRT 10 only (weakly typed networks): allow FP16 kernels. TensorRT 11 rejects it. Default: false. */
-  fp16?: boolean;
-  /** TensorRT 10 only: allow BF16 kernels. TensorRT 11 rejects it. Default: false. */
-  bf16?: boolean;
-  /** TensorRT 10 only: allow INT8 kernels (for Q/DQ models; no calibration). TensorRT 11 rejects it. Default: false. */
-  int8?: boolean;
-  /**
-   * TF32 for float32 convolutions and matrix products on Ampere and later (TensorRT's default: on). false builds
-   * them in full float32, which tells TF32 noise (~1e-3) from a real disagreement. Default: true.
-   */
-  tf32?: boolean;
-  /**
-   * Build a strongly typed network: tensor types follow the model, no precision flags. TensorRT 11 networks are
-   * always strongly typed (false is rejected there). Default: false on TensorRT 10, true on 11.
-   */
-  stronglyTyped?: boolean;
-  /**
-   * Build a version-compatible plan (BuilderFlag::kVERSION_COMPATIBLE): it embeds TensorRT's lean runtime and loads
-   * with later TensorRT versions, through `Engine.load(plan, { allowHostCode: true })`. Default: false.
-   */
-  versionCompatible?: boolean;
   /** Receives TensorRT's log messages up to `logLevel`. Default: none. */
   onLog?: (entry: LogEntry) => void;
   /** Least severe message passed to `onLog`. Default: 'warning'. */
@@ -72,97 +296,58 @@ export interface BuildEngineOptions {
 }
 
 /** The options after validation, defaults applied (what buildEngine works from). */
-export interface ResolvedBuildOptions {
-  profiles: OptimizationProfile[];
+export interface ResolvedBuildOptions extends ResolvedBuildSettings {
   baseDir?: string;
-  workspaceBytes?: number;
-  optimizationLevel?: number;
-  timingCache?: string;
-  fp16: boolean;
-  bf16: boolean;
-  int8: boolean;
-  tf32: boolean;
-  /** null: the TensorRT version decides (false on 10, true on 11). */
-  stronglyTyped: boolean | null;
-  versionCompatible: boolean;
   onLog?: (entry: LogEntry) => void;
   logLevel: LogLevel;
   consoleLogLevel: LogLevel | 'none';
   onProgress?: (event: BuildProgressEvent) => void;
   signal?: AbortSignal;
+  /** As given; checked against the model by resolveProfiles. */
+  rawProfiles: unknown;
+  sampleShapes?: unknown;
 }
 
-const KNOWN = new Set([
-  'profiles', 'sampleShapes', 'baseDir', 'workspaceBytes', 'optimizationLevel', 'timingCache', 'fp16', 'bf16', 'int8', 'tf32',
-  'stronglyTyped', 'versionCompatible', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal',
-]);
+/** How the library names option `name` in messages. */
+const optionsLabel = (name: string): string => `options.${name}`;
 
-function optionalBool(o: Record<string, unknown>, key: string): boolean | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new InvalidTypeError(`options.${key}`, 'a boolean', v);
-  return v;
-}
+const OTHER_OPTIONS = ['profiles', 'sampleShapes', 'baseDir', 'onLog', 'logLevel', 'consoleLogLevel', 'onProgress', 'signal'];
 
-function optionalFunction<T>(o: Record<string, unknown>, key: string): T | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'function') throw new InvalidTypeError(`options.${key}`, 'a function', v);
-  return v as T;
-}
-
-function optionalString(o: Record<string, unknown>, key: string): string | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v === '') throw new InvalidTypeError(`options.${key}`, 'a non-empty string', v);
-  return v;
+/**
+ * Checks the build settings of `o` (the table's options; other keys are left to the caller) and applies their
+ * defaults. `labelOf` names an option in errors: 'options.fp16' by default, the CLI passes the flag that gave it.
+ */
+export function validateBuildSettings(o: Readonly<Record<string, unknown>>, labelOf: (name: BuildOptionName) => string = optionsLabel): ResolvedBuildSettings {
+  const out = {} as Record<BuildOptionName, unknown>;
+  for (const [name, spec] of buildOptionEntries()) {
+    out[name] = o[name] === undefined ? spec.default : spec.check(o[name], labelOf(name));
+  }
+  const settings = out as ResolvedBuildSettings;
+  if (settings.stronglyTyped === true) {
+    const flag = (['fp16', 'bf16', 'int8'] as const).find((f) => settings[f]);
+    if (flag) {
+      throw new InvalidValueError(
+        labelOf(flag),
+        `no precision flag with ${labelOf('stronglyTyped')}`,
+        true,
+        'A strongly typed network takes its precision from the model; drop the flag or stronglyTyped',
+      );
+    }
+  }
+  return settings;
 }
 
 /**
  * Checks every option that does not depend on the model or the TensorRT version (types, ranges, unknown keys).
  * Profiles are checked against the model by resolveProfiles.
  */
-export function validateBuildOptions(options: unknown): ResolvedBuildOptions & { rawProfiles: unknown; sampleShapes?: unknown } {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidTypeError('options', 'an object', options);
-  }
-  const o = options as Record<string, unknown>;
+export function validateBuildOptions(options: unknown): ResolvedBuildOptions {
+  const o = v.options<BuildEngineOptions>(options) as Record<string, unknown>;
+  const known = [...Object.keys(BUILD_OPTIONS), ...OTHER_OPTIONS];
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) {
-      throw new InvalidValueError('options', `known option names (${[...KNOWN].join(', ')})`, key, `Unknown option "${key}"`);
+    if (!known.includes(key)) {
+      throw new InvalidValueError('options', `known option names (${known.join(', ')})`, key, `Unknown option "${key}"`);
     }
-  }
-  let workspaceBytes: number | undefined;
-  if (o.workspaceBytes !== undefined) {
-    const v = o.workspaceBytes;
-    if (typeof v !== 'number') throw new InvalidTypeError('options.workspaceBytes', 'a number of bytes', v);
-    if (!Number.isSafeInteger(v) || v < 1 << 20) {
-      throw new InvalidValueError('options.workspaceBytes', 'an integer number of bytes ≥ 1 MiB (1048576)', v);
-    }
-    workspaceBytes = v;
-  }
-  let optimizationLevel: number | undefined;
-  if (o.optimizationLevel !== undefined) {
-    const v = o.optimizationLevel;
-    if (typeof v !== 'number') throw new InvalidTypeError('options.optimizationLevel', 'an integer 0..5', v);
-    if (!Number.isInteger(v) || v < 0 || v > 5) throw new InvalidValueError('options.optimizationLevel', 'an integer 0..5', v);
-    optimizationLevel = v;
-  }
-  const signal = o.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidTypeError('options.signal', 'an AbortSignal', signal);
-  const fp16 = optionalBool(o, 'fp16') ?? false;
-  const bf16 = optionalBool(o, 'bf16') ?? false;
-  const int8 = optionalBool(o, 'int8') ?? false;
-  const stronglyTyped = optionalBool(o, 'stronglyTyped') ?? null;
-  if (stronglyTyped === true && (fp16 || bf16 || int8)) {
-    const flag = fp16 ? 'fp16' : bf16 ? 'bf16' : 'int8';
-    throw new InvalidValueError(
-      `options.${flag}`,
-      'no precision flag with stronglyTyped: true',
-      true,
-      'A strongly typed network takes its precision from the model; drop the flag or stronglyTyped',
-    );
   }
   if (o.sampleShapes !== undefined && !Array.isArray(o.sampleShapes)) {
     throw new InvalidTypeError('options.sampleShapes', 'an array of {inputName: shape} objects', o.sampleShapes);
@@ -170,25 +355,17 @@ export function validateBuildOptions(options: unknown): ResolvedBuildOptions & {
   if (o.profiles !== undefined && (typeof o.profiles !== 'object' || o.profiles === null)) {
     throw new InvalidTypeError('options.profiles', 'a profile object or an array of them', o.profiles);
   }
+  if (o.baseDir !== undefined) nonEmptyString(o.baseDir, 'options.baseDir');
   return {
+    ...validateBuildSettings(o),
     rawProfiles: o.profiles,
     sampleShapes: o.sampleShapes,
-    profiles: [],
-    baseDir: optionalString(o, 'baseDir'),
-    workspaceBytes,
-    optimizationLevel,
-    timingCache: optionalString(o, 'timingCache'),
-    fp16,
-    bf16,
-    int8,
-    tf32: optionalBool(o, 'tf32') ?? true,
-    stronglyTyped,
-    versionCompatible: optionalBool(o, 'versionCompatible') ?? false,
-    onLog: optionalFunction(o, 'onLog'),
+    baseDir: o.baseDir as string | undefined,
+    onLog: v.optional(v.callback)(o.onLog, 'options.onLog') as ResolvedBuildOptions['onLog'],
     logLevel: (o.logLevel === undefined ? 'warning' : validateLogLevel(o.logLevel, 'options.logLevel', false)) as LogLevel,
     consoleLogLevel: o.consoleLogLevel === undefined ? 'none' : validateLogLevel(o.consoleLogLevel, 'options.consoleLogLevel', true),
-    onProgress: optionalFunction(o, 'onProgress'),
-    signal: signal as AbortSignal | undefined,
+    onProgress: v.optional(v.callback)(o.onProgress, 'options.onProgress') as ResolvedBuildOptions['onProgress'],
+    signal: v.optional(v.abortSignal)(o.signal, 'options.signal'),
   };
 }
 
@@ -200,30 +377,36 @@ export function resolveProfiles(rawProfiles: unknown, sampleShapes: unknown, mod
 }
 
 /**
- * Options the linked TensorRT cannot honour: the precision flags and weak typing are gone in TensorRT 11.
- * Returns whether to build strongly typed.
+ * Options the linked TensorRT cannot honour (the precision flags and weak typing are gone in TensorRT 11) are
+ * refused, named by `labelOf`. Returns whether to build strongly typed.
  */
-export function checkForTensorRTVersion(options: ResolvedBuildOptions, version: { major: number; text: string }): boolean {
-  if (version.major >= 11) {
-    for (const flag of ['fp16', 'bf16', 'int8'] as const) {
-      if (options[flag]) {
-        throw new UnsupportedOptionError(
-          flag,
-          `${flag} is not supported by TensorRT ${version.text}: TensorRT 11 builds strongly typed networks only, ` +
-            `so precision comes from the model. Export the model in the precision you want (e.g. model.half() before ` +
-            `torch.onnx.export for fp16, or Q/DQ nodes for int8) and build without ${flag}`,
-          { tensorrt: version.text },
-        );
-      }
+export function checkForTensorRTVersion(
+  settings: ResolvedBuildSettings,
+  version: TensorRTVersionLike,
+  labelOf: (name: BuildOptionName) => string = (name) => name,
+): boolean {
+  for (const [name, spec] of buildOptionEntries()) {
+    const value = settings[name];
+    const why = value === undefined ? undefined : spec.unsupported?.(value, version);
+    if (why !== undefined) {
+      const label = labelOf(name);
+      throw new UnsupportedOptionError(label, `${label}${value === true ? '' : `: ${JSON.stringify(value)}`} is not supported by TensorRT ${version.text}: ${why}`, {
+        tensorrt: version.text,
+      });
     }
-    if (options.stronglyTyped === false) {
-      throw new UnsupportedOptionError(
-        'stronglyTyped',
-        `stronglyTyped: false is not supported by TensorRT ${version.text}: its networks are always strongly typed`,
-        { tensorrt: version.text },
-      );
-    }
-    return true;
   }
-  return options.stronglyTyped ?? false;
+  return version.major >= 11 || settings.stronglyTyped === true;
+}
+
+/**
+ * The IBuilderConfig settings, by name, as native/trt/build_options.cc reads them. A value left out (not given, or
+ * its default, which is TensorRT's) is not set: the config keeps TensorRT's own default.
+ */
+export function nativeConfig(settings: ResolvedBuildSettings): Record<string, boolean | number | string> {
+  const out: Record<string, boolean | number | string> = {};
+  for (const [name, spec] of buildOptionEntries()) {
+    const value = settings[name];
+    if (spec.native === 'config' && value !== undefined && value !== spec.default) out[name] = value as boolean | number | string;
+  }
+  return out;
 }

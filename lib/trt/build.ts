@@ -1,18 +1,19 @@
 /**
- * buildEngine(model, options): ONNX (path or bytes) -> serialized TensorRT engine (plan), built off the JS thread.
- * Order of checks: options, then the model and its profiles (lib/onnx reader), then TensorRT's presence and version,
- * and only then the native build.
+ * buildEngine(model, options): ONNX (path, bytes, or the summary of a model read from a file) -> serialized TensorRT
+ * engine (plan), built off the JS thread. Order of checks: options, then the model and its profiles (lib/onnx
+ * reader), then TensorRT's presence and version, and only then the native build.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbortError, FileError, InvalidTypeError } from '../errors';
 import type { NativeBuildJob, NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
 import { fromNativeError } from './native-error';
-import { readModel } from '../onnx/reader';
+import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
-import { BuildEngineOptions, checkForTensorRTVersion, resolveProfiles, validateBuildOptions } from './build-options';
+import { BuildEngineOptions, ResolvedBuildOptions, checkForTensorRTVersion, nativeConfig, resolveProfiles, validateBuildOptions } from './build-options';
+import { requireDevice } from './device';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
-import type { OptimizationProfile } from '../shapes/profiles';
+import { profileEntries, type OptimizationProfile } from '../shapes/profiles';
 import { requireTensorRT } from './tensorrt';
 
 export interface BuildEngineResult {
@@ -62,52 +63,58 @@ function cancelOnExit(job: NativeBuildJob): () => void {
   return () => inFlight.delete(job);
 }
 
-/**
- * Builds a TensorRT engine from an ONNX model.
- * @param model a path to an .onnx file (external data is found next to it) or the model's bytes
- */
-export async function buildEngine(model: string | Uint8Array, options?: BuildEngineOptions): Promise<BuildEngineResult> {
-  const callSite = new Error();
-  if (typeof model !== 'string' && !(model instanceof Uint8Array)) {
-    throw new InvalidTypeError('model', 'a path to an .onnx file or its bytes (Uint8Array)', model);
-  }
-  const opts = validateBuildOptions(options);
-  const what = typeof model === 'string' ? `buildEngine(${model})` : 'buildEngine(<bytes>)';
-  if (opts.signal?.aborted) throw new AbortError(what);
+/** The model as the native build reads it: a path, or bytes (with a path naming its folder for external data). */
+interface ModelSource {
+  path?: string;
+  bytes?: Uint8Array;
+  /** Already read by the caller (not read again). */
+  summary?: ModelSummary;
+  /** For messages: 'buildEngine(model.onnx)'. */
+  what: string;
+}
 
-  const summary = await readModel(model, opts.baseDir ? { baseDir: opts.baseDir } : {});
-  const profiles = resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary);
+function modelSource(model: unknown): ModelSource {
+  if (typeof model === 'string') return { path: model, what: `buildEngine(${model})` };
+  if (model instanceof Uint8Array) return { bytes: model, what: 'buildEngine(<bytes>)' };
+  if (isModelSummary(model) && typeof model.file === 'string') return { path: model.file, summary: model, what: `buildEngine(${model.file})` };
+  throw new InvalidTypeError('model', 'a path to an .onnx file or its bytes (Uint8Array)', model);
+}
 
-  const { addon, version } = requireTensorRT();
-  const stronglyTyped = checkForTensorRTVersion(opts, version);
-  const timingCache = opts.timingCache ? await readTimingCache(opts.timingCache) : null;
-  if (opts.signal?.aborted) throw new AbortError(what);
-
+/** The addon's options: the validated settings as they are, the profiles as entries, the timing cache's bytes. */
+async function nativeOptions(source: ModelSource, opts: ResolvedBuildOptions, profiles: OptimizationProfile[], stronglyTyped: boolean): Promise<NativeBuildOptions> {
   const native: NativeBuildOptions = {
-    profiles: profiles.map((p) => Object.entries(p).map(([name, r]) => ({ name, min: [...r.min], opt: [...r.opt], max: [...r.max] }))),
-    useTimingCache: Boolean(opts.timingCache),
-    timingCache,
-    fp16: opts.fp16,
-    bf16: opts.bf16,
-    int8: opts.int8,
-    tf32: opts.tf32,
+    profiles: profiles.map(profileEntries),
+    useTimingCache: opts.timingCache !== undefined,
+    timingCache: opts.timingCache !== undefined ? await readTimingCache(opts.timingCache) : null,
     stronglyTyped,
-    versionCompatible: opts.versionCompatible,
+    config: nativeConfig(opts),
+    device: opts.device ?? 0,
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
-  if (typeof model === 'string') {
-    native.modelPath = path.resolve(model);
+  if (source.path !== undefined && opts.baseDir) {
+    // External data elsewhere: the parser gets the bytes and a model path in that folder to resolve it against.
+    const file = source.path;
+    native.modelBytes = await fs.promises.readFile(file).catch((err: unknown) => {
+      throw new FileError(file, `cannot be read: ${(err as Error).message}`, { cause: err });
+    });
+    native.modelPath = path.join(path.resolve(opts.baseDir), 'model.onnx');
+  } else if (source.path !== undefined) {
+    native.modelPath = path.resolve(source.path);
   } else {
-    native.modelBytes = model;
+    native.modelBytes = source.bytes;
     // TensorRT resolves external data against the folder of this (never opened) path.
     if (opts.baseDir) native.modelPath = path.join(path.resolve(opts.baseDir), 'model.onnx');
   }
-  if (opts.workspaceBytes !== undefined) native.workspaceBytes = opts.workspaceBytes;
-  if (opts.optimizationLevel !== undefined) native.optimizationLevel = opts.optimizationLevel;
+  return native;
+}
 
+/**
+ * The native job, with the callbacks it reports through (which must not throw into native code), cancelled by
+ * the signal and when the process exits.
+ */
+async function runNativeBuild(addon: ReturnType<typeof requireTensorRT>['addon'], native: NativeBuildOptions, opts: ResolvedBuildOptions, source: ModelSource, callSite: Error) {
   const callbackLevel = opts.onLog ? levelNumber(opts.logLevel) : -1;
   const consoleLevel = levelNumber(opts.consoleLogLevel);
-  // User callbacks run from the addon's ThreadSafeFunction: they must not throw into native code.
   const onLog = (severity: NativeSeverity, message: string) => {
     const entry: LogEntry = { severity: severityName(severity), message };
     try {
@@ -126,33 +133,63 @@ export async function buildEngine(model: string | Uint8Array, options?: BuildEng
       // a failing progress callback must not break the build
     }
   };
-
   const job = addon.buildEngine(native, native.logLevel >= 0 ? onLog : undefined, onProgress);
   const untrack = cancelOnExit(job);
   const abort = () => job.cancel();
   opts.signal?.addEventListener('abort', abort, { once: true });
-  let result;
   try {
-    result = await job.promise;
+    return await job.promise;
   } catch (err) {
-    if (opts.signal?.aborted) throw new AbortError(what);
-    throw fromNativeError(err, typeof model === 'string' ? model : 'the model bytes', callSite);
+    if (opts.signal?.aborted) throw new AbortError(source.what);
+    throw fromNativeError(err, source.path ?? 'the model bytes', callSite);
   } finally {
     untrack();
     opts.signal?.removeEventListener('abort', abort);
   }
+}
 
-  const warnings = result.warnings.map(logEntry);
-  let timingCacheFile: string | null = null;
-  if (opts.timingCache && result.timingCache) {
-    try {
-      const saved = await addon.saveTimingCache(path.resolve(opts.timingCache), result.timingCache);
-      for (const message of saved.warnings) warnings.push({ severity: 'warning', message: `trt-node: ${message}` });
-    } catch (err) {
-      throw new FileError(opts.timingCache, `the timing cache could not be written: ${(err as Error).message}`, { cause: err });
-    }
-    timingCacheFile = opts.timingCache;
+/** Writes the build's timing cache back to its file (merged under a lock); returns the file, or null. */
+async function saveTimingCache(
+  addon: ReturnType<typeof requireTensorRT>['addon'],
+  file: string | undefined,
+  cache: Buffer | null,
+  device: number,
+  warnings: LogEntry[],
+): Promise<string | null> {
+  if (file === undefined || !cache) return null;
+  try {
+    const saved = await addon.saveTimingCache(path.resolve(file), cache, { device });
+    for (const message of saved.warnings) warnings.push({ severity: 'warning', message: `trt-node: ${message}` });
+  } catch (err) {
+    throw new FileError(file, `the timing cache could not be written: ${(err as Error).message}`, { cause: err });
   }
+  return file;
+}
+
+/**
+ * Builds a TensorRT engine from an ONNX model: options checked, then the model and its profiles, then TensorRT's
+ * presence and version, then the native build, then the timing cache saved.
+ * @param model a path to an .onnx file (external data is found next to it, or in `options.baseDir`), the model's bytes, or the ModelSummary
+ *   readModel(path) gave (the model is then not read again)
+ */
+export async function buildEngine(model: string | Uint8Array | ModelSummary, options?: BuildEngineOptions): Promise<BuildEngineResult> {
+  const callSite = new Error();
+  const source = modelSource(model);
+  const opts = validateBuildOptions(options);
+  if (opts.signal?.aborted) throw new AbortError(source.what);
+
+  const summary = source.summary ?? (await readModel((source.path ?? source.bytes)!, opts.baseDir ? { baseDir: opts.baseDir } : {}));
+  const profiles = resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary);
+  const { addon, version } = requireTensorRT();
+  const device = opts.device ?? 0;
+  requireDevice(device, 'options.device', addon);
+  const stronglyTyped = checkForTensorRTVersion(opts, version);
+  const native = await nativeOptions(source, opts, profiles, stronglyTyped);
+  if (opts.signal?.aborted) throw new AbortError(source.what);
+
+  const result = await runNativeBuild(addon, native, opts, source, callSite);
+  const warnings = result.warnings.map(logEntry);
+  const timingCacheFile = await saveTimingCache(addon, opts.timingCache, result.timingCache, device, warnings);
   return {
     plan: result.plan,
     profiles,

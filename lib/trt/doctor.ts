@@ -2,6 +2,7 @@
  * What this machine has for trt-node, as data: Node, the native addon, TensorRT (found at build time or not, with
  * every place searched), the CUDA runtime and driver, and the GPUs the runtime sees right now.
  */
+import { wrap } from '../util/text';
 import type { NativeBuildInfo, NativeCudaDevice } from '../native/binding';
 import { addonStatus } from '../native/binding';
 import { REBUILD_HINT } from './tensorrt';
@@ -128,8 +129,10 @@ export function doctorReport(): DoctorReport {
   return report;
 }
 
-/** The report as one screen of text. */
-export function formatDoctorReport(r: DoctorReport): string {
+/** The report as one screen of text, long lines wrapped to `width` columns (the terminal's; default 100). */
+export function formatDoctorReport(r: DoctorReport, options: { width?: number } = {}): string {
+  const width = options.width ?? 100;
+  const indent = '               ';
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const lines: string[] = [];
   lines.push(`Node.js        ${r.node.version} (N-API ${r.node.napiVersion ?? '?'}, ${r.node.platform}-${r.node.arch})`);
@@ -154,8 +157,8 @@ export function formatDoctorReport(r: DoctorReport): string {
       lines.push(`               builder: ${r.tensorrt.builderError ? `cannot be created: ${r.tensorrt.builderError}` : 'can be created'}`);
     } else {
       lines.push('               searched:');
-      for (const s of r.tensorrt.searched) lines.push(`                 ${s}`);
-      if (r.tensorrt.fix) lines.push(`               fix: ${r.tensorrt.fix}`);
+      for (const s of r.tensorrt.searched) lines.push(...wrap(s, `${indent}  `, width));
+      if (r.tensorrt.fix) lines.push(...wrap(`fix: ${r.tensorrt.fix}`, indent, width));
     }
     lines.push(`CUDA runtime   ${r.cuda.compiled ? (r.cuda.runtimeVersion ?? 'unknown version') : 'not compiled in'}`);
     lines.push(`CUDA driver    ${r.cuda.driverVersion ?? 'none installed'}`);
@@ -169,6 +172,6 @@ export function formatDoctorReport(r: DoctorReport): string {
     }
   }
   lines.push(`ready          ${yes(r.ready)}${r.ready ? ': engines can be built and run here' : ''}`);
-  for (const p of r.problems) lines.push(`  - ${p}`);
+  for (const p of r.problems) lines.push(...wrap(`- ${p}`, '    ', width).map((l, i) => (i === 0 ? `  ${l.slice(4)}` : l)));
   return `${lines.join('\n')}\n`;
 }

@@ -6,10 +6,14 @@
  * that profile's thread, in call order. None of it blocks the JS thread or Node's thread pool.
  */
 import * as fs from 'fs';
+import { isArrayBuffer } from 'util/types';
+import { markAsUntransferable } from 'worker_threads';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
 import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
 import { RUN_META_TIMINGS } from '../native/binding';
 import { fromNativeError } from './native-error';
+import type { ModelSummary } from '../onnx/types';
+import { dimensionNames, type DimensionNames } from '../shapes/named-dims';
 import type { NamedTensors, TensorType } from '../tensor/types';
 import { TENSOR_TYPES } from '../tensor/types';
 import type { PreparedFeeds } from './feeds';
@@ -18,6 +22,7 @@ import { IOBinding } from './io-binding';
 import { LogEntry, LogLevel, levelNumber, severityName, validateLogLevel } from './log';
 import type { RunTimings } from './run-timings';
 import { unpackTimings } from './run-timings';
+import { requireDevice, validateDevice } from './device';
 import { requireTensorRT } from './tensorrt';
 
 export { bindingOverheadMs } from './run-timings';
@@ -42,6 +47,11 @@ export interface EngineLoadOptions {
    */
   allowHostCode?: boolean;
   /**
+   * The CUDA device to load on (trtexec's --device): the engine, its execution contexts, streams and memory are there,
+   * and its runs set it on their threads. 0 .. the number of devices the CUDA runtime sees - 1. Default: 0.
+   */
+  device?: number;
+  /**
    * Trade CPU for latency: while runs of this engine are in flight the event loop polls for finished runs instead of
    * sleeping, so a finished run is picked up at once rather than after the JS thread wakes up (tens of microseconds
    * on some machines, virtual ones especially). Each turn of the loop waits up to 50 µs for a run to finish; timers,
@@ -49,6 +59,12 @@ export interface EngineLoadOptions {
    * For latency-critical callers; `npm run bench:binding` shows the difference. Default: false.
    */
   pollWhileRunning?: boolean;
+  /**
+   * The summary of the model the plan was built from (buildEngine's `result.model`, or readModel's): run() then
+   * refuses feeds that give two sizes to axes the model names alike (a ShapeError naming both inputs) before TensorRT
+   * fails the run. TensorRT engines do not keep the names themselves. Default: none.
+   */
+  model?: Pick<ModelSummary, 'inputs'>;
 }
 
 export interface EngineRunOptions {
@@ -96,17 +112,19 @@ export class Engine {
   readonly library: string;
   /** The engine's name (ICudaEngine::getName). */
   readonly name: string;
-  /** The CUDA device it was loaded on (the current device of the loading thread). */
+  /** The CUDA device it was loaded on (EngineLoadOptions.device). */
   readonly device: number;
   #native: NativeEngine | null;
   #tensors: NativeTensorInfo[];
   #unusable: string | null;
   #pollWhileRunning: boolean;
+  #dimensionNames: DimensionNames | undefined;
   #inFlight = 0;
   #polling = false;
 
-  private constructor(native: NativeEngine, pollWhileRunning: boolean) {
+  private constructor(native: NativeEngine, pollWhileRunning: boolean, names: DimensionNames | undefined) {
     this.#pollWhileRunning = pollWhileRunning;
+    this.#dimensionNames = names;
     const info = native.info();
     this.#native = native;
     this.#tensors = info.tensors;
@@ -152,7 +170,12 @@ export class Engine {
     for (const key of ['allowHostCode', 'pollWhileRunning'] as const) {
       if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidTypeError(`options.${key}`, 'a boolean', options[key]);
     }
+    if (options.model !== undefined && !Array.isArray((options.model as { inputs?: unknown } | null)?.inputs)) {
+      throw new InvalidTypeError('options.model', "a model summary (buildEngine's result.model, or readModel's)", options.model);
+    }
+    const device = validateDevice(options.device, 'options.device') ?? 0;
     const { addon } = requireTensorRT();
+    requireDevice(device, 'options.device', addon);
     const onLog = options.onLog;
     const callback = onLog
       ? (severity: NativeSeverity, message: string) => {
@@ -166,10 +189,10 @@ export class Engine {
     try {
       const native = await addon.loadEngine(
         bytes,
-        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false },
+        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false, device },
         callback,
       );
-      return new Engine(native, options.pollWhileRunning ?? false);
+      return new Engine(native, options.pollWhileRunning ?? false, options.model && dimensionNames(options.model.inputs));
     } catch (err) {
       throw fromNativeError(err, typeof plan === 'string' ? `Engine.load(${plan})` : 'Engine.load(<bytes>)', callSite);
     }
@@ -179,7 +202,11 @@ export class Engine {
     return this.#native === null;
   }
 
-  /** Runs the engine; resolves to the outputs by name ({type, dims, data}, like onnxruntime-node's results). */
+  /**
+   * Runs the engine; resolves to the outputs by name ({type, dims, data}, like onnxruntime-node's results). The feeds
+   * are read when the run starts on its profile's thread: until the promise settles, do not transfer their
+   * ArrayBuffers away (postMessage or structuredClone with `transfer`), which would free their memory under the run.
+   */
   async run(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<NamedTensors> {
     const packed = await this.#runPrepared(this.#prepare(feeds, options), false);
     return this.#unpackOutputs(packed, outputDims(packed[0], this.outputs.length));
@@ -199,7 +226,9 @@ export class Engine {
    * once, with nothing validated, copied through staging or allocated per run, and the arrays page-locked where CUDA
    * allows. Write new input values into `binding.inputs` (the arrays given here) between runs. It makes one ordinary
    * run first, which gives the outputs their shapes (and `binding.outputs` that run's values). Outputs whose shape
-   * depends on the input values rather than on the input shapes make a later run reject.
+   * depends on the input values rather than on the input shapes make a later run reject. The bound arrays cannot be
+   * transferred (worker_threads.markAsUntransferable: postMessage and structuredClone copy them instead), so their
+   * memory stays where the binding reads and writes it.
    */
   async bind(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<IOBinding> {
     const prepared = this.#prepare(feeds, options);
@@ -214,6 +243,11 @@ export class Engine {
       throw fromNativeError(err, 'Engine.bind', new Error());
     }
     const [handle, locked, ...buffers] = bound;
+    // A transferred ArrayBuffer takes its memory along: the binding would read and write freed memory. (The native side
+    // refuses a run of a binding whose arrays were detached all the same.) SharedArrayBuffers are never detached.
+    for (const buffer of [...prepared.data.map((d) => d.buffer), ...buffers]) {
+      if (isArrayBuffer(buffer)) markAsUntransferable(buffer); // realm-independent (jest and vm contexts have their own)
+    }
     const pageLocked: Record<string, boolean> = {};
     [...this.inputs, ...this.outputs].forEach((t, i) => (pageLocked[t.name] = locked[i]));
     buffers.forEach((buffer, i) => new Uint8Array(buffer).set(new Uint8Array(first[i + 1] as ArrayBuffer)));
@@ -237,7 +271,7 @@ export class Engine {
     if (this.#native === null) throw new DisposedError('This Engine');
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
     if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
-    return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile);
+    return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile, this.#dimensionNames);
   }
 
   // Runs on one profile queue natively, on that profile's thread; an idle profile starts at once.

@@ -5,6 +5,8 @@
  */
 import { InvalidTypeError, InvalidValueError, ShapeError } from '../errors';
 import type { NativeTensorInfo } from '../native/binding';
+import { checkNamedDimensions, type DimensionNames } from '../shapes/named-dims';
+import { fitsProfile, profilesByIndex } from '../shapes/profiles';
 // TensorRT carries numeric tensors only: its TensorType and TensorData are the typed-array ones.
 import { ARRAY_CLASS, ELEMENT_SIZE, NUMERIC_TENSOR_TYPES as TENSOR_TYPES, NumericTensorData as TensorData, NumericTensorType as TensorType, TensorLike, elementCount } from '../tensor/types';
 
@@ -23,17 +25,7 @@ function dimsString(d: readonly number[]): string {
 
 /** The first profile whose ranges contain every feed's shape, or -1. */
 export function chooseProfile(inputs: NativeTensorInfo[], shapes: Record<string, readonly number[]>, profileCount: number): number {
-  for (let p = 0; p < Math.max(profileCount, 1); p++) {
-    const fits = inputs.every((t) => {
-      const s = shapes[t.name];
-      const r = t.profiles[p];
-      if (!s) return false;
-      if (!r) return s.length === t.dims.length && s.every((d, a) => t.dims[a] === d);
-      return s.length === r.min.length && s.every((d, a) => d >= r.min[a] && d <= r.max[a]);
-    });
-    if (fits) return p;
-  }
-  return -1;
+  return profilesByIndex(inputs, Math.max(profileCount, 1)).findIndex((p) => fitsProfile(shapes, p));
 }
 
 /** Checks `shape` against input `t` under profile `p`; throws ShapeError naming input, axis and range. */
@@ -113,8 +105,9 @@ export interface PreparedFeeds {
  * Checks all feeds against the engine inputs and picks (or checks) the profile. On every run's path: plain loops, no
  * intermediate maps.
  * @param profile an explicit profile index, or undefined to take the first profile that fits every feed
+ * @param names   the model's named axes, when known: feeds giving one name two sizes are refused
  */
-export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profileCount: number, profile: number | undefined): PreparedFeeds {
+export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profileCount: number, profile: number | undefined, names?: DimensionNames): PreparedFeeds {
   if (typeof feeds !== 'object' || feeds === null || Array.isArray(feeds)) {
     throw new InvalidTypeError('feeds', 'an object mapping input names to tensors', feeds);
   }
@@ -133,6 +126,7 @@ export function prepareFeeds(feeds: unknown, tensors: NativeTensorInfo[], profil
     data.push(n.data);
     shapes.push(n.dims);
   }
+  if (names) checkNamedDimensions(names, (name) => shapes[inputs.findIndex((t) => t.name === name)], (name) => `feeds["${name}"]`);
   let chosen: number;
   if (profile === undefined) {
     const byName: Record<string, number[]> = Object.create(null);

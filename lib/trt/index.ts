@@ -9,7 +9,7 @@ export { LOG_LEVELS } from './log';
 export type { LogEntry, LogLevel } from './log';
 export { profileFromSamples, validateProfiles } from '../shapes/profiles';
 export type { InputRange, OptimizationProfile, Shape } from '../shapes/profiles';
-export { combineMinOptMax, formatProfile, parseFixedShapes, parseShapesSpec } from './shapes-spec';
+export { combineMinOptMax, formatProfile, parseShapesSpec } from '../shapes/spec';
 export { requireTensorRT, tensorrtAvailable } from './tensorrt';
 export type { TensorRTVersion } from './tensorrt';
 export { doctorReport, formatDoctorReport } from './doctor';

@@ -29,7 +29,7 @@ export class IOBinding {
   /**
    * Per input and output name: whether CUDA page-locked its array (cudaHostRegister), so that runs copy straight
    * between it and the GPU. CUDA refuses memory on a page that is page-locked already (the same array bound twice,
-   * or a small array sharing a page with a bound one); such an array is copied through staging memory instead, which
+   * or a small array sharing a page with a bound one); CUDA copies such an array through staging memory of its own, which
    * costs a host copy per run and changes nothing else.
    */
   readonly pageLocked: Readonly<Record<string, boolean>>;

@@ -70,7 +70,8 @@ export function fromNativeError(err: unknown, what: string, callSite?: Error): E
       out = new TensorRTUnavailableError(raw.message, details);
       break;
     case 'ERR_TRT_NODE_DISPOSED':
-      out = new DisposedError('this engine');
+      // The native message names what is gone: this engine, this IOBinding, or an array of one.
+      out = new DisposedError('this engine', raw.message);
       break;
     case 'ERR_TRT_NODE_ABORTED':
       out = new AbortError(what);
@@ -81,9 +82,14 @@ export function fromNativeError(err: unknown, what: string, callSite?: Error): E
     case 'ERR_TRT_NODE_UNSUPPORTED_OPTION':
       out = new UnsupportedOptionError('unknown', raw.message, details);
       break;
-    case 'ERR_TRT_NODE_INVALID_VALUE':
-      out = new InvalidValueError('a native argument', 'a valid value', raw.message);
+    case 'ERR_TRT_NODE_INVALID_VALUE': {
+      // The native message says which value and why; it is kept as it is, with the log and the recorded errors.
+      const invalid = new InvalidValueError('a native argument', 'a valid value', raw.message);
+      invalid.message = raw.message;
+      Object.assign(invalid.details, details);
+      out = invalid;
       break;
+    }
     default:
       out = new EngineError(raw.message, details);
   }

@@ -2,8 +2,9 @@
 import { RUN_META_TIMINGS } from '../native/binding';
 
 /**
- * Where a run's time went. The three CUDA-event times cover GPU-side work only: host staging and buffer growth are
- * outside their event pairs, and outputs grow in stream order (no device-wide cudaMalloc/cudaFree inside compute).
+ * Where a run's time went. Buffer growth is outside the three CUDA-event pairs, and outputs grow in stream order (no
+ * device-wide cudaMalloc/cudaFree inside compute). A copy of pageable memory (run()'s feeds and outputs, a binding's
+ * arrays CUDA did not page-lock) includes CUDA's own staging of it, as such a copy costs.
  */
 export interface RunTimings {
   /** Host-to-device copies of the feeds, on the run's CUDA stream (CUDA events). */
@@ -12,11 +13,11 @@ export interface RunTimings {
   computeMs: number;
   /** Device-to-host copies of the outputs (CUDA events). */
   d2hMs: number;
-  /** The whole native run on its worker thread (staging copies and synchronisation included). */
+  /** The whole native run on its worker thread (copies and synchronisation included). */
   wallMs: number;
-  /** Of wallMs: host work before the first copy is queued (shapes, addresses, staging the feeds). */
+  /** Of wallMs: host work before the first copy is queued (shapes, addresses, device buffers). */
   hostPrepareMs: number;
-  /** Of wallMs: host work after the stream synchronised (outputs copied out, timings read). */
+  /** Of wallMs: host work after the stream synchronised (TensorRT's recorded errors checked, timings read). */
   hostFinishMs: number;
   /** From the call to the profile's thread starting the run (waiting behind earlier runs on the profile included). */
   toThreadMs: number;

@@ -19,20 +19,28 @@ export interface TensorRTVersion {
   standIn: string | null;
 }
 
+/** How to point the build at TensorRT (doctor's fix; the error adds where to look further). */
 export const REBUILD_HINT =
   `Point the build at TensorRT and rebuild the addon: TENSORRT_ROOT=/path/to/TensorRT ${REBUILD_COMMAND}. ` +
   'Instead of TENSORRT_ROOT: TENSORRT_INCLUDE_DIR=... TENSORRT_LIB_DIR=...; a pip-installed TensorRT is found through ' +
-  'python3, its headers still need TENSORRT_INCLUDE_DIR. `npx trt-node doctor` shows what this machine has.';
+  'python3, its headers still need TENSORRT_INCLUDE_DIR.';
 
-/** The message of TensorRTUnavailableError for a build without TensorRT. */
-export function unavailableMessage(info: NativeBuildInfo): string {
+/** Searched places the error names (the environment variables first); `trt-node doctor` lists them all. */
+const SEARCHED_SHOWN = 3;
+
+/** The first line of the TensorRTUnavailableError message: what is missing and why. */
+export function unavailableReason(info: NativeBuildInfo): string {
   const reasons = [info.tensorrt.reason ?? 'not found'];
   if (!info.cuda.available && info.cuda.reason) reasons.push(info.cuda.reason);
-  const searched = info.tensorrt.searched.map((s) => `  ${s}`).join('\n');
-  return (
-    `TensorRT is not available: the trt-node addon was built without it (${reasons.join('; ')}).\n` +
-    `The build searched:\n${searched}\n${REBUILD_HINT}`
-  );
+  return `TensorRT is not available: the trt-node addon was built without it (${reasons.join('; ')}).`;
+}
+
+/** The message of TensorRTUnavailableError for a build without TensorRT: a few lines; doctor has the whole list. */
+export function unavailableMessage(info: NativeBuildInfo): string {
+  const all = info.tensorrt.searched;
+  const shown = all.slice(0, SEARCHED_SHOWN).join('; ');
+  const more = all.length > SEARCHED_SHOWN ? ` and ${all.length - SEARCHED_SHOWN} more places (\`npx trt-node doctor\` lists them all)` : '';
+  return `${unavailableReason(info)}\nThe build searched ${shown || 'nothing'}${more}.\n${REBUILD_HINT}`;
 }
 
 /** The addon, when it was built with TensorRT; otherwise throws TensorRTUnavailableError (or AddonLoadError). */
@@ -47,7 +55,7 @@ export function requireTensorRT(): { addon: NativeAddon; version: TensorRTVersio
       cudaReason: info.cuda.reason,
     });
   }
-  const standIn = addon.tensorrtRuntimeInfo()?.standIn ?? null;
+  const standIn = v.standIn ?? null;
   const text = `${v.major}.${v.minor}.${v.patch}${standIn ? ` (${standIn})` : ''}`;
   return { addon, version: { major: v.major, minor: v.minor, patch: v.patch, text, standIn } };
 }
@@ -60,4 +68,12 @@ export function tensorrtAvailable(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The TensorRT version the addon runs with (`text` names a stand-in when one runs); throws TensorRTUnavailableError,
+ * with the reasons and the fix, when the addon was built without TensorRT.
+ */
+export function tensorrtVersion(): TensorRTVersion {
+  return requireTensorRT().version;
 }

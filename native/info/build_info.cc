@@ -5,6 +5,8 @@
 #if TRT_NODE_HAVE_TENSORRT
 #include <NvInfer.h>
 #include <NvInferVersion.h>
+
+#include "../trt/tensorrt_library.h"
 #endif
 
 namespace trt_node {
@@ -91,6 +93,10 @@ Napi::Value TensorRTVersion(Napi::CallbackInfo const& info) {
   out.Set("patch", Napi::Number::New(env, getInferLibPatchVersion()));
   out.Set("build", Napi::Number::New(env, getInferLibBuildVersion()));
   out.Set("encoded", Napi::Number::New(env, getInferLibVersion()));
+  // Which library this is loads nothing (unlike tensorrtRuntimeInfo(), which loads the plugin library and builder
+  // resources): requireTensorRT() calls this on the JS thread.
+  std::string const& standIn = tensorrtLibrary().standIn;
+  out.Set("standIn", standIn.empty() ? env.Null() : Napi::Value(Napi::String::New(env, standIn)));
   return out;
 #else
   return env.Null();

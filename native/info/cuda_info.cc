@@ -6,6 +6,8 @@
 
 #if TRT_NODE_HAVE_CUDA
 #include <cuda_runtime_api.h>
+
+#include <thread>
 #endif
 
 namespace trt_node {
@@ -15,6 +17,18 @@ namespace {
 
 std::string describeCudaError(char const* call, cudaError_t status) {
   return std::string(call) + " failed: " + cudaGetErrorName(status) + " (" + cudaGetErrorString(status) + ")";
+}
+
+// Free memory of `device` right now. cudaMemGetInfo reports on the current device and needs its context: it runs on a
+// thread of its own, so the caller's current device stays as it was (and no context is made on the device set back).
+bool freeMemory(int device, size_t* freeBytes) {
+  bool ok = false;
+  std::thread([&] {
+    size_t total = 0;
+    ok = cudaSetDevice(device) == cudaSuccess && cudaMemGetInfo(freeBytes, &total) == cudaSuccess;
+    if (!ok) cudaGetLastError();
+  }).join();
+  return ok;
 }
 
 }  // namespace
@@ -46,9 +60,9 @@ Napi::Value CudaInfo(Napi::CallbackInfo const& info) {
     return out;
   }
   out.Set("deviceCount", Napi::Number::New(env, count));
-  int current = 0;
-  bool haveCurrent = cudaGetDevice(&current) == cudaSuccess;
-  if (!haveCurrent) cudaGetLastError();
+  // Properties need no CUDA context (cudaGetDeviceProperties, like cudaGetDeviceCount, creates none); free memory does,
+  // so it is measured only for the device asked for.
+  int freeMemoryOf = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : -1;
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp prop{};
     status = cudaGetDeviceProperties(&prop, i);
@@ -56,23 +70,17 @@ Napi::Value CudaInfo(Napi::CallbackInfo const& info) {
     d.Set("index", Napi::Number::New(env, i));
     if (status != cudaSuccess) {
       d.Set("error", Napi::String::New(env, describeCudaError("cudaGetDeviceProperties", status)));
+      cudaGetLastError();
     } else {
       d.Set("name", Napi::String::New(env, prop.name));
       d.Set("computeCapability", Napi::String::New(env, std::to_string(prop.major) + "." + std::to_string(prop.minor)));
       d.Set("totalMemoryBytes", Napi::Number::New(env, static_cast<double>(prop.totalGlobalMem)));
       d.Set("multiProcessorCount", Napi::Number::New(env, prop.multiProcessorCount));
-      // Free device memory right now (cudaMemGetInfo reports on the current device; it is restored below).
       size_t freeBytes = 0;
-      size_t totalBytes = 0;
-      if (cudaSetDevice(i) == cudaSuccess && cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
-        d.Set("freeMemoryBytes", Napi::Number::New(env, static_cast<double>(freeBytes)));
-      } else {
-        cudaGetLastError();
-      }
+      if (i == freeMemoryOf && freeMemory(i, &freeBytes)) d.Set("freeMemoryBytes", Napi::Number::New(env, static_cast<double>(freeBytes)));
     }
     devices.Set(static_cast<uint32_t>(i), d);
   }
-  if (haveCurrent && cudaSetDevice(current) != cudaSuccess) cudaGetLastError();
 #else
   out.Set("error", Napi::String::New(env, "this trt-node addon was built without the CUDA runtime"));
 #endif

@@ -1,7 +1,10 @@
 // The build options as C++ receives them: already validated and defaulted by lib/trt/build-options.ts, so reading
 // them only checks types as a backstop (Napi::TypeError on a malformed object from a direct caller of the addon).
+// The IBuilderConfig settings come by name in `config` and are applied by one table (build_options.cc), the C++
+// half of lib/trt/build-options.ts BUILD_OPTIONS.
 #pragma once
 
+#include <NvInfer.h>
 #include <napi.h>
 
 #include <cstdint>
@@ -19,6 +22,15 @@ struct ProfileInput {
   std::vector<int64_t> max;
 };
 
+// A row of the IBuilderConfig table (build_options.cc).
+struct ConfigSetting;
+
+// One IBuilderConfig setting as read on the JS thread: a boolean as 0/1, a number as is, a choice as its index.
+struct ConfigValue {
+  ConfigSetting const* setting;
+  int64_t value;
+};
+
 struct BuildOptions {
   // Exactly one of modelPath / modelBytes is set. With bytes, modelPath may still name the model's file so that
   // external data files are found next to it.
@@ -27,29 +39,30 @@ struct BuildOptions {
   HeldBytes modelBytes;
 
   std::vector<std::vector<ProfileInput>> profiles;
-  bool hasWorkspaceBytes = false;
-  uint64_t workspaceBytes = 0;
-  bool hasOptimizationLevel = false;
-  int32_t optimizationLevel = 3;
 
   bool useTimingCache = false;
   HeldBytes timingCache;  // may be empty: start a new cache
 
-  bool fp16 = false;
-  bool bf16 = false;
-  bool int8 = false;
-  // BuilderFlag::kTF32 is on by default (TensorRT: "Enabled by default"); false clears it, so float32 layers are built
-  // without TF32 and TF32 noise can be told from a real disagreement.
-  bool tf32 = true;
+  // NetworkDefinitionCreationFlag::kSTRONGLY_TYPED (TensorRT 10; TensorRT 11 networks always are).
   bool stronglyTyped = false;
-  // BuilderFlag::kVERSION_COMPATIBLE: the plan embeds the lean runtime and loads on later TensorRT versions (with
-  // IRuntime::setEngineHostCodeAllowed(true)).
-  bool versionCompatible = false;
+
+  // The settings given, in table order; one left out keeps TensorRT's default.
+  std::vector<ConfigValue> config;
 
   int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
+  int32_t device = 0;     // the CUDA device to build on
 };
 
-// JS thread.
+// JS thread. Backstops for direct callers of the addon: Napi::TypeError / RangeError on a malformed object, on values
+// C++ cannot take as they are (a workspace that is no byte count: casting it would be undefined behaviour), and on
+// precision flags with a strongly typed network (TensorRT fails such a build with a parameter check).
 BuildOptions readBuildOptions(Napi::Object options);
+
+// Worker thread: applies every setting read to `config` (NativeError for one this TensorRT cannot honour).
+void applyConfig(std::vector<ConfigValue> const& values, nvinfer1::IBuilderConfig& config);
+
+// JS thread: `options.device` (loadEngine and saveTimingCache read it too): 0 when absent; a Napi::RangeError unless it
+// is a device the CUDA runtime sees.
+int32_t readDevice(Napi::Object options);
 
 }  // namespace trt_node

@@ -11,24 +11,12 @@
 
 #include "build_options.h"
 #include "check.h"
+#include "device.h"
 #include "logger.h"
 #include "progress_monitor.h"
 #include "promise_worker.h"
 #include "tensorrt_library.h"
 #include "trt_ptr.h"
-
-// The precision flags are deprecated from TensorRT 10.12 on (superseded by strong typing) and gone in 11.
-#if defined(__GNUC__)
-#define TRT_NODE_ALLOW_DEPRECATED_BEGIN \
-  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
-#define TRT_NODE_ALLOW_DEPRECATED_END _Pragma("GCC diagnostic pop")
-#elif defined(_MSC_VER)
-#define TRT_NODE_ALLOW_DEPRECATED_BEGIN __pragma(warning(push)) __pragma(warning(disable : 4996))
-#define TRT_NODE_ALLOW_DEPRECATED_END __pragma(warning(pop))
-#else
-#define TRT_NODE_ALLOW_DEPRECATED_BEGIN
-#define TRT_NODE_ALLOW_DEPRECATED_END
-#endif
 
 namespace trt_node {
 namespace {
@@ -108,24 +96,6 @@ nvinfer1::NetworkDefinitionCreationFlags networkFlags(BuildOptions const& option
   return flags;
 }
 
-void applyPrecision(BuildOptions const& options, nvinfer1::IBuilderConfig& config) {
-#if NV_TENSORRT_MAJOR < 11
-  TRT_NODE_ALLOW_DEPRECATED_BEGIN
-  if (options.fp16) config.setFlag(nvinfer1::BuilderFlag::kFP16);
-  if (options.bf16) config.setFlag(nvinfer1::BuilderFlag::kBF16);
-  if (options.int8) config.setFlag(nvinfer1::BuilderFlag::kINT8);
-  TRT_NODE_ALLOW_DEPRECATED_END
-#else
-  (void)config;
-  if (options.fp16 || options.bf16 || options.int8) {
-    // lib/trt/build-options.ts rejects these first; this is the backstop for direct callers of the addon.
-    throw NativeError(codes::kUnsupportedOption,
-                      "fp16/bf16/int8 builder flags do not exist in TensorRT " + std::to_string(NV_TENSORRT_MAJOR) +
-                          ": networks are strongly typed; export the model in the precision you want");
-  }
-#endif
-}
-
 class BuildWorker final : public PromiseWorker {
  public:
   BuildWorker(Napi::Env env, BuildOptions options, std::shared_ptr<JsChannel> logChannel,
@@ -191,6 +161,7 @@ class BuildWorker final : public PromiseWorker {
   void build() {
     throwIfCancelled();
     prepareTensorRT();
+    useDevice(options_.device);  // TensorRT builds for, and binds the engine to, the current device
     nvinfer1::ILogger& logger = LogHub::instance();
     ProgressMonitor monitor(progressChannel_, cancelled_);
     // Declared before the builder: TensorRT requires the cache to outlive every builder that uses it.
@@ -209,14 +180,7 @@ class BuildWorker final : public PromiseWorker {
     throwIfCancelled();
     addProfiles(*builder, *config);
 
-    if (options_.hasWorkspaceBytes) {
-      config->setMemoryPoolLimit(nvinfer1::MemoryPoolType::kWORKSPACE, static_cast<size_t>(options_.workspaceBytes));
-    }
-    if (options_.hasOptimizationLevel) config->setBuilderOptimizationLevel(options_.optimizationLevel);
-    applyPrecision(options_, *config);
-
-    if (!options_.tf32) config->clearFlag(nvinfer1::BuilderFlag::kTF32);
-    if (options_.versionCompatible) config->setFlag(nvinfer1::BuilderFlag::kVERSION_COMPATIBLE);
+    applyConfig(options_.config, *config);
     if (options_.useTimingCache) attachTimingCache(*config, cache);
     config->setProgressMonitor(&monitor);
 

@@ -39,31 +39,19 @@ float CudaEvent::elapsedSince(CudaEvent const& start) const {
   return ms;
 }
 
-template <MemoryKind Kind>
-void* GrowableBuffer<Kind>::reserve(size_t bytes) {
+void* StreamBuffer::reserve(size_t bytes) {
   if (bytes <= capacity_ && data_ != nullptr) return data_;
   size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);
   release();
   void* fresh = nullptr;
-  if constexpr (Kind == MemoryKind::kDeviceStreamOrdered) {
-    TRT_NODE_CUDA_CHECK(cudaMallocAsync(&fresh, capacity, stream_));
-  } else {
-    TRT_NODE_CUDA_CHECK(cudaMallocHost(&fresh, capacity));
-  }
+  TRT_NODE_CUDA_CHECK(cudaMallocAsync(&fresh, capacity, stream_));
   data_ = fresh;
   capacity_ = capacity;
   return data_;
 }
 
-template <MemoryKind Kind>
-void GrowableBuffer<Kind>::release() noexcept {
-  if (data_ != nullptr) {
-    if constexpr (Kind == MemoryKind::kDeviceStreamOrdered) {
-      clearIfFailed(cudaFreeAsync(data_, stream_));
-    } else {
-      clearIfFailed(cudaFreeHost(data_));
-    }
-  }
+void StreamBuffer::release() noexcept {
+  if (data_ != nullptr) clearIfFailed(cudaFreeAsync(data_, stream_));
   data_ = nullptr;
   capacity_ = 0;
 }
@@ -79,8 +67,5 @@ HostRegistration::HostRegistration(void* data, size_t bytes) noexcept {
 HostRegistration::~HostRegistration() {
   if (data_ != nullptr) clearIfFailed(cudaHostUnregister(data_));
 }
-
-template class GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
-template class GrowableBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace trt_node

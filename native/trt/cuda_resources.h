@@ -36,20 +36,15 @@ class CudaEvent {
   cudaEvent_t event_ = nullptr;
 };
 
-enum class MemoryKind { kDeviceStreamOrdered, kPinnedHost };
-
-// CUDA memory that is reused across calls and only grows: device memory for engine IO, page-locked host memory for
-// staging copies. One class for both, so growth and release follow the same rules. Device memory grows in stream
-// order (cudaMallocAsync / cudaFreeAsync on the buffer's stream): growing it neither waits for the whole device nor
-// stalls work on other streams, as cudaMalloc/cudaFree do; that stream must outlive the buffer. Page-locked host
-// memory (cudaMallocHost) has no stream.
-template <MemoryKind Kind>
-class GrowableBuffer {
+// Device memory that is reused across calls and only grows, in stream order (cudaMallocAsync / cudaFreeAsync on the
+// buffer's stream): growing it neither waits for the whole device nor stalls work on other streams, as
+// cudaMalloc/cudaFree (and cudaMallocHost/cudaFreeHost) do. That stream must outlive the buffer.
+class StreamBuffer {
  public:
-  explicit GrowableBuffer(cudaStream_t stream = nullptr) noexcept : stream_(stream) {}
-  ~GrowableBuffer() { release(); }
-  GrowableBuffer(GrowableBuffer const&) = delete;
-  GrowableBuffer& operator=(GrowableBuffer const&) = delete;
+  explicit StreamBuffer(cudaStream_t stream) noexcept : stream_(stream) {}
+  ~StreamBuffer() { release(); }
+  StreamBuffer(StreamBuffer const&) = delete;
+  StreamBuffer& operator=(StreamBuffer const&) = delete;
   // Makes room for at least `bytes` (contents are not kept). Returns the (possibly new) address.
   void* reserve(size_t bytes);
   void* data() const noexcept { return data_; }
@@ -62,13 +57,10 @@ class GrowableBuffer {
   size_t capacity_ = 0;
 };
 
-using StreamBuffer = GrowableBuffer<MemoryKind::kDeviceStreamOrdered>;
-using PinnedBuffer = GrowableBuffer<MemoryKind::kPinnedHost>;
-
 // Page-locks host memory trt-node does not own (an IOBinding's JS arrays) for the registration's lifetime
-// (cudaHostRegister), so copies go straight to and from it. CUDA may refuse: memory on a page that is registered
-// already (cudaErrorHostMemoryAlreadyRegistered), or a system without support. That is not an error: the memory stays
-// pageable, active() is false, and the caller copies through its staging buffers instead.
+// (cudaHostRegister), so copies go straight to and from it, asynchronously. CUDA may refuse: memory on a page that is
+// registered already (cudaErrorHostMemoryAlreadyRegistered), or a system without support. That is not an error: the
+// memory stays pageable, active() is false, and CUDA stages the copies to and from it itself.
 class HostRegistration {
  public:
   HostRegistration(void* data, size_t bytes) noexcept;

@@ -1,11 +1,13 @@
 #include "engine_core.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <string>
 #include <system_error>
 
 #include "check.h"
+#include "device.h"
 #include "dtype.h"
 #include "logger.h"
 #include "tensorrt_library.h"
@@ -60,10 +62,17 @@ std::string libraryName() {
 
 }  // namespace
 
+EngineCore::EngineCore() {
+  static std::atomic<uint64_t> engines{0};
+  id_ = ++engines;
+}
+
 std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan, LoadOptions const& options) {
-  prepareTensorRT();
+  // Plans built with plugins need their creators; builder resources are for builds only.
+  ensurePlugins();
+  useDevice(options.device);
   std::unique_ptr<EngineCore> core(new EngineCore());
-  TRT_NODE_CUDA_CHECK(cudaGetDevice(&core->device_));
+  core->device_ = options.device;
   core->library_ = libraryName();
   core->runtime_.reset(
       checkTrtPtr(nvinfer1::createInferRuntime(LogHub::instance()), codes::kEngine, "nvinfer1::createInferRuntime"));
@@ -128,8 +137,13 @@ std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan, LoadOptions 
 }
 
 EngineCore::~EngineCore() {
-  // Often on the JS thread (garbage collection, a worker's destructor): what TensorRT logs while tearing down is this
-  // engine's, and must not land in the log of whichever job happens to run meanwhile.
+  // Often on the JS thread (garbage collection, a worker's destructor), whose current device is not set by trt-node.
+  onDeviceOrHere(device_, [this]() noexcept { teardown(); });
+}
+
+void EngineCore::teardown() noexcept {
+  // What TensorRT logs while tearing down is this engine's, and must not land in the log of whichever job happens to
+  // run meanwhile.
   LogSink sink(-1, nullptr);
   LogHub::Scope scope(sink);
   // Contexts before the engine before the runtime (members would do this too; explicit for the reader).
@@ -231,8 +245,6 @@ void ExecutionSlot::ensureContext() {
     inputDevice_.emplace_back(new StreamBuffer(stream));
     allocators_.emplace_back(new OutputAllocator(stream));
   }
-  inputStaging_ = std::vector<PinnedBuffer>(tensors.size());
-  outputStaging_ = std::vector<PinnedBuffer>(tensors.size());
 
   ContextPtr context(core_.createContext());
   context->setErrorRecorder(&recorder_);
@@ -278,16 +290,9 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
   using Clock = std::chrono::steady_clock;
   auto msSince = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
   Clock::time_point started = Clock::now();
-  TRT_NODE_CUDA_CHECK(cudaSetDevice(core_.device()));
-  std::vector<TensorInfo> const& tensors = core_.tensors();
-  std::vector<HostTensor> const& feeds = *request.feeds;
+  useDevice(core_.device());
   if (!core_.runRefusal().empty()) throw NativeError(codes::kEngine, core_.runRefusal());
   ensureContext();
-  nvinfer1::IExecutionContext& context = *context_;
-  cudaStream_t stream = stream_->get();
-  auto mark = [&](size_t event) {
-    if (request.timed) events_[event]->record(stream);
-  };
 
   // From here on work is queued on the stream (buffer growth included). If anything throws, wait for that work before
   // leaving: TensorRT forbids modifying or freeing memory registered for the tensors (a later run's buffer growth,
@@ -298,9 +303,31 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
     ~DrainOnFailure() {
       if (armed && cudaStreamSynchronize(stream) != cudaSuccess) cudaGetLastError();
     }
-  } drain{stream};
+  } drain{stream_->get()};
 
-  // Shapes, addresses and host staging first: none of it may fall between the timing events.
+  // Shapes, addresses and device buffers first: none of it may fall between the timing events.
+  std::vector<HostTensor const*> feedOf = bindInputs(*request.feeds);
+  timings.hostPrepareMs = msSince(started);
+  mark(request, 0);
+  copyIn(feedOf);
+  mark(request, 1);
+  enqueue();
+  mark(request, 2);
+  collectOutputs(request.targets, outputs);
+  mark(request, 3);
+  copyOut(request.targets, outputs);
+  mark(request, 4);
+  stream_->synchronize();
+  drain.armed = false;
+  Clock::time_point synchronized = Clock::now();
+  checkRecordedErrors();
+  if (request.timed) readTimings(timings);
+  timings.hostFinishMs = msSince(synchronized);
+}
+
+std::vector<HostTensor const*> ExecutionSlot::bindInputs(std::vector<HostTensor> const& feeds) {
+  std::vector<TensorInfo> const& tensors = core_.tensors();
+  nvinfer1::IExecutionContext& context = *context_;
   if (shapeSet_.size() != tensors.size()) {
     shapeSet_.assign(tensors.size(), {});
     addressSet_.assign(tensors.size(), nullptr);
@@ -344,7 +371,6 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
       }
       addressSet_[i] = device;
     }
-    if (bytes > 0 && !feed->pinned) std::memcpy(inputStaging_[i].reserve(bytes), feed->data, bytes);
   }
   if (next != feeds.size()) {
     throw NativeError(codes::kInvalidValue, std::to_string(feeds.size()) + " feeds for " + std::to_string(next) + " inputs");
@@ -353,88 +379,94 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
     throw NativeError(codes::kShape, "IExecutionContext::allInputDimensionsSpecified is false after setting every input");
   }
   for (auto& allocator : allocators_) allocator->reset();
+  return feedOf;
+}
 
-  timings.hostPrepareMs = msSince(started);
-  mark(0);
-  for (size_t i = 0; i < tensors.size(); ++i) {
+void ExecutionSlot::copyIn(std::vector<HostTensor const*> const& feedOf) {
+  // Pageable feeds are staged by CUDA before the call returns ("the function will return once the pageable buffer
+  // has been copied to the staging memory"); page-locked ones are read in stream order.
+  for (size_t i = 0; i < feedOf.size(); ++i) {
     HostTensor const* feed = feedOf[i];
     if (feed == nullptr || feed->size == 0) continue;
-    void const* source = feed->pinned ? static_cast<void const*>(feed->data) : inputStaging_[i].data();
-    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(inputDevice_[i]->data(), source, feed->size, cudaMemcpyHostToDevice, stream));
+    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(inputDevice_[i]->data(), feed->data, feed->size, cudaMemcpyHostToDevice, stream_->get()));
   }
-  mark(1);
-  if (!context.enqueueV3(stream)) {
-    std::string detail;
-    for (auto const& allocator : allocators_) {
-      if (!allocator->error().empty()) detail = ": output allocation failed: " + allocator->error();
-    }
-    throw NativeError(codes::kEngine, "IExecutionContext::enqueueV3 failed" + detail);
-  }
-  mark(2);
+}
 
+void ExecutionSlot::enqueue() {
+  if (context_->enqueueV3(stream_->get())) return;
+  std::string detail;
+  for (auto const& allocator : allocators_) {
+    if (!allocator->error().empty()) detail = ": output allocation failed: " + allocator->error();
+  }
+  throw NativeError(codes::kEngine, "IExecutionContext::enqueueV3 failed" + detail);
+}
+
+void ExecutionSlot::collectOutputs(std::vector<HostTensor> const* targets, std::vector<RunOutput>& outputs) {
   // Output shapes come from the allocator (notifyShape), which also covers data-dependent shapes; enqueueV3 has
-  // returned, so they are final. Staging is sized before the copies' events.
-  // A binding holds one target per engine output, in output order (bind() made them from this engine's tensors).
-  auto targetOf = [&](size_t output) -> HostTensor const* {
-    return request.targets != nullptr ? &(*request.targets)[output] : nullptr;
-  };
+  // returned, so they are final. A binding holds one target per engine output, in output order (bind() made them from
+  // this engine's tensors).
+  std::vector<TensorInfo> const& tensors = core_.tensors();
   outputs.clear();
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
     if (tensor.isInput) continue;
     OutputAllocator const& allocator = *allocators_[i];
     RunOutput out;
-    out.dims = allocator.shapeKnown() ? toVector(allocator.dims()) : toVector(context.getTensorShape(tensor.name.c_str()));
+    out.dims = allocator.shapeKnown() ? toVector(allocator.dims()) : toVector(context_->getTensorShape(tensor.name.c_str()));
     for (int64_t d : out.dims) {
       if (d < 0) throw NativeError(codes::kEngine, "output \"" + tensor.name + "\" still has an unknown dimension after enqueueV3");
     }
     out.size = tensorBytes(out.dims, tensor.type);
-    HostTensor const* target = targetOf(outputs.size());
+    HostTensor const* target = targets != nullptr ? &(*targets)[outputs.size()] : nullptr;
     if (target != nullptr && out.dims != target->dims) {
       throw NativeError(codes::kShape, "output \"" + tensor.name + "\" came out with shape " + dimsText(out.dims) +
                                            ", but the IOBinding holds " + dimsText(target->dims) +
                                            ": its shape depends on the input values, which a binding cannot follow; "
                                            "run this engine with Engine.run()");
     }
-    if (out.size > 0) {
-      if (allocator.data() == nullptr) {
-        throw NativeError(codes::kEngine, "TensorRT produced output \"" + tensor.name + "\" without allocating it");
-      }
-      if (target == nullptr || !target->pinned) outputStaging_[i].reserve(out.size);
+    if (out.size > 0 && allocator.data() == nullptr) {
+      throw NativeError(codes::kEngine, "TensorRT produced output \"" + tensor.name + "\" without allocating it");
     }
-    // The output's own memory is allocated now, while the GPU is still busy, rather than after synchronising.
+    // The output's own memory is allocated now, while the GPU is still busy.
     if (target == nullptr) out.bytes.reset(new uint8_t[out.size > 0 ? out.size : 1]);
     outputs.push_back(std::move(out));
   }
-  mark(3);
+}
+
+void ExecutionSlot::copyOut(std::vector<HostTensor> const* targets, std::vector<RunOutput> const& outputs) {
+  // Into page-locked targets in stream order; into pageable memory (a run's own output bytes), CUDA returns once the
+  // copy is done.
+  std::vector<TensorInfo> const& tensors = core_.tensors();
   size_t o = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (tensors[i].isInput) continue;
-    HostTensor const* target = targetOf(o);
+    HostTensor const* target = targets != nullptr ? &(*targets)[o] : nullptr;
     RunOutput const& out = outputs[o++];
     if (out.size == 0) continue;
-    void* destination = target != nullptr && target->pinned ? target->data : outputStaging_[i].data();
-    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(destination, allocators_[i]->data(), out.size, cudaMemcpyDeviceToHost, stream));
+    void* destination = target != nullptr ? target->data : out.bytes.get();
+    TRT_NODE_CUDA_CHECK(cudaMemcpyAsync(destination, allocators_[i]->data(), out.size, cudaMemcpyDeviceToHost, stream_->get()));
   }
-  mark(4);
-  stream_->synchronize();
-  drain.armed = false;
-  Clock::time_point synchronized = Clock::now();
+}
 
-  o = 0;
-  for (size_t i = 0; i < tensors.size(); ++i) {
-    if (tensors[i].isInput) continue;
-    HostTensor const* target = targetOf(o);
-    RunOutput& out = outputs[o++];
-    if (out.size == 0 || (target != nullptr && target->pinned)) continue;
-    std::memcpy(target != nullptr ? target->data : out.bytes.get(), outputStaging_[i].data(), out.size);
+void ExecutionSlot::checkRecordedErrors() const {
+  // "Due to the possibility of asynchronous errors occurring, a TensorRT API can return correct results, but still
+  // register errors with the Error Recorder" (IErrorRecorder::getNbErrors): enqueueV3 returned true, yet the work it
+  // queued failed (kFAILED_EXECUTION, kFAILED_COMPUTATION: "the data to become corrupted"). The outputs are garbage.
+  // run() attaches the recorded errors.
+  if (recorder_.getNbErrors() > 0) {
+    throw NativeError(codes::kEngine, "IExecutionContext::enqueueV3 succeeded, but its work failed on the stream; the "
+                                      "outputs are not valid");
   }
-  if (request.timed) {
-    timings.h2dMs = events_[1]->elapsedSince(*events_[0]);
-    timings.computeMs = events_[2]->elapsedSince(*events_[1]);
-    timings.d2hMs = events_[4]->elapsedSince(*events_[3]);
-  }
-  timings.hostFinishMs = msSince(synchronized);
+}
+
+void ExecutionSlot::mark(RunRequest const& request, size_t event) const {
+  if (request.timed) events_[event]->record(stream_->get());
+}
+
+void ExecutionSlot::readTimings(RunTimings& timings) const {
+  timings.h2dMs = events_[1]->elapsedSince(*events_[0]);
+  timings.computeMs = events_[2]->elapsedSince(*events_[1]);
+  timings.d2hMs = events_[4]->elapsedSince(*events_[3]);
 }
 
 }  // namespace trt_node

@@ -2,8 +2,9 @@
 // slots' own threads.
 //
 // Concurrency: one execution slot per optimization profile, created on first use. A slot owns an
-// IExecutionContext bound to its profile, a CUDA stream, timing events, device/pinned buffers that are reused and
-// grown, and a thread of its own that runs the slot's jobs in submission order. Runs on different profiles proceed in
+// IExecutionContext bound to its profile, a CUDA stream, timing events, device buffers that are reused and grown in
+// stream order, and a thread of its own (with the engine's device current) that runs the slot's jobs in submission
+// order. Runs on different profiles proceed in
 // parallel; runs on one profile queue on its slot. Contexts are created one at a time per engine: TensorRT documents
 // concurrent use per execution context, not concurrent calls on one ICudaEngine.
 //
@@ -51,8 +52,9 @@ struct TensorInfo {
 };
 
 // A tensor in host memory that a run reads (a feed) or writes (an IOBinding's output). Its owner keeps the memory
-// alive for the run. `pinned`: page-locked (HostRegistration), so the copy goes straight to or from it rather than
-// through the slot's staging buffers.
+// alive for the run. `pinned`: page-locked (HostRegistration), so its copy is asynchronous; pageable memory is copied
+// by CUDA through staging of its own (no trt-node staging buffers: growing page-locked memory would synchronize the
+// whole device, cudaMallocHost and cudaFreeHost being implicitly synchronizing).
 struct HostTensor {
   std::vector<int64_t> dims;
   uint8_t* data = nullptr;
@@ -75,14 +77,15 @@ struct RunOutput {
   size_t size = 0;
 };
 
-// CUDA-event times on the run's stream. Each covers only GPU-side work: host staging and buffer growth happen
-// outside the event pairs, and output growth inside enqueueV3 is stream-ordered.
+// CUDA-event times on the run's stream. Buffer growth happens outside the event pairs, and output growth inside
+// enqueueV3 is stream-ordered. Copies of pageable memory include CUDA's own staging of it.
 struct RunTimings {
   double h2dMs = 0;      // host-to-device copies of the feeds
   double computeMs = 0;  // enqueueV3: the engine itself
   double d2hMs = 0;      // device-to-host copies of the outputs
   // Host clock on the worker thread (where the binding's own cost goes): from the start of the run to the first
-  // event (shapes, addresses, staging), and from the stream's synchronisation to the end (outputs copied out).
+  // event (shapes, addresses, device buffers), and from the stream's synchronisation to the end (errors and timings
+  // read).
   double hostPrepareMs = 0;
   double hostFinishMs = 0;
 };
@@ -90,6 +93,8 @@ struct RunTimings {
 struct LoadOptions {
   // IRuntime::setEngineHostCodeAllowed: needed for plans built version-compatible (they carry the lean runtime).
   bool allowHostCode = false;
+  // The CUDA device to deserialize on; the engine, its contexts, streams and memory are there.
+  int32_t device = 0;
 };
 
 class EngineCore;
@@ -130,6 +135,19 @@ class ExecutionSlot {
   std::unique_ptr<RunJob> next(bool spin);  // spin: a run just finished
   void runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings);
   void ensureContext();
+  // The steps of a run, in order. bindInputs: each input's shape and device address given to the context (only when
+  // they changed), the feed of each engine tensor (null for outputs) returned. copyIn: the feeds to the device.
+  // enqueue: enqueueV3. collectOutputs: each output's shape (final once enqueueV3 returned) and host memory.
+  // copyOut: the outputs to the host. checkRecordedErrors: after the stream synchronised, the errors TensorRT recorded
+  // while its work ran (it reports those only to the error recorder).
+  std::vector<HostTensor const*> bindInputs(std::vector<HostTensor> const& feeds);
+  void copyIn(std::vector<HostTensor const*> const& feedOf);
+  void enqueue();
+  void collectOutputs(std::vector<HostTensor> const* targets, std::vector<RunOutput>& outputs);
+  void copyOut(std::vector<HostTensor> const* targets, std::vector<RunOutput> const& outputs);
+  void checkRecordedErrors() const;
+  void mark(RunRequest const& request, size_t event) const;
+  void readTimings(RunTimings& timings) const;
 
   EngineCore& core_;
   int32_t profile_;
@@ -147,8 +165,6 @@ class ExecutionSlot {
   // copies.
   std::array<std::unique_ptr<CudaEvent>, 5> events_;
   std::vector<std::unique_ptr<StreamBuffer>> inputDevice_;
-  std::vector<PinnedBuffer> inputStaging_;
-  std::vector<PinnedBuffer> outputStaging_;
   std::vector<std::unique_ptr<OutputAllocator>> allocators_;
   // What the context was last given per IO tensor: shapes and addresses persist in an execution context, so a run
   // with the same ones skips setting them again. Cleared when a run fails (the context's state is then unknown).
@@ -159,10 +175,13 @@ class ExecutionSlot {
 
 class EngineCore {
  public:
-  // Worker thread. Deserializes `plan` on the current CUDA device. Throws NativeError.
+  // Worker thread. Deserializes `plan` on options.device (made current on the calling thread). Throws NativeError.
   static std::unique_ptr<EngineCore> load(HeldBytes const& plan, LoadOptions const& options);
+  // Any thread; the engine is freed with its device current (on a thread of its own: device.h).
   ~EngineCore();
 
+  // Unique in the process, never reused (unlike the address): what an IOBinding records of its engine.
+  uint64_t id() const noexcept { return id_; }
   std::vector<TensorInfo> const& tensors() const noexcept { return tensors_; }
   int32_t profileCount() const noexcept { return profileCount_; }
   int32_t device() const noexcept { return device_; }
@@ -178,7 +197,9 @@ class EngineCore {
   nvinfer1::IExecutionContext* createContext();
 
  private:
-  EngineCore() = default;
+  EngineCore();
+  void teardown() noexcept;
+  uint64_t id_;
   int32_t device_ = 0;
   int32_t profileCount_ = 0;
   int64_t deviceMemoryBytes_ = 0;

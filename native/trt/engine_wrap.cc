@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "../common/array_buffers.h"
 #include "../common/napi_error.h"
+#include "build_options.h"
 #include "dtype.h"
 #include "promise_worker.h"
 #include "run_delivery.h"
@@ -13,9 +15,12 @@
 namespace trt_node {
 namespace {
 
-// Per-environment state (no process globals): the Engine constructor, for creating instances from OnOK.
+// Per-environment state (no process globals): the Engine constructor, for creating instances from OnOK, and the
+// engine a LoadWorker hands to it. Nothing from JS reaches the constructor's core: `new NativeEngine(...)` finds no
+// pending engine and throws, and the core has one owner at every moment (the load job, then the wrap).
 struct EngineClassData {
   Napi::FunctionReference constructor;
+  std::unique_ptr<EngineCore> pending;
 };
 
 Napi::Array dimsArray(Napi::Env env, std::vector<int64_t> const& dims) {
@@ -36,10 +41,13 @@ class LoadWorker final : public PromiseWorker {
 
   Napi::Value result(Napi::Env env) override {
     EngineClassData* data = env.GetInstanceData<EngineClassData>();
-    Napi::External<EngineCore> handle = Napi::External<EngineCore>::New(env, core_.get());
-    Napi::Object engine = data->constructor.New({handle});
-    core_.release();  // now owned by the EngineWrap
-    return engine;
+    data->pending = std::move(core_);
+    // A constructor that fails before taking the engine leaves it pending: it is freed here, once.
+    struct Unclaimed {
+      std::unique_ptr<EngineCore>& pending;
+      ~Unclaimed() { pending.reset(); }
+    } unclaimed{data->pending};
+    return data->constructor.New({});
   }
 
   HeldBytes plan_;
@@ -68,11 +76,12 @@ Napi::Function EngineWrap::define(Napi::Env env) {
 }
 
 EngineWrap::EngineWrap(Napi::CallbackInfo const& info) : Napi::ObjectWrap<EngineWrap>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal()) {
+  EngineClassData* data = info.Env().GetInstanceData<EngineClassData>();
+  if (info.Length() != 0 || !data->pending) {
     throw Napi::TypeError::New(info.Env(), "NativeEngine cannot be constructed directly: use loadEngine(plan)");
   }
-  core_.reset(info[0].As<Napi::External<EngineCore>>().Data());
-  delivery_ = RunDelivery::open(info.Env());
+  delivery_ = RunDelivery::open(info.Env());  // may throw: the engine is still the load job's then
+  core_ = std::move(data->pending);
 }
 
 EngineWrap::~EngineWrap() {
@@ -153,17 +162,20 @@ Napi::ArrayBuffer pageAlignedArrayBuffer(Napi::Env env, size_t bytes) {
   void* memory = std::aligned_alloc(kPage, rounded);
   if (memory == nullptr) throw Napi::Error::New(env, "out of memory for an IOBinding's outputs");
   std::memset(memory, 0, rounded);
-  napi_value buffer = nullptr;
-  napi_status status = napi_create_external_arraybuffer(
-      env, memory, bytes, [](napi_env, void* data, void*) { std::free(data); }, nullptr, &buffer);
-  if (status != napi_ok) {
-    std::free(memory);
-    return Napi::ArrayBuffer::New(env, bytes);
-  }
-  return Napi::ArrayBuffer(env, buffer);
+  return arrayBufferOwning(env, memory, bytes, std::free);
 }
 
+// A binding's handle: an External tagged as trt-node's, so that no other External (another addon's, a forged one) is
+// taken for a binding.
 using BoundHandle = Napi::External<std::shared_ptr<BoundIO>>;
+constexpr napi_type_tag kBindingTag = {0x7472742d6e6f6465ULL, 0x62696e64696e6731ULL};  // "trt-node" "binding1"
+
+std::shared_ptr<BoundIO>& boundOf(Napi::Env env, Napi::Value value, char const* call) {
+  bool tagged = false;
+  if (value.IsExternal() && napi_check_object_type_tag(env, value, &kBindingTag, &tagged) != napi_ok) tagged = false;
+  if (!tagged) throw Napi::TypeError::New(env, std::string("Expected ") + call + "(binding, ...) with a binding from bind()");
+  return *value.As<BoundHandle>().Data();
+}
 
 }  // namespace
 
@@ -228,14 +240,21 @@ Napi::Value EngineWrap::Bind(Napi::CallbackInfo const& info) {
     packed.Set(static_cast<uint32_t>(outputs.size() + 2), buffer);
     outputs.push_back(std::move(output));
   }
-  auto bound = std::make_shared<BoundIO>(info[0].As<Napi::Number>().Int32Value(), std::move(io.held), std::move(io.feeds),
-                                         std::move(outputs));
+  std::shared_ptr<BoundIO> bound;
+  try {
+    bound = std::make_shared<BoundIO>(*core, info[0].As<Napi::Number>().Int32Value(), std::move(io.held), std::move(io.feeds),
+                                      std::move(outputs));
+  } catch (NativeError const& e) {
+    throw makeJsError(env, e.code(), e.what());
+  }
   Napi::Array pageLocked = Napi::Array::New(env);
   for (std::vector<HostTensor> const* tensors : {&bound->feeds(), &bound->outputs()}) {
     for (HostTensor const& tensor : *tensors) pageLocked.Set(pageLocked.Length(), Napi::Boolean::New(env, tensor.pinned));
   }
-  packed.Set(0u, BoundHandle::New(env, new std::shared_ptr<BoundIO>(std::move(bound)),
-                                  [](Napi::Env, std::shared_ptr<BoundIO>* handle) { delete handle; }));
+  BoundHandle handle = BoundHandle::New(env, new std::shared_ptr<BoundIO>(std::move(bound)),
+                                        [](Napi::Env, std::shared_ptr<BoundIO>* h) { delete h; });
+  NAPI_THROW_IF_FAILED(env, napi_type_tag_object(env, handle, &kBindingTag), Napi::Value());
+  packed.Set(0u, handle);
   packed.Set(1u, pageLocked);
   return packed;
 }
@@ -244,11 +263,19 @@ Napi::Value EngineWrap::Bind(Napi::CallbackInfo const& info) {
 Napi::Value EngineWrap::RunBound(Napi::CallbackInfo const& info) {
   Napi::Env env = info.Env();
   if (!core_) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this engine was disposed; load it again to use it"));
-  if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsBoolean()) {
-    throw Napi::TypeError::New(env, "Expected runBound(binding, timed: boolean)");
-  }
-  std::shared_ptr<BoundIO> const& bound = *info[0].As<BoundHandle>().Data();
+  if (info.Length() < 2 || !info[1].IsBoolean()) throw Napi::TypeError::New(env, "Expected runBound(binding, timed: boolean)");
+  std::shared_ptr<BoundIO> const& bound = boundOf(env, info[0], "runBound");
   if (!bound) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this IOBinding was disposed; bind again to use it"));
+  if (bound->engine() != core_->id()) {
+    // Its tensors are another engine's: their count and shapes need not match this one's.
+    return rejectedPromise(env, makeJsError(env, codes::kInvalidValue, "this IOBinding belongs to another engine: run it with the engine that bound it"));
+  }
+  if (!bound->intact()) {
+    // A run would read or write memory that is gone (or now another buffer's).
+    return rejectedPromise(env, makeJsError(env, codes::kDisposed,
+                                            "an array of this IOBinding was detached (transferred with postMessage or "
+                                            "structuredClone) or resized since it was bound; bind again to use it"));
+  }
   RunIO io;
   io.bound = bound;
   return submit(env, bound->profile(), std::move(io), info[1].As<Napi::Boolean>().Value());
@@ -256,8 +283,8 @@ Napi::Value EngineWrap::RunBound(Napi::CallbackInfo const& info) {
 
 // unbind(binding): its memory is released once its runs in flight have settled.
 Napi::Value EngineWrap::Unbind(Napi::CallbackInfo const& info) {
-  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "Expected unbind(binding)");
-  info[0].As<BoundHandle>().Data()->reset();
+  if (info.Length() < 1) throw Napi::TypeError::New(info.Env(), "Expected unbind(binding)");
+  boundOf(info.Env(), info[0], "unbind").reset();
   return info.Env().Undefined();
 }
 
@@ -291,6 +318,7 @@ Napi::Value LoadEngine(Napi::CallbackInfo const& info) {
     if (level.IsNumber()) logLevel = level.As<Napi::Number>().Int32Value();
     Napi::Value hostCode = o.Get("allowHostCode");
     if (hostCode.IsBoolean()) options.allowHostCode = hostCode.As<Napi::Boolean>().Value();
+    options.device = readDevice(o);
   }
   std::shared_ptr<JsChannel> logChannel;
   if (info.Length() > 2 && info[2].IsFunction()) {

@@ -4,6 +4,8 @@
 #include <thread>
 #include <utility>
 
+#include "../common/array_buffers.h"
+#include "../common/fault_injection.h"
 #include "../common/napi_error.h"
 
 namespace trt_node {
@@ -95,10 +97,9 @@ Napi::Value PendingRun::result(Napi::Env env) {
   packed.Set(0u, Napi::Float64Array::New(env, slots, metaBuffer, 0));
   for (size_t i = 0; i < outputs_.size(); ++i) {
     RunOutput& out = outputs_[i];
-    // The output bytes move into the ArrayBuffer without a copy; V8 frees them with the buffer.
-    uint8_t* bytes = out.bytes.release();
+    // The output bytes move into the ArrayBuffer (without a copy where Node allows it); V8 frees them with the buffer.
     packed.Set(static_cast<uint32_t>(i + 1),
-               Napi::ArrayBuffer::New(env, bytes, out.size, [](Napi::Env, void* p) { delete[] static_cast<uint8_t*>(p); }));
+               arrayBufferOwning(env, out.bytes.release(), out.size, [](void* p) { delete[] static_cast<uint8_t*>(p); }));
   }
   return packed;
 }
@@ -107,9 +108,11 @@ std::shared_ptr<RunDelivery> RunDelivery::open(Napi::Env env) {
   std::shared_ptr<RunDelivery> delivery(new RunDelivery());
   // The thread-safe function keeps the delivery alive until it is finalized (after close() and the last run).
   auto* context = new std::shared_ptr<RunDelivery>(delivery);
-  napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "trt-node:run"), 0, 1,
-                                                       context, &RunDelivery::finalize, context, &RunDelivery::callJs,
-                                                       &delivery->tsfn_);
+  napi_status status = faultInjected("runDelivery.open")
+                           ? napi_generic_failure
+                           : napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "trt-node:run"), 0,
+                                                             1, context, &RunDelivery::finalize, context,
+                                                             &RunDelivery::callJs, &delivery->tsfn_);
   if (status != napi_ok) {
     delete context;
     NAPI_THROW(Napi::Error::New(env, "napi_create_threadsafe_function failed for an Engine's runs"), nullptr);

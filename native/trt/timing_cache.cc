@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "../common/held_bytes.h"
+#include "build_options.h"
 #include "check.h"
+#include "device.h"
 #include "logger.h"
 #include "promise_worker.h"
 #include "tensorrt_library.h"
@@ -91,12 +93,16 @@ void writeAtomically(std::string const& path, void const* bytes, size_t size) {
 
 class SaveCacheWorker final : public PromiseWorker {
  public:
-  SaveCacheWorker(Napi::Env env, std::string path, HeldBytes bytes)
-      : PromiseWorker(env, "trt-node:saveTimingCache", codes::kBuild, -1, nullptr), path_(std::move(path)), bytes_(std::move(bytes)) {}
+  SaveCacheWorker(Napi::Env env, std::string path, HeldBytes bytes, int32_t device)
+      : PromiseWorker(env, "trt-node:saveTimingCache", codes::kBuild, -1, nullptr),
+        path_(std::move(path)),
+        bytes_(std::move(bytes)),
+        device_(device) {}
 
  private:
   void work() override {
     prepareTensorRT();
+    useDevice(device_);  // the build's: a cache holds the timings of one device
     FileLock lock(path_);
     std::string existing = readIfExists(path_);
     // Caches first: they must outlive the builder that made them.
@@ -134,6 +140,7 @@ class SaveCacheWorker final : public PromiseWorker {
 
   std::string path_;
   HeldBytes bytes_;
+  int32_t device_;
   std::vector<std::string> warnings_;
 };
 
@@ -141,8 +148,11 @@ class SaveCacheWorker final : public PromiseWorker {
 
 Napi::Value SaveTimingCache(Napi::CallbackInfo const& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsString()) throw Napi::TypeError::New(env, "Expected saveTimingCache(path: string, bytes: Buffer)");
-  auto* worker = new SaveCacheWorker(env, info[0].As<Napi::String>().Utf8Value(), HeldBytes::hold(info[1], "timing cache bytes"));
+  if (info.Length() < 2 || !info[0].IsString()) {
+    throw Napi::TypeError::New(env, "Expected saveTimingCache(path: string, bytes: Buffer, options?: { device })");
+  }
+  int32_t device = info.Length() > 2 && info[2].IsObject() ? readDevice(info[2].As<Napi::Object>()) : 0;
+  auto* worker = new SaveCacheWorker(env, info[0].As<Napi::String>().Utf8Value(), HeldBytes::hold(info[1], "timing cache bytes"), device);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

@@ -15,6 +15,7 @@ export const LAYERS: readonly { folder: string; holds: string }[] = [
   { folder: 'compare', holds: 'the comparator and tolerances' },
   { folder: 'native', holds: 'the one typed surface of the native addon' },
   { folder: 'trt', holds: 'buildEngine, Engine, IOBinding, doctor' },
+  { folder: 'triton', holds: "Triton model repositories for TensorRT plans: config.pbtxt read, written and linted against an engine's IO" },
   { folder: 'diagnostics', holds: "the rule library: findings, static rules, graph helpers, operator data, onnxruntime's errors recognised" },
   { folder: 'data', holds: 'input data: generated feeds, .npz samples' },
   { folder: 'runners', holds: 'the Runner interface, its registry and the built-in runners' },

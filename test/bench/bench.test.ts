@@ -275,7 +275,7 @@ describe('BAD CALL: bench flags that nothing would read', () => {
   });
 
   it('runBench: profile or build with engine is refused by name', async () => {
-    for (const extra of [{ profile: { input: { min: [1, 1, 8, 8], opt: [1, 1, 8, 8], max: [1, 1, 8, 8] } } }, { build: { fp16: true } }]) {
+    for (const extra of [{ profiles: { input: { min: [1, 1, 8, 8], opt: [1, 1, 8, 8], max: [1, 1, 8, 8] } } }, { build: { fp16: true } }]) {
       const err = await caughtAsync(() => runBench({ model: DEFAULT_MODEL, engine: plan, shapes: [{ input: [1, 1, 8, 8] }], ...extra }));
       expect(err.code).toBe('ERR_TRT_NODE_USAGE');
       expect(err.message).toMatch(new RegExp(`^${Object.keys(extra)[0]} sets how bench builds an engine, and engine gives one`));

@@ -30,7 +30,8 @@ describe('FIXED_DIM, worded for the exporter', () => {
     const f = diagnoseStatic(m, { requests: [{ source: '--shapes', shapes: { x: [1, 3, 64, 48] } }] }).find((x) => x.code === 'FIXED_DIM')!;
     expect(f).toMatchObject({ severity: 'error', input: 'x', axis: 2 });
     expect(f.fix).toBe(
-      "torch.onnx.export(model, args, f, dynamo=True, dynamic_shapes={'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height'), 3: torch.export.Dim('width')}}, ...)",
+      "torch.onnx.export(model, args, f, dynamo=True, dynamic_shapes={'x': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height'), 3: torch.export.Dim('width')}}, ...) " +
+        'with example inputs of size 2 or more on those axes',
     );
     expect(f.fix).not.toContain('dynamic_axes');
     expect(f.message).toContain("forward()'s argument name");
@@ -96,7 +97,7 @@ describe('FIXED_DIM is not fired by sizes the data decides', () => {
     expect(diagnoseStatic(named).filter((f) => f.code === 'FIXED_DIM').map((f) => f.severity)).toEqual(['info']);
     // Whereas an image output named dynamic while the image input is fixed still is (the misnamed-key pitfall).
     const misnamed = await readModel(modelPath('super_resolution_misnamed_axes'));
-    expect(diagnoseStatic(misnamed).find((f) => f.code === 'FIXED_DIM')!.severity).toBe('warning');
+    expect(diagnoseStatic(misnamed).find((f) => f.code === 'FIXED_DIM')!.severity).toBe('error');
   });
 });
 

@@ -122,11 +122,11 @@ test('failing only at odd sizes is a warning (a stride requirement is legitimate
   expect(res.findings[0].message).toContain('Only odd');
 });
 
-test('an output declared with the input symbol that does not change: warning', async () => {
+test('an output declared with the input symbol that does not change: an error (it fails the probes it shows at)', async () => {
   const session = scripted((d) => [d[0], 3, 32, d[3]]); // height pinned at 32
   const res = await probeDynamicAxes(idModel, session, { baseline: { x: [1, 3, 32, 32] } });
   expect(res.findings.map((f) => [f.code, f.severity, f.details!.output, f.details!.outputAxis])).toEqual([
-    ['SHAPE_NOT_DYNAMIC', 'warning', 'y', 2],
+    ['SHAPE_NOT_DYNAMIC', 'error', 'y', 2],
   ]);
 });
 

@@ -138,7 +138,8 @@ describe("onnxruntime's own errors are translated", () => {
     }
     const f = translateOrtError(await readModel(modelPath('super_resolution_static')), err)!;
     expect(f).toMatchObject({ code: 'FIXED_DIM', severity: 'error', input: 'input', axis: 3 });
-    expect(f.details!.conflicts).toEqual([{ axis: 3, fixed: 64, requested: 80, source: 'onnxruntime' }]);
+    expect(f.details!.conflicts).toEqual([{ axis: 3, fixed: 64, requested: 80, source: 'onnxruntime', fed: true }]);
+    expect(f.message).toContain('axis 3 is fixed at 64 but was fed 80 (onnxruntime)');
     expect(f.message).not.toContain('Got invalid dimensions for input: input for the following indices');
   });
 
@@ -214,7 +215,7 @@ describe('outputs, text, usage errors', () => {
     await expect(check(modelPath('super_resolution'), { samples: [{ inputs: '/nonexistent/in.npz' }] })).rejects.toBeInstanceOf(TrtNodeError);
   });
 
-  test('an input of unknown rank with nothing asked is a usage error (no scalar guess); with --shapes it runs', async () => {
+  test('an input of unknown rank with nothing asked is not run (no scalar guess), naming --shapes; with --shapes it runs', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-check-'));
     try {
       const file = path.join(dir, 'unranked.onnx');
@@ -227,8 +228,12 @@ describe('outputs, text, usage errors', () => {
           outputs: [valueInfo('y', null)],
         }),
       );
-      await expect(check(file)).rejects.toThrow(/input 'x' has no shape in the model \(unknown rank\).*--shapes x:/);
-      await expect(check(file)).rejects.toMatchObject({ code: 'ERR_TRT_NODE_SHAPE' });
+      // The diagnostics are made and reported all the same; the run says why it was not made.
+      const unasked = await check(file);
+      expect(unasked.pass).toBe(false);
+      expect(unasked.runs).toHaveLength(1);
+      expect(unasked.runs[0]).toMatchObject({ ok: false, error: { message: expect.stringMatching(/input 'x' has no shape in the model \(unknown rank\).*--shapes x:/) } });
+      expect(unasked.parts.numerics.status).toBe('not-run');
       const r = await check(file, { shapes: [{ x: [1, 3, 8, 8] }] });
       expect(r.runs.map((x) => [x.ok, x.outputs[0]?.dims])).toEqual([[true, [1, 2, 6, 6]]]);
       expect(r.pass).toBe(true);

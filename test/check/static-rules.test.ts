@@ -68,7 +68,7 @@ describe('FIXED_DIM', () => {
   test("misnamed dynamic_axes ('x' for input 'input'): keyed by the model's input 'input', not 'x'", () => {
     const m = models.get('super_resolution_misnamed_axes')!;
     const unasked = diagnoseStatic(m).find((f) => f.code === 'FIXED_DIM')!;
-    expect(unasked.severity).toBe('warning');
+    expect(unasked.severity).toBe('error'); // the export was meant to be dynamic: the check fails on it
     expect(unasked.message).toContain('do not match input_names');
     const f = diagnoseStatic(m, { requests: [{ source: '--inputs in.npz', shapes: { input: [1, 1, 96, 80] } }] }).find(
       (x) => x.code === 'FIXED_DIM',
@@ -164,14 +164,14 @@ describe('UNSUPPORTED_OP', () => {
     expect(OPERATOR_SUPPORT_SOURCE.matrixVersion).toBe('10.15');
   });
 
-  test('ATen fallback, MaxPool indices, cubic Resize: each reported; the opset outside the range apart', async () => {
+  test('ATen fallback, MaxPool indices, antialiased Resize: each reported; the opset outside the range apart', async () => {
     const m = await readModel(
       encodeModel({
         opsets: [{ domain: '', version: 25 }],
         nodes: [
           node('ATen', ['x'], ['a'], { domain: 'org.pytorch.aten', attribute: [{ name: 'operator', type: 3, s: Buffer.from('foo') }] }),
           node('MaxPool', ['a'], ['p', 'idx'], { attribute: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }] }),
-          node('Resize', ['p', '', 'sc'], ['y'], { attribute: [{ name: 'mode', type: 3, s: Buffer.from('cubic') }] }),
+          node('Resize', ['p', '', 'sc'], ['y'], { attribute: [{ name: 'mode', type: 3, s: Buffer.from('cubic') }, { name: 'antialias', type: 2, i: 1 }] }),
         ],
         initializers: [floatTensor('sc', [4], [1, 1, 2, 2])],
         inputs: [valueInfo('x', [1, 3, 8, 8])],
@@ -181,6 +181,8 @@ describe('UNSUPPORTED_OP', () => {
     const findings = diagnoseStatic(m).filter((f) => f.code === 'UNSUPPORTED_OP');
     expect(findings.filter((f) => f.node).map((f) => f.node!.opType)).toEqual(['ATen', 'MaxPool', 'Resize']);
     expect(findings.every((f) => !f.node || f.severity === 'error')).toBe(true);
+    // Cubic itself imports (onnx-tensorrt's checker and importer take it, InterpolationMode::kCUBIC); antialias does not.
+    expect(findings.find((f) => f.node?.opType === 'Resize')!.message).toMatch(/antialias=1\b.*"Antialiasing is not supported currently\."/);
     // The opset is not an op: judged under its own code, as TensorRT's parser judges it (info above the documented range).
     expect(findings.every((f) => f.node)).toBe(true);
     const opset = diagnoseStatic(m).find((f) => f.code === 'OPSET_VERSION')!;

@@ -6,6 +6,8 @@
  * ones (UNSUPPORTED_OP is a claim about TensorRT's parser, which needs TensorRT to check). Skips, saying why, where
  * the packages are not installed (.ci/run installs them).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { locateCorpus, prepareCorpus, readTest, runTest } from '../../scripts/conformance/corpus';
 import type { Corpus, Outcome } from '../../scripts/conformance/corpus';
 import { EXPECTED_ERRORS, EXPECTED_WARNINGS, JUSTIFIED, TOLERANCES } from './justified';
@@ -22,6 +24,7 @@ function justifies(j: Justification, o: Outcome): boolean {
 
 describeCorpus('ONNX backend test corpus (libonnx-testdata)', () => {
   let corpus: Corpus;
+  let figures = '';
   const outcomes: Outcome[] = [];
   const structure: { id: string; diffs: string[] }[] = [];
 
@@ -36,11 +39,14 @@ describeCorpus('ONNX backend test corpus (libonnx-testdata)', () => {
     }
     const pass = outcomes.filter((o) => o.kind === 'pass').length;
     const justified = outcomes.filter((o) => o.kind !== 'pass' && JUSTIFIED.has(o.id) && justifies(JUSTIFIED.get(o.id)!, o)).length;
-    process.stderr.write(
-      `ONNX conformance: ${outcomes.length} tests: ${pass} pass, ${justified} justified, ${outcomes.length - pass - justified} tool faults ` +
-        `(${structure.length} reader disagreements)\n`,
-    );
+    figures = `${pass} pass, ${justified} justified, ${outcomes.length - pass - justified} tool faults`;
+    process.stderr.write(`ONNX conformance: ${outcomes.length} tests: ${figures} (${structure.length} reader disagreements)\n`);
   }, 600_000);
+
+  test("the README's figures are today's", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(/Conformance: ONNX's own backend tests.*? Today(?: \([^)]*\))?: ([^.]*)\./.exec(readme)?.[1]).toBe(figures);
+  });
 
   test('the corpus is the full one: 1,072 models across node, pytorch-converted, pytorch-operator and simple', () => {
     expect(corpus.tests).toHaveLength(1072);

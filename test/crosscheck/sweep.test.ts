@@ -120,24 +120,25 @@ describe('SHAPE_NOT_DYNAMIC from the sweep matches the manifest, for every runna
 describe('an output dim that stays put while its declared axis changes', () => {
   test('is found: verdict constant, a SHAPE_NOT_DYNAMIC finding, and the probes where it shows fail', async () => {
     // A runner that always returns the export-size output, like a graph whose output shape was traced as a constant.
+    // batchnorm_dropout declares its output [batch, 4, height, width], with the input's names.
     const frozen: Runner = {
       name: 'frozen',
       kind: 'onnxruntime',
-      description: 'returns a 1x1x192x192 output whatever the input',
+      description: 'returns a 1x4x16x16 output whatever the input',
       supports: () => true,
-      run: async (feeds: NamedTensors) => ({ output: { type: 'float32', dims: [feeds.input.dims[0], 1, 192, 192], data: new Float32Array(feeds.input.dims[0] * 192 * 192) } }),
+      run: async (feeds: NamedTensors) => ({ output: { type: 'float32', dims: [feeds.input.dims[0], 4, 16, 16], data: new Float32Array(feeds.input.dims[0] * 4 * 16 * 16) } }),
       dispose: () => undefined,
     };
-    const r = await crossCheck(modelOf(fixture('super_resolution')), { runners: [frozen] });
+    const r = await crossCheck(modelOf(fixture('batchnorm_dropout')), { runners: [frozen] });
     const h = r.dimChecks.find((d) => d.output === 'output' && d.axis === 2)!;
     expect(h.verdict).toBe('constant');
-    expect(h.message).toMatch(/stays 192 while 'height' takes/);
+    expect(h.message).toMatch(/stays 16 while 'height' takes/);
     expect(r.dimChecks.find((d) => d.axis === 0)!.verdict).toBe('follows');
     expect(r.findings.map((f) => [f.code, f.details?.output, f.details?.outputAxis])).toEqual([
       ['SHAPE_NOT_DYNAMIC', 'output', 2],
       ['SHAPE_NOT_DYNAMIC', 'output', 3],
     ]);
-    // The first probe (min, 32x32) is the reference point (one runner: nothing compared); every other size fails.
+    // The first probe (min) is the reference point (one runner: nothing compared); every other size fails.
     expect(r.probes[0].verdict).toBe('not compared');
     expect(r.probes.slice(1).every((p) => !p.pass && p.dimIssues.length > 0)).toBe(true);
     expect(r.firstFailure).toMatchObject({ kind: 'dims', runner: 'frozen', output: 'output', probe: 1 });

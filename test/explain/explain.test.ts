@@ -79,8 +79,8 @@ describe("the issue's three classic messages, as users paste them", () => {
   test('"Got invalid dimensions for input … Expected: 960" -> FIXED_DIM with dynamic_axes keyed by the input', () => {
     const e = explain('Got invalid dimensions for input: inputs for the following indices\n index: 2 Got: 3680 Expected: 960\n Please fix either the inputs/outputs or the model.');
     expect(e.findings[0]).toMatchObject({ code: 'FIXED_DIM', input: 'inputs', axis: 2 });
-    expect(e.findings[0].fix).toContain("dynamic_axes={'inputs': {2: 'dim_2'}}");
-    expect(e.findings[0].fix).toContain("dynamic_shapes={'inputs': {2: torch.export.Dim('dim_2')}}");
+    expect(e.findings[0].fix).toContain("dynamic_axes={'inputs': {0: 'batch', 2: 'height'}}");
+    expect(e.findings[0].fix).toContain("dynamic_shapes={'inputs': {0: torch.export.Dim('batch'), 2: torch.export.Dim('height')}}");
   });
 
   test('"Couldn\'t export operator aten::upsample_bilinear2d" -> RESIZE_SEMANTICS, opset_version=11', () => {

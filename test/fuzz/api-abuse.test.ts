@@ -1,5 +1,5 @@
 /**
- * Every public function of the readers' area called with wrong arguments (after the fuzz report's
+ * Every public function of the readers' area, and the helpers behind them, called with wrong arguments (after the fuzz report's
  * tools/fuzz/api-abuse.ts, defect 9): whatever it does, it throws nothing but TrtNodeErrors — no "Cannot read
  * properties of null", no Node ERR_INVALID_ARG_TYPE.
  */
@@ -9,8 +9,10 @@ import * as path from 'path';
 import * as lib from '../../lib';
 import { TrtNodeError } from '../../lib/errors';
 import { checkOutputFile, writeFileAtomic, writeFileAtomicSync } from '../../lib/io/atomic-write';
-import { feedableInputs, feedsFromNpz, resolveInputShapes, toFeeds } from '../../lib/data';
-import { formatShapeList, splitNamedList } from '../../lib/shapes/spec';
+import { buildFeeds, feedableInputs, feedsFromNpz, parseValueRanges, resolveInputShapes, toFeeds } from '../../lib/data';
+import { formatShapeList, parseDims, splitNamedList } from '../../lib/shapes/spec';
+import { own } from '../../lib/util/names';
+import { forTerminal } from '../../lib/util/terminal';
 import { mergeTolerances, parseTolerance, toleranceFor, validateToleranceOutputs, validateTolerances } from '../../lib/compare';
 import { namedTensors, tensorsOrFile } from '../../lib/tensor/convert';
 import * as validate from '../../lib/validate';
@@ -61,13 +63,13 @@ it('only TrtNodeErrors escape, whatever the arguments', async () => {
     ['writeNpz', lib.writeNpz as Fn, [out, null, {}]],
     ['toTensorLike', lib.toTensorLike as Fn, [t, 'n']],
     ['generateFeeds', lib.generateFeeds as Fn, [inputs, { x: [1] }, {}]],
-    ['buildFeeds', lib.buildFeeds as Fn, [{ inputs }, {}]],
+    ['buildFeeds', buildFeeds as Fn, [{ inputs }, {}]],
     ['feedsFromNpz', feedsFromNpz as Fn, [path.join(dir, 'none.npz'), inputs, {}]],
     ['toFeeds', toFeeds as Fn, [{ x: t }, {}]],
     ['resolveInputShapes', resolveInputShapes as Fn, [inputs, {}, '--shapes']],
     ['feedableInputs', feedableInputs as Fn, [inputs]],
-    ['parseValueRanges', lib.parseValueRanges as Fn, ['0..1', '--range']],
-    ['parseDims', lib.parseDims as Fn, ['1x2', {}]],
+    ['parseValueRanges', parseValueRanges as Fn, ['0..1', '--range']],
+    ['parseDims', parseDims as Fn, ['1x2', {}]],
     ['parseShapeList', lib.parseShapeList as Fn, ['x:1', {}]],
     ['splitNamedList', splitNamedList as Fn, ['x:1', {}]],
     ['formatShapeList', formatShapeList as Fn, [{ x: [1] }]],
@@ -80,8 +82,8 @@ it('only TrtNodeErrors escape, whatever the arguments', async () => {
     ['writeFileAtomic', writeFileAtomic as Fn, [path.join(dir, 'w.bin'), null]],
     ['writeFileAtomicSync', writeFileAtomicSync as Fn, [path.join(dir, 'w.bin'), null]],
     ['parseByteSize', lib.parseByteSize as Fn, ['1G', '--m']],
-    ['forTerminal', lib.forTerminal as Fn, ['x', {}]],
-    ['own', lib.own as Fn, [{}, 'k']],
+    ['forTerminal', forTerminal as Fn, ['x', {}]],
+    ['own', own as Fn, [{}, 'k']],
   ];
   const defects: string[] = [];
   for (const [name, fn, valid] of calls) defects.push(...(await abuse(name, fn, valid)));

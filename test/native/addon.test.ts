@@ -50,11 +50,8 @@ describe('native addon', () => {
         modelPath: 'unused.onnx',
         profiles: [],
         useTimingCache: false,
-        fp16: false,
-        bf16: false,
-        int8: false,
-        tf32: true,
         stronglyTyped: false,
+        config: { tf32: true },
         logLevel: -1,
       });
       expect(typeof job.cancel).toBe('function');

@@ -2,15 +2,25 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InvalidValueError } from '../../lib/errors';
-import { parseSize } from '../../lib/cli/options';
-import { profilesFromFlags } from '../../lib/cli/run/build';
+import { DEFAULT_MODEL } from '../../lib/cli/defaults';
+import { engineSourceFrom } from '../../lib/cli/options/engine';
+import { shapeTexts } from '../../lib/cli/options/shapes';
+import { readModel } from '../../lib/onnx/reader';
+import type { ModelSummary } from '../../lib/onnx/types';
+import { parseSize } from '../../lib/trt/build-options';
 import { runCli } from '../helpers/cli';
 import { gpuSkipReason } from './gpu-gate';
 
 describe('build command flags', () => {
-  it('--shapes is profile 0, each --profile adds one', () => {
+  let model: ModelSummary;
+  beforeAll(async () => (model = await readModel(DEFAULT_MODEL)));
+  /** The profiles build reads from its flags (the engine-source group with every --shapes a profile). */
+  const profilesFromFlags = (cli: { shapes?: string[]; profile?: string[]; minShapes?: string; optShapes?: string; maxShapes?: string }) =>
+    engineSourceFrom(cli, model, { command: 'build', shapeProfiles: shapeTexts('--shapes', cli.shapes, model), requireProfile: true }).profiles;
+
+  it('each --shapes is a profile, then each --profile', () => {
     expect(
-      profilesFromFlags({ shapes: 'input:1x1x8x8..1x1x16x16..1x1x32x32', profile: ['input:1x1x64x64', 'input:2x1x8x8..2x1x8x8..2x1x9x9'] }),
+      profilesFromFlags({ shapes: ['input:1x1x8x8..1x1x16x16..1x1x32x32'], profile: ['input:1x1x64x64', 'input:2x1x8x8..2x1x8x8..2x1x9x9'] }),
     ).toEqual([
       { input: { min: [1, 1, 8, 8], opt: [1, 1, 16, 16], max: [1, 1, 32, 32] } },
       { input: { min: [1, 1, 64, 64], opt: [1, 1, 64, 64], max: [1, 1, 64, 64] } },
@@ -22,9 +32,10 @@ describe('build command flags', () => {
     expect(profilesFromFlags({ minShapes: 'input:1x1x8x8', optShapes: 'input:1x1x16x16', maxShapes: 'input:1x1x32x32' })).toEqual([
       { input: { min: [1, 1, 8, 8], opt: [1, 1, 16, 16], max: [1, 1, 32, 32] } },
     ]);
-    expect(() => profilesFromFlags({ shapes: 'input:1', minShapes: 'input:1', optShapes: 'input:1', maxShapes: 'input:1' })).toThrow(
+    expect(() => profilesFromFlags({ shapes: ['input:1x1x8x8'], minShapes: 'input:1x1x8x8', optShapes: 'input:1x1x8x8', maxShapes: 'input:1x1x8x8' })).toThrow(
       /either --shapes or --minShapes/,
     );
+    expect(() => profilesFromFlags({ minShapes: 'input:1x1x8x8', maxShapes: 'input:1x1x32x32' })).toThrow(/for --optShapes .*give all three/);
   });
 
   it('--workspace takes MiB or a unit', () => {

@@ -18,7 +18,8 @@ const profile = { input: { min: [1, 1, 64, 64], opt: [1, 1, 128, 128], max: [1, 
 describe('validateBuildOptions', () => {
   it('applies the documented defaults', () => {
     const o = validateBuildOptions(undefined);
-    expect(o).toMatchObject({ fp16: false, bf16: false, int8: false, stronglyTyped: null, logLevel: 'warning', consoleLogLevel: 'none' });
+    expect(o).toMatchObject({ fp16: false, bf16: false, int8: false, tf32: true, versionCompatible: false, logLevel: 'warning', consoleLogLevel: 'none' });
+    expect(o.stronglyTyped).toBeUndefined(); // the TensorRT version decides
     expect(o.workspaceBytes).toBeUndefined();
     expect(o.optimizationLevel).toBeUndefined();
   });
@@ -107,7 +108,7 @@ const builtWithoutTensorRT = /built without TensorRT/.test(gpuSkipReason() ?? ''
     expect(e).toBeInstanceOf(TensorRTUnavailableError);
     expect(e.code).toBe('ERR_TRT_NODE_TENSORRT_UNAVAILABLE');
     expect(e.message).toMatch(/^TensorRT is not available: the trt-node addon was built without it \(/);
-    expect(e.message).toMatch(/The build searched:\n {2}TENSORRT_ROOT/);
+    expect(e.message).toMatch(/\nThe build searched TENSORRT_ROOT \(not set\); .* more places \(`npx trt-node doctor` lists them all\)/);
     expect(e.message).toMatch(/TENSORRT_ROOT=\/path\/to\/TensorRT npm rebuild trt-node/);
     expect(Array.isArray(e.details.searched)).toBe(true);
   });

@@ -80,6 +80,13 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   return encode('ModelProto', modelObject(spec));
 }
 
+/** Writes the model of `spec` as `dir/name` and returns its path. */
+export function writeModel(dir: string, name: string, spec: ModelSpec): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, encodeModel(spec));
+  return file;
+}
+
 /** A fresh temp folder; remove with removeTemp. */
 export function makeTemp(prefix = 'trt-node-onnx-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

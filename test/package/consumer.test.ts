@@ -7,10 +7,11 @@
  * Offline: the scratch project's lockfile is this repository's package-lock.json (its packages that are not dev-only)
  * plus the tarball, so `npm ci --offline` installs from the npm cache that this repository's `npm install` filled,
  * with ONNXRUNTIME_NODE_INSTALL=skip as the README tells users. It is slow (pack, install, addon builds), so it is one
- * file that installs once. It skips, printing why, when it cannot run: no npm, dist/ not built, or packages missing
- * from the npm cache.
+ * file that packs and installs once, and spends the rest where it proves something: one tsc run checks the package's
+ * .d.ts (skipLibCheck off), the CLI runs through the bin link npm made (npx, which starts npm first, once). It skips,
+ * printing why, when it cannot run: no npm, dist/ not built, or packages missing from the npm cache.
  */
-import { spawnSync, type SpawnSyncOptions } from 'child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -55,6 +56,68 @@ interface Run {
 function run(command: string, args: string[], options: SpawnSyncOptions & { env?: NodeJS.ProcessEnv } = {}): Run {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 240_000, ...options, env: options.env ?? cleanEnv() });
   return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') + (r.error ? `\n${r.error.message}` : '') };
+}
+
+/**
+ * The strict compile of a user's file against the installed types, started in the background once the package is
+ * installed (tsc is the slowest step after the install, and needs nothing the other tests change): CommonJS (the
+ * package's .d.ts checked, skipLibCheck off) then ES modules.
+ */
+function startTypeChecks(project: string): Promise<{ cjs: Run; esm: Run }> {
+  const use = `import { check, crossCheck, readModel, TrtNodeError, type CheckReport, type CrossCheckResult, type ModelSummary } from 'trt-node';
+
+const model = 'node_modules/trt-node/example/super_resolution/model.onnx';
+
+export async function main(): Promise<string> {
+  const summary: ModelSummary = await readModel(model);
+  const first = summary.inputs[0];
+  if (first === undefined) throw new Error('no inputs');
+  const report: CheckReport = await check(model, { probe: false });
+  const cc: CrossCheckResult = await crossCheck(model, { runners: [{ kind: 'onnxruntime' }], probes: [{ [first.name]: [1, 1, 32, 32] }] });
+  const probe = cc.probes[0]; // noUncheckedIndexedAccess: possibly undefined
+  return \`\${first.name} \${report.pass} \${cc.probes.length} \${probe?.shapes[first.name]?.join('x') ?? 'none'}\`;
+}
+
+main().then(console.log, (e: unknown) => {
+  console.error(e instanceof TrtNodeError ? e.code : e);
+  process.exitCode = 1;
+});
+`;
+  fs.writeFileSync(path.join(project, 'use.ts'), use);
+  fs.writeFileSync(path.join(project, 'use.mts'), use);
+  fs.writeFileSync(path.join(project, 'wrong.ts'), `import { readModel } from 'trt-node';\nexport const n: Promise<number> = readModel('m.onnx');\n`);
+  const strict = {
+    target: 'ES2022',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: false,
+    types: ['node'],
+    typeRoots: [path.join(ROOT, 'node_modules', '@types')], // @types/node: this repository's, as the user's own
+    outDir: 'out',
+  };
+  const config = (name: string, compilerOptions: Record<string, unknown>, files: string[]) =>
+    fs.writeFileSync(path.join(project, name), JSON.stringify({ compilerOptions: { ...strict, ...compilerOptions }, files }));
+  // One run checks the package's .d.ts (skipLibCheck off) and use.ts, and wrong.ts beside it: its one error, and
+  // none else, shows the types are real (not `any`) and that use.ts compiles. The ESM entry's own file is three
+  // re-export lines of the same types, so its run skips the library check.
+  config('tsconfig.cjs.json', { module: 'commonjs', moduleResolution: 'node10', noEmitOnError: false }, ['use.ts', 'wrong.ts']);
+  config('tsconfig.esm.json', { module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true }, ['use.mts']);
+  const tsc = (config: string) => runAsync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: project });
+  return tsc('tsconfig.cjs.json').then(async (cjs) => ({ cjs, esm: await tsc('tsconfig.esm.json') }));
+}
+
+/** run(), without blocking: for work that can go on while other tests run. */
+function runAsync(command: string, args: string[], options: { cwd: string }): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => resolve({ status: null, stdout, stderr: `${stderr}\n${err.message}` }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** The lockfile entries the scratch project installs: every package of trt-node's that is not dev-only. */
@@ -121,9 +184,11 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
   let installed: string;
   let packed: { filename: string; size: number; files: { path: string }[] };
   let install: Run;
+  let typeChecks: Promise<{ cjs: Run; esm: Run }>;
 
+  // The bin link npm made (node_modules/.bin/trt-node), run as a shell runs it; `npx trt-node` once, in its own test.
   const trtNode = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
-    run('npx', ['--offline', 'trt-node', ...args], { cwd: options.cwd ?? project, ...(options.env ? { env: options.env } : {}) });
+    run(path.join(project, 'node_modules', '.bin', 'trt-node'), args, { cwd: options.cwd ?? project, ...(options.env ? { env: options.env } : {}) });
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-package-'));
@@ -131,6 +196,7 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
     installed = path.join(project, 'node_modules', 'trt-node');
     fs.mkdirSync(project);
     // --ignore-scripts: dist/ is fresh (checked above); prepare would rebuild it under the other test files' feet.
+    const t0 = Date.now();
     const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
     if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
     packed = (JSON.parse(pack.stdout) as (typeof packed)[])[0]!;
@@ -155,16 +221,21 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
     }
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { 'trt-node': spec } }, null, 2));
     fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2));
+    const t1 = Date.now();
     install = run('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: project, env: cleanEnv({ ONNXRUNTIME_NODE_INSTALL: 'skip' }) });
+    process.stderr.write(`test/package: npm pack ${((t1 - t0) / 1000).toFixed(1)} s, npm ci --offline (with the addon build) ${((Date.now() - t1) / 1000).toFixed(1)} s\n`);
+    typeChecks = startTypeChecks(project);
   }, 300_000);
 
-  afterAll(() => {
+  afterAll(async () => {
+    await typeChecks; // never rejects; the folder goes once tsc is done with it
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('the tarball holds what a user needs and nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
-    const allowed = [/^dist\//, /^bin\/trt-node\.js$/, /^native\//, /^CMakeLists\.txt$/, /^binding\.gyp$/, /^scripts\/(install-addon|find-tensorrt)\.js$/, /^example\/super_resolution\/[^/]+\.(onnx|npz)$/, /^(README\.md|LICENSE|package\.json)$/];
+    // No binding.gyp: npm would take the package for a node-gyp one and list its install script as `node-gyp rebuild`.
+    const allowed = [/^dist\//, /^bin\/trt-node\.js$/, /^native\//, /^CMakeLists\.txt$/, /^scripts\/(install-addon|find-tensorrt)\.js$/, /^example\/super_resolution\/[^/]+\.(onnx|npz)$/, /^(README\.md|LICENSE|package\.json)$/];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     for (const needed of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/cli/main.js', 'bin/trt-node.js', 'native/addon.cc', 'CMakeLists.txt', 'scripts/install-addon.js', 'scripts/find-tensorrt.js', 'example/super_resolution/model.onnx', 'LICENSE', 'README.md']) {
       expect(files).toContain(needed);
@@ -179,6 +250,13 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatch(cmakeReason() ? /^trt-node: the native addon was not built: / : /^trt-node: native addon built /);
     expect(fs.existsSync(path.join(installed, 'dist', 'index.js'))).toBe(true);
+  });
+
+  test('npm lists the install script that runs: node scripts/install-addon.js, not a guessed node-gyp rebuild', () => {
+    const r = run('npm', ['install-scripts', 'ls'], { cwd: project });
+    const ours = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.includes('trt-node@'));
+    expect(ours.join('\n')).toContain('node scripts/install-addon.js');
+    expect(ours.join('\n')).not.toContain('node-gyp');
   });
 
   test("require('trt-node'): the compiled build, nothing changed in the host, no heavy library loaded", () => {
@@ -225,50 +303,12 @@ if (reason) printSkip('the packed-package tests (test/package)', reason);
     expect(doc.inputs).toEqual(['input']);
   });
 
-  test('a strict tsc (noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false) compiles against the types, CommonJS and ESM', () => {
-    const use = `import { check, crossCheck, readModel, TrtNodeError, type CheckReport, type CrossCheckResult, type ModelSummary } from 'trt-node';
-
-const model = 'node_modules/trt-node/example/super_resolution/model.onnx';
-
-export async function main(): Promise<string> {
-  const summary: ModelSummary = await readModel(model);
-  const first = summary.inputs[0];
-  if (first === undefined) throw new Error('no inputs');
-  const report: CheckReport = await check(model, { probe: false });
-  const cc: CrossCheckResult = await crossCheck(model, { runners: [{ kind: 'onnxruntime' }], probes: [{ [first.name]: [1, 1, 32, 32] }] });
-  const probe = cc.probes[0]; // noUncheckedIndexedAccess: possibly undefined
-  return \`\${first.name} \${report.pass} \${cc.probes.length} \${probe?.shapes[first.name]?.join('x') ?? 'none'}\`;
-}
-
-main().then(console.log, (e: unknown) => {
-  console.error(e instanceof TrtNodeError ? e.code : e);
-  process.exitCode = 1;
-});
-`;
-    fs.writeFileSync(path.join(project, 'use.ts'), use);
-    fs.writeFileSync(path.join(project, 'use.mts'), use);
-    fs.writeFileSync(path.join(project, 'wrong.ts'), `import { readModel } from 'trt-node';\nexport const n: Promise<number> = readModel('m.onnx');\n`);
-    const strict = {
-      target: 'ES2022',
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      exactOptionalPropertyTypes: true,
-      skipLibCheck: false,
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules', '@types')], // @types/node: this repository's, as the user's own
-      outDir: 'out',
-    };
-    const config = (name: string, compilerOptions: Record<string, unknown>, files: string[]) =>
-      fs.writeFileSync(path.join(project, name), JSON.stringify({ compilerOptions: { ...strict, ...compilerOptions }, files }));
-    config('tsconfig.cjs.json', { module: 'commonjs', moduleResolution: 'node10' }, ['use.ts']);
-    config('tsconfig.esm.json', { module: 'nodenext', moduleResolution: 'nodenext' }, ['use.mts']);
-    config('tsconfig.wrong.json', { module: 'commonjs', moduleResolution: 'node10', noEmit: true }, ['wrong.ts']);
-    const tsc = (project_: string) => run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project_], { cwd: project });
-
-    for (const p of ['tsconfig.cjs.json', 'tsconfig.esm.json']) expect({ p, ...tsc(p) }).toEqual({ p, status: 0, stdout: '', stderr: '' });
-    const wrong = tsc('tsconfig.wrong.json'); // the types are real, not `any`
-    expect(wrong.status).not.toBe(0);
-    expect(wrong.stdout).toMatch(/wrong\.ts.*error TS2322: Type 'Promise<ModelSummary>' is not assignable to type 'Promise<number>'/);
+  test('a strict tsc (noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false) compiles against the types, CommonJS and ESM', async () => {
+    const { cjs, esm } = await typeChecks;
+    expect(cjs.status).not.toBe(0);
+    const errors = cjs.stdout.split('\n').filter((l) => /error TS\d+/.test(l));
+    expect(errors).toEqual([expect.stringMatching(/^wrong\.ts\(2,\d+\): error TS2322: Type 'Promise<ModelSummary>' is not assignable to type 'Promise<number>'/)]);
+    expect(esm).toEqual({ status: 0, stdout: '', stderr: '' });
 
     for (const out of ['out/use.js', 'out/use.mjs']) {
       const r = run(process.execPath, [out], { cwd: project });
@@ -276,7 +316,13 @@ main().then(console.log, (e: unknown) => {
     }
   });
 
-  test('npx trt-node: --help, inspect and check run the bundled example from inside the installed package', () => {
+  test("npx trt-node check: the README's command in your own project checks the bundled example", () => {
+    const check = run('npx', ['--offline', 'trt-node', 'check'], { cwd: project });
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(check.stdout).toMatch(/^Result: PASS/m);
+  });
+
+  test('the bin: --help and inspect run from inside the installed package', () => {
     const help = trtNode(['--help']);
     expect(help.status).toBe(0);
     for (const command of ['inspect', 'doctor', 'build', 'check', 'bench']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
@@ -284,16 +330,12 @@ main().then(console.log, (e: unknown) => {
     const inspect = trtNode(['inspect', '--json']);
     expect(inspect.status).toBe(0);
     expect((JSON.parse(inspect.stdout) as { file: string }).file).toBe(path.join(installed, 'example', 'super_resolution', 'model.onnx'));
-
-    const check = trtNode(['check']);
-    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(check.stdout).toMatch(/^Result: PASS/m);
   });
 
-  test('bench writes its default JSON and SVG into the current folder, not into the package', () => {
+  test('bench --files writes its JSON and SVG into the current folder, not into the package', () => {
     const cwd = path.join(project, 'work');
     fs.mkdirSync(cwd);
-    const r = trtNode(['bench', '--backends', 'ort', '--shapes', 'input:1x1x32x32', '--warmup', '0', '--iterations', '2'], { cwd });
+    const r = trtNode(['bench', '--backends', 'ort', '--shapes', 'input:1x1x32x32', '--warmup', '0', '--iterations', '2', '--files'], { cwd });
     expect(r.status).toBe(0);
     expect(fs.readdirSync(cwd).sort()).toEqual(['bench.json', 'bench.svg']);
     expect(fs.existsSync(path.join(installed, 'bench'))).toBe(false);

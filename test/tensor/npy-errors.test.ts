@@ -1,5 +1,5 @@
 /**
- * What trt-node refuses in .npy files, and how: numpy's own Fortran-order, object and complex files, truncated,
+ * What trt-node refuses in .npy files, and how: numpy's own object and complex files, truncated,
  * empty, random and hand-broken files. Every refusal is an NpyFormatError (or FileError) naming the file.
  */
 import * as fs from 'fs';
@@ -7,7 +7,7 @@ import * as path from 'path';
 import { NpyFormatError } from '../../lib/errors';
 import { encodeNpy, parseNpy, readNpy } from '../../lib/tensor/npy';
 import { TensorLike } from '../../lib/tensor/types';
-import { bytesOf, caught, caughtAsync, fixture, fixtureBytes, prng, tempDir } from './helpers';
+import { bytesOf, caught, caughtAsync, fixtureBytes, prng, tempDir } from './helpers';
 
 /** A .npy file with the given header text (version 1.0, padded as numpy pads) followed by `data`. */
 function npyWithHeader(dict: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -30,15 +30,6 @@ function expectNpyError(fn: () => unknown, file: string, ...mentions: (string | 
 }
 
 describe('numpy-written files trt-node refuses', () => {
-  it('Fortran order: says to save with np.ascontiguousarray', async () => {
-    const file = fixture('fortran_float32.npy');
-    const e = await caughtAsync(() => readNpy(file));
-    expect(e).toBeInstanceOf(NpyFormatError);
-    expect(e.message.startsWith(`${file}: `)).toBe(true);
-    expect(e.message).toMatch(/Fortran/);
-    expect(e.message).toContain('np.ascontiguousarray');
-  });
-
   it('object arrays: names allow_pickle and never unpickles', () => {
     expectNpyError(() => parseNpy(fixtureBytes('object.npy'), 'object.npy'), 'object.npy', /object/, /allow_pickle/);
   });

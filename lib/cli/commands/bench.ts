@@ -1,28 +1,46 @@
 /**
  * `trt-node bench [model]`: latency and throughput, TensorRT vs onnxruntime-node, side by side in one run, with the
- * event-loop lag; writes the JSON report and an SVG chart (default: bench.json and bench.svg in the current folder).
+ * event-loop lag; the JSON report and an SVG chart when asked (--files: bench.json and bench.svg in the current folder).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BACKENDS, MAX_DURATION_S } from '../../bench/options';
-import { addBudgetOption, addEngineOptions, addJsonOption, addModelOptions, collect } from '../options';
+import { addBudgetOption, addJsonOption, addModelOptions, collect } from '../options';
+import { addEngineSource, type EngineSourceFlags } from '../options/engine';
 import type { CliContext } from '../output';
+
+export interface BenchCliOptions extends EngineSourceFlags {
+  onnx?: string;
+  shapes?: string[];
+  backends?: string;
+  warmup?: string;
+  iterations?: string;
+  duration?: string;
+  threads?: string;
+  json?: string | boolean;
+  chart?: string;
+  files?: boolean;
+  maxTensorBytes?: string;
+}
 
 export function defineBench(program: Command, ctx: CliContext): void {
   const command = program
     .command('bench')
     .description('latency and throughput, TensorRT vs onnxruntime-node, with event-loop lag')
     .argument('[model]', 'the .onnx file (default: the bundled super-resolution example)')
-    .option('--shapes <spec>', "shapes to run, trtexec syntax 'input:1x1x224x224' (repeat for several sets)", collect)
+    .option('--shapes <spec>', "shapes to run, trtexec syntax 'input:1x1x224x224' (repeat for several sets); a range input:min..opt..max is a profile of the engine built, run at opt", collect)
     .option('--backends <list>', `comma-separated, of ${BACKENDS.join(', ')} (default: all)`)
     .option('--warmup <n>', 'untimed runs per backend and shape (default 5)')
     .option('--iterations <n>', 'timed runs per backend and shape (default 50)')
     .option('--duration <s>', `time each backend and shape for this many seconds (at most ${MAX_DURATION_S}) instead of --iterations`)
     .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
-    .option('--chart <file>', 'where to write the SVG latency chart (default: bench.svg in the current folder)')
-    .option('--no-files', 'write neither the JSON report nor the chart (unless --json <file> or --chart <file> is given)');
-  addEngineOptions(command, 'the TensorRT plan to run (default: build one from the model covering --shapes)');
+    .option('--chart <file>', 'write the SVG latency chart to <file>')
+    .option('--files', 'write the JSON report and the chart to bench.json and bench.svg in the current folder')
+    .addOption(new Option('--no-files', 'write no file (the default; kept for scripts that pass it)').hideHelp());
+  addEngineSource(command, { engine: 'the TensorRT plan to run (default: build one from the model covering --shapes)' });
   addModelOptions(command);
   addBudgetOption(command);
-  addJsonOption(command, 'the report (default: written to bench.json in the current folder; nothing measured: not written)');
-  command.action(async (model: string | undefined, cli) => (require('../run/bench') as typeof import('../run/bench')).runBenchCommand(ctx, model, cli));
+  addJsonOption(command, 'the report (nothing measured: not written)');
+  command.action(async (model: string | undefined, cli: BenchCliOptions) => {
+    ctx.exitCode = await (require('../run/bench') as typeof import('../run/bench')).runBenchCommand(ctx, model, cli);
+  });
 }

@@ -22,5 +22,7 @@ export function defineExplain(program: Command, ctx: CliContext): void {
     .option('--file <path>', 'read the text from a file (a pasted traceback, a build log)')
     .option('--model <model.onnx>', "the model the error is about: onnxruntime's messages are then explained with its inputs and nodes");
   addJsonOption(command, 'the explanation ({findings, notes, recognized})');
-  command.action(async (words: string[], cli: ExplainCliOptions) => (require('../run/explain') as typeof import('../run/explain')).runExplain(ctx, words, cli));
+  command.action(async (words: string[], cli: ExplainCliOptions) => {
+    ctx.exitCode = await (require('../run/explain') as typeof import('../run/explain')).runExplain(ctx, words, cli);
+  });
 }

@@ -1,63 +1,27 @@
 /**
  * `trt-node build [model] --shapes input:1x1x64x64..1x1x256x256..1x1x960x640 [--profile ...] [-o model.plan]`:
  * builds a TensorRT engine from an ONNX model (default: the bundled super-resolution example) and writes the plan
- * atomically. Shapes use trtexec's syntax; --shapes is profile 0, each --profile adds one more, and
- * --minShapes/--optShapes/--maxShapes are trtexec's three-list form of profile 0. Without TensorRT it exits 2 with
- * the TensorRTUnavailableError message (what was searched, how to rebuild).
+ * atomically. Shapes use the one grammar of lib/shapes; each --shapes is a profile, in order, then trtexec's
+ * --minShapes/--optShapes/--maxShapes, then each --profile (the engine-source group of lib/cli/options/engine.ts,
+ * which every build option comes from too). Without TensorRT it exits 2 with the TensorRTUnavailableError message
+ * (what was searched, how to rebuild).
  */
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
 import { InvalidValueError } from '../../errors';
 import { buildEngine } from '../../trt/build';
-import type { BuildEngineOptions, BuildProgressEvent } from '../../trt/build-options';
+import type { BuildProgressEvent } from '../../trt/build-options';
 import { LogLevel, validateLogLevel } from '../../trt/log';
 import { readModel } from '../../onnx/reader';
-import { OptimizationProfile, validateProfiles } from '../../shapes/profiles';
-import { combineMinOptMax, formatProfile, parseShapesSpec } from '../../trt/shapes-spec';
+import { formatProfile } from '../../shapes/spec';
 import { checkOutputFile, writeFileAtomic } from '../../io/atomic-write';
+import type { BuildCliOptions } from '../commands/build';
 import { DEFAULT_MODEL } from '../defaults';
-import { buildSettingsFrom, jsonTarget, modelFrom, type EngineCliOptions } from '../options';
+import { EXIT_OK } from '../exit-codes';
+import { jsonTarget, modelFrom } from '../options';
+import { engineSourceFrom } from '../options/engine';
+import { shapeTexts } from '../options/shapes';
 import { emitJson, type CliContext } from '../output';
-
-export interface BuildCommandOptions extends EngineCliOptions {
-  onnx?: string;
-  shapes?: string;
-  profile?: string[];
-  optLevel?: string;
-  builderOptimizationLevel?: string;
-  saveEngine?: string;
-  noTF32?: boolean;
-  bf16?: boolean;
-  int8?: boolean;
-  stronglyTyped?: boolean;
-  output?: string;
-  logLevel?: string;
-  verbose?: boolean;
-  progress?: boolean;
-  json?: string | boolean;
-}
-
-/** How profile `index` was given on the command line, for messages. */
-export function profileFlag(o: BuildCommandOptions, index: number): string {
-  if (index > 0) return `--profile #${index}`;
-  return o.minShapes !== undefined || o.optShapes !== undefined || o.maxShapes !== undefined ? '--minShapes/--optShapes/--maxShapes' : '--shapes';
-}
-
-/** The profiles the flags describe, in order. */
-export function profilesFromFlags(o: BuildCommandOptions): OptimizationProfile[] {
-  const profiles: OptimizationProfile[] = [];
-  const trtexec = [o.minShapes, o.optShapes, o.maxShapes];
-  if (trtexec.some((s) => s !== undefined)) {
-    if (o.shapes !== undefined) {
-      throw new InvalidValueError('--shapes', 'either --shapes or --minShapes/--optShapes/--maxShapes', o.shapes, 'Both describe profile 0');
-    }
-    profiles.push(combineMinOptMax(o.minShapes, o.optShapes, o.maxShapes));
-  } else if (o.shapes !== undefined) {
-    profiles.push(parseShapesSpec(o.shapes, '--shapes'));
-  }
-  for (const spec of o.profile ?? []) profiles.push(parseShapesSpec(spec, '--profile'));
-  return profiles;
-}
 
 function defaultOutput(model: string): string {
   return `${path.basename(model).replace(/\.onnx$/i, '')}.plan`;
@@ -98,51 +62,41 @@ function progressBar(): { onProgress: (e: BuildProgressEvent) => void; stop: () 
   };
 }
 
-/** The action of `trt-node build`. */
-export async function runBuild(ctx: CliContext, modelArg: string | undefined, o: BuildCommandOptions): Promise<void> {
-  const model = modelFrom(modelArg, o, DEFAULT_MODEL);
-  // Checked here too so that messages name the flag that gave the profile (buildEngine checks again).
-  const profiles = validateProfiles(profilesFromFlags(o), await readModel(model), '--shapes', (i) => profileFlag(o, i));
-  const consoleLogLevel = o.verbose ? 'verbose' : (validateLogLevel(o.logLevel ?? 'warning', '--log-level', true) as LogLevel | 'none');
-  const options: BuildEngineOptions = { profiles, consoleLogLevel, ...buildSettingsFrom(o) };
-  if (o.optLevel !== undefined && o.builderOptimizationLevel !== undefined) {
-    throw new InvalidValueError('--builderOptimizationLevel', 'either --opt-level or --builderOptimizationLevel', o.builderOptimizationLevel);
-  }
-  const optLevel = o.optLevel ?? o.builderOptimizationLevel;
-  if (optLevel !== undefined) {
-    const level = Number(optLevel);
-    if (!/^\d$/.test(optLevel) || level > 5) throw new InvalidValueError(o.optLevel !== undefined ? '--opt-level' : '--builderOptimizationLevel', 'an integer 0..5', optLevel);
-    options.optimizationLevel = level;
-  }
-  if (o.bf16) options.bf16 = true;
-  if (o.int8) options.int8 = true;
-  if (o.stronglyTyped) options.stronglyTyped = true;
+/** Where the plan goes: -o, or trtexec's --saveEngine (both given and different: a usage error). */
+function outputFrom(o: BuildCliOptions, model: string): string {
   if (o.output !== undefined && o.saveEngine !== undefined && o.output !== o.saveEngine) {
     throw new InvalidValueError('--saveEngine', 'the same file as --output', o.saveEngine, 'Give the output once');
   }
-  const output = o.output ?? o.saveEngine ?? defaultOutput(model);
+  return o.output ?? o.saveEngine ?? defaultOutput(model);
+}
+
+/** The action of `trt-node build`: flags read and checked, outputs guarded, the engine built and written. */
+export async function runBuild(ctx: CliContext, modelArg: string | undefined, o: BuildCliOptions): Promise<number> {
+  const model = modelFrom(modelArg, o, DEFAULT_MODEL);
+  const baseDir = o.externalDataDir !== undefined ? { baseDir: o.externalDataDir } : {};
+  const summary = await readModel(model, baseDir);
+  // Every --shapes is a profile (a fixed shape: min = opt = max); checked against the model here, once.
+  const source = engineSourceFrom(o, summary, { command: 'build', shapeProfiles: shapeTexts('--shapes', o.shapes, summary), requireProfile: true });
+  const consoleLogLevel = o.verbose ? 'verbose' : (validateLogLevel(o.logLevel ?? 'warning', '--log-level', true) as LogLevel | 'none');
+  const output = outputFrom(o, model);
   const json = jsonTarget(o.json);
-  const reads = [
-    { file: model, option: 'the model' },
-    { file: options.timingCache, option: '--timing-cache' },
-  ];
+  const reads = [{ file: model, option: 'the model' }, ...source.reads];
   // Before the build (minutes, with TensorRT): an unwritable -o used to lose the engine just built.
   await checkOutputFile(output, '--output', { inputs: reads });
   const jsonInputs = [...reads, { file: output, option: '--output' }];
   if (json !== undefined && json !== 'stdout') await checkOutputFile(json, '--json', { inputs: jsonInputs });
-  const showBar = o.progress !== false && ctx.progressAllowed(o.json);
-  const bar = showBar ? progressBar() : null;
-  if (bar) options.onProgress = bar.onProgress;
-  // Ctrl-C cancels the build at TensorRT's next step (main turns SIGINT into this signal).
-  options.signal = ctx.signal;
+
+  const bar = o.progress !== false && ctx.progressAllowed(o.json) ? progressBar() : null;
   let result;
   try {
-    result = await buildEngine(model, options);
+    // The summary, not the path: the model is not read again, and the profiles checked against it are not rechecked.
+    // Ctrl-C cancels the build at TensorRT's next step (main turns SIGINT into this signal).
+    result = await buildEngine(summary, { ...source.build, ...baseDir, profiles: source.profiles, consoleLogLevel, signal: ctx.signal, ...(bar ? { onProgress: bar.onProgress } : {}) });
   } finally {
     bar?.stop();
   }
   await writeFileAtomic(output, result.plan);
-  const summary = {
+  const summaryDoc = {
     model: path.resolve(model),
     plan: path.resolve(output),
     planBytes: result.plan.byteLength,
@@ -153,12 +107,12 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
     timingCache: result.timingCacheFile,
     warnings: result.warnings,
   };
-  if (!(await emitJson(ctx, o.json, summary, jsonInputs))) {
+  if (!(await emitJson(ctx, o.json, summaryDoc, jsonInputs))) {
     ctx.out(
       `wrote ${output} (${(result.plan.byteLength / 2 ** 20).toFixed(1)} MiB) in ${(result.buildMs / 1000).toFixed(1)} s with TensorRT ${result.tensorrtVersion}\n` +
         result.profiles.map((p, i) => `  profile ${i}: ${formatProfile(p)}\n`).join('') +
         (result.timingCacheFile ? `  timing cache: ${result.timingCacheFile}\n` : ''),
     );
   }
-  process.exitCode = 0;
+  return EXIT_OK;
 }

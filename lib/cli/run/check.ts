@@ -10,13 +10,15 @@ import type { CrossCheckProgress } from '../../crosscheck';
 import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { ModelSummary } from '../../onnx/types';
 import type { ProbeReport, Verdict } from '../../pipeline/types';
-import type { OptimizationProfile } from '../../shapes/profiles';
+import { isRanged } from '../../shapes/spec';
 import { forTerminal } from '../../util/terminal';
 import type { CheckCliOptions } from '../commands/check';
 import { DEFAULT_MODEL, DEFAULT_SAMPLES } from '../defaults';
 import { quoted } from '../../util/terminal';
-import { budgetFrom, buildFlagsGiven, buildSettingsFrom, engineFlag, engineFrom, integerOption, jsonTarget, modelFrom, modelShapeSet, refuseUnusedBuildFlags } from '../options';
-import { emitJson, progressLine, type CliContext } from '../output';
+import { budgetFrom, integerOption, jsonTarget, modelFrom } from '../options';
+import { engineSourceFrom, refuseUnusedBuildFlags, requireEngineFile, type EngineSource } from '../options/engine';
+import { shapeSetsOf, shapeTexts } from '../options/shapes';
+import { emitJson, progressLine, type CliContext, type InputFiles } from '../output';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 
 /** Names given to `option` that the model lacks (an output for --atol, an input for --range): a usage error naming the flag. */
@@ -42,43 +44,35 @@ async function tolerancesFrom(cli: CheckCliOptions, outputs: readonly string[]):
   return mergeTolerances(merge('--atol', cli.atol), merge('--rtol', cli.rtol));
 }
 
-/** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). */
-export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckCliOptions): Promise<{ model: string; summary: ModelSummary; options: CheckOptions; report?: string }> {
-  const model = modelFrom(modelArg, cli, DEFAULT_MODEL);
-  const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
-  const summary = await readModel(model);
-  const { parseShapesSpec, combineMinOptMax } = require('../../trt/shapes-spec') as typeof import('../../trt/shapes-spec');
-
-  // --shapes: fixed shape sets run with generated inputs; min..opt..max ranges are TensorRT profiles.
-  const shapes: Record<string, number[]>[] = [];
-  const profiles: OptimizationProfile[] = [];
-  for (const spec of cli.shapes ?? []) {
-    if (spec.includes('..')) profiles.push(parseShapesSpec(spec, '--shapes'));
-    else shapes.push(modelShapeSet(spec, summary, '--shapes', true));
+/** --shapes and --probes, and where an engine comes from (a plan, or profiles with any build option). */
+function runsAndEngine(cli: CheckCliOptions, summary: ModelSummary): { shapes: Record<string, number[]>[]; probes: Record<string, number[]>[]; source: EngineSource } {
+  // --shapes: fixed sets run with generated inputs (0 allowed: onnxruntime runs empty tensors); ranges are profiles.
+  const texts = shapeTexts('--shapes', cli.shapes, summary, { allowZero: true });
+  const shapes = shapeSetsOf(texts.filter((t) => !isRanged(t)), '');
+  const source = engineSourceFrom(cli, summary, { command: 'check', shapeProfiles: texts.filter(isRanged) });
+  requireEngineFile(source);
+  if (source.engine === undefined && source.profiles.length === 0) {
+    refuseUnusedBuildFlags(
+      source.buildFlags,
+      'check builds an engine only from a profile (a --shapes range input:min..opt..max, --profile, or --minShapes/--optShapes/--maxShapes)',
+      `add one, or drop ${source.buildFlags.join(', ')}`,
+    );
   }
-  if (cli.minShapes !== undefined || cli.optShapes !== undefined || cli.maxShapes !== undefined) profiles.push(combineMinOptMax(cli.minShapes, cli.optShapes, cli.maxShapes));
-  const probes = (cli.probes ?? []).map((p) => modelShapeSet(p, summary, '--probes'));
+  const probes = shapeSetsOf(shapeTexts('--probes', cli.probes, summary), 'min..opt..max ranges are profiles: give them to --shapes or --profile, and --probes the shapes to cross-check at');
   if (probes.length) {
     const { givenProbes } = require('../../pipeline/probes') as typeof import('../../pipeline/probes');
     givenProbes(summary, probes, [], '--probes'); // usage errors named after the flag
   }
-  const engine = engineFrom(cli);
-  if (engine !== undefined && profiles.length) {
-    throw new TrtNodeError('ERR_TRT_NODE_USAGE', `--shapes ranges (or --minShapes/--optShapes/--maxShapes) build an engine, and --engine gives one: give one of the two`, { option: '--engine' });
-  }
-  const buildFlags = buildFlagsGiven(cli, { profileFlags: false });
-  if (engine !== undefined) {
-    refuseUnusedBuildFlags(buildFlags, `${engineFlag(cli)} ${engine} is an engine already built`, `drop ${buildFlags.join(', ')}, or drop ${engineFlag(cli)} and give --shapes input:min..opt..max to have check build one`);
-  } else if (!profiles.length) {
-    refuseUnusedBuildFlags(buildFlags, 'check builds an engine only from --shapes ranges (input:min..opt..max) or --minShapes/--optShapes/--maxShapes', `add one, or drop ${buildFlags.join(', ')}`);
-  }
-  if (cli.report !== undefined && !/\.(html?|json)$/i.test(cli.report)) {
-    throw new TrtNodeError('ERR_TRT_NODE_INVALID_VALUE', `--report: expected a file ending in .html or .json but received ${JSON.stringify(cli.report)}`, { option: '--report' });
-  }
+  return { shapes, probes, source };
+}
 
+/** --inputs and --reference as samples; the bundled example's samples when nothing else is run. */
+async function samplesFrom(cli: CheckCliOptions, summary: ModelSummary, bundled: boolean): Promise<NonNullable<CheckOptions['samples']>> {
   const samples: NonNullable<CheckOptions['samples']> = [];
   if (cli.inputs) samples.push({ inputs: cli.inputs, ...(cli.reference ? { reference: cli.reference } : {}) });
-  else if (cli.reference) {
+  else if (cli.reference && !summary.inputs.some((i) => !i.isInitializer)) {
+    samples.push({ inputs: {}, reference: cli.reference }); // a model without inputs: nothing to feed
+  } else if (cli.reference) {
     // A reference without inputs only makes sense if the file also holds the inputs (some users save both).
     const { readNpz } = require('../../tensor/npz') as typeof import('../../tensor/npz');
     const inputs = summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name);
@@ -93,23 +87,43 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
     }
     samples.push({ inputs: cli.reference, reference: cli.reference });
   }
-  const useBundled = modelArg === undefined && cli.onnx === undefined && samples.length === 0 && shapes.length === 0;
-  if (useBundled) for (const s of DEFAULT_SAMPLES) samples.push({ inputs: s.inputs, reference: s.reference });
+  if (bundled && samples.length === 0) for (const s of DEFAULT_SAMPLES) samples.push({ inputs: s.inputs, reference: s.reference });
+  return samples;
+}
 
-  let valueRange: readonly [number, number] | undefined;
-  let valueRanges: Record<string, readonly [number, number]> | undefined;
-  if (cli.range !== undefined) {
-    const { parseValueRanges } = require('../../data/generate') as typeof import('../../data/generate');
-    const r = parseValueRanges(cli.range, '--range');
-    refuseUnknownNames(Object.keys(r.perInput), summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name), '--range', 'input');
-    valueRange = r.global;
-    if (Object.keys(r.perInput).length) valueRanges = r.perInput;
-  }
-  const tensorrt = profiles.length > 0;
-  const outputs = summary.outputs.map((o) => o.name);
+/** --range: the value range of generated inputs, for all and/or per input. */
+function valueRangesFrom(cli: CheckCliOptions, summary: ModelSummary): Pick<CheckOptions, 'valueRange' | 'valueRanges'> {
+  if (cli.range === undefined) return {};
+  const { parseValueRanges } = require('../../data/generate') as typeof import('../../data/generate');
+  const r = parseValueRanges(cli.range, '--range');
+  refuseUnknownNames(Object.keys(r.perInput), summary.inputs.filter((i) => !i.isInitializer).map((i) => i.name), '--range', 'input');
+  return { ...(r.global ? { valueRange: r.global } : {}), ...(Object.keys(r.perInput).length ? { valueRanges: r.perInput } : {}) };
+}
+
+/** --unordered: output names, each an output of the model. */
+function unorderedFrom(cli: CheckCliOptions, outputs: readonly string[]): string[] | undefined {
   const unordered = cli.unordered?.split(',').map((x) => x.trim()).filter(Boolean);
   if (unordered?.length === 0) throw new InvalidValueError('--unordered', 'output names, comma-separated', cli.unordered);
   refuseUnknownNames(unordered ?? [], outputs, '--unordered', 'output');
+  return unordered;
+}
+
+/** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). The model is read once. */
+export async function checkOptionsFrom(
+  modelArg: string | undefined,
+  cli: CheckCliOptions,
+): Promise<{ model: string; summary: ModelSummary; options: CheckOptions; report?: string; reads: InputFiles }> {
+  const model = modelFrom(modelArg, cli, DEFAULT_MODEL);
+  const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
+  const summary = await readModel(model, cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {});
+  const { shapes, probes, source } = runsAndEngine(cli, summary);
+  if (cli.report !== undefined && !/\.(html?|json)$/i.test(cli.report)) {
+    throw new TrtNodeError('ERR_TRT_NODE_INVALID_VALUE', `--report: expected a file ending in .html or .json but received ${JSON.stringify(cli.report)}`, { option: '--report' });
+  }
+  const bundled = modelArg === undefined && cli.onnx === undefined && shapes.length === 0;
+  const samples = await samplesFrom(cli, summary, bundled);
+  const outputs = summary.outputs.map((o) => o.name);
+  const unordered = unorderedFrom(cli, outputs);
   const options: CheckOptions = {
     ...(shapes.length ? { shapes } : {}),
     ...(samples.length ? { samples } : {}),
@@ -119,15 +133,15 @@ export async function checkOptionsFrom(modelArg: string | undefined, cli: CheckC
     probe: cli.probe !== false,
     seed: integerOption('--seed', cli.seed, 0) ?? 0,
     ...(budgetFrom(cli) !== undefined ? { maxTensorBytes: budgetFrom(cli) } : {}),
-    ...(valueRange ? { valueRange } : {}),
-    ...(valueRanges ? { valueRanges } : {}),
+    ...valueRangesFrom(cli, summary),
     ...(cli.sweep || cli.report !== undefined ? { sweep: true } : {}),
     ...(cli.report !== undefined && /\.html?$/i.test(cli.report) ? { errorMaps: true } : {}),
     ...(probes.length ? { probes } : {}),
-    ...(engine !== undefined ? { engine } : {}),
-    ...(tensorrt ? { tensorrt: { build: buildSettingsFrom(cli) }, profiles } : {}),
+    ...(source.engine !== undefined ? { engine: source.engine } : {}),
+    ...(source.profiles.length ? { tensorrt: { build: source.build }, profiles: source.profiles } : {}),
+    ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
   };
-  return { model, summary, options, ...(cli.report !== undefined ? { report: cli.report } : {}) };
+  return { model, summary, options, ...(cli.report !== undefined ? { report: cli.report } : {}), reads: [...filesRead(model, options), ...source.reads] };
 }
 
 /** The files a check reads, so that none of them is chosen as an output (and silently replaced). */
@@ -135,7 +149,6 @@ function filesRead(model: string, options: CheckOptions): { file: string | undef
   const fileOf = (v: unknown) => (typeof v === 'string' ? v : undefined); // samples may hold tensors, not paths
   return [
     { file: model, option: 'the model' },
-    { file: typeof options.engine === 'string' ? options.engine : undefined, option: '--engine' },
     ...(options.samples ?? []).flatMap((s) => [
       { file: fileOf(s.inputs), option: '--inputs' },
       { file: fileOf(s.reference), option: '--reference' },
@@ -143,10 +156,9 @@ function filesRead(model: string, options: CheckOptions): { file: string | undef
   ];
 }
 
-export async function runCheck(ctx: CliContext, modelArg: string | undefined, cli: CheckCliOptions): Promise<void> {
-  const { model, summary, options, report: reportFile } = await checkOptionsFrom(modelArg, cli);
+export async function runCheck(ctx: CliContext, modelArg: string | undefined, cli: CheckCliOptions): Promise<number> {
+  const { summary, options, report: reportFile, reads } = await checkOptionsFrom(modelArg, cli);
   const { checkOutputFile } = require('../../io/atomic-write') as typeof import('../../io/atomic-write');
-  const reads = filesRead(model, options);
   // Before the work: an output that cannot be written, or would replace an input, is a usage error now.
   if (options.saveOutputs) await checkOutputFile(options.saveOutputs, '--save-outputs', { inputs: reads });
   if (reportFile) await checkOutputFile(reportFile, '--report', { inputs: [...reads, { file: options.saveOutputs, option: '--save-outputs' }] });
@@ -164,7 +176,8 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   const progress = progressLine(ctx, ctx.progressAllowed(cli.json));
   let report: CheckReport;
   try {
-    report = await check(summary, { // the model as read above: check() does not read it again
+    // The summary, not the path: the model is not read again.
+    report = await check(summary, {
       ...options,
       signal: ctx.signal,
       onStart: (s) => printer?.start(s),
@@ -185,13 +198,15 @@ export async function runCheck(ctx: CliContext, modelArg: string | undefined, cl
   const lines: string[] = [];
   if (reportFile && report.crossCheck) {
     const { writeHtmlReport, writeJsonReport } = require('../../report') as typeof import('../../report');
-    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck);
-    else await writeHtmlReport(reportFile, report.crossCheck);
+    // The report carries check's verdict too (its findings count): it says what the text and the exit code say.
+    const verdict = { result: report.result, line: (require('../../check/format') as typeof import('../../check/format')).resultDetail(report) };
+    if (/\.json$/i.test(reportFile)) await writeJsonReport(reportFile, report.crossCheck, { pass: report.pass, result: report.result, parts: report.parts });
+    else await writeHtmlReport(reportFile, report.crossCheck, { verdict });
     lines.push(`Cross-check report written to ${reportFile}${report.interrupted ? ' (interrupted: what finished)' : ''}`);
   }
   const onStdout = await emitJson(ctx, cli.json, report, jsonInputs);
   if (!onStdout && printer) printer.finish(report, lines);
-  process.exitCode = report.interrupted ? EXIT_INTERRUPTED : report.pass ? EXIT_OK : EXIT_FAILED;
+  return report.interrupted ? EXIT_INTERRUPTED : report.pass ? EXIT_OK : EXIT_FAILED;
 }
 
 /** Prints check's text as it goes: started, one probe at a time, finished. */

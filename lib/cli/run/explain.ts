@@ -9,6 +9,7 @@ import { FileError, TrtNodeError } from '../../errors';
 import { explain, formatExplanation } from '../../explain';
 import { readModel } from '../../onnx/reader';
 import { emitJson, type CliContext } from '../output';
+import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
 import type { ExplainCliOptions } from '../commands/explain';
 
 async function readStdin(): Promise<string> {
@@ -33,7 +34,7 @@ async function textOf(words: string[], options: ExplainCliOptions): Promise<stri
 }
 
 /** The action of `trt-node explain`. */
-export async function runExplain(ctx: CliContext, words: string[], options: ExplainCliOptions): Promise<void> {
+export async function runExplain(ctx: CliContext, words: string[], options: ExplainCliOptions): Promise<number> {
   const text = await textOf(words, options);
   const model = options.model ? await readModel(options.model) : undefined;
   const result = explain(text, { model });
@@ -42,5 +43,5 @@ export async function runExplain(ctx: CliContext, words: string[], options: Expl
     { file: options.model, option: '--model' },
   ];
   if (!(await emitJson(ctx, options.json, result, reads))) ctx.out(formatExplanation(result));
-  process.exitCode = result.recognized ? 0 : 1;
+  return result.recognized ? EXIT_OK : EXIT_FAILED;
 }

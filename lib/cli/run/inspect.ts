@@ -9,11 +9,13 @@
 import { readModel } from '../../onnx/reader';
 import type { ModelSummary } from '../../onnx/types';
 import { domainLabel, formatBytes, formatDims, formatTable, opLabel } from '../../onnx/format';
+import { forTerminal } from '../../util/terminal';
 import { displayPath, plural } from '../../util/text';
 import { DEFAULT_MODEL } from '../defaults';
 import type { InspectCliOptions } from '../commands/inspect';
 import { modelFrom } from '../options';
 import { emitJson, type CliContext } from '../output';
+import { EXIT_OK } from '../exit-codes';
 
 export interface InspectOptions {
   /** Include the node list (JSON) or a node table (text). Default false. */
@@ -100,23 +102,39 @@ export function formatInspect(summary: ModelSummary, options: InspectOptions = {
 
 function externalLine(summary: ModelSummary): string {
   if (summary.externalData.length === 0) return 'none';
-  const byFile = new Map<string, { tensors: number; bytes: number }>();
+  const byFile = new Map<string, { tensors: number; bytes: number; missing: boolean }>();
   const sizes = new Map(summary.initializers.list.map((t) => [t.name, t.byteLength]));
   for (const ref of summary.externalData) {
-    const entry = byFile.get(ref.location) ?? { tensors: 0, bytes: 0 };
+    const entry = byFile.get(ref.location) ?? { tensors: 0, bytes: 0, missing: false };
     entry.tensors++;
     entry.bytes += ref.length ?? sizes.get(ref.tensor) ?? 0;
+    entry.missing ||= ref.missing === true;
     byFile.set(ref.location, entry);
   }
   return [...byFile]
-    .map(([location, e]) => `${location}: ${plural(e.tensors, 'tensor')}, ${formatBytes(e.bytes)}`)
+    .map(([location, e]) => `${forTerminal(location)}: ${plural(e.tensors, 'tensor')}, ${formatBytes(e.bytes)}${e.missing ? ', MISSING' : ''}`)
     .join('; ');
 }
 
-/** The action of `trt-node inspect`. */
-export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<void> {
+/** The external-data files a summary read with allowMissingExternalData found missing, each once. */
+function missingFiles(summary: ModelSummary): string[] {
+  return [...new Set(summary.externalData.filter((r) => r.missing).map((r) => r.path))];
+}
+
+/**
+ * The action of `trt-node inspect`. A model whose external data is missing is still shown (the graph needs none of
+ * it), with a warning on stderr naming the files and how to point at them.
+ */
+export async function runInspect(ctx: CliContext, model: string | undefined, cli: InspectCliOptions): Promise<number> {
   const file = modelFrom(model, cli, DEFAULT_MODEL);
-  const summary = await readModel(file);
-  if (await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }])) return;
-  ctx.out(formatInspect(summary, cli));
+  const summary = await readModel(file, { allowMissingExternalData: true, ...(cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {}) });
+  const missing = missingFiles(summary);
+  if (missing.length) {
+    ctx.err(
+      `trt-node inspect: warning: the model's external data is missing (${missing.map((f) => forTerminal(displayPath(f))).join(', ')}): ` +
+        'the graph is shown, but check and build need the weights. Copy the files next to the model, or give their folder with --external-data-dir <dir>\n',
+    );
+  }
+  if (!(await emitJson(ctx, cli.json, inspectDocument(summary, cli), [{ file, option: 'the model' }]))) ctx.out(formatInspect(summary, cli));
+  return EXIT_OK;
 }

@@ -1,7 +1,7 @@
 /**
  * TensorRT's ONNX parser operator support, transcribed from onnx-tensorrt's docs/operators.md ("Operator Support
- * Matrix": the Operator / Supported / Supported Types columns). Facts only; restrictions are paraphrased in
- * `RESTRICTIONS` below where a rule in lib/check uses them.
+ * Matrix": the Operator / Supported / Supported Types columns). Facts only; the Restrictions column, as the parser
+ * enforces it, is in ./onnx-tensorrt-import-checks.ts.
  *
  * Source: onnx-tensorrt's docs/operators.md for TensorRT 10.15 (the header reads "TensorRT 10.15 supports operators
  * in the inclusive range of opset 9 to opset 24"), the newest matrix the project's sources hold (read through the
@@ -251,35 +251,3 @@ export const OPERATOR_SUPPORT: Readonly<Record<string, OperatorSupport>> = {
   Where: { supported: true, types: ['FP32', 'FP16', 'BF16', 'INT32', 'INT64', 'BOOL'] },
   Xor: { supported: true, types: ['BOOL'] },
 };
-
-/**
- * Attribute-level limits from the table's Restrictions column that decide whether a node imports at all
- * (paraphrased). Only the ones lib/check tests.
- */
-export const RESTRICTIONS = {
-  Resize: {
-    modes: ['nearest', 'linear'],
-    coordinateTransformationModes: ['half_pixel', 'pytorch_half_pixel', 'tf_half_pixel_for_nn', 'asymmetric', 'align_corners'],
-    /** Antialiasing (opset 18 `antialias=1`) is not supported. */
-    antialias: false,
-  },
-  /**
-   * The table lists no restriction for Upsample; onnx-tensorrt's Upsample importer (and its op checker) accept
-   * 'nearest', 'linear' and 'bilinear' (old exports), the last two as linear.
-   */
-  Upsample: {
-    modes: ['nearest', 'linear', 'bilinear'],
-  },
-  /** MaxPool's second output (`Indices`) is not supported. */
-  MaxPool: { indicesOutput: false },
-  /** Dropout imports only when its training_mode input is an initializer that is false. */
-  Dropout: { trainingModeMustBeFalseInitializer: true },
-  /** TopK: "`sorted` must be 1" (10.15): unsorted top-k is not importable. */
-  TopK: { sortedMustBe: 1 },
-  /** LSTM: "`layout` attribute must be 0" (batch-first is not supported). */
-  LSTM: { layoutMustBe: 0 },
-  /** ScatterND: "`reduction` other than `none` is not supported". */
-  ScatterND: { reduction: 'none' },
-  /** AveragePool, MaxPool, LpPool: "`dilations` must be empty or all ones". */
-  Pool: { ops: ['AveragePool', 'MaxPool', 'LpPool'], dilationsMustBeOnes: true },
-} as const;

@@ -8,7 +8,7 @@
  * what TensorRT can infer.
  */
 import type { InputSummary, NodeSummary } from '../../onnx/types';
-import { describeNode, nodeRef, type GraphIndex } from '../graph';
+import { describeNode, findUpstream, nodeRef, type GraphIndex } from '../graph';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 
@@ -37,19 +37,8 @@ function shapeTensorLike(input: InputSummary): boolean {
 
 /** The data input whose values `value` is computed from (not through Shape/Size), or undefined. */
 export function valueSource(g: GraphIndex, value: string): string | undefined {
-  const data = new Map(g.model.inputs.filter((i) => !i.isInitializer && !shapeTensorLike(i)).map((i) => [i.name, i]));
-  const seen = new Set<string>();
-  const stack = [value];
-  while (stack.length) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    if (data.has(name)) return name;
-    const node = g.producer.get(name);
-    if (!node || (node.domain === '' && SHAPE_OPS.has(node.opType))) continue;
-    stack.push(...node.inputs.filter(Boolean));
-  }
-  return undefined;
+  const data = new Set(g.model.inputs.filter((i) => !i.isInitializer && !shapeTensorLike(i)).map((i) => i.name));
+  return findUpstream(g, value, (name, node) => (data.has(name) ? name : node && node.domain === '' && SHAPE_OPS.has(node.opType) ? 'skip' : undefined));
 }
 
 export function checkDataDependentShapes(ctx: RuleContext): Finding[] {

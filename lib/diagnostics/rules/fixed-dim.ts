@@ -4,13 +4,13 @@
  * that dynamic_axes does not name, and silently ignores dynamic_axes keys that are not in input_names — so the fix
  * names the model's actual inputs.
  *
- * Without requested shapes, a model whose data inputs are all fixed gets an `info` (it accepts one shape only), or a
- * `warning` when its outputs carry user-named dynamic dims while no input does: the sign of a dynamic_axes key that
- * missed input_names.
+ * Without requested shapes, a model whose data inputs are all fixed gets an `info` (it accepts one shape only), or an
+ * `error` when its outputs carry user-named dynamic dims while no input does: the sign of a dynamic_axes key that
+ * missed input_names. The export was meant to be dynamic and is not, so the check fails on it (in CI too).
  */
 import type { InputSummary, ModelSummary, ValueSummary } from '../../onnx/types';
 import type { Exporter, GraphIndex } from '../graph';
-import { axisLabel, exportCall, exporterOf, formatDims, indexGraph, pyDynamicAxes, pyDynamicShapes, pyStr, shapeTag } from '../graph';
+import { DYNAMO_EXAMPLE_SIZES, axisLabel, dynamicExportCall, exporterOf, findUpstream, formatDims, indexGraph, pyDynamicAxes, pyDynamicShapes, pyStr, shapeTag } from '../graph';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 import { exportedWithoutParams } from './weights-as-inputs';
@@ -21,6 +21,8 @@ export interface DimConflict {
   requested: number;
   /** Where the requested value came from (--shapes, --inputs file, profile bound, onnxruntime). */
   source: string;
+  /** The runtime was fed it (onnxruntime's error), rather than asked for it (--shapes, a profile). */
+  fed?: boolean;
 }
 
 /**
@@ -40,18 +42,7 @@ const DATA_DEPENDENT_OPS = new Set(['NonZero', 'Unique', 'NonMaxSuppression', 'C
 
 /** Whether `value` is computed from a data-dependent op's output (its dims may then be sizes the data decides). */
 export function dependsOnData(g: GraphIndex, value: string): boolean {
-  const seen = new Set<string>();
-  const stack = [value];
-  while (stack.length) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const node = g.producer.get(name);
-    if (!node) continue;
-    if (node.domain === '' && DATA_DEPENDENT_OPS.has(node.opType)) return true;
-    stack.push(...node.inputs.filter(Boolean));
-  }
-  return false;
+  return findUpstream(g, value, (_, node) => (node && node.domain === '' && DATA_DEPENDENT_OPS.has(node.opType) ? true : undefined)) ?? false;
 }
 
 /** Graph inputs that are data: not initializer-backed, not parameters left by export_params=False. */
@@ -124,13 +115,14 @@ export function suggestDynamicAxes(model: ModelSummary, data: readonly InputSumm
 }
 
 /** How an exporter fixes dims, for messages: which argument makes an axis dynamic, and what it silently ignores. */
-function dynamicArgText(exporter: Exporter): { fixesEvery: string; keyedBy: (name: string) => string } {
+function dynamicArgText(exporter: Exporter): { fixesEvery: string; keyedBy: (name: string) => string; note: string } {
   if (exporter === 'dynamo') {
     return {
       fixesEvery:
         'torch.onnx.export(..., dynamo=True) fixes every dim that dynamic_shapes does not declare with a ' +
         'torch.export.Dim (dynamic_axes is the classic exporter\'s argument; dynamo only converts it, and may refuse it)',
       keyedBy: (name) => `keyed by forward()'s argument name, which the input '${name}' carries`,
+      note: ` ${DYNAMO_EXAMPLE_SIZES.text}`,
     };
   }
   return {
@@ -138,6 +130,7 @@ function dynamicArgText(exporter: Exporter): { fixesEvery: string; keyedBy: (nam
       'torch.onnx.export fixes every dim not named in dynamic_axes (and silently ignores dynamic_axes keys that are ' +
       'not in input_names)',
     keyedBy: (name) => `keyed by the input's actual name '${name}'`,
+    note: '',
   };
 }
 
@@ -164,7 +157,7 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
   const data = dataInputs(g);
   const rank = input.dims?.length ?? 0;
   const axes = [...new Set(conflicts.map((c) => c.axis))].sort((a, b) => a - b);
-  const parts = conflicts.map((c) => `axis ${c.axis} is fixed at ${c.fixed} but ${c.source} asks for ${c.requested}`);
+  const parts = conflicts.map((c) => (c.fed ? `axis ${c.axis} is fixed at ${c.fixed} but was fed ${c.requested} (${c.source})` : `axis ${c.axis} is fixed at ${c.fixed} but ${c.source} asks for ${c.requested}`));
   const sources = [...new Set(conflicts.map((c) => c.source))];
   // Axis 1 of an NCHW/NCDHW input is the channel count, set by the first layer's weights: making it dynamic would
   // not help (the Conv still needs its in_channels), so such a conflict is a wrong input, not an export problem.
@@ -193,7 +186,7 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
   const suggestAxes = rank >= 2 && !exportAxes.includes(0) && input.dims?.[0]?.kind === 'fixed' ? [0, ...exportAxes] : exportAxes;
   const suggestion = suggestDynamicAxes(g.model, data, input.name, suggestAxes);
   const exporter = exporterOf(g.model);
-  const fix = exportCall(exporter, `${suggestion}, ...`);
+  const fix = dynamicExportCall(exporter, suggestion);
   const args = dynamicArgText(exporter);
   const dynOutputs = misnamedEvidence(g, input);
   const misnamed = dynOutputs.length
@@ -206,7 +199,7 @@ export function fixedDimFinding(g: GraphIndex, input: InputSummary, conflicts: r
       `Input '${input.name}' has fixed dims ${formatDims(input.dims)}: ${[...new Set(parts)].join('; ')}. ` +
       `${args.fixesEvery}, so onnxruntime rejects the shape ("Got invalid dimensions for input: ${input.name}") and a ` +
       `TensorRT profile cannot include it.${misnamed} Re-export with ${suggestion} — ${args.keyedBy(input.name)} — ` +
-      `or feed the shape the model was exported with.${channelText}`,
+      `or feed the shape the model was exported with.${args.note}${channelText}`,
     fix,
     input: input.name,
     axis: axes[0],
@@ -244,13 +237,13 @@ export function checkFixedDims(ctx: RuleContext): Finding[] {
   if (!first) return findings;
   const dynamicOutputs = misnamedEvidence(g, first);
   const suggestion = suggestDynamicAxes(g.model, data, first.name, defaultDynamicAxes(first.dims?.length ?? 0));
-  const fix = exportCall(exporterOf(g.model), `${suggestion}, ...`);
+  const fix = dynamicExportCall(exporterOf(g.model), suggestion);
   const fixedList = data.map((i) => `'${i.name}' ${formatDims(i.dims)}`).join(', ');
   if (dynamicOutputs.length) {
     const outList = dynamicOutputs.map((o) => `'${o.name}' ${formatDims(o.dims)}`).join(', ');
     findings.push({
       code: 'FIXED_DIM',
-      severity: 'warning',
+      severity: 'error',
       message:
         `Every input is fixed (${fixedList}) while outputs declare dynamic dims (${outList}): dynamic_axes was passed, ` +
         `but its keys for the inputs do not match input_names, and torch.onnx.export silently ignores such keys. ` +

@@ -36,9 +36,9 @@ export function checkResizeSemantics(ctx: RuleContext): Finding[] {
         `so interpolation uses asymmetric coordinates (x_in = x_out / scale) instead of PyTorch's half-pixel centres ` +
         `(F.interpolate(..., align_corners=False): x_in = (x_out + 0.5) / scale - 0.5). onnxruntime and TensorRT follow ` +
         `ONNX, so outputs silently differ from PyTorch; align_corners=True cannot even be exported at this opset ` +
-        `("Unsupported: ONNX export of operator upsample_bilinear2d, align_corners == True"). Re-export with ${fix}: ` +
-        `Resize then records coordinate_transformation_mode 'half_pixel' / 'pytorch_half_pixel' (or 'align_corners'), ` +
-        `which onnxruntime and TensorRT honour.`,
+        `("Unsupported: ONNX export of operator upsample_bilinear2d, align_corners == True"). From opset 11, Resize ` +
+        `records coordinate_transformation_mode 'half_pixel' / 'pytorch_half_pixel' (or 'align_corners'), which ` +
+        `onnxruntime and TensorRT honour. Re-export with ${fix}.`,
       fix,
       node: nodeRef(node),
       details: { opset: g.opset, mode, ...(scales ? { scales } : {}) },

@@ -9,7 +9,7 @@ import { classifyOrtError } from '../ort-errors';
 import { defaultDimSize } from '../../shapes/dims';
 import { elementCount } from '../../tensor/types';
 import type { Exporter, GraphIndex } from '../graph';
-import { describeNode, exporterOf, indexGraph, isConstant, nodeRef, shapeTag } from '../graph';
+import { DYNAMO_EXAMPLE_SIZES, describeNode, exporterOf, indexGraph, isConstant, nodeRef, shapeTag } from '../graph';
 import type { Finding, Severity } from '../findings';
 import { dataInputs } from './fixed-dim';
 
@@ -92,7 +92,9 @@ export function tracedIntFix(exporter: Exporter): { fix: string; text: string } 
   const fix =
     'compute sizes from tensors in forward() (x.shape / x.size(i) without int(), torch.flatten, reshape(n, c, -1)) ' +
     'instead of Python ints, then re-export' +
-    (exporter === 'dynamo' ? ' with the axis declared in dynamic_shapes (torch.export.Dim)' : '; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes');
+    (exporter === 'dynamo'
+      ? ` with the axis declared in dynamic_shapes (torch.export.Dim) ${DYNAMO_EXAMPLE_SIZES.fix}`
+      : `; or use torch.onnx.export(..., dynamo=True) with dynamic_shapes ${DYNAMO_EXAMPLE_SIZES.fix}`);
   const why =
     exporter === 'dynamo'
       ? 'torch.export keeps sizes symbolic only for axes declared in dynamic_shapes; a size turned into a Python number ' +

@@ -1,13 +1,16 @@
 /**
  * UNSUPPORTED_OP: every node TensorRT's ONNX parser cannot import, all listed at once (the parser itself stops at the
- * first). Sources of truth: onnx-tensorrt's operator support matrix (../data/onnx-tensorrt-operators.ts) and how its
- * importer dispatches: by op_type only, falling back to a TensorRT plugin of the same name — so a custom-domain op
- * imports only if such a plugin is registered, and ATen fallbacks never do. These are claims about TensorRT made
+ * first). Sources of truth: onnx-tensorrt's operator support matrix (../data/onnx-tensorrt-operators.ts), how its
+ * importer dispatches (by op_type only, falling back to a TensorRT plugin of the same name — so a custom-domain op
+ * imports only if such a plugin is registered, and ATen fallbacks never do), and the checks it makes on the nodes of
+ * supported ops (../data/onnx-tensorrt-import-checks.ts, evaluated by ./import-checks.ts; the TensorRT stand-in's
+ * parser enforces the same table). These are claims about TensorRT made
  * without running it: the report states them as "TensorRT import", apart from the numerics.
  */
 import type { NodeSummary } from '../../onnx/types';
-import { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE, RESTRICTIONS } from '../data/onnx-tensorrt-operators';
-import { describeNode, intAttribute, nodeRef, stringAttribute } from '../graph';
+import { OPERATOR_SUPPORT, OPERATOR_SUPPORT_SOURCE } from '../data/onnx-tensorrt-operators';
+import { describeNode, nodeRef, type GraphIndex } from '../graph';
+import { failedImportChecks } from './import-checks';
 import type { Finding } from '../findings';
 import type { RuleContext } from './context';
 
@@ -141,82 +144,23 @@ export function importability(domain: string, opType: string): Omit<Problem, 'no
   return undefined;
 }
 
-/** Attribute-level limits of supported ops that make the import fail. */
-function attributeProblem(node: NodeSummary): Omit<Problem, 'node' | 'op'> | undefined {
-  if (node.domain !== '') return undefined;
-  if (node.opType === 'Resize' || node.opType === 'Upsample') {
-    const mode = stringAttribute(node, 'mode') ?? 'nearest';
-    // Upsample's importer also takes 'bilinear' (as linear): Resize's list would flag a model TensorRT imports.
-    const modes: readonly string[] = node.opType === 'Upsample' ? RESTRICTIONS.Upsample.modes : RESTRICTIONS.Resize.modes;
-    if (!modes.includes(mode)) {
-      return {
-        reason: `${node.opType} mode '${mode}' is not supported by ${TRT} (only ${modes.join(', ')})`,
-        wayOut: "use F.interpolate(mode='bilinear' or 'nearest'), or a plugin for bicubic",
-        severity: 'error',
-      };
-    }
-    const ctm = stringAttribute(node, 'coordinate_transformation_mode');
-    if (ctm && !(RESTRICTIONS.Resize.coordinateTransformationModes as readonly string[]).includes(ctm)) {
-      return {
-        reason: `Resize coordinate_transformation_mode '${ctm}' is not supported by ${TRT}`,
-        wayOut: `use one of ${RESTRICTIONS.Resize.coordinateTransformationModes.join(', ')} (F.interpolate/nn.Upsample export these)`,
-        severity: 'error',
-      };
-    }
-    if (intAttribute(node, 'antialias') === 1) {
-      return {
-        reason: `Resize with antialias=1 is not supported by ${TRT}`,
-        wayOut: 'export F.interpolate(..., antialias=False), or blur explicitly with a convolution before resizing',
-        severity: 'error',
-      };
-    }
-  }
-  if (node.opType === 'TopK' && intAttribute(node, 'sorted') === 0) {
-    return {
-      reason: `TopK with sorted=0 is not supported by ${TRT} (sorted must be 1)`,
-      wayOut: 'export torch.topk(..., sorted=True) (the default)',
-      severity: 'error',
-    };
-  }
-  if (node.opType === 'LSTM' && (intAttribute(node, 'layout') ?? 0) !== RESTRICTIONS.LSTM.layoutMustBe) {
-    return {
-      reason: `LSTM with layout=1 (batch first) is not supported by ${TRT} (layout must be 0)`,
-      wayOut: 'export the LSTM with batch_first=False and permute the input and output around it',
-      severity: 'error',
-    };
-  }
-  if (node.opType === 'ScatterND' && (stringAttribute(node, 'reduction') ?? 'none') !== RESTRICTIONS.ScatterND.reduction) {
-    return {
-      reason: `ScatterND with reduction='${stringAttribute(node, 'reduction')}' is not supported by ${TRT}`,
-      wayOut: "use index_put_/scatter without accumulate (reduction 'none'), or accumulate outside the engine",
-      severity: 'error',
-    };
-  }
-  if ((RESTRICTIONS.Pool.ops as readonly string[]).includes(node.opType)) {
-    const d = node.attributes.dilations;
-    if (d && d.type === 'ints' && d.value.some((x) => x !== 1)) {
-      return {
-        reason: `${node.opType} with dilations [${d.value.join(', ')}] is not supported by ${TRT} (dilations must be all ones)`,
-        wayOut: 'use pooling without dilation (dilation=1)',
-        severity: 'error',
-      };
-    }
-  }
-  if (node.opType === 'MaxPool' && node.outputs.filter(Boolean).length > 1) {
-    return {
-      reason: `MaxPool's Indices output (return_indices=True) is not supported by ${TRT}`,
-      wayOut: 'use nn.MaxPool2d(return_indices=False); replace MaxUnpool with interpolation or ConvTranspose2d',
-      severity: 'error',
-    };
-  }
-  return undefined;
-}
-
-function collectProblems(nodes: readonly NodeSummary[]): Problem[] {
+function collectProblems(g: GraphIndex): Problem[] {
   const problems: Problem[] = [];
-  for (const node of nodes) {
-    const own = importability(node.domain, node.opType) ?? attributeProblem(node);
+  for (const node of g.model.nodes) {
+    const own = importability(node.domain, node.opType);
     if (own) problems.push({ node, op: opName(node.domain, node.opType), ...own });
+    // onnx-tensorrt's checks of a supported op's attributes and inputs (the table the TensorRT stand-in enforces).
+    else {
+      for (const { check, detail } of failedImportChecks(node, g)) {
+        problems.push({
+          node,
+          op: node.opType,
+          reason: `${node.opType} with ${detail}, which ${TRT}'s parser refuses ("${check.message}")`,
+          wayOut: check.fix,
+          severity: 'error',
+        });
+      }
+    }
     // Subgraphs (If/Loop/Scan bodies): the summary keeps their op counts.
     for (const attr of Object.values(node.attributes)) {
       const graphs = attr.type === 'graph' ? [attr.value] : attr.type === 'graphs' ? attr.value : [];
@@ -234,7 +178,7 @@ function collectProblems(nodes: readonly NodeSummary[]): Problem[] {
 export function checkUnsupportedOps(ctx: RuleContext): Finding[] {
   const { g } = ctx;
   const findings: Finding[] = [];
-  const problems = collectProblems(g.model.nodes);
+  const problems = collectProblems(g);
   const total = problems.filter((p) => p.severity === 'error').length;
   for (const p of problems) {
     const where = p.inSubgraph ? `${p.op} inside a subgraph of ${describeNode(p.node)}` : describeNode(p.node);

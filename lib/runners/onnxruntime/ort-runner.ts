@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../../errors';
+import { AbortError, DisposedError, FileError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../../errors';
 import type { NamedTensors } from '../../tensor/types';
 import { FeedsInput, toFeeds } from '../../data/feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../../diagnostics/ort-errors';
@@ -34,6 +34,12 @@ export interface OrtRunnerOptions {
    * loop; 'main', the calling thread, exactly as onnxruntime-node is used directly (its run blocks that thread).
    */
   thread?: SessionThread;
+  /**
+   * The folder the model's external data (model.onnx.data) is in, when it is not the model's own. The session is
+   * then made from the model's bytes with onnxruntime's `session.model_external_initializers_file_folder_path`.
+   * Default: the model's folder (a model given as bytes: the current one).
+   */
+  externalDataDir?: string;
 }
 
 /** The settings a runner was made with, as reported by benchmarks and reports. */
@@ -106,7 +112,7 @@ function providerError(ep: string, reason: string, extra: Record<string, unknown
   );
 }
 
-function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'> {
+function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'> & { externalDataDir?: string } {
   if (options === null || typeof options !== 'object') throw new InvalidTypeError('options', 'an object', options);
   const ep = options.executionProvider ?? 'cpu';
   if (typeof ep !== 'string') throw new InvalidTypeError('executionProvider', 'a string', ep);
@@ -123,13 +129,26 @@ function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'>
   }
   const thread = options.thread ?? 'worker';
   if (thread !== 'worker' && thread !== 'main') throw new InvalidValueError('thread', "'worker' or 'main'", thread);
+  if (options.externalDataDir !== undefined && (typeof options.externalDataDir !== 'string' || options.externalDataDir === '')) {
+    throw new InvalidTypeError('externalDataDir', 'the path of a folder', options.externalDataDir);
+  }
   return {
     executionProvider: ep,
     graphOptimization,
     intraOpNumThreads: options.intraOpNumThreads ?? 0,
     interOpNumThreads: options.interOpNumThreads ?? 0,
     thread,
+    ...(options.externalDataDir !== undefined ? { externalDataDir: path.resolve(options.externalDataDir) } : {}),
   };
+}
+
+/** The model file's bytes (a session made from bytes can take its external data from another folder). */
+async function readModelFile(model: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(model);
+  } catch (err) {
+    throw new FileError(model, `cannot be read: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** The raw onnxruntime message of an error (its cause's too, where it wraps one). */
@@ -170,7 +189,7 @@ export class OrtRunner {
       throw new InvalidTypeError('model', 'the path of an .onnx file, or its bytes', model);
     }
     const label = typeof model === 'string' ? model : `<${model.byteLength}-byte model>`;
-    const o = validate(options);
+    const { externalDataDir, ...o } = validate(options);
     let session: SessionBackend;
     try {
       const sessionOptions = {
@@ -181,8 +200,11 @@ export class OrtRunner {
         // Severity 4 (fatal only): at 3 onnxruntime prints every kernel error to stderr, which would break
         // `--json` output and repeat what trt-node reports as findings.
         logSeverityLevel: 4,
+        // onnxruntime finds external data next to a model file; from bytes, in the folder this config names.
+        ...(externalDataDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: externalDataDir } } } : {}),
       };
-      session = o.thread === 'worker' ? await workerSession(model, sessionOptions) : await mainThreadSession(model, sessionOptions);
+      const source = externalDataDir !== undefined && typeof model === 'string' ? new Uint8Array(await readModelFile(model)) : model;
+      session = o.thread === 'worker' ? await workerSession(source, sessionOptions) : await mainThreadSession(source, sessionOptions);
     } catch (err) {
       if (err instanceof TrtNodeError) throw err;
       const info = classifyOrtError(err);

@@ -9,7 +9,7 @@ import { EXPECTED_RANK, registerRunner } from '../registry';
 import type { Runner } from '../runner';
 import { ortErrorInfo, OrtRunner, type GraphOptimizationLevel, type OrtRunnerOptions } from './ort-runner';
 
-export interface OnnxRuntimeRunnerOptions extends Pick<OrtRunnerOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'executionProvider' | 'thread'> {
+export interface OnnxRuntimeRunnerOptions extends Pick<OrtRunnerOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'executionProvider' | 'thread' | 'externalDataDir'> {
   /** Runner name. Default: 'onnxruntime', or 'onnxruntime-noopt' with graphOptimization 'disabled'. */
   name?: string;
   /**
@@ -61,10 +61,10 @@ export async function createOnnxRuntimeRunner(model: string, options: OnnxRuntim
 
 registerRunner<OnnxRuntimeRunnerSpec>(
   'onnxruntime',
-  (spec, { model }) => {
+  (spec, { model, externalDataDir }) => {
     if (model === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', model);
     const { kind: _kind, ...options } = spec;
-    return createOnnxRuntimeRunner(model, options);
+    return createOnnxRuntimeRunner(model, { ...options, ...(externalDataDir !== undefined ? { externalDataDir } : {}) });
   },
   {
     expectedRank: EXPECTED_RANK.runtime,

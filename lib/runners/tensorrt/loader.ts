@@ -11,7 +11,7 @@ import type { BuildEngineOptions } from '../../trt/build-options';
 
 /** The parts of lib/trt's Engine a runner uses (so tests can stand in a fake). */
 export interface EngineLike {
-  readonly inputs: readonly { name: string; dims: number[]; profiles: { min: number[]; opt: number[]; max: number[] }[] }[];
+  readonly inputs: readonly { name: string; type?: string; dims: number[]; profiles: { min: number[]; opt: number[]; max: number[] }[] }[];
   readonly profileCount: number;
   run(feeds: Record<string, unknown>, options?: { profile?: number }): Promise<NamedTensors>;
   runWithTimings?(feeds: Record<string, unknown>, options?: { profile?: number }): Promise<{ outputs: NamedTensors; timings: { h2dMs: number; computeMs: number; d2hMs: number } }>;
@@ -58,7 +58,8 @@ export async function engineFromPlan(plan: string | Uint8Array): Promise<LoadedE
 export async function engineFromModel(model: string, profiles: OptimizationProfile[] = [], build: EngineSource['build'] = {}): Promise<LoadedEngine> {
   const trt = trtModule();
   const built = await trt.buildEngine(model, { ...build, profiles });
-  const engine = await trt.Engine.load(built.plan);
+  // The engine runs where it was built: a plan is for its build device's kind of GPU.
+  const engine = await trt.Engine.load(built.plan, { model: built.model, device: build.device });
   return { engine, description: `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} in ${Math.round(built.buildMs)} ms` };
 }
 

@@ -3,7 +3,9 @@
  * wrapped as a Runner, and the 'tensorrt' kind registered. lib/trt, and the native addon behind it, are loaded only
  * when a TensorRT runner is asked for.
  */
-import { fitsProfile, type OptimizationProfile } from '../../shapes/profiles';
+import { IO_TYPES } from '../../diagnostics/data/onnx-tensorrt-import-checks';
+import { fitsProfile, profilesByIndex, type OptimizationProfile } from '../../shapes/profiles';
+import type { NamedTensors } from '../../tensor/types';
 import { EXPECTED_RANK, registerRunner } from '../registry';
 import type { RunContext, Runner, RunnerTimings } from '../runner';
 import { loadEngine, type EngineLike, type EngineSource } from './loader';
@@ -19,15 +21,26 @@ export type TensorRTRunnerSpec = { kind: 'tensorrt' } & TensorRTRunnerOptions;
 
 /** The engine's optimization profiles, by input name (as buildEngine takes them). */
 export function engineProfiles(engine: EngineLike): OptimizationProfile[] {
-  return Array.from({ length: engine.profileCount }, (_, p) => {
-    const profile: OptimizationProfile = Object.create(null);
-    for (const input of engine.inputs) {
-      const r = input.profiles[p];
-      if (r) profile[input.name] = { min: [...r.min], opt: [...r.opt], max: [...r.max] };
-      else profile[input.name] = { min: [...input.dims], opt: [...input.dims], max: [...input.dims] };
-    }
-    return profile;
-  });
+  return profilesByIndex(engine.inputs, engine.profileCount);
+}
+
+const FLT_MAX = 3.4028234663852886e38;
+
+/**
+ * The feeds as the engine takes them: TensorRT's ONNX parser casts DOUBLE network inputs down to FLOAT ("TensorRT will
+ * attempt to cast DOUBLE down to FLOAT, clamping values to +-FLT_MAX if necessary", IO_TYPES.castDown), so a model's
+ * float64 inputs are float32 engine inputs: their feeds are cast the same way.
+ */
+export function castDownFeeds(feeds: NamedTensors, engine: EngineLike): NamedTensors {
+  let out: NamedTensors | undefined;
+  for (const input of engine.inputs) {
+    const feed = feeds[input.name];
+    if (!feed || !input.type || IO_TYPES.castDown[feed.type] !== input.type) continue;
+    const data = Float32Array.from(feed.data as Float64Array, (v) => (Number.isNaN(v) ? v : Math.max(-FLT_MAX, Math.min(FLT_MAX, v))));
+    out ??= { ...feeds };
+    out[input.name] = { type: 'float32', dims: feed.dims, data };
+  }
+  return out ?? feeds;
 }
 
 /** Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits. */
@@ -53,10 +66,10 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
       `the shapes are outside every optimization profile of the engine (${profiles
         .map((p, i) => `${i}: ${Object.entries(p).map(([n, r]) => `${n} ${r.min.join('x')}..${r.max.join('x')}`).join(', ')}`)
         .join('; ')})`,
-    run: (feeds, probe) => engine.run(feeds, options(probe)),
+    run: (feeds, probe) => engine.run(castDownFeeds(feeds, engine), options(probe)),
     async runTimed(feeds, probe) {
-      if (!engine.runWithTimings) return { outputs: await engine.run(feeds, options(probe)), timings: {} };
-      const r = await engine.runWithTimings(feeds, options(probe));
+      if (!engine.runWithTimings) return { outputs: await engine.run(castDownFeeds(feeds, engine), options(probe)), timings: {} };
+      const r = await engine.runWithTimings(castDownFeeds(feeds, engine), options(probe));
       // Inside the engine is enqueueV3's work; the copies to and from the GPU are the binding's (bindingOverheadMs).
       const t: RunnerTimings = { h2dMs: r.timings.h2dMs, computeMs: r.timings.computeMs, d2hMs: r.timings.d2hMs, engineMs: r.timings.computeMs };
       return { outputs: r.outputs, timings: t };
@@ -80,7 +93,9 @@ registerRunner<TensorRTRunnerSpec>(
   (spec, context) => {
     const { kind: _kind, ...options } = spec;
     // An engine built here is the slow part of a check: the caller's signal stops the build too.
-    const build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
+    let build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
+    // TensorRT's parser finds external data next to the model unless told where (buildEngine's baseDir).
+    if (context.externalDataDir !== undefined && build?.baseDir === undefined) build = { ...build, baseDir: context.externalDataDir };
     return createTensorRTRunner(context.model, {
       ...options,
       ...(build ? { build } : {}),

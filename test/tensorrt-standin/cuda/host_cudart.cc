@@ -16,8 +16,16 @@
 // - cudaHostRegister makes the caller's memory page-locked (copies to and from it become asynchronous) and refuses a
 //   range on a page that is registered already, as CUDA does (it locks whole pages).
 // - Events take the host clock when their stream reaches them, so cudaEventElapsedTime measures what ran between.
-// - One device, named as the stand-in it is; cudaMemGetInfo reports the bytes of device memory alive.
+// - TRT_STANDIN_CUDA_DEVICES devices (default 1, at most 8), named as the stand-in they are. The current device is
+//   per thread (device 0 until cudaSetDevice); streams, events and device memory belong to the device current when
+//   they were made; cudaMemGetInfo reports the bytes of device memory alive on the current device. Each device's
+//   primary context is created by the first call that needs one (cudaSetDevice, allocations, streams, events,
+//   cudaMemGetInfo), as CUDA 12 and later do; the queries cudaGetDeviceCount, cudaGetDevice, cudaGetDeviceProperties
+//   and cudaDeviceGetAttribute create none.
 // TRT_STANDIN_CUDA_ALLOC_DELAY_US adds a delay to each synchronizing allocation or free (to make their cost visible).
+// TRT_STANDIN_CUDA_TRACE=1 prints to stderr, as they happen, every primary context created ("CUDA stand-in: trace:
+// primary context on device N (cudaX)") and every call that synchronizes the whole device ("CUDA stand-in: trace:
+// cudaX synchronizes the device"), so tests can check which devices a process touched and what its runs wait for.
 #include <cuda_runtime_api.h>
 
 #include <chrono>
@@ -31,9 +39,11 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
 struct CUstream_st {
+  int device = 0;
   std::mutex mutex;
   std::condition_variable wake;
   std::condition_variable idle;
@@ -43,6 +53,7 @@ struct CUstream_st {
 };
 
 struct CUevent_st {
+  int device = 0;
   std::mutex mutex;
   std::condition_variable done;
   unsigned int flags = 0;
@@ -56,6 +67,7 @@ namespace {
 
 constexpr size_t kTotalDeviceBytes = size_t{16} << 30;
 constexpr size_t kAlignment = 256;
+constexpr int kMaxDevices = 8;
 
 enum class Kind { kDevice, kDeviceAsync, kPinned };
 
@@ -63,15 +75,17 @@ struct Allocation {
   size_t size;
   Kind kind;
   bool registered = false;  // cudaHostRegister: the caller's memory, page-locked; never freed here
+  int device = 0;           // device memory: the device it is on
 };
 
-// Process-wide state of the one stand-in device. Deliberately leaked: streams' threads may still run while static
+// Process-wide state of the stand-in devices. Deliberately leaked: streams' threads may still run while static
 // destructors do at exit.
 struct Device {
   std::mutex mutex;
   std::map<uintptr_t, Allocation> allocations;
-  size_t deviceBytes = 0;
+  size_t deviceBytes[kMaxDevices] = {};
   std::set<CUstream_st*> streams;
+  std::set<int> contexts;  // devices whose primary context exists
 };
 
 Device& device() {
@@ -79,7 +93,32 @@ Device& device() {
   return *d;
 }
 
+int deviceCount() {
+  static int const count = [] {
+    char const* v = std::getenv("TRT_STANDIN_CUDA_DEVICES");
+    int n = v != nullptr ? std::atoi(v) : 1;
+    return n < 1 ? 1 : (n > kMaxDevices ? kMaxDevices : n);
+  }();
+  return count;
+}
+
 thread_local cudaError_t tLastError = cudaSuccess;
+thread_local int tDevice = 0;  // "If no call to cudaSetDevice is made, the current device is device 0"
+
+void trace(std::string const& what) {
+  static bool const on = std::getenv("TRT_STANDIN_CUDA_TRACE") != nullptr;
+  if (on) std::fprintf(stderr, "CUDA stand-in: trace: %s\n", what.c_str());
+}
+
+// The current device's primary context, created by the first call that needs one.
+void needContext(char const* call) {
+  bool created = false;
+  {
+    std::lock_guard<std::mutex> lock(device().mutex);
+    created = device().contexts.insert(tDevice).second;
+  }
+  if (created) trace("primary context on device " + std::to_string(tDevice) + " (" + call + ")");
+}
 
 cudaError_t fail(cudaError_t status, char const* call, char const* why) {
   tLastError = status;
@@ -137,6 +176,7 @@ void runStream(CUstream_st* s) {
 // legacy default stream synchronizes with blocking streams; trt-node only uses non-blocking streams).
 void enqueue(cudaStream_t stream, std::function<void()> op) {
   if (isSpecialStream(stream)) {
+    trace("an operation on the default stream synchronizes the device");
     synchronizeAll();
     op();
     return;
@@ -167,19 +207,19 @@ Allocation const* findRange(void const* p, size_t size, uintptr_t* base = nullpt
 
 bool isDevice(Allocation const* a) { return a != nullptr && a->kind != Kind::kPinned; }
 
-cudaError_t allocate(void** out, size_t size, Kind kind, char const* call) {
+cudaError_t allocate(void** out, size_t size, Kind kind, char const* call, int on) {
   if (out == nullptr) return fail(cudaErrorInvalidValue, call, "null output pointer");
   void* p = nullptr;
   if (posix_memalign(&p, kAlignment, size == 0 ? 1 : size) != 0) return fail(cudaErrorMemoryAllocation, call, "out of host memory");
   std::lock_guard<std::mutex> lock(device().mutex);
   if (kind != Kind::kPinned) {
-    if (device().deviceBytes + size > kTotalDeviceBytes) {
+    if (device().deviceBytes[on] + size > kTotalDeviceBytes) {
       std::free(p);
       return fail(cudaErrorMemoryAllocation, call, "out of stand-in device memory");
     }
-    device().deviceBytes += size;
+    device().deviceBytes[on] += size;
   }
-  device().allocations[reinterpret_cast<uintptr_t>(p)] = Allocation{size, kind};
+  device().allocations[reinterpret_cast<uintptr_t>(p)] = Allocation{size, kind, false, on};
   *out = p;
   return cudaSuccess;
 }
@@ -191,7 +231,7 @@ cudaError_t release(void* p, bool pinned, char const* call) {
   if (it == device().allocations.end() || (it->second.kind == Kind::kPinned) != pinned || it->second.registered) {
     return fail(cudaErrorInvalidValue, call, "not an allocation of this kind (or freed twice)");
   }
-  if (!pinned) device().deviceBytes -= it->second.size;
+  if (!pinned) device().deviceBytes[it->second.device] -= it->second.size;
   device().allocations.erase(it);
   std::free(p);
   return cudaSuccess;
@@ -249,49 +289,81 @@ cudaError_t cudaDriverGetVersion(int* version) {
 
 cudaError_t cudaGetDeviceCount(int* count) {
   if (count == nullptr) return fail(cudaErrorInvalidValue, "cudaGetDeviceCount", "null pointer");
-  *count = 1;
+  *count = deviceCount();
   return cudaSuccess;
 }
 
 cudaError_t cudaGetDevice(int* dev) {
   if (dev == nullptr) return fail(cudaErrorInvalidValue, "cudaGetDevice", "null pointer");
-  *dev = 0;
+  *dev = tDevice;
   return cudaSuccess;
 }
 
+// CUDA 12 and later: "this function will now immediately initialize the runtime state on the primary context".
 cudaError_t cudaSetDevice(int dev) {
-  return dev == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice, "cudaSetDevice", "the stand-in has device 0 only");
+  if (dev < 0 || dev >= deviceCount()) return fail(cudaErrorInvalidDevice, "cudaSetDevice", "no such stand-in device");
+  tDevice = dev;
+  needContext("cudaSetDevice");
+  return cudaSuccess;
 }
 
 cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp* prop, int dev) {
   if (prop == nullptr) return fail(cudaErrorInvalidValue, "cudaGetDeviceProperties", "null pointer");
-  if (dev != 0) return fail(cudaErrorInvalidDevice, "cudaGetDeviceProperties", "the stand-in has device 0 only");
+  if (dev < 0 || dev >= deviceCount()) return fail(cudaErrorInvalidDevice, "cudaGetDeviceProperties", "no such stand-in device");
   std::memset(prop, 0, sizeof(*prop));
-  std::snprintf(prop->name, sizeof(prop->name), "%s", "trt-node CUDA stand-in (host memory, no GPU)");
+  // Device 0 keeps the name the stand-in always had (plans and timing caches record it).
+  std::string name = dev == 0 ? "trt-node CUDA stand-in (host memory, no GPU)"
+                              : "trt-node CUDA stand-in #" + std::to_string(dev) + " (host memory, no GPU)";
+  std::snprintf(prop->name, sizeof(prop->name), "%s", name.c_str());
+  // TRT_STANDIN_CUDA_COMPUTE_CAPABILITY="8.6" makes the device another GPU generation (tests of plans from other GPUs).
   prop->major = 9;
   prop->minor = 0;
+  if (char const* cc = std::getenv("TRT_STANDIN_CUDA_COMPUTE_CAPABILITY")) {
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(cc, "%d.%d", &major, &minor) == 2) {
+      prop->major = major;
+      prop->minor = minor;
+    }
+  }
   prop->totalGlobalMem = kTotalDeviceBytes;
   prop->multiProcessorCount = 1;
   prop->textureAlignment = kAlignment;
   return cudaSuccess;
 }
 
+cudaError_t cudaDeviceGetAttribute(int* value, enum cudaDeviceAttr attr, int dev) {
+  if (value == nullptr) return fail(cudaErrorInvalidValue, "cudaDeviceGetAttribute", "null pointer");
+  if (dev < 0 || dev >= deviceCount()) return fail(cudaErrorInvalidDevice, "cudaDeviceGetAttribute", "no such stand-in device");
+  switch (attr) {
+    case cudaDevAttrComputeCapabilityMajor: *value = 9; return cudaSuccess;
+    case cudaDevAttrComputeCapabilityMinor: *value = 0; return cudaSuccess;
+    case cudaDevAttrMultiProcessorCount: *value = 1; return cudaSuccess;
+    default: return fail(cudaErrorInvalidValue, "cudaDeviceGetAttribute", "an attribute the stand-in does not model");
+  }
+}
+
 cudaError_t cudaMemGetInfo(size_t* free, size_t* total) {
   if (free == nullptr || total == nullptr) return fail(cudaErrorInvalidValue, "cudaMemGetInfo", "null pointer");
+  needContext("cudaMemGetInfo");
   std::lock_guard<std::mutex> lock(device().mutex);
   *total = kTotalDeviceBytes;
-  *free = kTotalDeviceBytes - device().deviceBytes;
+  *free = kTotalDeviceBytes - device().deviceBytes[tDevice];
   return cudaSuccess;
 }
 
 cudaError_t cudaDeviceSynchronize(void) {
+  needContext("cudaDeviceSynchronize");
+  trace("cudaDeviceSynchronize synchronizes the device");
   synchronizeAll();
   return cudaSuccess;
 }
 
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int /*flags*/) {
   if (stream == nullptr) return fail(cudaErrorInvalidValue, "cudaStreamCreateWithFlags", "null pointer");
+  needContext("cudaStreamCreateWithFlags");
   auto* s = new CUstream_st();
+  s->device = tDevice;
   {
     std::lock_guard<std::mutex> lock(device().mutex);
     device().streams.insert(s);
@@ -302,6 +374,13 @@ cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int /*flags
 }
 
 cudaError_t cudaStreamCreate(cudaStream_t* stream) { return cudaStreamCreateWithFlags(stream, cudaStreamDefault); }
+
+cudaError_t cudaStreamGetDevice(cudaStream_t stream, int* dev) {
+  if (dev == nullptr) return fail(cudaErrorInvalidValue, "cudaStreamGetDevice", "null pointer");
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamGetDevice", "unknown stream");
+  *dev = isSpecialStream(stream) ? tDevice : stream->device;
+  return cudaSuccess;
+}
 
 cudaError_t cudaStreamDestroy(cudaStream_t stream) {
   if (isSpecialStream(stream) || !knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamDestroy", "unknown stream");
@@ -334,7 +413,9 @@ cudaError_t cudaStreamQuery(cudaStream_t stream) {
 
 cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int flags) {
   if (event == nullptr) return fail(cudaErrorInvalidValue, "cudaEventCreateWithFlags", "null pointer");
+  needContext("cudaEventCreateWithFlags");
   auto* e = new CUevent_st();
+  e->device = tDevice;
   e->flags = flags;
   *event = e;
   return cudaSuccess;
@@ -357,6 +438,11 @@ cudaError_t cudaEventDestroy(cudaEvent_t event) {
 cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
   if (event == nullptr) return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord", "null event");
   if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord", "unknown stream");
+  // CUDA C++ Programming Guide, Stream and Event Behavior: "cudaEventRecord() will fail if the input event and input
+  // stream are associated to different devices."
+  if ((isSpecialStream(stream) ? tDevice : stream->device) != event->device) {
+    return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord", "the event and the stream are on different devices");
+  }
   uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(event->mutex);
@@ -414,33 +500,38 @@ cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned
   return cudaSuccess;
 }
 
-cudaError_t cudaMalloc(void** devPtr, size_t size) {
+// The allocations and frees that synchronize the device (CUDA C++ Programming Guide, Implicit Synchronization).
+void synchronizingCall(char const* call) {
+  needContext(call);
+  trace(std::string(call) + " synchronizes the device");
   synchronizeAll();
   allocDelay();
-  return allocate(devPtr, size, Kind::kDevice, "cudaMalloc");
+}
+
+cudaError_t cudaMalloc(void** devPtr, size_t size) {
+  synchronizingCall("cudaMalloc");
+  return allocate(devPtr, size, Kind::kDevice, "cudaMalloc", tDevice);
 }
 
 cudaError_t cudaFree(void* devPtr) {
-  synchronizeAll();
-  allocDelay();
+  synchronizingCall("cudaFree");
   return release(devPtr, false, "cudaFree");
 }
 
 cudaError_t cudaMallocHost(void** ptr, size_t size) {
-  synchronizeAll();
-  allocDelay();
-  return allocate(ptr, size, Kind::kPinned, "cudaMallocHost");
+  synchronizingCall("cudaMallocHost");
+  return allocate(ptr, size, Kind::kPinned, "cudaMallocHost", tDevice);
 }
 
 cudaError_t cudaFreeHost(void* ptr) {
-  synchronizeAll();
-  allocDelay();
+  synchronizingCall("cudaFreeHost");
   return release(ptr, true, "cudaFreeHost");
 }
 
 cudaError_t cudaHostRegister(void* ptr, size_t size, unsigned int /*flags*/) {
   char const* call = "cudaHostRegister";
   if (ptr == nullptr || size == 0) return fail(cudaErrorInvalidValue, call, "null pointer or empty range");
+  needContext(call);
   constexpr uintptr_t kPage = 4096;
   uintptr_t first = reinterpret_cast<uintptr_t>(ptr) / kPage;
   uintptr_t last = (reinterpret_cast<uintptr_t>(ptr) + size - 1) / kPage;
@@ -472,7 +563,8 @@ cudaError_t cudaHostUnregister(void* ptr) {
 
 cudaError_t cudaMallocAsync(void** devPtr, size_t size, cudaStream_t stream) {
   if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaMallocAsync", "unknown stream");
-  return allocate(devPtr, size, Kind::kDeviceAsync, "cudaMallocAsync");
+  // From the stream's device's pool ("the memory pool of the device associated with the stream").
+  return allocate(devPtr, size, Kind::kDeviceAsync, "cudaMallocAsync", isSpecialStream(stream) ? tDevice : stream->device);
 }
 
 cudaError_t cudaFreeAsync(void* devPtr, cudaStream_t stream) {
@@ -496,7 +588,7 @@ cudaError_t cudaPointerGetAttributes(struct cudaPointerAttributes* attributes, v
   std::memset(attributes, 0, sizeof(*attributes));
   std::lock_guard<std::mutex> lock(device().mutex);
   Allocation const* a = findRange(ptr, 0);
-  attributes->device = 0;
+  attributes->device = a != nullptr ? a->device : 0;
   if (a == nullptr) {
     attributes->type = cudaMemoryTypeUnregistered;
   } else {

@@ -12,9 +12,12 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "diagnostics.h"
 #include "dims.h"
+#include "import_checks.h"
 #include "plan.h"
 #include "precision.h"
 #include "standin.h"
@@ -228,7 +231,9 @@ class NetworkImpl final : public nvinfer1::apiv::standin::StubVNetworkDefinition
   char const* getName() const noexcept override { return name_.c_str(); }
 
   BuilderImpl& builder;
-  std::shared_ptr<ParsedModel> model;
+  // The parser's model: the parser owns it, as onnx-tensorrt's owns the weights the network refers to.
+  std::weak_ptr<ParsedModel> model;
+  bool parsed = false;
   std::atomic<int> parsers{0};
 
  private:
@@ -253,6 +258,8 @@ class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConf
   }
   void setBuilderOptimizationLevel(int32_t level) noexcept override { level_ = level; }
   int32_t getBuilderOptimizationLevel() const noexcept override { return level_; }
+  void setProfilingVerbosity(nvinfer1::ProfilingVerbosity verbosity) noexcept override { verbosity_ = verbosity; }
+  nvinfer1::ProfilingVerbosity getProfilingVerbosity() const noexcept override { return verbosity_; }
   void setFlags(nvinfer1::BuilderFlags flags) noexcept override { flags_ = flags; }
   nvinfer1::BuilderFlags getFlags() const noexcept override { return flags_; }
   void setFlag(nvinfer1::BuilderFlag flag) noexcept override { flags_ |= 1U << static_cast<uint32_t>(flag); }
@@ -273,6 +280,9 @@ class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConf
   nvinfer1::ITimingCache const* getTimingCache() const noexcept override { return cacheObject_; }
   void setProgressMonitor(nvinfer1::IProgressMonitor* monitor) noexcept override { monitor_ = monitor; }
   nvinfer1::IProgressMonitor* getProgressMonitor() const noexcept override { return monitor_; }
+  // "The default hardware compatibility level is HardwareCompatibilityLevel::kNONE."
+  void setHardwareCompatibilityLevel(nvinfer1::HardwareCompatibilityLevel level) noexcept override { hardware_ = level; }
+  nvinfer1::HardwareCompatibilityLevel getHardwareCompatibilityLevel() const noexcept override { return hardware_; }
 
   BuilderImpl& builder;
   std::vector<std::map<std::string, ProfileEntry>> profiles;
@@ -281,10 +291,13 @@ class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConf
  private:
   std::map<int, std::size_t> limits_;
   int32_t level_ = 3;
+  // NvInfer.h, IBuilderConfig::getProfilingVerbosity: "Default value is ProfilingVerbosity::kLAYER_NAMES_ONLY."
+  nvinfer1::ProfilingVerbosity verbosity_ = nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY;
   nvinfer1::BuilderFlags flags_ = 0;
   nvinfer1::ITimingCache const* cacheObject_ = nullptr;
   TimingCacheImpl* cache_ = nullptr;
   nvinfer1::IProgressMonitor* monitor_ = nullptr;
+  nvinfer1::HardwareCompatibilityLevel hardware_ = nvinfer1::HardwareCompatibilityLevel::kNONE;
 };
 
 using BuilderConfigObject = Wrapped<nvinfer1::IBuilderConfig, BuilderConfigImpl>;
@@ -360,6 +373,68 @@ class Progress {
 
 // ------------------------------------------------------------------------------------------------------- builder
 
+// The precision flags a strongly typed network refuses (TensorRT 10; TensorRT 11 has no such flags): NVIDIA/TensorRT
+// #4253 "IBuilder::buildSerializedNetwork: Error Code 3: API Usage Error (Parameter check failed, condition:
+// !config.getFlag(BuilderFlag::kFP16). )", the same for kBF16 (NVIDIA/TensorRT-RTX#2), and kINT8/kFP8/kINT4 alike
+// (NetworkDefinitionCreationFlag::kSTRONGLY_TYPED: "Every tensor in the network has a data type defined in the network
+// following only type inference rules and the inputs/operator annotations").
+std::string refusedFlags(NetworkImpl const& network, BuilderConfigImpl const& config) {
+#if NV_TENSORRT_MAJOR < 11
+  if (!network.getFlag(nvinfer1::NetworkDefinitionCreationFlag::kSTRONGLY_TYPED)) return "";
+  std::pair<nvinfer1::BuilderFlag, char const*> const precision[] = {
+      {nvinfer1::BuilderFlag::kFP16, "kFP16"}, {nvinfer1::BuilderFlag::kBF16, "kBF16"}, {nvinfer1::BuilderFlag::kINT8, "kINT8"},
+      {nvinfer1::BuilderFlag::kFP8, "kFP8"},   {nvinfer1::BuilderFlag::kINT4, "kINT4"}};
+  for (auto const& [flag, name] : precision) {
+    if (config.getFlag(flag)) {
+      return std::string("IBuilder::buildSerializedNetwork: Error Code 3: API Usage Error (Parameter check failed, condition: "
+                         "!config.getFlag(BuilderFlag::") + name + "). )";
+    }
+  }
+#else
+  (void)network;
+  (void)config;
+#endif
+  return "";
+}
+
+// HardwareCompatibilityLevel: kAMPERE_PLUS "is only supported for engines built on NVIDIA Ampere and later GPUs";
+// kSAME_COMPUTE_CAPABILITY "is only supported for engines built on NVIDIA Turing and later GPUs".
+std::string refusedHardwareCompatibility(BuilderConfigImpl const& config) {
+  auto [major, minor] = computeCapability();
+  switch (config.getHardwareCompatibilityLevel()) {
+    case nvinfer1::HardwareCompatibilityLevel::kAMPERE_PLUS:
+      return major >= 8 ? "" : "HardwareCompatibilityLevel::kAMPERE_PLUS is only supported for engines built on NVIDIA Ampere and later GPUs";
+    case nvinfer1::HardwareCompatibilityLevel::kSAME_COMPUTE_CAPABILITY:
+      return major > 7 || (major == 7 && minor >= 5)
+                 ? ""
+                 : "HardwareCompatibilityLevel::kSAME_COMPUTE_CAPABILITY is only supported for engines built on NVIDIA Turing and later GPUs";
+    default: return "";
+  }
+}
+
+// onnx-tensorrt names each input dim with a dim_param (ModelImporter.cpp setDimensionNames), and TensorRT asserts that
+// named dims are equal: a profile whose kOPT values give one name two values fails the build ("Error Code 4: Internal
+// Error (kOPT values for profile 0 violate shape constraints: ... all named dimensions that share the same name must be
+// equal", NVIDIA/TensorRT#1808); kMIN or kMAX values that do are only a warning ("TRT will not reject your network even
+// if the min/max is not valid when the opt works", NVIDIA/TensorRT#1947).
+std::string namedDimensionsInProfile(Plan const& plan, std::vector<PlanProfileInput> const& entries, size_t profile) {
+  char const* const selectors[] = {"kMIN", "kOPT", "kMAX"};
+  for (int s : {1, 0, 2}) {
+    std::vector<std::vector<int64_t>> shapes(plan.tensors.size());
+    for (size_t i = 0, input = 0; i < plan.tensors.size(); ++i) {
+      if (!plan.tensors[i].isInput) continue;
+      PlanProfileInput const& e = entries[input++];
+      shapes[i] = s == 0 ? e.min : s == 1 ? e.opt : e.max;
+    }
+    std::string conflict = namedDimensionConflict(plan, shapes);
+    if (conflict.empty()) continue;
+    std::string text = std::string(selectors[s]) + " values for profile " + std::to_string(profile) + " violate shape constraints: " + conflict;
+    if (s == 1) return "IBuilder::buildSerializedNetwork: Error Code 4: Internal Error (" + text + ")";
+    log(Severity::kWARNING, text);
+  }
+  return "";
+}
+
 std::string builderResourceName() {
   return "libnvinfer_builder_resource.so." + std::to_string(NV_TENSORRT_MAJOR) + "." + std::to_string(NV_TENSORRT_MINOR) +
          "." + std::to_string(NV_TENSORRT_PATCH);
@@ -426,6 +501,12 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
     require(net != nullptr && &net->builder == this, "IBuilder::buildSerializedNetwork takes a network this builder created");
     require(cfg != nullptr && &cfg->builder == this, "IBuilder::buildSerializedNetwork takes a config this builder created");
     nvinfer1::IErrorRecorder* recorder = recorder_.get();
+    std::shared_ptr<ParsedModel> model = net->model.lock();
+    // ImporterContext.hpp: "WeightsContext object to hold ownership of ONNX weights and any temporary weights created
+    // by the Parser": a network built after its parser is gone refers to freed weights.
+    require(model != nullptr || !net->parsed, "IBuilder::buildSerializedNetwork on a network whose IParser was destroyed",
+            "the parser owns the weights the network refers to (onnx-tensorrt ImporterContext: \"WeightsContext object to "
+            "hold ownership of ONNX weights and any temporary weights created by the Parser\")");
 
     // libnvinfer loads its builder resources by soname when it builds (NVIDIA/TensorRT#2218, pytorch/TensorRT#2986:
     // "Error Code 6: Internal Error (Unable to load library: libnvinfer_builder_resource.so...)").
@@ -439,29 +520,63 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
       return nullptr;
     }
 
-    std::shared_ptr<ParsedModel> model = net->model;
     if (!model) {
       reportError(recorder, ErrorCode::kINVALID_ARGUMENT, "Network must have at least one output");
+      return nullptr;
+    }
+    if (std::string refused = refusedFlags(*net, *cfg); !refused.empty()) {
+      reportError(recorder, ErrorCode::kINVALID_ARGUMENT, refused);
+      return nullptr;
+    }
+    if (std::string refused = refusedHardwareCompatibility(*cfg); !refused.empty()) {
+      reportError(recorder, ErrorCode::kINVALID_CONFIG, refused);
+      return nullptr;
+    }
+    if (!model->hasQdq) {
+      // NVIDIA/TensorRT#1973: "input_: input/output with DataType Int8 in network without Q/DQ layers must have dynamic
+      // range set when no calibrator is used." (trt-node sets no dynamic range and no calibrator).
+      for (auto const* list : {&model->inputs, &model->outputs}) {
+        for (TensorDesc const& t : *list) {
+          if (t.type == nvinfer1::DataType::kINT8) {
+            reportError(recorder, ErrorCode::kINVALID_CONFIG, int8WithoutQdqMessage(t.name));
+            return nullptr;
+          }
+        }
+      }
+    }
+    // The build runs on the current device (the engine is bound to it): its scratch memory is there.
+    void* scratch = nullptr;
+    if (cudaMalloc(&scratch, 256) != cudaSuccess || cudaFree(scratch) != cudaSuccess) {
+      cudaGetLastError();
+      reportError(recorder, ErrorCode::kFAILED_ALLOCATION, "IBuilder::buildSerializedNetwork: cudaMalloc failed");
       return nullptr;
     }
     if (!cfg->getFlag(nvinfer1::BuilderFlag::kTF32)) {
       log(Severity::kINFO, "BuilderFlag::kTF32 is cleared: float32 layers are built without TF32");
     }
+    if (cfg->getProfilingVerbosity() != nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY) {
+      bool const detailed = cfg->getProfilingVerbosity() == nvinfer1::ProfilingVerbosity::kDETAILED;
+      log(Severity::kINFO, std::string("ProfilingVerbosity::") + (detailed ? "kDETAILED" : "kNONE") + " is set");
+    }
     Plan plan;
     plan.trtMajor = NV_TENSORRT_MAJOR;
     plan.trtMinor = NV_TENSORRT_MINOR;
     plan.trtPatch = NV_TENSORRT_PATCH;
+    plan.trtBuild = NV_TENSORRT_BUILD;
     plan.hostCode = cfg->getFlag(nvinfer1::BuilderFlag::kVERSION_COMPATIBLE);
+    std::tie(plan.computeMajor, plan.computeMinor) = computeCapability();
+    plan.hardwareCompatibility = static_cast<int32_t>(cfg->getHardwareCompatibilityLevel());
     plan.plugins = model->plugins;
     plan.modelDir = model->modelDir;
     plan.onnx = modelForBuild(model->onnx, model->modelDir, network, config);
     plan.builtOn = deviceName();
     bool dynamic = false;
     for (TensorDesc const& t : model->inputs) {
-      plan.tensors.push_back(PlanTensor{t.name, true, t.type, t.dims});
+      bool named = std::any_of(t.dimNames.begin(), t.dimNames.end(), [](std::string const& n) { return !n.empty(); });
+      plan.tensors.push_back(PlanTensor{t.name, true, t.type, t.dims, named ? t.dimNames : std::vector<std::string>{}});
       dynamic = dynamic || isDynamic(t.dims);
     }
-    for (TensorDesc const& t : model->outputs) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims});
+    for (TensorDesc const& t : model->outputs) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims, {}});
 
     auto const& profiles = cfg->profiles;
     if (profiles.empty() && dynamic) {
@@ -512,6 +627,10 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
                       "Optimization profile " + std::to_string(p) + " names \"" + name + "\", which is not a network input");
           return nullptr;
         }
+      }
+      if (std::string conflict = namedDimensionsInProfile(plan, entries, p); !conflict.empty()) {
+        reportError(recorder, ErrorCode::kINVALID_CONFIG, conflict);
+        return nullptr;
       }
       plan.profiles.push_back(std::move(entries));
     }
@@ -617,10 +736,11 @@ using BuilderObject = Wrapped<nvinfer1::IBuilder, BuilderImpl>;
 
 }  // namespace
 
-bool attachModel(nvinfer1::INetworkDefinition& network, std::shared_ptr<ParsedModel> model) noexcept {
+bool attachModel(nvinfer1::INetworkDefinition& network, std::weak_ptr<ParsedModel> model) noexcept {
   NetworkImpl* net = implOf<NetworkImpl>(network);
   if (net == nullptr) return false;
   net->model = std::move(model);
+  net->parsed = true;
   return true;
 }
 
@@ -648,6 +768,16 @@ void registerPluginCreator(std::string const& nameVersion) noexcept {
 bool hasPluginCreator(std::string const& nameVersion) noexcept {
   std::lock_guard<std::mutex> lock(registry().mutex);
   return registry().creators.count(nameVersion) != 0;
+}
+
+std::pair<int, int> computeCapability() {
+  int device = 0;
+  cudaDeviceProp prop{};
+  if (cudaGetDevice(&device) != cudaSuccess || cudaGetDeviceProperties(&prop, device) != cudaSuccess) {
+    cudaGetLastError();
+    return {0, 0};
+  }
+  return {prop.major, prop.minor};
 }
 
 std::string deviceName() {

@@ -10,61 +10,23 @@ namespace {
 
 // ONNX field numbers (onnx/onnx.proto3).
 namespace model {
-constexpr uint32_t kGraph = 7, kOpsetImport = 8;
+constexpr uint32_t kGraph = 7;
 }
 namespace graph {
-constexpr uint32_t kNode = 1, kInitializer = 5, kInput = 11, kOutput = 12, kSparseInitializer = 15;
+constexpr uint32_t kNode = 1, kOutput = 12;
 }
 namespace node {
-constexpr uint32_t kInput = 1, kOutput = 2, kName = 3, kOpType = 4, kAttribute = 5, kDomain = 7;
+constexpr uint32_t kInput = 1, kOutput = 2, kName = 3, kOpType = 4, kAttribute = 5;
 }
 namespace attribute {
-constexpr uint32_t kName = 1, kI = 3, kT = 5, kG = 6, kGraphs = 11, kType = 20;
+constexpr uint32_t kName = 1, kI = 3, kT = 5, kType = 20;
 constexpr uint64_t kTypeInt = 2, kTypeTensor = 4;
 }
 namespace tensor {
-constexpr uint32_t kDataType = 2, kName = 8, kRawData = 9;
+constexpr uint32_t kDataType = 2, kRawData = 9;
 constexpr uint64_t kFloat = 1;
 }
 constexpr uint32_t kValueInfoName = 1;
-constexpr uint32_t kSparseValues = 1;
-
-std::string nameOf(Reader message, uint32_t nameField) {
-  while (!message.done()) {
-    Field f = Field::next(message);
-    if (f.is(nameField, kLengthDelimited)) return f.text();
-  }
-  return "";
-}
-
-GraphNode readNode(Reader r) {
-  GraphNode n;
-  while (!r.done()) {
-    Field f = Field::next(r);
-    if (f.is(node::kInput, kLengthDelimited)) n.inputs.push_back(f.text());
-    else if (f.is(node::kOutput, kLengthDelimited)) n.outputs.push_back(f.text());
-    else if (f.is(node::kOpType, kLengthDelimited)) n.opType = f.text();
-    else if (f.is(node::kDomain, kLengthDelimited)) n.domain = f.text();
-    else if (f.is(node::kAttribute, kLengthDelimited)) {
-      Reader a = f.value;
-      while (!a.done()) {
-        Field af = Field::next(a);
-        if (af.is(attribute::kG, kLengthDelimited) || af.is(attribute::kGraphs, kLengthDelimited)) n.hasSubgraph = true;
-      }
-    }
-  }
-  if (n.domain == "ai.onnx") n.domain.clear();
-  return n;
-}
-
-// The graph field of a ModelProto, and where it is, for rewrites.
-Field graphField(Reader& model) {
-  while (!model.done()) {
-    Field f = Field::next(model);
-    if (f.is(model::kGraph, kLengthDelimited)) return f;
-  }
-  throw std::runtime_error("the ModelProto has no graph");
-}
 
 // Operators whose output shape follows from the values of some of their inputs (by index), not only from input
 // shapes: from the ONNX operator specifications (the shape-giving inputs of Reshape, Expand, Tile, ConstantOfShape,
@@ -94,67 +56,37 @@ bool sizedByValues(std::string const& op) {
 
 }  // namespace
 
-Graph readGraph(std::string const& onnx) {
-  if (onnx.empty()) throw std::runtime_error("no model bytes");
-  Graph g;
-  Reader r(onnx);
-  Reader graphBytes = graphField(r).value;
-  Reader again(onnx);
-  while (!again.done()) {
-    Field f = Field::next(again);
-    if (!f.is(model::kOpsetImport, kLengthDelimited)) continue;
-    std::string domain;
-    int64_t version = 0;
-    Reader o = f.value;
-    while (!o.done()) {
-      Field of = Field::next(o);
-      if (of.is(1, kLengthDelimited)) domain = of.text();
-      else if (of.is(2, kVarint)) version = static_cast<int64_t>(of.scalar);
-    }
-    if (domain.empty() || domain == "ai.onnx") g.opset = version;
-  }
-  std::vector<std::string> declaredInputs;
-  while (!graphBytes.done()) {
-    Field f = Field::next(graphBytes);
-    if (f.is(graph::kNode, kLengthDelimited)) g.nodes.push_back(readNode(f.value));
-    else if (f.is(graph::kInitializer, kLengthDelimited)) g.initializers.insert(nameOf(f.value, tensor::kName));
-    else if (f.is(graph::kSparseInitializer, kLengthDelimited)) {
-      Reader s = f.value;
-      while (!s.done()) {
-        Field sf = Field::next(s);
-        if (sf.is(kSparseValues, kLengthDelimited)) g.initializers.insert(nameOf(sf.value, tensor::kName));
-      }
-    } else if (f.is(graph::kInput, kLengthDelimited)) declaredInputs.push_back(nameOf(f.value, kValueInfoName));
-    else if (f.is(graph::kOutput, kLengthDelimited)) g.outputs.push_back(nameOf(f.value, kValueInfoName));
-  }
-  for (std::string const& name : declaredInputs) {
-    if (g.initializers.count(name) == 0) g.inputs.push_back(name);
-  }
+OnnxModel readModelForEdit(std::string const& onnx) {
+  OnnxModel model = readOnnxModel(reinterpret_cast<uint8_t const*>(onnx.data()), onnx.size());
   auto refuse = [](std::string const& name) {
     if (name.find(kAddedSuffix) != std::string::npos) {
       throw std::runtime_error("the model already has a tensor named like the stand-in's own (\"" + name + "\")");
     }
   };
-  for (GraphNode const& n : g.nodes) {
+  for (OnnxNode const& n : model.graph.nodes) {
     for (std::string const& o : n.outputs) refuse(o);
   }
-  for (std::string const& i : g.inputs) refuse(i);
-  return g;
+  for (OnnxValueInfo const& i : model.graph.inputs) refuse(i.name);
+  return model;
 }
 
-std::map<std::string, Dependence> dependences(Graph const& graph) {
+std::map<std::string, Dependence> dependences(OnnxGraph const& graph) {
   std::map<std::string, Dependence> d;
-  for (std::string const& input : graph.inputs) d[input] = Dependence{true, false};
+  for (OnnxValueInfo const& input : graph.inputs) {
+    if (graph.initializers.count(input.name) == 0) d[input.name] = Dependence{true, false};  // not a default value
+  }
   auto of = [&](std::string const& name) {
     auto it = d.find(name);
     return it != d.end() ? it->second : Dependence{};  // initializers, omitted inputs
   };
   // The nodes of an ONNX graph are topologically sorted (onnx.proto: "The list of nodes in a graph ... MUST be
   // topologically sorted"): one pass sees every input before its consumers.
-  for (GraphNode const& n : graph.nodes) {
+  for (OnnxNode const& n : graph.nodes) {
     Dependence out;
-    bool standard = n.domain.empty();
-    if (n.hasSubgraph) {
+    bool standard = n.domain.empty() || n.domain == "ai.onnx";
+    bool hasSubgraph = false;
+    for (OnnxAttribute const& a : n.attributes) hasSubgraph = hasSubgraph || !a.graphs.empty();
+    if (hasSubgraph) {
       out = Dependence{true, true};  // If/Loop/Scan: not analysed
     } else if (standard && (n.opType == "Shape" || n.opType == "Size")) {
       out.values = !n.inputs.empty() && of(n.inputs[0]).shape;

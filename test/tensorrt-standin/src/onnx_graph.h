@@ -1,35 +1,21 @@
-// The top-level graph of an ONNX model as the stand-in's numerics need it: each node's inputs and outputs, which
-// tensors depend on the values of the network inputs (rather than on their shapes or on constants only), and small
-// rewrites of the graph (renaming a node output, inserting nodes after a node, listing more graph outputs). Bodies of
-// If/Loop/Scan are not entered: such nodes count as depending on everything.
+// What the stand-in's numerics need of an ONNX model's top-level graph, read by onnx_model.h: which tensors depend on
+// the values of the network inputs (rather than on their shapes or on constants only), and small rewrites of the graph
+// (renaming a node output, inserting nodes after a node, listing more graph outputs). Bodies of If/Loop/Scan are not
+// entered: such nodes count as depending on everything.
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "onnx_model.h"
+
 namespace trt_standin {
 
-struct GraphNode {
-  std::string opType;
-  std::string domain;
-  std::vector<std::string> inputs;   // "" for an omitted optional input
-  std::vector<std::string> outputs;  // "" for an omitted optional output
-  bool hasSubgraph = false;
-};
-
-struct Graph {
-  std::vector<GraphNode> nodes;
-  std::vector<std::string> inputs;   // graph inputs that are not initializers
-  std::vector<std::string> outputs;
-  std::set<std::string> initializers;
-  int64_t opset = 0;  // the default domain's
-};
-
-// Throws std::runtime_error when `onnx` is not a ModelProto with a graph.
-Graph readGraph(std::string const& onnx);
+// The model read by onnx_model.h's reader. Throws std::runtime_error when `onnx` is not a ModelProto with a graph, or
+// when it already has a tensor named like those the rewrites add (kAddedSuffix).
+OnnxModel readModelForEdit(std::string const& onnx);
 
 // What a tensor's values and shape depend on. TensorRT computes what follows from input shapes and constants when the
 // shapes are set ("shape tensors"); a shape that follows from the values of execution tensors is only known after the
@@ -41,7 +27,7 @@ struct Dependence {
 };
 
 // Every tensor of the top-level graph by name.
-std::map<std::string, Dependence> dependences(Graph const& graph);
+std::map<std::string, Dependence> dependences(OnnxGraph const& graph);
 
 // Encoded messages the rewrites insert.
 struct Attribute {
@@ -66,7 +52,7 @@ struct GraphEdit {
 };
 std::string applyEdit(std::string const& onnx, GraphEdit const& edit);
 
-// The names the rewrites give the tensors they add: `tensor` + kAddedSuffix + what. readGraph refuses a model that
+// The names the rewrites give the tensors they add: `tensor` + kAddedSuffix + what. readModelForEdit refuses a model that
 // already has such a name, so they cannot collide.
 constexpr char const* kAddedSuffix = "/trt_standin/";
 

@@ -2,6 +2,9 @@
 
 #include <onnxruntime_c_api.h>
 
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
@@ -108,7 +111,12 @@ TensorDesc describe(OrtSession* session, size_t index, bool input) {
   if (tensor == nullptr) throw std::runtime_error("\"" + desc.name + "\" is not a tensor (sequences and maps are not TensorRT IO)");
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   check(api().GetTensorElementType(tensor, &type), "GetTensorElementType");
-  if (!toTrt(type, desc.type)) {
+  // onnx-tensorrt's convertDtype: "case ::ONNX_NAMESPACE::TensorProto::DOUBLE: *trt_dtype = nvinfer1::DataType::kFLOAT"
+  // for network inputs and outputs alike (docs/operators.md: "TensorRT will attempt to cast DOUBLE down to FLOAT").
+  if (type == ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE) {
+    desc.type = nvinfer1::DataType::kFLOAT;
+    desc.castFromDouble = true;
+  } else if (!toTrt(type, desc.type)) {
     throw std::runtime_error("\"" + desc.name + "\" has ONNX element type " + std::to_string(static_cast<int>(type)) +
                              ", which TensorRT does not take as network IO");
   }
@@ -229,13 +237,23 @@ std::vector<OrtModel::Output> OrtModel::run(std::vector<Input> const& inputs, bo
   std::vector<std::unique_ptr<OrtValue, Releaser<OrtValue, releaseValue>>> values;
   std::vector<OrtValue const*> inputValues;
   std::vector<char const*> inputNames;
+  std::vector<std::vector<double>> widened(inputs_.size());  // the float data of DOUBLE inputs, as the model takes it
   for (size_t i = 0; i < inputs_.size(); ++i) {
     size_t count = 1;
     for (int64_t d : inputs[i].dims) count *= static_cast<size_t>(d);
     OrtValue* value = nullptr;
-    check(api().CreateTensorWithDataAsOrtValue(info.get(), const_cast<void*>(inputs[i].data),
-                                               count * elementSize(inputs_[i].type), inputs[i].dims.data(),
-                                               inputs[i].dims.size(), toOrt(inputs_[i].type), &value),
+    void* data = const_cast<void*>(inputs[i].data);
+    size_t bytes = count * elementSize(inputs_[i].type);
+    ONNXTensorElementDataType type = toOrt(inputs_[i].type);
+    if (inputs_[i].castFromDouble) {
+      auto const* from = static_cast<float const*>(inputs[i].data);
+      widened[i].assign(from, from + count);
+      data = widened[i].data();
+      bytes = count * sizeof(double);
+      type = ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE;
+    }
+    check(api().CreateTensorWithDataAsOrtValue(info.get(), data, bytes, inputs[i].dims.data(), inputs[i].dims.size(),
+                                               type, &value),
           "CreateTensorWithDataAsOrtValue");
     values.emplace_back(value);
     inputValues.push_back(value);
@@ -271,6 +289,16 @@ std::vector<OrtModel::Output> OrtModel::run(std::vector<Input> const& inputs, bo
     void* data = nullptr;
     check(api().GetTensorMutableData(results[i], &data), "GetTensorMutableData");
     o.data = data;
+    if (outputs_[i].castFromDouble) {
+      // Cast down to FLOAT, "clamping values to +-FLT_MAX if necessary".
+      auto const* from = static_cast<double const*>(data);
+      o.narrowed = std::make_shared<std::vector<float>>(count);
+      for (size_t k = 0; k < count; ++k) {
+        double v = std::max(-static_cast<double>(FLT_MAX), std::min(static_cast<double>(FLT_MAX), from[k]));
+        (*o.narrowed)[k] = std::isnan(from[k]) ? static_cast<float>(from[k]) : static_cast<float>(v);
+      }
+      o.data = o.narrowed->data();
+    }
   }
   return out;
 }

@@ -20,6 +20,10 @@ struct TensorDesc {
   std::string name;
   nvinfer1::DataType type = nvinfer1::DataType::kFLOAT;
   std::vector<int64_t> dims;  // -1 for a dynamic axis
+  // The model's tensor is DOUBLE, which TensorRT's network carries as kFLOAT: run() converts the data.
+  bool castFromDouble = false;
+  // Inputs: the name of each dimension (its ONNX dim_param, "" for none), as onnx-tensorrt names them.
+  std::vector<std::string> dimNames;
 };
 
 // Bytes per element of the types the stand-in exchanges (0 for the others).
@@ -50,7 +54,8 @@ class OrtModel {
     std::vector<int64_t> dims;
     void const* data = nullptr;
     size_t bytes = 0;
-    std::shared_ptr<OrtValue> value;  // owns `data`
+    std::shared_ptr<OrtValue> value;              // owns `data`
+    std::shared_ptr<std::vector<float>> narrowed;  // owns `data` instead, for a DOUBLE output cast down to FLOAT
   };
   // Any thread; onnxruntime's Run may be called concurrently. `inputs` in the order of inputs(). Throws
   // std::runtime_error. `quiet`: onnxruntime logs nothing of a failure (a dry run whose failure the real run reports).

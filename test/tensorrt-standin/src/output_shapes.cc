@@ -18,7 +18,7 @@ OutputShapes::OutputShapes(std::string const& onnx, std::shared_ptr<OrtModel> mo
   auto const& outputs = model_->outputs();
   dataDependent_.assign(outputs.size(), true);
   try {
-    std::map<std::string, Dependence> dependence = dependences(readGraph(onnx));
+    std::map<std::string, Dependence> dependence = dependences(readModelForEdit(onnx).graph);
     for (size_t o = 0; o < outputs.size(); ++o) {
       auto it = dependence.find(outputs[o].name);
       dataDependent_[o] = it == dependence.end() || it->second.shape;

@@ -1,6 +1,7 @@
-// The stand-in's libnvonnxparser: checks every node against TensorRT's documented operator support (the table
-// trt-node's `check` uses, generated into supported_ops.inc), needs the plugin registry for the operators
-// onnx-tensorrt builds from plugins, lets onnxruntime validate the whole model, and leaves the model in the network.
+// The stand-in's libnvonnxparser: makes onnx-tensorrt's checks (import_checks.h: the operators of its matrix, its
+// static checks and importer conditions on every node, subgraphs included, IO types, UINT8 tensors, opsets; the
+// tables trt-node's `check` uses), needs the plugin registry for the operators onnx-tensorrt builds from plugins, lets
+// onnxruntime validate the whole model, and leaves the model, which it owns, referenced by the network.
 #include <NvOnnxParser.h>
 
 #include <cstring>
@@ -10,31 +11,13 @@
 #include <sstream>
 
 #include "diagnostics.h"
+#include "import_checks.h"
 #include "standin.h"
 
 namespace trt_standin {
 namespace {
 
 using Severity = nvinfer1::ILogger::Severity;
-
-std::set<std::string> const& supportedOps() {
-  static std::set<std::string> const ops = {
-#include "supported_ops.inc"
-  };
-  return ops;
-}
-
-// Operators onnx-tensorrt imports through a plugin of the registry, and the creator it asks for (onnxOpImporters.cpp
-// at 10.1-GA: importPluginCreator(ctx, "ROIAlign_TRT", "2") for RoiAlign; "ModulatedDeformConv2d" for DeformConv).
-struct PluginOp {
-  char const* op;
-  char const* creator;
-  char const* missing;  // onnx-tensorrt's message when the registry lacks it
-};
-constexpr PluginOp kPluginOps[] = {
-    {"RoiAlign", "ROIAlign_TRT/2", "ROIAlign plugin was not found in the plugin registry!"},
-    {"DeformConv", "ModulatedDeformConv2d/1", "ModulatedDeformConv2d plugin was not found in the plugin registry!"},
-};
 
 class ParserErrorImpl final : public nvonnxparser::standin::StubIParserError {
  public:
@@ -87,9 +70,7 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
     return parseBytes(std::move(bytes), dirName(file));
   }
 
-  bool supportsOperator(char const* opName) const noexcept override {
-    return opName != nullptr && supportedOps().count(opName) != 0;
-  }
+  bool supportsOperator(char const* opName) const noexcept override { return opName != nullptr && isSupportedOp(opName); }
   int getNbErrors() const noexcept override { return static_cast<int>(errors_.size()); }
   nvonnxparser::IParserError const* getError(int index) const noexcept override {
     return index >= 0 && static_cast<size_t>(index) < errors_.size() ? &errors_[static_cast<size_t>(index)] : nullptr;
@@ -108,32 +89,16 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
       require(!parsed_, "nvonnxparser::IParser used for a second model",
               "\"Each instance of the parser is designed to only parse one ONNX model once.\"");
       parsed_ = true;
-      auto model = std::make_shared<ParsedModel>();
+      OnnxModel onnx;
       try {
-        model->graph = readOnnxModel(reinterpret_cast<uint8_t const*>(bytes.data()), bytes.size());
+        onnx = readOnnxModel(reinterpret_cast<uint8_t const*>(bytes.data()), bytes.size());
       } catch (std::exception const& e) {
         add(nvonnxparser::ErrorCode::kMODEL_DESERIALIZE_FAILED, std::string("Failed to parse the ONNX model: ") + e.what(), -1, "", "");
         return false;
       }
-      for (size_t i = 0; i < model->graph.nodes.size(); ++i) {
-        OnnxNode const& node = model->graph.nodes[i];
-        bool standard = node.domain.empty() || node.domain == "ai.onnx";
-        if (!standard || supportedOps().count(node.opType) == 0) {
-          add(nvonnxparser::ErrorCode::kUNSUPPORTED_NODE,
-              "No importer registered for op: " + node.opType + (standard ? "" : " (domain " + node.domain + ")") +
-                  ". Attempted to import it as a plugin: plugin not found, are the plugin name, version, and namespace correct?",
-              static_cast<int>(i), node.name, node.opType);
-          continue;
-        }
-        for (PluginOp const& p : kPluginOps) {
-          if (node.opType != p.op) continue;
-          if (!hasPluginCreator(p.creator)) {
-            add(nvonnxparser::ErrorCode::kUNSUPPORTED_NODE, p.missing, static_cast<int>(i), node.name, node.opType);
-          } else {
-            model->plugins.push_back(p.creator);
-          }
-        }
-      }
+      ImportResult imported = checkImport(onnx, [](std::string const& creator) { return hasPluginCreator(creator); });
+      for (std::string const& w : imported.warnings) log(Severity::kWARNING, "ONNX parser: " + w);
+      for (ImportError& e : imported.errors) add(e.code, std::move(e.desc), e.node, std::move(e.nodeName), std::move(e.op));
       if (!errors_.empty()) return false;
       std::shared_ptr<OrtModel> ort;
       try {
@@ -142,11 +107,27 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
         add(nvonnxparser::ErrorCode::kINVALID_GRAPH, std::string("the model does not load: ") + e.what(), -1, "", "");
         return false;
       }
+      auto model = std::make_shared<ParsedModel>();
       model->inputs = ort->inputs();
       model->outputs = ort->outputs();
+      // importInput / setDimensionNames: every dim with a dim_param is named after it (onnx-tensorrt names a
+      // negative-integer dim_param "trt_dynamic_dim_<axis>").
+      for (TensorDesc& in : model->inputs) {
+        for (OnnxValueInfo const& v : onnx.graph.inputs) {
+          if (v.name != in.name) continue;
+          for (size_t a = 0; a < v.dims.size(); ++a) {
+            std::string const& p = v.dims[a].param;
+            bool negative = p.size() > 1 && p[0] == '-' && p.find_first_not_of("0123456789", 1) == std::string::npos;
+            in.dimNames.push_back(negative ? "trt_dynamic_dim_" + std::to_string(a) : p);
+          }
+        }
+      }
+      model->plugins = std::move(imported.plugins);
+      model->hasQdq = imported.hasQdq;
       model->onnx = std::move(bytes);
       model->modelDir = modelDir;
-      require(attachModel(network_, std::move(model)), "the parser's network is the stand-in's");
+      model_ = model;
+      require(attachModel(network_, model_), "the parser's network is the stand-in's");
       return true;
     } catch (std::exception const& e) {
       add(nvonnxparser::ErrorCode::kINTERNAL_ERROR, e.what(), -1, "", "");
@@ -157,6 +138,9 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
   nvinfer1::INetworkDefinition& network_;
   std::vector<ParserErrorImpl> errors_;
   bool parsed_ = false;
+  // The parsed model, owned here like onnx-tensorrt's parser owns the weights the network refers to (ImporterContext:
+  // "WeightsContext object to hold ownership of ONNX weights and any temporary weights created by the Parser").
+  std::shared_ptr<ParsedModel> model_;
 };
 
 }  // namespace

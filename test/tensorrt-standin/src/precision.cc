@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -28,11 +29,12 @@ struct Computed {
 
 // The float32 tensors the nodes compute from the network inputs, in graph order. Their types come from onnxruntime's
 // type inference (the model says nothing of most intermediate tensors).
-std::vector<Computed> computedFloatTensors(Graph const& graph, std::string const& onnx, std::string const& modelDir) {
+std::vector<Computed> computedFloatTensors(OnnxGraph const& graph, std::string const& onnx, std::string const& modelDir) {
   std::map<std::string, Dependence> dependence = dependences(graph);
   std::vector<Computed> candidates;
   GraphEdit probe;
-  std::set<std::string> outputs(graph.outputs.begin(), graph.outputs.end());
+  std::set<std::string> outputs;
+  for (OnnxValueInfo const& o : graph.outputs) outputs.insert(o.name);
   for (size_t k = 0; k < graph.nodes.size(); ++k) {
     for (std::string const& o : graph.nodes[k].outputs) {
       if (o.empty() || !dependence[o].values) continue;
@@ -124,16 +126,16 @@ Precision requestedPrecision(nvinfer1::INetworkDefinition const& network, nvinfe
 std::string emulatePrecision(std::string const& onnx, std::string const& modelDir, Precision precision, size_t& rounded) {
   rounded = 0;
   if (precision == Precision::kFloat32) return onnx;
-  Graph graph = readGraph(onnx);
+  OnnxModel model = readModelForEdit(onnx);
   // Cast's `to` is an integer from opset 6; Cast to bfloat16 exists from opset 13.
   int64_t needed = precision == Precision::kBFloat16 ? 13 : 6;
-  if (graph.opset < needed) {
+  if (model.defaultOpset() < needed) {
     throw std::runtime_error(std::string("emulating ") + precisionName(precision) + " needs opset " + std::to_string(needed) +
-                             " or later for its Cast nodes; the model has opset " + std::to_string(graph.opset));
+                             " or later for its Cast nodes; the model has opset " + std::to_string(model.defaultOpset()));
   }
   int64_t narrow = precision == Precision::kBFloat16 ? kOnnxBFloat16 : kOnnxFloat16;
   GraphEdit edit;
-  for (Computed const& c : computedFloatTensors(graph, onnx, modelDir)) {
+  for (Computed const& c : computedFloatTensors(model.graph, onnx, modelDir)) {
     std::string wide = c.name + kAddedSuffix + "float32";
     std::string stored = c.name + kAddedSuffix + precisionName(precision);
     edit.renamedOutputs[c.name] = wide;
@@ -167,8 +169,7 @@ std::string perturbFromEnvironment(std::string const& onnx, std::string const& m
   char const* env = std::getenv("TRT_STANDIN_PERTURB");
   if (env == nullptr || *env == '\0') return onnx;
   PerturbSetting setting = parsePerturbSetting(env);
-  Graph graph = readGraph(onnx);
-  std::vector<Computed> candidates = computedFloatTensors(graph, onnx, modelDir);
+  std::vector<Computed> candidates = computedFloatTensors(readModelForEdit(onnx).graph, onnx, modelDir);
   Computed const* chosen = nullptr;
   if (setting.tensor == "random") {
     if (candidates.empty()) throw std::runtime_error("TRT_STANDIN_PERTURB: the model computes no float32 tensor from its inputs");

@@ -1,12 +1,16 @@
 // The protocol buffers wire format (https://protobuf.dev/programming-guides/encoding/), as much of it as the stand-in
-// needs to read ONNX models and to write the few messages it adds to them. No protobuf library: the stand-in builds
-// from TensorRT's and onnxruntime's C headers alone.
+// needs to read ONNX models (onnx_model.cc) and to add the few nodes its numerics insert (onnx_graph.cc). Why by hand:
+// the stand-in links only onnxruntime, whose C API neither exposes the ModelProto it parses (its protobuf is linked in
+// statically, symbols hidden) nor edits a loaded graph, and it builds from TensorRT's and onnxruntime's C headers
+// alone (no protoc, no onnx.proto). The format is small and stable: varints, fixed 32/64-bit and length-delimited
+// fields; everything here throws std::runtime_error on truncated or malformed input rather than reading past it.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace trt_standin {
 
@@ -46,6 +50,20 @@ class Reader {
 
   // What is left of this message, as bytes.
   std::string rest() const { return std::string(reinterpret_cast<char const*>(p_), static_cast<size_t>(end_ - p_)); }
+
+  // (field number, wire type) of the next field.
+  std::pair<uint32_t, uint32_t> key() {
+    uint64_t k = varint();
+    return {static_cast<uint32_t>(k >> 3), static_cast<uint32_t>(k & 7U)};
+  }
+
+  uint32_t fixed32() {
+    if (4 > static_cast<size_t>(end_ - p_)) throw std::runtime_error("fixed field runs past the end");
+    uint32_t v = 0;
+    std::memcpy(&v, p_, 4);  // little-endian on the hosts the stand-in runs on, as the wire format is
+    p_ += 4;
+    return v;
+  }
 
   void skip(uint32_t wireType) {
     switch (wireType) {

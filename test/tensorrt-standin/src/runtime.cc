@@ -43,6 +43,24 @@ bool isHostMemory(void const* p) {
 
 bool aligned(void const* p) { return reinterpret_cast<uintptr_t>(p) % kAlignment == 0; }
 
+int currentDevice() {
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) cudaGetLastError();
+  return device;
+}
+
+// TensorRT Developer Guide, FAQ "How do I use TensorRT on multiple GPUs?": "Each ICudaEngine object is bound to a
+// specific GPU when it is instantiated, either by the builder or on deserialization. ... Each IExecutionContext is
+// bound to the same GPU as the engine from which it was created. When calling execute() or enqueue(), ensure that the
+// thread is associated with the correct device by calling cudaSetDevice() if necessary."
+void requireEngineDevice(int engineDevice, char const* call) {
+  int here = currentDevice();
+  require(here == engineDevice, "a TensorRT engine used while another CUDA device is current",
+          std::string(call) + " on device " + std::to_string(here) + ", the engine is bound to device " +
+              std::to_string(engineDevice) + " (\"ensure that the thread is associated with the correct device by calling "
+              "cudaSetDevice()\")");
+}
+
 void cuda(cudaError_t status, char const* call) {
   if (status != cudaSuccess) {
     cudaGetLastError();
@@ -111,7 +129,9 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
  public:
   EngineImpl(nvinfer1::ICudaEngine& self, RuntimeImpl& runtime, Plan plan, std::shared_ptr<OrtModel> model,
              nvinfer1::IErrorRecorder* recorder)
-      : self_(self), runtime_(runtime), plan_(std::move(plan)), model_(std::move(model)) {
+      : self_(self), runtime_(runtime), plan_(std::move(plan)), model_(std::move(model)), device_(currentDevice()) {
+    // The engine's weights go to the device current at deserialization (the device it is bound to).
+    cuda(cudaMalloc(&weights_, plan_.onnx.size() == 0 ? 1 : plan_.onnx.size()), "cudaMalloc");
     // IRuntime::deserializeCudaEngine: "If an error recorder has been set for the runtime, it will also be passed to
     // the engine."
     recorder_.set(recorder);
@@ -124,6 +144,7 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
     // (TensorRT Developer Guide, How TensorRT Works: Object Lifetimes): contexts before their engine.
     require(contexts.load() == 0, "ICudaEngine destroyed before its IExecutionContext",
             "a factory must outlive what it creates (Developer Guide, Object Lifetimes)");
+    if (cudaFree(weights_) != cudaSuccess) cudaGetLastError();
     --runtime_.engines;
   }
 
@@ -168,6 +189,7 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
   nvinfer1::IErrorRecorder* getErrorRecorder() const noexcept override { return recorder_.get(); }
 
   Plan const& plan() const noexcept { return plan_; }
+  int device() const noexcept { return device_; }
   std::shared_ptr<OrtModel> const& model() const noexcept { return model_; }
   nvinfer1::ICudaEngine& self() noexcept { return self_; }
   PlanTensor const* tensor(char const* name) const noexcept {
@@ -203,6 +225,8 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
   Plan plan_;
   std::shared_ptr<OrtModel> model_;
   OutputShapes outputShapes_{plan_.onnx, model_};
+  int device_;
+  void* weights_ = nullptr;
   RecorderRef recorder_;
   std::map<std::string, int32_t> index_;
   std::atomic<std::thread::id> creating_{};
@@ -251,6 +275,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
  public:
   ContextImpl(nvinfer1::IExecutionContext&, EngineImpl& engine, nvinfer1::IErrorRecorder* recorder, bool allocate)
       : engine_(engine) {
+    requireEngineDevice(engine_.device(), "ICudaEngine::createExecutionContext");
     size_t n = engine_.plan().tensors.size();
     shapes_.resize(n);
     shapeSet_.assign(n, false);
@@ -507,6 +532,19 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
   }
 
   bool enqueue(cudaStream_t stream) {
+    requireEngineDevice(engine_.device(), "IExecutionContext::enqueueV3");
+#if CUDART_VERSION >= 12080
+    // CUDA C++ Programming Guide, Stream and Event Behavior: "A kernel launch will fail if it is issued to a stream that
+    // is not associated to the current device."
+    int streamDevice = -1;
+    if (cudaStreamGetDevice(stream, &streamDevice) == cudaSuccess) {
+      require(streamDevice == engine_.device(), "enqueueV3 on a stream of another CUDA device",
+              "the stream is on device " + std::to_string(streamDevice) + ", the engine on device " +
+                  std::to_string(engine_.device()));
+    } else {
+      cudaGetLastError();
+    }
+#endif
     auto const& tensors = engine_.plan().tensors;
     for (size_t i = 0; i < tensors.size(); ++i) {
       // setTensorAddress: "Before calling enqueueV3(), each input must have a non-null address and each output must
@@ -523,6 +561,15 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     if (!allInputDimensionsSpecified()) {
       reportError(recorder_.get(), ErrorCode::kINVALID_STATE,
                   "IExecutionContext::enqueueV3: not all input dimensions are specified (setInputShape)");
+      return false;
+    }
+    // ITensor::setDimensionName: "Dimensions with the same non-empty name must be equal at runtime."
+    std::vector<std::vector<int64_t>> shapes(tensors.size());
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      if (tensors[i].isInput) shapes[i] = shapeSet_[i] ? shapes_[i] : tensors[i].dims;
+    }
+    if (std::string conflict = namedDimensionConflict(engine_.plan(), shapes); !conflict.empty()) {
+      reportError(recorder_.get(), ErrorCode::kFAILED_EXECUTION, "IExecutionContext::enqueueV3: Error Code 7: Internal Error (" + conflict + ")");
       return false;
     }
     if (stream == nullptr && !warnedDefaultStream_.exchange(true)) {
@@ -659,6 +706,13 @@ nvinfer1::ICudaEngine* RuntimeImpl::deserializeCudaEngine(void const* blob, std:
   } catch (std::exception const& e) {
     reportError(recorder, ErrorCode::kUNSPECIFIED_ERROR,
                 std::string("IRuntime::deserializeCudaEngine: Error Code 1: Serialization (") + e.what() + ")");
+    return nullptr;
+  }
+  try {
+    auto [major, minor] = computeCapability();
+    checkPlanCompatible(plan, major, minor);
+  } catch (PlanIncompatible const& e) {
+    reportError(recorder, e.code, std::string("IRuntime::deserializeCudaEngine: ") + e.what());
     return nullptr;
   }
   if (plan.hostCode && !hostCodeAllowed_.load()) {

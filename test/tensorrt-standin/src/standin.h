@@ -35,18 +35,21 @@ Impl* implOf(Interface& object) noexcept {
   return wrapped != nullptr ? &wrapped->impl : nullptr;
 }
 
-// What the parser leaves in a network: the model, its IO as onnxruntime reports it, and the plugins it needs.
+// What the parser leaves in a network: the model, its IO as TensorRT sees it (onnxruntime's description, DOUBLE cast
+// down to FLOAT, the inputs' dimension names), the plugins it needs, and whether it has Q/DQ layers. The parser owns
+// it; the network only refers to it, as a TensorRT network refers to the weights the parser owns.
 struct ParsedModel {
   std::string onnx;
   std::string modelDir;
-  OnnxModel graph;
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;
   std::vector<std::string> plugins;  // "name/version"
+  bool hasQdq = false;
 };
 
-// Network hooks for the parser (false / null when `network` is not the stand-in's).
-bool attachModel(nvinfer1::INetworkDefinition& network, std::shared_ptr<ParsedModel> model) noexcept;
+// Network hooks for the parser (false / null when `network` is not the stand-in's). The network keeps a weak
+// reference to the parser's model.
+bool attachModel(nvinfer1::INetworkDefinition& network, std::weak_ptr<ParsedModel> model) noexcept;
 bool addParser(nvinfer1::INetworkDefinition& network, int delta) noexcept;
 nvinfer1::IErrorRecorder* networkRecorder(nvinfer1::INetworkDefinition& network) noexcept;
 
@@ -54,7 +57,8 @@ nvinfer1::IErrorRecorder* networkRecorder(nvinfer1::INetworkDefinition& network)
 void registerPluginCreator(std::string const& nameVersion) noexcept;
 bool hasPluginCreator(std::string const& nameVersion) noexcept;
 
-// The CUDA device's name (the stand-in records it in plans and timing caches).
+// The CUDA device's name (the stand-in records it in plans and timing caches) and compute capability.
 std::string deviceName();
+std::pair<int, int> computeCapability();
 
 }  // namespace trt_standin

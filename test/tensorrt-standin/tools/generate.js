@@ -12,6 +12,12 @@
  *   supported_ops.inc   the ONNX operators TensorRT's parser supports, read from trt-node's own transcription of
  *                       onnx-tensorrt's operator matrix (lib/diagnostics/data/onnx-tensorrt-operators.ts), so the stand-in
  *                       parser accepts exactly what `trt-node check` says TensorRT accepts.
+ *   import_checks.inc   onnx-tensorrt's per-node import checks and its IO type rules, from the table trt-node's
+ *                       UNSUPPORTED_OP rule evaluates (lib/diagnostics/data/onnx-tensorrt-import-checks.ts): the
+ *                       stand-in parser refuses the nodes `trt-node check` flags, with onnx-tensorrt's messages.
+ *
+ * The two data files are TypeScript without imports: they are transpiled (the repository's typescript package) and
+ * evaluated here, so the stand-in reads the very values trt-node's rules read.
  *
  *   node generate.js <TensorRT include dir> <repository root> <output dir>
  */
@@ -69,12 +75,70 @@ function stubClass(name, base, methods) {
   return lines.join('\n');
 }
 
+/** The exports of one of lib/diagnostics/data's TypeScript files (no imports), transpiled and evaluated. */
+function loadData(root, name) {
+  const file = path.join(root, 'lib', 'diagnostics', 'data', name);
+  const ts = require(require.resolve('typescript', { paths: [root] }));
+  const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+    fileName: file,
+  });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', outputText)(module, module.exports, () => {
+    throw new Error(`${file} must not import anything (the stand-in generator evaluates it alone)`);
+  });
+  return module.exports;
+}
+
 function supportedOps(root) {
-  const file = path.join(root, 'lib', 'diagnostics', 'data', 'onnx-tensorrt-operators.ts');
-  const text = fs.readFileSync(file, 'utf8');
-  const ops = [...text.matchAll(/^\s+(\w+): \{ supported: true\b/gm)].map((m) => m[1]);
-  if (ops.length < 50) throw new Error(`only ${ops.length} supported operators read from ${file}`);
+  const { OPERATOR_SUPPORT } = loadData(root, 'onnx-tensorrt-operators.ts');
+  const ops = Object.entries(OPERATOR_SUPPORT).filter(([, s]) => s.supported).map(([op]) => op);
+  if (ops.length < 50) throw new Error(`only ${ops.length} supported operators read`);
   return ops;
+}
+
+const cString = (s) => JSON.stringify(String(s));
+const cStrings = (list) => `{${list.map(cString).join(', ')}}`;
+
+/** import_checks.inc: an initializer list of trt_standin::ImportCheck (src/import_checks.h), then the IO rules. */
+function importChecks(root) {
+  const { IMPORT_CHECKS, IO_TYPES } = loadData(root, 'onnx-tensorrt-import-checks.ts');
+  if (!Array.isArray(IMPORT_CHECKS) || IMPORT_CHECKS.length < 20) throw new Error('IMPORT_CHECKS not read');
+  const rows = IMPORT_CHECKS.map((c) => {
+    const values = [...(c.values ?? []), ...(c.attributes ?? [])];
+    const fields = [
+      cString(c.op),
+      cString(c.kind),
+      c.stage === 'checker' ? 'true' : 'false',
+      c.opsets?.min ?? 0,
+      c.opsets?.max ?? 0,
+      cString(c.attribute ?? ''),
+      cStrings(values),
+      c.default === undefined ? 'false' : 'true',
+      cString(c.default ?? ''),
+      cString(c.when?.attribute ?? ''),
+      cString(c.when?.equals ?? ''),
+      cString(c.when?.default ?? ''),
+      `{${(c.indices ?? []).join(', ')}}`,
+      cStrings(c.ranks ?? []),
+      cStrings(c.types ?? []),
+      c.count ?? c.limit ?? c.value ?? 0,
+      cString(c.allowed ?? ''),
+      `nvonnxparser::ErrorCode::${c.code}`,
+      cString(c.message),
+      cString(c.source),
+    ];
+    return `{${fields.join(', ')}},`;
+  });
+  return {
+    checks: rows.join('\n'),
+    io: [
+      `#define STANDIN_IO_CONVERTIBLE ${cStrings(IO_TYPES.convertible)}`,
+      `#define STANDIN_IO_UNCONVERTIBLE ${cString(IO_TYPES.unconvertible)}`,
+      `#define STANDIN_IO_UINT8_INTERMEDIATE ${cString(IO_TYPES.uint8Intermediate)}`,
+      `#define STANDIN_IO_INT8_WITHOUT_QDQ ${cString(IO_TYPES.int8WithoutQdq)}`,
+    ].join('\n'),
+  };
 }
 
 function main([includeDir, root, outDir]) {
@@ -110,7 +174,16 @@ function main([includeDir, root, outDir]) {
       .map((o) => `"${o}",`)
       .join('\n')}\n`,
   );
-  process.stdout.write(`stand-in: ${IMPL_CLASSES.length + PARSER_CLASSES.length} interfaces stubbed, ${ops.length} parser operators\n`);
+  const checks = importChecks(root);
+  fs.writeFileSync(
+    path.join(outDir, 'import_checks.inc'),
+    '// Generated from lib/diagnostics/data/onnx-tensorrt-import-checks.ts by test/tensorrt-standin/tools/generate.js.\n' +
+      `#ifdef STANDIN_IMPORT_CHECKS\n${checks.checks}\n#else\n${checks.io}\n#endif\n`,
+  );
+  process.stdout.write(
+    `stand-in: ${IMPL_CLASSES.length + PARSER_CLASSES.length} interfaces stubbed, ${ops.length} parser operators, ` +
+      `${checks.checks.split('\n').length} import checks\n`,
+  );
 }
 
 main(process.argv.slice(2));

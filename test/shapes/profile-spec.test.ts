@@ -1,5 +1,6 @@
 import { InvalidValueError } from '../../lib/errors';
-import { combineMinOptMax, formatProfile, parseFixedShapes, parseShapesSpec } from '../../lib/trt/shapes-spec';
+/** Profiles in the shape grammar (lib/shapes/spec.ts): min..opt..max ranges, trtexec's three lists, and back to text. */
+import { combineMinOptMax, formatProfile, parseShapeList, parseShapesSpec } from '../../lib/shapes/spec';
 
 describe('parseShapesSpec', () => {
   it('reads min..opt..max of one input', () => {
@@ -26,12 +27,13 @@ describe('parseShapesSpec', () => {
 
   it.each([
     ['', /--shapes/],
-    ['input', /name:dims/],
+    ['input', /"input" is not a dimension/],
     ['input:1x1x64x64..1x1x960x640', /three shapes/],
     ['input:1xax3', /"a" is not a dimension/],
     ['input:1x0x3', /not a usable dimension/],
     ['input:', /empty/],
-    ['a:1,a:2', /appears twice/],
+    ['a:1,a:2', /"a" is given twice/],
+    ['1x2..1x3..1x4', /has no ':'/],
   ])('BAD CALL - %j is rejected naming the flag', (spec, message) => {
     let error: unknown;
     try {
@@ -46,12 +48,12 @@ describe('parseShapesSpec', () => {
   });
 });
 
-describe('parseFixedShapes', () => {
+describe('parseShapeList', () => {
   it('reads fixed shapes by input name', () => {
-    expect(parseFixedShapes('input:1x1x256x256,other:2x3')).toEqual({ input: [1, 1, 256, 256], other: [2, 3] });
+    expect(parseShapeList('input:1x1x256x256,other:2x3')).toEqual({ input: [1, 1, 256, 256], other: [2, 3] });
   });
   it('BAD CALL - rejects ranges', () => {
-    expect(() => parseFixedShapes('input:1x1..2x2..3x3')).toThrow(/Ranges are for building engines/);
+    expect(() => parseShapeList('input:1x1..2x2..3x3')).toThrow(/ranges are optimization profiles/);
   });
 });
 
@@ -70,7 +72,7 @@ describe('combineMinOptMax (trtexec --minShapes/--optShapes/--maxShapes)', () =>
 
 describe('inputs named like Object.prototype members', () => {
   it('__proto__ and toString are inputs like any other, in every parser', () => {
-    expect(Object.keys(parseFixedShapes('__proto__:1x2,toString:3'))).toEqual(['__proto__', 'toString']);
+    expect(Object.keys(parseShapeList('__proto__:1x2,toString:3'))).toEqual(['__proto__', 'toString']);
     expect(parseShapesSpec('__proto__:1x2..1x3..1x4')['__proto__']).toEqual({ min: [1, 2], opt: [1, 3], max: [1, 4] });
     expect(combineMinOptMax('toString:1', 'toString:2', 'toString:3')['toString']).toEqual({ min: [1], opt: [2], max: [3] });
   });
