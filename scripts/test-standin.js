@@ -35,6 +35,7 @@ const TENSORRT_SUITES = [
   'test/native/standin-strict.test.ts',
   'test/native/tensorrt-strict.test.ts',
   'test/native/standin-defects.test.ts',
+  'test/native/standin-first-review.test.ts',
   'test/native/engine-cli.test.ts',
   'test/native/engine-defects.test.ts',
   'test/native/doctor.test.ts',

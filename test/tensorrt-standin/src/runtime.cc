@@ -306,6 +306,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
         outputStage_[i].reserve(volume(t.dims) * elementSize(t.type));
       }
     }
+    reserveOutputsForLargestShapes();
     ++engine_.contexts;
   }
 
@@ -504,6 +505,28 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     if (!knownValid_) known_ = engine_.outputShapes().known(engine_.plan().tensors, shapes_, shapeSet_);
     knownValid_ = true;
     return known_;
+  }
+
+  // Outputs whose dims follow from the input shapes are staged now for each profile's largest input shapes (a dry
+  // evaluation, output_shapes.h), so that runs at smaller shapes grow nothing: growing would call cudaFreeHost and
+  // cudaMallocHost, which synchronize the device, where TensorRT's enqueueV3 allocates nothing. An output larger at
+  // other shapes (none of the usual operators) still grows its staging when those shapes are set.
+  void reserveOutputsForLargestShapes() {
+    Plan const& plan = engine_.plan();
+    std::vector<std::vector<int64_t>> shapes(plan.tensors.size());
+    std::vector<bool> set(plan.tensors.size(), false);
+    for (auto const& profile : plan.profiles) {
+      for (size_t i = 0, input = 0; i < plan.tensors.size(); ++i) {
+        if (!plan.tensors[i].isInput) continue;
+        shapes[i] = profile[input++].max;
+        set[i] = true;
+      }
+      std::vector<std::vector<int64_t>> known = engine_.outputShapes().known(plan.tensors, shapes, set);
+      for (size_t i = 0; i < plan.tensors.size(); ++i) {
+        PlanTensor const& t = plan.tensors[i];
+        if (!t.isInput && isDynamic(t.dims) && !isDynamic(known[i])) outputStage_[i].reserve(volume(known[i]) * elementSize(t.type));
+      }
+    }
   }
 
   // Output dims are worked out as soon as the input shapes are known, and the staging of the outputs they size grows
