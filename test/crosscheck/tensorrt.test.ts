@@ -142,10 +142,14 @@ describeWithGpu('reduced precision: verdicts that can fail (GPU)', () => {
   const halfTolerance = { tolerance: { atol: 1e-2, rtol: 1e-2 } };
   const tensorrtOutputs = (r: CrossCheckResult) => r.probes.flatMap((p) => p.comparisons.filter((c) => c.actual === 'tensorrt').flatMap((c) => c.outputs));
 
-  // TensorRT 11 has no precision flags (trt-node refuses fp16/bf16 there): its engines compute in the model's types.
+  // TensorRT 11 has no precision flags: its engines compute in the model's types, and trt-node refuses fp16/bf16.
   const major = skipReason ? null : requireTensorRT().version.major;
   if (major !== null && major >= 11) {
-    test('TensorRT 11: no precision flags, nothing to check', () => expect(major).toBeGreaterThanOrEqual(11));
+    test('TensorRT 11: an fp16 build is refused, naming the option', async () => {
+      const e = await crossCheck(overflow, { tensorrt: { build: { fp16: true } } }).catch((err: unknown) => err);
+      expect(e).toMatchObject({ code: 'ERR_TRT_NODE_UNSUPPORTED_OPTION' });
+      expect(String(e)).toMatch(/fp16/);
+    });
     return;
   }
 
