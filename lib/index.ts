@@ -18,8 +18,8 @@ export type { NpzOptions, NpzReadOptions } from './tensor/npz';
 export { DEFAULT_MAX_TENSOR_BYTES, parseByteSize } from './io/budget';
 
 // The ONNX model reader: a typed summary without reading the weights (lib/onnx).
-export { readModel, readModelSync } from './onnx';
-export type { AttributeValue, Dim, ExternalDataRef, FunctionSummary, InputSummary, ModelSummary, NodeCount, NodeSummary, OpsetImport, ReadModelOptions, ReadStats, SubgraphSummary, TensorSummary, ValueSummary } from './onnx';
+export { modelBytesOf, readModel, readModelSync } from './onnx';
+export type { AttributeValue, Dim, ExternalDataRef, FunctionSummary, InputSummary, ModelBytes, ModelSummary, NodeCount, NodeSummary, OpsetImport, ReadModelOptions, ReadStats, SubgraphSummary, TensorSummary, ValueSummary } from './onnx';
 
 // Shapes and optimization profiles: the one grammar every command speaks (lib/shapes).
 export { formatProfile, formatShapeList, parseShapeList, parseShapesSpec } from './shapes/spec';
@@ -41,6 +41,8 @@ export { LOG_LEVELS } from './trt/log';
 export type { LogEntry, LogLevel } from './trt/log';
 export { tensorrtAvailable, tensorrtVersion } from './trt/tensorrt';
 export type { TensorRTVersion } from './trt/tensorrt';
+export { clearEngineCache, defaultCacheDir, listEngineCache } from './cache';
+export type { CacheEntryDescription, CacheEntryInfo } from './cache';
 export { doctorReport, formatDoctorReport } from './trt/doctor';
 export type { DoctorReport } from './trt/doctor';
 export { PLUGIN_BACKED_OPERATORS, tensorrtPluginStatus } from './trt/plugins';

@@ -45,6 +45,7 @@ const TENSORRT_SUITES = [
   'test/crosscheck/standin-numerics.test.ts',
   'test/bench/bench.test.ts',
   'test/native/triton.test.ts',
+  'test/native/engine-cache.test.ts',
 ];
 
 function parseArgs(argv) {

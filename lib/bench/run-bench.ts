@@ -7,11 +7,12 @@
  * binding costs. TensorRT that cannot run here is reported as unavailable with the reason, and the same call needs
  * no change where TensorRT exists.
  */
+import { BENCH_OPTIONS } from './option-names';
 import * as os from 'os';
 import { generateProbeFeeds } from '../data/generate';
 import { AbortError, InvalidTypeError, InvalidValueError, TrtNodeError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, maxTensorBytes } from '../io/budget';
-import { isModelSummary } from '../onnx/reader';
+import { isModelSummary, modelBytesOf } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { loadModelArgument } from '../pipeline/options';
 import { givenProbes, probeOverBudget } from '../pipeline/probes';
@@ -157,7 +158,7 @@ function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
 /** Validates and defaults the options (before any session or engine is created). */
 type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
-  const o = v.options<BenchOptions>(options);
+  const o = v.options<BenchOptions>(options, 'options', BENCH_OPTIONS);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
   const engine = v.optional(v.filePath)(o.engine, 'engine');
   // An engine is already built: its profiles and settings are fixed, so these would be ignored without a word.
@@ -325,8 +326,11 @@ async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
   runners.forEach((r, i) => {
     if (runners.findIndex((x) => x.name === r.name) !== i) throw new InvalidValueError(`${r.parameter}.name`, 'a name no other runner has', r.name, 'Give each runner its own `name`');
   });
+  const modelBytes = modelBytesOf(summary);
   const setup: RunnerSetup = {
     model: summary.file,
+    // The bytes read once (loadModelArgument): onnxruntime times the model that was read, not a later copy.
+    ...(modelBytes ? { modelBytes } : {}),
     // An engine built here covers every shape set; the signal stops its build (minutes for a large model) too.
     profiles: () => profiles ?? [coveringProfile(sets)],
     ...(o.signal ? { signal: o.signal } : {}),
@@ -373,6 +377,8 @@ async function benchOne(plan: BenchPlan, entry: BenchPlan['runners'][number], ru
     failure = { err, reason: unavailableReason(err) };
   }
   const kind = active?.info.kind ?? (isRunner(entry.spec) ? entry.spec.kind : entry.spec.kind);
+  // The engine asked for cannot run (no TensorRT here): the answer is why, not a row 'not run'.
+  if (failure && kind === 'tensorrt' && o.engine !== undefined) throw failure.err;
   const runner = active?.runner;
   try {
     for (const shapes of plan.sets) {

@@ -31,6 +31,8 @@ import type { NamedTensors } from '../tensor/types';
 import { hasOwn } from '../util/names';
 import { displayPath } from '../util/text';
 import { checkParts, type CheckParts } from './parts';
+import { CHECK_OPTIONS } from './option-names';
+import { knownKeys } from '../validate';
 
 /** One run: inputs from an .npz (or tensors), optionally with the reference outputs to compare against. */
 export type CheckSample = Sample;
@@ -184,6 +186,7 @@ function refutedByTensorRT(findings: readonly Finding[], tensorrt: TensorRTPart)
 
 function validateCheckOptions(options: CheckOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidTypeError('options', 'an object', options);
+  knownKeys(options as Record<string, unknown>, 'options', CHECK_OPTIONS); // a misspelt option would change nothing
   if (options.shapes !== undefined) {
     if (!Array.isArray(options.shapes)) throw new InvalidTypeError('options.shapes', 'an array of {input: dims} objects', options.shapes);
     options.shapes.forEach((set, i) => {

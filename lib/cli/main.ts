@@ -11,10 +11,13 @@
  * under ts-jest and under tsx, where a dynamic `import()` of a .ts file would not resolve.
  */
 import { Command, CommanderError } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { ErrorCode } from '../errors';
 import { TrtNodeError } from '../errors';
 import { defineBench } from './commands/bench';
 import { defineBuild } from './commands/build';
+import { defineCache } from './commands/cache';
 import { defineCheck } from './commands/check';
 import { defineDoctor } from './commands/doctor';
 import { defineExplain } from './commands/explain';
@@ -28,14 +31,25 @@ import { forTerminal } from '../util/terminal';
 
 export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
+/** trt-node's version, from its package.json (two folders up from lib/cli and from dist/cli alike). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('trt-node')
     .description('TensorRT for Node.js: inspect, check, build, run and benchmark PyTorch-exported ONNX models')
+    .version(packageVersion(), '-V, --version', "print trt-node's version")
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => undefined });
   // Commands inherit these settings: a bad option is reported once (by main), with the nearest one and a usage line.
-  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineExport, defineDoctor]) define(program, ctx);
+  for (const define of [defineInspect, defineCheck, defineExplain, defineBuild, defineBench, defineExport, defineCache, defineDoctor]) define(program, ctx);
   return program;
 }
 
@@ -95,8 +109,18 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (options.signal?.aborted) controller.abort();
   const ctx = createContext(controller.signal);
   const program = createProgram(ctx);
+  const args = normalizeJsonArgs(argv);
+  // `trt-node` alone: the help, as `trt-node --help` prints it (asking for nothing is not an error).
+  if (args.length <= 2) {
+    ctx.out(program.helpInformation());
+    return EXIT_OK;
+  }
+  // A script that asked for JSON on stdout gets a JSON document on errors too: {"error": {"code", "message"}}.
+  const errorDocument = (code: string, message: string) => {
+    if (jsonOnStdout(args)) ctx.out(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
+  };
   try {
-    await program.parseAsync(normalizeJsonArgs(argv));
+    await program.parseAsync(args);
     if (controller.signal.aborted) return EXIT_INTERRUPTED;
     return ctx.exitCode ?? EXIT_OK;
   } catch (err) {
@@ -105,7 +129,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       if (err.code === 'commander.help') return EXIT_USAGE; // a command that needs a subcommand (`export`): its help was shown
       const cmd = commandOf(program, argv) ?? program;
       const usage = `usage: ${commandPath(cmd)} ${cmd.usage()}`;
-      ctx.err(`trt-node: ${err.message.replace(/^error: /, '')}\n${usage}\n(${commandPath(cmd)} --help for every option)\n`);
+      const message = err.message.replace(/^error: /, '');
+      ctx.err(`trt-node: ${message}\n${usage}\n(${commandPath(cmd)} --help for every option)\n`);
+      errorDocument('ERR_TRT_NODE_USAGE', message);
       return EXIT_USAGE;
     }
     if (err instanceof TrtNodeError && err.code === 'ERR_TRT_NODE_ABORTED') {
@@ -114,9 +140,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     if (err instanceof TrtNodeError) {
       ctx.err(`trt-node: error [${err.code}]: ${forTerminal(err.message, { multiline: true })}\n`);
+      errorDocument(err.code, err.message);
       return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
     }
     ctx.err(`trt-node: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    errorDocument('ERR_TRT_NODE_UNEXPECTED', err instanceof Error ? err.message : String(err));
     return EXIT_FAILED;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
@@ -129,8 +157,42 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
  * no thread is torn down mid-call (that would abort the process with a C++ exception).
  */
 function dieBySigint(): void {
+  // A file being written when the second Ctrl-C came is left as it was (the old one, or none): no temporary file.
+  (require('../io/atomic-write') as typeof import('../io/atomic-write')).removeTemporaryFiles();
   process.removeAllListeners('SIGINT');
   process.kill(process.pid, 'SIGINT');
+}
+
+/** Whether the command line asks for JSON on stdout (`--json` or `--json -`, as normalizeJsonArgs writes them). */
+function jsonOnStdout(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--json=-');
+}
+
+/** A write error of stdout in words ("no space left on the device"). */
+function writeErrorText(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device';
+    case 'EIO':
+      return 'input/output error';
+    case 'EBADF':
+      return 'it is closed or not open for writing';
+    default:
+      return err.message;
+  }
+}
+
+/**
+ * stdout failed. The reader went away (`trt-node check | head`, EPIPE): stop quietly with the command's code. Any
+ * other error (`> /dev/full`): one line on stderr, exit 2. process.exit is safe with a run in flight: the exit
+ * waits for onnxruntime's call to return before its thread is ended (lib/runners/native-gate.ts).
+ */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+  process.stderr.write(`trt-node: cannot write to stdout: ${writeErrorText(err)}\n`);
+  process.exit(EXIT_USAGE);
 }
 
 /**
@@ -138,11 +200,9 @@ function dieBySigint(): void {
  * marked interrupted) the process ends with status 130; a second SIGINT ends it at once.
  */
 export async function runFromBin(argv: string[]): Promise<number> {
-  // `trt-node check --help | head`: the reader went away; stop quietly instead of an EPIPE stack trace.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+  process.stdout.on('error', onStdoutError);
+  // stderr itself failing (`2>/dev/full`) leaves nowhere to say so: the exit code still tells what happened.
+  process.stderr.on('error', () => undefined);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

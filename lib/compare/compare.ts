@@ -286,9 +286,11 @@ for (const make of [Float32Array.from.bind(Float32Array), Float64Array.from.bind
   accumulate(x, y, 1e-4, 1e-3, false);
 }
 
+const COMPARE_OPTIONS = v.optionNames<CompareOptions>()({ tolerance: true, equalNan: true, unordered: true });
+
 /** Validates compare options (tolerances: finite numbers ≥ 0; equalNan: a boolean). */
 function validateOptions(options: unknown): CompareOptions {
-  const o = v.options<CompareOptions>(options);
+  const o = v.options<CompareOptions>(options, 'options', COMPARE_OPTIONS);
   return {
     ...(o.tolerance !== undefined ? { tolerance: validateTolerances(o.tolerance, 'options.tolerance') } : {}),
     ...(o.equalNan !== undefined ? { equalNan: v.boolean(o.equalNan, 'options.equalNan') } : {}),

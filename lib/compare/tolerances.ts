@@ -96,8 +96,11 @@ export function mergeTolerances(
  * ≥ 0. A NaN tolerance would make every comparison pass (no difference is > NaN), a negative one fail identical
  * tensors. Returns a copy; perOutput is a null-prototype record (outputs may be named `toString`).
  */
+const TOLERANCE_FIELDS = v.optionNames<ToleranceOverrides>()({ atol: true, rtol: true, perOutput: true });
+
 export function validateTolerances(value: unknown, parameter = 'tolerance'): ToleranceOverrides {
   const t = v.object(value, parameter, 'tolerance overrides { atol?, rtol?, perOutput? }');
+  v.knownKeys(t, parameter, TOLERANCE_FIELDS);
   const num = v.optional(v.nonNegativeNumber);
   const out: ToleranceOverrides = {};
   const atol = num(t.atol, `${parameter}.atol`);
@@ -110,6 +113,7 @@ export function validateTolerances(value: unknown, parameter = 'tolerance'): Tol
       `${parameter}.perOutput`,
       (o, p) => {
         const each = v.object(o, p, '{ atol?, rtol? }');
+        v.knownKeys(each, p, ['atol', 'rtol']);
         const one: { atol?: number; rtol?: number } = {};
         const a = num(each.atol, `${p}.atol`);
         const r = num(each.rtol, `${p}.rtol`);

@@ -10,6 +10,8 @@
  */
 import type { Sample } from '../data/samples';
 import { loadSamples } from '../data/samples';
+import { CROSSCHECK_OPTIONS } from './option-names';
+import { knownKeys } from '../validate';
 import { diagnoseStatic } from '../diagnostics/diagnose';
 import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
@@ -88,6 +90,7 @@ export async function crossCheck(model: string | ModelSummary, options: CrossChe
 /** crossCheck's options validated and resolved once: the runners to make, the samples read, the plan of probes. */
 async function prepareCrossCheck(model: string | ModelSummary, options: CrossCheckOptions): Promise<Execution> {
   if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
+  knownKeys(options as Record<string, unknown>, 'options', CROSSCHECK_OPTIONS); // a misspelt option would change nothing
   const summary = await loadModelArgument(model, options.externalDataDir);
   const common = commonRunOptions(summary, options, 'options');
   const samples = await loadSamples(options.samples ?? [], 'options.samples', common.maxTensorBytes, summary);

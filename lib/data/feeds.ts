@@ -15,6 +15,7 @@ import { quoted } from '../util/terminal';
 import * as v from '../validate';
 import { generateFeeds, hasGraph, type GenerateOptions } from './generate';
 import { validateInputs } from './inputs';
+import { BUILD_FEEDS_OPTIONS, NPZ_FEEDS_OPTIONS } from './option-names';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tensors given by the caller
@@ -146,7 +147,7 @@ export interface NpzFeedsOptions {
 export async function feedsFromNpz(file: string, inputs?: readonly InputSummary[], options: NpzFeedsOptions = {}): Promise<NamedTensors> {
   v.filePath(file, 'file');
   const list = inputs === undefined ? undefined : validateInputs(inputs);
-  const o = v.options<NpzFeedsOptions>(options);
+  const o = v.options<NpzFeedsOptions>(options, 'options', NPZ_FEEDS_OPTIONS);
   const budget = maxTensorBytes(o.maxTensorBytes, 'maxTensorBytes');
   if (o.beforeRead !== undefined && typeof o.beforeRead !== 'function') throw new InvalidTypeError('beforeRead', 'a function', o.beforeRead);
   const bytes = await readFileBytes(file, budget);
@@ -215,7 +216,7 @@ export type FeedSource = 'tensor' | 'npz' | 'generated';
 export async function buildFeeds(model: ModelSummary, options: BuildFeedsOptions = {}): Promise<{ feeds: NamedTensors; sources: Record<string, FeedSource> }> {
   const m = v.object(model, 'model', 'a model summary (from readModel)');
   const inputs = validateInputs(m.inputs, 'model.inputs');
-  const o = v.options<BuildFeedsOptions>(options);
+  const o = v.options<BuildFeedsOptions>(options, 'options', BUILD_FEEDS_OPTIONS);
   const shapesOption = o.shapesOption === undefined ? '--shapes' : v.string(o.shapesOption, 'shapesOption');
   const byName = new Map(inputs.map((i) => [i.name, i]));
   const modelInputs = () => `an input of the model (${[...byName.keys()].map(quoted).join(', ')})`;
@@ -255,7 +256,7 @@ export async function buildFeeds(model: ModelSummary, options: BuildFeedsOptions
     const shapes = resolveInputShapes(missing, namedRecord(Object.entries(spec).filter(([n]) => missingNames.has(n))), shapesOption);
     // The fed inputs' sizes too: an index input generated here may index one of them.
     const known = namedRecord([...Object.entries(feeds).map(([name, t]) => [name, [...t.dims]] as const), ...Object.entries(shapes)]);
-    for (const [name, t] of Object.entries(generateFeeds(missing, known, { ...o, maxTensorBytes: budget, ...(hasGraph(m) ? { model: m } : {}) }))) {
+    for (const [name, t] of Object.entries(generateFeeds(missing, known, { seed: o.seed, range: o.range, ranges: o.ranges, maxTensorBytes: budget, ...(hasGraph(m) ? { model: m } : {}) }))) {
       feeds[name] = t;
       sources[name] = 'generated';
     }

@@ -14,6 +14,7 @@ import { quoted } from '../util/terminal';
 import * as v from '../validate';
 import { largestIndex, orderBoxCorners, shapeValues, valueNeeds, type ValueNeed } from './consumers';
 import { validateInputs } from './inputs';
+import { GENERATE_OPTIONS } from './option-names';
 
 /** mulberry32: a tiny, fast 32-bit PRNG; the same seed gives the same stream on every machine. Values in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -225,7 +226,7 @@ export function generateFeeds(
 ): NamedTensors {
   const list = validateInputs(inputs);
   const shapeOf = v.shapes(shapes, 'shapes');
-  const o = v.options<GenerateOptions>(options);
+  const o = v.options<GenerateOptions>(options, 'options', GENERATE_OPTIONS);
   const seed = o.seed === undefined ? 0 : v.safeInteger(o.seed, 'seed');
   const global = o.range ?? [0, 1];
   checkRange(global, 'range');

@@ -14,7 +14,9 @@ import type { NamedTensors, TensorLike } from '../tensor/types';
 import { hasOwn, namedRecord } from '../util/names';
 import { quoted } from '../util/terminal';
 import { displayPath } from '../util/text';
+import * as v from '../validate';
 import { feedableInputs } from './feeds';
+import { SAMPLE_FIELDS } from './option-names';
 
 /** Saved inputs and, optionally, the outputs PyTorch (or anything else) computed from them. */
 export interface Sample {
@@ -71,6 +73,7 @@ export async function loadSamples(samples: readonly Sample[], parameter = 'sampl
   if (!Array.isArray(samples)) throw new InvalidTypeError(parameter, 'an array of {inputs, reference?}', samples);
   const out: LoadedSample[] = [];
   for (const [i, s] of samples.entries()) {
+    if (typeof s === 'object' && s !== null) v.knownKeys(s as unknown as Record<string, unknown>, `${parameter}[${i}]`, SAMPLE_FIELDS);
     if (typeof s !== 'object' || s === null || s.inputs === undefined) throw new InvalidTypeError(`${parameter}[${i}]`, 'an object {inputs, reference?, label?}', s);
     for (const key of ['inputs', 'reference'] as const) {
       const v = s[key];

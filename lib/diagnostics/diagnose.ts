@@ -2,6 +2,7 @@
  * The static rules over a ModelSummary: each reads the summary only (no run). SHAPE_NOT_DYNAMIC, which runs the
  * model, is lib/pipeline/probe-axes.ts's diagnose().
  */
+import * as v from '../validate';
 import type { ModelSummary } from '../onnx/types';
 import { indexGraph } from './graph';
 import type { RuleContext, StaticRule } from './rules/context';
@@ -37,7 +38,8 @@ export interface DiagnoseOptions {
 
 /** The static findings (no model run), errors first. */
 export function diagnoseStatic(model: ModelSummary, options: DiagnoseOptions = {}): Finding[] {
-  const ctx: RuleContext = { g: indexGraph(model), requests: options.requests ?? [] };
+  const o = v.options<DiagnoseOptions>(options, 'options', v.optionNames<DiagnoseOptions>()({ requests: true }));
+  const ctx: RuleContext = { g: indexGraph(model), requests: o.requests ?? [] };
   return sortFindings(STATIC_RULES.flatMap((rule) => rule(ctx)));
 }
 

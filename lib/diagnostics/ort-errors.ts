@@ -181,7 +181,13 @@ export function cleanOrtMessage(raw: string): string {
     .replace(/\/onnxruntime_src\/\S+:\d+ (?:[\w:~<>*&]+ )*[\w:~<>]+\((?:[^()]|\([^()]*\))*\) /s, '')
     .replace(/^Non-zero status code returned while running \S+ node\. Name:'[^']*' Status Message: /, '')
     .replace(/^Load model from .+? failed:\s*/, '');
-  m = m.replace(/\s*\n\s*/g, ' ').trim();
+  // One line: the whitespace around each line break becomes one space (line by line: a regex /\s*\n\s*/ would try
+  // every space of a long run of them, quadratic).
+  m = m
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
   return m.length > 400 ? `${m.slice(0, 397)}...` : m;
 }
 
@@ -250,7 +256,8 @@ const ORT_ERROR_PATTERNS: readonly OrtErrorPattern[] = [
   {
     // "Fatal error: com.example:FastGelu(-1) is not a registered function/op" (ai.onnx for the default domain)
     kind: 'unsupported-op',
-    patterns: [/(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/],
+    // The name starts a word (the lookbehind), so a long word is tried once, not from each of its characters.
+    patterns: [/(?<![\w.:-])(?:([\w.-]+):)?(\w+)\((-?\d+)\) is not a registered function\/op/],
     extract: ([, domain, op, opset], _raw, common) => ({ ...common, kind: 'unsupported-op', op, domain: domainOf(domain), opset: Number(opset), reason: 'not-registered' }),
   },
   {

@@ -29,6 +29,7 @@ export function translateOrtError(model: ModelSummary, err: unknown, ctx?: Trans
   const g = indexGraph(model);
   switch (info.kind) {
     case 'fixed-dim': {
+      if (info.dims.length === 0) return undefined; // the message names no axis: nothing to say about the model
       const source = ctx ? `${ctx.source} (onnxruntime)` : 'onnxruntime';
       return fixedDimFindingFor(
         model,

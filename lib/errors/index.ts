@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'ERR_TRT_NODE_ABORTED'
   | 'ERR_TRT_NODE_USAGE'
   | 'ERR_TRT_NODE_MEMORY_BUDGET'
-  | 'ERR_TRT_NODE_TRITON_CONFIG';
+  | 'ERR_TRT_NODE_TRITON_CONFIG'
+  | 'ERR_TRT_NODE_LOCK_TIMEOUT';
 
 export class TrtNodeError extends Error {
   readonly code: ErrorCode;
@@ -156,6 +157,17 @@ export function describe(value: unknown): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Native addon and TensorRT errors (lib/native, lib/trt). Errors raised in C++ carry the same codes; lib/native/
 // native-error.ts turns them into these classes with the JS call site's stack.
+
+/**
+ * A lock file (lib/io/file-lock: the engine cache's per-entry lock) stayed held by a live process longer than the
+ * wait allowed: the message names the file and its holder.
+ */
+export class LockTimeoutError extends TrtNodeError {
+  constructor(file: string, message: string, details: Record<string, unknown> = {}) {
+    super('ERR_TRT_NODE_LOCK_TIMEOUT', message, { file, ...details });
+    this.name = 'LockTimeoutError';
+  }
+}
 
 /** The native addon could not be loaded: names every file tried and what to do. */
 export class AddonLoadError extends TrtNodeError {

@@ -1,7 +1,12 @@
 /** The readable form of an Explanation (the JSON form is the Explanation itself). */
 import { fixStatedIn } from '../report/format';
 import { wrap } from '../report/style';
+import { forTerminal } from '../util/terminal';
 import type { Explanation } from './types';
+
+/** Text quoted from the pasted error (names, lines) is escaped: an ESC sequence in it must not reach the terminal. */
+const safe = (text: string) => forTerminal(text, { multiline: true });
+const line = (text: string) => forTerminal(text);
 
 export function formatExplanation(e: Explanation): string {
   if (!e.recognized) {
@@ -13,16 +18,16 @@ export function formatExplanation(e: Explanation): string {
   const out: string[] = [];
   for (const f of e.findings) {
     out.push(`${f.severity.toUpperCase().padEnd(7)} ${f.code}  (${f.source})`);
-    out.push(...wrap(`From: ${f.evidence}`, '          '));
-    out.push(...wrap(f.message, '          '));
+    out.push(...wrap(`From: ${line(f.evidence)}`, '          '));
+    out.push(...wrap(safe(f.message), '          '));
     // check's messages end with their fix; say it apart only where the message does not.
-    if (!fixStatedIn(f.message, f.fix)) out.push(...wrap(`Fix: ${f.fix}`, '          '));
+    if (!fixStatedIn(f.message, f.fix)) out.push(...wrap(`Fix: ${safe(f.fix)}`, '          '));
   }
   for (const n of e.notes) {
     out.push(`NOTE    (${n.source})`);
-    out.push(...wrap(`From: ${n.evidence}`, '          '));
-    out.push(...wrap(n.message, '          '));
-    if (n.fix) out.push(...wrap(`Fix: ${n.fix}`, '          '));
+    out.push(...wrap(`From: ${line(n.evidence)}`, '          '));
+    out.push(...wrap(safe(n.message), '          '));
+    if (n.fix) out.push(...wrap(`Fix: ${safe(n.fix)}`, '          '));
   }
   return `${out.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@ import { translateOrtError } from '../diagnostics/ort-translate';
 import type { Finding } from '../diagnostics/findings';
 import { dynamicExportCall, exporterOf, formatDims, pyDynamicAxes, pyDynamicShapes, pyStr } from '../diagnostics/graph';
 import type { ModelSummary } from '../onnx/types';
+import * as v from '../validate';
 import { SEVERITY_RANK } from '../diagnostics/findings';
 import type { Hit } from './rules';
 import { PYTORCH_RULES, TENSORRT_RULES, exporterInText, lineAt, onnxruntimeHits } from './rules';
@@ -24,6 +25,9 @@ export interface ExplainOptions {
 
 /** Findings and notes for `text` (never throws; unrecognised text gives `recognized: false`). */
 export function explain(text: string, options: ExplainOptions = {}): Explanation {
+  v.string(text, 'text');
+  const o = v.options<ExplainOptions>(options, 'options', v.optionNames<ExplainOptions>()({ model: true }));
+  if (o.model !== undefined) v.object(o.model, 'options.model', 'a ModelSummary (from readModel)');
   const ctx = { text, exporter: exporterInText(text) };
   const hits: Hit[] = [...PYTORCH_RULES.flatMap((r) => r(ctx)), ...onnxruntimeHits(text), ...TENSORRT_RULES.flatMap((r) => r(ctx))];
   let findings = hits.flatMap((h) => ('finding' in h ? [h.finding] : []));
@@ -42,39 +46,49 @@ export function explain(text: string, options: ExplainOptions = {}): Explanation
 }
 
 /**
- * A fixed-dim error about an axis the given model declares dynamic: the model that failed is not this one (an older
- * or static export of it). Said as such; calling the axis fixed, and suggesting the dynamic_axes it already has,
- * would be wrong.
+ * A fixed-dim error about an axis the given model declares dynamic, or fixes at another size than the error's
+ * "Expected": the model that failed is not this one (an older or static export of it). Said as such; calling the axis
+ * fixed, and suggesting the dynamic_axes it already has, would be wrong.
  */
 function otherExport(model: ModelSummary, text: string): Finding | undefined {
   const info = classifyOrtError(text);
   if (info.kind !== 'fixed-dim') return undefined;
   const input = model.inputs.find((i) => i.name === info.input);
-  const dynamic = info.dims.filter((d) => input?.dims?.[d.axis] && input.dims[d.axis].kind !== 'fixed');
-  if (!input || dynamic.length === 0) return undefined;
-  const name = (axis: number) => {
-    const d = input.dims![axis];
-    return d.kind === 'symbolic' ? ` (${pyStr(d.name)})` : '';
+  if (!input?.dims) return undefined;
+  const dims = input.dims;
+  const differing = info.dims.filter((d) => {
+    const dim = dims[d.axis];
+    return dim !== undefined && !(dim.kind === 'fixed' && dim.value === d.expected);
+  });
+  if (differing.length === 0) return undefined;
+  const dynamic = differing.filter((d) => dims[d.axis].kind !== 'fixed');
+  const here = (axis: number) => {
+    const d = dims[axis];
+    return d.kind === 'fixed' ? `is fixed at ${d.value}` : `is dynamic${d.kind === 'symbolic' ? ` (${pyStr(d.name)})` : ''}`;
   };
-  const axes = dynamic.map((d) => `axis ${d.axis} of input '${input.name}' is dynamic${name(d.axis)}`).join('; ');
+  const axes = differing.map((d) => `axis ${d.axis} of input '${input.name}' ${here(d.axis)}`).join('; ');
   const fed = info.dims.map((d) => `fed ${d.got} on axis ${d.axis} where it expected ${d.expected}`).join(', ');
-  const own = model.inputs
-    .filter((i) => !i.isInitializer && i.dims?.some((d) => d.kind === 'symbolic'))
-    .map((i) => ({ name: i.name, axes: i.dims!.flatMap((d, a) => (d.kind === 'symbolic' ? [{ axis: a, label: d.name }] : [])) }));
-  const exporter = exporterOf(model);
-  const dynamicArg = exporter === 'dynamo' ? `dynamic_shapes=${pyDynamicShapes(own)}` : `dynamic_axes=${pyDynamicAxes(own)}`;
-  const fix = `run the model given here (it accepts these sizes); or re-export the one that failed as this one was, with ${dynamicExportCall(exporter, dynamicArg)}`;
+  let fix = 'run the failing program with this model file, or give explain the model that failed (--model)';
+  if (dynamic.length > 0) {
+    const own = model.inputs
+      .filter((i) => !i.isInitializer && i.dims?.some((d) => d.kind === 'symbolic'))
+      .map((i) => ({ name: i.name, axes: i.dims!.flatMap((d, a) => (d.kind === 'symbolic' ? [{ axis: a, label: d.name }] : [])) }));
+    const exporter = exporterOf(model);
+    const dynamicArg = exporter === 'dynamo' ? `dynamic_shapes=${pyDynamicShapes(own)}` : `dynamic_axes=${pyDynamicAxes(own)}`;
+    fix = `run the model given here (it accepts these sizes); or re-export the one that failed as this one was, with ${dynamicExportCall(exporter, dynamicArg)}`;
+  }
   return {
     code: 'FIXED_DIM',
     severity: 'error',
     message:
-      `onnxruntime was ${fed}: the model that ran fixes that axis. But in the model given here ${formatDims(input.dims)}, ${axes}, so the ` +
-      `error came from another export of the model (an older one, or one exported without dynamic_axes): check which ` +
+      `onnxruntime was ${fed}: the model that ran fixes that axis. But in the model given here ${formatDims(dims)}, ${axes}, so the ` +
+      `error came from another export of the model (${dynamic.length > 0 ? 'an older one, or one exported without dynamic_axes' : 'an older one, or one exported at other sizes'}): check which ` +
       `file the failing code loads.`,
     fix,
     input: input.name,
-    axis: dynamic[0].axis,
-    details: { conflicts: info.dims, dynamicInModel: true, modelDims: input.dims },
+    axis: differing[0].axis,
+    details: { conflicts: info.dims, dynamicInModel: dynamic.length > 0, modelDims: dims },
+
   };
 }
 

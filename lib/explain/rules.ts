@@ -458,7 +458,8 @@ export const TENSORRT_RULES: readonly Rule[] = [
   },
   // "input_1: for dimension number 1 in profile 0 does not match network definition (got min=100, opt=1024,
   //  max=4096), expected min=opt=max=1024)"
-  each(/(\S+): for dimension number (\d+) in profile (\d+) does not match network definition \(got min=(\d+), opt=(\d+), max=(\d+)\), expected min=opt=max=(\d+)\)/, (m, ctx) => {
+  // The name starts a word (the lookbehind): tried from every position of a long word, the match would be quadratic.
+  each(/(?<!\S)(\S+): for dimension number (\d+) in profile (\d+) does not match network definition \(got min=(\d+), opt=(\d+), max=(\d+)\), expected min=opt=max=(\d+)\)/, (m, ctx) => {
     const [input, axis, , min, , max, fixed] = [m[1], Number(m[2]), m[3], m[4], m[5], m[6], m[7]];
     const label = axis === 0 ? 'batch' : `dim_${axis}`;
     const fix =
@@ -485,7 +486,7 @@ export const TENSORRT_RULES: readonly Rule[] = [
       fix, { details: { node: m[1], volume: [Number(m[2]), Number(m[3])] } });
   }),
   // "(Add_430: dimensions not compatible for elementwise. Condition '==' violated: 5376 != 4725."
-  each(/\(?([\w/.:]+): dimensions not compatible for elementwise|broadcast with incompatible dimensions/, (m, ctx) =>
+  each(/(?<![\w/.:])([\w/.:]+): dimensions not compatible for elementwise|broadcast with incompatible dimensions/, (m, ctx) =>
     fixedSizeHit('TensorRT', lineAt(ctx.text, m.index), m[1] ? `'${m[1]}'` : 'An elementwise layer'),
   ),
   each(/Your ONNX model has been generated with INT64 weights, while TensorRT does not natively support INT64/, (m, ctx) =>

@@ -15,9 +15,40 @@ import { FileError, InvalidTypeError, TrtNodeError } from '../errors';
 import * as v from '../validate';
 import { forTerminal } from '../util/terminal';
 
+/**
+ * Temporary files of writes in progress. A process that ends mid-write by process.exit, or by the CLI's second
+ * Ctrl-C (which ends it by the signal, at once), removes them first: the target keeps its old content (or stays
+ * absent), and no `.name.<pid>.<hex>.tmp` is left beside it (a plan-sized one, for an engine).
+ */
+const inProgress = new Set<string>();
+let exitHooked = false;
+
+/** Removes the temporary files of writes still in progress (synchronous: for exit paths). */
+export function removeTemporaryFiles(): void {
+  for (const tmp of inProgress) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // best effort: the process is ending
+    }
+  }
+  inProgress.clear();
+}
+
 function tempPathFor(file: string): string {
   const dir = path.dirname(path.resolve(file));
-  return path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', removeTemporaryFiles);
+  }
+  inProgress.add(tmp);
+  return tmp;
+}
+
+/** The temporary file is gone (renamed over the target, or removed). */
+function settled(tmp: string): void {
+  inProgress.delete(tmp);
 }
 
 /** Keep an existing target's permission bits (a plain write would keep them too); new files get the umask default. */
@@ -192,8 +223,12 @@ export async function checkOutputFile(file: string, option: string, options: Che
     refuseNonRegular(await fs.promises.lstat(file).catch(() => null), () => readLinkOrUndefined(file));
     // Prove that a file can be created there: the temporary file writeFileAtomic will use, created and removed.
     const probe = tempPathFor(file);
-    await (await fs.promises.open(probe, 'wx')).close();
-    await fs.promises.rm(probe, { force: true });
+    try {
+      await (await fs.promises.open(probe, 'wx')).close();
+    } finally {
+      await fs.promises.rm(probe, { force: true });
+      settled(probe);
+    }
   } catch (err) {
     throw fail(err);
   }
@@ -222,9 +257,11 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
     handle = undefined;
     refuseNonRegular(lstatOrNull(file), () => readLinkOrUndefined(file)); // it may have changed meanwhile
     await fs.promises.rename(tmp, file);
+    settled(tmp);
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    settled(tmp);
     throw failure(file, err);
   }
   syncFolder(file);
@@ -244,6 +281,7 @@ export function writeFileAtomicSync(file: string, data: Uint8Array | string): vo
     fd = undefined;
     refuseNonRegular(lstatOrNull(file), () => readLinkOrUndefined(file));
     fs.renameSync(tmp, file);
+    settled(tmp);
   } catch (err) {
     if (fd !== undefined) {
       try {
@@ -253,6 +291,7 @@ export function writeFileAtomicSync(file: string, data: Uint8Array | string): vo
       }
     }
     fs.rmSync(tmp, { force: true });
+    settled(tmp);
     throw failure(file, err);
   }
   syncFolder(file);

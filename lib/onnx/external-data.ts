@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileError, OnnxFormatError } from '../errors';
+import { lookAlikeNote } from '../util/look-alike';
 import { forTerminal } from '../util/terminal';
 import type { ExternalDataRef } from './types';
 import type { RawExternalRef } from './walk';
@@ -71,7 +72,8 @@ function checkAgainstFile(
     throw new FileError(
       file,
       `external data file of tensor "${forTerminal(first.tensor)}" (location "${forTerminal(first.location)}") in model ${label} does not exist; ` +
-        `copy it next to the model, or give the folder it is in (--external-data-dir; externalDataDir, readModel's baseDir)`,
+        `copy it next to the model, or give the folder it is in (--external-data-dir; externalDataDir, readModel's baseDir)` +
+        lookAlikeInFolder(file),
     );
   }
   if (!facts.isFile) {
@@ -85,7 +87,8 @@ function checkAgainstFile(
     );
   }
   for (const { ref, raw } of refs) {
-    const end = ref.offset + (ref.length ?? 0);
+    // What onnxruntime reads: `length` bytes, else the tensor's own size; only a tensor of no fixed size takes the rest.
+    const end = ref.offset + (ref.length ?? raw.tensorBytes ?? 0);
     if (ref.offset > facts.size || end > facts.size) {
       throw new OnnxFormatError(
         label,
@@ -94,16 +97,36 @@ function checkAgainstFile(
       );
     }
     ref.fileBytes = facts.size;
-    if (ref.length === null) raw.summary.byteLength = facts.size - ref.offset;
+    if (ref.length === null && raw.tensorBytes === null) raw.summary.byteLength = facts.size - ref.offset;
   }
 }
 
-function groupByFile(refs: ExternalDataRef[], raw: RawExternalRef[]): Map<string, { ref: ExternalDataRef; raw: RawExternalRef }[]> {
+/**
+ * The path as the kernel opens it, not normalised: onnxruntime opens `<folder>/<location>`, and the kernel resolves
+ * `sub/..` through what `sub` is (a symbolic link to /etc/ssh makes `sub/../passwd` /etc/passwd; a missing `sub` makes
+ * it fail), where a lexical normalisation would check another file (./passwd). `w.bin/` is not w.bin either.
+ */
+function kernelPath(baseDir: string, location: string): string {
+  // (fs.realpathSync normalises '..' lexically first; its .native twin and fs.promises.realpath ask the kernel.)
+  return `${baseDir}${path.sep}${location}`;
+}
+
+/** A file of the folder whose name looks like the missing one (NFC vs NFD, a look-alike letter): where they differ. */
+function lookAlikeInFolder(file: string): string {
+  try {
+    return lookAlikeNote([path.basename(file)], fs.readdirSync(path.dirname(file)), ['in the model', 'in the folder']);
+  } catch {
+    return ''; // the folder itself is missing or unreadable: nothing to compare
+  }
+}
+
+function groupByFile(baseDir: string, refs: ExternalDataRef[], raw: RawExternalRef[]): Map<string, { ref: ExternalDataRef; raw: RawExternalRef }[]> {
   const byFile = new Map<string, { ref: ExternalDataRef; raw: RawExternalRef }[]>();
   refs.forEach((ref, i) => {
-    const list = byFile.get(ref.path) ?? [];
+    const file = kernelPath(baseDir, ref.location);
+    const list = byFile.get(file) ?? [];
     list.push({ ref, raw: raw[i] });
-    byFile.set(ref.path, list);
+    byFile.set(file, list);
   });
   return byFile;
 }
@@ -112,15 +135,15 @@ export function checkFilesSync(label: string, baseDir: string, refs: ExternalDat
   if (refs.length === 0) return;
   let realBase: string;
   try {
-    realBase = fs.realpathSync(baseDir);
+    realBase = fs.realpathSync.native(baseDir);
   } catch (err) {
     throw fsError(baseDir, err);
   }
-  for (const [file, list] of groupByFile(refs, raw)) {
+  for (const [file, list] of groupByFile(baseDir, refs, raw)) {
     let facts: FileFacts | null = null;
     try {
       const st = fs.statSync(file);
-      facts = { size: st.size, isFile: st.isFile(), realPath: fs.realpathSync(file) };
+      facts = { size: st.size, isFile: st.isFile(), realPath: fs.realpathSync.native(file) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw fsError(file, err);
     }
@@ -133,7 +156,7 @@ export async function checkFiles(label: string, baseDir: string, refs: ExternalD
   const realBase = await fs.promises.realpath(baseDir).catch((err: unknown) => {
     throw fsError(baseDir, err);
   });
-  for (const [file, list] of groupByFile(refs, raw)) {
+  for (const [file, list] of groupByFile(baseDir, refs, raw)) {
     let facts: FileFacts | null = null;
     try {
       const st = await fs.promises.stat(file);

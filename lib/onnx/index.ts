@@ -1,4 +1,4 @@
-export { readModel, readModelSync } from './reader';
-export type { ReadModelOptions, ReadStats } from './reader';
+export { modelBytesOf, readModel, readModelSync } from './reader';
+export type { ModelBytes, ReadModelOptions, ReadStats } from './reader';
 export * from './types';
 export { formatDims, formatBytes } from './format';

@@ -204,54 +204,65 @@ function computeWireTypes(field: protobuf.Field): number[] {
   return field.repeated && w !== WIRE_LEN ? [w, WIRE_LEN] : [w];
 }
 
+/** The bytes of one occurrence of a message: [start, end) of the source. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 /**
  * Walks the message in [start, end): fields with a handler go to it; other fields the schema type declares are
  * gathered (their raw bytes, tag included — a concatenation of fields is a valid message) and decoded with
  * protobufjs at the end; fields the schema does not declare are skipped unread.
  */
-export function* walkMessage<S>(
-  ctx: WalkContext,
-  start: number,
-  end: number,
-  depth: number,
-  type: protobuf.Type,
-  what: string,
-  handlers: FieldHandlers<S> | null,
-  state: S,
-): Walk<Record<string, unknown>> {
-  if (depth > MAX_DEPTH) {
-    throw formatError(ctx, `corrupt at byte ${start}: ${what} is nested more than ${MAX_DEPTH} messages deep`, start);
-  }
+export function walkMessage<S>(ctx: WalkContext, start: number, end: number, ...how: HowToWalk<S>): Walk<Record<string, unknown>> {
+  return walkMerged(ctx, [{ start, end }], ...how);
+}
+
+/** What walkMessage and walkMerged need besides the bytes: depth, schema type, name for errors, handlers, state. */
+type HowToWalk<S> = [depth: number, type: protobuf.Type, what: string, handlers: FieldHandlers<S> | null, state: S];
+
+/**
+ * Walks several occurrences of one singular message field as the one message protobuf makes of them: a parser
+ * merges a singular message field given more than once (its repeated fields concatenated, its scalars the last
+ * value, its messages merged again), exactly as if it parsed the occurrences' bytes one after the other. onnxruntime
+ * and TensorRT's parser do so; keeping only the last occurrence would diagnose another model than they run.
+ */
+export function* walkMerged<S>(ctx: WalkContext, spans: readonly Span[], ...[depth, type, what, handlers, state]: HowToWalk<S>): Walk<Record<string, unknown>> {
+  const first = spans[0]?.start ?? 0;
+  if (depth > MAX_DEPTH) throw tooDeep(ctx, first, what);
   // Kept fields, as views, read when met: their bytes are at hand then (header fields are interleaved with
   // skipped payloads and walked children, after which the walker holds other bytes).
   const kept: Uint8Array[] = [];
   let total = 0;
-  let pos = start;
-  while (pos < end) {
-    const avail = Math.min(MAX_HEADER, end - pos);
-    const f = parseFieldHeader(ctx, held(ctx, pos, avail) ?? (yield* bytesAt(ctx, pos, avail)), pos, end, what);
-    const handler = handlers?.[f.no];
-    let keep: boolean;
-    if (handler) {
-      const r = handler(state, f);
-      keep = typeof r === 'boolean' ? r : yield* r;
-    } else {
-      const field = type.fieldsById[f.no];
-      keep = field !== undefined;
-      if (field && !expectedWireTypes(field).includes(f.wire)) {
-        throw formatError(
-          ctx,
-          `corrupt at byte ${f.start}: ${what}.${field.name} (field ${f.no}) has wire type ${f.wire}, expected ${expectedWireTypes(field).join(' or ')}`,
-          f.start,
-        );
+  for (const { start, end } of spans) {
+    let pos = start;
+    while (pos < end) {
+      const avail = Math.min(MAX_HEADER, end - pos);
+      const f = parseFieldHeader(ctx, held(ctx, pos, avail) ?? (yield* bytesAt(ctx, pos, avail)), pos, end, what);
+      const handler = handlers?.[f.no];
+      let keep: boolean;
+      if (handler) {
+        const r = handler(state, f);
+        keep = typeof r === 'boolean' ? r : yield* r;
+      } else {
+        const field = type.fieldsById[f.no];
+        keep = field !== undefined;
+        if (field && !expectedWireTypes(field).includes(f.wire)) {
+          throw formatError(
+            ctx,
+            `corrupt at byte ${f.start}: ${what}.${field.name} (field ${f.no}) has wire type ${f.wire}, expected ${expectedWireTypes(field).join(' or ')}`,
+            f.start,
+          );
+        }
       }
+      if (keep) {
+        const len = f.end - f.start;
+        kept.push(held(ctx, f.start, len) ?? (yield* bytesAt(ctx, f.start, len)));
+        total += len;
+      }
+      pos = f.end;
     }
-    if (keep) {
-      const len = f.end - f.start;
-      kept.push(held(ctx, f.start, len) ?? (yield* bytesAt(ctx, f.start, len)));
-      total += len;
-    }
-    pos = f.end;
   }
   let buf: Uint8Array;
   if (kept.length === 1) {
@@ -267,8 +278,19 @@ export function* walkMessage<S>(
   try {
     return type.toObject(type.decode(buf), { longs: Number, arrays: true }) as Record<string, unknown>;
   } catch (err) {
-    throw formatError(ctx, `corrupt ${what} in bytes ${start}..${end}: ${(err as Error).message}`, start);
+    const end = spans[spans.length - 1]?.end ?? first;
+    if (/max depth exceeded/i.test((err as Error).message)) throw tooDeep(ctx, first, what);
+    throw formatError(ctx, `corrupt ${what} in bytes ${first}..${end}: ${(err as Error).message}`, first);
   }
+}
+
+/**
+ * Nesting past MAX_DEPTH: refused (a real model nests a few levels; a deeper one would only exhaust the stack), but
+ * not called corrupt: the file may be well-formed protobuf. The path is cut to its ends (it grows with the depth).
+ */
+function tooDeep(ctx: WalkContext, at: number, what: string): OnnxFormatError {
+  const path = what.length > 160 ? `${what.slice(0, 60)}…${what.slice(-60)}` : what;
+  return formatError(ctx, `nested deeper than trt-node reads (${MAX_DEPTH} levels of messages) at byte ${at}: ${path}`, at);
 }
 
 /** A handler that walks a length-delimited field as a nested message of its own. */

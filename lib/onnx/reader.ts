@@ -3,8 +3,9 @@
  * weights. See ./protowire.ts for how (a lazy walker that seeks past weight payloads) and why.
  */
 import * as fs from 'fs';
+import type { FileHandle } from 'fs/promises';
 import * as path from 'path';
-import { FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { FileError, InvalidTypeError, InvalidValueError, OnnxFormatError } from '../errors';
 import { DEFAULT_MAX_TENSOR_BYTES, formatByteSize } from '../io/budget';
 import { readStreamed, readStreamedSync } from '../io/read-file';
 import * as v from '../validate';
@@ -35,6 +36,28 @@ export interface ReadModelOptions {
   allowMissingExternalData?: boolean;
   /** If given, receives how many bytes (and read calls) summarising took — to show that weights are skipped. */
   stats?: ReadStats;
+  /**
+   * Read the whole file (weights included) and keep its bytes with the summary (`modelBytesOf(summary)`), so that a
+   * runtime loads exactly the bytes that were summarised and diagnosed, not what the path names a moment later (a
+   * model replaced meanwhile). Default false: weights are skipped, never read.
+   */
+  keepBytes?: boolean;
+}
+
+/** The bytes a summary was read from (readModel with keepBytes), and what a runtime needs to load them. */
+export interface ModelBytes {
+  /** The model as it was named (its path as given). */
+  file: string;
+  bytes: Uint8Array;
+  /** The folder its external-data locations resolve against. */
+  baseDir: string;
+}
+
+const keptBytes = new WeakMap<ModelSummary, ModelBytes>();
+
+/** The bytes `summary` was read from, when readModel kept them (keepBytes); undefined otherwise. */
+export function modelBytesOf(summary: ModelSummary): ModelBytes | undefined {
+  return keptBytes.get(summary);
 }
 
 /** Whether `value` is a ModelSummary (what readModel returns), told apart from a path or bytes by its shape. */
@@ -52,11 +75,14 @@ function validateSource(source: unknown): asserts source is string | Uint8Array 
   if (!(source instanceof Uint8Array)) throw new InvalidTypeError('source', 'a path string or a Uint8Array', source);
 }
 
+const READ_MODEL_OPTIONS = v.optionNames<ReadModelOptions>()({ baseDir: true, checkExternalData: true, allowMissingExternalData: true, stats: true, keepBytes: true });
+
 function validateOptions(options: unknown): ReadModelOptions {
-  const o = v.options<ReadModelOptions>(options);
+  const o = v.options<ReadModelOptions>(options, 'options', READ_MODEL_OPTIONS);
   v.optional(v.filePath)(o.baseDir, 'options.baseDir');
   v.optional(v.boolean)(o.checkExternalData, 'options.checkExternalData');
   v.optional(v.boolean)(o.allowMissingExternalData, 'options.allowMissingExternalData');
+  v.optional(v.boolean)(o.keepBytes, 'options.keepBytes');
   if (o.stats !== undefined) {
     const st = v.object(o.stats, 'options.stats', 'an object { bytesRead, reads } to fill');
     v.safeInteger(st.bytesRead, 'options.stats.bytesRead', { min: 0 });
@@ -73,6 +99,20 @@ const STREAM_LIMIT = DEFAULT_MAX_TENSOR_BYTES;
 function streamTooLarge(file: string) {
   return (bytes: number) =>
     new FileError(file, `is a pipe or device that delivered more than ${formatByteSize(STREAM_LIMIT)} (${bytes} bytes so far); save the model to a file and give its path`);
+}
+
+/** protobuf's limit on one message (INT_MAX bytes): past it protobuf itself, so onnxruntime and TensorRT, cannot parse. */
+export const PROTOBUF_LIMIT = 2 ** 31 - 1;
+
+/** A model past protobuf's limit, refused with the way out (its weights as external data) before anything is read. */
+function refuseOverProtobufLimit(label: string, size: number): void {
+  if (size <= PROTOBUF_LIMIT) return;
+  throw new OnnxFormatError(
+    label,
+    `is ${formatByteSize(size)} in one protobuf file, over protobuf's 2 GiB limit: onnxruntime and TensorRT cannot load it. ` +
+      'Save the weights as external data: torch.onnx.export(..., external_data=True), or onnx.save(model, path, save_as_external_data=True)',
+    { bytes: size },
+  );
 }
 
 function openError(file: string, err: unknown): FileError {
@@ -126,11 +166,18 @@ function plan(source: string | Uint8Array, options: ReadModelOptions) {
   const baseDir = path.resolve(options.baseDir ?? (file ? path.dirname(file) : process.cwd()));
   const check = options.checkExternalData ?? (isPath || options.baseDir !== undefined);
   const stats = options.stats ?? { bytesRead: 0, reads: 0 };
-  return { file, label, baseDir, check, stats, allowMissing: options.allowMissingExternalData === true };
+  return { file, label, baseDir, check, stats, allowMissing: options.allowMissingExternalData === true, keepBytes: isPath && options.keepBytes === true };
+}
+
+/** Keeps the bytes that were walked with the summary (keepBytes), for modelBytesOf. */
+function keep(summary: ModelSummary, p: ReturnType<typeof plan>, bytes: Uint8Array | undefined): ModelSummary {
+  if (p.keepBytes && bytes) keptBytes.set(summary, { file: p.label, bytes, baseDir: p.baseDir });
+  return summary;
 }
 
 /** The walk of a model held in memory (given as bytes, or read whole from a pipe). */
 function walkBytes(bytes: Uint8Array, p: ReturnType<typeof plan>): { walk: ModelWalk; size: number } {
+  refuseOverProtobufLimit(p.label, bytes.length);
   return { walk: runSync(walkModel(new WalkContext(p.label, bytes.length)), bytesReader(bytes, p.stats)), size: bytes.length };
 }
 
@@ -147,6 +194,7 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
   const p = plan(source, validateOptions(options));
   let walk: ModelWalk;
   let size: number;
+  let bytes: Uint8Array | undefined;
   if (typeof source === 'string') {
     const handle = await fs.promises.open(source, 'r').catch((err: unknown) => {
       throw openError(source, err);
@@ -155,12 +203,17 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
       const st = await handle.stat();
       if (st.isDirectory()) throw openError(source, Object.assign(new Error('directory'), { code: 'EISDIR' }));
       if (!st.isFile()) {
-        const bytes = await readStreamed(handle, STREAM_LIMIT, streamTooLarge(source)).catch((err: unknown) => {
+        bytes = await readStreamed(handle, STREAM_LIMIT, streamTooLarge(source)).catch((err: unknown) => {
           throw err instanceof FileError ? err : openError(source, err);
         });
         ({ walk, size } = walkBytes(bytes, p));
+      } else if (p.keepBytes) {
+        refuseOverProtobufLimit(p.label, st.size);
+        bytes = await readWhole(handle, source, st.size);
+        ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
+        refuseOverProtobufLimit(p.label, size);
         const ctx = new WalkContext(p.label, size);
         walk = await runAsync(walkModel(ctx), fileReaderAsync(handle, ctx, p.stats));
       }
@@ -173,7 +226,35 @@ export async function readModel(source: string | Uint8Array, options: ReadModelO
   // Resolve (and check) external data first: a reference without a length takes the rest of its file.
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
   if (p.check) await checkFiles(p.label, p.baseDir, externalData, walk.externals, p.allowMissing);
-  return assemble(walk, p.file, size, externalData);
+  return keep(assemble(walk, p.file, size, externalData), p, bytes);
+}
+
+/** A regular file read whole (keepBytes): exactly the bytes it had when opened, or an error if it shrank meanwhile. */
+async function readWhole(handle: FileHandle, file: string, size: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; ) {
+    const { bytesRead } = await handle.read(bytes, at, size - at, at).catch((err: unknown) => {
+      throw openError(file, err);
+    });
+    if (bytesRead === 0) throw new FileError(file, `the file shrank while being read (${size} bytes when opened, ${at} now)`);
+    at += bytesRead;
+  }
+  return bytes;
+}
+
+function readWholeSync(fd: number, file: string, size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; ) {
+    let bytesRead: number;
+    try {
+      bytesRead = fs.readSync(fd, bytes, at, size - at, at);
+    } catch (err) {
+      throw openError(file, err);
+    }
+    if (bytesRead === 0) throw new FileError(file, `the file shrank while being read (${size} bytes when opened, ${at} now)`);
+    at += bytesRead;
+  }
+  return bytes;
 }
 
 /** readModel, synchronously (same result and errors). */
@@ -182,6 +263,7 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
   const p = plan(source, validateOptions(options));
   let walk: ModelWalk;
   let size: number;
+  let bytes: Uint8Array | undefined;
   if (typeof source === 'string') {
     let fd: number;
     try {
@@ -193,15 +275,19 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
       const st = fs.fstatSync(fd);
       if (st.isDirectory()) throw openError(source, Object.assign(new Error('directory'), { code: 'EISDIR' }));
       if (!st.isFile()) {
-        let bytes: Uint8Array;
         try {
           bytes = readStreamedSync(fd, STREAM_LIMIT, streamTooLarge(source));
         } catch (err) {
           throw err instanceof FileError ? err : openError(source, err);
         }
         ({ walk, size } = walkBytes(bytes, p));
+      } else if (p.keepBytes) {
+        refuseOverProtobufLimit(p.label, st.size);
+        bytes = readWholeSync(fd, source, st.size);
+        ({ walk, size } = walkBytes(bytes, p));
       } else {
         size = st.size;
+        refuseOverProtobufLimit(p.label, size);
         const ctx = new WalkContext(p.label, size);
         walk = runSync(walkModel(ctx), fileReaderSync(fd, ctx, p.stats));
       }
@@ -213,5 +299,5 @@ export function readModelSync(source: string | Uint8Array, options: ReadModelOpt
   }
   const externalData = resolveAll(p.label, p.baseDir, walk.externals);
   if (p.check) checkFilesSync(p.label, p.baseDir, externalData, walk.externals, p.allowMissing);
-  return assemble(walk, p.file, size, externalData);
+  return keep(assemble(walk, p.file, size, externalData), p, bytes);
 }

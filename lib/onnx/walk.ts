@@ -17,7 +17,9 @@ import {
   WIRE_VARINT,
   formatError,
   requireLen,
+  walkMerged,
   walkMessage,
+  type Span,
 } from './protowire';
 import { MAX_DECODED_ELEMENTS, MAX_DECODED_PAYLOAD_BYTES, decodeTensorValues, shortestFloat32 } from './tensor-values';
 import type { AttributeValue, Dim, NodeCount, NodeSummary, SubgraphSummary, TensorSummary, ValueSummary } from './types';
@@ -31,6 +33,8 @@ export interface RawExternalRef {
   location: string;
   offset: number;
   length: number | null;
+  /** The tensor's size from its dims and type (what onnxruntime reads); null where the type has no fixed size. */
+  tensorBytes: number | null;
   /** The summary to complete (byteLength) once the file is known. */
   summary: TensorSummary;
 }
@@ -159,17 +163,30 @@ const TENSOR_HANDLERS: FieldHandlers<TensorState> = Object.fromEntries(
   Object.keys(PAYLOAD_WIRE).map((no) => [Number(no), onTensorPayload]),
 );
 
-function* walkTensor(st: State, f: FieldRef, depth: number, what: string): Walk<TensorSummary> {
-  requireLen(st.ctx, f, what);
+/**
+ * The spans of a singular message field, given once or more (protobuf merges the occurrences: see walkMerged), each
+ * checked to be length-delimited.
+ */
+function spansOf(st: State, parts: FieldRef | readonly FieldRef[], what: string): Span[] {
+  const all = Array.isArray(parts) ? (parts as readonly FieldRef[]) : [parts as FieldRef];
+  return all.map((f) => {
+    requireLen(st.ctx, f, what);
+    return { start: f.valueStart, end: f.end };
+  });
+}
+
+function* walkTensor(st: State, parts: FieldRef | readonly FieldRef[], depth: number, what: string): Walk<TensorSummary> {
+  const spans = spansOf(st, parts, what);
+  const at = spans[0].start;
   const s: TensorState = { st, what, rawBytes: null, typedPresent: false, stringBytes: 0, budget: MAX_DECODED_PAYLOAD_BYTES };
-  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.tensor, what, TENSOR_HANDLERS, s);
+  const h = yield* walkMerged(st.ctx, spans, depth, T.tensor, what, TENSOR_HANDLERS, s);
 
   const name = text(h.name);
   const dataType = num(h.data_type);
   const dims = (h.dims as number[]) ?? [];
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw formatError(st.ctx, `${what} "${forTerminal(name)}" has an invalid dimension ${d} in its shape [${dims.join(', ')}]`, f.start);
+      throw formatError(st.ctx, `${what} "${forTerminal(name)}" has an invalid dimension ${d} in its shape [${dims.join(', ')}]`, at);
     }
   }
   const count = dims.reduce((a, b) => a * b, 1);
@@ -181,14 +198,9 @@ function* walkTensor(st: State, f: FieldRef, depth: number, what: string): Walk<
     dataLocation: num(h.data_location) === 1 ? 'external' : 'internal',
   };
   if (summary.dataLocation === 'external') {
-    const entries = new Map(objects(h.external_data).map((e) => [text(e.key), text(e.value)]));
-    const location = entries.get('location') ?? '';
-    if (location === '') {
-      throw new OnnxFormatError(st.ctx.label, `tensor "${forTerminal(name)}": stored as external data but no location is given`, { tensor: name });
-    }
-    const length = externalCount(st, entries, 'length', name, location);
-    st.externals.push({ tensor: name, location, offset: externalCount(st, entries, 'offset', name, location) ?? 0, length, summary });
-    summary.byteLength = length ?? 0;
+    const ref = externalRef(st, name, objects(h.external_data), dims, dataType, summary);
+    st.externals.push(ref);
+    summary.byteLength = ref.length ?? ref.tensorBytes ?? 0; // without either: the rest of the file (once known)
   } else {
     const bits = DATA_TYPE_BITS[dataType];
     if (s.rawBytes !== null) summary.byteLength = s.rawBytes;
@@ -200,6 +212,40 @@ function* walkTensor(st: State, f: FieldRef, depth: number, what: string): Walk<
     }
   }
   return summary;
+}
+
+/** The keys ONNX defines for external_data; onnxruntime refuses a model with any other ("model format error!"). */
+const EXTERNAL_KEYS = new Set(['location', 'offset', 'length', 'checksum']);
+
+/**
+ * A tensor's external-data reference, refused where onnxruntime would refuse it (so that the diagnosis is of the model
+ * that runs): a key ONNX does not define, 'location' twice (readers disagree on which counts), a length other than
+ * the tensor's size.
+ */
+function externalRef(st: State, name: string, external: Record<string, unknown>[], dims: number[], dataType: number, summary: TensorSummary): RawExternalRef {
+  const refuse = (what: string, location = ''): never => {
+    throw new OnnxFormatError(st.ctx.label, `tensor "${forTerminal(name)}": ${what}`, { tensor: name, ...(location ? { location } : {}) });
+  };
+  const entries = new Map<string, string>();
+  for (const e of external) {
+    const key = text(e.key);
+    if (!EXTERNAL_KEYS.has(key)) refuse(`external data key "${forTerminal(key)}" is not one ONNX defines (location, offset, length, checksum); onnxruntime refuses the model`);
+    if (key === 'location' && entries.has(key)) refuse('external data gives "location" twice; onnxruntime refuses it, and readers disagree on which one counts');
+    entries.set(key, text(e.value)); // offset or length twice: the last, as onnxruntime reads them
+  }
+  const location = entries.get('location') ?? '';
+  if (location === '') refuse('stored as external data but no location is given');
+  const bits = DATA_TYPE_BITS[dataType];
+  const count = dims.reduce((a, b) => a * b, 1);
+  const tensorBytes = bits && Number.isSafeInteger(count) ? Math.ceil((count * bits) / 8) : null;
+  const length = externalCount(st, entries, 'length', name, location);
+  if (length !== null && tensorBytes !== null && length !== tensorBytes) {
+    refuse(
+      `external data length ${length} does not match the tensor's ${tensorBytes} bytes (${summary.elemType} [${dims.join(', ')}]); onnxruntime refuses the model`,
+      location,
+    );
+  }
+  return { tensor: name, location, offset: externalCount(st, entries, 'offset', name, location) ?? 0, length, tensorBytes, summary };
 }
 
 /** external_data's offset or length: a decimal string, or null when absent. */
@@ -216,29 +262,21 @@ function externalCount(st: State, entries: Map<string, string>, key: string, ten
 }
 
 interface SparseState {
-  st: State;
-  depth: number;
-  what: string;
-  values?: TensorSummary;
-  indices?: TensorSummary;
+  values: FieldRef[];
+  indices: FieldRef[];
 }
 
+/** Singular message fields: their occurrences are gathered, then walked as one merged message. */
 const SPARSE_HANDLERS: FieldHandlers<SparseState> = {
-  1: function* (s, g) {
-    s.values = yield* walkTensor(s.st, g, s.depth + 1, `${s.what}.values`);
-    return false;
-  },
-  2: function* (s, g) {
-    s.indices = yield* walkTensor(s.st, g, s.depth + 1, `${s.what}.indices`);
-    return false;
-  },
+  1: (s, g) => (s.values.push(g), false),
+  2: (s, g) => (s.indices.push(g), false),
 };
 
-function* walkSparseTensor(st: State, f: FieldRef, depth: number, what: string): Walk<TensorSummary> {
-  requireLen(st.ctx, f, what);
-  const s: SparseState = { st, depth, what };
-  const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.sparse, what, SPARSE_HANDLERS, s);
-  const { values, indices } = s;
+function* walkSparseTensor(st: State, parts: FieldRef | readonly FieldRef[], depth: number, what: string): Walk<TensorSummary> {
+  const s: SparseState = { values: [], indices: [] };
+  const h = yield* walkMerged(st.ctx, spansOf(st, parts, what), depth, T.sparse, what, SPARSE_HANDLERS, s);
+  const values = s.values.length ? yield* walkTensor(st, s.values, depth + 1, `${what}.values`) : undefined;
+  const indices = s.indices.length ? yield* walkTensor(st, s.indices, depth + 1, `${what}.indices`) : undefined;
   const external = values?.dataLocation === 'external' || indices?.dataLocation === 'external';
   return {
     name: values?.name ?? '',
@@ -250,22 +288,29 @@ function* walkSparseTensor(st: State, f: FieldRef, depth: number, what: string):
   };
 }
 
-function toDims(shape: Record<string, unknown> | undefined): Dim[] | null {
+function toDims(ctx: WalkContext, name: string, shape: Record<string, unknown> | undefined): Dim[] | null {
   if (!shape) return null;
-  return objects(shape.dim).map((d): Dim => {
-    if (typeof d.dim_value === 'number' && d.dim_value >= 0) return { kind: 'fixed', value: d.dim_value };
+  return objects(shape.dim).map((d, axis): Dim => {
+    if (typeof d.dim_value === 'number' && d.dim_value >= 0) {
+      // Past 2^53 a double cannot hold the dim exactly (9007199254740993 would read as ...992): refused, not shown wrong.
+      if (!Number.isSafeInteger(d.dim_value)) {
+        throw formatError(ctx, `"${forTerminal(name)}" declares dim ${axis} as 2^53 or more (${d.dim_value}): no tensor has that many elements, and trt-node cannot show it exactly`);
+      }
+      return { kind: 'fixed', value: d.dim_value };
+    }
     if (typeof d.dim_param === 'string' && d.dim_param !== '') return { kind: 'symbolic', name: d.dim_param };
     return { kind: 'unknown' };
   });
 }
 
-export function toValueSummary(v: Record<string, unknown>): ValueSummary {
+function toValueSummary(ctx: WalkContext, v: Record<string, unknown>): ValueSummary {
   const type = (v.type ?? {}) as Record<string, unknown>;
   const tensor = (type.tensor_type ?? type.sparse_tensor_type) as Record<string, unknown> | undefined;
+  const name = text(v.name);
   return {
-    name: text(v.name),
+    name,
     elemType: tensor ? dataTypeName(num(tensor.elem_type)) : 'undefined',
-    dims: tensor ? toDims(tensor.shape as Record<string, unknown> | undefined) : null,
+    dims: tensor ? toDims(ctx, name, tensor.shape as Record<string, unknown> | undefined) : null,
   };
 }
 
@@ -280,9 +325,8 @@ export function countNodes(nodes: NodeSummary[]): NodeCount[] {
   return [...counts.values()];
 }
 
-function* walkSubgraph(st: State, f: FieldRef, depth: number, what: string): Walk<SubgraphSummary> {
-  requireLen(st.ctx, f, what);
-  const g = yield* walkGraph(st, f.valueStart, f.end, depth, what);
+function* walkSubgraph(st: State, parts: FieldRef | readonly FieldRef[], depth: number, what: string): Walk<SubgraphSummary> {
+  const g = yield* walkGraph(st, spansOf(st, parts, what), depth, what);
   return { nodeCount: g.nodes.length, nodeCounts: countNodes(g.nodes) };
 }
 
@@ -290,22 +334,17 @@ interface AttributeState {
   st: State;
   depth: number;
   what: string;
-  t?: TensorSummary;
-  g?: SubgraphSummary;
-  sparse?: TensorSummary;
+  /** Occurrences of the singular t, g and sparse_tensor: walked once the attribute is read, each merged. */
+  t: FieldRef[];
+  g: FieldRef[];
+  sparse: FieldRef[];
   tensors: TensorSummary[];
   graphs: SubgraphSummary[];
 }
 
 const ATTRIBUTE_HANDLERS: FieldHandlers<AttributeState> = {
-  5: function* (s, x) {
-    s.t = yield* walkTensor(s.st, x, s.depth + 1, `${s.what}.t`);
-    return false;
-  },
-  6: function* (s, x) {
-    s.g = yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.g`);
-    return false;
-  },
+  5: (s, x) => (s.t.push(x), false),
+  6: (s, x) => (s.g.push(x), false),
   10: function* (s, x) {
     s.tensors.push(yield* walkTensor(s.st, x, s.depth + 1, `${s.what}.tensors[${s.tensors.length}]`));
     return false;
@@ -314,18 +353,18 @@ const ATTRIBUTE_HANDLERS: FieldHandlers<AttributeState> = {
     s.graphs.push(yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.graphs[${s.graphs.length}]`));
     return false;
   },
-  22: function* (s, x) {
-    s.sparse = yield* walkSparseTensor(s.st, x, s.depth + 1, `${s.what}.sparse_tensor`);
-    return false;
-  },
+  22: (s, x) => (s.sparse.push(x), false),
   23: () => false,
 };
 
 function* walkAttribute(st: State, f: FieldRef, depth: number, what: string): Walk<[string, AttributeValue]> {
   requireLen(st.ctx, f, what);
-  const s: AttributeState = { st, depth, what, tensors: [], graphs: [] };
+  const s: AttributeState = { st, depth, what, t: [], g: [], sparse: [], tensors: [], graphs: [] };
   const h = yield* walkMessage(st.ctx, f.valueStart, f.end, depth, T.attribute, what, ATTRIBUTE_HANDLERS, s);
-  const { t, g, sparse, tensors, graphs } = s;
+  const { tensors, graphs } = s;
+  const t = s.t.length ? yield* walkTensor(st, s.t, depth + 1, `${what}.t`) : undefined;
+  const g = s.g.length ? yield* walkSubgraph(st, s.g, depth + 1, `${what}.g`) : undefined;
+  const sparse = s.sparse.length ? yield* walkSparseTensor(st, s.sparse, depth + 1, `${what}.sparse_tensor`) : undefined;
   const name = text(h.name);
   let type = num(h.type);
   if (type === ATTRIBUTE_TYPE.UNDEFINED) {
@@ -439,16 +478,16 @@ const GRAPH_HANDLERS: FieldHandlers<GraphState> = {
   },
 };
 
-function* walkGraph(st: State, start: number, end: number, depth: number, what: string): Walk<GraphWalk> {
+function* walkGraph(st: State, spans: readonly Span[], depth: number, what: string): Walk<GraphWalk> {
   const s: GraphState = { st, depth, what, nodes: [], initializers: [] };
-  const h = yield* walkMessage(st.ctx, start, end, depth, T.graph, what, GRAPH_HANDLERS, s);
+  const h = yield* walkMerged(st.ctx, spans, depth, T.graph, what, GRAPH_HANDLERS, s);
   return {
     name: text(h.name),
     nodes: s.nodes,
     initializers: s.initializers,
-    inputs: objects(h.input).map(toValueSummary),
-    outputs: objects(h.output).map(toValueSummary),
-    valueInfo: objects(h.value_info).map(toValueSummary),
+    inputs: objects(h.input).map((v) => toValueSummary(st.ctx, v)),
+    outputs: objects(h.output).map((v) => toValueSummary(st.ctx, v)),
+    valueInfo: objects(h.value_info).map((v) => toValueSummary(st.ctx, v)),
   };
 }
 
@@ -479,35 +518,29 @@ function* walkFunction(st: State, f: FieldRef, depth: number, what: string): Wal
   return { domain: normaliseDomain(h.domain), name: text(h.name), nodeCount: s.nodes.length, nodeCounts: countNodes(s.nodes) };
 }
 
-/** TrainingInfoProto's graphs: walked for their tensors' external data only. */
-const TRAINING_HANDLERS: FieldHandlers<{ st: State; depth: number; what: string }> = {
-  1: function* (s, x) {
-    yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.initialization`);
-    return false;
-  },
-  2: function* (s, x) {
-    yield* walkSubgraph(s.st, x, s.depth + 1, `${s.what}.algorithm`);
-    return false;
-  },
+/** TrainingInfoProto's graphs (singular: occurrences merged), walked for their tensors' external data only. */
+const TRAINING_HANDLERS: FieldHandlers<{ initialization: FieldRef[]; algorithm: FieldRef[] }> = {
+  1: (s, x) => (s.initialization.push(x), false),
+  2: (s, x) => (s.algorithm.push(x), false),
 };
 
 interface ModelState {
   st: State;
-  graph?: GraphWalk;
+  /** Every occurrence of ModelProto.graph: protobuf merges them into one graph. */
+  graphs: FieldRef[];
   functions: FunctionWalk[];
   trainingInfos: number;
 }
 
 const MODEL_HANDLERS: FieldHandlers<ModelState> = {
-  7: function* (s, x) {
-    requireLen(s.st.ctx, x, 'model.graph');
-    s.graph = yield* walkGraph(s.st, x.valueStart, x.end, 1, 'graph');
-    return false;
-  },
+  7: (s, x) => (s.graphs.push(x), false),
   20: function* (s, x) {
     const what = `training_info[${s.trainingInfos++}]`;
     requireLen(s.st.ctx, x, what);
-    yield* walkMessage(s.st.ctx, x.valueStart, x.end, 1, T.trainingInfo, what, TRAINING_HANDLERS, { st: s.st, depth: 1, what });
+    const t = { initialization: [] as FieldRef[], algorithm: [] as FieldRef[] };
+    yield* walkMessage(s.st.ctx, x.valueStart, x.end, 1, T.trainingInfo, what, TRAINING_HANDLERS, t);
+    if (t.initialization.length) yield* walkSubgraph(s.st, t.initialization, 2, `${what}.initialization`);
+    if (t.algorithm.length) yield* walkSubgraph(s.st, t.algorithm, 2, `${what}.algorithm`);
     return false;
   },
   25: function* (s, x) {
@@ -525,17 +558,18 @@ export function* walkModel(ctx: WalkContext): Walk<ModelWalk> {
   const headText = looksLikeText(head);
 
   const st: State = { ctx, externals: [] };
-  const ms: ModelState = { st, functions: [], trainingInfos: 0 };
+  const ms: ModelState = { st, graphs: [], functions: [], trainingInfos: 0 };
   let h: Record<string, unknown>;
+  let graph: GraphWalk | undefined;
   try {
     h = yield* walkMessage(ctx, 0, ctx.size, 0, T.model, 'model', MODEL_HANDLERS, ms);
+    if (ms.graphs.length) graph = yield* walkGraph(st, spansOf(st, ms.graphs, 'model.graph'), 1, 'graph');
   } catch (err) {
     if (err instanceof OnnxFormatError && headText) {
       throw formatError(ctx, `not an ONNX model (the file looks like text: ${forTerminal(JSON.stringify(headText))}); ${err.message.slice(ctx.label.length + 2)}`);
     }
     throw err;
   }
-  const graph = ms.graph;
   if (!graph) {
     throw formatError(
       ctx,

@@ -49,7 +49,8 @@ export interface CommonRunOptions {
  */
 export async function loadModelArgument(model: unknown, externalDataDir?: unknown): Promise<ModelSummary> {
   const baseDir = externalDataDir === undefined ? undefined : v.filePath(externalDataDir, 'options.externalDataDir');
-  if (typeof model === 'string') return readModel(v.filePath(model, 'model'), baseDir !== undefined ? { baseDir } : {});
+  // The bytes are kept: onnxruntime runs exactly what was read and diagnosed (lib/onnx/reader.ts keepBytes).
+  if (typeof model === 'string') return readModel(v.filePath(model, 'model'), { keepBytes: true, ...(baseDir !== undefined ? { baseDir } : {}) });
   if (isModelSummary(model)) return model;
   throw new InvalidTypeError('model', 'the path of an .onnx file, or a ModelSummary from readModel()', model);
 }

@@ -4,6 +4,7 @@
  * analysis: the baseline, a larger aligned size, an odd size, the bounds given, and one axis at a time where a
  * joint probe fails.
  */
+import * as v from '../validate';
 import { declaredSymbols, defaultFailureClassifier, type DynamicSymbol, type FailureClassifier, type ProbeAttempt } from '../diagnostics/rules/shape-not-dynamic';
 import { blocksRun, diagnoseStatic, type DiagnoseOptions as StaticDiagnoseOptions } from '../diagnostics/diagnose';
 import { sortFindings, type Finding } from '../diagnostics/findings';
@@ -93,7 +94,8 @@ export interface Diagnosis {
 
 /** Static findings, plus SHAPE_NOT_DYNAMIC from probing when a session is given. */
 export async function diagnose(model: ModelSummary, options: DiagnoseOptions = {}): Promise<Diagnosis> {
-  const findings = diagnoseStatic(model, options);
+  v.options<DiagnoseOptions>(options, 'options', v.optionNames<DiagnoseOptions>()({ requests: true, session: true, probe: true }));
+  const findings = diagnoseStatic(model, options.requests ? { requests: options.requests } : {});
   if (!options.session || blocksRun(findings)) return { findings };
   const probe = await probeDynamicAxes(model, options.session, options.probe);
   return { findings: sortFindings([...findings, ...probe.findings]), probe };

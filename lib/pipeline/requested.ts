@@ -12,6 +12,7 @@ import type { InputSummary, ModelSummary } from '../onnx/types';
 import type { LoadedSample } from '../data/samples';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { defaultShapes, feedInputs, requestedProbe, type Probe } from './probes';
+import { lookAlikeNote } from '../util/look-alike';
 import { hasOwn } from '../util/names';
 
 
@@ -60,7 +61,8 @@ export function sampleProbes(
         option,
         `arrays named like the model's inputs (${names(inputs)})`,
         Object.keys(s.inputs).join(', ') || '(no arrays)',
-        `${s.source} has no array ${missing.map((m) => `'${m.name}'`).join(', ')}: save the inputs under the names given in input_names (numpy.savez(f, **{name: array}))`,
+        `${s.source} has no array ${missing.map((m) => `'${m.name}'`).join(', ')}: save the inputs under the names given in input_names (numpy.savez(f, **{name: array}))` +
+          lookAlikeNote(missing.map((m) => m.name), Object.keys(s.inputs)),
       );
     }
     if (s.reference && !model.outputs.some((o) => hasOwn(s.reference!, o.name))) {
@@ -68,7 +70,7 @@ export function sampleProbes(
         s.referenceSource && s.referenceSource !== 'tensors' ? `--reference ${s.referenceSource}` : `${option}.reference`,
         `arrays named like the model's outputs (${names(model.outputs)})`,
         Object.keys(s.reference).join(', ') || '(no arrays)',
-        'Save the PyTorch outputs under the names given in output_names (numpy.savez(f, **{name: array}))',
+        'Save the PyTorch outputs under the names given in output_names (numpy.savez(f, **{name: array}))' + lookAlikeNote(model.outputs.map((o) => o.name), Object.keys(s.reference)),
       );
     }
     const shapes: Record<string, number[]> = Object.create(null);

@@ -5,7 +5,9 @@
  */
 import { InvalidTypeError } from '../errors';
 import type { ModelSummary } from '../onnx/types';
+import { modelBytesOf } from '../onnx/reader';
 import type { LoadedSample } from '../data/samples';
+import { refuseWhatOrtCannotCarry } from '../runners/onnxruntime/limits';
 import type { Runner } from '../runners/runner';
 import { createRunners, disposeRunners, type ActiveRunner, type RunnerSpec } from '../runners/specs';
 import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
@@ -70,8 +72,12 @@ export async function setUpRuns(
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
+  refuseWhatOrtCannotCarry(model, specs); // bfloat16, NUL in names: said before a session fails on them
+  const modelBytes = modelBytesOf(model);
   const runners = await createRunners(specs, {
     model: modelPath,
+    // The bytes that were read and diagnosed: onnxruntime runs exactly those.
+    ...(modelBytes ? { modelBytes } : {}),
     samples,
     profiles: () => resolve().profiles,
     ...(options.signal ? { signal: options.signal } : {}),

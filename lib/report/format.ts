@@ -19,8 +19,10 @@ export function shapesText(shapes: Record<string, readonly number[]>): string {
 
 /** The arguments of a torch.onnx.export fix ("input_names=[...], dynamic_axes={...}"), or the fix itself. */
 function fixCore(fix: string): string {
-  const call = /^torch\.onnx\.export\(model, args, f, (?:dynamo=True, )?(.+), \.\.\.\)/.exec(fix);
-  return call ? call[1] : fix;
+  // What follows the call (dynamo's "with example inputs of size 2 or more…") is part of the fix: a message that
+  // states the arguments without it has not stated the fix.
+  const call = /^torch\.onnx\.export\(model, args, f, (?:dynamo=True, )?(.+), \.\.\.\)(.*)$/s.exec(fix);
+  return call ? `${call[1]}${call[2]}` : fix;
 }
 
 /**

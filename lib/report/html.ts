@@ -3,6 +3,7 @@
  * heatmaps as PNG data: URIs. No script, font or image is fetched, so it opens offline and can be attached to a CI
  * run or a bug report as is. Every text that comes from the model or the user is escaped.
  */
+import * as v from '../validate';
 import * as path from 'path';
 import type { CrossCheckResult, ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
 import { writeFileAtomic } from '../io/atomic-write';
@@ -184,6 +185,7 @@ function findingsCount(result: CrossCheckResult): string {
 
 /** The report as an HTML string. */
 export async function renderHtmlReport(result: CrossCheckResult, options: HtmlReportOptions = {}): Promise<string> {
+  v.options<HtmlReportOptions>(options, 'options', v.optionNames<HtmlReportOptions>()({ title: true, generatedAt: true, verdict: true }));
   const model = result.model ? path.basename(result.model) : '(model from memory)';
   const title = options.title ?? `trt-node cross-check: ${model}`;
   const generated = (options.generatedAt ?? new Date()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');

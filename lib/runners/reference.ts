@@ -3,6 +3,7 @@
  * probes made from those samples.
  */
 import type { LoadedSample } from '../data/samples';
+import { REFERENCE_RUNNER_OPTIONS, specOptions } from './option-names';
 import { EXPECTED_RANK, registerRunner } from './registry';
 import type { Runner } from './runner';
 
@@ -27,4 +28,8 @@ export function createReferenceRunner(samples: readonly LoadedSample[], name = '
 }
 
 // Saved outputs are data, not a runtime choice: every runner that ran is compared with them first.
-registerRunner<ReferenceRunnerSpec>('reference', (spec, { samples }) => createReferenceRunner(samples, spec.name), { expectedRank: EXPECTED_RANK.savedOutputs });
+registerRunner<ReferenceRunnerSpec>(
+  'reference',
+  (spec, { samples, parameter }) => createReferenceRunner(samples, specOptions(spec, parameter, REFERENCE_RUNNER_OPTIONS).name),
+  { expectedRank: EXPECTED_RANK.savedOutputs },
+);

@@ -11,6 +11,7 @@
  */
 import type { LoadedSample } from '../data/samples';
 import { InvalidTypeError, InvalidValueError } from '../errors';
+import type { ModelBytes } from '../onnx/reader';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { quoted } from '../util/terminal';
 import type { Runner } from './runner';
@@ -39,6 +40,12 @@ export interface RunnerFactoryContext {
   signal?: AbortSignal;
   /** The folder the model's external data is in, when it is not the model's own (a runner loading the file looks there). */
   externalDataDir?: string;
+  /**
+   * The bytes the model was read from and diagnosed, when they were kept (check() and crossCheck() keep them): a
+   * runner that loads the model should load these, so that it runs exactly the model diagnosed, not what the path
+   * names a moment later.
+   */
+  modelBytes?: ModelBytes;
   /** Where the spec was given, for error messages: 'options.runners[1]'. */
   parameter: string;
 }

@@ -6,6 +6,7 @@
  */
 import type { LoadedSample } from '../data/samples';
 import { AddonLoadError, InvalidTypeError, InvalidValueError, TensorRTUnavailableError, UnsupportedOptionError } from '../errors';
+import type { ModelBytes } from '../onnx/reader';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { quoted } from '../util/terminal';
 import type { OnnxRuntimeRunnerSpec } from './onnxruntime/runner';
@@ -47,6 +48,8 @@ export interface ActiveRunner {
 export interface RunnerSetup {
   /** The .onnx file; null for a model given as a summary without a file. */
   model: string | null;
+  /** The bytes the model was read from and diagnosed (readModel keepBytes): onnxruntime loads those. Default none. */
+  modelBytes?: ModelBytes;
   samples?: readonly LoadedSample[];
   /** The profiles an engine built on the fly covers (called only when one is built). Default none. */
   profiles?: () => OptimizationProfile[];
@@ -94,6 +97,7 @@ export async function createRunner(spec: RunnerSpec | Runner, parameter: string,
     parameter,
     ...(setup.signal ? { signal: setup.signal } : {}),
     ...(setup.externalDataDir !== undefined ? { externalDataDir: setup.externalDataDir } : {}),
+    ...(setup.modelBytes ? { modelBytes: setup.modelBytes } : {}),
   };
   let runner: Runner;
   try {

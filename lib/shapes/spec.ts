@@ -12,6 +12,7 @@
  * empty entries (a trailing ',') are skipped. Names containing ',' cannot be written in this syntax.
  * Errors are InvalidValueError naming the option, the bad entry and the bad token.
  */
+import { PARSE_DIMS_OPTIONS, PARSE_SHAPE_LIST_OPTIONS, PARSE_SHAPE_TEXT_OPTIONS, SPLIT_NAMED_LIST_OPTIONS } from './option-names';
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import { NamedRecord, hasOwn, namedRecord } from '../util/names';
 import * as v from '../validate';
@@ -28,7 +29,7 @@ export interface ParseDimsOptions {
 
 /** '1x1x64x64' -> [1, 1, 64, 64]. Every dim a non-negative (by default positive) integer; names the bad token. */
 export function parseDims(text: string, options: ParseDimsOptions = {}): number[] {
-  const o = v.options<ParseDimsOptions>(options);
+  const o = v.options<ParseDimsOptions>(options, 'options', PARSE_DIMS_OPTIONS);
   const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
   if (typeof text !== 'string') throw new InvalidTypeError(option, "dims like 1x3x224x224 (a string)", text);
   const entry = o.entry ?? text;
@@ -74,7 +75,7 @@ export interface SplitNamedListOptions {
  * skipped; an empty list, an entry without a name, or a name given twice is an error naming the entry.
  */
 export function splitNamedList(spec: unknown, options: SplitNamedListOptions = {}): NamedEntry[] {
-  const o = v.options<SplitNamedListOptions>(options);
+  const o = v.options<SplitNamedListOptions>(options, 'options', SPLIT_NAMED_LIST_OPTIONS);
   const option = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
   const example = o.example ?? 'input:1x3x224x224';
   if (typeof spec !== 'string') throw new InvalidTypeError(option, `entries like '${example}' (a string)`, spec);
@@ -137,7 +138,7 @@ const EXAMPLE_RANGE = '1x1x64x64..1x1x256x256..1x1x960x640';
 
 /** Parses one shape text (see the header): fixed shapes, min..opt..max ranges, a bare entry for the only input. */
 export function parseShapeText(text: unknown, options: ParseShapeTextOptions = {}): ShapeText {
-  const o = v.options<ParseShapeTextOptions>(options);
+  const o = v.options<ParseShapeTextOptions>(options, 'options', PARSE_SHAPE_TEXT_OPTIONS);
   const label = o.label === undefined ? '--shapes' : v.string(o.label, 'options.label');
   if (typeof text === 'string' && text.includes(';')) {
     throw new InvalidValueError(label, "one shape set, trtexec syntax 'input:1x3x224x224,other:1x10'", text, `Repeat ${label.replace(/ #\d+$/, '')} for several sets (';' does not separate them)`);
@@ -202,7 +203,7 @@ export interface ParseShapeListOptions {
  * kept, in a null-prototype record). Ranges ('..') are refused: they are profiles (parseShapesSpec).
  */
 export function parseShapeList(spec: unknown, options: ParseShapeListOptions = {}): NamedRecord<number[]> {
-  const o = v.options<ParseShapeListOptions>(options);
+  const o = v.options<ParseShapeListOptions>(options, 'options', PARSE_SHAPE_LIST_OPTIONS);
   const label = o.option === undefined ? '--shapes' : v.string(o.option, 'options.option');
   return fixedShapes(refuseBare(parseShapeText(spec, { label, allowZero: o.allowZero })));
 }

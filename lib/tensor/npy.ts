@@ -190,6 +190,8 @@ export function decodeNpy(
   return { type, dims, data };
 }
 
+const NPY_READ_OPTIONS = v.optionNames<NpyReadOptions>()({ maxTensorBytes: true });
+
 export interface NpyReadOptions {
   /** The most bytes the read may allocate (file and decoded data). Default DEFAULT_MAX_TENSOR_BYTES (lib/io/budget.ts). */
   maxTensorBytes?: number;
@@ -204,7 +206,7 @@ export interface NpyReadOptions {
 export function parseNpy(bytes: Uint8Array, name = '<bytes>', options: NpyReadOptions = {}): TensorLike {
   if (!(bytes instanceof Uint8Array)) throw new InvalidTypeError('bytes', 'a Uint8Array (the bytes of a .npy file)', bytes);
   v.string(name, 'name');
-  const o = v.options<NpyReadOptions>(options);
+  const o = v.options<NpyReadOptions>(options, 'options', NPY_READ_OPTIONS);
   return decodeNpy(bytes, { file: name }, undefined, { limit: maxTensorBytes(o.maxTensorBytes, 'options.maxTensorBytes'), held: 0 });
 }
 
@@ -265,7 +267,7 @@ export async function readFileBytes(file: string, budget: number = maxTensorByte
 /** Reads a .npy file. @throws FileError (missing, unreadable), NpyFormatError naming `file`, MemoryBudgetError. */
 export async function readNpy(file: string, options: NpyReadOptions = {}): Promise<TensorLike> {
   v.filePath(file, 'file');
-  const o = v.options<NpyReadOptions>(options);
+  const o = v.options<NpyReadOptions>(options, 'options', NPY_READ_OPTIONS);
   const budget = maxTensorBytes(o.maxTensorBytes, 'options.maxTensorBytes');
   const bytes = await readFileBytes(file, budget);
   // The file's bytes are held already; what decoding adds (a copy, strings) must fit in the rest.

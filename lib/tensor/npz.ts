@@ -33,7 +33,7 @@ const MAX_NPY_HEADER = 1 << 20;
  * Why `key` cannot name an array of an .npz, or undefined. '/' inside a name is allowed (numpy keys may hold it, and
  * ONNX tensor names often do: it makes a subfolder at worst when extracted); what could place a file outside the
  * extraction folder or confuse a reader is not: an absolute path or drive letter, a '..' (or '.' or empty) segment,
- * a backslash, a NUL.
+ * a backslash, a NUL; and a name longer than a zip entry name can be.
  */
 export function unsafeArrayName(key: string): string | undefined {
   if (key === '') return 'it is empty';
@@ -41,8 +41,12 @@ export function unsafeArrayName(key: string): string | undefined {
   if (key.includes('\\')) return 'it contains a backslash';
   if (key.startsWith('/') || /^[A-Za-z]:/.test(key)) return 'it is an absolute path';
   if (key.split('/').some((s) => s === '..' || s === '.' || s === '')) return "it has a '..', '.' or empty path segment";
+  // A zip entry name is at most 65,535 bytes (its length is 16 bits), '.npy' included.
+  if (Buffer.byteLength(key, 'utf8') + 4 > 0xffff) return 'it is longer than a zip entry name can be (65,535 bytes)';
   return undefined;
 }
+
+const NPZ_READ_OPTIONS = v.optionNames<NpzReadOptions>()({ maxTensorBytes: true, names: true, beforeRead: true });
 
 export interface NpzReadOptions extends NpyReadOptions {
   /**
@@ -66,7 +70,7 @@ interface Planned {
 }
 
 function validateReadOptions(options: unknown): { names?: Set<string>; beforeRead?: NpzReadOptions['beforeRead']; budget: number } {
-  const o = v.options<NpzReadOptions>(options);
+  const o = v.options<NpzReadOptions>(options, 'options', NPZ_READ_OPTIONS);
   let names: Set<string> | undefined;
   if (o.names !== undefined) {
     if (typeof o.names === 'string' || typeof (o.names as Iterable<unknown>)[Symbol.iterator] !== 'function') {
@@ -217,7 +221,7 @@ export function encodeNpz(tensors: NamedTensors | ReadonlyMap<string, TensorLike
   v.string(file, 'file');
   // Each tensor is validated by encodeNpy, named by its key.
   const entries = Object.entries(v.record(tensors, `tensors for ${file}`, (t) => t as TensorLike, 'an object (or Map) of tensors by name'));
-  const o = v.options<NpzOptions>(options);
+  const o = v.options<NpzOptions>(options, 'options', v.optionNames<NpzOptions>()({ compress: true }));
   v.optional(v.boolean)(o.compress, 'options.compress');
   if (entries.length > 0xffff) {
     throw new InvalidValueError(`tensors for ${file}`, 'at most 65535 arrays (zip without zip64)', `${entries.length} arrays`);

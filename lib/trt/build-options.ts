@@ -51,8 +51,16 @@ export interface BuildOptionSpec<T> {
   native: 'config' | 'build';
   /** The option names a file the build reads: commands refuse to write an output over it. */
   readsFile?: boolean;
-  /** The command line: trt-node's flag and its help, and trtexec's spelling (hidden from the help). */
-  cli: BuildOptionFlag<T> & { help: string; trtexec?: BuildOptionFlag<T> };
+  /**
+   * Why the option is left out of the engine cache's key (lib/cache/key.ts): it does not change the plan built.
+   * Every other option is in the key, so a new option invalidates cached engines unless it says why it need not.
+   */
+  notInCacheKey?: string;
+  /**
+   * The command line: trt-node's flag and its help, another spelling of trt-node's shown in the help too (`alias`),
+   * and trtexec's spelling (hidden from the help).
+   */
+  cli: BuildOptionFlag<T> & { help: string; alias?: BuildOptionFlag<T> & { help: string }; trtexec?: BuildOptionFlag<T> };
 }
 
 function option<T>(spec: BuildOptionSpec<T>): BuildOptionSpec<T> {
@@ -72,7 +80,7 @@ function optimizationLevel(value: unknown, label: string): number {
   return value;
 }
 
-function workspaceBytes(value: unknown, label: string): number {
+function bytesAtLeastMiB(value: unknown, label: string): number {
   if (typeof value !== 'number') throw new InvalidTypeError(label, 'a number of bytes', value);
   if (!Number.isSafeInteger(value) || value < 2 ** 20) throw new InvalidValueError(label, 'an integer number of bytes ≥ 1 MiB (1048576)', value);
   return value;
@@ -80,6 +88,12 @@ function workspaceBytes(value: unknown, label: string): number {
 
 function nonEmptyString(value: unknown, label: string): string {
   if (typeof value !== 'string' || value === '') throw new InvalidTypeError(label, 'a non-empty string', value);
+  return value;
+}
+
+function folderOrTrue(value: unknown, label: string): string | true {
+  if (value === true) return value;
+  if (typeof value !== 'string' || value === '' || value.includes('\0')) throw new InvalidTypeError(label, 'a folder path, or true (the default folder)', value);
   return value;
 }
 
@@ -142,7 +156,7 @@ const PROFILING_VERBOSITY = ['layer_names_only', 'detailed', 'none'] as const;
 export const BUILD_OPTIONS = {
   /** Limit of TensorRT's workspace memory pool, in bytes. Default: TensorRT's (the device's global memory). */
   workspaceBytes: option({
-    check: workspaceBytes,
+    check: bytesAtLeastMiB,
     native: 'config',
     cli: {
       flag: '--workspace <size>',
@@ -172,6 +186,7 @@ export const BUILD_OPTIONS = {
     check: nonEmptyString,
     native: 'build',
     readsFile: true,
+    notInCacheKey: 'it keeps how fast kernels ran, which speeds up a build; the plan is still that of the model and settings',
     cli: {
       flag: '--timing-cache <file>',
       help: 'timing cache: read if it exists, written back after the build',
@@ -246,7 +261,36 @@ export const BUILD_OPTIONS = {
     check: (value, label) => validateDevice(value, label)!,
     default: 0,
     native: 'build',
+    notInCacheKey: "the key has the GPU's name and compute capability instead: a plan is for a kind of GPU, not a device number",
     cli: { flag: '--device <N>', help: "the CUDA device to build on, as trtexec's --device (default 0)", parse: parseDevice },
+  }),
+  /**
+   * An engine cache folder (`true`: the default one, TRT_NODE_CACHE_DIR, else $XDG_CACHE_HOME/trt-node/engines or
+   * ~/.cache/trt-node/engines). The plan is looked up there by a key over the model's bytes (external data
+   * included), every build option that shapes the plan, the profiles, the TensorRT version and the GPU (name,
+   * compute capability); a sound entry is returned without building (`cached: true`), otherwise the engine is built
+   * and stored. Processes building the same key build once: the others wait for it, then load. An entry that is
+   * truncated or corrupted is rebuilt, with a note in `warnings` saying why. Default: no cache.
+   */
+  cacheDir: option({
+    check: folderOrTrue,
+    native: 'build',
+    notInCacheKey: 'it is where the cache is',
+    cli: {
+      flag: '--cache-dir <dir>',
+      help: 'engine cache folder: a plan built before with the same model, settings, TensorRT and GPU is reused',
+      alias: { flag: '--cache', value: true, help: 'engine cache in the default folder ($TRT_NODE_CACHE_DIR, else ~/.cache/trt-node/engines)' },
+    },
+  }),
+  /**
+   * The engine cache's size bound, in bytes (with `cacheDir`): after a new entry is written, the least recently used
+   * entries are removed until the cache holds at most this much. Default: 10 GiB.
+   */
+  cacheMaxBytes: option({
+    check: bytesAtLeastMiB,
+    native: 'build',
+    notInCacheKey: 'it bounds the cache, not the plan',
+    cli: { flag: '--cache-max-size <size>', help: 'engine cache size bound: MiB, or with a unit (500M, 20G; default 10G)', parse: parseSize },
   }),
 };
 
@@ -323,6 +367,9 @@ export function validateBuildSettings(o: Readonly<Record<string, unknown>>, labe
     out[name] = o[name] === undefined ? spec.default : spec.check(o[name], labelOf(name));
   }
   const settings = out as ResolvedBuildSettings;
+  if (settings.cacheMaxBytes !== undefined && settings.cacheDir === undefined) {
+    throw new InvalidValueError(labelOf('cacheMaxBytes'), `to come with ${labelOf('cacheDir')}`, settings.cacheMaxBytes, 'It bounds the engine cache, which is used only when asked for');
+  }
   if (settings.stronglyTyped === true) {
     const flag = (['fp16', 'bf16', 'int8'] as const).find((f) => settings[f]);
     if (flag) {
@@ -342,13 +389,8 @@ export function validateBuildSettings(o: Readonly<Record<string, unknown>>, labe
  * Profiles are checked against the model by resolveProfiles.
  */
 export function validateBuildOptions(options: unknown): ResolvedBuildOptions {
-  const o = v.options<BuildEngineOptions>(options) as Record<string, unknown>;
-  const known = [...Object.keys(BUILD_OPTIONS), ...OTHER_OPTIONS];
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) {
-      throw new InvalidValueError('options', `known option names (${known.join(', ')})`, key, `Unknown option "${key}"`);
-    }
-  }
+  // An unknown name (a misspelt one) is refused, naming the nearest known one.
+  const o = v.options<BuildEngineOptions>(options, 'options', [...OTHER_OPTIONS, ...Object.keys(BUILD_OPTIONS)]) as Record<string, unknown>;
   if (o.sampleShapes !== undefined && !Array.isArray(o.sampleShapes)) {
     throw new InvalidTypeError('options.sampleShapes', 'an array of {inputName: shape} objects', o.sampleShapes);
   }
@@ -396,6 +438,18 @@ export function checkForTensorRTVersion(
     }
   }
   return version.major >= 11 || settings.stronglyTyped === true;
+}
+
+/**
+ * The settings that shape the plan, for the engine cache's key: every option but those that say why they need not
+ * be in it, defaults applied, and `stronglyTyped` as the build resolved it (TensorRT 10's default false and an
+ * explicit false build the same plan).
+ */
+export function cacheKeySettings(settings: ResolvedBuildSettings, stronglyTyped: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of buildOptionEntries()) if (spec.notInCacheKey === undefined) out[name] = settings[name];
+  out.stronglyTyped = stronglyTyped;
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * buildEngine(model, options): ONNX (path, bytes, or the summary of a model read from a file) -> serialized TensorRT
  * engine (plan), built off the JS thread. Order of checks: options, then the model and its profiles (lib/onnx
- * reader), then TensorRT's presence and version, and only then the native build.
+ * reader), then TensorRT's presence and version, and only then the engine cache (with `cacheDir`) and the native build.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,6 +11,8 @@ import { fromNativeError } from './native-error';
 import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
 import { BuildEngineOptions, ResolvedBuildOptions, checkForTensorRTVersion, nativeConfig, resolveProfiles, validateBuildOptions } from './build-options';
+import { cachedBuild } from '../cache';
+import { cacheLookup, deviceIdentity } from './build-cache';
 import { requireDevice } from './device';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import { profileEntries, type OptimizationProfile } from '../shapes/profiles';
@@ -27,14 +29,38 @@ export interface BuildEngineResult {
    */
   tensorrtVersion: string;
   stronglyTyped: boolean;
-  /** Wall time of the native build (parse + build), ms. */
+  /** Wall time of the native build (parse + build), ms; for a plan from the engine cache, that of the build that made it. */
   buildMs: number;
-  /** The timing cache file written, or null. */
+  /** The timing cache file written, or null (also for a plan from the engine cache: nothing was built). */
   timingCacheFile: string | null;
-  /** TensorRT's warnings and errors logged by this build, then trt-node's notes (e.g. a timing cache replaced). */
+  /**
+   * TensorRT's warnings and errors logged by the build (for a cached plan, those of the build that made it), then
+   * trt-node's notes (e.g. a timing cache replaced, an engine cache entry rebuilt and why).
+   */
   warnings: LogEntry[];
   /** The model's summary (from lib/onnx), for callers that want to report on inputs. */
   model: ModelSummary;
+  /** The plan came from the engine cache (`cacheDir`): nothing was built. */
+  cached: boolean;
+  /** The engine cache entry's plan file, or null without `cacheDir`. */
+  cacheEntry: string | null;
+}
+
+/** What one native build gives, as the engine cache keeps it (JSON-able but the plan). */
+interface BuildRecord {
+  buildMs: number;
+  timingCacheFile: string | null;
+  warnings: LogEntry[];
+}
+
+/** A record read back from a cache entry, taken only as far as it has the expected shape (the plan was checked). */
+function recordOf(value: unknown): BuildRecord {
+  const r = (typeof value === 'object' && value !== null ? value : {}) as Partial<BuildRecord>;
+  return {
+    buildMs: typeof r.buildMs === 'number' ? r.buildMs : 0,
+    timingCacheFile: null,
+    warnings: Array.isArray(r.warnings) ? r.warnings.filter((w) => typeof w?.message === 'string' && typeof w?.severity === 'string') : [],
+  };
 }
 
 async function readTimingCache(file: string): Promise<Buffer | null> {
@@ -184,20 +210,36 @@ export async function buildEngine(model: string | Uint8Array | ModelSummary, opt
   const device = opts.device ?? 0;
   requireDevice(device, 'options.device', addon);
   const stronglyTyped = checkForTensorRTVersion(opts, version);
-  const native = await nativeOptions(source, opts, profiles, stronglyTyped);
-  if (opts.signal?.aborted) throw new AbortError(source.what);
+  const build = async (): Promise<{ plan: Buffer; record: BuildRecord }> => {
+    const native = await nativeOptions(source, opts, profiles, stronglyTyped);
+    if (opts.signal?.aborted) throw new AbortError(source.what);
+    const result = await runNativeBuild(addon, native, opts, source, callSite);
+    const warnings = result.warnings.map(logEntry);
+    const timingCacheFile = await saveTimingCache(addon, opts.timingCache, result.timingCache, device, warnings);
+    return { plan: result.plan, record: { buildMs: result.buildMs, timingCacheFile, warnings } };
+  };
+  const common = { profiles, tensorrtVersion: version.text, stronglyTyped, model: summary };
+  if (opts.cacheDir === undefined) {
+    const built = await build();
+    return { ...common, ...built.record, plan: built.plan, cached: false, cacheEntry: null };
+  }
 
-  const result = await runNativeBuild(addon, native, opts, source, callSite);
-  const warnings = result.warnings.map(logEntry);
-  const timingCacheFile = await saveTimingCache(addon, opts.timingCache, result.timingCache, device, warnings);
+  const gpu = deviceIdentity(addon, device);
+  if (gpu === null) {
+    const built = await build();
+    const note = `trt-node: the engine cache was not used: the CUDA runtime did not name device ${device} (its name and compute capability are part of the key)`;
+    return { ...common, ...built.record, warnings: [...built.record.warnings, { severity: 'warning', message: note }], plan: built.plan, cached: false, cacheEntry: null };
+  }
+  const lookup = await cacheLookup(source, summary, { ...opts, cacheDir: opts.cacheDir }, profiles, stronglyTyped, version.text, gpu);
+  const r = await cachedBuild(lookup.settings, lookup.key, lookup.describes, build);
+  const notes: LogEntry[] = r.notes.map((n) => ({ severity: 'warning', message: `trt-node: ${n}` }));
+  const record = r.cached ? recordOf(r.record) : r.record;
   return {
-    plan: result.plan,
-    profiles,
-    tensorrtVersion: version.text,
-    stronglyTyped,
-    buildMs: result.buildMs,
-    timingCacheFile,
-    warnings,
-    model: summary,
+    ...common,
+    ...record,
+    warnings: [...record.warnings, ...notes],
+    plan: r.plan,
+    cached: r.cached,
+    cacheEntry: r.entry,
   };
 }

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import { isArrayBuffer } from 'util/types';
 import { markAsUntransferable } from 'worker_threads';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { knownKeys, optionNames } from '../validate';
 import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
 import { RUN_META_TIMINGS } from '../native/binding';
 import { fromNativeError } from './native-error';
@@ -67,6 +68,8 @@ export interface EngineLoadOptions {
   model?: Pick<ModelSummary, 'inputs'>;
 }
 
+const LOAD_OPTIONS = optionNames<EngineLoadOptions>()({ onLog: true, logLevel: true, allowHostCode: true, device: true, pollWhileRunning: true, model: true });
+
 export interface EngineRunOptions {
   /**
    * The optimization profile to run with (index into the profiles the engine was built with). Default: the first
@@ -74,6 +77,8 @@ export interface EngineRunOptions {
    */
   profile?: number;
 }
+
+const RUN_OPTIONS = optionNames<EngineRunOptions>()({ profile: true });
 
 export interface EngineTensorInfo {
   name: string;
@@ -163,6 +168,7 @@ export class Engine {
     }
     if (bytes.byteLength === 0) throw new InvalidValueError('plan', 'a non-empty serialized engine', bytes);
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
+    knownKeys(options as Record<string, unknown>, 'options', LOAD_OPTIONS);
     if (options.onLog !== undefined && typeof options.onLog !== 'function') {
       throw new InvalidTypeError('options.onLog', 'a function', options.onLog);
     }
@@ -270,6 +276,7 @@ export class Engine {
   #prepare(feeds: Record<string, unknown>, options: EngineRunOptions): PreparedFeeds {
     if (this.#native === null) throw new DisposedError('This Engine');
     if (typeof options !== 'object' || options === null) throw new InvalidTypeError('options', 'an object', options);
+    knownKeys(options as Record<string, unknown>, 'options', RUN_OPTIONS);
     if (this.#unusable) throw new EngineError(`This engine cannot be run from trt-node: ${this.#unusable}`);
     return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile, this.#dimensionNames);
   }

@@ -10,11 +10,12 @@
 
 /**
  * C0 controls, DEL, C1 controls (0x9B is a one-byte CSI on some terminals), the bidi embeddings, overrides, isolates
- * and marks, and the Unicode line/paragraph separators.
+ * and marks, the Unicode line/paragraph separators, and the invisible zero-width space, word joiner and BOM (a name
+ * holding one looks like one without; joiners that shape scripts and emoji are left alone).
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 /** The same, but keeping newline and tab: for message bodies that are multi-line by design. */
-const UNSAFE_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);

@@ -13,6 +13,7 @@
  */
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import { NamedRecord, namedRecord } from '../util/names';
+import { nearestName } from '../util/nearest';
 
 /** A validator: returns `value` typed, or throws naming `parameter`. */
 export type Validator<T> = (value: unknown, parameter: string) => T;
@@ -28,10 +29,42 @@ export function object(value: unknown, parameter: string, expected = 'an object'
   return value as Record<string, unknown>;
 }
 
-/** An options argument: undefined gives `{}`; anything else must be an object. */
-export function options<T extends object>(value: unknown, parameter = 'options'): Partial<T> {
+/**
+ * The option names of `T`, listed once, next to where they are checked: TypeScript requires exactly `T`'s keys (a
+ * name missing or extra does not compile), so the list cannot drift from the type.
+ * `const NAMES = optionNames<CheckOptions>()({ samples: true, shapes: true, ... })`
+ */
+export function optionNames<T extends object>(): (names: { readonly [K in keyof Required<T>]: true }) => readonly string[] {
+  return (names) => Object.freeze(Object.keys(names));
+}
+
+/**
+ * Refuses an own key of `value` that is not in `known`: a misspelt option (`saveOutput`, `tolerence`) would otherwise
+ * be ignored without a word and change nothing. The error names the nearest known name when one is near.
+ */
+export function knownKeys(value: Record<string, unknown>, parameter: string, known: readonly string[]): void {
+  if (!Array.isArray(known)) throw new InvalidTypeError('known', 'an array of option names', known);
+  for (const key of Object.keys(object(value, parameter, 'an options object'))) {
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    throw new InvalidValueError(
+      parameter,
+      'a known option name',
+      key,
+      near ? `Did you mean ${near}?` : `The options are: ${known.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * An options argument: undefined gives `{}`; anything else must be an object, whose keys must all be `known` when
+ * given (see knownKeys, optionNames).
+ */
+export function options<T extends object>(value: unknown, parameter = 'options', known?: readonly string[]): Partial<T> {
   if (value === undefined) return {};
-  return object(value, parameter, 'an options object') as Partial<T>;
+  const o = object(value, parameter, 'an options object');
+  if (known) knownKeys(o, parameter, known);
+  return o as Partial<T>;
 }
 
 /** A string; `nonEmpty` refuses '' (and whitespace only). */

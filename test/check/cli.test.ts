@@ -64,11 +64,11 @@ test.each([
   [['--atol', 'abc'], /--atol/],
   [[path.join(ROOT, 'no-such-model.onnx')], /no-such-model\.onnx/],
   [['--inputs', path.join(ROOT, 'no-such-inputs.npz')], /no-such-inputs\.npz/],
-])('usage error %j: exit 2, message on stderr, nothing on stdout', async (args, message) => {
+])('usage error %j: exit 2, message on stderr, with --json only the error document on stdout', async (args, message) => {
   const r = await cli(...(args as string[]), '--json');
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
-  expect(r.stdout).toBe('');
+  expect(JSON.parse(r.stdout).error.message).toMatch(message);
 });
 
 test('bin/trt-node.js check --json: one JSON document on stdout, nothing from onnxruntime on stderr, exit 0', async () => {

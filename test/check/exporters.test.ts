@@ -4,6 +4,7 @@
  * (Unique, NonZero). On models PyTorch 2.11 exported both ways (test/fixtures, manifest.json).
  */
 import { check } from '../../lib/check';
+import { formatFinding } from '../../lib/check/format';
 import { diagnoseStatic } from '../../lib/diagnostics';
 import { exporterOf } from '../../lib/diagnostics/graph';
 import { readModel } from '../../lib/onnx/reader';
@@ -36,6 +37,16 @@ describe('FIXED_DIM, worded for the exporter', () => {
     expect(f.fix).not.toContain('dynamic_axes');
     expect(f.message).toContain("forward()'s argument name");
     expect(f.message).toContain('dynamic_shapes does not declare');
+  });
+
+  test('text shows the dynamo fix whole: the example-size condition is not cut as already said', async () => {
+    // Its message states the dynamic_shapes= arguments, not "with example inputs of size 2 or more": the Fix line stays.
+    const m = await readModel(modelPath('dynamo_static'));
+    const f = diagnoseStatic(m).find((x) => x.code === 'FIXED_DIM')!;
+    expect(f.severity).toBe('info');
+    const text = formatFinding(f, { color: false, width: 1000 }).join('\n');
+    expect(text).toContain('Fix: torch.onnx.export(model, args, f, dynamo=True, dynamic_shapes=');
+    expect(text).toContain('with example inputs of size 2 or more on those axes');
   });
 
   test('the classic static export keeps the dynamic_axes / input_names wording', async () => {

@@ -19,7 +19,11 @@ beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-build-opt
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Every spelling of every option: [option, flag as commander declares it]. */
-const SPELLINGS = buildOptionEntries().flatMap(([name, spec]) => [[name, spec.cli.flag], ...(spec.cli.trtexec ? [[name, spec.cli.trtexec.flag]] : [])]);
+const SPELLINGS = buildOptionEntries().flatMap(([name, spec]) => [
+  [name, spec.cli.flag],
+  ...(spec.cli.alias ? [[name, spec.cli.alias.flag]] : []),
+  ...(spec.cli.trtexec ? [[name, spec.cli.trtexec.flag]] : []),
+]);
 
 /** A valid text for each flag that takes a value (a new value option adds one here). */
 const VALID: Record<string, string> = {
@@ -32,7 +36,12 @@ const VALID: Record<string, string> = {
   '--profiling-verbosity': 'detailed',
   '--profilingVerbosity': 'detailed',
   '--device': '0',
+  '--cache-dir': 'cache.dir',
+  '--cache-max-size': '1G',
 };
+
+/** Flags that need another to be given with them. */
+const NEEDS: Record<string, string[]> = { '--cache-max-size': ['--cache-dir', 'cache.dir'] };
 
 /** The flag as typed, with its value when it takes one. */
 function given(flag: string): string[] {
@@ -66,8 +75,8 @@ describe('BUILD_OPTIONS reaches every engine-building command', () => {
   });
 
   test.each(SPELLINGS.map(([name, flag]) => [flag, name]))('%s is read by build, check and bench alike (with a profile, only TensorRT is missing here)', async (flag) => {
-    const cache = path.join(dir, 'timing.cache');
-    const args = given(flag).map((a) => (a === 'timing.cache' ? cache : a));
+    const files: Record<string, string> = { 'timing.cache': path.join(dir, 'timing.cache'), 'cache.dir': path.join(dir, 'engines') };
+    const args = [...given(flag), ...(NEEDS[flag.split(' ')[0]] ?? [])].map((a) => files[a] ?? a);
     const verdicts = new Set<string>();
     for (const command of [
       ['build', DEFAULT_MODEL, '--no-progress', '-o', path.join(dir, 'm.plan')],

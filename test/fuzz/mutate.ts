@@ -5,6 +5,7 @@
  * bytes, where headers and directories live, and any `hotspots` given, e.g. zip signatures).
  */
 import { mulberry32 } from '../../lib/data';
+import { concatBytes } from '../onnx/build-model';
 
 const INTERESTING_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x08, 0x0a, 0x12, 0x1a, 0x22];
 const INTERESTING_U32 = [0, 1, 0x7f, 0x80, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
@@ -54,32 +55,22 @@ export class Mutator {
           break;
         case 5: {
           const extra = Uint8Array.from({ length: 1 + this.int(16) }, () => this.int(256));
-          b = concat(b.subarray(0, at), extra, b.subarray(at));
+          b = concatBytes(b.subarray(0, at), extra, b.subarray(at));
           break;
         }
         case 6: {
           const len = 1 + this.int(Math.min(64, b.length - at));
-          b = concat(b.subarray(0, at + len), b.subarray(at, at + len), b.subarray(at + len));
+          b = concatBytes(b.subarray(0, at + len), b.subarray(at, at + len), b.subarray(at + len));
           break;
         }
         default: {
           const len = 1 + this.int(Math.min(64, b.length - at));
-          b = concat(b.subarray(0, at), b.subarray(at + len));
+          b = concatBytes(b.subarray(0, at), b.subarray(at + len));
         }
       }
     }
     return b;
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Offsets of zip record signatures ('PK' + 1/2, 3/4, 5/6, 6/6, 6/7): where an archive's fields are. */

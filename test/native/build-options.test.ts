@@ -34,7 +34,8 @@ describe('validateBuildOptions', () => {
     [{ onLog: 'console' }, InvalidTypeError, 'Expected a function for options.onLog but received "console"'],
     [{ signal: {} }, InvalidTypeError, 'Expected an AbortSignal for options.signal but received an object (Object)'],
     [{ timingCache: '' }, InvalidTypeError, 'Expected a non-empty string for options.timingCache but received ""'],
-    [{ workspace: 1 }, InvalidValueError, /Unknown option "workspace"/],
+    [{ workspace: 1 }, InvalidValueError, /known option name for options but received "workspace"\. The options are: profiles, /],
+    [{ fp61: true }, InvalidValueError, /received "fp61"\. Did you mean fp16\?/],
     [{ fp16: true, stronglyTyped: true }, InvalidValueError, /strongly typed network takes its precision from the model/],
   ])('BAD CALL - %j', (options, cls, message) => {
     const e = caught(() => validateBuildOptions(options));

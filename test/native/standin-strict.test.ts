@@ -152,6 +152,25 @@ describeWithStandIn('the stand-in, as strict as TensorRT', () => {
     });
   });
 
+  it("refuses a precision flag on a strongly typed network as TensorRT 10 does (a caller past trt-node's own checks)", () => {
+    const addonFile = process.env.TRT_NODE_ADDON;
+    if (!addonFile) throw new Error('TRT_NODE_ADDON is not set: run through npm run test:standin');
+    const probe = path.join(path.dirname(addonFile), '..', '..', 'standin', 'probes', 'strongly_typed_precision');
+    expect(fs.existsSync(probe)).toBe(true);
+    // TensorRT's builder loads libnvinfer_builder_resource by soname when it builds (the addon preloads it; a bare
+    // caller finds it on the library path, as with TensorRT).
+    const libs = path.join(path.dirname(probe), '..', 'lib');
+    const env = { ...process.env, LD_LIBRARY_PATH: [libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+    const r = spawnSync(probe, [path.join(__dirname, '..', 'fixtures', 'super_resolution_static', 'model.onnx')], { encoding: 'utf8', env });
+    if (requireTensorRT().version.major >= 11) {
+      expect(r.stdout.trim()).toBe('built'); // TensorRT 11 has no precision flags to refuse
+      return;
+    }
+    expect(r.stdout.trim()).toBe('build failed');
+    expect(r.status).toBe(5);
+    expect(r.stderr).toContain('Parameter check failed, condition: !config.getFlag(BuilderFlag::kFP16)');
+  });
+
   it('aborts a build whose ONNX parser is already destroyed (the parser owns the weights the network refers to)', () => {
     const addonFile = process.env.TRT_NODE_ADDON;
     if (!addonFile) throw new Error('TRT_NODE_ADDON is not set: run through npm run test:standin');

@@ -12,7 +12,6 @@ import { crossCheck } from '../../lib/crosscheck';
 import { buildEngine } from '../../lib/trt/build';
 import { Engine } from '../../lib/trt/engine';
 import type { LogEntry } from '../../lib/trt/log';
-import { requireTensorRT } from '../../lib/trt/tensorrt';
 import { caughtAsync } from '../helpers/errors';
 import { describeWithGpu } from './gpu-gate';
 import { CUBIC_RESIZE, DOUBLE_IO, INT8_INPUT, NAMED_PAIR, OPSET6_RELU, REFUSED, UINT8_CAST, logLine, rawBuild } from './strict-models';
@@ -83,18 +82,11 @@ describeWithGpu('what TensorRT refuses or changes, as trt-node reports it', () =
     await expect(Engine.load(built.plan, { model: 'a.onnx' as unknown as typeof built.model })).rejects.toThrow(/options\.model/);
   });
 
-  it('a strongly typed network takes no precision flags: the addon refuses them before TensorRT sees them', async () => {
-    // TensorRT 10 would fail the build ("Parameter check failed, condition: !config.getFlag(BuilderFlag::kFP16)"),
-    // TensorRT 11 has no such flag; the addon's own check of its options (native/trt/build_options.cc) says so first,
-    // naming the flag, on both.
-    let refused: unknown;
-    try {
-      await rawBuild(NAMED_PAIR, { stronglyTyped: true, config: { fp16: true } });
-    } catch (e) {
-      refused = e;
-    }
-    // A RangeError of the addon's realm (jest's RangeError is another): compared by name and message.
-    expect(refused).toMatchObject({ name: 'RangeError', message: expect.stringMatching(/^Expected no precision flag with stronglyTyped: fp16 was given/) });
-    if (requireTensorRT().version.major < 11) await expect(rawBuild(CUBIC_RESIZE, { stronglyTyped: true })).resolves.toHaveProperty('plan');
+  it('a strongly typed network takes no precision flag: the addon refuses it before TensorRT would', async () => {
+    // The addon's backstop (native/trt/build_options.cc) refuses what TensorRT 10 refuses at build time ("Parameter
+    // check failed, condition: !config.getFlag(BuilderFlag::kFP16)") and TensorRT 11 has no flag for; TensorRT's own
+    // refusal is reached only past trt-node's checks (standin-strict.test.ts's probe, on the stand-in).
+    expect(() => rawBuild(CUBIC_RESIZE, { stronglyTyped: true, config: { fp16: true } })).toThrow(/Expected no precision flag with stronglyTyped: fp16/);
+    await expect(rawBuild(CUBIC_RESIZE, { stronglyTyped: true })).resolves.toHaveProperty('plan');
   });
 });

@@ -87,6 +87,33 @@ export function writeModel(dir: string, name: string, spec: ModelSpec): string {
   return file;
 }
 
+/** A length-delimited protobuf field by hand (tag, length, bytes): for what protobufjs will not encode (a field given twice, deep nesting). */
+export function lenField(no: number, bytes: Uint8Array): Uint8Array {
+  return concatBytes(lenFieldHeader(no, bytes.length), bytes);
+}
+
+/** The tag and length of a length-delimited field whose `length` bytes follow (or are not in memory at all). */
+export function lenFieldHeader(no: number, length: number): Uint8Array {
+  const head: number[] = [];
+  const varint = (n: number) => {
+    for (; n >= 0x80; n = Math.floor(n / 128)) head.push((n % 128) | 0x80);
+    head.push(n);
+  };
+  varint(no * 8 + 2);
+  varint(length);
+  return new Uint8Array(head);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** A fresh temp folder; remove with removeTemp. */
 export function makeTemp(prefix = 'trt-node-onnx-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

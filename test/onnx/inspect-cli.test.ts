@@ -94,10 +94,10 @@ test('--json prints one document: the summary without nodes (unless --nodes)', a
   expect(withNodes.nodes[0]).toMatchObject({ index: 0, opType: 'Conv', attributes: { kernel_shape: { type: 'ints', value: [5, 5] } } });
 });
 
-test('bad input exits 2 with the error on stderr and nothing on stdout', async () => {
+test('bad input exits 2 with the error on stderr (and, with --json, as the JSON document on stdout)', async () => {
   const missing = await run(path.join(os.tmpdir(), 'trt-node-no-such-model.onnx'), '--json');
   expect(missing.code).toBe(2);
-  expect(missing.stdout).toBe('');
+  expect(JSON.parse(missing.stdout).error.code).toBe('ERR_TRT_NODE_FILE');
   expect(missing.stderr).toMatch(/ERR_TRT_NODE_FILE.*trt-node-no-such-model\.onnx: no such file/);
 
   const npz = await run(path.join(FIXTURES, 'super_resolution', 'inputs_1x1x64x64.npz'));

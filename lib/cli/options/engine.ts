@@ -53,14 +53,16 @@ interface Spelling {
 function spellingsOf(): Spelling[] {
   return buildOptionEntries().flatMap(([name, spec]) => {
     const own: Spelling = { name, flag: spec.cli.flag.split(' ')[0], key: new Option(spec.cli.flag).attributeName(), spec: spec.cli, help: spec.cli.help };
+    const a = spec.cli.alias;
+    const alias: Spelling[] = a ? [{ name, flag: a.flag.split(' ')[0], key: new Option(a.flag).attributeName(), spec: a, help: a.help }] : [];
     const t = spec.cli.trtexec;
-    if (!t) return [own];
+    if (!t) return [own, ...alias];
     const key = new Option(t.flag).attributeName();
-    return [own, { name, flag: t.flag.split(' ')[0], key: key === own.key ? `${key}Trtexec` : key, spec: t }];
+    return [own, ...alias, { name, flag: t.flag.split(' ')[0], key: key === own.key ? `${key}Trtexec` : key, spec: t }];
   });
 }
 
-/** The trt-node spelling of option `name`. */
+/** The trt-node spelling of option `name` (its first: an alias comes after it). */
 function ownFlag(spellings: readonly Spelling[], name: BuildOptionName): Spelling {
   return spellings.find((p) => p.name === name && p.help !== undefined)!;
 }

@@ -22,6 +22,8 @@ import { jsonTarget, modelFrom } from '../options';
 import { engineSourceFrom } from '../options/engine';
 import { shapeTexts } from '../options/shapes';
 import { emitJson, type CliContext } from '../output';
+import { formatByteSize } from '../../io/budget';
+import { forTerminal } from '../../util/terminal';
 
 function defaultOutput(model: string): string {
   return `${path.basename(model).replace(/\.onnx$/i, '')}.plan`;
@@ -105,14 +107,20 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
     profiles: result.profiles,
     buildMs: Math.round(result.buildMs),
     timingCache: result.timingCacheFile,
+    cached: result.cached,
+    cacheEntry: result.cacheEntry,
     warnings: result.warnings,
   };
   if (!(await emitJson(ctx, o.json, summaryDoc, jsonInputs))) {
+    const how = result.cached ? 'from the engine cache' : `in ${(result.buildMs / 1000).toFixed(1)} s`;
     ctx.out(
-      `wrote ${output} (${(result.plan.byteLength / 2 ** 20).toFixed(1)} MiB) in ${(result.buildMs / 1000).toFixed(1)} s with TensorRT ${result.tensorrtVersion}\n` +
+      `wrote ${output} (${formatByteSize(result.plan.byteLength)}) ${how} with TensorRT ${result.tensorrtVersion}\n` +
         result.profiles.map((p, i) => `  profile ${i}: ${formatProfile(p)}\n`).join('') +
-        (result.timingCacheFile ? `  timing cache: ${result.timingCacheFile}\n` : ''),
+        (result.timingCacheFile ? `  timing cache: ${result.timingCacheFile}\n` : '') +
+        (result.cacheEntry ? `  engine cache entry: ${result.cacheEntry}\n` : ''),
     );
+    // trt-node's own notes (TensorRT's messages were printed as they came).
+    for (const w of result.warnings.filter((x) => x.message.startsWith('trt-node: '))) ctx.err(`${forTerminal(w.message)}\n`);
   }
   return EXIT_OK;
 }

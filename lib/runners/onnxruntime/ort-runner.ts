@@ -6,11 +6,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AbortError, DisposedError, FileError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../../errors';
+import { AbortError, DisposedError, InvalidTypeError, InvalidValueError, TrtNodeError, UnsupportedOptionError } from '../../errors';
 import type { NamedTensors } from '../../tensor/types';
 import { FeedsInput, toFeeds } from '../../data/feeds';
 import { OrtErrorInfo, classifyOrtError, ortErrorText } from '../../diagnostics/ort-errors';
+import type { ModelBytes } from '../../onnx/reader';
+import { knownKeys } from '../../validate';
+import { ORT_RUNNER_OPTIONS } from '../option-names';
 import { loadOrt, mainThreadSession, workerSession, type SessionBackend, type SessionRun, type SessionThread } from './session';
+import { ortSource } from './source';
 
 export type { SessionThread } from './session';
 
@@ -114,6 +118,7 @@ function providerError(ep: string, reason: string, extra: Record<string, unknown
 
 function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'> & { externalDataDir?: string } {
   if (options === null || typeof options !== 'object') throw new InvalidTypeError('options', 'an object', options);
+  knownKeys(options as Record<string, unknown>, 'options', ORT_RUNNER_OPTIONS);
   const ep = options.executionProvider ?? 'cpu';
   if (typeof ep !== 'string') throw new InvalidTypeError('executionProvider', 'a string', ep);
   const listed = executionProviders().find((p) => p.name === ep);
@@ -140,15 +145,6 @@ function validate(options: OrtRunnerOptions): Omit<OrtRunnerSettings, 'version'>
     thread,
     ...(options.externalDataDir !== undefined ? { externalDataDir: path.resolve(options.externalDataDir) } : {}),
   };
-}
-
-/** The model file's bytes (a session made from bytes can take its external data from another folder). */
-async function readModelFile(model: string): Promise<Buffer> {
-  try {
-    return await fs.promises.readFile(model);
-  } catch (err) {
-    throw new FileError(model, `cannot be read: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 /** The raw onnxruntime message of an error (its cause's too, where it wraps one). */
@@ -183,13 +179,11 @@ export class OrtRunner {
    * are TrtNodeError 'ERR_TRT_NODE_ORT' with onnxruntime's text in `details.ortMessage` and its classification in
    * `details.ortError`.
    */
-  static async create(model: string | Uint8Array, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
-    const isBytes = ArrayBuffer.isView(model) && (model as unknown as Record<symbol, unknown>)[Symbol.toStringTag] === 'Uint8Array';
-    if (!(typeof model === 'string' && model !== '') && !isBytes) {
-      throw new InvalidTypeError('model', 'the path of an .onnx file, or its bytes', model);
-    }
-    const label = typeof model === 'string' ? model : `<${model.byteLength}-byte model>`;
+  static async create(model: string | Uint8Array | ModelBytes, options: OrtRunnerOptions = {}): Promise<OrtRunner> {
     const { externalDataDir, ...o } = validate(options);
+    // The bytes a summary was read from (readModel keepBytes) run as they are: exactly what was diagnosed (./source.ts).
+    const source = await ortSource(model, externalDataDir);
+    const label = source.label;
     let session: SessionBackend;
     try {
       const sessionOptions = {
@@ -201,10 +195,9 @@ export class OrtRunner {
         // `--json` output and repeat what trt-node reports as findings.
         logSeverityLevel: 4,
         // onnxruntime finds external data next to a model file; from bytes, in the folder this config names.
-        ...(externalDataDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: externalDataDir } } } : {}),
+        ...source.sessionOptions,
       };
-      const source = externalDataDir !== undefined && typeof model === 'string' ? new Uint8Array(await readModelFile(model)) : model;
-      session = o.thread === 'worker' ? await workerSession(source, sessionOptions) : await mainThreadSession(source, sessionOptions);
+      session = o.thread === 'worker' ? await workerSession(source.model, sessionOptions) : await mainThreadSession(source.model, sessionOptions);
     } catch (err) {
       if (err instanceof TrtNodeError) throw err;
       const info = classifyOrtError(err);

@@ -5,6 +5,9 @@
  */
 import * as os from 'os';
 import { InvalidValueError } from '../../errors';
+import type { ModelBytes } from '../../onnx/reader';
+import * as v from '../../validate';
+import { ONNXRUNTIME_RUNNER_OPTIONS, specOptions } from '../option-names';
 import { EXPECTED_RANK, registerRunner } from '../registry';
 import type { Runner } from '../runner';
 import { ortErrorInfo, OrtRunner, type GraphOptimizationLevel, type OrtRunnerOptions } from './ort-runner';
@@ -52,19 +55,24 @@ export function onnxRuntimeRunnerFromSession(session: OrtRunner, name = onnxRunt
   };
 }
 
-/** onnxruntime-node. Creating it throws when onnxruntime cannot load the model (custom ops, for one). */
-export async function createOnnxRuntimeRunner(model: string, options: OnnxRuntimeRunnerOptions = {}): Promise<Runner & { readonly session: OrtRunner }> {
-  const { name, ...rest } = options;
+/**
+ * onnxruntime-node, for a model file or the bytes readModel kept (`modelBytesOf(summary)`: exactly what was read).
+ * Creating it throws when onnxruntime cannot load the model (custom ops, for one).
+ */
+export async function createOnnxRuntimeRunner(model: string | ModelBytes, options: OnnxRuntimeRunnerOptions = {}): Promise<Runner & { readonly session: OrtRunner }> {
+  const { name, ...rest } = v.options<OnnxRuntimeRunnerOptions>(options, 'options', ONNXRUNTIME_RUNNER_OPTIONS);
   const session = await OrtRunner.create(model, { ...rest, graphOptimization: rest.graphOptimization ?? 'all' });
   return onnxRuntimeRunnerFromSession(session, name);
 }
 
 registerRunner<OnnxRuntimeRunnerSpec>(
   'onnxruntime',
-  (spec, { model, externalDataDir }) => {
-    if (model === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', model);
-    const { kind: _kind, ...options } = spec;
-    return createOnnxRuntimeRunner(model, { ...options, ...(externalDataDir !== undefined ? { externalDataDir } : {}) });
+  (spec, { model, modelBytes, externalDataDir, parameter }) => {
+    // The bytes that were read and diagnosed, when kept: onnxruntime runs exactly those (./source.ts).
+    const source = modelBytes ?? model;
+    if (source === null) throw new InvalidValueError('model', 'a path to an .onnx file (onnxruntime-node loads the file)', model);
+    const options = specOptions(spec, parameter, ONNXRUNTIME_RUNNER_OPTIONS);
+    return createOnnxRuntimeRunner(source, { ...options, ...(externalDataDir !== undefined ? { externalDataDir } : {}) });
   },
   {
     expectedRank: EXPECTED_RANK.runtime,

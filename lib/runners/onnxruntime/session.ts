@@ -10,6 +10,8 @@ import { Worker } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
 import { AbortError, DisposedError, TrtNodeError } from '../../errors';
 import type { NamedTensors, TensorLike, TensorType } from '../../tensor/types';
+import { createGate, dropGate } from '../native-gate';
+import { removeEmptyOrtDebugLog } from './debug-log';
 import { sessionInfo, type WireTensor, type WireValueInfo, type WorkerReply, type WorkerRequest } from './protocol';
 
 export type SessionThread = 'main' | 'worker';
@@ -47,6 +49,7 @@ export async function mainThreadSession(model: string | Uint8Array, options: Rec
   const so = options as ortTypes.InferenceSession.SessionOptions;
   let session: ortTypes.InferenceSession | null =
     typeof model === 'string' ? await ort.InferenceSession.create(model, so) : await ort.InferenceSession.create(model, so);
+  removeEmptyOrtDebugLog();
   const live = () => {
     if (!session) throw new DisposedError('The onnxruntime session');
     return session;
@@ -81,9 +84,12 @@ export async function mainThreadSession(model: string | Uint8Array, options: Rec
 function spawnWorker(): Worker {
   const ext = path.extname(__filename);
   const file = path.join(__dirname, `worker${ext}`);
-  if (ext !== '.ts') return new Worker(file);
-  const tsx = require.resolve('tsx/cjs/api');
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, { eval: true });
+  const gate = createGate(); // process exit waits for a native call in flight (../native-gate.ts)
+  const workerData = { gate };
+  const tsx = ext === '.ts' ? require.resolve('tsx/cjs/api') : undefined;
+  const worker = tsx ? new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData }) : new Worker(file, { workerData });
+  worker.once('exit', () => dropGate(gate));
+  return worker;
 }
 
 /**
@@ -221,6 +227,7 @@ export async function workerSession(model: string | Uint8Array, options: Record<
     await worker.terminate();
     throw err;
   });
+  removeEmptyOrtDebugLog(); // the library is initialised by now, whether the model loaded or not
   if (created.op === 'failed') {
     detach();
     keepIdle(worker); // the thread is fine; only this model failed to load

@@ -4,15 +4,19 @@
  * stalls the caller's event loop. Messages: create → created | failed; run → result | failed. Output buffers are
  * transferred back, not copied. Errors cross as onnxruntime's raw text; the main side classifies them.
  */
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
 import type * as ortTypes from 'onnxruntime-node';
+import { gated, type NativeGate } from '../native-gate';
 import { sessionInfo, type WorkerReply, type WorkerRequest, type WireTensor } from './protocol';
 
 if (!parentPort) throw new Error('lib/runners/onnxruntime/worker.ts runs inside a worker thread (see ./session.ts)');
 const port = parentPort;
+/** Every native call (loading the binding, create, run, release) passes it: see ../native-gate.ts. */
+const gate = (workerData as { gate?: NativeGate } | null)?.gate;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const ort = require('onnxruntime-node') as typeof ortTypes;
+const loading = gated(gate, () => require('onnxruntime-node') as typeof ortTypes);
+loading.catch(() => undefined); // a failed load is answered to the first request
 let session: ortTypes.InferenceSession | null = null;
 
 function rawText(err: unknown): string {
@@ -24,9 +28,10 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 async function handle(msg: WorkerRequest): Promise<void> {
+  const ort = await loading;
   if (msg.op === 'create') {
     try {
-      session = await ort.InferenceSession.create(msg.model as string, msg.options as ortTypes.InferenceSession.SessionOptions);
+      session = await gated(gate, () => ort.InferenceSession.create(msg.model as string, msg.options as ortTypes.InferenceSession.SessionOptions));
       reply({ op: 'created', ...sessionInfo(ort, session) });
     } catch (err) {
       reply({ op: 'failed', id: -1, raw: rawText(err) });
@@ -36,7 +41,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
   if (msg.op === 'release') {
     const s = session;
     session = null;
-    await s?.release().catch(() => undefined);
+    await gated(gate, () => s?.release()).catch(() => undefined);
     reply({ op: 'released' });
     return;
   }
@@ -50,7 +55,8 @@ async function handle(msg: WorkerRequest): Promise<void> {
   let out: ortTypes.InferenceSession.OnnxValueMapType;
   const t0 = performance.now();
   try {
-    out = msg.outputNames ? await session.run(feeds, msg.outputNames) : await session.run(feeds);
+    const live = session;
+    out = await gated(gate, () => (msg.outputNames ? live.run(feeds, msg.outputNames) : live.run(feeds)));
   } catch (err) {
     reply({ op: 'failed', id: msg.id, raw: rawText(err) });
     return;

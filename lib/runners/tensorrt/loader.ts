@@ -60,7 +60,8 @@ export async function engineFromModel(model: string, profiles: OptimizationProfi
   const built = await trt.buildEngine(model, { ...build, profiles });
   // The engine runs where it was built: a plan is for its build device's kind of GPU.
   const engine = await trt.Engine.load(built.plan, { model: built.model, device: build.device });
-  return { engine, description: `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} in ${Math.round(built.buildMs)} ms` };
+  const how = built.cached ? `from the engine cache (${built.cacheEntry})` : `in ${Math.round(built.buildMs)} ms`;
+  return { engine, description: `TensorRT ${built.tensorrtVersion}, engine built from ${path.basename(model)} ${how}` };
 }
 
 /** The engine a source gives: its plan loaded, else one built from `model` (which then must be a file). */

@@ -6,6 +6,8 @@
 import { IO_TYPES } from '../../diagnostics/data/onnx-tensorrt-import-checks';
 import { fitsProfile, profilesByIndex, type OptimizationProfile } from '../../shapes/profiles';
 import type { NamedTensors } from '../../tensor/types';
+import * as v from '../../validate';
+import { specOptions, TENSORRT_RUNNER_OPTIONS } from '../option-names';
 import { EXPECTED_RANK, registerRunner } from '../registry';
 import type { RunContext, Runner, RunnerTimings } from '../runner';
 import { loadEngine, type EngineLike, type EngineSource } from './loader';
@@ -83,6 +85,7 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
  * Throws TensorRTUnavailableError when the addon has no TensorRT.
  */
 export async function createTensorRTRunner(model: string | null, options: TensorRTRunnerOptions = {}): Promise<Runner> {
+  v.options<TensorRTRunnerOptions>(options, 'options', TENSORRT_RUNNER_OPTIONS);
   const { engine, description } = await loadEngine(model, options);
   return tensorRTRunnerFromEngine(engine, options.name ?? 'tensorrt', description);
 }
@@ -91,7 +94,7 @@ registerRunner<TensorRTRunnerSpec>(
   'tensorrt',
   // Usage errors (TensorRT missing, a bad plan) throw: the caller asked for TensorRT explicitly.
   (spec, context) => {
-    const { kind: _kind, ...options } = spec;
+    const options = specOptions(spec, context.parameter, TENSORRT_RUNNER_OPTIONS);
     // An engine built here is the slow part of a check: the caller's signal stops the build too.
     let build = context.signal && options.build?.signal === undefined ? { ...options.build, signal: context.signal } : options.build;
     // TensorRT's parser finds external data next to the model unless told where (buildEngine's baseDir).
