@@ -1,15 +1,18 @@
 /**
  * TensorRT against onnxruntime-node at every probe (GPU + TensorRT only; skipped with the reason printed
- * otherwise), plus what runs everywhere: the TensorRT runner's profile handling over a stand-in engine, and the
- * TensorRTUnavailableError a TensorRT-less install gives.
+ * otherwise), including verdicts that must fail (a float16 engine whose activations overflow), plus what runs
+ * everywhere: the TensorRT runner's profile handling over a stand-in engine, and the TensorRTUnavailableError a
+ * TensorRT-less install gives. It asserts only what TensorRT shows; the stand-in's own switches (a perturbed engine)
+ * are tested in standin-numerics.test.ts.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { crossCheck, tensorRTRunnerFromEngine, type EngineLike } from '../../lib/crosscheck';
+import { crossCheck, tensorRTRunnerFromEngine, type CrossCheckResult, type EngineLike } from '../../lib/crosscheck';
 import { OrtRunner } from '../../lib/runners/onnxruntime/ort-runner';
 import { ParseError, TensorRTUnavailableError } from '../../lib/errors';
 import type { NamedTensors } from '../../lib/tensor/types';
+import { requireTensorRT } from '../../lib/trt/tensorrt';
 import { describeWithGpu, gpuSkipReason } from '../native/gpu-gate';
 import { MODELS, NOT_RUNNABLE, fixture, modelOf, samplesOf } from './manifest';
 
@@ -74,8 +77,9 @@ if (skipReason) {
 
 describeWithGpu('TensorRT vs onnxruntime-node at every probe (GPU)', () => {
   // Models whose weights are not in the file cannot be built (nor run by onnxruntime); a model exported in training
-  // mode is refused by TensorRT's ONNX parser (below).
-  const IMPORT_REFUSED = ['WEIGHTS_AS_INPUTS', 'WEIGHTS_MISSING', 'TRAINING_MODE'];
+  // mode is refused by TensorRT's ONNX parser (below), and so is one with an op onnx-tensorrt cannot import or whose
+  // attributes or inputs its import checks refuse (UNSUPPORTED_OP: trt-node's check evaluates the parser's table).
+  const IMPORT_REFUSED = ['WEIGHTS_AS_INPUTS', 'WEIGHTS_MISSING', 'TRAINING_MODE', 'UNSUPPORTED_OP'];
   const runnable = MODELS.filter((f) => !NOT_RUNNABLE.has(f.name) && !f.expect_findings.some((c) => IMPORT_REFUSED.includes(c)));
 
   test("a model exported in training mode: TensorRT's parser refuses it, and crossCheck says where and why", async () => {
@@ -123,5 +127,53 @@ describeWithGpu('TensorRT vs onnxruntime-node at every probe (GPU)', () => {
     expect(r.probes.every((p) => p.runs.find((x) => x.runner === 'tensorrt')?.status === 'ran')).toBe(true);
     expect(r.pass).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describeWithGpu('reduced precision: verdicts that can fail (GPU)', () => {
+  jest.setTimeout(240_000);
+  // Two-layer MLPs (scripts/fixtures/make_precision_fixtures.py) alike but for the scale of the first weights: the
+  // hidden activations reach about 1.3e5 in fp16_overflow, past float16's largest finite value 65504, and about 128
+  // in fp16_in_range.
+  const overflow = path.join(__dirname, '..', 'fixtures', 'fp16_overflow', 'model.onnx');
+  const inRange = path.join(__dirname, '..', 'fixtures', 'fp16_in_range', 'model.onnx');
+  // A float16 engine's float32 outputs are compared at float32's tolerances unless told otherwise, which rounding
+  // alone exceeds; these are float16's (lib/compare/tolerances.ts).
+  const halfTolerance = { tolerance: { atol: 1e-2, rtol: 1e-2 } };
+  const tensorrtOutputs = (r: CrossCheckResult) => r.probes.flatMap((p) => p.comparisons.filter((c) => c.actual === 'tensorrt').flatMap((c) => c.outputs));
+
+  // TensorRT 11 has no precision flags: its engines compute in the model's types, and trt-node refuses fp16/bf16.
+  const major = skipReason ? null : requireTensorRT().version.major;
+  if (major !== null && major >= 11) {
+    test('TensorRT 11: an fp16 build is refused, naming the option', async () => {
+      const e = await crossCheck(overflow, { tensorrt: { build: { fp16: true } } }).catch((err: unknown) => err);
+      expect(e).toMatchObject({ code: 'ERR_TRT_NODE_UNSUPPORTED_OPTION' });
+      expect(String(e)).toMatch(/fp16/);
+    });
+    return;
+  }
+
+  test('a float16 engine of a model whose activations exceed 65504 fails the cross-check at its output; the float32 engine passes', async () => {
+    const fp32 = await crossCheck(overflow, { tensorrt: true });
+    expect(fp32.pass).toBe(true);
+    const fp16 = await crossCheck(overflow, { tensorrt: { build: { fp16: true } }, ...halfTolerance });
+    expect(fp16.pass).toBe(false);
+    expect(fp16.firstFailure).toMatchObject({ kind: 'compare', runner: 'tensorrt', output: 'y' });
+    // The activations overflowed to inf (and the outputs to inf or NaN): not a rounding difference.
+    expect(tensorrtOutputs(fp16).every((o) => (o.histogram?.nonFinite ?? 0) > 0)).toBe(true);
+  });
+
+  test('a float16 engine of a model that stays in range passes at float16 tolerances, rounded but close', async () => {
+    const r = await crossCheck(inRange, { tensorrt: { build: { fp16: true } }, ...halfTolerance });
+    expect(r.pass).toBe(true);
+    const outputs = tensorrtOutputs(r);
+    expect(outputs.length).toBeGreaterThan(0);
+    expect(outputs.every((o) => o.maxAbsError! < 1e-2)).toBe(true);
+  });
+
+  test("a bfloat16 engine keeps float32's range: the model that overflows float16 stays finite", async () => {
+    const r = await crossCheck(overflow, { tensorrt: { build: { bf16: true } }, tolerance: { atol: 0.5, rtol: 0.05 } });
+    expect(r.pass).toBe(true);
+    expect(tensorrtOutputs(r).every((o) => (o.histogram?.nonFinite ?? 0) === 0)).toBe(true);
   });
 });

@@ -19,6 +19,7 @@
 #include "dims.h"
 #include "import_checks.h"
 #include "plan.h"
+#include "precision.h"
 #include "standin.h"
 
 namespace trt_standin {
@@ -567,7 +568,7 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
     plan.hardwareCompatibility = static_cast<int32_t>(cfg->getHardwareCompatibilityLevel());
     plan.plugins = model->plugins;
     plan.modelDir = model->modelDir;
-    plan.onnx = model->onnx;
+    plan.onnx = modelForBuild(model->onnx, model->modelDir, network, config);
     plan.builtOn = deviceName();
     bool dynamic = false;
     for (TensorDesc const& t : model->inputs) {

@@ -3,73 +3,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "protobuf.h"
+
 namespace trt_standin {
 namespace {
-
-// Protocol buffers wire format: https://protobuf.dev/programming-guides/encoding/
-class Reader {
- public:
-  Reader(uint8_t const* p, size_t n) : p_(p), end_(p + n) {}
-  bool done() const { return p_ >= end_; }
-
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ >= end_) throw std::runtime_error("truncated varint");
-      uint8_t b = *p_++;
-      v |= uint64_t{b & 0x7FU} << shift;
-      if ((b & 0x80U) == 0) return v;
-    }
-    throw std::runtime_error("varint longer than 10 bytes");
-  }
-
-  // A length-delimited field's bytes.
-  Reader sub() {
-    uint64_t n = varint();
-    if (n > static_cast<uint64_t>(end_ - p_)) throw std::runtime_error("field runs past the end of the message");
-    Reader r(p_, static_cast<size_t>(n));
-    p_ += n;
-    return r;
-  }
-
-  std::string string() {
-    Reader r = sub();
-    return std::string(reinterpret_cast<char const*>(r.p_), static_cast<size_t>(r.end_ - r.p_));
-  }
-
-  uint32_t fixed32() {
-    uint32_t v = 0;
-    std::memcpy(&v, take(4), 4);
-    return v;
-  }
-
-  void skip(uint32_t wireType) {
-    switch (wireType) {
-      case 0: varint(); return;
-      case 1: take(8); return;
-      case 2: sub(); return;
-      case 5: take(4); return;
-      default: throw std::runtime_error("unsupported wire type " + std::to_string(wireType));
-    }
-  }
-
-  // (field number, wire type) of the next field.
-  std::pair<uint32_t, uint32_t> key() {
-    uint64_t k = varint();
-    return {static_cast<uint32_t>(k >> 3), static_cast<uint32_t>(k & 7U)};
-  }
-
-
- private:
-  uint8_t const* take(size_t n) {
-    if (n > static_cast<size_t>(end_ - p_)) throw std::runtime_error("fixed field runs past the end");
-    uint8_t const* at = p_;
-    p_ += n;
-    return at;
-  }
-  uint8_t const* p_;
-  uint8_t const* end_;
-};
 
 // A repeated varint field, packed (wire type 2) or not (wire type 0).
 void readVarints(Reader& r, uint32_t wire, std::vector<int64_t>& out) {

@@ -84,6 +84,8 @@ void releaseShapeInfo(OrtTensorTypeAndShapeInfo* p) { api().ReleaseTensorTypeAnd
 void releaseOptions(OrtSessionOptions* p) { api().ReleaseSessionOptions(p); }
 void releaseMemoryInfo(OrtMemoryInfo* p) { api().ReleaseMemoryInfo(p); }
 void releaseValue(OrtValue* p) { api().ReleaseValue(p); }
+void releaseSession(OrtSession* p) { api().ReleaseSession(p); }
+void releaseRunOptions(OrtRunOptions* p) { api().ReleaseRunOptions(p); }
 
 using TypeInfoPtr = std::unique_ptr<OrtTypeInfo, Releaser<OrtTypeInfo, releaseTypeInfo>>;
 using ShapeInfoPtr = std::unique_ptr<OrtTensorTypeAndShapeInfo, Releaser<OrtTensorTypeAndShapeInfo, releaseShapeInfo>>;
@@ -166,7 +168,9 @@ char const* typeName(nvinfer1::DataType type) noexcept {
   }
 }
 
-std::shared_ptr<OrtModel> OrtModel::load(std::string const& bytes, std::string const& modelDir) {
+namespace {
+
+OptionsPtr sessionOptions(std::string const& modelDir) {
   OrtSessionOptions* rawOptions = nullptr;
   check(api().CreateSessionOptions(&rawOptions), "CreateSessionOptions");
   OptionsPtr options(rawOptions);
@@ -176,6 +180,41 @@ std::shared_ptr<OrtModel> OrtModel::load(std::string const& bytes, std::string c
     check(api().AddSessionConfigEntry(options.get(), "session.model_external_initializers_file_folder_path", modelDir.c_str()),
           "AddSessionConfigEntry");
   }
+  return options;
+}
+
+}  // namespace
+
+std::map<std::string, int> outputElementTypes(std::string const& bytes, std::string const& modelDir) {
+  OptionsPtr options = sessionOptions(modelDir);
+  check(api().SetSessionGraphOptimizationLevel(options.get(), ORT_DISABLE_ALL), "SetSessionGraphOptimizationLevel");
+  OrtSession* raw = nullptr;
+  check(api().CreateSessionFromArray(env(), bytes.data(), bytes.size(), options.get(), &raw), "onnxruntime CreateSessionFromArray");
+  std::unique_ptr<OrtSession, Releaser<OrtSession, releaseSession>> session(raw);
+  OrtAllocator* allocator = nullptr;
+  check(api().GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
+  size_t count = 0;
+  check(api().SessionGetOutputCount(session.get(), &count), "SessionGetOutputCount");
+  std::map<std::string, int> types;
+  for (size_t i = 0; i < count; ++i) {
+    char* name = nullptr;
+    check(api().SessionGetOutputName(session.get(), i, allocator, &name), "SessionGetOutputName");
+    std::string key = name;
+    check(api().AllocatorFree(allocator, name), "AllocatorFree");
+    OrtTypeInfo* rawInfo = nullptr;
+    check(api().SessionGetOutputTypeInfo(session.get(), i, &rawInfo), "SessionGetOutputTypeInfo");
+    TypeInfoPtr info(rawInfo);
+    OrtTensorTypeAndShapeInfo const* tensor = nullptr;
+    check(api().CastTypeInfoToTensorInfo(info.get(), &tensor), "CastTypeInfoToTensorInfo");
+    ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+    if (tensor != nullptr) check(api().GetTensorElementType(tensor, &type), "GetTensorElementType");
+    types[key] = static_cast<int>(type);
+  }
+  return types;
+}
+
+std::shared_ptr<OrtModel> OrtModel::load(std::string const& bytes, std::string const& modelDir) {
+  OptionsPtr options = sessionOptions(modelDir);
   std::shared_ptr<OrtModel> model(new OrtModel());
   check(api().CreateSessionFromArray(env(), bytes.data(), bytes.size(), options.get(), &model->session_),
         "onnxruntime CreateSessionFromArray");
@@ -191,7 +230,7 @@ OrtModel::~OrtModel() {
   if (session_ != nullptr) api().ReleaseSession(session_);
 }
 
-std::vector<OrtModel::Output> OrtModel::run(std::vector<Input> const& inputs) const {
+std::vector<OrtModel::Output> OrtModel::run(std::vector<Input> const& inputs, bool quiet) const {
   OrtMemoryInfo* rawInfo = nullptr;
   check(api().CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &rawInfo), "CreateCpuMemoryInfo");
   MemoryInfoPtr info(rawInfo);
@@ -223,7 +262,14 @@ std::vector<OrtModel::Output> OrtModel::run(std::vector<Input> const& inputs) co
   std::vector<char const*> outputNames;
   for (TensorDesc const& o : outputs_) outputNames.push_back(o.name.c_str());
   std::vector<OrtValue*> results(outputs_.size(), nullptr);
-  check(api().Run(session_, nullptr, inputNames.data(), inputValues.data(), inputValues.size(), outputNames.data(),
+  std::unique_ptr<OrtRunOptions, Releaser<OrtRunOptions, releaseRunOptions>> options;
+  if (quiet) {
+    OrtRunOptions* raw = nullptr;
+    check(api().CreateRunOptions(&raw), "CreateRunOptions");
+    options.reset(raw);
+    check(api().RunOptionsSetRunLogSeverityLevel(raw, ORT_LOGGING_LEVEL_FATAL), "RunOptionsSetRunLogSeverityLevel");
+  }
+  check(api().Run(session_, options.get(), inputNames.data(), inputValues.data(), inputValues.size(), outputNames.data(),
                   outputNames.size(), results.data()),
         "onnxruntime Run");
   std::vector<Output> out(results.size());

@@ -6,6 +6,7 @@
 #include <NvInfer.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,11 @@ struct TensorDesc {
 // Bytes per element of the types the stand-in exchanges (0 for the others).
 size_t elementSize(nvinfer1::DataType type) noexcept;
 char const* typeName(nvinfer1::DataType type) noexcept;
+
+// The element type (ONNX TensorProto.DataType; 0 for what is not a tensor) of each output of the model in `bytes`, as
+// onnxruntime's type inference gives it: graph outputs listed by name alone get their type so. Throws
+// std::runtime_error.
+std::map<std::string, int> outputElementTypes(std::string const& bytes, std::string const& modelDir);
 
 class OrtModel {
  public:
@@ -52,8 +58,8 @@ class OrtModel {
     std::shared_ptr<std::vector<float>> narrowed;  // owns `data` instead, for a DOUBLE output cast down to FLOAT
   };
   // Any thread; onnxruntime's Run may be called concurrently. `inputs` in the order of inputs(). Throws
-  // std::runtime_error.
-  std::vector<Output> run(std::vector<Input> const& inputs) const;
+  // std::runtime_error. `quiet`: onnxruntime logs nothing of a failure (a dry run whose failure the real run reports).
+  std::vector<Output> run(std::vector<Input> const& inputs, bool quiet = false) const;
 
  private:
   OrtModel() = default;

@@ -14,7 +14,9 @@
 
 #include "diagnostics.h"
 #include "dims.h"
+#include "output_shapes.h"
 #include "plan.h"
+#include "precision.h"
 #include "standin.h"
 
 namespace trt_standin {
@@ -75,8 +77,9 @@ class Pinned {
   }
   Pinned(Pinned const&) = delete;
   Pinned& operator=(Pinned const&) = delete;
+  bool fits(size_t bytes) const { return bytes <= capacity_ && data_ != nullptr; }
   void* reserve(size_t bytes) {
-    if (bytes <= capacity_ && data_ != nullptr) return data_;
+    if (fits(bytes)) return data_;
     if (data_ != nullptr) cuda(cudaFreeHost(data_), "cudaFreeHost");
     data_ = nullptr;
     capacity_ = 0;
@@ -91,7 +94,6 @@ class Pinned {
 };
 
 class EngineImpl;
-class ContextImpl;
 
 class RuntimeImpl final : public nvinfer1::apiv::standin::StubVRuntime {
  public:
@@ -134,8 +136,6 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
     // the engine."
     recorder_.set(recorder);
     for (size_t i = 0; i < plan_.tensors.size(); ++i) index_[plan_.tensors[i].name] = static_cast<int32_t>(i);
-    owners_.assign(plan_.profiles.size(), nullptr);
-    inflight_.assign(plan_.profiles.size(), 0);
     ++runtime_.engines;
   }
 
@@ -210,23 +210,12 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
     return -1;
   }
 
-  // The class documentation of IExecutionContext: "If the engine supports dynamic shapes, each execution context in
-  // concurrent use must use a separate optimization profile."
-  void beginProfile(int32_t profile, ContextImpl* context) {
-    std::lock_guard<std::mutex> lock(profilesMutex_);
-    auto p = static_cast<size_t>(profile);
-    require(inflight_[p] == 0 || owners_[p] == context,
-            "two execution contexts in concurrent use on one optimization profile",
-            "\"each execution context in concurrent use must use a separate optimization profile\" (profile " +
-                std::to_string(profile) + ")");
-    owners_[p] = context;
-    ++inflight_[p];
-  }
-  void endProfile(int32_t profile) {
-    std::lock_guard<std::mutex> lock(profilesMutex_);
-    auto p = static_cast<size_t>(profile);
-    if (--inflight_[p] == 0) owners_[p] = nullptr;
-  }
+  // Execution contexts in concurrent use may share an optimization profile: the IExecutionContext class comment ("each
+  // execution context in concurrent use must use a separate optimization profile") predates profile sharing, which
+  // TensorRT 10 always has (PreviewFeature::kPROFILE_SHARING_0806: "Allows optimization profiles to be shared across
+  // execution contexts. ... Deprecated in TensorRT 10.0. The default value for this flag is on and can not be
+  // changed."; trtexec --infStreams runs one context per stream on one profile). ASSUMPTIONS.md has the sources.
+  OutputShapes const& outputShapes() const noexcept { return outputShapes_; }
 
   std::atomic<int> contexts{0};
 
@@ -235,14 +224,12 @@ class EngineImpl final : public nvinfer1::apiv::standin::StubVCudaEngine {
   RuntimeImpl& runtime_;
   Plan plan_;
   std::shared_ptr<OrtModel> model_;
+  OutputShapes outputShapes_{plan_.onnx, model_};
   int device_;
   void* weights_ = nullptr;
   RecorderRef recorder_;
   std::map<std::string, int32_t> index_;
   std::atomic<std::thread::id> creating_{};
-  std::mutex profilesMutex_;
-  std::vector<ContextImpl*> owners_;
-  std::vector<int> inflight_;
 };
 
 using EngineObject = Wrapped<nvinfer1::ICudaEngine, EngineImpl>;
@@ -257,8 +244,6 @@ struct Job {
   std::vector<size_t> outputBytes;
   std::string error;
   nvinfer1::IErrorRecorder* recorder = nullptr;
-  EngineImpl* engine = nullptr;
-  int32_t profile = 0;
 };
 
 void computeJob(void* data) {
@@ -284,11 +269,6 @@ void computeJob(void* data) {
       reportError(job.recorder, ErrorCode::kFAILED_EXECUTION, "enqueueV3 (asynchronous part): " + job.error);
     }
   }
-}
-
-void finishJob(void* data) {
-  std::unique_ptr<std::shared_ptr<Job>> holder(static_cast<std::shared_ptr<Job>*>(data));
-  (*holder)->engine->endProfile((*holder)->profile);
 }
 
 class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext {
@@ -326,6 +306,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
         outputStage_[i].reserve(volume(t.dims) * elementSize(t.type));
       }
     }
+    reserveOutputsForLargestShapes();
     ++engine_.contexts;
   }
 
@@ -350,6 +331,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
       return false;
     }
     if (profileIndex != profile_) std::fill(shapeSet_.begin(), shapeSet_.end(), false);
+    knownValid_ = false;
     profile_ = profileIndex;
     // "When an optimization profile is switched via this API, TensorRT may require that data is copied via
     // cudaMemcpyAsync. It is the application's responsibility to guarantee that synchronization between the profile
@@ -407,6 +389,8 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     }
     shapes_[static_cast<size_t>(i)] = shape;
     shapeSet_[static_cast<size_t>(i)] = true;
+    knownValid_ = false;
+    if (allInputDimensionsSpecified()) prepareOutputs();
     return true;
   }
 
@@ -416,7 +400,9 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     auto k = static_cast<size_t>(i);
     PlanTensor const& t = engine_.plan().tensors[k];
     if (t.isInput) return shapeSet_[k] ? toDims(shapes_[k]) : toDims(t.dims);
-    return outputDims_[k].empty() && !t.dims.empty() ? toDims(t.dims) : toDims(outputDims_[k]);
+    // Known from the input shapes, or (data-dependent dims) from the last run.
+    std::vector<int64_t> const& dims = knownDims()[k];
+    return isDynamic(dims) && !outputDims_[k].empty() ? toDims(outputDims_[k]) : toDims(dims);
   }
 
   bool allInputDimensionsSpecified() const noexcept override {
@@ -514,6 +500,53 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     return p;
   }
 
+  // Every tensor's dims as known before a run (OutputShapes), kept until an input shape or the profile changes.
+  std::vector<std::vector<int64_t>> const& knownDims() const {
+    if (!knownValid_) known_ = engine_.outputShapes().known(engine_.plan().tensors, shapes_, shapeSet_);
+    knownValid_ = true;
+    return known_;
+  }
+
+  // Outputs whose dims follow from the input shapes are staged now for each profile's largest input shapes (a dry
+  // evaluation, output_shapes.h), so that runs at smaller shapes grow nothing: growing would call cudaFreeHost and
+  // cudaMallocHost, which synchronize the device, where TensorRT's enqueueV3 allocates nothing. An output larger at
+  // other shapes (none of the usual operators) still grows its staging when those shapes are set.
+  void reserveOutputsForLargestShapes() {
+    Plan const& plan = engine_.plan();
+    std::vector<std::vector<int64_t>> shapes(plan.tensors.size());
+    std::vector<bool> set(plan.tensors.size(), false);
+    for (auto const& profile : plan.profiles) {
+      for (size_t i = 0, input = 0; i < plan.tensors.size(); ++i) {
+        if (!plan.tensors[i].isInput) continue;
+        shapes[i] = profile[input++].max;
+        set[i] = true;
+      }
+      std::vector<std::vector<int64_t>> known = engine_.outputShapes().known(plan.tensors, shapes, set);
+      for (size_t i = 0; i < plan.tensors.size(); ++i) {
+        PlanTensor const& t = plan.tensors[i];
+        if (!t.isInput && isDynamic(t.dims) && !isDynamic(known[i])) outputStage_[i].reserve(volume(known[i]) * elementSize(t.type));
+      }
+    }
+  }
+
+  // Output dims are worked out as soon as the input shapes are known, and the staging of the outputs they size grows
+  // then (as the constructor sizes it for static outputs): the stand-in's dry evaluation and allocations cost the
+  // caller's preparation, not the time between its CUDA events around enqueueV3. Failures are left to enqueueV3.
+  void prepareOutputs() noexcept {
+    try {
+      auto const& tensors = engine_.plan().tensors;
+      auto const& known = knownDims();
+      for (size_t i = 0; i < tensors.size(); ++i) {
+        if (tensors[i].isInput || isDynamic(known[i])) continue;
+        size_t bytes = volume(known[i]) * elementSize(tensors[i].type);
+        if (outputStage_[i].fits(bytes)) continue;
+        if (enqueued_) cuda(cudaEventSynchronize(done_), "cudaEventSynchronize");  // the last run may still read it
+        outputStage_[i].reserve(bytes);
+      }
+    } catch (std::exception const&) {
+    }
+  }
+
   bool failAllocation(size_t i) {
     reportError(recorder_.get(), ErrorCode::kFAILED_ALLOCATION,
                 "IExecutionContext::enqueueV3: IOutputAllocator::reallocateOutputAsync returned null for output \"" +
@@ -568,30 +601,29 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     auto job = std::make_shared<Job>();
     job->model = engine_.model();
     job->recorder = recorder_.get();
-    job->engine = &engine_;
-    job->profile = profile_;
     // This context's staging is reused: the previous enqueue's work must be done with it (it may be on another stream).
     if (enqueued_) cuda(cudaEventSynchronize(done_), "cudaEventSynchronize");
 
-    bool staticOutputs = true;
-    for (PlanTensor const& t : tensors) {
-      if (!t.isInput && isDynamic(t.dims)) staticOutputs = false;
+    // Output dims known before the run (static, or following from the input shapes) let the run stay asynchronous.
+    std::vector<std::vector<int64_t>> const& known = knownDims();
+    bool knownOutputs = true;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      if (!tensors[i].isInput && isDynamic(known[i])) knownOutputs = false;
     }
-    job->async = staticOutputs && !choose(Choice::kSynchronousEnqueue);
+    job->async = knownOutputs && !choose(Choice::kSynchronousEnqueue);
     std::vector<void*> outputs(tensors.size(), nullptr);
     if (job->async) {
       for (size_t i = 0; i < tensors.size(); ++i) {
         if (tensors[i].isInput) continue;
-        size_t bytes = volume(tensors[i].dims) * elementSize(tensors[i].type);
+        size_t bytes = volume(known[i]) * elementSize(tensors[i].type);
         outputs[i] = outputPointer(i, bytes == 0 ? 1 : bytes, stream);
         if (outputs[i] == nullptr) return failAllocation(i);
         job->outputStage.push_back(outputStage_[i].reserve(bytes));
         job->outputBytes.push_back(bytes);
-        outputDims_[i] = tensors[i].dims;
+        outputDims_[i] = known[i];
       }
     }
 
-    engine_.beginProfile(profile_, this);
     for (size_t i = 0; i < tensors.size(); ++i) {
       if (!tensors[i].isInput) continue;
       std::vector<int64_t> shape = shapeSet_[i] ? shapes_[i] : tensors[i].dims;
@@ -613,7 +645,7 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
         // notifyShape is "Called by TensorRT sometime between when it calls reallocateOutput and enqueueV3 returns";
         // whether it is called at all for an output whose shape was known before the run is left open.
         if (allocators_[i] != nullptr && choose(Choice::kNotifyStaticShape)) {
-          allocators_[i]->notifyShape(tensors[i].name.c_str(), toDims(tensors[i].dims));
+          allocators_[i]->notifyShape(tensors[i].name.c_str(), toDims(known[i]));
         }
       }
     } else {
@@ -641,7 +673,6 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
       }
     }
     cuda(cudaEventRecord(done_, stream), "cudaEventRecord");
-    cuda(cudaLaunchHostFunc(stream, finishJob, new std::shared_ptr<Job>(job)), "cudaLaunchHostFunc");
     enqueued_ = true;
     return ok;
   }
@@ -657,6 +688,8 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
   std::vector<void*> allocated_;
   std::vector<uint64_t> allocatedBytes_;
   std::vector<std::vector<int64_t>> outputDims_;
+  mutable std::vector<std::vector<int64_t>> known_;
+  mutable bool knownValid_ = false;
   std::vector<Pinned> inputStage_;
   std::vector<Pinned> outputStage_;
   Pinned profileStage_;
@@ -722,7 +755,9 @@ nvinfer1::ICudaEngine* RuntimeImpl::deserializeCudaEngine(void const* blob, std:
   }
   std::shared_ptr<OrtModel> model;
   try {
-    model = OrtModel::load(plan.onnx, plan.modelDir);
+    std::string perturbed;
+    model = OrtModel::load(perturbFromEnvironment(plan.onnx, plan.modelDir, perturbed), plan.modelDir);
+    if (!perturbed.empty()) log(Severity::kWARNING, "this engine computes wrong numbers on purpose: " + perturbed);
   } catch (std::exception const& e) {
     reportError(recorder, ErrorCode::kFAILED_INITIALIZATION, std::string("IRuntime::deserializeCudaEngine: ") + e.what());
     return nullptr;
