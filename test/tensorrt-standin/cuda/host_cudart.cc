@@ -22,6 +22,14 @@
 //   primary context is created by the first call that needs one (cudaSetDevice, allocations, streams, events,
 //   cudaMemGetInfo), as CUDA 12 and later do; the queries cudaGetDeviceCount, cudaGetDevice, cudaGetDeviceProperties
 //   and cudaDeviceGetAttribute create none.
+// - Stream capture (cudaStreamBeginCapture .. cudaStreamEndCapture) records the operations issued to the capturing
+//   stream instead of running them: copies between device and page-locked memory, host functions, event records and
+//   waits. cudaGraphLaunch issues them again, in order, on the stream it is given. What CUDA refuses while a stream
+//   captures is refused the same way (cudaErrorStreamCaptureUnsupported) and invalidates the capture, so that
+//   cudaStreamEndCapture returns cudaErrorStreamCaptureInvalidated and no graph: synchronizing or querying the stream,
+//   a copy to or from pageable memory; cudaMallocAsync/cudaFreeAsync too (CUDA makes memory nodes of them: a
+//   simplification). TRT_STANDIN_CUDA_GRAPHS=0 makes cudaStreamBeginCapture itself fail with
+//   cudaErrorStreamCaptureUnsupported, as on a platform without graph support.
 // TRT_STANDIN_CUDA_ALLOC_DELAY_US adds a delay to each synchronizing allocation or free (to make their cost visible).
 // TRT_STANDIN_CUDA_TRACE=1 prints to stderr, as they happen, every primary context created ("CUDA stand-in: trace:
 // primary context on device N (cudaX)") and every call that synchronizes the whole device ("CUDA stand-in: trace:
@@ -29,6 +37,7 @@
 #include <cuda_runtime_api.h>
 
 #include <chrono>
+#include <vector>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -42,8 +51,25 @@
 #include <string>
 #include <thread>
 
+// An operation recorded by stream capture: issues it again on the stream a graph is launched on.
+using CapturedNode = std::function<cudaError_t(cudaStream_t)>;
+
+struct CUgraph_st {
+  std::vector<CapturedNode> nodes;
+};
+
+struct CUgraphExec_st {
+  std::vector<CapturedNode> nodes;
+};
+
 struct CUstream_st {
   int device = 0;
+  // Stream capture: the graph being recorded (null when not capturing), whether a refused call invalidated it, and
+  // the thread that began it (cudaStreamEndCapture must come from it unless the mode is relaxed).
+  CUgraph_st* capture = nullptr;
+  bool captureInvalidated = false;
+  cudaStreamCaptureMode captureMode = cudaStreamCaptureModeGlobal;
+  std::thread::id captureThread;
   std::mutex mutex;
   std::condition_variable wake;
   std::condition_variable idle;
@@ -193,6 +219,30 @@ bool knownStream(cudaStream_t stream) {
   return device().streams.count(stream) != 0;
 }
 
+bool capturing(cudaStream_t stream) {
+  if (isSpecialStream(stream)) return false;
+  std::lock_guard<std::mutex> lock(stream->mutex);
+  return stream->capture != nullptr;
+}
+
+// A call CUDA does not permit on a capturing stream: it fails and invalidates the capture.
+cudaError_t refuseWhileCapturing(cudaStream_t stream, char const* call, char const* why) {
+  {
+    std::lock_guard<std::mutex> lock(stream->mutex);
+    stream->captureInvalidated = true;
+  }
+  return fail(cudaErrorStreamCaptureUnsupported, call, why);
+}
+
+// Records `node` when `stream` is capturing (true), else leaves the call to run (false).
+bool captured(cudaStream_t stream, CapturedNode node) {
+  if (isSpecialStream(stream)) return false;
+  std::lock_guard<std::mutex> lock(stream->mutex);
+  if (stream->capture == nullptr) return false;
+  if (!stream->captureInvalidated) stream->capture->nodes.push_back(std::move(node));
+  return true;
+}
+
 // The allocation holding [p, p + size), or null.
 Allocation const* findRange(void const* p, size_t size, uintptr_t* base = nullptr) {
   auto& allocs = device().allocations;
@@ -258,6 +308,10 @@ char const* cudaGetErrorName(cudaError_t error) {
     case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
     case cudaErrorNotReady: return "cudaErrorNotReady";
     case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
+    case cudaErrorStreamCaptureUnmatched: return "cudaErrorStreamCaptureUnmatched";
+    case cudaErrorStreamCaptureWrongThread: return "cudaErrorStreamCaptureWrongThread";
     default: return "cudaErrorUnknown";
   }
 }
@@ -271,6 +325,10 @@ char const* cudaGetErrorString(cudaError_t error) {
     case cudaErrorInvalidResourceHandle: return "invalid resource handle (CUDA stand-in)";
     case cudaErrorNotReady: return "device not ready (CUDA stand-in)";
     case cudaErrorNoDevice: return "no CUDA-capable device is detected (CUDA stand-in)";
+    case cudaErrorStreamCaptureUnsupported: return "operation not permitted when stream is capturing (CUDA stand-in)";
+    case cudaErrorStreamCaptureInvalidated: return "operation failed due to a previous error during capture (CUDA stand-in)";
+    case cudaErrorStreamCaptureUnmatched: return "capture was not initiated in this stream (CUDA stand-in)";
+    case cudaErrorStreamCaptureWrongThread: return "attempt to terminate a thread-local capture sequence from another thread (CUDA stand-in)";
     default: return "unknown error (CUDA stand-in)";
   }
 }
@@ -396,6 +454,7 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream) {
 
 cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamSynchronize", "unknown stream");
+  if (capturing(stream)) return refuseWhileCapturing(stream, "cudaStreamSynchronize", "the stream is capturing");
   if (isSpecialStream(stream)) {
     synchronizeAll();
   } else {
@@ -407,6 +466,7 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
 cudaError_t cudaStreamQuery(cudaStream_t stream) {
   if (isSpecialStream(stream)) return cudaSuccess;
   if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamQuery", "unknown stream");
+  if (capturing(stream)) return refuseWhileCapturing(stream, "cudaStreamQuery", "the stream is capturing");
   std::lock_guard<std::mutex> lock(stream->mutex);
   return stream->queue.empty() && !stream->busy ? cudaSuccess : cudaErrorNotReady;
 }
@@ -443,6 +503,7 @@ cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
   if ((isSpecialStream(stream) ? tDevice : stream->device) != event->device) {
     return fail(cudaErrorInvalidResourceHandle, "cudaEventRecord", "the event and the stream are on different devices");
   }
+  if (captured(stream, [event](cudaStream_t s) { return cudaEventRecord(event, s); })) return cudaSuccess;
   uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(event->mutex);
@@ -493,6 +554,7 @@ cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) 
 
 cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int /*flags*/) {
   if (event == nullptr || !knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamWaitEvent", "bad handle");
+  if (captured(stream, [event](cudaStream_t s) { return cudaStreamWaitEvent(s, event, 0); })) return cudaSuccess;
   enqueue(stream, [event] {
     std::unique_lock<std::mutex> lock(event->mutex);
     event->done.wait(lock, [event] { return event->complete; });
@@ -563,12 +625,14 @@ cudaError_t cudaHostUnregister(void* ptr) {
 
 cudaError_t cudaMallocAsync(void** devPtr, size_t size, cudaStream_t stream) {
   if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaMallocAsync", "unknown stream");
+  if (capturing(stream)) return refuseWhileCapturing(stream, "cudaMallocAsync", "the stand-in records no memory nodes");
   // From the stream's device's pool ("the memory pool of the device associated with the stream").
   return allocate(devPtr, size, Kind::kDeviceAsync, "cudaMallocAsync", isSpecialStream(stream) ? tDevice : stream->device);
 }
 
 cudaError_t cudaFreeAsync(void* devPtr, cudaStream_t stream) {
   if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaFreeAsync", "unknown stream");
+  if (capturing(stream)) return refuseWhileCapturing(stream, "cudaFreeAsync", "the stand-in records no memory nodes");
   if (devPtr == nullptr) return cudaSuccess;
   {
     std::lock_guard<std::mutex> lock(device().mutex);
@@ -628,6 +692,14 @@ cudaError_t cudaMemcpyAsync(void* dst, void const* src, size_t count, enum cudaM
   if (kind != cudaMemcpyDefault && (wantSrcDevice != srcDevice || wantDstDevice != dstDevice)) {
     return fail(cudaErrorInvalidValue, call, "a pointer is not where the copy kind says (device vs host memory)");
   }
+  if (capturing(stream)) {
+    // A graph's copy reads and writes its memory when the graph runs: CUDA cannot stage pageable memory for it.
+    if ((!srcDevice && !srcPinned) || (!dstDevice && !dstPinned)) {
+      return refuseWhileCapturing(stream, call, "a copy to or from pageable host memory while the stream is capturing");
+    }
+    captured(stream, [=](cudaStream_t s) { return cudaMemcpyAsync(dst, src, count, kind, s); });
+    return cudaSuccess;
+  }
   if (!srcDevice && !dstDevice) {
     enqueue(stream, [dst, src, count] { std::memcpy(dst, src, count); });
     return cudaSuccess;
@@ -656,7 +728,94 @@ cudaError_t cudaMemcpy(void* dst, void const* src, size_t count, enum cudaMemcpy
 
 cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void* userData) {
   if (fn == nullptr || !knownStream(stream)) return fail(cudaErrorInvalidValue, "cudaLaunchHostFunc", "bad argument");
+  if (captured(stream, [fn, userData](cudaStream_t s) { return cudaLaunchHostFunc(s, fn, userData); })) return cudaSuccess;
   enqueue(stream, [fn, userData] { fn(userData); });
+  return cudaSuccess;
+}
+
+// Stream capture and graphs (see the top of this file).
+cudaError_t cudaStreamBeginCapture(cudaStream_t stream, enum cudaStreamCaptureMode mode) {
+  char const* call = "cudaStreamBeginCapture";
+  // "Capture may not be initiated if stream is cudaStreamLegacy."
+  if (isSpecialStream(stream)) return fail(cudaErrorStreamCaptureUnsupported, call, "the default stream cannot be captured");
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, call, "unknown stream");
+  if (char const* graphs = std::getenv("TRT_STANDIN_CUDA_GRAPHS"); graphs != nullptr && std::strcmp(graphs, "0") == 0) {
+    return fail(cudaErrorStreamCaptureUnsupported, call, "stream capture is turned off (TRT_STANDIN_CUDA_GRAPHS=0)");
+  }
+  std::lock_guard<std::mutex> lock(stream->mutex);
+  // "it may only be initiated if the stream is not already in capture mode"
+  if (stream->capture != nullptr) return fail(cudaErrorIllegalState, call, "the stream is capturing already");
+  stream->capture = new CUgraph_st();
+  stream->captureInvalidated = false;
+  stream->captureMode = mode;
+  stream->captureThread = std::this_thread::get_id();
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t* graph) {
+  char const* call = "cudaStreamEndCapture";
+  if (graph == nullptr) return fail(cudaErrorInvalidValue, call, "null pointer");
+  if (isSpecialStream(stream) || !knownStream(stream)) return fail(cudaErrorStreamCaptureUnmatched, call, "not a capturing stream");
+  std::unique_ptr<CUgraph_st> recorded;
+  bool invalidated = false;
+  {
+    std::lock_guard<std::mutex> lock(stream->mutex);
+    if (stream->capture == nullptr) return fail(cudaErrorStreamCaptureUnmatched, call, "capture was not initiated in this stream");
+    if (stream->captureMode != cudaStreamCaptureModeRelaxed && stream->captureThread != std::this_thread::get_id()) {
+      return fail(cudaErrorStreamCaptureWrongThread, call, "capture began on another thread");
+    }
+    recorded.reset(stream->capture);
+    stream->capture = nullptr;
+    invalidated = stream->captureInvalidated;
+    stream->captureInvalidated = false;
+  }
+  // "If capture was invalidated, due to a violation of the rules of stream capture, then a NULL graph will be returned."
+  *graph = invalidated ? nullptr : recorded.release();
+  if (invalidated) return fail(cudaErrorStreamCaptureInvalidated, call, "a refused call invalidated the capture");
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamIsCapturing(cudaStream_t stream, enum cudaStreamCaptureStatus* status) {
+  if (status == nullptr) return fail(cudaErrorInvalidValue, "cudaStreamIsCapturing", "null pointer");
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, "cudaStreamIsCapturing", "unknown stream");
+  *status = cudaStreamCaptureStatusNone;
+  if (isSpecialStream(stream)) return cudaSuccess;
+  std::lock_guard<std::mutex> lock(stream->mutex);
+  if (stream->capture != nullptr) *status = stream->captureInvalidated ? cudaStreamCaptureStatusInvalidated : cudaStreamCaptureStatusActive;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long /*flags*/) {
+  if (exec == nullptr || graph == nullptr) return fail(cudaErrorInvalidValue, "cudaGraphInstantiateWithFlags", "null argument");
+  *exec = new CUgraphExec_st{graph->nodes};
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long flags) {
+  return cudaGraphInstantiateWithFlags(exec, graph, flags);
+}
+
+cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
+  char const* call = "cudaGraphLaunch";
+  if (exec == nullptr) return fail(cudaErrorInvalidValue, call, "null graph");
+  if (!knownStream(stream)) return fail(cudaErrorInvalidResourceHandle, call, "unknown stream");
+  if (capturing(stream)) return refuseWhileCapturing(stream, call, "the stand-in does not capture graph launches");
+  for (CapturedNode const& node : exec->nodes) {
+    cudaError_t status = node(stream);
+    if (status != cudaSuccess) return status;
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+  if (graph == nullptr) return fail(cudaErrorInvalidValue, "cudaGraphDestroy", "null graph");
+  delete graph;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t exec) {
+  if (exec == nullptr) return fail(cudaErrorInvalidValue, "cudaGraphExecDestroy", "null graph");
+  delete exec;
   return cudaSuccess;
 }
 

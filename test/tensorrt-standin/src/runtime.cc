@@ -7,9 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "diagnostics.h"
@@ -246,10 +250,53 @@ struct Job {
   nvinfer1::IErrorRecorder* recorder = nullptr;
 };
 
-void computeJob(void* data) {
-  std::unique_ptr<std::shared_ptr<Job>> holder(static_cast<std::shared_ptr<Job>*>(data));
-  Job& job = **holder;
+// TRT_STANDIN_RENDEZVOUS="<n>,<timeout ms>" (tests only): each run's work waits, before computing, until n runs'
+// work is in progress at once, and fails if that does not happen within the timeout. It proves that runs overlap
+// (two runs on two execution contexts meet) or do not (two runs on one context cannot), without timing anything.
+class Rendezvous {
+ public:
+  static Rendezvous* fromEnvironment() {
+    static Rendezvous* const instance = []() -> Rendezvous* {
+      char const* v = std::getenv("TRT_STANDIN_RENDEZVOUS");
+      int runs = 0;
+      long timeoutMs = 0;
+      if (v == nullptr || std::sscanf(v, "%d,%ld", &runs, &timeoutMs) != 2 || runs < 2) return nullptr;
+      return new Rendezvous(runs, timeoutMs);  // leaked: stream threads may use it during exit
+    }();
+    return instance;
+  }
+
+  // Throws when the others do not come in time.
+  void meet() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    uint64_t generation = generation_;
+    if (++arrived_ == runs_) {
+      arrived_ = 0;
+      ++generation_;
+      met_.notify_all();
+      return;
+    }
+    if (!met_.wait_for(lock, std::chrono::milliseconds(timeoutMs_), [&] { return generation_ != generation; })) {
+      --arrived_;
+      throw std::runtime_error("TRT_STANDIN_RENDEZVOUS: " + std::to_string(runs_) + " runs were not in progress at once within " +
+                               std::to_string(timeoutMs_) + " ms");
+    }
+  }
+
+ private:
+  Rendezvous(int runs, long timeoutMs) : runs_(runs), timeoutMs_(timeoutMs) {}
+  std::mutex mutex_;
+  std::condition_variable met_;
+  int runs_;
+  long timeoutMs_;
+  int arrived_ = 0;
+  uint64_t generation_ = 0;
+};
+
+void runJob(Job& job) {
+  job.error.clear();
   try {
+    if (Rendezvous* rendezvous = Rendezvous::fromEnvironment()) rendezvous->meet();
     job.outputs = job.model->run(job.inputs);
     if (job.async) {
       for (size_t i = 0; i < job.outputs.size(); ++i) {
@@ -270,6 +317,15 @@ void computeJob(void* data) {
     }
   }
 }
+
+// The host function of an enqueueV3 that runs: it owns its job.
+void computeJob(void* data) {
+  std::unique_ptr<std::shared_ptr<Job>> holder(static_cast<std::shared_ptr<Job>*>(data));
+  runJob(**holder);
+}
+
+// The host function of an enqueueV3 captured into a CUDA graph: it runs at every launch, so the context owns the job.
+void computeCapturedJob(void* data) { runJob(*static_cast<Job*>(data)); }
 
 class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext {
  public:
@@ -598,6 +654,12 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     if (stream == nullptr && !warnedDefaultStream_.exchange(true)) {
       log(Severity::kWARNING, "enqueueV3 on the default stream (\"Using default stream may lead to performance issues\")");
     }
+    // Under stream capture the work is recorded, not run: it must not wait for itself. Outputs sized only by the run
+    // need that wait, so such an engine cannot be captured ("not possible ... when using data-dependent dynamic
+    // shapes", TensorRT-RTX 1.2 release notes on isStreamCapturable; the same holds for TensorRT's enqueueV3).
+    cudaStreamCaptureStatus captureStatus = cudaStreamCaptureStatusNone;
+    cuda(cudaStreamIsCapturing(stream, &captureStatus), "cudaStreamIsCapturing");
+    bool capturing = captureStatus != cudaStreamCaptureStatusNone;
     auto job = std::make_shared<Job>();
     job->model = engine_.model();
     job->recorder = recorder_.get();
@@ -610,7 +672,13 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
     for (size_t i = 0; i < tensors.size(); ++i) {
       if (!tensors[i].isInput && isDynamic(known[i])) knownOutputs = false;
     }
-    job->async = knownOutputs && !choose(Choice::kSynchronousEnqueue);
+    if (capturing && !knownOutputs) {
+      reportError(recorder_.get(), ErrorCode::kUNSUPPORTED_STATE,
+                  "IExecutionContext::enqueueV3: the stream is capturing, but an output's shape depends on the input "
+                  "values (data-dependent shapes), which only the run itself can tell: not capturable into a CUDA graph");
+      return false;
+    }
+    job->async = knownOutputs && (capturing || !choose(Choice::kSynchronousEnqueue));
     std::vector<void*> outputs(tensors.size(), nullptr);
     if (job->async) {
       for (size_t i = 0; i < tensors.size(); ++i) {
@@ -632,7 +700,12 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
       if (bytes > 0) cuda(cudaMemcpyAsync(stage, addresses_[i], bytes, cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync");
       job->inputs.push_back(OrtModel::Input{stage, shape});
     }
-    cuda(cudaLaunchHostFunc(stream, computeJob, new std::shared_ptr<Job>(job)), "cudaLaunchHostFunc");
+    if (capturing) {
+      capturedJobs_.push_back(job);
+      cuda(cudaLaunchHostFunc(stream, computeCapturedJob, job.get()), "cudaLaunchHostFunc");
+    } else {
+      cuda(cudaLaunchHostFunc(stream, computeJob, new std::shared_ptr<Job>(job)), "cudaLaunchHostFunc");
+    }
 
     bool ok = true;
     if (job->async) {
@@ -696,6 +769,9 @@ class ContextImpl final : public nvinfer1::apiv::standin::StubVExecutionContext 
   void* deviceMemory_ = nullptr;
   cudaEvent_t done_ = nullptr;
   bool enqueued_ = false;
+  // The jobs of captured enqueues, which their graphs run at every launch: kept for the context's lifetime (a graph
+  // must not outlive the context it was captured from, as with TensorRT's own memory).
+  std::vector<std::shared_ptr<Job>> capturedJobs_;
   std::atomic<bool> warnedDefaultStream_{false};
 };
 
