@@ -35,6 +35,9 @@ export type { NativeBuildInfo, NativeCudaDevice, NativeProgressEvent } from './n
 export { Engine } from './trt/engine';
 export type { EngineInputInfo, EngineLoadOptions, EngineRunOptions, EngineTensorInfo, RunResult } from './trt/engine';
 export type { RunTimings } from './trt/run-timings';
+export type { CudaGraphUse, RunExecution } from './trt/run-execution';
+export { EnginePool } from './trt/engine-pool';
+export type { EnginePoolLoadOptions } from './trt/engine-pool';
 export { IOBinding } from './trt/io-binding';
 export type { Feed, Feeds } from './trt/feeds';
 export { LOG_LEVELS } from './trt/log';
@@ -74,7 +77,7 @@ export type { SessionRun, SessionThread } from './runners/onnxruntime/session';
 export { createTensorRTRunner, tensorRTRunnerFromEngine } from './runners/tensorrt/runner';
 export type { TensorRTRunnerOptions, TensorRTRunnerSpec } from './runners/tensorrt/runner';
 export { engineFromModel, engineFromPlan } from './runners/tensorrt/loader';
-export type { EngineLike, EngineSource, LoadedEngine } from './runners/tensorrt/loader';
+export type { EngineLike, EngineRunExecution, EngineRunSettings, EngineSource, LoadedEngine } from './runners/tensorrt/loader';
 export { createReferenceRunner } from './runners/reference';
 export type { ReferenceRunnerSpec } from './runners/reference';
 

@@ -165,6 +165,9 @@ export interface NativeTensorInfo {
 export interface NativeEngineInfo {
   profileCount: number;
   device: number;
+  /** Execution contexts per optimization profile. */
+  contexts: number;
+  cudaGraph: boolean;
   deviceMemoryBytes: number;
   /** "TensorRT 10.16.0", or the test stand-in's description of itself. */
   library: string;
@@ -175,13 +178,27 @@ export interface NativeEngineInfo {
 
 /**
  * What a native run resolves to, packed so that the JS thread builds as few objects as possible per run:
- * `[meta, ...one ArrayBuffer per engine output, in engine order]`, where `meta` holds RUN_META_TIMINGS (in that order),
- * then for each output its rank and dims. lib/trt/engine.ts unpacks it.
+ * `[meta, ...one ArrayBuffer per engine output, in engine order, why CUDA graph capture was refused (only when it
+ * was)]`, where `meta` holds RUN_META_TIMINGS then RUN_META_EXECUTION (in that order), then for each output its rank
+ * and dims. lib/trt/engine.ts unpacks it.
  */
-export type NativeRunResult = [Float64Array, ...ArrayBuffer[]];
+export type NativeRunResult = [Float64Array, ...(ArrayBuffer | string)[]];
 
 /** The timing slots at the start of a run's meta array (native/trt/run_delivery.cc writes them in this order). */
 export const RUN_META_TIMINGS = ['h2dMs', 'computeMs', 'd2hMs', 'wallMs', 'hostPrepareMs', 'hostFinishMs', 'toThreadMs', 'toJsMs'] as const;
+
+/**
+ * The slots after the timings: the engine's device, the execution context (0 .. contexts - 1 of its profile), the
+ * CUDA graph use (RUN_CUDA_GRAPH_USE's index), and when the run started and ended on the context's thread (ms on a
+ * monotonic clock of the addon, comparable between the runs of one process).
+ */
+export const RUN_META_EXECUTION = ['device', 'context', 'cudaGraph', 'startedAtMs', 'endedAtMs'] as const;
+
+/** native/trt/engine_core.h CudaGraphUse, by value. */
+export const RUN_CUDA_GRAPH_USE = ['off', 'launched', 'captured', 'refused'] as const;
+
+/** Where a run's meta array holds the outputs' ranks and dims. */
+export const RUN_META_OUTPUTS = RUN_META_TIMINGS.length + RUN_META_EXECUTION.length;
 
 /** An opaque native handle of an IOBinding. */
 export type NativeBindingHandle = { readonly __nativeBinding: unique symbol };
@@ -189,7 +206,7 @@ export type NativeBindingHandle = { readonly __nativeBinding: unique symbol };
 export interface NativeEngine {
   info(): NativeEngineInfo;
   /**
-   * Queues a run on the profile's execution slot: `data` holds one view per engine input in input order, `dims` their
+   * Queues a run on the profile's queue, which its first free execution slot takes: `data` holds one view per engine input in input order, `dims` their
    * dims one after the other.
    */
   run(profile: number, data: ArrayBufferView[], dims: number[], timed: boolean): Promise<NativeRunResult>;
@@ -199,7 +216,7 @@ export interface NativeEngine {
    * binding's runs fill the ArrayBuffers.
    */
   bind(profile: number, data: ArrayBufferView[], dims: number[], outputDims: number[]): [NativeBindingHandle, boolean[], ...ArrayBuffer[]];
-  /** One run of a binding: its timings (RUN_META_TIMINGS) if timed, else undefined. */
+  /** One run of a binding: its meta (RUN_META_TIMINGS, RUN_META_EXECUTION) if timed, else undefined. */
   runBound(binding: NativeBindingHandle, timed: boolean): Promise<Float64Array | undefined>;
   /** Releases a binding's memory once its runs in flight have settled. */
   unbind(binding: NativeBindingHandle): void;
@@ -234,7 +251,7 @@ export interface NativeAddon {
   ): NativeBuildJob;
   loadEngine(
     plan: Uint8Array,
-    options?: { logLevel: number; allowHostCode?: boolean; device?: number },
+    options?: { logLevel: number; allowHostCode?: boolean; device?: number; contexts?: number; cudaGraph?: boolean },
     onLog?: (severity: NativeSeverity, message: string) => void,
   ): Promise<NativeEngine>;
 }

@@ -1,9 +1,10 @@
 /**
  * Engine: a deserialized TensorRT engine you run from Node.
  *
- * Concurrency: the native side keeps one execution context (with its CUDA stream, reusable buffers and a thread of its
- * own) per optimization profile. Runs on different profiles execute in parallel; runs on the same profile queue on
- * that profile's thread, in call order. None of it blocks the JS thread or Node's thread pool.
+ * Concurrency: the native side keeps `contexts` execution contexts (each with its CUDA stream, reusable buffers and a
+ * thread of its own) per optimization profile, created before the profile's first run. A run starts on whichever context of its
+ * profile is free, in call order, and waits while all are busy; runs on different profiles or contexts execute in
+ * parallel (trtexec --infStreams). None of it blocks the JS thread or Node's thread pool.
  */
 import * as fs from 'fs';
 import { isArrayBuffer } from 'util/types';
@@ -11,7 +12,7 @@ import { markAsUntransferable } from 'worker_threads';
 import { DisposedError, EngineError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
 import { knownKeys, optionNames } from '../validate';
 import type { NativeBindingHandle, NativeEngine, NativeRunResult, NativeSeverity, NativeTensorInfo } from '../native/binding';
-import { RUN_META_TIMINGS } from '../native/binding';
+import { RUN_META_OUTPUTS } from '../native/binding';
 import { fromNativeError } from './native-error';
 import type { ModelSummary } from '../onnx/types';
 import { dimensionNames, type DimensionNames } from '../shapes/named-dims';
@@ -23,11 +24,13 @@ import { IOBinding } from './io-binding';
 import { LogEntry, LogLevel, levelNumber, severityName, validateLogLevel } from './log';
 import type { RunTimings } from './run-timings';
 import { unpackTimings } from './run-timings';
-import { requireDevice, validateDevice } from './device';
+import { requireDevice, validateContexts, validateDevice } from './device';
+import { unpackExecution, type RunExecution } from './run-execution';
 import { requireTensorRT } from './tensorrt';
 
 export { bindingOverheadMs } from './run-timings';
 export type { RunTimings } from './run-timings';
+export type { CudaGraphUse, RunExecution } from './run-execution';
 
 /**
  * pollWhileRunning: how long each turn of the event loop may wait for a run to finish. Long enough that most runs are
@@ -53,6 +56,19 @@ export interface EngineLoadOptions {
    */
   device?: number;
   /**
+   * Execution contexts per optimization profile, each with its own CUDA stream and thread (trtexec --infStreams):
+   * concurrent runs on one profile overlap on up to this many. A profile's contexts are all created before its first
+   * run, and each holds the engine's activation memory (deviceMemoryBytes). 1 .. 64. Default: 1.
+   */
+  contexts?: number;
+  /**
+   * Run through CUDA graphs (trtexec --useCudaGraph): per context and set of input shapes, the first run enqueues as
+   * usual, then enqueueV3 is captured into a graph that the next runs at those shapes launch; new shapes capture anew.
+   * Where capture is refused (data-dependent output shapes, an engine or CUDA that cannot capture), runs enqueue as
+   * usual and say why (RunResult.execution). Default: false.
+   */
+  cudaGraph?: boolean;
+  /**
    * Trade CPU for latency: while runs of this engine are in flight the event loop polls for finished runs instead of
    * sleeping, so a finished run is picked up at once rather than after the JS thread wakes up (tens of microseconds
    * on some machines, virtual ones especially). Each turn of the loop waits up to 50 µs for a run to finish; timers,
@@ -68,7 +84,16 @@ export interface EngineLoadOptions {
   model?: Pick<ModelSummary, 'inputs'>;
 }
 
-const LOAD_OPTIONS = optionNames<EngineLoadOptions>()({ onLog: true, logLevel: true, allowHostCode: true, device: true, pollWhileRunning: true, model: true });
+const LOAD_OPTIONS = optionNames<EngineLoadOptions>()({
+  onLog: true,
+  logLevel: true,
+  allowHostCode: true,
+  device: true,
+  contexts: true,
+  cudaGraph: true,
+  pollWhileRunning: true,
+  model: true,
+});
 
 export interface EngineRunOptions {
   /**
@@ -101,6 +126,8 @@ export interface RunResult {
   /** The profile the run used. */
   profile: number;
   timings: RunTimings;
+  /** Where and how it ran: device, execution context, CUDA graph, start and end. */
+  execution: RunExecution;
 }
 
 export class Engine {
@@ -119,6 +146,10 @@ export class Engine {
   readonly name: string;
   /** The CUDA device it was loaded on (EngineLoadOptions.device). */
   readonly device: number;
+  /** Execution contexts per profile (EngineLoadOptions.contexts). */
+  readonly contexts: number;
+  /** Whether runs go through CUDA graphs (EngineLoadOptions.cudaGraph). */
+  readonly cudaGraph: boolean;
   #native: NativeEngine | null;
   #tensors: NativeTensorInfo[];
   #unusable: string | null;
@@ -138,6 +169,8 @@ export class Engine {
     this.library = info.library;
     this.name = info.name;
     this.device = info.device;
+    this.contexts = info.contexts;
+    this.cudaGraph = info.cudaGraph;
     // IO of a type JS has no array for (bfloat16, float8, sub-byte): refuse runs up front instead of after the GPU work.
     const odd = info.tensors.find((t) => !isTensorType(t.type));
     this.#unusable = odd
@@ -173,13 +206,14 @@ export class Engine {
       throw new InvalidTypeError('options.onLog', 'a function', options.onLog);
     }
     const level = options.logLevel === undefined ? 'warning' : validateLogLevel(options.logLevel, 'options.logLevel', false);
-    for (const key of ['allowHostCode', 'pollWhileRunning'] as const) {
+    for (const key of ['allowHostCode', 'pollWhileRunning', 'cudaGraph'] as const) {
       if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidTypeError(`options.${key}`, 'a boolean', options[key]);
     }
     if (options.model !== undefined && !Array.isArray((options.model as { inputs?: unknown } | null)?.inputs)) {
       throw new InvalidTypeError('options.model', "a model summary (buildEngine's result.model, or readModel's)", options.model);
     }
     const device = validateDevice(options.device, 'options.device') ?? 0;
+    const contexts = validateContexts(options.contexts, 'options.contexts');
     const { addon } = requireTensorRT();
     requireDevice(device, 'options.device', addon);
     const onLog = options.onLog;
@@ -195,7 +229,7 @@ export class Engine {
     try {
       const native = await addon.loadEngine(
         bytes,
-        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false, device },
+        { logLevel: onLog ? levelNumber(level) : -1, allowHostCode: options.allowHostCode ?? false, device, contexts, cudaGraph: options.cudaGraph ?? false },
         callback,
       );
       return new Engine(native, options.pollWhileRunning ?? false, options.model && dimensionNames(options.model.inputs));
@@ -218,12 +252,16 @@ export class Engine {
     return this.#unpackOutputs(packed, outputDims(packed[0], this.outputs.length));
   }
 
-  /** Like run(), with the profile used and CUDA-event timings of the copies and the compute. */
+  /**
+   * Like run(), with the profile used, CUDA-event timings of the copies and the compute, and where and how it ran
+   * (device, execution context, CUDA graph).
+   */
   async runWithTimings(feeds: Record<string, unknown>, options: EngineRunOptions = {}): Promise<RunResult> {
     const prepared = this.#prepare(feeds, options);
     const packed = await this.#runPrepared(prepared, true);
     const outputs = this.#unpackOutputs(packed, outputDims(packed[0], this.outputs.length));
-    return { outputs, profile: prepared.profile, timings: unpackTimings(packed[0]) };
+    const reason = packed[1 + this.outputs.length];
+    return { outputs, profile: prepared.profile, timings: unpackTimings(packed[0]), execution: unpackExecution(packed[0], typeof reason === 'string' ? reason : undefined) };
   }
 
   /**
@@ -281,7 +319,7 @@ export class Engine {
     return prepareFeeds(feeds, this.#tensors, this.profileCount, options.profile, this.#dimensionNames);
   }
 
-  // Runs on one profile queue natively, on that profile's thread; an idle profile starts at once.
+  // Runs on one profile queue natively for its first free execution context; a free one starts at once.
   #runPrepared(prepared: PreparedFeeds, timed: boolean): Promise<NativeRunResult> {
     const native = this.#native as NativeEngine;
     return this.#settled(native, native.run(prepared.profile, prepared.data, prepared.dims, timed), 'Engine.run');
@@ -343,7 +381,7 @@ export class Engine {
 /** Each output's dims, from a run's meta array (after the timings: per output its rank, then its dims). */
 function outputDims(meta: Float64Array, count: number): number[][] {
   const dims: number[][] = [];
-  let k = RUN_META_TIMINGS.length;
+  let k = RUN_META_OUTPUTS;
   for (let i = 0; i < count; i++) {
     const rank = meta[k++];
     const d = new Array<number>(rank);

@@ -6,6 +6,7 @@
 import { DisposedError, EngineError } from '../errors';
 import type { NamedTensors } from '../tensor/types';
 import type { RunResult } from './engine';
+import { unpackExecution } from './run-execution';
 import { unpackTimings } from './run-timings';
 
 /** What a binding needs of its Engine (which keeps the native handle). */
@@ -55,10 +56,13 @@ export class IOBinding {
     return this.outputs;
   }
 
-  /** Like run(), with the profile and CUDA-event timings (as Engine.runWithTimings gives them). */
+  /**
+   * Like run(), with the profile, CUDA-event timings and where it ran (as Engine.runWithTimings gives them; a refused
+   * CUDA graph capture's reason comes with Engine.runWithTimings only).
+   */
   async runWithTimings(): Promise<RunResult> {
     const meta = (await this.#run(true)) as Float64Array;
-    return { outputs: this.outputs, profile: this.profile, timings: unpackTimings(meta) };
+    return { outputs: this.outputs, profile: this.profile, timings: unpackTimings(meta), execution: unpackExecution(meta, undefined) };
   }
 
   async #run(timed: boolean): Promise<Float64Array | undefined> {

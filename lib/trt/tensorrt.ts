@@ -77,3 +77,15 @@ export function tensorrtAvailable(): boolean {
 export function tensorrtVersion(): TensorRTVersion {
   return requireTensorRT().version;
 }
+
+/**
+ * How figures measured through this addon must be labelled: null with TensorRT itself; with trt-node's test stand-in
+ * "TensorRT stand-in, host CUDA — not TensorRT" (or "real CUDA" where the stand-in runs on a GPU's CUDA runtime).
+ * Throws TensorRTUnavailableError when the addon has no TensorRT.
+ */
+export function standInLabel(): string | null {
+  const { addon, version } = requireTensorRT();
+  if (version.standIn === null) return null;
+  const hostCuda = addon.cudaInfo().devices.some((d) => /CUDA stand-in/.test(d.name ?? ''));
+  return `TensorRT stand-in, ${hostCuda ? 'host CUDA' : 'real CUDA'} — not TensorRT`;
+}

@@ -39,6 +39,20 @@ float CudaEvent::elapsedSince(CudaEvent const& start) const {
   return ms;
 }
 
+CudaGraph::~CudaGraph() {
+  if (graph_ != nullptr) clearIfFailed(cudaGraphDestroy(graph_));
+}
+
+CudaGraphExec::CudaGraphExec(CudaGraph const& graph) {
+  TRT_NODE_CUDA_CHECK(cudaGraphInstantiateWithFlags(&exec_, graph.get(), 0));
+}
+
+CudaGraphExec::~CudaGraphExec() {
+  if (exec_ != nullptr) clearIfFailed(cudaGraphExecDestroy(exec_));
+}
+
+void CudaGraphExec::launch(cudaStream_t stream) const { TRT_NODE_CUDA_CHECK(cudaGraphLaunch(exec_, stream)); }
+
 void* StreamBuffer::reserve(size_t bytes) {
   if (bytes <= capacity_ && data_ != nullptr) return data_;
   size_t capacity = grownCapacity(capacity_, bytes == 0 ? 1 : bytes);

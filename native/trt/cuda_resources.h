@@ -36,6 +36,32 @@ class CudaEvent {
   cudaEvent_t event_ = nullptr;
 };
 
+// A captured CUDA graph (cudaStreamEndCapture's), freed with its owner.
+class CudaGraph {
+ public:
+  explicit CudaGraph(cudaGraph_t graph) noexcept : graph_(graph) {}
+  ~CudaGraph();
+  CudaGraph(CudaGraph const&) = delete;
+  CudaGraph& operator=(CudaGraph const&) = delete;
+  cudaGraph_t get() const noexcept { return graph_; }
+
+ private:
+  cudaGraph_t graph_ = nullptr;
+};
+
+// An instantiated CUDA graph, launched on a stream. Throws NativeError naming the failed call.
+class CudaGraphExec {
+ public:
+  explicit CudaGraphExec(CudaGraph const& graph);
+  ~CudaGraphExec();
+  CudaGraphExec(CudaGraphExec const&) = delete;
+  CudaGraphExec& operator=(CudaGraphExec const&) = delete;
+  void launch(cudaStream_t stream) const;
+
+ private:
+  cudaGraphExec_t exec_ = nullptr;
+};
+
 // Device memory that is reused across calls and only grows, in stream order (cudaMallocAsync / cudaFreeAsync on the
 // buffer's stream): growing it neither waits for the whole device nor stalls work on other streams, as
 // cudaMalloc/cudaFree (and cudaMallocHost/cudaFreeHost) do. That stream must outlive the buffer.

@@ -73,6 +73,8 @@ std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan, LoadOptions 
   useDevice(options.device);
   std::unique_ptr<EngineCore> core(new EngineCore());
   core->device_ = options.device;
+  core->contexts_ = options.contexts > 0 ? options.contexts : 1;
+  core->cudaGraph_ = options.cudaGraph;
   core->library_ = libraryName();
   core->runtime_.reset(
       checkTrtPtr(nvinfer1::createInferRuntime(LogHub::instance()), codes::kEngine, "nvinfer1::createInferRuntime"));
@@ -132,7 +134,7 @@ std::unique_ptr<EngineCore> EngineCore::load(HeldBytes const& plan, LoadOptions 
       break;
     }
   }
-  core->slots_.resize(static_cast<size_t>(core->profileCount_ > 0 ? core->profileCount_ : 1));
+  core->profiles_.resize(static_cast<size_t>(core->profileCount_ > 0 ? core->profileCount_ : 1));
   return core;
 }
 
@@ -147,22 +149,22 @@ void EngineCore::teardown() noexcept {
   LogSink sink(-1, nullptr);
   LogHub::Scope scope(sink);
   // Contexts before the engine before the runtime (members would do this too; explicit for the reader).
-  slots_.clear();
+  profiles_.clear();
   engine_.reset();
   runtime_.reset();
   sink.printErrors("while freeing an engine");
 }
 
-ExecutionSlot& EngineCore::slot(int32_t profile) {
-  std::lock_guard<std::mutex> lock(slotsMutex_);
-  if (profile < 0 || static_cast<size_t>(profile) >= slots_.size()) {
+ProfileQueue& EngineCore::profile(int32_t profile) {
+  std::lock_guard<std::mutex> lock(profilesMutex_);
+  if (profile < 0 || static_cast<size_t>(profile) >= profiles_.size()) {
     throw NativeError(codes::kInvalidValue, "optimization profile " + std::to_string(profile) +
                                                 " does not exist; this engine has " +
-                                                std::to_string(slots_.size()));
+                                                std::to_string(profiles_.size()));
   }
-  std::unique_ptr<ExecutionSlot>& slot = slots_[static_cast<size_t>(profile)];
-  if (!slot) slot.reset(new ExecutionSlot(*this, profile));
-  return *slot;
+  std::unique_ptr<ProfileQueue>& queue = profiles_[static_cast<size_t>(profile)];
+  if (!queue) queue.reset(new ProfileQueue(*this, profile, contexts_));
+  return *queue;
 }
 
 nvinfer1::IExecutionContext* EngineCore::createContext() {
@@ -178,25 +180,34 @@ nvinfer1::IExecutionContext* EngineCore::createContext() {
   return context;
 }
 
-ExecutionSlot::~ExecutionSlot() {
-  if (!thread_.joinable()) return;
+ProfileQueue::ProfileQueue(EngineCore& core, int32_t profile, int32_t contexts) : profile_(profile) {
+  for (int32_t i = 0; i < contexts; ++i) slots_.emplace_back(new ExecutionSlot(*this, core, profile, i));
+  threads_.reserve(slots_.size());
+}
+
+ProfileQueue::~ProfileQueue() {
   {
     std::lock_guard<std::mutex> lock(queueMutex_);
     stop_ = true;
   }
-  queueReady_.notify_one();
-  thread_.join();
+  queueReady_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
 }
 
-void ExecutionSlot::submit(std::unique_ptr<RunJob> job) {
+void ProfileQueue::submit(std::unique_ptr<RunJob> job) {
   {
     std::lock_guard<std::mutex> lock(queueMutex_);
-    if (!thread_.joinable()) {
+    // Every started slot is busy (or none started): start the next, whose context is created by its first run.
+    if (idle_ == 0 && threads_.size() < slots_.size()) {
+      ExecutionSlot& slot = *slots_[threads_.size()];
       try {
-        thread_ = std::thread([this] { serve(); });
+        threads_.emplace_back([this, &slot] { serve(slot); });
       } catch (std::system_error const& e) {
-        throw NativeError(codes::kEngine, std::string("cannot start the thread that runs profile ") +
-                                              std::to_string(profile_) + ": " + e.what());
+        if (threads_.empty()) {
+          throw NativeError(codes::kEngine, std::string("cannot start the thread that runs profile ") +
+                                                std::to_string(profile_) + ": " + e.what());
+        }
+        // The slots already running take the job.
       }
     }
     queue_.push_back(std::move(job));
@@ -205,7 +216,15 @@ void ExecutionSlot::submit(std::unique_ptr<RunJob> job) {
   queueReady_.notify_one();
 }
 
-std::unique_ptr<RunJob> ExecutionSlot::next(bool spin) {
+void ProfileQueue::prepare() {
+  if (prepared_.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> lock(prepareMutex_);
+  if (prepared_.load(std::memory_order_relaxed)) return;
+  for (auto& slot : slots_) slot->ensureContext();  // no slot runs meanwhile: each run comes here first
+  prepared_.store(true, std::memory_order_release);
+}
+
+std::unique_ptr<RunJob> ProfileQueue::next(bool spin) {
   if (spin) {
     // Watch the counter without the lock for a moment; a job submitted meanwhile starts without an OS wake-up.
     auto until = std::chrono::steady_clock::now() + kSpin;
@@ -215,7 +234,9 @@ std::unique_ptr<RunJob> ExecutionSlot::next(bool spin) {
     }
   }
   std::unique_lock<std::mutex> lock(queueMutex_);
+  ++idle_;
   queueReady_.wait(lock, [this] { return stop_.load(std::memory_order_relaxed) || !queue_.empty(); });
+  --idle_;
   if (queue_.empty()) return nullptr;  // stopping
   std::unique_ptr<RunJob> job = std::move(queue_.front());
   queue_.pop_front();
@@ -223,11 +244,11 @@ std::unique_ptr<RunJob> ExecutionSlot::next(bool spin) {
   return job;
 }
 
-void ExecutionSlot::serve() {
+void ProfileQueue::serve(ExecutionSlot& slot) {
   bool ranOne = false;
   while (std::unique_ptr<RunJob> job = next(ranOne)) {
     ranOne = true;
-    job->execute(*this);
+    job->execute(slot);
     RunJob* raw = job.get();
     raw->complete(std::move(job));  // the job is its owner's from here on
   }
@@ -259,9 +280,12 @@ void ExecutionSlot::ensureContext() {
   context_ = std::move(context);
 }
 
-void ExecutionSlot::run(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings) {
+void ExecutionSlot::run(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings,
+                        RunExecution& execution) {
   recorder_.clear();
-  // After a failure the context's state is unknown: the next run sets shapes and addresses afresh.
+  execution.context = index_;
+  // After a failure the context's state is unknown: the next run sets shapes and addresses afresh (and so captures
+  // a new graph).
   struct ForgetOnFailure {
     ExecutionSlot& slot;
     bool armed = true;
@@ -272,7 +296,7 @@ void ExecutionSlot::run(RunRequest const& request, std::vector<RunOutput>& outpu
     }
   } forget{*this};
   try {
-    runLocked(request, outputs, timings);
+    runLocked(request, outputs, timings, execution);
     forget.armed = false;
   } catch (NativeError& e) {
     // With an error recorder attached, TensorRT reports to it and not to the log ("If an error recorder is not set,
@@ -286,13 +310,14 @@ void ExecutionSlot::run(RunRequest const& request, std::vector<RunOutput>& outpu
   }
 }
 
-void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings) {
+void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings,
+                              RunExecution& execution) {
   using Clock = std::chrono::steady_clock;
   auto msSince = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
   Clock::time_point started = Clock::now();
   useDevice(core_.device());
   if (!core_.runRefusal().empty()) throw NativeError(codes::kEngine, core_.runRefusal());
-  ensureContext();
+  queue_.prepare();
 
   // From here on work is queued on the stream (buffer growth included). If anything throws, wait for that work before
   // leaving: TensorRT forbids modifying or freeing memory registered for the tensors (a later run's buffer growth,
@@ -306,12 +331,18 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
   } drain{stream_->get()};
 
   // Shapes, addresses and device buffers first: none of it may fall between the timing events.
-  std::vector<HostTensor const*> feedOf = bindInputs(*request.feeds);
+  std::vector<HostTensor const*> feedOf;
+  if (bindInputs(*request.feeds, feedOf)) {
+    // A graph holds the shapes and addresses it was captured with: new ones need a new graph.
+    graph_.reset();
+    captureTried_ = false;
+    captureRefusal_.clear();
+  }
   timings.hostPrepareMs = msSince(started);
   mark(request, 0);
   copyIn(feedOf);
   mark(request, 1);
-  enqueue();
+  execute(execution);
   mark(request, 2);
   collectOutputs(request.targets, outputs);
   mark(request, 3);
@@ -322,18 +353,74 @@ void ExecutionSlot::runLocked(RunRequest const& request, std::vector<RunOutput>&
   Clock::time_point synchronized = Clock::now();
   checkRecordedErrors();
   if (request.timed) readTimings(timings);
+  if (core_.cudaGraph() && !captureTried_) capture(execution);
   timings.hostFinishMs = msSince(synchronized);
 }
 
-std::vector<HostTensor const*> ExecutionSlot::bindInputs(std::vector<HostTensor> const& feeds) {
+void ExecutionSlot::execute(RunExecution& execution) {
+  if (graph_) {
+    graph_->launch(stream_->get());
+    execution.cudaGraph = CudaGraphUse::kLaunched;
+    return;
+  }
+  enqueue();
+  if (!core_.cudaGraph()) return;
+  // A refusal at these shapes stands until they change; new shapes are captured after this run (capture()).
+  execution.cudaGraph = captureTried_ ? CudaGraphUse::kRefused : CudaGraphUse::kCaptured;
+  execution.cudaGraphReason = captureRefusal_;
+}
+
+void ExecutionSlot::capture(RunExecution& execution) {
+  // trtexec --useCudaGraph: one enqueueV3 at the shapes first (this run's), then enqueueV3 under stream capture; the
+  // stream is idle. Capture is thread-local: other threads' CUDA calls (other slots) are not affected.
+  captureTried_ = true;
+  cudaStream_t stream = stream_->get();
+  auto refuse = [&](std::string reason) {
+    captureRefusal_ = std::move(reason);
+    execution.cudaGraph = CudaGraphUse::kRefused;
+    execution.cudaGraphReason = captureRefusal_;
+  };
+  cudaError_t begun = cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal);
+  if (begun != cudaSuccess) {
+    cudaGetLastError();
+    return refuse("cudaStreamBeginCapture failed: " + cudaErrorText(begun));
+  }
+  recorder_.clear();
+  std::vector<void*> outputMemory;
+  for (auto const& allocator : allocators_) outputMemory.push_back(allocator->data());
+  bool enqueued = context_->enqueueV3(stream);
+  // Capture always ends, whatever enqueueV3 did, so that the stream is usable again.
+  cudaGraph_t raw = nullptr;
+  cudaError_t ended = cudaStreamEndCapture(stream, &raw);
+  CudaGraph graph(raw);
+  if (ended != cudaSuccess) cudaGetLastError();
+  std::string said = recorder_.lastError();
+  recorder_.clear();  // a refused capture is not this run's failure
+  if (!enqueued) return refuse(withReason("IExecutionContext::enqueueV3 failed under stream capture", said));
+  if (ended != cudaSuccess || raw == nullptr) {
+    return refuse(withReason("cudaStreamEndCapture failed: " + cudaErrorText(ended) + " (a call inside enqueueV3 is not capturable)", said));
+  }
+  for (size_t i = 0; i < allocators_.size(); ++i) {
+    // The run before was at these shapes, so outputs fit: a graph must not own (allocate on each launch) their memory.
+    if (allocators_[i]->data() != outputMemory[i]) return refuse("an output's memory was reallocated under stream capture");
+  }
+  try {
+    graph_.reset(new CudaGraphExec(graph));
+  } catch (NativeError const& e) {
+    refuse(e.what());
+  }
+}
+
+bool ExecutionSlot::bindInputs(std::vector<HostTensor> const& feeds, std::vector<HostTensor const*>& feedOf) {
   std::vector<TensorInfo> const& tensors = core_.tensors();
   nvinfer1::IExecutionContext& context = *context_;
   if (shapeSet_.size() != tensors.size()) {
     shapeSet_.assign(tensors.size(), {});
     addressSet_.assign(tensors.size(), nullptr);
   }
-  std::vector<HostTensor const*> feedOf(tensors.size(), nullptr);
+  feedOf.assign(tensors.size(), nullptr);
   bool changed = false;
+  bool moved = false;
   size_t next = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     TensorInfo const& tensor = tensors[i];
@@ -365,6 +452,7 @@ std::vector<HostTensor const*> ExecutionSlot::bindInputs(std::vector<HostTensor>
     }
     void* device = inputDevice_[i]->reserve(bytes);
     if (device != addressSet_[i]) {
+      moved = true;
       addressSet_[i] = nullptr;
       if (!context.setTensorAddress(tensor.name.c_str(), device)) {
         checkTrt(false, codes::kEngine, "IExecutionContext::setTensorAddress(\"" + tensor.name + "\")");
@@ -379,7 +467,7 @@ std::vector<HostTensor const*> ExecutionSlot::bindInputs(std::vector<HostTensor>
     throw NativeError(codes::kShape, "IExecutionContext::allInputDimensionsSpecified is false after setting every input");
   }
   for (auto& allocator : allocators_) allocator->reset();
-  return feedOf;
+  return changed || moved;
 }
 
 void ExecutionSlot::copyIn(std::vector<HostTensor const*> const& feedOf) {

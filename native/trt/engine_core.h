@@ -1,12 +1,14 @@
 // A deserialized engine and its execution slots, in plain C++ (no Napi): loaded on a worker thread, run on the
 // slots' own threads.
 //
-// Concurrency: one execution slot per optimization profile, created on first use. A slot owns an
+// Concurrency: per optimization profile, a ProfileQueue of `contexts` execution slots (LoadOptions::contexts, trtexec
+// --infStreams), created on first use, every context of the profile before its first run. A slot owns an
 // IExecutionContext bound to its profile, a CUDA stream, timing events, device buffers that are reused and grown in
-// stream order, and a thread of its own (with the engine's device current) that runs the slot's jobs in submission
-// order. Runs on different profiles proceed in
-// parallel; runs on one profile queue on its slot. Contexts are created one at a time per engine: TensorRT documents
-// concurrent use per execution context, not concurrent calls on one ICudaEngine.
+// stream order, optionally a CUDA graph of its last shapes, and a thread of its own (with the engine's device
+// current). The profile's runs wait in one queue that every slot's thread serves: a run starts on whichever slot is
+// free (the idle threads are the free list), in submission order, and waits while all are busy. Runs on different
+// profiles, and on different slots of one profile, proceed in parallel. Contexts are created one at a time per
+// engine: TensorRT documents concurrent use per execution context, not concurrent calls on one ICudaEngine.
 //
 // Why a thread per slot rather than Node's thread pool: a run's cost outside the engine is dominated by waking
 // threads (the pool's worker on the way in; tens of microseconds each on virtual machines). A slot's thread spins a
@@ -90,15 +92,37 @@ struct RunTimings {
   double hostFinishMs = 0;
 };
 
+// Whether a run used a CUDA graph (LoadOptions::cudaGraph), as trtexec --useCudaGraph does: enqueueV3 captured once
+// per set of shapes and addresses, after a plain run at them (the warm-up TensorRT needs before a capture), then
+// launched.
+enum class CudaGraphUse : int32_t {
+  kOff = 0,       // graphs not asked for: enqueueV3
+  kLaunched = 1,  // the slot's graph for these shapes was launched
+  kCaptured = 2,  // enqueueV3 (new shapes), then a graph captured for the next runs at these shapes
+  kRefused = 3,   // enqueueV3: capture was refused at these shapes (RunExecution::cudaGraphReason says why)
+};
+
+// Where and how a run executed.
+struct RunExecution {
+  int32_t context = 0;  // the slot (execution context) of its profile, 0 .. contexts - 1
+  CudaGraphUse cudaGraph = CudaGraphUse::kOff;
+  std::string cudaGraphReason;  // kRefused: why capture failed
+};
+
 struct LoadOptions {
   // IRuntime::setEngineHostCodeAllowed: needed for plans built version-compatible (they carry the lean runtime).
   bool allowHostCode = false;
   // The CUDA device to deserialize on; the engine, its contexts, streams and memory are there.
   int32_t device = 0;
+  // Execution contexts per optimization profile, each with its own stream and thread (>= 1).
+  int32_t contexts = 1;
+  // Capture enqueueV3 into a CUDA graph per slot and shapes, and launch it (CudaGraphUse).
+  bool cudaGraph = false;
 };
 
 class EngineCore;
 class ExecutionSlot;
+class ProfileQueue;
 
 // One run, as the slot's thread sees it. The owner (the JS binding) implements what the run does and where the
 // finished job goes; the slot only orders and executes jobs.
@@ -114,51 +138,41 @@ class RunJob {
 
 class ExecutionSlot {
  public:
-  ExecutionSlot(EngineCore& core, int32_t profile) : core_(core), profile_(profile) {}
-  // Stops the slot's thread. No job is left by then: every job keeps the EngineCore (and so the slot) alive.
-  ~ExecutionSlot();
+  ExecutionSlot(ProfileQueue& queue, EngineCore& core, int32_t profile, int32_t index)
+      : queue_(queue), core_(core), profile_(profile), index_(index) {}
   ExecutionSlot(ExecutionSlot const&) = delete;
   ExecutionSlot& operator=(ExecutionSlot const&) = delete;
 
-  // Any thread: queues `job` for the slot's thread (started on first use). Throws NativeError if it cannot start.
-  void submit(std::unique_ptr<RunJob> job);
   // Slot thread (from RunJob::execute). Throws NativeError carrying TensorRT's recorded errors for this slot.
-  void run(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings);
-
-  // How long the slot's thread spins for the next job after a run: enough for a caller to pick up a result and submit
-  // the next run (tens of microseconds; more on a slow or busy machine), short enough to cost little CPU when none
-  // comes (0.6% of a core at 30 runs a second). It yields meanwhile, so it never takes a core another thread needs.
-  static constexpr std::chrono::microseconds kSpin{200};
+  void run(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings, RunExecution& execution);
+  // ProfileQueue::prepare, before any slot of the profile runs: the context, its stream, events and buffers.
+  void ensureContext();
 
  private:
-  void serve();
-  std::unique_ptr<RunJob> next(bool spin);  // spin: a run just finished
-  void runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings);
-  void ensureContext();
+  void runLocked(RunRequest const& request, std::vector<RunOutput>& outputs, RunTimings& timings, RunExecution& execution);
   // The steps of a run, in order. bindInputs: each input's shape and device address given to the context (only when
-  // they changed), the feed of each engine tensor (null for outputs) returned. copyIn: the feeds to the device.
-  // enqueue: enqueueV3. collectOutputs: each output's shape (final once enqueueV3 returned) and host memory.
-  // copyOut: the outputs to the host. checkRecordedErrors: after the stream synchronised, the errors TensorRT recorded
-  // while its work ran (it reports those only to the error recorder).
-  std::vector<HostTensor const*> bindInputs(std::vector<HostTensor> const& feeds);
+  // they changed; returns whether any did), the feed of each engine tensor (null for outputs) filled in. copyIn: the
+  // feeds to the device. execute: enqueueV3, or the slot's CUDA graph. collectOutputs: each output's shape (final once
+  // enqueueV3 returned) and host memory. copyOut: the outputs to the host. checkRecordedErrors: after the stream
+  // synchronised, the errors TensorRT recorded while its work ran (it reports those only to the error recorder).
+  bool bindInputs(std::vector<HostTensor> const& feeds, std::vector<HostTensor const*>& feedOf);
   void copyIn(std::vector<HostTensor const*> const& feedOf);
+  void execute(RunExecution& execution);
   void enqueue();
   void collectOutputs(std::vector<HostTensor> const* targets, std::vector<RunOutput>& outputs);
   void copyOut(std::vector<HostTensor> const* targets, std::vector<RunOutput> const& outputs);
   void checkRecordedErrors() const;
+  // After a run at new shapes, with the stream idle: enqueueV3 captured into graph_, or the reason it was refused.
+  void capture(RunExecution& execution);
   void mark(RunRequest const& request, size_t event) const;
   void readTimings(RunTimings& timings) const;
 
+  ProfileQueue& queue_;
   EngineCore& core_;
   int32_t profile_;
-  // The job queue, and the thread serving it (the only thread that touches the members below it).
-  std::mutex queueMutex_;
-  std::condition_variable queueReady_;
-  std::deque<std::unique_ptr<RunJob>> queue_;
-  std::atomic<size_t> queued_{0};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  // Declaration order = reverse destruction order: the context goes first, then what it points at.
+  int32_t index_;
+  // Touched only by the slot's thread. Declaration order = reverse destruction order: the graph and the context go
+  // first, then what they point at.
   ErrorRecorder recorder_;
   std::unique_ptr<CudaStream> stream_;
   // Timed runs only: 0 before the feeds' copies, 1 after them, 2 after enqueueV3, 3 before and 4 after the outputs'
@@ -171,6 +185,51 @@ class ExecutionSlot {
   std::vector<std::vector<int64_t>> shapeSet_;
   std::vector<void*> addressSet_;
   ContextPtr context_;
+  // LoadOptions::cudaGraph: the graph of the current shapes and addresses (null until captured), whether capture was
+  // tried at them, and why it was refused.
+  std::unique_ptr<CudaGraphExec> graph_;
+  bool captureTried_ = false;
+  std::string captureRefusal_;
+};
+
+// One optimization profile's runs: its slots and the queue their threads serve.
+class ProfileQueue {
+ public:
+  ProfileQueue(EngineCore& core, int32_t profile, int32_t contexts);
+  // Stops the threads. No job is left by then: every job keeps the EngineCore (and so the queue) alive.
+  ~ProfileQueue();
+  ProfileQueue(ProfileQueue const&) = delete;
+  ProfileQueue& operator=(ProfileQueue const&) = delete;
+
+  // Any thread: queues `job` for the first free slot; starts another slot's thread when none is idle and not all
+  // have started. Throws NativeError if no thread can start.
+  void submit(std::unique_ptr<RunJob> job);
+  // A slot's thread, before its run, with the engine's device current: every slot's context created, once (the first
+  // caller creates them, the others wait). All of them before any run: creating a context allocates device memory,
+  // which waits for the whole device (cudaMalloc synchronizes), so a context created while another slot runs would
+  // wait for that run. Throws NativeError when a context cannot be created (the next run tries again).
+  void prepare();
+
+  // How long a slot's thread spins for the next job after a run: enough for a caller to pick up a result and submit
+  // the next run (tens of microseconds; more on a slow or busy machine), short enough to cost little CPU when none
+  // comes (0.6% of a core at 30 runs a second). It yields meanwhile, so it never takes a core another thread needs.
+  static constexpr std::chrono::microseconds kSpin{200};
+
+ private:
+  void serve(ExecutionSlot& slot);
+  std::unique_ptr<RunJob> next(bool spin);  // spin: a run just finished
+
+  int32_t profile_;
+  std::vector<std::unique_ptr<ExecutionSlot>> slots_;  // destroyed after the threads are joined
+  std::mutex queueMutex_;
+  std::condition_variable queueReady_;
+  std::deque<std::unique_ptr<RunJob>> queue_;
+  std::atomic<size_t> queued_{0};
+  size_t idle_ = 0;  // threads waiting for a job (under queueMutex_)
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;  // threads_[i] serves slots_[i]
+  std::mutex prepareMutex_;
+  std::atomic<bool> prepared_{false};
 };
 
 class EngineCore {
@@ -191,8 +250,10 @@ class EngineCore {
   std::string const& name() const noexcept { return name_; }
   // Why no run of this engine can work (an IO tensor trt-node cannot exchange), or "".
   std::string const& runRefusal() const noexcept { return runRefusal_; }
-  // Any thread; the slot for `profile`, created on first use. Throws NativeError for a profile that does not exist.
-  ExecutionSlot& slot(int32_t profile);
+  int32_t contexts() const noexcept { return contexts_; }
+  bool cudaGraph() const noexcept { return cudaGraph_; }
+  // Any thread; the queue of `profile`, created on first use. Throws NativeError for a profile that does not exist.
+  ProfileQueue& profile(int32_t profile);
   // Worker thread; one context at a time per engine.
   nvinfer1::IExecutionContext* createContext();
 
@@ -202,6 +263,8 @@ class EngineCore {
   uint64_t id_;
   int32_t device_ = 0;
   int32_t profileCount_ = 0;
+  int32_t contexts_ = 1;
+  bool cudaGraph_ = false;
   int64_t deviceMemoryBytes_ = 0;
   std::string library_;
   std::string name_;
@@ -211,8 +274,8 @@ class EngineCore {
   RuntimePtr runtime_;
   EnginePtr engine_;
   std::mutex contextMutex_;
-  std::mutex slotsMutex_;
-  std::vector<std::unique_ptr<ExecutionSlot>> slots_;
+  std::mutex profilesMutex_;
+  std::vector<std::unique_ptr<ProfileQueue>> profiles_;
 };
 
 }  // namespace trt_node

@@ -99,6 +99,8 @@ Napi::Value EngineWrap::Info(Napi::CallbackInfo const& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("profileCount", Napi::Number::New(env, core->profileCount()));
   out.Set("device", Napi::Number::New(env, core->device()));
+  out.Set("contexts", Napi::Number::New(env, core->contexts()));
+  out.Set("cudaGraph", Napi::Boolean::New(env, core->cudaGraph()));
   out.Set("deviceMemoryBytes", Napi::Number::New(env, static_cast<double>(core->deviceMemoryBytes())));
   out.Set("library", Napi::String::New(env, core->library()));
   out.Set("name", Napi::String::New(env, core->name()));
@@ -180,9 +182,9 @@ std::shared_ptr<BoundIO>& boundOf(Napi::Env env, Napi::Value value, char const* 
 }  // namespace
 
 Napi::Value EngineWrap::submit(Napi::Env env, int32_t profile, RunIO io, bool timed) {
-  ExecutionSlot* slot = nullptr;
+  ProfileQueue* queue = nullptr;
   try {
-    slot = &core_->slot(profile);
+    queue = &core_->profile(profile);
   } catch (NativeError const& e) {
     return rejectedPromise(env, makeJsError(env, e.code(), e.what()));
   }
@@ -190,7 +192,7 @@ Napi::Value EngineWrap::submit(Napi::Env env, int32_t profile, RunIO io, bool ti
   Napi::Promise promise = run->promise();
   delivery_->submitted(env);
   try {
-    slot->submit(std::move(run));
+    queue->submit(std::move(run));
   } catch (NativeError const& e) {
     delivery_->withdrawn(env);
     return rejectedPromise(env, makeJsError(env, e.code(), e.what()));
@@ -199,7 +201,7 @@ Napi::Value EngineWrap::submit(Napi::Env env, int32_t profile, RunIO io, bool ti
 }
 
 // run(profile: number, data: ArrayBufferView[], dims: number[], timed: boolean) -> Promise. The run goes to the
-// profile's slot, whose thread runs it; the promise settles when the delivery brings it back (run_delivery.h).
+// profile's queue, whose first free slot runs it; the promise settles when the delivery brings it back (run_delivery.h).
 Napi::Value EngineWrap::Run(Napi::CallbackInfo const& info) {
   Napi::Env env = info.Env();
   if (!core_) return rejectedPromise(env, makeJsError(env, codes::kDisposed, "this engine was disposed; load it again to use it"));
@@ -319,6 +321,11 @@ Napi::Value LoadEngine(Napi::CallbackInfo const& info) {
     Napi::Value hostCode = o.Get("allowHostCode");
     if (hostCode.IsBoolean()) options.allowHostCode = hostCode.As<Napi::Boolean>().Value();
     options.device = readDevice(o);
+    // Checked in TS (Engine.load's contexts and cudaGraph).
+    Napi::Value contexts = o.Get("contexts");
+    if (contexts.IsNumber()) options.contexts = contexts.As<Napi::Number>().Int32Value();
+    Napi::Value cudaGraph = o.Get("cudaGraph");
+    if (cudaGraph.IsBoolean()) options.cudaGraph = cudaGraph.As<Napi::Boolean>().Value();
   }
   std::shared_ptr<JsChannel> logChannel;
   if (info.Length() > 2 && info[2].IsFunction()) {

@@ -30,7 +30,7 @@ class EngineWrap final : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value Dispose(Napi::CallbackInfo const& info);
   Napi::Value Disposed(Napi::CallbackInfo const& info);
   std::shared_ptr<EngineCore> requireCore(Napi::Env env) const;
-  // Queues a run on `profile`'s slot; the promise settles when the delivery brings it back.
+  // Queues a run on `profile`'s queue (its first free slot runs it); the promise settles when the delivery brings it back.
   Napi::Value submit(Napi::Env env, int32_t profile, RunIO io, bool timed);
 
   std::shared_ptr<EngineCore> core_;

@@ -11,8 +11,18 @@
 namespace trt_node {
 namespace {
 
-// The meta array's timing slots, in this order; the outputs' ranks and dims follow (lib/native/binding.ts reads it).
+// The meta array's slots: the timings, then where and how the run executed, in this order; the outputs' ranks and
+// dims follow (lib/native/binding.ts reads it: RUN_META_TIMINGS, RUN_META_EXECUTION).
 constexpr size_t kTimingSlots = 8;
+constexpr size_t kExecutionSlots = 5;
+constexpr size_t kMetaSlots = kTimingSlots + kExecutionSlots;
+
+// A monotonic clock's milliseconds since the addon was loaded: when runs started and ended, comparable between the
+// runs of one process (of every engine).
+std::chrono::steady_clock::time_point const kClockEpoch = std::chrono::steady_clock::now();
+double clockMs(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(t - kClockEpoch).count();
+}
 
 // A spin-wait step that leaves the core's pipeline to its sibling thread instead of a system call.
 inline void cpuRelax() noexcept {
@@ -45,7 +55,7 @@ void PendingRun::execute(ExecutionSlot& slot) noexcept {
   bool ran = delivery_->whileEnvironmentLives([&] {
     diagnostics_.capture(failure_, codes::kEngine, [&] {
       RunRequest request = io_.bound ? io_.bound->request(timed_) : RunRequest{&io_.feeds, nullptr, timed_};
-      slot.run(request, outputs_, timings_);
+      slot.run(request, outputs_, timings_, execution_);
     });
   });
   if (!ran) failure_.set(codes::kEngine, "not run: the JS environment that started it was torn down");
@@ -72,7 +82,7 @@ Napi::Value PendingRun::result(Napi::Env env) {
   // A bound run's outputs are in the binding's arrays already.
   bool bound = io_.bound != nullptr;
   if (bound && !timed_) return env.Undefined();
-  size_t slots = kTimingSlots;
+  size_t slots = kMetaSlots;
   if (!bound) {
     for (RunOutput const& out : outputs_) slots += 1 + out.dims.size();
   }
@@ -87,13 +97,18 @@ Napi::Value PendingRun::result(Napi::Env env) {
                                         msBetween(submittedAt_, startedAt_),  // to the slot's thread (queue included)
                                         msBetween(endedAt_, settledAt_)};     // back to the JS thread
   std::memcpy(meta, timings, sizeof(timings));
-  if (bound) return Napi::Float64Array::New(env, kTimingSlots, metaBuffer, 0);
-  size_t k = kTimingSlots;
+  double const execution[kExecutionSlots] = {static_cast<double>(core_->device()), static_cast<double>(execution_.context),
+                                             static_cast<double>(execution_.cudaGraph), clockMs(startedAt_), clockMs(endedAt_)};
+  std::memcpy(meta + kTimingSlots, execution, sizeof(execution));
+  if (bound) return Napi::Float64Array::New(env, kMetaSlots, metaBuffer, 0);
+  size_t k = kMetaSlots;
   for (RunOutput const& out : outputs_) {
     meta[k++] = static_cast<double>(out.dims.size());
     for (int64_t d : out.dims) meta[k++] = static_cast<double>(d);
   }
-  Napi::Array packed = Napi::Array::New(env, 1 + outputs_.size());
+  bool refused = !execution_.cudaGraphReason.empty();
+  Napi::Array packed = Napi::Array::New(env, 1 + outputs_.size() + (refused ? 1 : 0));
+  if (refused) packed.Set(static_cast<uint32_t>(1 + outputs_.size()), Napi::String::New(env, execution_.cudaGraphReason));
   packed.Set(0u, Napi::Float64Array::New(env, slots, metaBuffer, 0));
   for (size_t i = 0; i < outputs_.size(); ++i) {
     RunOutput& out = outputs_[i];
@@ -202,7 +217,7 @@ void RunDelivery::callJs(napi_env env, napi_value, void* context, void*) {
 void RunDelivery::finalize(napi_env, void* data, void*) {
   auto* delivery = static_cast<std::shared_ptr<RunDelivery>*>(data);
   {
-    // Waits for runs in progress (at most one per profile) when the environment is torn down with runs in flight.
+    // Waits for runs in progress (at most one per execution context) when the environment is torn down with runs in flight.
     std::unique_lock<std::shared_mutex> gate((*delivery)->feedsGate_);
     (*delivery)->environmentAlive_ = false;
   }

@@ -39,8 +39,9 @@ class PendingRun final : public RunJob {
 
   void execute(ExecutionSlot& slot) noexcept override;
   void complete(std::unique_ptr<RunJob> self) noexcept override;
-  // JS thread: resolves with [meta: Float64Array, ...one ArrayBuffer per output] (layout in lib/native/binding.ts); a
-  // bound run with its timings (a Float64Array) if timed, else undefined. Or rejects with the failure.
+  // JS thread: resolves with [meta: Float64Array, ...one ArrayBuffer per output, why capture was refused (a string,
+  // only when it was)] (layout in lib/native/binding.ts); a bound run with its meta without the outputs (a
+  // Float64Array) if timed, else undefined. Or rejects with the failure.
   void settle(Napi::Env env) noexcept;
 
  private:
@@ -54,6 +55,7 @@ class PendingRun final : public RunJob {
   bool timed_;
   std::vector<RunOutput> outputs_;
   RunTimings timings_;
+  RunExecution execution_;
   Diagnostics diagnostics_{-1, nullptr};
   Failure failure_;
   // submitted -> the slot's thread starts it -> finished -> the JS thread settles it.
