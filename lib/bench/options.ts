@@ -6,6 +6,7 @@
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import type { BuiltInRunnerKind } from '../runners/runner';
 import { own } from '../util/names';
+import { validateDevices } from '../trt/device';
 
 /** `--backends`: trtexec-style short names of the runner kinds bench times by default. */
 export const BACKEND_KINDS: Readonly<Record<string, BuiltInRunnerKind>> = { trt: 'tensorrt', ort: 'onnxruntime' };
@@ -36,4 +37,16 @@ export function durationSeconds(value: unknown, parameter: string): number {
   if (typeof s !== 'number') throw new InvalidTypeError(parameter, 'seconds (a number)', value);
   if (!(Number.isFinite(s) && s > 0 && s <= MAX_DURATION_S)) throw new InvalidValueError(parameter, `seconds in (0, ${MAX_DURATION_S}]`, value);
   return s;
+}
+
+/** More runs in flight than this is a typo (each holds its inputs and outputs), not a benchmark. */
+export const MAX_CONCURRENCY = 1024;
+
+/** `--devices 0,1` or `--devices all`: the devices an EnginePool runs on, refused whole naming the flag. */
+export function parseDevices(text: string, option: string): number[] | 'all' {
+  const t = text.trim();
+  if (t === 'all') return 'all';
+  const parts = t.split(',').map((p) => p.trim());
+  if (!parts.every((p) => /^\d+$/.test(p))) throw new InvalidValueError(option, "'all' or a comma-separated list of CUDA device numbers (0,1)", text);
+  return validateDevices(parts.map(Number), option);
 }

@@ -16,28 +16,53 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
+/** A row's backend as printed: figures of trt-node's TensorRT stand-in say so in every line they appear in. */
+function rowName(r: BackendRun): string {
+  return r.standIn ? `${r.backend} (stand-in)` : r.backend;
+}
+
+/** 'device 0: 51, device 1: 49 runs; 2 contexts used; CUDA graphs: 98 launched, 2 captured' */
+function executionLine(r: BackendRun): string | undefined {
+  const e = r.execution;
+  if (!e) return undefined;
+  const devices = Object.entries(e.runsPerDevice).map(([d, n]) => `device ${d}: ${n}`).join(', ');
+  const graphs = Object.entries(e.cudaGraph).filter(([use]) => use !== 'off').map(([use, n]) => `${n} ${use}`);
+  const refused = e.cudaGraphRefusals.length ? ` (capture refused: ${e.cudaGraphRefusals.join('; ')})` : '';
+  return (
+    `${rowName(r)} ${shapeLabel(r.shapes)}: runs on ${devices}; ${Object.keys(e.runsPerContext).length} execution context(s) used` +
+    `${graphs.length ? `; CUDA graphs: ${graphs.join(', ')}${refused}` : ''}`
+  );
+}
+
 export function formatBenchReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
     `trt-node bench: ${report.model}`,
     `machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage}`,
     ...report.warnings.map((w) => `WARNING: ${w}`),
-    `runs: ${report.settings.warmup} warm-up (excluded), ${report.settings.iterations !== null ? `${report.settings.iterations} timed` : `${report.settings.durationS} s timed`} per backend and shape; latency in ms, end to end from JavaScript`,
+    `runs: ${report.settings.warmup} warm-up (excluded), ${report.settings.iterations !== null ? `${report.settings.iterations} timed` : `${report.settings.durationS} s timed`} per backend and shape, ${report.settings.concurrency} in flight; latency in ms, end to end from JavaScript (waiting for a free execution context included); inf/s = timed runs / timed wall time`,
+    ...tensorrtSettingsLine(report),
     '',
   ];
-  const rows = [['backend', 'shapes', 'min', 'mean', 'median', 'p90', 'p95', 'p99', 'max', 'IQR', 'inf/s', 'lag p99']];
+  const rows = [['backend', 'shapes', 'in flight', 'min', 'mean', 'median', 'p90', 'p95', 'p99', 'max', 'IQR', 'inf/s', 'lag p99']];
   for (const r of report.runs) {
     if (!r.latency) continue;
-    rows.push([r.backend, shapeLabel(r.shapes), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
+    rows.push([rowName(r), shapeLabel(r.shapes), String(r.concurrency ?? 1), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
   }
   if (rows.length > 1) lines.push(table(rows));
+  for (const label of new Set(report.runs.filter((r) => r.standIn && r.latency).map((r) => `${rowName(r)}: every figure of these rows is trt-node's ${r.standIn}`))) lines.push(label);
+  for (const r of report.runs) {
+    const line = r.latency ? executionLine(r) : undefined;
+    if (line) lines.push(line);
+  }
+  for (const note of new Set(report.runs.filter((r) => r.concurrencyNote && r.latency).map((r) => `${r.backend}: ${r.concurrencyNote}`))) lines.push(note);
   for (const r of report.runs.filter((x) => x.engine && !x.gpu)) {
-    lines.push(`${r.backend} ${shapeLabel(r.shapes)}: median inside the runtime ${ms(r.engine!.median)} ms; binding overhead (end-to-end − runtime) median ${ms(r.overheadMedianMs!)} ms`);
+    lines.push(`${rowName(r)} ${shapeLabel(r.shapes)}: median inside the runtime ${ms(r.engine!.median)} ms; binding overhead (end-to-end − runtime) median ${ms(r.overheadMedianMs!)} ms`);
   }
   for (const r of report.runs.filter((x) => x.gpu)) {
     const g = r.gpu!;
     lines.push(
-      `${r.backend} ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); ` +
+      `${rowName(r)} ${shapeLabel(r.shapes)}: median H2D ${ms(g.h2d.median)} + compute ${ms(g.compute.median)} + D2H ${ms(g.d2h.median)} ms (CUDA events); ` +
         `binding overhead per run (end-to-end − enqueueV3) median ${r.overheadMedianMs !== undefined ? `${(r.overheadMedianMs * 1000).toFixed(1)} µs` : `${ms(g.nodeOverheadMedianMs)} ms`}`,
     );
     if (r.trtexec && 'error' in r.trtexec) lines.push(`  trtexec: ${r.trtexec.error}`);
@@ -62,12 +87,19 @@ export function formatBenchReport(report: BenchReport): string {
   }
   for (const q of report.ratios) lines.push(`median TensorRT / onnxruntime at ${shapeLabel(q.shapes)}: ${q.trtOverOrtMedian.toFixed(3)}`);
   const how = new Map<string, string>();
-  for (const r of report.runs) if (r.measuredAs) how.set(r.backend, r.measuredAs);
+  for (const r of report.runs) if (r.measuredAs) how.set(rowName(r), r.measuredAs);
   for (const [name, text] of how) lines.push(`${name}: ${text}`);
   if (report.runs.some((r) => r.eventLoopLag)) {
     lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
   }
   return lines.join('\n');
+}
+
+function tensorrtSettingsLine(report: BenchReport): string[] {
+  const s = report.settings;
+  if (s.streams === 1 && !s.cudaGraph && s.devices === null) return [];
+  const devices = s.devices === null ? 'one engine' : `an engine per device (${s.devices === 'all' ? 'every device' : `devices ${s.devices.join(', ')}`}), runs to the least busy`;
+  return [`TensorRT: ${s.streams} execution context(s) per profile, each on its own stream; CUDA graphs ${s.cudaGraph ? 'on' : 'off'}; ${devices}`];
 }
 
 /** A box plot of every timed run's latency, per backend, faceted by shape set. */

@@ -29,7 +29,8 @@ import { displayPath } from '../util/text';
 import * as v from '../validate';
 import { measureEventLoopLag, type EventLoopLag } from './event-loop-lag';
 import { loadAverage, machineLoadWarning } from './load';
-import { BACKENDS, durationSeconds } from './options';
+import { BACKENDS, durationSeconds, MAX_CONCURRENCY } from './options';
+import { validateContexts, validateDevices } from '../trt/device';
 import { LatencyStats, summarize } from './stats';
 import { findTrtexec, runTrtexec, type TrtexecSummary } from './trtexec';
 
@@ -60,6 +61,24 @@ export interface BenchOptions {
   durationS?: number;
   /** onnxruntime intra-op threads. Default: onnxruntime's choice (one per core). */
   threads?: number;
+  /**
+   * TensorRT execution contexts per optimization profile, each with its own CUDA stream (trtexec --infStreams;
+   * Engine.load's `contexts`). 1 .. 64. Default 1.
+   */
+  streams?: number;
+  /**
+   * Runs in flight at once per backend (each of `concurrency` callers starts its next run when its last settles);
+   * throughput is runs over the timed wall time. onnxruntime runs one at a time whatever this says: one session in one
+   * worker thread (its rows say so). Default 1.
+   */
+  concurrency?: number;
+  /** TensorRT runs through CUDA graphs (trtexec --useCudaGraph; Engine.load's `cudaGraph`). Default false. */
+  cudaGraph?: boolean;
+  /**
+   * TensorRT on several GPUs: an EnginePool over these devices ('all': every one CUDA sees), each run dispatched to
+   * the least busy. Default: one engine (on the build's device, or device 0).
+   */
+  devices?: number[] | 'all';
   /** Seed of the generated inputs. Default 0. */
   seed?: number;
   /** Memory budget for one shape set's tensors (lib/io/budget), checked before generating. Default: the library's. */
@@ -109,7 +128,25 @@ export interface BackendRun {
   /** End-to-end latency of one `run` from JavaScript, ms. */
   latency?: LatencyStats;
   samplesMs?: number[];
-  throughput?: { inferencesPerSec: number; itemsPerSec: number };
+  /** Timed runs over the timed phase's wall time (timedS), as trtexec reports throughput. */
+  throughput?: { inferencesPerSec: number; itemsPerSec: number; timedS: number };
+  /** Runs in flight at once while timed (BenchOptions.concurrency; 1 for onnxruntime, which runs one at a time). */
+  concurrency?: number;
+  /** Why `concurrency` differs from the one asked for (onnxruntime: one session, one run at a time). */
+  concurrencyNote?: string;
+  /**
+   * Set when trt-node's test stand-in produced the figures (lib/trt standInLabel()): "TensorRT stand-in, host CUDA —
+   * not TensorRT". Every printed figure of the row carries it.
+   */
+  standIn?: string;
+  /** TensorRT: where the timed runs executed (runs per device and per device/context) and their CUDA graph use. */
+  execution?: {
+    runsPerDevice: Record<string, number>;
+    runsPerContext: Record<string, number>;
+    cudaGraph: Record<string, number>;
+    /** Each distinct reason capture was refused. */
+    cudaGraphRefusals: string[];
+  };
   /**
    * How the figures were taken: 'end-to-end' is one run() as JavaScript sees it; 'engine' is the time inside the
    * runtime (onnxruntime: InferenceSession.run on its thread; TensorRT: CUDA events around the copies and compute).
@@ -132,7 +169,17 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string; loadAverage: number };
   /** What makes the figures less reliable: a machine busy with other work. */
   warnings: string[];
-  settings: { warmup: number; iterations: number | null; durationS: number | null; seed: number };
+  settings: {
+    warmup: number;
+    iterations: number | null;
+    durationS: number | null;
+    seed: number;
+    concurrency: number;
+    /** TensorRT: contexts per profile, CUDA graphs, devices (null: one engine). */
+    streams: number;
+    cudaGraph: boolean;
+    devices: number[] | 'all' | null;
+  };
   runs: BackendRun[];
   /** Per shape set: median latency of TensorRT over onnxruntime, both measured in this run. */
   ratios: { shapes: Record<string, number[]>; trtOverOrtMedian: number }[];
@@ -156,7 +203,7 @@ function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
+type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes' | 'devices';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   const o = v.options<BenchOptions>(options, 'options', BENCH_OPTIONS);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
@@ -176,6 +223,10 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     iterations: count(o.iterations, 'iterations', 50, 1),
     durationS: v.optional(durationSeconds)(o.durationS, 'durationS'),
     threads: o.threads === undefined ? undefined : v.safeInteger(o.threads, 'threads', { min: 1 }),
+    streams: validateContexts(o.streams, 'streams'),
+    concurrency: o.concurrency === undefined ? 1 : v.safeInteger(o.concurrency, 'concurrency', { min: 1, max: MAX_CONCURRENCY }),
+    cudaGraph: o.cudaGraph === undefined ? false : v.boolean(o.cudaGraph, 'cudaGraph'),
+    devices: o.devices === undefined ? undefined : validateDevices(o.devices, 'devices'),
     seed: count(o.seed, 'seed', 0, 0),
     ortThread: o.ortThread === undefined ? 'worker' : v.oneOf(o.ortThread, 'ortThread', ['worker', 'main'] as const),
     profiles: o.profiles,
@@ -220,7 +271,13 @@ type ValidBenchOptions = ReturnType<typeof validateBenchOptions>;
 const KIND_SPECS: Readonly<Record<string, (o: ValidBenchOptions) => RunnerSpec>> = {
   onnxruntime: (o) => ({ kind: 'onnxruntime', thread: o.ortThread, ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}) }),
   // Without an engine, one is built with a profile covering every shape set (RunnerSetup.profiles).
-  tensorrt: (o) => (o.engine !== undefined ? { kind: 'tensorrt', engine: o.engine } : { kind: 'tensorrt', ...(o.build ? { build: o.build } : {}) }),
+  tensorrt: (o) => ({
+    kind: 'tensorrt',
+    ...(o.engine !== undefined ? { engine: o.engine } : o.build ? { build: o.build } : {}),
+    ...(o.streams !== 1 ? { contexts: o.streams } : {}),
+    ...(o.cudaGraph ? { cudaGraph: true } : {}),
+    ...(o.devices !== undefined ? { devices: o.devices } : {}),
+  }),
 };
 
 function specOf(entry: RunnerKind | RunnerSpec | Runner, o: ValidBenchOptions): RunnerSpec | Runner {
@@ -236,10 +293,41 @@ interface Measured {
   samples: number[];
   engine: number[];
   gpu?: { h2d: number[]; compute: number[]; d2h: number[] };
+  executions: NonNullable<RunnerTimings['execution']>[];
   lag: EventLoopLag;
+  /** Wall time of the timed phase, ms: from its first run's start to its last run's end. */
+  timedMs: number;
 }
 
-async function measure(runner: Runner, feeds: NamedTensors, shapes: Record<string, number[]>, o: ValidBenchOptions): Promise<Measured> {
+/** onnxruntime-node runs one at a time: one session in one worker thread (no pool of sessions to spread runs over). */
+const ORT_ONE_AT_A_TIME = 'onnxruntime-node runs one at a time here (one session in one worker thread; trt-node has no pool of onnxruntime sessions)';
+
+/** Runs in flight for a runner: the option, except onnxruntime (one at a time, with the reason). */
+function concurrencyOf(runner: Runner, o: ValidBenchOptions): { concurrency: number; note?: string } {
+  if (runner.kind === 'onnxruntime' && o.concurrency > 1) return { concurrency: 1, note: ORT_ONE_AT_A_TIME };
+  return { concurrency: o.concurrency };
+}
+
+/**
+ * `count` runs (or, with `until`, runs started before that time) by `callers` concurrent callers, each starting its
+ * next run when its last one settles; `each` gets every run's result in completion order.
+ */
+async function runConcurrently<T>(callers: number, count: number, until: number, run: () => Promise<T>, each: (r: T, done: number) => void, signal?: AbortSignal): Promise<void> {
+  let started = 0;
+  let done = 0;
+  const more = () => (Number.isFinite(until) ? performance.now() < until : started < count);
+  const caller = async () => {
+    while (more()) {
+      if (signal?.aborted) throw new AbortError('runBench');
+      started++;
+      const r = await run();
+      each(r, ++done);
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+}
+
+async function measure(runner: Runner, feeds: NamedTensors, shapes: Record<string, number[]>, o: ValidBenchOptions, callers: number): Promise<Measured> {
   const probe = { shapes, label: 'bench' };
   const name = runner.name;
   const runOnce = async (): Promise<{ ms: number; timings: RunnerTimings }> => {
@@ -247,34 +335,54 @@ async function measure(runner: Runner, feeds: NamedTensors, shapes: Record<strin
     const r = runner.runTimed ? await runner.runTimed(feeds, probe) : { outputs: await runner.run(feeds, probe), timings: {} };
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6, timings: r.timings };
   };
-  for (let i = 0; i < o.warmup; i++) {
-    if (o.signal?.aborted) throw new AbortError('runBench');
-    await runOnce();
-    o.onProgress?.({ backend: name, shapes, phase: 'warmup', done: i + 1, total: o.warmup });
-  }
+  // Warm-up with as many callers, so that every execution context has run (and captured its CUDA graph) before timing.
+  await runConcurrently(callers, o.warmup, Infinity, runOnce, (_, done) => o.onProgress?.({ backend: name, shapes, phase: 'warmup', done, total: o.warmup }), o.signal);
   const samples: number[] = [];
   const engine: number[] = [];
+  const executions: NonNullable<RunnerTimings['execution']>[] = [];
   const gpu = { h2d: [] as number[], compute: [] as number[], d2h: [] as number[] };
   const stopLag = measureEventLoopLag();
-  const deadline = o.durationS !== undefined ? performance.now() + o.durationS * 1000 : Infinity;
+  const start = performance.now();
+  const deadline = o.durationS !== undefined ? start + o.durationS * 1000 : Infinity;
   try {
-    for (let i = 0; o.durationS !== undefined ? performance.now() < deadline : i < o.iterations; i++) {
-      if (o.signal?.aborted) throw new AbortError('runBench');
-      const r = await runOnce();
-      samples.push(r.ms);
-      if (r.timings.engineMs !== undefined) engine.push(r.timings.engineMs);
-      if (r.timings.computeMs !== undefined) {
-        gpu.h2d.push(r.timings.h2dMs ?? 0);
-        gpu.compute.push(r.timings.computeMs);
-        gpu.d2h.push(r.timings.d2hMs ?? 0);
-      }
-      if (i % 5 === 4) o.onProgress?.({ backend: name, shapes, phase: 'timed', done: i + 1, total: o.durationS === undefined ? o.iterations : null });
-    }
+    await runConcurrently(
+      callers,
+      o.iterations,
+      deadline,
+      runOnce,
+      (r, done) => {
+        samples.push(r.ms);
+        if (r.timings.engineMs !== undefined) engine.push(r.timings.engineMs);
+        if (r.timings.execution) executions.push(r.timings.execution);
+        if (r.timings.computeMs !== undefined) {
+          gpu.h2d.push(r.timings.h2dMs ?? 0);
+          gpu.compute.push(r.timings.computeMs);
+          gpu.d2h.push(r.timings.d2hMs ?? 0);
+        }
+        if (done % 5 === 0) o.onProgress?.({ backend: name, shapes, phase: 'timed', done, total: o.durationS === undefined ? o.iterations : null });
+      },
+      o.signal,
+    );
   } catch (err) {
     stopLag(); // the lag sampler's timer must not outlive an aborted or failed run
     throw err;
   }
-  return { samples, engine, gpu: gpu.compute.length ? gpu : undefined, lag: stopLag() };
+  const timedMs = performance.now() - start;
+  return { samples, engine, gpu: gpu.compute.length ? gpu : undefined, executions, lag: stopLag(), timedMs };
+}
+
+/** Where the timed runs executed: per device, per device/context, and their CUDA graph use. */
+function executionSummary(executions: readonly NonNullable<RunnerTimings['execution']>[]): BackendRun['execution'] {
+  if (executions.length === 0) return undefined;
+  const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
+  const summary: NonNullable<BackendRun['execution']> = { runsPerDevice: {}, runsPerContext: {}, cudaGraph: {}, cudaGraphRefusals: [] };
+  for (const e of executions) {
+    count(summary.runsPerDevice, String(e.device));
+    count(summary.runsPerContext, `${e.device}/${e.context}`);
+    count(summary.cudaGraph, e.cudaGraph);
+    if (e.cudaGraphReason && !summary.cudaGraphRefusals.includes(e.cudaGraphReason)) summary.cudaGraphRefusals.push(e.cudaGraphReason);
+  }
+  return summary;
 }
 
 function reasonOf(err: unknown): string {
@@ -353,7 +461,16 @@ function benchReport(plan: BenchPlan, runs: BackendRun[]): BenchReport {
       loadAverage: plan.loadAtStart,
     },
     warnings: busy ? [busy] : [],
-    settings: { warmup: o.warmup, iterations: o.durationS === undefined ? o.iterations : null, durationS: o.durationS ?? null, seed: o.seed },
+    settings: {
+      warmup: o.warmup,
+      iterations: o.durationS === undefined ? o.iterations : null,
+      durationS: o.durationS ?? null,
+      seed: o.seed,
+      concurrency: o.concurrency,
+      streams: o.streams,
+      cudaGraph: o.cudaGraph,
+      devices: o.devices ?? null,
+    },
     runs,
     ratios: ratiosOf(runs, plan.sets),
   };
@@ -389,8 +506,9 @@ async function benchOne(plan: BenchPlan, entry: BenchPlan['runners'][number], ru
       }
       const feeds = generateProbeFeeds(plan.inputs, shapes, o.seed, [0, 1], plan.budget, plan.summary);
       try {
-        const m = await measure(runner, feeds, shapes, o);
-        runs.push(await runOf(runner, kind, shapes, batch, m, o, plan.trtexec));
+        const { concurrency, note } = concurrencyOf(runner, o);
+        const m = await measure(runner, feeds, shapes, o, concurrency);
+        runs.push(await runOf(runner, kind, shapes, batch, m, o, plan.trtexec, { concurrency, note }));
       } catch (err) {
         if (isAbort(err)) throw interrupted();
         runs.push({ backend: entry.name, kind, shapes, batch, available: false, description: runner.description, reason: reasonOf(err) });
@@ -419,8 +537,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return benchReport(plan, runs);
 }
 
-async function runOf(runner: Runner, kind: RunnerKind, shapes: Record<string, number[]>, batch: number, m: Measured, o: ValidBenchOptions, trtexec: string | null): Promise<BackendRun> {
+async function runOf(
+  runner: Runner,
+  kind: RunnerKind,
+  shapes: Record<string, number[]>,
+  batch: number,
+  m: Measured,
+  o: ValidBenchOptions,
+  trtexec: string | null,
+  inFlight: { concurrency: number; note?: string },
+): Promise<BackendRun> {
   const latency = summarize(m.samples);
+  const perSec = m.samples.length / (m.timedMs / 1000);
+  const standIn = runner.settings?.standIn;
   const run: BackendRun = {
     backend: runner.name,
     kind,
@@ -432,9 +561,14 @@ async function runOf(runner: Runner, kind: RunnerKind, shapes: Record<string, nu
     measuredAs: measuredAs(runner),
     latency,
     samplesMs: m.samples,
-    throughput: { inferencesPerSec: 1000 / latency.mean, itemsPerSec: (1000 * batch) / latency.mean },
+    throughput: { inferencesPerSec: perSec, itemsPerSec: perSec * batch, timedS: m.timedMs / 1000 },
+    concurrency: inFlight.concurrency,
+    ...(inFlight.note ? { concurrencyNote: inFlight.note } : {}),
+    ...(typeof standIn === 'string' ? { standIn } : {}),
     eventLoopLag: m.lag,
   };
+  const execution = executionSummary(m.executions);
+  if (execution) run.execution = execution;
   if (m.engine.length === m.samples.length && m.engine.length) {
     run.engine = summarize(m.engine);
     run.overheadMedianMs = summarize(m.samples.map((x, i) => x - m.engine[i])).median;

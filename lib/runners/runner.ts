@@ -44,6 +44,8 @@ export interface RunnerTimings {
    * binding's). End to end minus this is what the binding costs.
    */
   engineMs?: number;
+  /** TensorRT: where and how the run executed (device, execution context, CUDA graph use and why it was refused). */
+  execution?: { device: number; context: number; cudaGraph: string; cudaGraphReason?: string };
 }
 
 export interface Runner {

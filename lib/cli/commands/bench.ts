@@ -3,7 +3,8 @@
  * event-loop lag; the JSON report and an SVG chart when asked (--files: bench.json and bench.svg in the current folder).
  */
 import { Option, type Command } from 'commander';
-import { BACKENDS, MAX_DURATION_S } from '../../bench/options';
+import { BACKENDS, MAX_CONCURRENCY, MAX_DURATION_S } from '../../bench/options';
+import { MAX_CONTEXTS } from '../../trt/device';
 import { addBudgetOption, addJsonOption, addModelOptions, collect } from '../options';
 import { addEngineSource, type EngineSourceFlags } from '../options/engine';
 import type { CliContext } from '../output';
@@ -16,6 +17,10 @@ export interface BenchCliOptions extends EngineSourceFlags {
   iterations?: string;
   duration?: string;
   threads?: string;
+  streams?: string;
+  concurrency?: string;
+  cudaGraph?: boolean;
+  devices?: string;
   json?: string | boolean;
   chart?: string;
   files?: boolean;
@@ -33,6 +38,10 @@ export function defineBench(program: Command, ctx: CliContext): void {
     .option('--iterations <n>', 'timed runs per backend and shape (default 50)')
     .option('--duration <s>', `time each backend and shape for this many seconds (at most ${MAX_DURATION_S}) instead of --iterations`)
     .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
+    .option('--streams <n>', `TensorRT execution contexts per profile, each on its own CUDA stream (trtexec --infStreams; 1..${MAX_CONTEXTS}, default 1)`)
+    .option('--concurrency <n>', `runs in flight at once (1..${MAX_CONCURRENCY}, default 1; onnxruntime runs one at a time)`)
+    .option('--cuda-graph', 'TensorRT runs through CUDA graphs captured per shape (trtexec --useCudaGraph)')
+    .option('--devices <list>', "TensorRT on these GPUs, one engine each, runs to the least busy: 0,1 or all (default: one engine)")
     .option('--chart <file>', 'write the SVG latency chart to <file>')
     .option('--files', 'write the JSON report and the chart to bench.json and bench.svg in the current folder')
     .addOption(new Option('--no-files', 'write no file (the default; kept for scripts that pass it)').hideHelp());

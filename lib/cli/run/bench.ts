@@ -6,7 +6,8 @@
  */
 import * as path from 'path';
 import type { BenchOptions, BenchReport } from '../../bench';
-import { durationSeconds, parseBackends } from '../../bench/options';
+import { durationSeconds, MAX_CONCURRENCY, parseBackends, parseDevices } from '../../bench/options';
+import { MAX_CONTEXTS } from '../../trt/device';
 import type { BuiltInRunnerKind } from '../../runners/runner';
 import { InvalidValueError, TrtNodeError } from '../../errors';
 import type { ModelSummary } from '../../onnx/types';
@@ -26,8 +27,18 @@ const DEFAULT_SHAPES = ['input:1x1x224x224', 'input:1x1x512x512'];
 /** onnxruntime starts every thread asked for: --threads 100000 hung for minutes before measuring anything. */
 const MAX_THREADS = 1024;
 
-/** How long and how much to measure: --warmup, --iterations or --duration, --threads, --backends. */
-function measuringFrom(cli: BenchCliOptions): Pick<BenchOptions, 'warmup' | 'iterations' | 'durationS' | 'threads'> & { runners?: BuiltInRunnerKind[] } {
+type Measuring = Pick<BenchOptions, 'warmup' | 'iterations' | 'durationS' | 'threads' | 'streams' | 'concurrency' | 'cudaGraph' | 'devices'> & { runners?: BuiltInRunnerKind[] };
+
+/** The flags that set how TensorRT runs, as given (refused when no TensorRT runs). */
+function tensorrtRunFlags(cli: BenchCliOptions): string[] {
+  return [cli.streams !== undefined && '--streams', cli.cudaGraph === true && '--cuda-graph', cli.devices !== undefined && '--devices'].filter((f): f is string => f !== false);
+}
+
+/**
+ * How long and how much to measure: --warmup, --iterations or --duration, --threads, --backends, --concurrency; how
+ * TensorRT runs: --streams, --cuda-graph, --devices.
+ */
+function measuringFrom(cli: BenchCliOptions): Measuring {
   if (cli.iterations !== undefined && cli.duration !== undefined) {
     throw new InvalidValueError('--iterations', 'either --iterations or --duration, not both', cli.iterations);
   }
@@ -37,6 +48,10 @@ function measuringFrom(cli: BenchCliOptions): Pick<BenchOptions, 'warmup' | 'ite
     iterations: integerOption('--iterations', cli.iterations, 1),
     durationS: cli.duration === undefined ? undefined : durationSeconds(cli.duration, '--duration'),
     threads: integerOption('--threads', cli.threads, 1, MAX_THREADS),
+    streams: integerOption('--streams', cli.streams, 1, MAX_CONTEXTS),
+    concurrency: integerOption('--concurrency', cli.concurrency, 1, MAX_CONCURRENCY),
+    cudaGraph: cli.cudaGraph === true ? true : undefined,
+    devices: cli.devices === undefined ? undefined : parseDevices(cli.devices, '--devices'),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }
@@ -57,6 +72,12 @@ function runsAndEngine(cli: BenchCliOptions, summary: ModelSummary, bundled: boo
       });
     }
     refuseUnusedBuildFlags(source.buildFlags, `--backends ${cli.backends} runs no TensorRT`, `add trt to --backends, or drop ${source.buildFlags.join(', ')}`);
+    const runFlags = tensorrtRunFlags(cli);
+    if (runFlags.length) {
+      throw new TrtNodeError('ERR_TRT_NODE_USAGE', `${runFlags.join(', ')} ${runFlags.length === 1 ? 'sets' : 'set'} how TensorRT runs, but --backends ${cli.backends} runs no TensorRT: add trt to --backends, or drop ${runFlags.join(', ')}`, {
+        option: runFlags[0],
+      });
+    }
   }
   const fixed = shapeSetsOf(texts.filter((t) => !isRanged(t)), '');
   const atOpt = (ranged.length ? source.profiles.slice(0, ranged.length) : fixed.length ? [] : source.profiles).map((p) =>

@@ -12,7 +12,7 @@ import { EXPECTED_RANK, registerRunner } from '../registry';
 import type { RunContext, Runner, RunnerTimings } from '../runner';
 import { loadEngine, type EngineLike, type EngineSource } from './loader';
 
-export type { EngineLike } from './loader';
+export type { EngineLike, EngineRunExecution } from './loader';
 
 export interface TensorRTRunnerOptions extends EngineSource {
   /** Runner name. Default 'tensorrt'. */
@@ -45,8 +45,21 @@ export function castDownFeeds(feeds: NamedTensors, engine: EngineLike): NamedTen
   return out ?? feeds;
 }
 
-/** Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits. */
-export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', description = 'TensorRT engine'): Runner {
+/** How the engine runs, for reports: contexts per profile, CUDA graphs, devices, and the stand-in's label if it is one. */
+function runSettings(engine: EngineLike, standIn: string | null): Record<string, unknown> {
+  return {
+    contexts: engine.contexts ?? 1,
+    cudaGraph: engine.cudaGraph ?? false,
+    devices: engine.devices ? [...engine.devices] : [engine.device ?? 0],
+    ...(standIn !== null ? { standIn } : {}),
+  };
+}
+
+/**
+ * Wraps a loaded engine. The probe's profile index is used when the probe fits it, else the first that fits.
+ * `standIn`: the label its figures carry when trt-node's test stand-in runs it (lib/trt standInLabel()).
+ */
+export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', description = 'TensorRT engine', standIn: string | null = null): Runner {
   const profiles = engineProfiles(engine);
   const fits = (probe: RunContext) => profiles.findIndex((p) => fitsProfile(probe.shapes, p));
   const profileFor = (probe: RunContext) =>
@@ -61,7 +74,7 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
     kind: 'tensorrt',
     profiles,
     description: described,
-    settings: { profiles: profiles.length },
+    settings: { profiles: profiles.length, ...runSettings(engine, standIn) },
     measuredAs: `${described} through the trt-node addon (runs on the profile's own thread); engine = enqueueV3's work from CUDA events on the run's stream; the H2D/D2H copies count as the binding's`,
     supports: (probe) => profiles.length === 0 || profileFor(probe) >= 0,
     unsupportedReason: () =>
@@ -74,6 +87,7 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
       const r = await engine.runWithTimings(castDownFeeds(feeds, engine), options(probe));
       // Inside the engine is enqueueV3's work; the copies to and from the GPU are the binding's (bindingOverheadMs).
       const t: RunnerTimings = { h2dMs: r.timings.h2dMs, computeMs: r.timings.computeMs, d2hMs: r.timings.d2hMs, engineMs: r.timings.computeMs };
+      if (r.execution) t.execution = r.execution;
       return { outputs: r.outputs, timings: t };
     },
     dispose: () => engine.dispose(),
@@ -86,8 +100,8 @@ export function tensorRTRunnerFromEngine(engine: EngineLike, name = 'tensorrt', 
  */
 export async function createTensorRTRunner(model: string | null, options: TensorRTRunnerOptions = {}): Promise<Runner> {
   v.options<TensorRTRunnerOptions>(options, 'options', TENSORRT_RUNNER_OPTIONS);
-  const { engine, description } = await loadEngine(model, options);
-  return tensorRTRunnerFromEngine(engine, options.name ?? 'tensorrt', description);
+  const { engine, description, standIn } = await loadEngine(model, options);
+  return tensorRTRunnerFromEngine(engine, options.name ?? 'tensorrt', description, standIn);
 }
 
 registerRunner<TensorRTRunnerSpec>(
