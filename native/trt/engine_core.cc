@@ -386,8 +386,6 @@ void ExecutionSlot::capture(RunExecution& execution) {
     return refuse("cudaStreamBeginCapture failed: " + cudaErrorText(begun));
   }
   recorder_.clear();
-  std::vector<void*> outputMemory;
-  for (auto const& allocator : allocators_) outputMemory.push_back(allocator->data());
   bool enqueued = context_->enqueueV3(stream);
   // Capture always ends, whatever enqueueV3 did, so that the stream is usable again.
   cudaGraph_t raw = nullptr;
@@ -396,13 +394,16 @@ void ExecutionSlot::capture(RunExecution& execution) {
   if (ended != cudaSuccess) cudaGetLastError();
   std::string said = recorder_.lastError();
   recorder_.clear();  // a refused capture is not this run's failure
-  if (!enqueued) return refuse(withReason("IExecutionContext::enqueueV3 failed under stream capture", said));
+  if (!enqueued) {
+    // An output the graph would have had to reallocate (OutputAllocator refuses under capture) says so itself.
+    std::string detail;
+    for (auto const& allocator : allocators_) {
+      if (!allocator->error().empty()) detail = ": " + allocator->error();
+    }
+    return refuse(withReason("IExecutionContext::enqueueV3 failed under stream capture" + detail, said));
+  }
   if (ended != cudaSuccess || raw == nullptr) {
     return refuse(withReason("cudaStreamEndCapture failed: " + cudaErrorText(ended) + " (a call inside enqueueV3 is not capturable)", said));
-  }
-  for (size_t i = 0; i < allocators_.size(); ++i) {
-    // The run before was at these shapes, so outputs fit: a graph must not own (allocate on each launch) their memory.
-    if (allocators_[i]->data() != outputMemory[i]) return refuse("an output's memory was reallocated under stream capture");
   }
   try {
     graph_.reset(new CudaGraphExec(graph));
