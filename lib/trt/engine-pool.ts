@@ -9,7 +9,7 @@ import { FileError, InvalidTypeError, InvalidValueError } from '../errors';
 import { knownKeys, optionNames } from '../validate';
 import type { NamedTensors } from '../tensor/types';
 import { requireDevice, validateContexts, validateDevices } from './device';
-import { Engine, type EngineInputInfo, type EngineLoadOptions, type EngineRunOptions, type EngineTensorInfo, type RunResult } from './engine';
+import { Engine, type EngineLoadOptions, type EngineRunOptions, type RunResult } from './engine';
 import { LeastBusy } from './least-busy';
 import { requireTensorRT } from './tensorrt';
 
@@ -33,30 +33,22 @@ const POOL_OPTIONS = optionNames<EnginePoolLoadOptions>()({
   model: true,
 });
 
+/** What every engine of a pool has alike (one plan, loaded with one set of options): the pool shows the first's. */
+const SHARED = ['inputs', 'outputs', 'profileCount', 'library', 'contexts', 'cudaGraph'] as const;
+
+// The pool's IO, profiles, library and run settings: Engine's, documented there.
+export interface EnginePool extends Readonly<Pick<Engine, (typeof SHARED)[number]>> {}
+
 export class EnginePool {
   /** One engine per device, in `devices` order. */
   readonly engines: readonly Engine[];
   readonly devices: readonly number[];
-  readonly inputs: readonly EngineInputInfo[];
-  readonly outputs: readonly EngineTensorInfo[];
-  readonly profileCount: number;
-  /** The library that runs the engines (Engine.library): label results with it. */
-  readonly library: string;
-  /** Execution contexts per profile on each device. */
-  readonly contexts: number;
-  readonly cudaGraph: boolean;
   readonly #dispatch: LeastBusy<Engine>;
 
   private constructor(engines: Engine[]) {
-    const first = engines[0];
     this.engines = engines;
     this.devices = engines.map((e) => e.device);
-    this.inputs = first.inputs;
-    this.outputs = first.outputs;
-    this.profileCount = first.profileCount;
-    this.library = first.library;
-    this.contexts = first.contexts;
-    this.cudaGraph = first.cudaGraph;
+    for (const key of SHARED) Object.defineProperty(this, key, { value: engines[0][key], enumerable: true });
     this.#dispatch = new LeastBusy(engines);
   }
 

@@ -5,13 +5,12 @@
  * another is in progress (TRT_STANDIN_RENDEZVOUS), never by timing. Runs only under `npm run test:standin`.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { buildEngine } from '../../lib/trt/build';
 import { Engine } from '../../lib/trt/engine';
 import type { RunExecution } from '../../lib/trt/run-execution';
 import { lastJson, runSnippet } from './child';
-import { profiles, randomFloats, superRes } from './engine-fixtures';
+import { randomFloats, superResPlanFile } from './engine-fixtures';
 import { describeWithStandIn, hostCudaStandIn } from './gpu-gate';
 
 const nonzero = path.join(__dirname, '..', 'fixtures', 'dynamo_nonzero', 'model.onnx');
@@ -41,19 +40,10 @@ function prelude(planFile: string): string {
 
 describeWithStandIn('throughput: execution contexts, CUDA graphs, several devices (the TensorRT stand-in)', () => {
   jest.setTimeout(300_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-throughput-'));
-  const planFile = path.join(dir, 'super_resolution.plan');
+  const { dir, planFile } = superResPlanFile('trt-node-throughput-');
   let plain: Engine;
-
-  beforeAll(async () => {
-    fs.writeFileSync(planFile, (await buildEngine(superRes, { profiles: profiles[0] })).plan);
-    plain = await Engine.load(planFile);
-  });
-
-  afterAll(() => {
-    plain.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(async () => void (plain = await Engine.load(planFile)));
+  afterAll(() => plain.dispose());
 
   it('contexts: 2 runs on one profile are in progress at once on two contexts; with one context they cannot be', async () => {
     // Each run's work waits until two runs' work is in progress (TRT_STANDIN_RENDEZVOUS): with two contexts both
