@@ -1,10 +1,11 @@
+/** How text reports look on a terminal: TextStyle, colours, wrapping, and numbers a person reads easily. */
+import { hangingWrap } from '../util/text';
+
 /**
  * How text reports look on a terminal: colour for verdicts and severities (only on a TTY, NO_COLOR and FORCE_COLOR
  * honoured, as https://no-color.org and Node's own util do), the width to wrap to (the terminal's), and numbers a
  * person reads easily. Library formatters take a TextStyle; the default is plain text 100 columns wide.
  */
-import { hangingWrap } from '../util/text';
-
 export interface TextStyle {
   /** ANSI colours for PASS/FAIL/ERROR/WARNING. Default false. */
   color?: boolean;
