@@ -1,5 +1,6 @@
 /** The benchmark's report: a text table, the JSON document, and an SVG chart of the latency distributions. */
 import { renderSvg, type VegaLiteSpec } from '../report/charts';
+import { hangingWrap, type TextStyle } from '../report/style';
 import { formatShapeList as shapeLabel } from '../shapes/spec';
 import type { BackendRun, BenchReport } from './run-bench';
 import type { LatencyStats } from './stats';
@@ -16,7 +17,8 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
-export function formatBenchReport(report: BenchReport): string {
+/** The report as text: the table as it is, every other line wrapped to `style.width` (the terminal's; default 100). */
+export function formatBenchReport(report: BenchReport, style?: TextStyle): string {
   const m = report.machine;
   const lines = [
     `trt-node bench: ${report.model}`,
@@ -30,7 +32,8 @@ export function formatBenchReport(report: BenchReport): string {
     if (!r.latency) continue;
     rows.push([r.backend, shapeLabel(r.shapes), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
   }
-  if (rows.length > 1) lines.push(table(rows));
+  const tableText = rows.length > 1 ? table(rows) : undefined;
+  if (tableText !== undefined) lines.push(tableText);
   for (const r of report.runs.filter((x) => x.engine && !x.gpu)) {
     lines.push(`${r.backend} ${shapeLabel(r.shapes)}: median inside the runtime ${ms(r.engine!.median)} ms; binding overhead (end-to-end − runtime) median ${ms(r.overheadMedianMs!)} ms`);
   }
@@ -67,7 +70,7 @@ export function formatBenchReport(report: BenchReport): string {
   if (report.runs.some((r) => r.eventLoopLag)) {
     lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
   }
-  return lines.join('\n');
+  return lines.flatMap((l) => (l === tableText ? [l] : hangingWrap(l, `${/^ */.exec(l)![0]}  `, style?.width))).join('\n');
 }
 
 /** A box plot of every timed run's latency, per backend, faceted by shape set. */

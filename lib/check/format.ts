@@ -4,7 +4,7 @@
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
 import { causeAndFix, formatNumber, shapesText as inputShapesText } from '../report/format';
-import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
+import { countOf, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from '../report/style';
 import { plural } from '../util/text';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader, probesHeadline } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
@@ -86,13 +86,9 @@ export function resultDetail(report: CheckReport): string {
 export function formatCheckResult(report: CheckReport, style?: TextStyle): string {
   const line = resultDetail(report);
   const head = `Result: ${report.result}${report.interrupted && report.result === 'FAIL' ? ' (interrupted)' : ''}`;
-  // Wrapped to the terminal's width (continuation lines indented), then coloured: colour codes take no columns.
-  const lines = wrap(`${head} — ${line}`, '  ', style?.width);
-  lines[0] = lines[0].slice(2);
   const word = report.result === 'PASS (nothing compared)' ? `${verdictText('PASS', style)} ${paint('(nothing compared)', 'dim', style)}` : verdictText(report.result, style);
   const coloured = `Result: ${word}${head.endsWith('(interrupted)') ? ` ${paint('(interrupted)', 'yellow', style)}` : ''}`;
-  if (lines[0].startsWith(head)) lines[0] = coloured + lines[0].slice(head.length);
-  return lines.join('\n');
+  return verdictLine(head, coloured, `${head} — ${line}`, style?.width).join('\n');
 }
 
 export function formatCheckReport(report: CheckReport, style?: TextStyle): string {

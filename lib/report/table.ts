@@ -5,7 +5,7 @@
 import type { RunnerInfo } from '../runners/specs';
 import type { CrossCheckResult, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
 import { formatNumber, shapesText } from './format';
-import { countOf, formatDuration, formatPercent, paint, verdictText, wrap, type TextStyle } from './style';
+import { countOf, formatDuration, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from './style';
 import { forTerminal } from '../util/terminal';
 import { tensorrtPart } from '../pipeline/verdicts';
 
@@ -141,13 +141,14 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
     out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${forTerminal(f.label)}, ${forTerminal(shapesText(f.shapes))})` : f.label}`, ...wrap(forTerminal(f.message), '  ', style?.width));
   }
   const s = result.summary;
-  out.push(
-    '',
-    `Cross-check: ${verdictText(resultLabel(result), style)}${result.interrupted && result.verdict === 'fail' ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} (` +
-      probesHeadline(s) +
-      (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
-      `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'})`,
-  );
+  const interrupted = result.interrupted && result.verdict === 'fail';
+  const head = `Cross-check: ${resultLabel(result)}${interrupted ? ' (interrupted)' : ''}`;
+  const coloured = `Cross-check: ${verdictText(resultLabel(result), style)}${interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''}`;
+  const counts =
+    probesHeadline(s) +
+    (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
+    `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'}`;
+  out.push('', ...verdictLine(head, coloured, `${head} (${counts})`, style?.width));
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * buildEngine(model, options): ONNX (path, bytes, or the summary of a model read from a file) -> serialized TensorRT
  * engine (plan), built off the JS thread. Order of checks: options, then the model and its profiles (lib/onnx
- * reader), then TensorRT's presence and version, and only then the engine cache (with `cacheDir`) and the native build.
+ * reader; where TensorRT is missing, a profile error says that too), then TensorRT's presence and version, and only
+ * then the engine cache (with `cacheDir`) and the native build.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +17,7 @@ import { cacheLookup, deviceIdentity } from './build-cache';
 import { requireDevice } from './device';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import { profileEntries, type OptimizationProfile } from '../shapes/profiles';
-import { requireTensorRT } from './tensorrt';
+import { checkProfilesSayingTensorRT, requireTensorRT } from './tensorrt';
 
 export interface BuildEngineResult {
   /** The serialized engine: write it to a .plan file, or hand it to Engine.load. */
@@ -205,7 +206,7 @@ export async function buildEngine(model: string | Uint8Array | ModelSummary, opt
   if (opts.signal?.aborted) throw new AbortError(source.what);
 
   const summary = source.summary ?? (await readModel((source.path ?? source.bytes)!, opts.baseDir ? { baseDir: opts.baseDir } : {}));
-  const profiles = resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary);
+  const profiles = checkProfilesSayingTensorRT(() => resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary));
   const { addon, version } = requireTensorRT();
   const device = opts.device ?? 0;
   requireDevice(device, 'options.device', addon);

@@ -3,7 +3,7 @@
  * requireTensorRT(), which throws TensorRTUnavailableError naming what the build searched and how to point it at
  * TensorRT.
  */
-import { TensorRTUnavailableError } from '../errors';
+import { ShapeError, TensorRTUnavailableError, TrtNodeError } from '../errors';
 import { NativeAddon, NativeBuildInfo, REBUILD_COMMAND, loadAddon } from '../native/binding';
 
 export interface TensorRTVersion {
@@ -76,4 +76,30 @@ export function tensorrtAvailable(): boolean {
  */
 export function tensorrtVersion(): TensorRTVersion {
   return requireTensorRT().version;
+}
+
+/** Why TensorRT cannot be used here (the first line of requireTensorRT's error), or undefined when it can. */
+function tensorrtMissing(): string | undefined {
+  try {
+    requireTensorRT();
+    return undefined;
+  } catch (err) {
+    return err instanceof TrtNodeError ? (err.message.split('\n')[0] ?? err.message) : undefined;
+  }
+}
+
+/**
+ * Runs a check of the build's profiles (they are the caller's to fix on any machine, so they come first). A
+ * ShapeError it throws where TensorRT is missing says that too: fixing the profiles would otherwise only lead to the
+ * next error, that nothing can be built here at all (new-user P7). Anything else passes through unchanged.
+ */
+export function checkProfilesSayingTensorRT<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    const missing = err instanceof ShapeError ? tensorrtMissing() : undefined;
+    if (!(err instanceof ShapeError) || missing === undefined) throw err;
+    const doctor = '`trt-node doctor` says what this machine lacks and how to rebuild the addon with TensorRT.';
+    throw new ShapeError(`${err.message}\nEven with profiles, no engine can be built here: ${missing} ${doctor}`, { ...err.details, tensorrtMissing: missing });
+  }
 }

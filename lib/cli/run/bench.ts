@@ -146,7 +146,7 @@ async function writeResults(ctx: CliContext, report: BenchReport, interrupted: b
     await writeFileAtomic(chartFile, chart);
     wrote.push(chartFile);
   }
-  if (!onStdout) ctx.out(`${formatBenchReport(report)}${interrupted ? '\n(interrupted: the runs above are those that finished)' : ''}\n${wrote.map((f) => `\nwrote ${path.relative(process.cwd(), f) || f}`).join('')}\n`);
+  if (!onStdout) ctx.out(`${formatBenchReport(report, ctx.style)}${interrupted ? '\n(interrupted: the runs above are those that finished)' : ''}\n${wrote.map((f) => `\nwrote ${path.relative(process.cwd(), f) || f}`).join('')}\n`);
   if (interrupted) return EXIT_INTERRUPTED;
   if (!measured) {
     const failed = report.runs.length;
