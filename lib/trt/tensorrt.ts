@@ -78,27 +78,35 @@ export function tensorrtVersion(): TensorRTVersion {
   return requireTensorRT().version;
 }
 
-/** Why TensorRT cannot be used here (the first line of requireTensorRT's error), or undefined when it can. */
-function tensorrtMissing(): string | undefined {
+/** The error requireTensorRT() throws here (TensorRT missing, the addon not loading), or undefined when TensorRT is usable. */
+function tensorrtUnavailable(): TrtNodeError | undefined {
   try {
     requireTensorRT();
     return undefined;
   } catch (err) {
-    return err instanceof TrtNodeError ? (err.message.split('\n')[0] ?? err.message) : undefined;
+    return err instanceof TrtNodeError ? err : undefined;
   }
 }
 
 /**
- * Runs a check of the build's profiles (they are the caller's to fix on any machine, so they come first). A
- * ShapeError it throws where TensorRT is missing says that too: fixing the profiles would otherwise only lead to the
- * next error, that nothing can be built here at all (new-user P7). Anything else passes through unchanged.
+ * Runs a check of the build's profiles, where TensorRT is missing telling first what blocks first (new-user P7): a
+ * build that gives no profile at all gets TensorRTUnavailableError (nothing can be built here, whatever the
+ * profiles), with the profiles it will need once TensorRT is there; a wrong profile keeps its ShapeError (the
+ * caller's to fix on any machine) and adds that TensorRT is missing too. Anything else passes through unchanged.
  */
 export function checkProfilesSayingTensorRT<T>(check: () => T): T {
   try {
     return check();
   } catch (err) {
-    const missing = err instanceof ShapeError ? tensorrtMissing() : undefined;
-    if (!(err instanceof ShapeError) || missing === undefined) throw err;
+    const unavailable = err instanceof ShapeError ? tensorrtUnavailable() : undefined;
+    if (!(err instanceof ShapeError) || unavailable === undefined) throw err;
+    if (err.details.missingProfile === true) {
+      throw new TensorRTUnavailableError(`${unavailable.message}\nOnce TensorRT is there, the build needs profiles too: ${err.message}`, {
+        ...unavailable.details,
+        profiles: err.message,
+      });
+    }
+    const missing = unavailable.message.split('\n')[0] ?? unavailable.message;
     const doctor = '`trt-node doctor` says what this machine lacks and how to rebuild the addon with TensorRT.';
     throw new ShapeError(`${err.message}\nEven with profiles, no engine can be built here: ${missing} ${doctor}`, { ...err.details, tensorrtMissing: missing });
   }
