@@ -122,7 +122,7 @@ function failedRecord(probe: Probe, runner: string, err: unknown, ms: number, ct
   // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts). So is an
   // axis an architecture fixes, except at sizes the caller asked for: a probe of the dynamic axes or the sweep varies
   // some axes only, and only the analysis over all probes knows which of them fail (not the batch that ran at 2).
-  const translated = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes });
+  const translated = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes, callerShapes: probe.kind === 'sample' || probe.kind === 'given' });
   const f = translated?.code === 'SHAPE_NOT_DYNAMIC' && !isRequestedRun(probe) ? undefined : translated;
   if (f) addFinding(ctx.findings, f);
   const code = translated?.code ?? (failure.kind === 'reshape' && ctx.dynamic ? 'SHAPE_NOT_DYNAMIC' : undefined);
