@@ -5,7 +5,7 @@
  */
 import { causeAndFix, formatNumber, shapesText as inputShapesText } from '../report/format';
 import { countOf, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from '../report/style';
-import { plural } from '../util/text';
+import { displayPath, plural } from '../util/text';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader, probesHeadline } from '../report/table';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
 import type { Finding } from '../diagnostics/findings';
@@ -66,7 +66,7 @@ export function formatAttempt(a: NonNullable<CheckReport['probe']>['attempts'][n
 }
 
 export function formatCheckHeader(model: string | null, opset: number): string {
-  return `trt-node check: ${model ? forTerminal(model) : '(model from memory)'} (opset ${opset})`;
+  return `trt-node check: ${model ? forTerminal(displayPath(model)) : '(model from memory)'} (opset ${opset})`;
 }
 
 /** What the verdict is made of (parts, the cross-check's headline, counts): the Result line after its word. */

@@ -4,6 +4,7 @@
  * probes (SHAPE_NOT_DYNAMIC), or, when a cross-check is asked for (sweep, probes, a TensorRT engine), the sweep of
  * the dynamic range. One JSON-able report; formatCheckReport() renders it for people.
  */
+import * as path from 'path';
 import type { OutputComparison } from '../compare/types';
 import { loadSamples, type LoadedSample, type Sample } from '../data/samples';
 import { blockedMessage, blockingFinding, diagnoseStatic } from '../diagnostics/diagnose';
@@ -29,7 +30,6 @@ import type { OptimizationProfile } from '../shapes/profiles';
 import { unsafeArrayName, writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import { hasOwn } from '../util/names';
-import { displayPath } from '../util/text';
 import { checkParts, type CheckParts } from './parts';
 import { CHECK_OPTIONS } from './option-names';
 import { knownKeys } from '../validate';
@@ -447,7 +447,7 @@ function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Exe
     onStart: (runners, sweep) => {
       saver.start(runners);
       options.onStart?.({
-        model: plan.modelPath ? displayPath(plan.modelPath) : null,
+        model: plan.modelPath ? path.resolve(plan.modelPath) : null,
         opset,
         findings: plan.staticFindings,
         runners: runners.map((r) => r.info),
@@ -468,7 +468,7 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
   const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
   const savedOutputs = await saver.write(out.interrupted);
   const crossCheck = plan.crossChecking
-    ? pipelineResult(out, { model: plan.modelPath, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
+    ? pipelineResult(out, { model: plan.modelPath ? path.resolve(plan.modelPath) : null, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
     : undefined;
   const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
   const parts = checkParts(findings, runs, tensorrt, crossCheck);
@@ -476,7 +476,7 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
   const failed = hasErrors(findings) || !runs.every((r) => r.pass) || out.probes.some((p) => p.dimIssues.length > 0) || crossCheck?.verdict === 'fail';
   const result: CheckResult = failed ? 'FAIL' : out.interrupted ? 'INTERRUPTED' : parts.numerics.compared === 0 ? 'PASS (nothing compared)' : 'PASS';
   return {
-    model: plan.modelPath ? displayPath(plan.modelPath) : null,
+    model: plan.modelPath ? path.resolve(plan.modelPath) : null,
     opset,
     findings,
     runs,

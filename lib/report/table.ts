@@ -7,6 +7,7 @@ import type { CrossCheckResult, ProbeReport, RunRecord, Verdict } from '../pipel
 import { formatNumber, shapesText } from './format';
 import { countOf, formatDuration, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from './style';
 import { forTerminal } from '../util/terminal';
+import { displayPath } from '../util/text';
 import { tensorrtPart } from '../pipeline/verdicts';
 
 function pad(text: string, width: number): string {
@@ -98,7 +99,7 @@ export function crossCheckRow(p: ProbeReport, runners: readonly RunnerInfo[], st
 
 /** The runners and profiles, before the table. */
 export function crossCheckPreamble(result: Pick<CrossCheckResult, 'model' | 'runners' | 'profiles' | 'profileSource'>, style?: TextStyle): string[] {
-  const out: string[] = [`Cross-check: ${result.model ? forTerminal(result.model) : '(model from memory)'}`];
+  const out: string[] = [`Cross-check: ${result.model ? forTerminal(displayPath(result.model)) : '(model from memory)'}`];
   const w = Math.max(...result.runners.map((r) => r.name.length), 8);
   for (const r of result.runners) {
     out.push(`  ${pad(r.name, w)}  ${forTerminal(r.description)}`);
