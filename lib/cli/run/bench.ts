@@ -108,7 +108,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   const modelPath = modelFrom(modelArg, cli, DEFAULT_MODEL);
   const measuring = measuringFrom(cli);
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
-  const summary = await readModel(modelPath);
+  const summary = await readModel(modelPath, cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {});
   const bundled = modelArg === undefined && cli.onnx === undefined;
   const { shapes: sets, source } = runsAndEngine(cli, summary, bundled, measuring.runners);
   // Checked against the model here, so that errors name the flag (runBench names its `shapes` option).
@@ -118,6 +118,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
 
   const { report, interrupted } = await measure(ctx, cli, {
     model: summary,
+    ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
     shapes,
     ...measuring,
     ...(source.engine !== undefined ? { engine: source.engine } : {}),
