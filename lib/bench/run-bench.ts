@@ -45,6 +45,8 @@ export interface BenchOptions {
   externalDataDir?: string;
   /** A TensorRT plan to run; without it, an engine is built from the model with a profile covering `shapes`. */
   engine?: string;
+  /** The CUDA device TensorRT runs on: `engine` is loaded there, an engine built here is built there. Default 0. */
+  device?: number;
   /** One or more shape sets, e.g. [{ input: [1, 1, 224, 224] }]. Required for models with dynamic inputs. */
   shapes: Record<string, number[]>[];
   /**
@@ -158,7 +160,7 @@ function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'externalDataDir' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
+type Optional = 'engine' | 'device' | 'externalDataDir' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   const o = v.options<BenchOptions>(options, 'options', BENCH_OPTIONS);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
@@ -173,6 +175,7 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
     model: isModelSummary(o.model) ? o.model : v.filePath(o.model, 'model'),
     engine,
     externalDataDir: v.optional(v.filePath)(o.externalDataDir, 'externalDataDir'),
+    device: o.device === undefined ? undefined : v.safeInteger(o.device, 'device', { min: 0 }),
     shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
     runners: o.runners === undefined ? [...DEFAULT_BENCH_RUNNERS] : benchRunners(o.runners),
     warmup: count(o.warmup, 'warmup', 5, 0),
@@ -223,7 +226,11 @@ type ValidBenchOptions = ReturnType<typeof validateBenchOptions>;
 const KIND_SPECS: Readonly<Record<string, (o: ValidBenchOptions) => RunnerSpec>> = {
   onnxruntime: (o) => ({ kind: 'onnxruntime', thread: o.ortThread, ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}) }),
   // Without an engine, one is built with a profile covering every shape set (RunnerSetup.profiles).
-  tensorrt: (o) => (o.engine !== undefined ? { kind: 'tensorrt', engine: o.engine } : { kind: 'tensorrt', ...(o.build ? { build: o.build } : {}) }),
+  tensorrt: (o) => ({
+    kind: 'tensorrt',
+    ...(o.engine !== undefined ? { engine: o.engine } : o.build ? { build: o.build } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
+  }),
 };
 
 function specOf(entry: RunnerKind | RunnerSpec | Runner, o: ValidBenchOptions): RunnerSpec | Runner {

@@ -59,7 +59,10 @@ export interface CheckOptions extends CommonRunOptions {
   runners?: (RunnerSpec | Runner)[];
   /** Also run this TensorRT engine (plan path or bytes), cross-checked across its profiles. Default none. */
   engine?: string | Uint8Array;
-  /** Also build a TensorRT engine from `profiles` and cross-check it (true, or build options). Default false. */
+  /**
+   * Also build a TensorRT engine from `profiles` and cross-check it (true, or its runner's options: build, device).
+   * With `engine`, its options (e.g. `device`) are those of the plan's runner. Default false.
+   */
   tensorrt?: boolean | Omit<TensorRTRunnerOptions, 'engine' | 'profiles'>;
   /** Sweep the dynamic range (each profile's min/opt/max, sizes in between, odd sizes): a cross-check. Default false. */
   sweep?: boolean;

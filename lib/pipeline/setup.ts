@@ -37,8 +37,10 @@ export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec 
   const specs = options.runners ? [...options.runners] : defaults();
   const isReference = (s: RunnerSpec | Runner) => typeof s === 'object' && s !== null && s.kind === 'reference';
   if (withReference && !specs.some(isReference)) specs.unshift({ kind: 'reference' });
-  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
-  if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
+  const tensorrt = typeof options.tensorrt === 'object' ? options.tensorrt : {};
+  // One TensorRT runner: the plan given (with `tensorrt`'s options, e.g. its device), else one built when asked.
+  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', ...tensorrt, engine: options.engine });
+  else if (options.tensorrt) specs.push({ kind: 'tensorrt', ...tensorrt });
   return specs;
 }
 

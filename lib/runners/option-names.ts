@@ -24,7 +24,7 @@ export const ONNXRUNTIME_RUNNER_OPTIONS = optionNames<OnnxRuntimeRunnerOptions>(
   externalDataDir: true,
 });
 
-export const TENSORRT_RUNNER_OPTIONS = optionNames<TensorRTRunnerOptions>()({ name: true, engine: true, profiles: true, build: true });
+export const TENSORRT_RUNNER_OPTIONS = optionNames<TensorRTRunnerOptions>()({ name: true, engine: true, profiles: true, build: true, device: true });
 
 export const REFERENCE_RUNNER_OPTIONS = optionNames<Omit<ReferenceRunnerSpec, 'kind'>>()({ name: true });
 

@@ -121,7 +121,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
     ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
     shapes,
     ...measuring,
-    ...(source.engine !== undefined ? { engine: source.engine } : {}),
+    ...(source.engine !== undefined ? { engine: source.engine, ...(source.device !== undefined ? { device: source.device } : {}) } : {}),
     ...(source.profiles.length ? { profiles: source.profiles } : {}),
     ...(Object.keys(source.build).length ? { build: source.build } : {}),
     ...(budgetFrom(cli) !== undefined ? { maxTensorBytes: budgetFrom(cli) } : {}),

@@ -137,7 +137,7 @@ export async function checkOptionsFrom(
     ...(cli.sweep || cli.report !== undefined ? { sweep: true } : {}),
     ...(cli.report !== undefined && /\.html?$/i.test(cli.report) ? { errorMaps: true } : {}),
     ...(probes.length ? { probes } : {}),
-    ...(source.engine !== undefined ? { engine: source.engine } : {}),
+    ...(source.engine !== undefined ? { engine: source.engine, ...(source.device !== undefined ? { tensorrt: { device: source.device } } : {}) } : {}),
     ...(source.profiles.length ? { tensorrt: { build: source.build }, profiles: source.profiles } : {}),
     ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
   };
