@@ -153,7 +153,9 @@ function compareTensor(tensor: string, a: TensorLike, e: TensorLike, plan: Layer
     ...(isOutput ? { output: true as const } : {}),
     ...stats,
     nonFinite: histogram ? histogram.nonFinite : null,
-    expectedAbsMax: c.dims ? absMax(e) : null,
+    // Only where it can explain a failure (an fp16 overflow): a second pass over every agreeing tensor costs a
+    // third of the comparison.
+    expectedAbsMax: c.dims && !c.pass ? absMax(e) : null,
   };
 }
 

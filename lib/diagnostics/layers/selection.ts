@@ -36,7 +36,8 @@ function observable(node: NodeSummary): boolean {
 
 /** Every selectable name, for "did you mean": tensors first, then nodes, then op types. */
 function selectableNames(order: readonly NodeSummary[]): string[] {
-  return [...new Set([...order.flatMap((n) => n.outputs.filter(Boolean)), ...order.map((n) => n.name).filter(Boolean), ...order.map((n) => n.opType)])];
+  const computed = order.filter(observable);
+  return [...new Set([...computed.flatMap((n) => n.outputs.filter(Boolean)), ...order.map((n) => n.name).filter(Boolean), ...order.map((n) => n.opType)])];
 }
 
 function unknownName(name: string, order: readonly NodeSummary[], parameter: string): InvalidValueError {
@@ -77,7 +78,8 @@ export function resolveLayers(model: ModelSummary, selection: unknown, parameter
       if (typeof name !== 'string' || name === '') throw new InvalidTypeError(`${parameter}[${i}]`, 'a tensor name, node name or op type', name);
       const maker = producer.get(name);
       if (maker) {
-        if (observable(maker) && !outputs.has(name)) chosen.add(name);
+        if (!observable(maker)) throw new InvalidValueError(`${parameter}[${i}]`, 'a tensor a node computes', name, 'It is the value of a Constant node, the same on every side: nothing to compare');
+        if (!outputs.has(name)) chosen.add(name);
       } else if (byName.has(name)) take(byName.get(name)!);
       else if (byOp.has(name)) order.filter((n) => n.opType === name).forEach(take);
       else throw unknownName(name, order, parameter);

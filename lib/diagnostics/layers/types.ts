@@ -15,7 +15,7 @@ export type LayerTensorComparison = Omit<OutputComparison, 'output' | 'histogram
   output?: true;
   /** Elements that are NaN or ±Inf on the actual side only. */
   nonFinite: number | null;
-  /** The largest finite |expected| value: past 65504 the tensor cannot be held in float16. */
+  /** For a tensor outside tolerance, the largest finite |expected| value (past 65504 it cannot be held in float16); null where it agrees. */
   expectedAbsMax: number | null;
 };
 
