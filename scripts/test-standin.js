@@ -46,6 +46,7 @@ const TENSORRT_SUITES = [
   'test/bench/bench.test.ts',
   'test/native/triton.test.ts',
   'test/native/engine-cache.test.ts',
+  'test/crosscheck/layers-tensorrt.test.ts',
 ];
 
 function parseArgs(argv) {

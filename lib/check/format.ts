@@ -7,6 +7,7 @@ import { causeAndFix, formatNumber, shapesText as inputShapesText } from '../rep
 import { countOf, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from '../report/style';
 import { displayPath, plural } from '../util/text';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader, probesHeadline } from '../report/table';
+import { formatLayers } from '../report/layers';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
 import type { Finding } from '../diagnostics/findings';
 import type { CheckParts } from './parts';
@@ -106,6 +107,7 @@ export function formatCheckReport(report: CheckReport, style?: TextStyle): strin
     for (const p of cc.probes) out.push(crossCheckRow(p, cc.runners, style, cc.firstFailure?.probe));
     out.push(...crossCheckEpilogue(cc, style, { findings: false }));
   }
+  if (report.layers) out.push('', ...formatLayers(report.layers, style));
   if (report.savedOutputs) out.push('', `Outputs saved to ${report.savedOutputs}`);
   out.push('', formatCheckResult(report, style));
   return out.join('\n');

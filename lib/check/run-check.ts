@@ -21,7 +21,7 @@ import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSo
 import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet, type RunBlocker } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runnerSpecs } from '../pipeline/setup';
-import type { CrossCheckProgress, CrossCheckResult, DimIssue, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
+import type { CrossCheckProgress, CrossCheckResult, DimIssue, LayerReport, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
 import { mergeFindings, tensorrtPart } from '../pipeline/verdicts';
 import type { Runner } from '../runners/runner';
 import type { ActiveRunner, RunnerInfo, RunnerSpec } from '../runners/specs';
@@ -152,6 +152,8 @@ export interface CheckReport {
   crossCheck?: CrossCheckResult;
   /** The .npz the outputs were saved to. */
   savedOutputs?: string;
+  /** The layer-wise comparison (with `layers`): what was observed, and where each runner first diverges (FIRST_DIVERGENCE). */
+  layers?: LayerReport;
   /**
    * No error-severity finding, every run ran, every comparison passed, no output dim contradicts the model, the
    * cross-check did not fail, and the check was not interrupted.
@@ -486,6 +488,7 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
     ...(attempts.length ? { probe: { attempts } } : {}),
     ...(crossCheck ? { crossCheck } : {}),
     ...(savedOutputs ? { savedOutputs } : {}),
+    ...(out.layers ? { layers: out.layers } : {}),
     pass: !failed && !out.interrupted,
     result,
     ...(out.interrupted ? { interrupted: true } : {}),

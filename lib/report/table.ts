@@ -9,6 +9,7 @@ import { countOf, formatDuration, formatPercent, paint, verdictLine, verdictText
 import { forTerminal } from '../util/terminal';
 import { displayPath } from '../util/text';
 import { tensorrtPart } from '../pipeline/verdicts';
+import { formatLayers } from './layers';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -156,6 +157,7 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
 export function formatCrossCheckTable(result: CrossCheckResult, style?: TextStyle): string {
   const out = [...crossCheckPreamble(result, style), '', crossCheckTableHeader(result.runners, style)];
   for (const p of result.probes) out.push(crossCheckRow(p, result.runners, style, result.firstFailure?.probe));
+  if (result.layers) out.push('', ...formatLayers(result.layers, style));
   out.push(...crossCheckEpilogue(result, style));
   return out.join('\n');
 }

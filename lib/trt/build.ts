@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AbortError, FileError, InvalidTypeError } from '../errors';
+import { AbortError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { nearestName } from '../util/nearest';
 import type { NativeBuildJob, NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
 import { fromNativeError } from './native-error';
 import { isModelSummary, readModel } from '../onnx/reader';
@@ -116,6 +117,7 @@ async function nativeOptions(source: ModelSource, opts: ResolvedBuildOptions, pr
     stronglyTyped,
     config: nativeConfig(opts),
     device: opts.device ?? 0,
+    ...(opts.markOutputs ? { markOutputs: opts.markOutputs } : {}),
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
   if (source.path !== undefined && opts.baseDir) {
@@ -193,6 +195,16 @@ async function saveTimingCache(
   return file;
 }
 
+/** Names to mark must be tensors the model's nodes make: a misspelt one is refused with the nearest (not left unmarked). */
+function checkTensorNames(names: readonly string[], model: ModelSummary, parameter: string): void {
+  const made = new Set(model.nodes.flatMap((n) => n.outputs.filter(Boolean)));
+  names.forEach((name, i) => {
+    if (made.has(name)) return;
+    const near = nearestName(name, made);
+    throw new InvalidValueError(`${parameter}[${i}]`, 'the name of a tensor a node of the model outputs', name, near !== undefined ? `Did you mean '${near}'?` : undefined);
+  });
+}
+
 /**
  * Builds a TensorRT engine from an ONNX model: options checked, then the model and its profiles, then TensorRT's
  * presence and version, then the native build, then the timing cache saved.
@@ -207,6 +219,7 @@ export async function buildEngine(model: string | Uint8Array | ModelSummary, opt
 
   const summary = source.summary ?? (await readModel((source.path ?? source.bytes)!, opts.baseDir ? { baseDir: opts.baseDir } : {}));
   const profiles = checkProfilesSayingTensorRT(() => resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary));
+  if (opts.markOutputs) checkTensorNames(opts.markOutputs, summary, 'options.markOutputs');
   const { addon, version } = requireTensorRT();
   const device = opts.device ?? 0;
   requireDevice(device, 'options.device', addon);

@@ -38,6 +38,7 @@ const VALID: Record<string, string> = {
   '--device': '0',
   '--cache-dir': 'cache.dir',
   '--cache-max-size': '1G',
+  '--mark-outputs': '/conv1/Conv_output_0',
 };
 
 /** Flags that need another to be given with them. */
