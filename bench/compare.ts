@@ -3,6 +3,7 @@
  * counting the bytes of both inputs. Run: npm run bench:compare [-- elementsInMillions]
  */
 import { compareTensors } from '../lib/compare';
+import { perturbedPairs } from './pairs';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -10,14 +11,7 @@ function median(xs: number[]): number {
 }
 
 function run(elements: number, repeats: number): void {
-  const expected = new Float32Array(elements);
-  const actual = new Float32Array(elements);
-  let s = 12345;
-  for (let i = 0; i < elements; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    expected[i] = s / 4294967296 - 0.5;
-    actual[i] = expected[i] + ((s & 1023) - 512) * 1e-9;
-  }
+  const { expected, actual } = perturbedPairs(elements);
   const dims = [elements];
   const times: number[] = [];
   let pass = false;

@@ -91,6 +91,8 @@ export type { CheckOptions, CheckParts, CheckReport, CheckResult, CheckSample, C
 export { crossCheck } from './crosscheck';
 export type { CrossCheckOptions, CrossCheckProgress, CrossCheckResult, FailureRef, ProbeReport } from './crosscheck';
 export type { DimCheck, DimIssue, ErrorMap, PairComparison, RunRecord, TensorRTPart, Verdict } from './pipeline/types';
+export type { DivergingNode, LayerDivergence, LayerPairComparison, LayerReport, LayerTensorComparison, ModuleOrigin, ProbeLayers } from './pipeline/types';
+export type { LayerSelection } from './diagnostics/layers/selection';
 export type { Probe, ProbeKind, ProfileSource, SkippedProbe } from './pipeline/probes';
 export { crossCheckJson, formatCrossCheckTable, renderHtmlReport, writeHtmlReport, writeJsonReport } from './report';
 export type { HtmlReportOptions, ReportVerdict } from './report';

@@ -47,6 +47,7 @@ const TENSORRT_SUITES = [
   'test/native/triton.test.ts',
   'test/native/engine-cache.test.ts',
   'test/native/throughput.test.ts',
+  'test/crosscheck/layers-tensorrt.test.ts',
 ];
 
 function parseArgs(argv) {

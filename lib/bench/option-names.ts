@@ -5,6 +5,8 @@ import type { BenchOptions } from './run-bench';
 export const BENCH_OPTIONS = optionNames<BenchOptions>()({
   model: true,
   engine: true,
+  device: true,
+  externalDataDir: true,
   shapes: true,
   runners: true,
   warmup: true,

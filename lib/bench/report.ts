@@ -1,5 +1,6 @@
 /** The benchmark's report: a text table, the JSON document, and an SVG chart of the latency distributions. */
 import { renderSvg, type VegaLiteSpec } from '../report/charts';
+import { hangingWrap, type TextStyle } from '../report/style';
 import { formatShapeList as shapeLabel } from '../shapes/spec';
 import type { BackendRun, BenchReport } from './run-bench';
 import type { LatencyStats } from './stats';
@@ -34,7 +35,8 @@ function executionLine(r: BackendRun): string | undefined {
   );
 }
 
-export function formatBenchReport(report: BenchReport): string {
+/** The report as text: the table as it is, every other line wrapped to `style.width` (the terminal's; default 100). */
+export function formatBenchReport(report: BenchReport, style?: TextStyle): string {
   const m = report.machine;
   const lines = [
     `trt-node bench: ${report.model}`,
@@ -49,7 +51,8 @@ export function formatBenchReport(report: BenchReport): string {
     if (!r.latency) continue;
     rows.push([rowName(r), shapeLabel(r.shapes), String(r.concurrency ?? 1), ...statCells(r.latency), r.throughput!.inferencesPerSec.toFixed(1), ms(r.eventLoopLag!.p99Ms)]);
   }
-  if (rows.length > 1) lines.push(table(rows));
+  const tableText = rows.length > 1 ? table(rows) : undefined;
+  if (tableText !== undefined) lines.push(tableText);
   for (const label of new Set(report.runs.filter((r) => r.standIn && r.latency).map((r) => `${rowName(r)}: every figure of these rows is trt-node's ${r.standIn}`))) lines.push(label);
   for (const r of report.runs) {
     const line = r.latency ? executionLine(r) : undefined;
@@ -92,7 +95,7 @@ export function formatBenchReport(report: BenchReport): string {
   if (report.runs.some((r) => r.eventLoopLag)) {
     lines.push('event-loop lag: how late timers fired while the runs went on (a blocking binding shows lag close to its latency)');
   }
-  return lines.join('\n');
+  return lines.flatMap((l) => (l === tableText ? [l] : hangingWrap(l, `${/^ */.exec(l)![0]}  `, style?.width))).join('\n');
 }
 
 function tensorrtSettingsLine(report: BenchReport): string[] {

@@ -42,8 +42,12 @@ export const DEFAULT_BENCH_RUNNERS: readonly RunnerKind[] = ['onnxruntime', 'ten
 export interface BenchOptions {
   /** The ONNX model: its path, or its ModelSummary from readModel (its inputs give dtypes and the dims to fill). */
   model: string | ModelSummary;
+  /** The folder of the model's external data when not the model's own (onnxruntime and TensorRT's parser read it there). */
+  externalDataDir?: string;
   /** A TensorRT plan to run; without it, an engine is built from the model with a profile covering `shapes`. */
   engine?: string;
+  /** The CUDA device TensorRT runs on: `engine` is loaded there, an engine built here is built there. Default 0. */
+  device?: number;
   /** One or more shape sets, e.g. [{ input: [1, 1, 224, 224] }]. Required for models with dynamic inputs. */
   shapes: Record<string, number[]>[];
   /**
@@ -203,7 +207,7 @@ function benchRunners(value: unknown): (RunnerKind | RunnerSpec | Runner)[] {
 }
 
 /** Validates and defaults the options (before any session or engine is created). */
-type Optional = 'engine' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes' | 'devices';
+type Optional = 'engine' | 'device' | 'externalDataDir' | 'durationS' | 'threads' | 'onProgress' | 'profiles' | 'build' | 'signal' | 'maxTensorBytes' | 'devices';
 export function validateBenchOptions(options: BenchOptions): Required<Omit<BenchOptions, Optional>> & Pick<BenchOptions, Optional> {
   const o = v.options<BenchOptions>(options, 'options', BENCH_OPTIONS);
   const count = (value: unknown, name: string, fallback: number, min: number) => (value === undefined ? fallback : v.safeInteger(value, name, { min }));
@@ -217,6 +221,8 @@ export function validateBenchOptions(options: BenchOptions): Required<Omit<Bench
   return {
     model: isModelSummary(o.model) ? o.model : v.filePath(o.model, 'model'),
     engine,
+    externalDataDir: v.optional(v.filePath)(o.externalDataDir, 'externalDataDir'),
+    device: o.device === undefined ? undefined : v.safeInteger(o.device, 'device', { min: 0 }),
     shapes: v.arrayOf(o.shapes, 'shapes', (set, p) => v.shapes(set, p, { allowZero: false })),
     runners: o.runners === undefined ? [...DEFAULT_BENCH_RUNNERS] : benchRunners(o.runners),
     warmup: count(o.warmup, 'warmup', 5, 0),
@@ -277,6 +283,7 @@ const KIND_SPECS: Readonly<Record<string, (o: ValidBenchOptions) => RunnerSpec>>
     ...(o.streams !== 1 ? { contexts: o.streams } : {}),
     ...(o.cudaGraph ? { cudaGraph: true } : {}),
     ...(o.devices !== undefined ? { devices: o.devices } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
   }),
 };
 
@@ -441,6 +448,7 @@ async function prepareBench(options: BenchOptions): Promise<BenchPlan> {
     ...(modelBytes ? { modelBytes } : {}),
     // An engine built here covers every shape set; the signal stops its build (minutes for a large model) too.
     profiles: () => profiles ?? [coveringProfile(sets)],
+    ...(o.externalDataDir !== undefined ? { externalDataDir: o.externalDataDir } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   };
   return { o, summary, inputs: summary.inputs.filter((i) => !i.isInitializer), sets, budget, runners, setup, trtexec: findTrtexec(), loadAtStart: loadAverage() };

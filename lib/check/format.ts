@@ -4,9 +4,10 @@
  * text (formatCheckReport). Strings from the model or its files are made terminal-safe.
  */
 import { causeAndFix, formatNumber, shapesText as inputShapesText } from '../report/format';
-import { countOf, formatPercent, paint, verdictText, wrap, type TextStyle } from '../report/style';
-import { plural } from '../util/text';
+import { countOf, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from '../report/style';
+import { displayPath, plural } from '../util/text';
 import { crossCheckEpilogue, crossCheckPreamble, crossCheckRow, crossCheckTableHeader, probesHeadline } from '../report/table';
+import { formatLayers } from '../report/layers';
 import type { CheckReport, OutputReport, RunReport } from './run-check';
 import type { Finding } from '../diagnostics/findings';
 import type { CheckParts } from './parts';
@@ -66,7 +67,7 @@ export function formatAttempt(a: NonNullable<CheckReport['probe']>['attempts'][n
 }
 
 export function formatCheckHeader(model: string | null, opset: number): string {
-  return `trt-node check: ${model ? forTerminal(model) : '(model from memory)'} (opset ${opset})`;
+  return `trt-node check: ${model ? forTerminal(displayPath(model)) : '(model from memory)'} (opset ${opset})`;
 }
 
 /** What the verdict is made of (parts, the cross-check's headline, counts): the Result line after its word. */
@@ -86,13 +87,9 @@ export function resultDetail(report: CheckReport): string {
 export function formatCheckResult(report: CheckReport, style?: TextStyle): string {
   const line = resultDetail(report);
   const head = `Result: ${report.result}${report.interrupted && report.result === 'FAIL' ? ' (interrupted)' : ''}`;
-  // Wrapped to the terminal's width (continuation lines indented), then coloured: colour codes take no columns.
-  const lines = wrap(`${head} — ${line}`, '  ', style?.width);
-  lines[0] = lines[0].slice(2);
   const word = report.result === 'PASS (nothing compared)' ? `${verdictText('PASS', style)} ${paint('(nothing compared)', 'dim', style)}` : verdictText(report.result, style);
   const coloured = `Result: ${word}${head.endsWith('(interrupted)') ? ` ${paint('(interrupted)', 'yellow', style)}` : ''}`;
-  if (lines[0].startsWith(head)) lines[0] = coloured + lines[0].slice(head.length);
-  return lines.join('\n');
+  return verdictLine(head, coloured, `${head} — ${line}`, style?.width).join('\n');
 }
 
 export function formatCheckReport(report: CheckReport, style?: TextStyle): string {
@@ -110,6 +107,7 @@ export function formatCheckReport(report: CheckReport, style?: TextStyle): strin
     for (const p of cc.probes) out.push(crossCheckRow(p, cc.runners, style, cc.firstFailure?.probe));
     out.push(...crossCheckEpilogue(cc, style, { findings: false }));
   }
+  if (report.layers) out.push('', ...formatLayers(report.layers, style));
   if (report.savedOutputs) out.push('', `Outputs saved to ${report.savedOutputs}`);
   out.push('', formatCheckResult(report, style));
   return out.join('\n');

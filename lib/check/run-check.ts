@@ -4,6 +4,7 @@
  * probes (SHAPE_NOT_DYNAMIC), or, when a cross-check is asked for (sweep, probes, a TensorRT engine), the sweep of
  * the dynamic range. One JSON-able report; formatCheckReport() renders it for people.
  */
+import * as path from 'path';
 import type { OutputComparison } from '../compare/types';
 import { loadSamples, type LoadedSample, type Sample } from '../data/samples';
 import { blockedMessage, blockingFinding, diagnoseStatic } from '../diagnostics/diagnose';
@@ -20,7 +21,7 @@ import { feedInputs, isRequestedRun, probeOverBudget, type Probe, type ProfileSo
 import { defaultProbe, sampleProbes, shapeSetProbes, validateShapeSet, type RunBlocker } from '../pipeline/requested';
 import { pipelineResult } from '../pipeline/result';
 import { runnerSpecs } from '../pipeline/setup';
-import type { CrossCheckProgress, CrossCheckResult, DimIssue, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
+import type { CrossCheckProgress, CrossCheckResult, DimIssue, LayerReport, ProbeReport, RunRecord, TensorRTPart } from '../pipeline/types';
 import { mergeFindings, tensorrtPart } from '../pipeline/verdicts';
 import type { Runner } from '../runners/runner';
 import type { ActiveRunner, RunnerInfo, RunnerSpec } from '../runners/specs';
@@ -29,7 +30,6 @@ import type { OptimizationProfile } from '../shapes/profiles';
 import { unsafeArrayName, writeNpz } from '../tensor/npz';
 import type { NamedTensors } from '../tensor/types';
 import { hasOwn } from '../util/names';
-import { displayPath } from '../util/text';
 import { checkParts, type CheckParts } from './parts';
 import { CHECK_OPTIONS } from './option-names';
 import { knownKeys } from '../validate';
@@ -59,7 +59,10 @@ export interface CheckOptions extends CommonRunOptions {
   runners?: (RunnerSpec | Runner)[];
   /** Also run this TensorRT engine (plan path or bytes), cross-checked across its profiles. Default none. */
   engine?: string | Uint8Array;
-  /** Also build a TensorRT engine from `profiles` and cross-check it (true, or build options). Default false. */
+  /**
+   * Also build a TensorRT engine from `profiles` and cross-check it (true, or its runner's options: build, device).
+   * With `engine`, its options (e.g. `device`) are those of the plan's runner. Default false.
+   */
   tensorrt?: boolean | Omit<TensorRTRunnerOptions, 'engine' | 'profiles'>;
   /** Sweep the dynamic range (each profile's min/opt/max, sizes in between, odd sizes): a cross-check. Default false. */
   sweep?: boolean;
@@ -149,6 +152,8 @@ export interface CheckReport {
   crossCheck?: CrossCheckResult;
   /** The .npz the outputs were saved to. */
   savedOutputs?: string;
+  /** The layer-wise comparison (with `layers`): what was observed, and where each runner first diverges (FIRST_DIVERGENCE). */
+  layers?: LayerReport;
   /**
    * No error-severity finding, every run ran, every comparison passed, no output dim contradicts the model, the
    * cross-check did not fail, and the check was not interrupted.
@@ -447,7 +452,7 @@ function checkExecution(plan: CheckPlan, saver: OutputSaver, opset: number): Exe
     onStart: (runners, sweep) => {
       saver.start(runners);
       options.onStart?.({
-        model: plan.modelPath ? displayPath(plan.modelPath) : null,
+        model: plan.modelPath ? path.resolve(plan.modelPath) : null,
         opset,
         findings: plan.staticFindings,
         runners: runners.map((r) => r.info),
@@ -468,7 +473,7 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
   const attempts = out.probes.filter((p) => DYNAMIC_AXES.has(p.kind) || p.baselineOnly).map((p) => attemptView(p, out.probing));
   const savedOutputs = await saver.write(out.interrupted);
   const crossCheck = plan.crossChecking
-    ? pipelineResult(out, { model: plan.modelPath, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
+    ? pipelineResult(out, { model: plan.modelPath ? path.resolve(plan.modelPath) : null, runners, sweep, seed: plan.common.seed, staticFindings: plan.staticFindings, startedAt: plan.started })
     : undefined;
   const comparedOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.compared));
   const parts = checkParts(findings, runs, tensorrt, crossCheck);
@@ -476,13 +481,14 @@ async function checkReport(plan: CheckPlan, { out, runners, sweep }: Executed, s
   const failed = hasErrors(findings) || !runs.every((r) => r.pass) || out.probes.some((p) => p.dimIssues.length > 0) || crossCheck?.verdict === 'fail';
   const result: CheckResult = failed ? 'FAIL' : out.interrupted ? 'INTERRUPTED' : parts.numerics.compared === 0 ? 'PASS (nothing compared)' : 'PASS';
   return {
-    model: plan.modelPath ? displayPath(plan.modelPath) : null,
+    model: plan.modelPath ? path.resolve(plan.modelPath) : null,
     opset,
     findings,
     runs,
     ...(attempts.length ? { probe: { attempts } } : {}),
     ...(crossCheck ? { crossCheck } : {}),
     ...(savedOutputs ? { savedOutputs } : {}),
+    ...(out.layers ? { layers: out.layers } : {}),
     pass: !failed && !out.interrupted,
     result,
     ...(out.interrupted ? { interrupted: true } : {}),

@@ -28,6 +28,7 @@ import { createContext, type CliContext } from './output';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { forTerminal } from '../util/terminal';
+import { hangingWrap } from '../util/text';
 
 export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
@@ -139,7 +140,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return EXIT_INTERRUPTED;
     }
     if (err instanceof TrtNodeError) {
-      ctx.err(`trt-node: error [${err.code}]: ${forTerminal(err.message, { multiline: true })}\n`);
+      const text = `trt-node: error [${err.code}]: ${forTerminal(err.message, { multiline: true })}`;
+      ctx.err(`${ctx.errWidth === undefined ? text : hangingWrap(text, '  ', ctx.errWidth).join('\n')}\n`);
       errorDocument(err.code, err.message);
       return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
     }

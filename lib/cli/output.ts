@@ -17,6 +17,8 @@ export interface CliContext {
   exitCode?: number;
   /** stdout's style: colour on a TTY (NO_COLOR / FORCE_COLOR honoured), wrapped to its width. */
   style: Required<TextStyle>;
+  /** stderr's width when it is a terminal (errors are wrapped to it); undefined for a file or pipe (left as they are). */
+  errWidth: number | undefined;
   out(text: string): void;
   err(text: string): void;
   /** Whether progress may be drawn on stderr: a TTY, not CI, and stdout not carrying a JSON document. */
@@ -27,6 +29,7 @@ export function createContext(signal: AbortSignal): CliContext {
   return {
     signal,
     style: styleFor(process.stdout),
+    errWidth: process.stderr.isTTY ? styleFor(process.stderr).width : undefined,
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     progressAllowed: (json) => process.stderr.isTTY === true && !process.env.CI && jsonTarget(json as string | boolean | undefined) !== 'stdout',

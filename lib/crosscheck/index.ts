@@ -54,7 +54,10 @@ export interface CrossCheckOptions extends CommonRunOptions {
   runners?: (RunnerSpec | Runner)[];
   /** Shorthand: add a TensorRT runner that loads this plan (path or bytes). Default none. */
   engine?: string | Uint8Array;
-  /** Shorthand: add a TensorRT runner built on the fly from the sweep's profiles (true, or build options). Default false. */
+  /**
+   * Shorthand: add a TensorRT runner built on the fly from the sweep's profiles (true, or its runner's options: build,
+   * device). With `engine`, its options (e.g. `device`) are those of the plan's runner. Default false.
+   */
   tensorrt?: boolean | Omit<TensorRTRunnerOptions, 'engine' | 'profiles'>;
   /** Saved inputs, each optionally with reference outputs (e.g. PyTorch's): probed at their own shapes. Default none. */
   samples?: Sample[];

@@ -18,6 +18,7 @@ export const FINDING_CODES = [
   'RESIZE_SEMANTICS',
   'TRAINING_MODE',
   'SHAPE_NOT_DYNAMIC',
+  'FIRST_DIVERGENCE',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

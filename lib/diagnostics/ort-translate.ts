@@ -18,6 +18,8 @@ export interface TranslateContext {
   /** Where the shapes came from, for the message ("--shapes", "--inputs in.npz"). */
   source: string;
   shapes: Record<string, readonly number[]>;
+  /** Whether the caller gave these shapes (--shapes, --inputs: sizes known to be valid) or they are default guesses. Default true. */
+  callerShapes?: boolean;
 }
 
 /**
@@ -56,12 +58,12 @@ export function translateOrtError(model: ModelSummary, err: unknown, ctx?: Trans
       return findings.find((f) => f.node!.opType === info.op && f.node!.domain === info.domain) ?? findings.find((f) => f.node!.opType === info.op);
     }
     case 'reshape':
-      return ctx ? runFailureFinding(model, defaultFailureClassifier(err), ctx.shapes, ctx.source) : undefined;
+      return ctx ? runFailureFinding(model, defaultFailureClassifier(err), ctx.shapes, ctx.source, ctx.callerShapes ?? true) : undefined;
     case 'other': {
       // A run at requested shapes failing where the data meets a fixed-size parameter (a position embedding, a
       // Linear over a flattened map): the architecture fixes the axis.
       const failure = defaultFailureClassifier(err);
-      return ctx && fixedSizeParameterCause(model, failure) ? runFailureFinding(model, failure, ctx.shapes, ctx.source) : undefined;
+      return ctx && fixedSizeParameterCause(model, failure) ? runFailureFinding(model, failure, ctx.shapes, ctx.source, ctx.callerShapes ?? true) : undefined;
     }
     default:
       return undefined;

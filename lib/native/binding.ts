@@ -128,6 +128,8 @@ export interface NativeBuildOptions {
   logLevel: number;
   /** The CUDA device to build on. Default 0. */
   device?: number;
+  /** ONNX tensor names to mark as network outputs after parsing (those no layer outputs are left unmarked). */
+  markOutputs?: string[];
 }
 
 export interface NativeBuildResult {

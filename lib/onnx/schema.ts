@@ -120,6 +120,7 @@ message NodeProto {
   optional string domain = 7;
   optional string overload = 8;
   repeated AttributeProto attribute = 5;
+  repeated StringStringEntryProto metadata_props = 9;
 }
 
 message GraphProto {

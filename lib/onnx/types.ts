@@ -62,6 +62,11 @@ export interface NodeSummary {
   inputs: string[];
   outputs: string[];
   attributes: Record<string, AttributeValue>;
+  /**
+   * NodeProto.metadata_props (IR 10), when the node has any: PyTorch's dynamo exporter records the module a node came
+   * from there (`namespace`, `pkg.torch.onnx.name_scopes`, `pkg.torch.onnx.class_hierarchy`).
+   */
+  metadata?: Record<string, string>;
 }
 
 export interface TensorSummary {

@@ -448,7 +448,20 @@ function* walkNode(st: State, f: FieldRef, depth: number, what: string, index: n
     inputs: (h.input as unknown[]).map(text),
     outputs: (h.output as unknown[]).map(text),
     attributes: s.attributes,
+    ...metadataOf(h.metadata_props),
   };
+}
+
+/**
+ * A node's metadata_props (IR 10) as a null-prototype record, left out when there are none. PyTorch's dynamo exporter
+ * writes the module each node came from there (`namespace`, `pkg.torch.onnx.name_scopes`, ...).
+ */
+function metadataOf(props: unknown): { metadata?: Record<string, string> } {
+  const entries = objects(props);
+  if (entries.length === 0) return {};
+  const metadata: Record<string, string> = Object.create(null);
+  for (const e of entries) metadata[text(e.key)] = text(e.value);
+  return { metadata };
 }
 
 interface GraphState {

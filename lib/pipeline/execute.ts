@@ -13,6 +13,7 @@ import type { ResolvedRunOptions } from './options';
 import { feedInputs } from './probes';
 import { runPipeline, type PipelineEvents, type PipelineOutput, type PlanContext, type ProbePlanner } from './run';
 import { setUpRuns, type Sweep, type SweepOptions } from './setup';
+import { layerPlan } from './layers';
 import type { CrossCheckProgress } from './types';
 
 /** A call validated and resolved: what to run, on what, and what to tell the caller on the way. */
@@ -45,7 +46,12 @@ export interface Executed {
 
 /** Runs `e` and returns `report` of it; the runners made here are disposed when it ends, however it ends. */
 export async function execute<R>(e: Execution, report: (done: Executed) => R | Promise<R>): Promise<R> {
-  const { runners, sweep } = await setUpRuns(e.model, e.modelPath, e.specs, e.samples, { ...e.sweep, ...(e.options.externalDataDir !== undefined ? { externalDataDir: e.options.externalDataDir } : {}) });
+  const layers = e.options.layers ? layerPlan(e.model, e.options.layers) : undefined;
+  const { runners, sweep, float16Runners } = await setUpRuns(e.model, e.modelPath, e.specs, e.samples, {
+    ...e.sweep,
+    ...(e.options.externalDataDir !== undefined ? { externalDataDir: e.options.externalDataDir } : {}),
+    ...(layers ? { layers } : {}),
+  });
   try {
     e.onStart?.(runners, sweep);
     const { planner, planned } = e.plan(sweep);
@@ -57,6 +63,8 @@ export async function execute<R>(e: Execution, report: (done: Executed) => R | P
       planner,
       baselineOf: e.baselineOf,
       ...e.options,
+      layers,
+      float16Runners,
       ...(e.onOutputs ? { onOutputs: e.onOutputs } : {}),
       onProbe: (p, done) => e.onProgress?.({ probe: p, done, total: Math.max(done, planned), verdict: p.verdict, pass: p.verdict === 'pass', report: p }),
     });

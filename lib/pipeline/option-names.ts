@@ -11,4 +11,5 @@ export const COMMON_RUN_FIELDS: { readonly [K in keyof Required<CommonRunOptions
   errorMaps: true,
   signal: true,
   externalDataDir: true,
+  layers: true,
 };

@@ -5,6 +5,7 @@
  * the abort signal, the probe-size cap and the progress callbacks.
  */
 import { validateToleranceOutputs, validateTolerances, type ToleranceOverrides } from '../compare/tolerances';
+import { resolveLayers, type LayerSelection, type ResolvedLayers } from '../diagnostics/layers/selection';
 import { InvalidTypeError, InvalidValueError } from '../errors';
 import { isModelSummary, readModel } from '../onnx/reader';
 import type { ModelSummary } from '../onnx/types';
@@ -41,6 +42,16 @@ export interface CommonRunOptions {
    * onnxruntime and a TensorRT build look there. Default: the model's folder.
    */
   externalDataDir?: string;
+  /**
+   * A layer-wise comparison: 'all', or tensor names, node names and op types of the model. Every selected
+   * intermediate tensor becomes an output of each runner (onnxruntime runs the model with them as graph outputs; a
+   * TensorRT engine built from the model is built once more with them marked, as '<name>-marked', its unmarked twin
+   * still compared), in the same one run per probe, and is compared with the expected side's with the outputs'
+   * tolerances. The report's `layers` names the first diverging node (FIRST_DIVERGENCE) and its PyTorch module. To
+   * compare with PyTorch's activations, put them in the samples' reference .npz under their tensor names (a leading
+   * '/' may be left out). Default: none.
+   */
+  layers?: LayerSelection;
 }
 
 /**
@@ -63,7 +74,7 @@ function valueRange(value: unknown, parameter: string): readonly [number, number
   return [lo, hi];
 }
 
-export type ResolvedRunOptions = Omit<CommonRunOptions, 'seed' | 'maxTensorBytes'> & { seed: number; maxTensorBytes: number };
+export type ResolvedRunOptions = Omit<CommonRunOptions, 'seed' | 'maxTensorBytes' | 'layers'> & { seed: number; maxTensorBytes: number; layers?: ResolvedLayers };
 
 export function commonRunOptions(model: ModelSummary, options: CommonRunOptions, prefix: string): ResolvedRunOptions {
   const o = v.options<CommonRunOptions>(options, prefix);
@@ -86,6 +97,7 @@ export function commonRunOptions(model: ModelSummary, options: CommonRunOptions,
     out.unordered = v.arrayOf(o.unordered, `${prefix}.unordered`, (x, p) => v.oneOf(x, p, outputs));
   }
   if (o.signal !== undefined) out.signal = v.abortSignal(o.signal, `${prefix}.signal`);
+  if (o.layers !== undefined) out.layers = resolveLayers(model, o.layers, `${prefix}.layers`);
   if (o.externalDataDir !== undefined) out.externalDataDir = v.filePath(o.externalDataDir, `${prefix}.externalDataDir`);
   // Options both check() and crossCheck() declare, each in its own interface: checked here, once, before any run.
   const more = o as { maxElements?: unknown; onProgress?: unknown; onStart?: unknown };

@@ -19,6 +19,7 @@ import type { NamedTensors } from '../tensor/types';
 import { isRequestedRun, probeBytes, type Probe } from './probes';
 import type { ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord } from './types';
 import { addFinding, compareRunners, probeVerdict, type CompareSettings } from './verdicts';
+import { probeLayers, splitOutputs, type LayerPlan } from './layers';
 
 /** What every probe of one pipeline shares, and where their findings and failures are gathered. */
 export interface ProbeRunContext {
@@ -45,6 +46,8 @@ export interface ProbeRunContext {
   failures: Map<number, ProbeFailure>;
   /** Per runner pair and output: the error map at the probe with the largest error (when error maps are kept). */
   worst: Map<string, { maxAbs: number; map: ErrorMap }> | undefined;
+  /** The layer-wise comparison, when layers were selected (./layers.ts). */
+  layers?: LayerPlan;
 }
 
 function rounded(ms: number): number {
@@ -122,7 +125,7 @@ function failedRecord(probe: Probe, runner: string, err: unknown, ms: number, ct
   // A Reshape that cannot take these sizes is SHAPE_NOT_DYNAMIC, found over all probes (./pinned-axes.ts). So is an
   // axis an architecture fixes, except at sizes the caller asked for: a probe of the dynamic axes or the sweep varies
   // some axes only, and only the analysis over all probes knows which of them fail (not the batch that ran at 2).
-  const translated = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes });
+  const translated = failure.kind === 'reshape' ? undefined : translateOrtError(ctx.model, err, { source: probe.label, shapes: probe.shapes, callerShapes: probe.kind === 'sample' || probe.kind === 'given' });
   const f = translated?.code === 'SHAPE_NOT_DYNAMIC' && !isRequestedRun(probe) ? undefined : translated;
   if (f) addFinding(ctx.findings, f);
   const code = translated?.code ?? (failure.kind === 'reshape' && ctx.dynamic ? 'SHAPE_NOT_DYNAMIC' : undefined);
@@ -136,8 +139,11 @@ function failedRecord(probe: Probe, runner: string, err: unknown, ms: number, ct
   };
 }
 
-/** One runner at the probe: its record (none for a reference without this sample) and, when it ran, its outputs. */
-async function runOne(probe: Probe, feeds: NamedTensors, active: ActiveRunner, ctx: ProbeRunContext): Promise<{ record?: RunRecord; outputs?: NamedTensors }> {
+/**
+ * One runner at the probe: its record (none for a reference without this sample) and, when it ran, its outputs
+ * (the model's) and its selected intermediate tensors (with layers).
+ */
+async function runOne(probe: Probe, feeds: NamedTensors, active: ActiveRunner, ctx: ProbeRunContext): Promise<{ record?: RunRecord; outputs?: NamedTensors; layers?: NamedTensors }> {
   const { info, runner } = active;
   if (!runner) return { record: notCreated(active) };
   if (!runner.supports(probe)) {
@@ -153,9 +159,11 @@ async function runOne(probe: Probe, feeds: NamedTensors, active: ActiveRunner, c
     if (stopsThePipeline(err)) throw err;
     return { record: failedRecord(probe, info.name, err, performance.now() - t0, ctx) };
   }
-  const record = ranRecord(info.name, performance.now() - t0, outputs);
-  ctx.onOutputs?.(probe, info.name, outputs);
-  return { record, outputs };
+  const ms = performance.now() - t0;
+  const split = ctx.layers ? splitOutputs(outputs, ctx.layers) : { outputs };
+  const record = ranRecord(info.name, ms, split.outputs);
+  ctx.onOutputs?.(probe, info.name, split.outputs);
+  return { record, ...split };
 }
 
 /** Keeps, per runner pair and output, the error map of the probe with the largest error. */
@@ -194,6 +202,7 @@ export async function runProbe(probe: Probe, ctx: ProbeRunContext): Promise<Prob
   const runs: RunRecord[] = [];
   const outputs = new Map<string, NamedTensors>();
   const blocked = probe.blocked ?? overBudget(probe, ctx);
+  const layers = ctx.layers && !blocked ? probeLayers(ctx.layers, ctx.compare, ctx.maxTensorBytes) : undefined;
   if (blocked) runs.push(...blockedRuns(blocked, ctx));
   else {
     const feeds = probeFeeds(probe, sample, ctx);
@@ -201,6 +210,7 @@ export async function runProbe(probe: Probe, ctx: ProbeRunContext): Promise<Prob
       const one = await runOne(probe, feeds, active, ctx);
       if (one.record) runs.push(one.record);
       if (one.outputs) outputs.set(active.info.name, one.outputs);
+      if (one.layers) layers?.add(active.info.name, one.layers);
     }
   }
   const { comparisons, modelRan } = compareWithExpected(probe, outputs, ctx);
@@ -211,6 +221,7 @@ export async function runProbe(probe: Probe, ctx: ProbeRunContext): Promise<Prob
     runs,
     comparisons,
     dimIssues: [],
+    ...(layers ? { layers: layers.result() } : {}),
     verdict: 'fail',
     pass: false,
   };

@@ -35,6 +35,7 @@ export function pipelineResult(out: PipelineOutput, parts: ResultParts): CrossCh
     pass: verdict === 'pass' && !out.interrupted, // what finished passing is not a pass of the whole range
     ...(out.interrupted ? { interrupted: true } : {}),
     tensorrt: tensorrtPart(runners),
+    ...(out.layers ? { layers: out.layers } : {}),
     summary: summaryOf(out.probes, runners),
     ...(out.errorMaps ? { errorMaps: out.errorMaps } : {}),
     durationMs: Date.now() - parts.startedAt,

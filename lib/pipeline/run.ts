@@ -21,6 +21,8 @@ import { runProbe, type ProbeRunContext } from './probe-run';
 import { axisSymbols, shapesKey, type Probe } from './probes';
 import type { ErrorMap, ProbeReport } from './types';
 import { addFinding } from './verdicts';
+import { layerReport, type LayerPlan } from './layers';
+import type { LayerReport } from '../diagnostics/layers/types';
 
 /** What the pipeline knows when it asks the planner for more probes. */
 export interface PlanContext {
@@ -62,6 +64,9 @@ export interface PipelineInput extends PipelineEvents {
   errorMaps?: boolean | { maxSide?: number };
   classify?: FailureClassifier;
   signal?: AbortSignal;
+  /** The layer-wise comparison (./layers.ts), and the runners built to allow float16 kernels. */
+  layers?: LayerPlan;
+  float16Runners?: ReadonlySet<string>;
 }
 
 export interface PipelineOutput {
@@ -74,6 +79,8 @@ export interface PipelineOutput {
   /** The probing runner's failures (classified), by probe index. */
   failures: Map<number, ProbeFailure>;
   probing: string | undefined;
+  /** The layer-wise comparison over the probes, with `layers`. */
+  layers?: LayerReport;
 }
 
 function isAbort(err: unknown): boolean {
@@ -115,6 +122,7 @@ function probeContext(input: PipelineInput): ProbeRunContext {
     findings: [],
     failures: new Map(),
     worst: input.errorMaps ? new Map() : undefined,
+    ...(input.layers ? { layers: input.layers } : {}),
   };
 }
 
@@ -179,6 +187,8 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutput>
   const plan: PlanContext = { reports, failures: ctx.failures, probing: ctx.probing };
   const interrupted = await runPlanned(input, ctx, plan, reports);
   const pinned = pinnedAxes(input, ctx, plan, reports);
+  const layers = input.layers ? layerReport(input.model, input.layers, reports, input.runners, input.float16Runners ?? new Set()) : undefined;
+  for (const f of layers?.findings ?? []) addFinding(ctx.findings, f);
   return {
     probes: reports,
     findings: ctx.findings,
@@ -187,5 +197,6 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutput>
     interrupted,
     failures: ctx.failures,
     probing: ctx.probing,
+    ...(layers ? { layers: layers.report } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { TensorRTRunnerOptions } from '../runners/tensorrt/runner';
 import type { OptimizationProfile } from '../shapes/profiles';
 import { feedInputs, givenProbes, probeOverBudget, profileProbes, resolveSweepProfiles, type Probe, type ProfileSource, type SkippedProbe } from './probes';
 import { hasOwn } from '../util/names';
+import { layeredModelBytes, withMarkedEngines, type LayerPlan } from './layers';
 
 export interface RunnerOptions {
   runners?: (RunnerSpec | Runner)[];
@@ -37,8 +38,10 @@ export function runnerSpecs(options: RunnerOptions, defaults: () => (RunnerSpec 
   const specs = options.runners ? [...options.runners] : defaults();
   const isReference = (s: RunnerSpec | Runner) => typeof s === 'object' && s !== null && s.kind === 'reference';
   if (withReference && !specs.some(isReference)) specs.unshift({ kind: 'reference' });
-  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', engine: options.engine });
-  if (options.tensorrt) specs.push({ kind: 'tensorrt', ...(typeof options.tensorrt === 'object' ? options.tensorrt : {}) });
+  const tensorrt = typeof options.tensorrt === 'object' ? options.tensorrt : {};
+  // One TensorRT runner: the plan given (with `tensorrt`'s options, e.g. its device), else one built when asked.
+  if (options.engine !== undefined) specs.push({ kind: 'tensorrt', ...tensorrt, engine: options.engine });
+  else if (options.tensorrt) specs.push({ kind: 'tensorrt', ...tensorrt });
   return specs;
 }
 
@@ -66,15 +69,18 @@ export async function setUpRuns(
   modelPath: string | null,
   specs: readonly (RunnerSpec | Runner)[],
   samples: readonly LoadedSample[],
-  options: SweepOptions & { externalDataDir?: string },
-): Promise<{ runners: ActiveRunner[]; sweep: Sweep }> {
+  options: SweepOptions & { externalDataDir?: string; layers?: LayerPlan },
+): Promise<{ runners: ActiveRunner[]; sweep: Sweep; float16Runners: Set<string> }> {
   const inputs = feedInputs(model);
   const sampleShapes = samples.map((s) => Object.fromEntries(inputs.filter((i) => hasOwn(s.inputs, i.name)).map((i) => [i.name, [...s.inputs[i.name].dims]])));
   let resolved: { profiles: OptimizationProfile[]; source: ProfileSource | 'none' } | undefined;
   const resolve = () => (resolved ??= resolveSweepProfiles(model, options.profiles, sampleShapes));
   refuseWhatOrtCannotCarry(model, specs); // bfloat16, NUL in names: said before a session fails on them
-  const modelBytes = modelBytesOf(model);
-  const runners = await createRunners(specs, {
+  // With layers, the runners made from the model's bytes run it with the selected tensors as outputs, and each
+  // TensorRT engine built from it has a marked twin (./layers.ts).
+  const marked = options.layers ? withMarkedEngines(specs, options.layers) : { specs: [...specs], float16: new Set<string>() };
+  const modelBytes = options.layers ? await layeredModelBytes(model, options.layers, options.externalDataDir) : modelBytesOf(model);
+  const runners = await createRunners(marked.specs, {
     model: modelPath,
     // The bytes that were read and diagnosed: onnxruntime runs exactly those.
     ...(modelBytes ? { modelBytes } : {}),
@@ -87,7 +93,7 @@ export async function setUpRuns(
   try {
     if (!options.sweep) {
       const given = options.profiles === undefined ? [] : Array.isArray(options.profiles) ? options.profiles : [options.profiles];
-      return { runners, sweep: { profiles: given, source: 'given', probes: [], skipped: [] } };
+      return { runners, sweep: { profiles: given, source: 'given', probes: [], skipped: [] }, float16Runners: marked.float16 };
     }
     if (!resolved && options.profiles === undefined) {
       // A runner with shape ranges of its own (a TensorRT engine loaded from a plan): its range is what to sweep.
@@ -102,10 +108,10 @@ export async function setUpRuns(
         const over = options.maxTensorBytes === undefined ? undefined : probeOverBudget(model, p, options.maxTensorBytes, 'probe');
         if (over) throw over;
       }
-      return { runners, sweep: { profiles, source, probes: given, skipped: [] } };
+      return { runners, sweep: { profiles, source, probes: given, skipped: [] }, float16Runners: marked.float16 };
     }
     const made = profileProbes(model, profiles, { maxElements: options.maxElements, ...(options.maxTensorBytes !== undefined ? { maxTensorBytes: options.maxTensorBytes } : {}) });
-    return { runners, sweep: { profiles, source, probes: made.probes, skipped: made.skipped } };
+    return { runners, sweep: { profiles, source, probes: made.probes, skipped: made.skipped }, float16Runners: marked.float16 };
   } catch (err) {
     await disposeRunners(runners); // a bad `probes` option must not leave sessions (and their threads) open
     throw err;

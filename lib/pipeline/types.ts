@@ -4,12 +4,17 @@
  * (lib/report). Probes are referred to by index.
  */
 import type { Finding } from '../diagnostics/findings';
+import type { LayerReport, ProbeLayers } from '../diagnostics/layers/types';
 import type { OutputComparison } from '../compare/types';
 import type { OptimizationProfile } from '../shapes/profiles';
 import type { RunnerInfo } from '../runners/specs';
 import type { Probe, ProfileSource, SkippedProbe } from './probes';
 
 export type { RunnerInfo } from '../runners/specs';
+
+// The layer-wise comparison's types (lib/diagnostics/layers).
+export type { DivergingNode, LayerDivergence, LayerPairComparison, LayerReport, LayerTensorComparison, ProbeLayers } from '../diagnostics/layers/types';
+export type { ModuleOrigin } from '../diagnostics/layers/module-path';
 
 // The comparator's result types are shared with check and the reports (lib/compare).
 export type { ErrorHistogram, OutputComparison } from '../compare/types';
@@ -77,6 +82,8 @@ export interface ProbeReport extends Probe {
   runs: RunRecord[];
   comparisons: PairComparison[];
   dimIssues: DimIssue[];
+  /** The layer-wise comparison at this probe (with `layers`): each runner's intermediate tensors against the expected side's. */
+  layers?: ProbeLayers;
   verdict: Verdict;
   /** true for 'pass', false for 'fail', null for 'not compared' (never a pass). */
   pass: boolean | null;
@@ -144,6 +151,8 @@ export interface CrossCheckResult {
   interrupted?: boolean;
   /** Whether TensorRT was part of the cross-check, and what it ran or why it was not (the report says so). */
   tensorrt: TensorRTPart;
+  /** The layer-wise comparison over the run (with `layers`): what was observed, and where each runner first diverges. */
+  layers?: LayerReport;
   summary: {
     probes: number;
     failedProbes: number;

@@ -5,7 +5,9 @@
  */
 import * as v from '../validate';
 import * as path from 'path';
-import type { CrossCheckResult, ErrorMap, OutputComparison, PairComparison, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
+import type { CrossCheckResult, ErrorMap, LayerReport, LayerTensorComparison, OutputComparison, PairComparison, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
+import { describeModule } from '../diagnostics/layers/module-path';
+import { layerChartSpec } from './layers';
 import { writeFileAtomic } from '../io/atomic-write';
 import { errorByProbeSpec, histogramSpec, renderSvg } from './charts';
 import { colourBarDataUri, heatmapDataUri } from './heatmap';
@@ -177,6 +179,35 @@ async function outputSection(result: CrossCheckResult, po: PairOutput): Promise<
   return `${head}<div class="charts">${parts.join('')}</div>`;
 }
 
+/** The layer-wise comparison: the first divergences, error against depth per runner pair, what was not observable. */
+async function layersSection(result: CrossCheckResult, layers: LayerReport): Promise<string> {
+  const parts = [`<h2>Layers</h2><p>${layers.selected} intermediate tensor${layers.selected === 1 ? '' : 's'} selected (${esc(layers.selection === 'all' ? 'all' : layers.selection.join(', '))}), compared at ${layers.comparedProbes} probe${layers.comparedProbes === 1 ? '' : 's'}.</p>`];
+  parts.push(`<div class="callout warn">${esc(layers.note)}</div>`);
+  if (layers.divergences.length === 0) parts.push('<p>No node diverges: every observed tensor is within tolerance.</p>');
+  else {
+    parts.push('<table><tr><th>runner vs expected</th><th>first diverging node</th><th>op</th><th>depth</th><th>PyTorch module</th><th>probes</th><th>inputs (max abs error)</th><th>outputs (max abs error)</th></tr>');
+    for (const d of layers.divergences) {
+      const tensors = (list: readonly LayerTensorComparison[]) => list.map((t) => `<code>${esc(t.tensor)}</code> <span class="${t.pass ? 'ok' : 'bad'}">${esc(formatNumber(t.maxAbsError))}</span>`).join('<br>') || '—';
+      parts.push(
+        `<tr class="fail"><td>${esc(d.actual)} vs ${esc(d.expected)}</td><td><code>${esc(d.node.name || `#${d.node.index}`)}</code>${d.exact ? '' : ' <span class="small">(first observed)</span>'}</td><td>${esc(d.node.opType)}</td>` +
+          `<td class="num">${d.node.depth}</td><td>${d.node.origin ? esc(describeModule(d.node.origin)) : '—'}</td><td>${d.probes.map((i) => `<a href="#probe-${i}">${i}</a>`).join(', ')}</td>` +
+          `<td>${tensors(d.inputs)}</td><td>${tensors(d.outputs)}</td></tr>`,
+      );
+    }
+    parts.push('</table>');
+  }
+  const pairs = new Map<string, { actual: string; expected: string }>();
+  for (const p of result.probes) for (const x of p.layers?.pairs ?? []) pairs.set(`${x.actual}\u0000${x.expected}`, x);
+  for (const { actual, expected } of pairs.values()) {
+    const spec = layerChartSpec(layers, result.probes, actual, expected);
+    if (spec) parts.push(`<div class="chart" data-chart="layers">${await renderSvg(spec)}</div>`);
+  }
+  for (const n of layers.notObservable) {
+    parts.push(`<p class="small"><b>${esc(n.runner)}</b>: ${n.tensors.length ? `${n.tensors.length} tensor${n.tensors.length === 1 ? '' : 's'} not observable (${n.tensors.map((t) => `<code>${esc(t)}</code>`).join(', ')}): ` : ''}${esc(n.reason)}</p>`);
+  }
+  return parts.join('\n');
+}
+
 function findingsCount(result: CrossCheckResult): string {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
@@ -255,6 +286,8 @@ export async function renderHtmlReport(result: CrossCheckResult, options: HtmlRe
     html.push('<p>Only one runner ran at each probe, so there was nothing to compare: the sweep checked that the model runs and that output dims follow the dynamic axes. Add a reference (--inputs/--reference) or TensorRT (--engine/--shapes) to compare values.</p>');
   }
   for (const po of pairs) html.push(await outputSection(result, po));
+
+  if (result.layers) html.push(await layersSection(result, result.layers));
 
   html.push('<h2>Probes</h2><table><tr><th>#</th><th>probe</th><th>input shapes</th>');
   for (const name of runnerNames) html.push(`<th>${esc(name)}</th>`);

@@ -1,9 +1,11 @@
+/** How text reports look on a terminal: TextStyle, colours, wrapping, and numbers a person reads easily. */
+import { hangingWrap } from '../util/text';
+
 /**
  * How text reports look on a terminal: colour for verdicts and severities (only on a TTY, NO_COLOR and FORCE_COLOR
  * honoured, as https://no-color.org and Node's own util do), the width to wrap to (the terminal's), and numbers a
  * person reads easily. Library formatters take a TextStyle; the default is plain text 100 columns wide.
  */
-
 export interface TextStyle {
   /** ANSI colours for PASS/FAIL/ERROR/WARNING. Default false. */
   color?: boolean;
@@ -39,7 +41,17 @@ export function verdictText(word: string, style: TextStyle | undefined): string 
 }
 
 /** Greedy word wrap (lib/util/text.ts: the layers below report wrap too). */
-export { wrap } from '../util/text';
+export { hangingWrap, wrap } from '../util/text';
+
+/**
+ * A verdict line ("Result: PASS — ...", "Cross-check: FAIL (...)"): wrapped to the width with continuation lines
+ * indented two columns, then `head` at its start replaced by `colouredHead`, so that colour codes take no columns.
+ */
+export function verdictLine(head: string, colouredHead: string, text: string, width: number | undefined): string[] {
+  const lines = hangingWrap(text, '  ', width);
+  if (lines[0]?.startsWith(head)) lines[0] = colouredHead + lines[0].slice(head.length);
+  return lines;
+}
 
 /** "850 ms", "3.2 s", "14 s", "2 min 5 s": milliseconds below a second, seconds with a decimal below 10 s. */
 export function formatDuration(ms: number): string {

@@ -5,9 +5,11 @@
 import type { RunnerInfo } from '../runners/specs';
 import type { CrossCheckResult, ProbeReport, RunRecord, Verdict } from '../pipeline/types';
 import { formatNumber, shapesText } from './format';
-import { countOf, formatDuration, formatPercent, paint, verdictText, wrap, type TextStyle } from './style';
+import { countOf, formatDuration, formatPercent, paint, verdictLine, verdictText, wrap, type TextStyle } from './style';
 import { forTerminal } from '../util/terminal';
+import { displayPath } from '../util/text';
 import { tensorrtPart } from '../pipeline/verdicts';
+import { formatLayers } from './layers';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -98,7 +100,7 @@ export function crossCheckRow(p: ProbeReport, runners: readonly RunnerInfo[], st
 
 /** The runners and profiles, before the table. */
 export function crossCheckPreamble(result: Pick<CrossCheckResult, 'model' | 'runners' | 'profiles' | 'profileSource'>, style?: TextStyle): string[] {
-  const out: string[] = [`Cross-check: ${result.model ? forTerminal(result.model) : '(model from memory)'}`];
+  const out: string[] = [`Cross-check: ${result.model ? forTerminal(displayPath(result.model)) : '(model from memory)'}`];
   const w = Math.max(...result.runners.map((r) => r.name.length), 8);
   for (const r of result.runners) {
     out.push(`  ${pad(r.name, w)}  ${forTerminal(r.description)}`);
@@ -141,19 +143,21 @@ export function crossCheckEpilogue(result: CrossCheckResult, style?: TextStyle, 
     out.push('', `First failure: ${f.probe >= 0 ? `probe ${f.probe} (${forTerminal(f.label)}, ${forTerminal(shapesText(f.shapes))})` : f.label}`, ...wrap(forTerminal(f.message), '  ', style?.width));
   }
   const s = result.summary;
-  out.push(
-    '',
-    `Cross-check: ${verdictText(resultLabel(result), style)}${result.interrupted && result.verdict === 'fail' ? ` ${paint('(interrupted)', 'yellow', style)}` : ''} (` +
-      probesHeadline(s) +
-      (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
-      `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'})`,
-  );
+  const interrupted = result.interrupted && result.verdict === 'fail';
+  const head = `Cross-check: ${resultLabel(result)}${interrupted ? ' (interrupted)' : ''}`;
+  const coloured = `Cross-check: ${verdictText(resultLabel(result), style)}${interrupted ? ` ${paint('(interrupted)', 'yellow', style)}` : ''}`;
+  const counts =
+    probesHeadline(s) +
+    (s.notComparedProbes ? `, ${s.notComparedProbes} not compared (nothing to compare with)` : '') +
+    `, ${countOf(s.comparisons - s.failedComparisons, s.comparisons, 'comparison')} within tolerance, ${s.failedRuns} failed run${s.failedRuns === 1 ? '' : 's'}`;
+  out.push('', ...verdictLine(head, coloured, `${head} (${counts})`, style?.width));
   return out;
 }
 
 export function formatCrossCheckTable(result: CrossCheckResult, style?: TextStyle): string {
   const out = [...crossCheckPreamble(result, style), '', crossCheckTableHeader(result.runners, style)];
   for (const p of result.probes) out.push(crossCheckRow(p, result.runners, style, result.firstFailure?.probe));
+  if (result.layers) out.push('', ...formatLayers(result.layers, style));
   out.push(...crossCheckEpilogue(result, style));
   return out.join('\n');
 }

@@ -29,6 +29,7 @@ export const TENSORRT_RUNNER_OPTIONS = optionNames<TensorRTRunnerOptions>()({
   engine: true,
   profiles: true,
   build: true,
+  device: true,
   contexts: true,
   cudaGraph: true,
   devices: true,

@@ -155,7 +155,7 @@ export function validateProfiles(
     throw new ShapeError(
       `The model has dynamic inputs (${listed}); give at least one optimization profile in ${parameter} with the ` +
         `smallest, most common and largest shapes you will run, e.g. ${example}`,
-      { inputs: dynamic.map((i) => i.name) },
+      { inputs: dynamic.map((i) => i.name), missingProfile: true },
     );
   }
   return list.map((profile, p) => {

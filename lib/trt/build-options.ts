@@ -91,6 +91,11 @@ function nonEmptyString(value: unknown, label: string): string {
   return value;
 }
 
+function tensorNames(value: unknown, label: string): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new InvalidTypeError(label, 'a non-empty array of tensor names', value);
+  return value.map((name, i) => nonEmptyString(name, `${label}[${i}]`));
+}
+
 function folderOrTrue(value: unknown, label: string): string | true {
   if (value === true) return value;
   if (typeof value !== 'string' || value === '' || value.includes('\0')) throw new InvalidTypeError(label, 'a folder path, or true (the default folder)', value);
@@ -263,6 +268,17 @@ export const BUILD_OPTIONS = {
     native: 'build',
     notInCacheKey: "the key has the GPU's name and compute capability instead: a plan is for a kind of GPU, not a device number",
     cli: { flag: '--device <N>', help: "the CUDA device to build on, as trtexec's --device (default 0)", parse: parseDevice },
+  }),
+  /**
+   * ONNX tensors to make outputs of the engine besides the model's own (INetworkDefinition::markOutput after parsing,
+   * found by name among the layers' outputs): what a layer-wise comparison (check's `layers`) builds. A tensor
+   * TensorRT does not expose (fused away, renamed, folded into weights, a shape tensor) is left out: the engine's
+   * outputs say which were marked. Marking can change TensorRT's fusions and kernels. Default: none.
+   */
+  markOutputs: option({
+    check: tensorNames,
+    native: 'build',
+    cli: { flag: '--mark-outputs <tensors>', help: 'also make these ONNX tensors engine outputs (comma-separated names)', parse: (text, flag) => tensorNames(text.split(',').map((t) => t.trim()).filter(Boolean), flag) },
   }),
   /**
    * An engine cache folder (`true`: the default one, TRT_NODE_CACHE_DIR, else $XDG_CACHE_HOME/trt-node/engines or

@@ -1,11 +1,13 @@
 /**
  * buildEngine(model, options): ONNX (path, bytes, or the summary of a model read from a file) -> serialized TensorRT
  * engine (plan), built off the JS thread. Order of checks: options, then the model and its profiles (lib/onnx
- * reader), then TensorRT's presence and version, and only then the engine cache (with `cacheDir`) and the native build.
+ * reader; where TensorRT is missing, a profile error says that too), then TensorRT's presence and version, and only
+ * then the engine cache (with `cacheDir`) and the native build.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AbortError, FileError, InvalidTypeError } from '../errors';
+import { AbortError, FileError, InvalidTypeError, InvalidValueError } from '../errors';
+import { nearestName } from '../util/nearest';
 import type { NativeBuildJob, NativeBuildOptions, NativeProgressEvent, NativeSeverity } from '../native/binding';
 import { fromNativeError } from './native-error';
 import { isModelSummary, readModel } from '../onnx/reader';
@@ -16,7 +18,7 @@ import { cacheLookup, deviceIdentity } from './build-cache';
 import { requireDevice } from './device';
 import { LogEntry, levelNumber, logEntry, severityName, writeToConsole } from './log';
 import { profileEntries, type OptimizationProfile } from '../shapes/profiles';
-import { requireTensorRT } from './tensorrt';
+import { checkProfilesSayingTensorRT, requireTensorRT } from './tensorrt';
 
 export interface BuildEngineResult {
   /** The serialized engine: write it to a .plan file, or hand it to Engine.load. */
@@ -115,6 +117,7 @@ async function nativeOptions(source: ModelSource, opts: ResolvedBuildOptions, pr
     stronglyTyped,
     config: nativeConfig(opts),
     device: opts.device ?? 0,
+    ...(opts.markOutputs ? { markOutputs: opts.markOutputs } : {}),
     logLevel: Math.max(opts.onLog ? levelNumber(opts.logLevel) : -1, levelNumber(opts.consoleLogLevel)),
   };
   if (source.path !== undefined && opts.baseDir) {
@@ -192,6 +195,16 @@ async function saveTimingCache(
   return file;
 }
 
+/** Names to mark must be tensors the model's nodes make: a misspelt one is refused with the nearest (not left unmarked). */
+function checkTensorNames(names: readonly string[], model: ModelSummary, parameter: string): void {
+  const made = new Set(model.nodes.flatMap((n) => n.outputs.filter(Boolean)));
+  names.forEach((name, i) => {
+    if (made.has(name)) return;
+    const near = nearestName(name, made);
+    throw new InvalidValueError(`${parameter}[${i}]`, 'the name of a tensor a node of the model outputs', name, near !== undefined ? `Did you mean '${near}'?` : undefined);
+  });
+}
+
 /**
  * Builds a TensorRT engine from an ONNX model: options checked, then the model and its profiles, then TensorRT's
  * presence and version, then the native build, then the timing cache saved.
@@ -205,7 +218,8 @@ export async function buildEngine(model: string | Uint8Array | ModelSummary, opt
   if (opts.signal?.aborted) throw new AbortError(source.what);
 
   const summary = source.summary ?? (await readModel((source.path ?? source.bytes)!, opts.baseDir ? { baseDir: opts.baseDir } : {}));
-  const profiles = resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary);
+  const profiles = checkProfilesSayingTensorRT(() => resolveProfiles(opts.rawProfiles, opts.sampleShapes, summary));
+  if (opts.markOutputs) checkTensorNames(opts.markOutputs, summary, 'options.markOutputs');
   const { addon, version } = requireTensorRT();
   const device = opts.device ?? 0;
   requireDevice(device, 'options.device', addon);

@@ -173,5 +173,10 @@ export function formatDoctorReport(r: DoctorReport, options: { width?: number } 
   }
   lines.push(`ready          ${yes(r.ready)}${r.ready ? ': engines can be built and run here' : ''}`);
   for (const p of r.problems) lines.push(...wrap(`- ${p}`, '    ', width).map((l, i) => (i === 0 ? `  ${l.slice(4)}` : l)));
-  return `${lines.join('\n')}\n`;
+  // A line still too long (a CUDA error text, a long path) goes on under its column of values; the label keeps its column.
+  const fitted = lines.flatMap((l) => {
+    const [, label, value] = /^(.{15} *)(.*)$/.exec(l) ?? ['', '', l];
+    return l.length <= width ? [l] : wrap(value, indent, width, label);
+  });
+  return `${fitted.join('\n')}\n`;
 }

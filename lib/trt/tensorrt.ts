@@ -3,7 +3,7 @@
  * requireTensorRT(), which throws TensorRTUnavailableError naming what the build searched and how to point it at
  * TensorRT.
  */
-import { TensorRTUnavailableError } from '../errors';
+import { ShapeError, TensorRTUnavailableError, TrtNodeError } from '../errors';
 import { NativeAddon, NativeBuildInfo, REBUILD_COMMAND, loadAddon } from '../native/binding';
 
 export interface TensorRTVersion {
@@ -88,4 +88,38 @@ export function standInLabel(): string | null {
   if (version.standIn === null) return null;
   const hostCuda = addon.cudaInfo().devices.some((d) => /CUDA stand-in/.test(d.name ?? ''));
   return `TensorRT stand-in, ${hostCuda ? 'host CUDA' : 'real CUDA'} — not TensorRT`;
+}
+
+/** The error requireTensorRT() throws here (TensorRT missing, the addon not loading), or undefined when TensorRT is usable. */
+function tensorrtUnavailable(): TrtNodeError | undefined {
+  try {
+    requireTensorRT();
+    return undefined;
+  } catch (err) {
+    return err instanceof TrtNodeError ? err : undefined;
+  }
+}
+
+/**
+ * Runs a check of the build's profiles, where TensorRT is missing telling first what blocks first (new-user P7): a
+ * build that gives no profile at all gets TensorRTUnavailableError (nothing can be built here, whatever the
+ * profiles), with the profiles it will need once TensorRT is there; a wrong profile keeps its ShapeError (the
+ * caller's to fix on any machine) and adds that TensorRT is missing too. Anything else passes through unchanged.
+ */
+export function checkProfilesSayingTensorRT<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    const unavailable = err instanceof ShapeError ? tensorrtUnavailable() : undefined;
+    if (!(err instanceof ShapeError) || unavailable === undefined) throw err;
+    if (err.details.missingProfile === true) {
+      throw new TensorRTUnavailableError(`${unavailable.message}\nOnce TensorRT is there, the build needs profiles too: ${err.message}`, {
+        ...unavailable.details,
+        profiles: err.message,
+      });
+    }
+    const missing = unavailable.message.split('\n')[0] ?? unavailable.message;
+    const doctor = '`trt-node doctor` says what this machine lacks and how to rebuild the addon with TensorRT.';
+    throw new ShapeError(`${err.message}\nEven with profiles, no engine can be built here: ${missing} ${doctor}`, { ...err.details, tensorrtMissing: missing });
+  }
 }

@@ -12,17 +12,29 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
 
-/** Greedy word wrap to `width` columns with an indent on every line. */
-export function wrap(text: string, indent: string, width = 100): string[] {
+/** Greedy word wrap to `width` columns with an indent on every line (`firstIndent` on the first). */
+export function wrap(text: string, indent: string, width = 100, firstIndent = indent): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
+  const prefix = () => (lines.length === 0 ? firstIndent : indent);
   let line = '';
   for (const w of words) {
-    if (line && indent.length + line.length + 1 + w.length > width) {
-      lines.push(indent + line);
+    if (line && prefix().length + line.length + 1 + w.length > width) {
+      lines.push(prefix() + line);
       line = w;
     } else line = line ? `${line} ${w}` : w;
   }
-  if (line) lines.push(indent + line);
+  if (line) lines.push(prefix() + line);
   return lines;
+}
+
+/**
+ * A paragraph as a terminal shows it: wrapped to `width`, the first line keeping the text's own leading spaces and
+ * the rest indented by `indent`. Line breaks in `text` start new paragraphs, indented like continuation lines.
+ */
+export function hangingWrap(text: string, indent: string, width = 100): string[] {
+  return text.split('\n').flatMap((paragraph, p) => {
+    const lines = wrap(paragraph, indent, width, p === 0 ? /^\s*/.exec(paragraph)![0] : indent);
+    return lines.length ? lines : [''];
+  });
 }

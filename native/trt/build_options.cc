@@ -239,6 +239,17 @@ BuildOptions readBuildOptions(Napi::Object options) {
   }
   out.device = readDevice(options);
 
+  Napi::Value mark = field(options, "markOutputs");
+  if (!mark.IsUndefined() && !mark.IsNull()) {
+    if (!mark.IsArray()) throw Napi::TypeError::New(env, "Expected an array of tensor names for markOutputs");
+    Napi::Array names = mark.As<Napi::Array>();
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+      Napi::Value name = names.Get(i);
+      if (!name.IsString()) throw Napi::TypeError::New(env, "Expected an array of tensor names for markOutputs");
+      out.markOutputs.push_back(name.As<Napi::String>().Utf8Value());
+    }
+  }
+
   Napi::Value logLevel = field(options, "logLevel");
   if (logLevel.IsNumber()) out.logLevel = logLevel.As<Napi::Number>().Int32Value();
   return out;

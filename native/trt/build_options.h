@@ -49,6 +49,10 @@ struct BuildOptions {
   // The settings given, in table order; one left out keeps TensorRT's default.
   std::vector<ConfigValue> config;
 
+  // ONNX tensor names to mark as network outputs after parsing (a layer-wise comparison's `markOutputs`). A name no
+  // layer of the parsed network outputs is left unmarked: the engine's outputs say what was marked.
+  std::vector<std::string> markOutputs;
+
   int32_t logLevel = -1;  // forward TensorRT messages up to this severity to onLog; -1: none
   int32_t device = 0;     // the CUDA device to build on
 };

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,7 @@ class BuildWorker final : public PromiseWorker {
 
     parse(*parser);
     throwIfCancelled();
+    if (!options_.markOutputs.empty()) markOutputs(*network);
     addProfiles(*builder, *config);
 
     applyConfig(options_.config, *config);
@@ -222,6 +224,28 @@ class BuildWorker final : public PromiseWorker {
     NativeError error(codes::kParse, message);
     error.parserErrors = std::move(errors);
     throw error;
+  }
+
+  // The requested tensors, found by name among the layers' outputs (INetworkDefinition has no lookup by name), marked
+  // as network outputs. Network inputs and outputs already marked are left as they are; a shape tensor is left out
+  // (TensorRT takes those as outputs through markOutputForShapes only). What is not marked is not an engine output,
+  // which is how the caller learns that TensorRT does not expose it (fused away, renamed, folded into weights).
+  void markOutputs(nvinfer1::INetworkDefinition& network) {
+    std::set<std::string> wanted(options_.markOutputs.begin(), options_.markOutputs.end());
+    int32_t layers = network.getNbLayers();
+    for (int32_t l = 0; l < layers && !wanted.empty(); ++l) {
+      nvinfer1::ILayer* layer = checkTrtPtr(network.getLayer(l), codes::kBuild, "INetworkDefinition::getLayer");
+      for (int32_t o = 0; o < layer->getNbOutputs(); ++o) {
+        nvinfer1::ITensor* tensor = layer->getOutput(o);
+        if (tensor == nullptr || tensor->getName() == nullptr) continue;
+        auto it = wanted.find(tensor->getName());
+        if (it == wanted.end()) continue;
+        wanted.erase(it);
+        if (tensor->isNetworkInput() || tensor->isNetworkOutput() || tensor->isShapeTensor()) continue;
+        network.markOutput(*tensor);
+        checkTrt(tensor->isNetworkOutput(), codes::kBuild, std::string("INetworkDefinition::markOutput(\"") + tensor->getName() + "\")");
+      }
+    }
   }
 
   void addProfiles(nvinfer1::IBuilder& builder, nvinfer1::IBuilderConfig& config) {

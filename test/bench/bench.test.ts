@@ -192,7 +192,8 @@ describe('failed runs', () => {
     const r = await runCli([...quick, '--shapes', '1x3x24x24', '--shapes', '1x3x16x16', '--no-files']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^onnxruntime\s+input:1x3x24x24\s/m);
-    expect(r.stdout).toMatch(/^onnxruntime input:1x3x16x16: failed — .*cannot be reshaped/m);
+    // Notes are wrapped to the width (continuation lines indented two): read them joined.
+    expect(r.stdout.replace(/\n  (?=\S)/g, ' ')).toMatch(/^onnxruntime input:1x3x16x16: failed — .*cannot be reshaped/m);
     expect(r.stdout).toContain('event-loop lag: how late timers fired');
   });
 

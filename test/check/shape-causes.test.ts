@@ -51,6 +51,19 @@ describe('the architecture fixes the axis', () => {
     expect(f.message).toContain('nn.AdaptiveAvgPool2d');
   });
 
+  test('with no size that runs (no --shapes, no sample): only the flattened axes are blamed, and --shapes is asked for', async () => {
+    // Default sizes fail at the Gemm before any probe can show which axes matter. Flatten(axis=1) keeps the batch out
+    // of the 512 features, so 'batch' is not in question (new-user P3: the advice took batching away).
+    const r = await check(modelPath('flatten_linear'));
+    const f = finding(r)!;
+    expect(f.severity).toBe('error');
+    expect(f.details!.cause).toMatchObject({ kind: 'linear', parameter: 'fc.weight' });
+    expect((f.details!.axes as { symbol: string }[]).map((a) => a.symbol).sort()).toEqual(['height', 'width']);
+    expect(f.fix).not.toContain("'batch'");
+    expect(f.message).toContain("'batch' (input axis 0) is not in question");
+    expect(f.message).toContain('Pass --shapes (or --inputs) with the size the model was exported at');
+  });
+
   test('a run at a requested size that fails there is translated to the same cause', async () => {
     const r = await check(modelPath('pos_embedding'), { shapes: [{ input: [1, 3, 64, 64] }], probe: false });
     expect(r.runs[0].ok).toBe(false);

@@ -38,6 +38,7 @@ const VALID: Record<string, string> = {
   '--device': '0',
   '--cache-dir': 'cache.dir',
   '--cache-max-size': '1G',
+  '--mark-outputs': '/conv1/Conv_output_0',
 };
 
 /** Flags that need another to be given with them. */
@@ -63,7 +64,10 @@ describe('BUILD_OPTIONS reaches every engine-building command', () => {
     for (const [, flag] of SPELLINGS) if (flag.includes(' ')) expect(VALID[flag.split(' ')[0]]).toBeDefined();
   });
 
-  test.each(SPELLINGS.map(([name, flag]) => [flag, name]))('%s: with --engine, check and bench refuse it by name (nothing would read it)', async (flag) => {
+  // --device is where a plan is loaded too (trtexec's --device with --loadEngine): the one build flag --engine reads.
+  const UNREAD_WITH_ENGINE = SPELLINGS.filter(([name]) => name !== 'device');
+
+  test.each(UNREAD_WITH_ENGINE.map(([name, flag]) => [flag, name]))('%s: with --engine, check and bench refuse it by name (nothing would read it)', async (flag) => {
     const plan = path.join(dir, 'given.plan');
     fs.writeFileSync(plan, 'not read: the flags are refused first');
     const name = flag.split(' ')[0];
@@ -71,6 +75,18 @@ describe('BUILD_OPTIONS reaches every engine-building command', () => {
       const r = await runCli([command, DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--engine', plan, ...given(flag)]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`[ERR_TRT_NODE_USAGE]: ${name} sets how a TensorRT engine is built, but --engine ${plan} is an engine already built: drop ${name}, or drop --engine to have ${command} build one`);
+    }
+  });
+
+  test('--device with --engine is where the plan is loaded: not refused; beside an unread flag, only that one is named', async () => {
+    const plan = path.join(dir, 'device.plan');
+    fs.writeFileSync(plan, 'not a plan');
+    for (const command of ['check', 'bench']) {
+      const loaded = await runCli([command, DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--engine', plan, '--device', '0']);
+      expect(loaded.stderr).not.toContain('ERR_TRT_NODE_USAGE');
+      const mixed = await runCli([command, DEFAULT_MODEL, '--shapes', 'input:1x1x8x8', '--engine', plan, '--device', '0', '--workspace', '512M']);
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr).toContain(`[ERR_TRT_NODE_USAGE]: --workspace sets how a TensorRT engine is built, but --engine ${plan} is an engine already built: drop --workspace, or drop --engine to have ${command} build one`);
     }
   });
 

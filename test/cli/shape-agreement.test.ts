@@ -68,7 +68,8 @@ describe('--shapes: every command reads a text the same way', () => {
     const v = await verdicts(shapes);
     expect(v.check).toMatch(message);
     expect(v.check).toMatch(/^trt-node: error \[ERR_TRT_NODE_(INVALID_VALUE|SHAPE)\]: /);
-    expect(v.build).toBe(v.check);
+    // build adds, where TensorRT is missing, that no engine can be built here anyway (new-user P7).
+    expect(v.build.replace(/\nEven with profiles, no engine can be built here: [^\n]*/, '')).toBe(v.check);
     expect(v.bench).toBe(v.check);
   });
 

@@ -42,3 +42,16 @@ test('an error with --json to a file leaves stdout empty (the document would go 
   expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
   expect(fs.existsSync('out.json')).toBe(false);
 });
+
+test('JSON documents name files by absolute path, whatever the command (inspect file, check model); text shows them relative', async () => {
+  // New-user P12: inspect --json gave `file` absolute while check --json gave `model` relative to the working folder.
+  const relative = path.relative(process.cwd(), path.join(ROOT, 'example', 'super_resolution', 'model.onnx'));
+  expect(path.isAbsolute(relative)).toBe(false);
+  const inspect = JSON.parse((await runCli(['inspect', relative, '--json'])).stdout);
+  const check = await runCli(['check', relative, '--json', '--no-probe']);
+  const doc = JSON.parse(check.stdout);
+  expect(inspect.file).toBe(path.resolve(relative));
+  expect(doc.model).toBe(path.resolve(relative));
+  const text = await runCli(['check', relative, '--no-probe']);
+  expect(text.stdout).toContain(`trt-node check: ${relative} (opset`);
+});

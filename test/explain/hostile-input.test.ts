@@ -11,7 +11,7 @@ import * as path from 'path';
 import { explain } from '../../lib/explain';
 import { readModelSync } from '../../lib/onnx/reader';
 import { runCli } from '../helpers/cli';
-import { BIN, ROOT, runNode } from '../helpers/trials';
+import { BIN, ROOT, STRESS_TIMEOUT, runNode, trials } from '../helpers/trials';
 
 const MODEL = path.join(ROOT, 'test', 'fixtures', 'super_resolution', 'model.onnx');
 const MB = 1 << 20;
@@ -33,6 +33,31 @@ test.each(Object.keys(LONG_LINES))('a 1 MB line (%s) is explained in linear time
   expect(explain(text, { model }).recognized).toBe(false);
 });
 
+/**
+ * Stress (D6): 20 seeded 1 MB lines mixing the pieces the rules match on (names, separators, dims, quotes, the words
+ * of onnxruntime's and TensorRT's messages), each explained with and without --model. A rule that backtracks on any
+ * of them takes minutes: the test's limit is for that, not for speed.
+ */
+test('20 seeded 1 MB lines of the rules\' own pieces: each explained, none hangs', () => {
+  const pieces = [
+    'a', 'n', '_', '.', ':', "'", '"', ' ', '  ', '\t', '1x', 'x1', '/', '::', '(', ')', '[', ']', ',', '0', '123',
+    'torch.onnx.', 'for dimension number ', ' in profile ', 'Got invalid dimensions for input', ' index: ', ' Got: ',
+    ' Expected: ', 'is not a registered function/op', 'Model requires ', ' inputs', 'No importer registered for op',
+    'Dimension mismatch', 'aten::', 'onnx::', 'Reshape', 'requested shape', 'input ', ' is missing in \'feeds\'',
+  ];
+  let state = 20261207;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const model = readModelSync(MODEL);
+  for (let trial = 0; trial < 20; trial++) {
+    // A few pieces repeated to 1 MB: a run of one piece is what makes a backtracking rule slow.
+    const chosen = Array.from({ length: 1 + (trial % 4) }, () => pieces[Math.floor(random() * pieces.length)]);
+    const unit = chosen.join('');
+    const text = unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+    expect(typeof explain(text).recognized).toBe('boolean');
+    expect(typeof explain(text, { model }).recognized).toBe('boolean');
+  }
+}, STRESS_TIMEOUT);
+
 test('the CLI: --file with a 1 MB word answers (nothing recognised, exit 1)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trt-node-explain-'));
   try {
@@ -52,7 +77,8 @@ test('--model with an "invalid dimensions" message that lists no index: explaine
   expect(r.code).toBe(0);
 });
 
-test('endless stdin (yes | trt-node explain): refused past 64 MiB, exit 2, memory bounded', async () => {
+/** `yes | trt-node explain`: feeds up to 256 MiB (a reader without a limit would still be reading, and growing, then). */
+async function endlessStdin(): Promise<{ stillReading: boolean; code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [BIN, 'explain'], { cwd: ROOT, stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
@@ -61,7 +87,6 @@ test('endless stdin (yes | trt-node explain): refused past 64 MiB, exit 2, memor
   const closed = new Promise((resolve) => child.on('close', resolve)); // stderr read to its end
   let running = true;
   void exited.then(() => (running = false));
-  // Feed up to 256 MiB: a reader without a limit would still be reading (and growing) then.
   const chunk = Buffer.from('Model requires 552 inputs\n'.repeat(MB / 26));
   for (let written = 0; running && written < 256 * MB; written += chunk.length) {
     if (!child.stdin.write(chunk)) await Promise.race([new Promise((r) => child.stdin.once('drain', r)), exited]);
@@ -70,10 +95,15 @@ test('endless stdin (yes | trt-node explain): refused past 64 MiB, exit 2, memor
   if (running) child.kill('SIGKILL');
   const code = await exited;
   child.stdin.destroy();
-  expect({ stillReading, code }).toEqual({ stillReading: false, code: 2 });
   await closed;
-  expect(stderr).toMatch(/^trt-node: error \[ERR_TRT_NODE_FILE\]: stdin: is more than 64 MiB/);
-});
+  return { stillReading, code, stderr };
+}
+
+test('endless stdin (yes | trt-node explain), stress (D5): 20 trials, each refused past 64 MiB with exit 2', async () => {
+  const outcomes = await trials(20, 2, endlessStdin);
+  expect(outcomes.map(({ stillReading, code }) => ({ stillReading, code }))).toEqual(Array(20).fill({ stillReading: false, code: 2 }));
+  for (const o of outcomes) expect(o.stderr).toMatch(/^trt-node: error \[ERR_TRT_NODE_FILE\]: stdin: is more than 64 MiB/);
+}, STRESS_TIMEOUT);
 
 test('--file /dev/zero: refused past 64 MiB, exit 2', async () => {
   if (!fs.existsSync('/dev/zero')) return;

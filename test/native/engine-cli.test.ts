@@ -82,6 +82,7 @@ describeWithGpu('the CLI on TensorRT', () => {
     expect(trt.engine.median).toBeGreaterThan(0);
     expect(trt.overheadMedianMs).toBeGreaterThan(0);
     expect(trt.measuredAs).toMatch(/enqueueV3/);
-    expect(r.stdout).toMatch(/binding overhead per run \(end-to-end − enqueueV3\) median [\d.]+ µs/);
+    // Notes are wrapped to the width (continuation lines indented two): read them joined.
+    expect(r.stdout.replace(/\n  (?=\S)/g, ' ')).toMatch(/binding overhead per run \(end-to-end − enqueueV3\) median [\d.]+ µs/);
   });
 });

@@ -343,7 +343,9 @@ describeWithGpu('TensorRT engines on the GPU', () => {
     it('bindings on two profiles run in parallel with plain runs; 2,000 bound runs keep memory flat', async () => {
       const growth = await memoryGrowth('bound', 1_000);
       process.stderr.write(`2k bound runs (and 1k plain runs beside them): rss growth ${growth.rssMiB.toFixed(1)} MiB\n`);
-      expect(growth.rssMiB).toBeLessThan(32);
+      // Noise, not a trend: -8 to +33 MiB seen under ASan on a loaded 2-core machine (seeds 1-4). What a leak would
+      // keep per round is far more: the large binding's output alone (2x1x240x240 float32, 450 KiB) is 450 MiB.
+      expect(growth.rssMiB).toBeLessThan(96);
       expect(growth.unchanged).toBe(true); // the last bound run gave the first one's outputs
     });
 

@@ -156,6 +156,24 @@ describeWithStandIn('defects of the second native review, fixed (proved with the
       expect(contextDevices(result)).toEqual([1]);
     });
 
+    it("11. check's plan on device 1 (check --engine plan --device 1): its TensorRT runner loads the plan there", async () => {
+      const result = await runSnippet(
+        `
+        import { check } from 'ROOT/lib/check';
+        (async () => {
+          const r = await check('ROOT/test/fixtures/super_resolution/model.onnx', {
+            engine: ${JSON.stringify(planFile)}, tensorrt: { device: 1 }, shapes: [{ input: [1, 1, 32, 32] }], probe: false,
+          });
+          process.stdout.write(JSON.stringify({ result: r.result, tensorrt: r.crossCheck?.tensorrt }) + '\\n');
+        })();
+        `,
+        twoDevices,
+      );
+      expect([result.signal, result.code]).toEqual([null, 0]);
+      expect(lastJson(result)).toMatchObject({ result: expect.stringMatching(/^PASS/), tensorrt: { ran: true } });
+      expect(contextDevices(result)).toEqual([1]);
+    });
+
     it('11. buildEngine(model, { device: 1 }) builds on device 1, and its timing cache says so', async () => {
       const cache = path.join(dir, 'device1.cache');
       const result = await runSnippet(

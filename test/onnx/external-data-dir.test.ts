@@ -91,3 +91,23 @@ describe('check and onnxruntime with the external data in another folder', () =>
     }
   });
 });
+
+describe('bench with the external data in another folder', () => {
+  const quick = ['--backends', 'onnxruntime', '--shapes', 'x:1x3x32x32', '--warmup', '0', '--iterations', '2'];
+
+  it('without --external-data-dir: the missing file named, exit 2, nothing timed', async () => {
+    const r = await runCli(['bench', model, ...quick]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('model.onnx.data');
+    expect(r.stderr).toContain('--external-data-dir');
+  });
+
+  it('bench --external-data-dir times onnxruntime on the model and its weights', async () => {
+    const r = await runCli(['bench', model, '--external-data-dir', weights, ...quick, '--json', '-']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { runs: { kind: string; error?: unknown; iterations?: number }[] };
+    const ort = report.runs.find((x) => x.kind === 'onnxruntime');
+    expect(ort).toBeDefined();
+    expect(ort!.error).toBeUndefined();
+  });
+});

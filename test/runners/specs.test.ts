@@ -15,6 +15,7 @@ jest.mock('../../lib/runners/tensorrt/loader', () => ({
   },
 }));
 
+import { runnerSpecs } from '../../lib/pipeline/setup';
 import { createRunners, disposeRunners } from '../../lib/runners/specs';
 
 test("an engine built for the run gets the caller's signal, unless its build options bring their own", async () => {
@@ -35,4 +36,23 @@ test('no signal given: the build options are passed as they are, with the profil
   await disposeRunners(runners);
   expect(seen[0].build).toEqual({ fp16: true });
   expect(seen[0].profiles).toEqual([profile]);
+});
+
+describe('the TensorRT shorthands of check and crossCheck (runnerSpecs)', () => {
+  const none = () => [];
+  it('engine with tensorrt options: one runner, the plan loaded with those options (its device)', () => {
+    expect(runnerSpecs({ engine: 'm.plan', tensorrt: { device: 1 } }, none, false)).toEqual([{ kind: 'tensorrt', device: 1, engine: 'm.plan' }]);
+  });
+  it('engine alone, or tensorrt alone: one runner each', () => {
+    expect(runnerSpecs({ engine: 'm.plan' }, none, false)).toEqual([{ kind: 'tensorrt', engine: 'm.plan' }]);
+    expect(runnerSpecs({ tensorrt: { device: 2 } }, none, false)).toEqual([{ kind: 'tensorrt', device: 2 }]);
+    expect(runnerSpecs({ tensorrt: true }, none, false)).toEqual([{ kind: 'tensorrt' }]);
+  });
+  it("the runner's device reaches the engine loader (a plan is loaded there)", async () => {
+    seen.length = 0;
+    const runners = await createRunners(runnerSpecs({ engine: 'm.plan', tensorrt: { device: 1 } }, none, false), { model: DEFAULT_MODEL });
+    await disposeRunners(runners);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ engine: 'm.plan', device: 1 });
+  });
 });

@@ -5,12 +5,13 @@
 import { Option, type Command } from 'commander';
 import { BACKENDS, MAX_CONCURRENCY, MAX_DURATION_S } from '../../bench/options';
 import { MAX_CONTEXTS } from '../../trt/device';
-import { addBudgetOption, addJsonOption, addModelOptions, collect } from '../options';
+import { addBudgetOption, addExternalDataOption, addJsonOption, addModelOptions, collect } from '../options';
 import { addEngineSource, type EngineSourceFlags } from '../options/engine';
 import type { CliContext } from '../output';
 
 export interface BenchCliOptions extends EngineSourceFlags {
   onnx?: string;
+  externalDataDir?: string;
   shapes?: string[];
   backends?: string;
   warmup?: string;
@@ -47,6 +48,7 @@ export function defineBench(program: Command, ctx: CliContext): void {
     .addOption(new Option('--no-files', 'write no file (the default; kept for scripts that pass it)').hideHelp());
   addEngineSource(command, { engine: 'the TensorRT plan to run (default: build one from the model covering --shapes)' });
   addModelOptions(command);
+  addExternalDataOption(command);
   addBudgetOption(command);
   addJsonOption(command, 'the report (nothing measured: not written)');
   command.action(async (model: string | undefined, cli: BenchCliOptions) => {

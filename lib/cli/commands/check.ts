@@ -27,6 +27,7 @@ export interface CheckCliOptions extends EngineSourceFlags {
   json?: string | boolean;
   maxTensorBytes?: string;
   tritonConfig?: string;
+  layers?: string;
 }
 
 export function defineCheck(program: Command, ctx: CliContext): void {
@@ -54,6 +55,11 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--no-probe', 'do not probe the dynamic axes at other sizes')
     .option('--sweep', "cross-check the whole dynamic range: each profile's min/opt/max, sizes in between and odd sizes")
     .option('--probes <spec>', "cross-check at these shapes instead, one set per option (trtexec syntax; a bare 1x1x64x64 for one input)", collect)
+    .option(
+      '--layers <spec>',
+      "compare intermediate tensors too: 'all', or tensor names, node names and op types, comma-separated (e.g. Resize,Softmax); " +
+        'names the first diverging node and its PyTorch module (a TensorRT engine built here gets a marked twin)',
+    )
     .option('--report <file>', 'write the cross-check report: .html (self-contained, with charts and error heatmaps) or .json')
     .option('--triton-config <pbtxt>', "lint a Triton config.pbtxt against --engine's plan: each mismatch Triton would report at load time, with the line to change");
   addEngineSource(command, { engine: 'also run this TensorRT engine (.plan) and cross-check it with onnxruntime-node across its profiles' });

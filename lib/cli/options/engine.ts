@@ -124,6 +124,8 @@ export interface EngineSource {
   build: BuildSettings;
   /** The flags given that set how an engine is built, as typed (profile flags last). */
   buildFlags: string[];
+  /** --device with a plan: the CUDA device to load it on (an engine built here has it in `build`). */
+  device?: number;
   /** Files the source reads: an output onto one of them is refused. */
   reads: InputFiles;
 }
@@ -214,8 +216,11 @@ export function engineSourceFrom(
   const { engine, engineFlag } = engineFrom(cli);
   const buildFlags = buildFlagsGiven(cli, shapeProfiles);
   if (engine !== undefined) {
-    refuseUnusedBuildFlags(buildFlags, `${engineFlag} ${engine} is an engine already built`, `drop ${buildFlags.join(', ')}, or drop ${engineFlag} to have ${options.command} build one`);
-    return { engine, engineFlag, profiles: [], build: {}, buildFlags, reads: [{ file: engine, option: engineFlag! }] };
+    // --device is where the plan is loaded (trtexec's --device with --loadEngine); every other build flag is unread.
+    const unread = buildFlags.filter((f) => f !== '--device');
+    refuseUnusedBuildFlags(unread, `${engineFlag} ${engine} is an engine already built`, `drop ${unread.join(', ')}, or drop ${engineFlag} to have ${options.command} build one`);
+    const { device } = buildOptionsFrom(cli);
+    return { engine, engineFlag, profiles: [], build: {}, buildFlags: unread, reads: [{ file: engine, option: engineFlag! }], ...(device !== undefined ? { device } : {}) };
   }
   const build = buildOptionsFrom(cli);
   const given = profilesFrom(cli, model, shapeProfiles);

@@ -129,7 +129,7 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
   const modelPath = modelFrom(modelArg, cli, DEFAULT_MODEL);
   const measuring = measuringFrom(cli);
   const { readModel } = require('../../onnx/reader') as typeof import('../../onnx/reader');
-  const summary = await readModel(modelPath);
+  const summary = await readModel(modelPath, cli.externalDataDir !== undefined ? { baseDir: cli.externalDataDir } : {});
   const bundled = modelArg === undefined && cli.onnx === undefined;
   const { shapes: sets, source } = runsAndEngine(cli, summary, bundled, measuring.runners);
   // Checked against the model here, so that errors name the flag (runBench names its `shapes` option).
@@ -139,9 +139,10 @@ export async function runBenchCommand(ctx: CliContext, modelArg: string | undefi
 
   const { report, interrupted } = await measure(ctx, cli, {
     model: summary,
+    ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
     shapes,
     ...measuring,
-    ...(source.engine !== undefined ? { engine: source.engine } : {}),
+    ...(source.engine !== undefined ? { engine: source.engine, ...(source.device !== undefined ? { device: source.device } : {}) } : {}),
     ...(source.profiles.length ? { profiles: source.profiles } : {}),
     ...(Object.keys(source.build).length ? { build: source.build } : {}),
     ...(budgetFrom(cli) !== undefined ? { maxTensorBytes: budgetFrom(cli) } : {}),
@@ -167,7 +168,7 @@ async function writeResults(ctx: CliContext, report: BenchReport, interrupted: b
     await writeFileAtomic(chartFile, chart);
     wrote.push(chartFile);
   }
-  if (!onStdout) ctx.out(`${formatBenchReport(report)}${interrupted ? '\n(interrupted: the runs above are those that finished)' : ''}\n${wrote.map((f) => `\nwrote ${path.relative(process.cwd(), f) || f}`).join('')}\n`);
+  if (!onStdout) ctx.out(`${formatBenchReport(report, ctx.style)}${interrupted ? '\n(interrupted: the runs above are those that finished)' : ''}\n${wrote.map((f) => `\nwrote ${path.relative(process.cwd(), f) || f}`).join('')}\n`);
   if (interrupted) return EXIT_INTERRUPTED;
   if (!measured) {
     const failed = report.runs.length;

@@ -4,12 +4,13 @@
  * atomically. Shapes use the one grammar of lib/shapes; each --shapes is a profile, in order, then trtexec's
  * --minShapes/--optShapes/--maxShapes, then each --profile (the engine-source group of lib/cli/options/engine.ts,
  * which every build option comes from too). Without TensorRT it exits 2 with the TensorRTUnavailableError message
- * (what was searched, how to rebuild).
+ * (what was searched, how to rebuild); a missing or wrong profile is reported first, saying that TensorRT is missing too.
  */
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
 import { InvalidValueError } from '../../errors';
 import { buildEngine } from '../../trt/build';
+import { checkProfilesSayingTensorRT } from '../../trt/tensorrt';
 import type { BuildProgressEvent } from '../../trt/build-options';
 import { LogLevel, validateLogLevel } from '../../trt/log';
 import { readModel } from '../../onnx/reader';
@@ -78,7 +79,10 @@ export async function runBuild(ctx: CliContext, modelArg: string | undefined, o:
   const baseDir = o.externalDataDir !== undefined ? { baseDir: o.externalDataDir } : {};
   const summary = await readModel(model, baseDir);
   // Every --shapes is a profile (a fixed shape: min = opt = max); checked against the model here, once.
-  const source = engineSourceFrom(o, summary, { command: 'build', shapeProfiles: shapeTexts('--shapes', o.shapes, summary), requireProfile: true });
+  // Without TensorRT, a missing or wrong profile says so too (checkProfilesSayingTensorRT).
+  const source = checkProfilesSayingTensorRT(() =>
+    engineSourceFrom(o, summary, { command: 'build', shapeProfiles: shapeTexts('--shapes', o.shapes, summary), requireProfile: true }),
+  );
   const consoleLogLevel = o.verbose ? 'verbose' : (validateLogLevel(o.logLevel ?? 'warning', '--log-level', true) as LogLevel | 'none');
   const output = outputFrom(o, model);
   const json = jsonTarget(o.json);

@@ -108,6 +108,16 @@ function unorderedFrom(cli: CheckCliOptions, outputs: readonly string[]): string
   return unordered;
 }
 
+/** --layers: 'all', or comma-separated tensor names, node names and op types, each checked against the model. */
+function layersFrom(cli: CheckCliOptions, summary: ModelSummary): CheckOptions['layers'] {
+  if (cli.layers === undefined) return undefined;
+  const text = cli.layers.trim();
+  const layers = text === 'all' ? 'all' : text.split(',').map((x) => x.trim()).filter(Boolean);
+  const { resolveLayers } = require('../../diagnostics/layers/selection') as typeof import('../../diagnostics/layers/selection');
+  resolveLayers(summary, layers, '--layers'); // unknown names refused here, named after the flag
+  return layers;
+}
+
 /** CheckOptions from the command line (validated; throws TrtNodeError on usage errors). The model is read once. */
 export async function checkOptionsFrom(
   modelArg: string | undefined,
@@ -124,6 +134,7 @@ export async function checkOptionsFrom(
   const samples = await samplesFrom(cli, summary, bundled);
   const outputs = summary.outputs.map((o) => o.name);
   const unordered = unorderedFrom(cli, outputs);
+  const layers = layersFrom(cli, summary);
   const options: CheckOptions = {
     ...(shapes.length ? { shapes } : {}),
     ...(samples.length ? { samples } : {}),
@@ -137,9 +148,10 @@ export async function checkOptionsFrom(
     ...(cli.sweep || cli.report !== undefined ? { sweep: true } : {}),
     ...(cli.report !== undefined && /\.html?$/i.test(cli.report) ? { errorMaps: true } : {}),
     ...(probes.length ? { probes } : {}),
-    ...(source.engine !== undefined ? { engine: source.engine } : {}),
+    ...(source.engine !== undefined ? { engine: source.engine, ...(source.device !== undefined ? { tensorrt: { device: source.device } } : {}) } : {}),
     ...(source.profiles.length ? { tensorrt: { build: source.build }, profiles: source.profiles } : {}),
     ...(cli.externalDataDir !== undefined ? { externalDataDir: cli.externalDataDir } : {}),
+    ...(layers !== undefined ? { layers } : {}),
   };
   return { model, summary, options, ...(cli.report !== undefined ? { report: cli.report } : {}), reads: [...filesRead(model, options), ...source.reads] };
 }
@@ -261,6 +273,7 @@ async function streamingPrinter(ctx: CliContext) {
         if (report.crossCheck) out.push(...table.crossCheckEpilogue(report.crossCheck, style, { findings: false }));
         const fromRuns = report.findings.filter((f: Finding) => !start!.findings.includes(f));
         if (fromRuns.length) out.push('', ...fmt.formatFindings('Findings from the runs', fromRuns, style));
+        if (report.layers) out.push('', ...(require('../../report/layers') as typeof import('../../report/layers')).formatLayers(report.layers, style));
         if (report.savedOutputs) out.push('', `Outputs saved to ${report.savedOutputs}`);
         if (extra.length) out.push('', ...extra);
         out.push('', fmt.formatCheckResult(report, style));

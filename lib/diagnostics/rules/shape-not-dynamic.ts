@@ -163,6 +163,41 @@ export function fixedSizeParameterCause(model: ModelSummary, failure: Pick<Probe
   return { kind: LINEAR.has(node.opType) ? 'linear' : 'broadcast', node, parameter: best.name, parameterDims: [...best.dims] };
 }
 
+/** Ops between a Flatten and the Linear it feeds that keep each sample's features where they are. */
+const FEATURE_PRESERVING = new Set(['Identity', 'Cast', 'Relu', 'Dropout', 'BatchNormalization', 'Sigmoid', 'Tanh', 'Gelu', 'Add', 'Mul']);
+
+/**
+ * The axis of the Flatten whose output a Linear multiplies (torch.flatten(x, 1) exports as Flatten axis=1), or
+ * undefined when no Flatten feeds it. The Linear's fixed feature count is the product of the axes from that one on:
+ * the axes before it (the batch) are kept apart and not tied to the parameter's size.
+ */
+function flattenAxisFeeding(g: GraphIndex, linear: NodeSummary): number | undefined {
+  let value = linear.inputs[0];
+  for (let depth = 0; value && depth < 8; depth++) {
+    const node = g.producer.get(value);
+    if (!node || node.domain !== '') return undefined;
+    if (node.opType === 'Flatten') {
+      const axis = node.attributes.axis;
+      return axis && axis.type === 'int' ? Number(axis.value) : 1;
+    }
+    if (!FEATURE_PRESERVING.has(node.opType)) return undefined;
+    value = node.inputs[0];
+  }
+  return undefined;
+}
+
+/**
+ * The declared symbols a Linear's fixed feature count can tie, when no run succeeded to tell: those used at or after
+ * the axis its Flatten starts from (conv nets keep input axis i at axis i up to the flatten), or all of them when that
+ * cannot be told. Each symbol the flatten keeps apart is returned with it, for the message.
+ */
+function symbolsTiedByLinear(model: ModelSummary, cause: FixedSizeParameterCause, syms: DynamicSymbol[]): { tied: DynamicSymbol[]; apart: DynamicSymbol[] } {
+  const axis = flattenAxisFeeding(indexGraph(model), cause.node);
+  if (axis === undefined || axis < 1) return { tied: syms, apart: [] };
+  const tied = syms.filter((s) => s.uses.some((u) => u.axis >= axis));
+  return tied.length ? { tied, apart: syms.filter((s) => !tied.includes(s)) } : { tied: syms, apart: [] };
+}
+
 /** The message part and fix for an architecture-fixed axis, worded for the exporter. */
 export function fixedSizeParameterAdvice(
   cause: FixedSizeParameterCause,
@@ -204,7 +239,7 @@ export function fixedSizeParameterAdvice(
 export function pinnedAxisFinding(
   model: ModelSummary,
   severity: Severity,
-  syms: DynamicSymbol[],
+  declared: DynamicSymbol[],
   recs: ProbeAttempt[],
   baseline: ProbeAttempt,
   callerBaseline: boolean,
@@ -214,8 +249,16 @@ export function pinnedAxisFinding(
   const f = rec.failure!;
   const node = f.nodeName !== undefined ? model.nodes.find((n) => n.name === f.nodeName) : undefined;
   const where = node ? describeNode(node) : f.opType ? `a ${f.opType} node '${f.nodeName}'` : 'the graph';
+  const architecture = fixedSizeParameterCause(model, f);
+  // No run succeeded, so no probe tells which axes fail: a Linear over a flattened map ties only the flattened axes.
+  const { tied, apart } = baseline === rec && architecture?.kind === 'linear' ? symbolsTiedByLinear(model, architecture, declared) : { tied: declared, apart: [] };
+  const syms = tied;
+  const symbolText = (list: DynamicSymbol[]) => list.map((s) => `'${s.symbol}' (${s.uses.map((u) => `${u.input} axis ${u.axis}`).join(', ')})`).join(', ');
   const axes = syms.flatMap((s) => s.uses.map((u) => ({ ...u, symbol: s.symbol, base: s.base })));
-  const axisText = syms.map((s) => `'${s.symbol}' (${s.uses.map((u) => `${u.input} axis ${u.axis}`).join(', ')})`).join(', ');
+  const axisText = symbolText(syms);
+  const apartText = apart.length
+    ? ` ${symbolText(apart)} ${apart.length === 1 ? 'is' : 'are'} not in question: the Flatten before ${describeNode(architecture!.node)} keeps ${apart.length === 1 ? 'it' : 'them'} out of the features.`
+    : '';
   const shapesText = (r: ProbeAttempt) => Object.entries(r.shapes).map(([n, d]) => `${n} ${shapeTag(d)}`).join(', ');
   // One-symbol probes say most ("fails when height=32"); joint ones only when nothing narrower failed.
   const singles = recs.filter((r) => r.label.includes(': '));
@@ -231,7 +274,6 @@ export function pinnedAxisFinding(
     : `Declared dynamic ${syms.length === 1 ? 'axis' : 'axes'} ${axisText} cannot vary: the model runs at ${shapesText(baseline)} but fails at ${tried.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
   const hint = !callerBaseline && baseline === rec && f.kind !== 'reshape' ? ' Pass --shapes (or --inputs) with the size the model was exported at to probe from a valid size.' : '';
   const exporter = exporterOf(model);
-  const architecture = fixedSizeParameterCause(model, f);
   const advice = architecture
     ? fixedSizeParameterAdvice(architecture, exporter, axisText, baseline === rec ? 'the size the model was exported at' : shapesText(baseline))
     : tracedIntFix(exporter);
@@ -241,7 +283,7 @@ export function pinnedAxisFinding(
   return {
     code: 'SHAPE_NOT_DYNAMIC',
     severity,
-    message: `${head}. ${cause}${hint}${oddOnly} ${advice.text}`,
+    message: `${head}. ${cause}${hint}${oddOnly} ${advice.text}${apartText}`,
     fix: advice.fix,
     input: axes[0]?.input,
     axis: axes[0]?.axis,
@@ -265,11 +307,12 @@ export function runFailureFinding(
   failure: ProbeFailure,
   shapes: Record<string, readonly number[]>,
   source: string,
+  callerShapes = true,
 ): Finding | undefined {
   const symbols = declaredSymbols(model, shapes);
   if (symbols.length === 0) return undefined;
   const copy: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(shapes)) copy[k] = [...v];
   const rec: ProbeAttempt = { label: source, varied: [], shapes: copy, ok: false, failure };
-  return pinnedAxisFinding(model, 'error', symbols, [rec], rec, true, source);
+  return pinnedAxisFinding(model, 'error', symbols, [rec], rec, callerShapes, source);
 }

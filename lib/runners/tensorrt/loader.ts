@@ -61,6 +61,11 @@ export interface EngineSource extends EngineRunSettings {
   profiles?: OptimizationProfile[];
   /** Other buildEngine options (precision, workspace, timing cache, signal...). Default none. */
   build?: Omit<BuildEngineOptions, 'profiles' | 'sampleShapes'>;
+  /**
+   * The CUDA device the engine runs on (trtexec's --device): a plan is loaded there; an engine built here is built
+   * there too, unless `build.device` says otherwise. Default 0.
+   */
+  device?: number;
 }
 
 /** lib/trt, required on first use: a CPU-only check never loads it (nor the native addon behind it). */
@@ -79,9 +84,9 @@ async function loadPlan(trt: typeof import('../../trt'), plan: string | Uint8Arr
 }
 
 /** Loads a serialized engine. Throws TensorRTUnavailableError when the addon has no TensorRT. */
-export async function engineFromPlan(plan: string | Uint8Array, run: EngineRunSettings = {}): Promise<LoadedEngine> {
+export async function engineFromPlan(plan: string | Uint8Array, run: EngineRunSettings = {}, device?: number): Promise<LoadedEngine> {
   const trt = trtModule();
-  const engine = await loadPlan(trt, plan, run, {});
+  const engine = await loadPlan(trt, plan, run, device !== undefined ? { device } : {});
   const what = typeof plan === 'string' ? `engine ${path.basename(plan)}` : 'engine (plan bytes)';
   return { engine, description: `TensorRT ${trt.requireTensorRT().version.text}, ${what}`, standIn: trt.standInLabel() };
 }
@@ -102,9 +107,10 @@ export async function engineFromModel(model: string, profiles: OptimizationProfi
 /** The engine a source gives: its plan loaded, else one built from `model` (which then must be a file). */
 export async function loadEngine(model: string | null, source: EngineSource): Promise<LoadedEngine> {
   const run: EngineRunSettings = { contexts: source.contexts, cudaGraph: source.cudaGraph, devices: source.devices };
-  if (source.engine !== undefined) return engineFromPlan(source.engine, run);
+  if (source.engine !== undefined) return engineFromPlan(source.engine, run, source.device);
   // TensorRT missing is the answer before a missing file is.
   trtModule();
   if (model === null) throw new InvalidValueError('model', 'a path to the .onnx file to build a TensorRT engine from', model);
-  return engineFromModel(model, source.profiles, source.build, run);
+  const build = source.device !== undefined && source.build?.device === undefined ? { ...source.build, device: source.device } : source.build;
+  return engineFromModel(model, source.profiles, build, run);
 }

@@ -215,6 +215,44 @@ bool readCache(void const* blob, size_t size, std::string& device, std::map<std:
   return true;
 }
 
+class NetworkImpl;
+
+// A layer's output tensor, as the parser's model names it. Only what trt-node asks of the network's tensors (their
+// names, whether they are network IO, markOutput) is implemented.
+class TensorImpl final : public nvinfer1::apiv::standin::StubVTensor {
+ public:
+  TensorImpl(nvinfer1::ITensor&, NetworkImpl const& network, std::string name) : network(network), name(std::move(name)) {}
+  char const* getName() const noexcept override { return name.c_str(); }
+  bool isNetworkInput() const noexcept override { return false; }  // a layer's output
+  bool isNetworkOutput() const noexcept override;
+  // "isShapeTensor() returns true if the tensor is a shape tensor": the stand-in's layers compute no shapes.
+  bool isShapeTensor() const noexcept override { return false; }
+
+  NetworkImpl const& network;
+  std::string const name;
+};
+
+using TensorObject = Wrapped<nvinfer1::ITensor, TensorImpl>;
+
+class LayerImpl final : public nvinfer1::apiv::standin::StubVLayer {
+ public:
+  explicit LayerImpl(std::vector<nvinfer1::ITensor*> outputs) : outputs_(std::move(outputs)) {}
+  int32_t getNbOutputs() const noexcept override { return static_cast<int32_t>(outputs_.size()); }
+  nvinfer1::ITensor* getOutput(int32_t index) const noexcept override {
+    return index >= 0 && static_cast<size_t>(index) < outputs_.size() ? outputs_[index] : nullptr;
+  }
+
+ private:
+  std::vector<nvinfer1::ITensor*> outputs_;
+};
+
+// ILayer keeps its implementation in `mLayer` (not `mImpl`, as the other interfaces Wrapped serves).
+class LayerObject final : public nvinfer1::ILayer {
+ public:
+  explicit LayerObject(std::vector<nvinfer1::ITensor*> outputs) : impl(std::move(outputs)) { mLayer = &impl; }
+  LayerImpl impl;
+};
+
 class NetworkImpl final : public nvinfer1::apiv::standin::StubVNetworkDefinition {
  public:
   NetworkImpl(nvinfer1::INetworkDefinition&, BuilderImpl& builder, nvinfer1::NetworkDefinitionCreationFlags flags,
@@ -230,19 +268,81 @@ class NetworkImpl final : public nvinfer1::apiv::standin::StubVNetworkDefinition
   void setName(char const* name) noexcept override { name_ = name != nullptr ? name : ""; }
   char const* getName() const noexcept override { return name_.c_str(); }
 
+  // One layer per node of the parsed model (Constant nodes are weights, not layers), made when first asked for.
+  int32_t getNbLayers() const noexcept override { return static_cast<int32_t>(layers().size()); }
+  nvinfer1::ILayer* getLayer(int32_t index) const noexcept override {
+    auto const& all = layers();
+    return index >= 0 && static_cast<size_t>(index) < all.size() ? all[index].get() : nullptr;
+  }
+  // markOutput: "Mark a tensor as a network output." The build adds it to the engine's outputs (see build()).
+  void markOutput(nvinfer1::ITensor& tensor) noexcept override {
+    TensorImpl* t = implOf<TensorImpl>(tensor);
+    require(t != nullptr && &t->network == this, "INetworkDefinition::markOutput takes a tensor of this network");
+    if (std::find(marked.begin(), marked.end(), t->name) == marked.end()) marked.push_back(t->name);
+  }
+
   BuilderImpl& builder;
+  // Tensors marked as outputs, in the order they were marked.
+  std::vector<std::string> marked;
   // The parser's model: the parser owns it, as onnx-tensorrt's owns the weights the network refers to.
   std::weak_ptr<ParsedModel> model;
   bool parsed = false;
   std::atomic<int> parsers{0};
 
  private:
+  std::vector<std::unique_ptr<LayerObject>> const& layers() const {
+    std::shared_ptr<ParsedModel> parsed = model.lock();
+    if (layers_.empty() && parsed) {
+      for (auto const& outputs : parsed->layerOutputs) {
+        std::vector<nvinfer1::ITensor*> tensors;
+        for (std::string const& name : outputs) {
+          if (name.empty()) continue;
+          tensors_.push_back(std::make_unique<TensorObject>(*this, name));
+          tensors.push_back(tensors_.back().get());
+        }
+        layers_.push_back(std::make_unique<LayerObject>(std::move(tensors)));
+      }
+    }
+    return layers_;
+  }
+
   nvinfer1::NetworkDefinitionCreationFlags flags_;
   RecorderRef recorder_;
   std::string name_;
+  mutable std::vector<std::unique_ptr<TensorObject>> tensors_;
+  mutable std::vector<std::unique_ptr<LayerObject>> layers_;
 };
 
+bool TensorImpl::isNetworkOutput() const noexcept {
+  if (std::find(network.marked.begin(), network.marked.end(), name) != network.marked.end()) return true;
+  std::shared_ptr<ParsedModel> parsed = network.model.lock();
+  return parsed && std::any_of(parsed->outputs.begin(), parsed->outputs.end(), [&](TensorDesc const& t) { return t.name == name; });
+}
+
 using NetworkObject = Wrapped<nvinfer1::INetworkDefinition, NetworkImpl>;
+
+// The model with `names` appended to its graph outputs, as trt-node's lib/onnx/add-outputs.ts makes it: an encoded
+// ModelProto { graph { output { name } ... } } after the model's bytes, which protobuf parses as their merge.
+void appendVarint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+std::string lengthDelimited(uint32_t field, std::string const& body) {
+  std::string out;
+  appendVarint(out, (field << 3) | 2);
+  appendVarint(out, body.size());
+  return out + body;
+}
+
+std::string withGraphOutputs(std::string const& onnx, std::vector<std::string> const& names) {
+  std::string graph;
+  for (std::string const& name : names) graph += lengthDelimited(12, lengthDelimited(1, name));  // GraphProto.output
+  return onnx + lengthDelimited(7, graph);                                                         // ModelProto.graph
+}
 
 class BuilderConfigImpl final : public nvinfer1::apiv::standin::StubVBuilderConfig {
  public:
@@ -576,7 +676,16 @@ class BuilderImpl final : public nvinfer1::apiv::standin::StubVBuilder {
       plan.tensors.push_back(PlanTensor{t.name, true, t.type, t.dims, named ? t.dimNames : std::vector<std::string>{}});
       dynamic = dynamic || isDynamic(t.dims);
     }
-    for (TensorDesc const& t : model->outputs) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims, {}});
+    if (net->marked.empty()) {
+      for (TensorDesc const& t : model->outputs) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims, {}});
+    } else {
+      // Marked tensors are outputs of the engine: the plan's model makes them graph outputs, and onnxruntime
+      // describes them (in its output order, which the engine's runs follow).
+      plan.onnx = withGraphOutputs(model->onnx, net->marked);
+      std::shared_ptr<OrtModel> marked = OrtModel::load(plan.onnx, model->modelDir);
+      for (TensorDesc const& t : marked->outputs()) plan.tensors.push_back(PlanTensor{t.name, false, t.type, t.dims, {}});
+      log(Severity::kINFO, std::to_string(net->marked.size()) + " tensor(s) marked as network outputs");
+    }
 
     auto const& profiles = cfg->profiles;
     if (profiles.empty() && dynamic) {

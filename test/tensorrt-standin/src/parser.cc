@@ -122,6 +122,10 @@ class ParserImpl final : public nvonnxparser::standin::StubIParser {
           }
         }
       }
+      for (OnnxNode const& node : onnx.graph.nodes) {
+        if (node.opType == "Constant" && (node.domain.empty() || node.domain == "ai.onnx")) continue;
+        model->layerOutputs.push_back(node.outputs);
+      }
       model->plugins = std::move(imported.plugins);
       model->hasQdq = imported.hasQdq;
       model->onnx = std::move(bytes);

@@ -45,6 +45,9 @@ struct ParsedModel {
   std::vector<TensorDesc> outputs;
   std::vector<std::string> plugins;  // "name/version"
   bool hasQdq = false;
+  // The network's layers, one per node of the graph, by the names of their outputs. Constant nodes make none:
+  // onnx-tensorrt imports them as weights, so their outputs are not tensors of the network.
+  std::vector<std::vector<std::string>> layerOutputs;
 };
 
 // Network hooks for the parser (false / null when `network` is not the stand-in's). The network keeps a weak

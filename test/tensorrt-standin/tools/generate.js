@@ -34,6 +34,8 @@ const IMPL_CLASSES = [
   'VRuntime',
   'VCudaEngine',
   'VExecutionContext',
+  'VLayer',
+  'VTensor',
 ];
 const PARSER_CLASSES = ['IParser', 'IParserError'];
 
