@@ -88,7 +88,7 @@ describe('runs in flight and throughput', () => {
       cudaGraphRefusals: ['no capture here'],
     });
     expect(report.settings).toMatchObject({ concurrency: 3, streams: 2, cudaGraph: true, devices: null });
-    const text = formatBenchReport(report);
+    const text = formatBenchReport(report, { width: 1000 }); // unwrapped: one line per statement
     // Every line with a figure of the stand-in says so.
     for (const line of text.split('\n').filter((l) => l.startsWith('fake-trt'))) expect(line).toMatch(/^fake-trt \(stand-in\)/);
     expect(text).toMatch(/fake-trt \(stand-in\): every figure of these rows is trt-node's TensorRT stand-in, host CUDA — not TensorRT/);
