@@ -116,6 +116,8 @@ export interface FixedSizeParameterCause {
   /** The initializer (or Constant) holding the parameter, as the model names it. */
   parameter: string;
   parameterDims: number[];
+  /** For a Linear: the axis of the Flatten feeding it (its features are the axes from that one on), when one does. */
+  flattenAxis?: number;
 }
 
 /** Ops through which a parameter keeps its identity on the way to the failing node. */
@@ -160,7 +162,9 @@ export function fixedSizeParameterCause(model: ModelSummary, failure: Pick<Probe
   // The data side must be data: a node combining two parameters is not where an input size meets a fixed one.
   const dataSide = node.inputs.some((x) => x && !parameterBehind(g, x) && !isConstant(g, x));
   if (!best || !dataSide) return undefined;
-  return { kind: LINEAR.has(node.opType) ? 'linear' : 'broadcast', node, parameter: best.name, parameterDims: [...best.dims] };
+  if (!LINEAR.has(node.opType)) return { kind: 'broadcast', node, parameter: best.name, parameterDims: [...best.dims] };
+  const flattenAxis = flattenAxisFeeding(g, node);
+  return { kind: 'linear', node, parameter: best.name, parameterDims: [...best.dims], ...(flattenAxis !== undefined ? { flattenAxis } : {}) };
 }
 
 /** Ops between a Flatten and the Linear it feeds that keep each sample's features where they are. */
@@ -191,8 +195,8 @@ function flattenAxisFeeding(g: GraphIndex, linear: NodeSummary): number | undefi
  * the axis its Flatten starts from (conv nets keep input axis i at axis i up to the flatten), or all of them when that
  * cannot be told. Each symbol the flatten keeps apart is returned with it, for the message.
  */
-function symbolsTiedByLinear(model: ModelSummary, cause: FixedSizeParameterCause, syms: DynamicSymbol[]): { tied: DynamicSymbol[]; apart: DynamicSymbol[] } {
-  const axis = flattenAxisFeeding(indexGraph(model), cause.node);
+function symbolsTiedByLinear(cause: FixedSizeParameterCause, syms: DynamicSymbol[]): { tied: DynamicSymbol[]; apart: DynamicSymbol[] } {
+  const axis = cause.flattenAxis;
   if (axis === undefined || axis < 1) return { tied: syms, apart: [] };
   const tied = syms.filter((s) => s.uses.some((u) => u.axis >= axis));
   return tied.length ? { tied, apart: syms.filter((s) => !tied.includes(s)) } : { tied: syms, apart: [] };
@@ -251,7 +255,7 @@ export function pinnedAxisFinding(
   const where = node ? describeNode(node) : f.opType ? `a ${f.opType} node '${f.nodeName}'` : 'the graph';
   const architecture = fixedSizeParameterCause(model, f);
   // No run succeeded, so no probe tells which axes fail: a Linear over a flattened map ties only the flattened axes.
-  const { tied, apart } = baseline === rec && architecture?.kind === 'linear' ? symbolsTiedByLinear(model, architecture, declared) : { tied: declared, apart: [] };
+  const { tied, apart } = baseline === rec && architecture?.kind === 'linear' ? symbolsTiedByLinear(architecture, declared) : { tied: declared, apart: [] };
   const syms = tied;
   const symbolText = (list: DynamicSymbol[]) => list.map((s) => `'${s.symbol}' (${s.uses.map((u) => `${u.input} axis ${u.axis}`).join(', ')})`).join(', ');
   const axes = syms.flatMap((s) => s.uses.map((u) => ({ ...u, symbol: s.symbol, base: s.base })));
