@@ -11,23 +11,14 @@
 #include <cstdio>
 #include <memory>
 
-namespace {
-
-class Logger final : public nvinfer1::ILogger {
- public:
-  void log(Severity severity, char const* msg) noexcept override {
-    if (severity <= Severity::kWARNING) std::fprintf(stderr, "%s\n", msg);
-  }
-};
-
-}  // namespace
+#include "probe_logger.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: parser_lifetime <model.onnx>\n");
     return 2;
   }
-  Logger logger;
+  ProbeLogger logger(nvinfer1::ILogger::Severity::kWARNING);
   std::unique_ptr<nvinfer1::IBuilder> builder(nvinfer1::createInferBuilder(logger));
   if (!builder) return 3;
   std::unique_ptr<nvinfer1::INetworkDefinition> network(builder->createNetworkV2(0));

@@ -11,23 +11,14 @@
 #include <cstdio>
 #include <memory>
 
-namespace {
-
-class Logger final : public nvinfer1::ILogger {
- public:
-  void log(Severity severity, char const* msg) noexcept override {
-    if (severity <= Severity::kERROR) std::fprintf(stderr, "%s\n", msg);
-  }
-};
-
-}  // namespace
+#include "probe_logger.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: strongly_typed_precision <model.onnx>\n");
     return 2;
   }
-  Logger logger;
+  ProbeLogger logger(nvinfer1::ILogger::Severity::kERROR);
   std::unique_ptr<nvinfer1::IBuilder> builder(nvinfer1::createInferBuilder(logger));
   if (!builder) return 3;
 #if NV_TENSORRT_MAJOR < 11
