@@ -52,13 +52,19 @@ interface Spelling {
  */
 function spellingsOf(): Spelling[] {
   return buildOptionEntries().flatMap(([name, spec]) => {
-    const own: Spelling = { name, flag: spec.cli.flag.split(' ')[0], key: new Option(spec.cli.flag).attributeName(), spec: spec.cli, help: spec.cli.help };
-    const a = spec.cli.alias;
-    const alias: Spelling[] = a ? [{ name, flag: a.flag.split(' ')[0], key: new Option(a.flag).attributeName(), spec: a, help: a.help }] : [];
+    const spelling = (f: BuildOptionFlag<unknown>, help?: string, key = new Option(f.flag).attributeName()): Spelling => ({
+      name,
+      flag: f.flag.split(' ')[0],
+      key,
+      spec: f,
+      ...(help !== undefined ? { help } : {}),
+    });
+    const own = spelling(spec.cli, spec.cli.help);
+    const alias = spec.cli.alias ? [spelling(spec.cli.alias, spec.cli.alias.help)] : [];
     const t = spec.cli.trtexec;
     if (!t) return [own, ...alias];
     const key = new Option(t.flag).attributeName();
-    return [own, ...alias, { name, flag: t.flag.split(' ')[0], key: key === own.key ? `${key}Trtexec` : key, spec: t }];
+    return [own, ...alias, spelling(t, undefined, key === own.key ? `${key}Trtexec` : key)];
   });
 }
 
